@@ -1,0 +1,1 @@
+"""khenthuong engine: everything that is not HTTP (models, BPMN runtime, operations, audit)."""

@@ -1,0 +1,66 @@
+"""Settings of the engine, read once from `KHENTHUONG_*` environment variables and passed in."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "KHENTHUONG_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    instance_dir: Path
+    workflows_dir: Path = PROJECT_ROOT / "workflows"
+    forms_dir: Path = PROJECT_ROOT / "forms"
+    secret_key: str = field(default="", repr=False)
+    token_ttl_seconds: int = 8 * 3600
+    login_max_failures: int = 5
+    login_window_seconds: int = 15 * 60
+    script_time_limit_seconds: float = 1.0
+    argon2_time_cost: int = 3
+    argon2_memory_cost_kib: int = 65536
+    worker_poll_seconds: float = 5.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
+        env = dict(os.environ if env is None else env)
+        instance_dir = Path(env.get(PREFIX + "INSTANCE_DIR", PROJECT_ROOT / "instance"))
+        values: dict[str, object] = {
+            "instance_dir": instance_dir,
+            "database_url": env.get(PREFIX + "DATABASE_URL", f"sqlite:///{instance_dir / 'khenthuong.sqlite'}"),
+        }
+        for name, kind in (
+            ("workflows_dir", Path),
+            ("forms_dir", Path),
+            ("secret_key", str),
+            ("token_ttl_seconds", int),
+            ("login_max_failures", int),
+            ("login_window_seconds", int),
+            ("script_time_limit_seconds", float),
+            ("argon2_time_cost", int),
+            ("argon2_memory_cost_kib", int),
+            ("worker_poll_seconds", float),
+        ):
+            raw = env.get(PREFIX + name.upper())
+            if raw is not None:
+                values[name] = kind(raw)
+        settings = replace(cls(**values), **overrides)  # type: ignore[arg-type]
+        if not settings.secret_key:
+            settings = replace(settings, secret_key=_instance_secret(settings.instance_dir))
+        return settings
+
+
+def _instance_secret(instance_dir: Path) -> str:
+    """A development secret kept in the instance folder, so tokens survive restarts."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,57 @@
+"""Domain errors. They carry meaning, never HTTP; api/errors.py maps them to problem+json."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error a user or a caller can cause."""
+
+    title = "Lỗi"
+
+    def __init__(self, detail: str, errors: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or {}
+
+
+class NotFound(DomainError):
+    title = "Không tìm thấy"
+
+
+class Unauthenticated(DomainError):
+    title = "Chưa đăng nhập"
+
+
+class Forbidden(DomainError):
+    title = "Không có quyền"
+
+
+class Conflict(DomainError):
+    title = "Xung đột trạng thái"
+
+
+class InvalidInput(DomainError):
+    title = "Dữ liệu không hợp lệ"
+
+
+class Throttled(DomainError):
+    title = "Quá nhiều lần thử"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class DefinitionError(Exception):
+    """A BPMN file, a form or a lane is wrong: the start must fail, not a user's click."""
+
+
+class ScriptError(DomainError):
+    """A script or expression was refused or failed inside the restricted engine."""
+
+    title = "Lỗi biểu thức trong quy trình"
+
+
+class ProcessError(DomainError):
+    """The process reached a state its definition does not allow (a modelling fault)."""
+
+    title = "Lỗi quy trình"

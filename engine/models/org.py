@@ -1,0 +1,133 @@
+"""The organisation tree, users and the roles they hold at units; councils of reviewing units."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import Base, UTCDateTime, enum_values
+
+
+class Role(enum.StrEnum):
+    PROPOSER = "proposer"
+    OFFICE = "office"
+    COUNCIL = "council"
+    HEAD = "head"
+    COMPLAINT_OFFICER = "complaint_officer"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @classmethod
+    def from_lane(cls, lane: str | None) -> Role | None:
+        """A BPMN lane names a role by its key or by its Vietnamese label."""
+        if lane is None:
+            return None
+        for role in cls:
+            if lane.strip() in (role.value, role.label):
+                return role
+        return None
+
+
+ROLE_LABELS = {
+    Role.PROPOSER: "Đơn vị đề nghị",
+    Role.OFFICE: "Cơ quan thường trực",
+    Role.COUNCIL: "Hội đồng Thi đua - Khen thưởng",
+    Role.HEAD: "Thủ trưởng",
+    Role.COMPLAINT_OFFICER: "Cán bộ giải quyết khiếu nại, tố cáo",
+    Role.ADMIN: "Quản trị hệ thống",
+}
+
+
+class UnitLevel(enum.StrEnum):
+    """Levels of the administrative tree. The district level stays for dossiers opened before 2025-07-01."""
+
+    STATE = "state"
+    CENTRAL = "central"
+    MINISTRY = "ministry"
+    PROVINCE = "province"
+    DEPARTMENT = "department"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+    AGENCY = "agency"
+    ENTERPRISE = "enterprise"
+
+
+class Unit(Base):
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    level: Mapped[UnitLevel] = mapped_column(Enum(UnitLevel, name="unit_level", native_enum=False, length=20, values_callable=enum_values))
+    abbreviation: Mapped[str | None] = mapped_column(String(40))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    reviews_awards: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
+
+    __table_args__ = (CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),)
+
+    def ancestors(self) -> list[Unit]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class User(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+
+class RoleGrant(Base):
+    __tablename__ = "role_grant"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(Enum(Role, name="role", native_enum=False, length=30, values_callable=enum_values))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+
+    user: Mapped[User] = relationship(back_populates="grants")
+    unit: Mapped[Unit] = relationship()
+
+    __table_args__ = (UniqueConstraint("user_id", "role", "unit_id", name="uq_role_grant_user_role_unit"),)
+
+
+class Council(Base):
+    """The Emulation and Commendation Council of a reviewing unit."""
+
+    __tablename__ = "council"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), unique=True)
+    chair_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    secretary_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+
+    unit: Mapped[Unit] = relationship()
+    chair: Mapped[User] = relationship(foreign_keys=[chair_id])
+    secretary: Mapped[User] = relationship(foreign_keys=[secretary_id])
+    members: Mapped[list[CouncilMember]] = relationship(cascade="all, delete-orphan")
+
+
+class CouncilMember(Base):
+    __tablename__ = "council_member"
+
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,106 @@
+"""Process definitions (stored once per content hash), instances and their side tables."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import Base, UTCDateTime, enum_values
+
+
+class InstanceStatus(enum.StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+
+
+class HumanTaskState(enum.StrEnum):
+    READY = "ready"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class ProcessDefinition(Base):
+    __tablename__ = "process_definition"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    source_file: Mapped[str] = mapped_column(String(300))
+    spec: Mapped[str] = mapped_column(Text)  # serialized specs (the process and what it calls)
+    forms: Mapped[dict[str, Any]] = mapped_column(JSON)  # form file name -> JSON Schema
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(100))
+    status: Mapped[InstanceStatus] = mapped_column(
+        Enum(InstanceStatus, name="instance_status", native_enum=False, length=20, values_callable=enum_values)
+    )
+    state: Mapped[str] = mapped_column(Text)  # serialized workflow without its spec
+    serializer_version: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    dossier_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    complaint_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    definition: Mapped[ProcessDefinition] = relationship()
+
+
+class HumanTask(Base):
+    """One row per user task that became READY; the inbox reads this, never the JSON state."""
+
+    __tablename__ = "human_task"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    task_uuid: Mapped[str] = mapped_column(String(36))
+    key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(30))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    form_name: Mapped[str] = mapped_column(String(200))
+    prefill: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[HumanTaskState] = mapped_column(
+        Enum(HumanTaskState, name="human_task_state", native_enum=False, length=20, values_callable=enum_values)
+    )
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    dossier_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    complaint_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+    instance: Mapped[ProcessInstance] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("instance_id", "task_uuid", name="uq_human_task_instance_task"),
+        Index("ix_human_task_inbox", "state", "role", "unit_id"),
+    )
+
+
+class Timer(Base):
+    """A waiting timer event; the worker picks due rows."""
+
+    __tablename__ = "timer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    task_uuid: Mapped[str] = mapped_column(String(36))
+    key: Mapped[str] = mapped_column(String(100))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    __table_args__ = (UniqueConstraint("instance_id", "task_uuid", name="uq_timer_instance_task"),)

@@ -1,0 +1,1 @@
+"""Business actions as plain functions: check permission, change state, audit, flush; never commit."""

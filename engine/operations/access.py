@@ -1,0 +1,65 @@
+"""Permissions as named questions: who holds which role where, and who may act on a task."""
+from __future__ import annotations
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from engine.errors import Forbidden, Unauthenticated
+from engine.models import Council, CouncilMember, HumanTask, Role, RoleGrant, User
+
+
+def require_actor(user: User | None) -> User:
+    if user is None or not user.active:
+        raise Unauthenticated("Cần đăng nhập.")
+    return user
+
+
+def holds_role(session: Session, user: User, role: Role | str, unit_id: int) -> bool:
+    """A role held at exactly this unit; council membership counts as the council role."""
+    granted = session.scalar(
+        select(exists().where(RoleGrant.user_id == user.id, RoleGrant.role == Role(role),
+                              RoleGrant.unit_id == unit_id))
+    )
+    if granted or Role(role) is not Role.COUNCIL:
+        return bool(granted)
+    return bool(session.scalar(
+        select(exists().where(Council.unit_id == unit_id, CouncilMember.council_id == Council.id,
+                              CouncilMember.user_id == user.id))
+    ))
+
+
+def is_admin(session: Session, user: User) -> bool:
+    return bool(session.scalar(select(exists().where(RoleGrant.user_id == user.id, RoleGrant.role == Role.ADMIN))))
+
+
+def require_admin(session: Session, user: User | None) -> User:
+    user = require_actor(user)
+    if not is_admin(session, user):
+        raise Forbidden("Chỉ quản trị hệ thống được làm việc này.")
+    return user
+
+
+def can_act_on(session: Session, user: User, task: HumanTask) -> bool:
+    """Holds the lane's role at the lane's unit and, for a personal task, is its assignee."""
+    if task.assignee_id is not None and task.assignee_id != user.id:
+        return False
+    return holds_role(session, user, task.role, task.unit_id)
+
+
+def can_see(session: Session, user: User, task: HumanTask) -> bool:
+    """Colleagues at the task's unit may see it (and are told 403 if they try to act)."""
+    if can_act_on(session, user, task):
+        return True
+    return bool(session.scalar(
+        select(exists().where(RoleGrant.user_id == user.id, RoleGrant.unit_id == task.unit_id))
+    ))
+
+
+def actionable_by(user: User) -> ColumnElement[bool]:
+    """SQL filter: human tasks this user may act on (mirrors can_act_on)."""
+    by_grant = exists().where(RoleGrant.user_id == user.id, RoleGrant.role == HumanTask.role,
+                              RoleGrant.unit_id == HumanTask.unit_id)
+    by_council = exists().where(HumanTask.role == Role.COUNCIL.value, Council.unit_id == HumanTask.unit_id,
+                                CouncilMember.council_id == Council.id, CouncilMember.user_id == user.id)
+    return (or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id == user.id)) & or_(by_grant, by_council)

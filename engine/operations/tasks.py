@@ -1,0 +1,123 @@
+"""Human tasks: list, read with its form, claim, unclaim, complete."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from engine import audit
+from engine.context import Context
+from engine.errors import Conflict, Forbidden, NotFound
+from engine.models import HumanTask, HumanTaskState, User
+from engine.operations.access import actionable_by, can_act_on, can_see, require_actor
+from engine.operations.forms import validate_form_data
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    total: int
+    page: int
+    per_page: int
+
+
+@dataclass
+class Completion:
+    task: HumanTask
+    next_tasks: list[HumanTask] = field(default_factory=list)
+    process_completed: bool = False
+
+
+def list_tasks(ctx: Context, *, dossier_id: int | None = None, key: str | None = None, mine: bool = False,
+               page: int = 1, per_page: int = 20) -> Page:
+    """READY tasks the caller may act on, soonest due first."""
+    user = require_actor(ctx.actor)
+    stmt = select(HumanTask).where(HumanTask.state == HumanTaskState.READY, actionable_by(user))
+    if dossier_id is not None:
+        stmt = stmt.where(HumanTask.dossier_id == dossier_id)
+    if key:
+        stmt = stmt.where(HumanTask.key == key)
+    if mine:
+        stmt = stmt.where(HumanTask.claimed_by_id == user.id)
+    total = ctx.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = ctx.session.scalars(
+        stmt.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+        .offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return Page(list(rows), total, page, per_page)
+
+
+def get_task(ctx: Context, task_id: int) -> HumanTask:
+    user = require_actor(ctx.actor)
+    task = ctx.session.get(HumanTask, task_id)
+    if task is None or not can_see(ctx.session, user, task):
+        raise NotFound(f"Không tìm thấy nhiệm vụ số {task_id}.")
+    return task
+
+
+def task_form(ctx: Context, task: HumanTask) -> dict[str, Any]:
+    assert ctx.runtime is not None
+    return ctx.runtime.form(ctx.session, task.instance, task.form_name)
+
+
+def _locked_task(ctx: Context, task_id: int) -> tuple[User, HumanTask]:
+    """The task, re-read under its instance's lock, that the caller may act on and is READY."""
+    assert ctx.runtime is not None
+    user = require_actor(ctx.actor)
+    task = get_task(ctx, task_id)
+    if not can_act_on(ctx.session, user, task):
+        raise Forbidden("Bạn không có vai trò để xử lý nhiệm vụ này tại đơn vị này.")
+    ctx.runtime.lock(ctx.session, task.instance_id)
+    ctx.session.refresh(task)
+    if task.state != HumanTaskState.READY:
+        raise Conflict("Nhiệm vụ đã được xử lý hoặc không còn hiệu lực.")
+    if task.claimed_by_id not in (None, user.id):
+        raise Conflict("Nhiệm vụ đang do cán bộ khác nhận xử lý.")
+    return user, task
+
+
+def _audit_task(ctx: Context, action: str, task: HumanTask, before: dict[str, Any],
+                after: dict[str, Any]) -> None:
+    audit.record(ctx, action, "human_task", task.id, before=before, after={"key": task.key, **after},
+                 role=task.role, unit_id=task.unit_id, dossier_id=task.dossier_id, complaint_id=task.complaint_id)
+
+
+def claim_task(ctx: Context, task_id: int) -> HumanTask:
+    user, task = _locked_task(ctx, task_id)
+    if task.claimed_by_id == user.id:
+        return task
+    task.claimed_by_id, task.claimed_at = user.id, ctx.clock.now()
+    _audit_task(ctx, "task_claimed", task, {"claimed_by": None}, {"claimed_by": user.username})
+    ctx.session.flush()
+    return task
+
+
+def unclaim_task(ctx: Context, task_id: int) -> HumanTask:
+    user, task = _locked_task(ctx, task_id)
+    if task.claimed_by_id is None:
+        return task
+    task.claimed_by_id, task.claimed_at = None, None
+    _audit_task(ctx, "task_unclaimed", task, {"claimed_by": user.username}, {"claimed_by": None})
+    ctx.session.flush()
+    return task
+
+
+def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
+    """Validate, run, save and audit in the caller's transaction; 409 if someone got there first."""
+    assert ctx.runtime is not None
+    user, task = _locked_task(ctx, task_id)
+    instance = task.instance
+    data = validate_form_data(ctx.runtime.form(ctx.session, instance, task.form_name), data)
+    live = ctx.runtime.open(ctx.session, instance)
+    ctx.runtime.complete_user_task(live, task.task_uuid, data)
+    result = ctx.runtime.save(ctx.session, live, ctx.clock)
+    task.completed_by_id = user.id
+    _audit_task(ctx, "task_completed", task, {"state": HumanTaskState.READY.value},
+                {"state": task.state.value, "data": data})
+    if result.completed:
+        audit.record(ctx, "process_completed", "process_instance", instance.id,
+                     after={"process": instance.process_key}, dossier_id=instance.dossier_id,
+                     complaint_id=instance.complaint_id)
+    ctx.session.flush()
+    return Completion(task, [t for t in result.opened], result.completed)

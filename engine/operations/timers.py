@@ -1,0 +1,46 @@
+"""Firing due timers, one instance per transaction, safe with any number of workers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from engine import audit
+from engine.context import Context
+from engine.db import is_postgres
+from engine.models import ProcessInstance, Timer
+
+
+@dataclass(frozen=True)
+class FiredTimers:
+    instance_id: int
+    keys: list[str]
+
+
+def fire_next_due(ctx: Context, skip: frozenset[int] = frozenset()) -> FiredTimers | None:
+    """Lock one instance that has a due timer (skipping instances other workers hold), fire its
+    due timers and save. The caller commits. None when nothing is due."""
+    assert ctx.runtime is not None
+    now = ctx.clock.now()
+    due_instances = select(Timer.instance_id).where(Timer.due_at <= now)
+    stmt = (select(ProcessInstance.id)
+            .where(ProcessInstance.id.in_(due_instances), ProcessInstance.id.not_in(skip))
+            .order_by(ProcessInstance.id).limit(1))
+    if is_postgres(ctx.session):
+        # The instance row is the lock every change takes first: no lock-order inversion.
+        stmt = stmt.with_for_update(skip_locked=True)
+    instance_id = ctx.session.scalar(stmt)
+    if instance_id is None:
+        return None
+    instance = ctx.runtime.lock(ctx.session, instance_id)
+    live = ctx.runtime.open(ctx.session, instance)
+    keys = ctx.runtime.fire_due_timers(live, now)
+    result = ctx.runtime.save(ctx.session, live, ctx.clock)
+    if keys:
+        audit.record(ctx, "timer_fired", "process_instance", instance.id, after={"timers": keys},
+                     dossier_id=instance.dossier_id, complaint_id=instance.complaint_id)
+    if result.completed:
+        audit.record(ctx, "process_completed", "process_instance", instance.id,
+                     after={"process": instance.process_key}, dossier_id=instance.dossier_id,
+                     complaint_id=instance.complaint_id)
+    return FiredTimers(instance.id, keys)

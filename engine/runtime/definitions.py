@@ -1,0 +1,191 @@
+"""Process definitions: parsed once at start-up, checked, and identified by a content hash.
+
+A definition is a process from `workflows/` with the processes it calls and the JSON Schema
+forms its user tasks name. Its hash covers the serialized specs and the forms, so any change
+that can alter behaviour makes a new version; running instances keep the version they started with.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from engine.errors import DefinitionError, ScriptError
+from engine.models.org import Role
+from engine.runtime.scripting import compile_checked
+
+# Names of the `spiffworkflow:property` entries a user task carries.
+FORM_PROPERTY = "formJsonSchemaFilename"
+UNIT_PROPERTY = "unitVariable"  # task data variable holding the id of the unit the lane binds to
+ASSIGNEE_PROPERTY = "assigneeVariable"  # optional: the one user (id) who may act on the task
+DUE_PROPERTY = "dueVariable"  # optional: task data variable holding the due date or time
+
+
+@dataclass(frozen=True)
+class UserTaskSpec:
+    key: str
+    name: str
+    role: Role
+    form_name: str
+    unit_variable: str
+    assignee_variable: str | None
+    due_variable: str | None
+
+
+@dataclass
+class Definition:
+    key: str
+    name: str
+    source_file: str
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    forms: dict[str, dict[str, Any]]
+    user_tasks: dict[str, UserTaskSpec]
+    serialized_spec: str = ""
+    content_hash: str = ""
+    source_xml: bytes = field(default=b"", repr=False)
+
+
+def iter_task_specs(definition: Definition) -> Iterator[Any]:
+    for spec in (definition.spec, *definition.subprocess_specs.values()):
+        if spec is not None:
+            yield from spec.task_specs.values()
+
+
+def _is_user_task(task_spec: Any) -> bool:
+    return bool(getattr(task_spec, "manual", False))
+
+
+def describe_user_task(task_spec: Any, forms_dir: Path | None, source: str) -> UserTaskSpec:
+    """Read and check what the engine needs of one user task."""
+    props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+    where = f"{source}: nhiệm vụ '{task_spec.bpmn_id}'"
+    role = Role.from_lane(task_spec.lane)
+    if role is None or role is Role.ADMIN:
+        raise DefinitionError(f"{where} nằm trong làn '{task_spec.lane}', không phải vai trò đã biết.")
+    form_name = props.get(FORM_PROPERTY)
+    if not form_name:
+        raise DefinitionError(f"{where} không khai báo biểu mẫu ({FORM_PROPERTY}).")
+    if forms_dir is not None and not (forms_dir / form_name).is_file():
+        raise DefinitionError(f"{where} dùng biểu mẫu '{form_name}' không có trong {forms_dir.name}/.")
+    unit_variable = props.get(UNIT_PROPERTY)
+    if not unit_variable:
+        raise DefinitionError(f"{where} không khai báo biến đơn vị của làn ({UNIT_PROPERTY}).")
+    return UserTaskSpec(
+        key=task_spec.bpmn_id,
+        name=task_spec.bpmn_name or task_spec.bpmn_id,
+        role=role,
+        form_name=form_name,
+        unit_variable=unit_variable,
+        assignee_variable=props.get(ASSIGNEE_PROPERTY),
+        due_variable=props.get(DUE_PROPERTY),
+    )
+
+
+def load_form(forms_dir: Path, name: str, where: str) -> dict[str, Any]:
+    try:
+        schema = json.loads((forms_dir / name).read_text(encoding="utf-8"))
+        Draft202012Validator.check_schema(schema)
+    except (ValueError, SchemaError) as exc:
+        raise DefinitionError(f"{where}: biểu mẫu '{name}' không phải JSON Schema hợp lệ: {exc}") from None
+    if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
+        raise DefinitionError(f"{where}: biểu mẫu '{name}' phải là một object có 'properties'.")
+    return schema
+
+
+def _expressions(task_spec: Any) -> Iterator[tuple[str, str]]:
+    """Every script and expression a task spec will hand to the script engine."""
+    for attr in ("script", "prescript", "postscript"):
+        source = getattr(task_spec, attr, None)
+        if source:
+            yield source, "exec"
+    for condition, _target in getattr(task_spec, "cond_task_specs", []) or []:
+        source = getattr(condition, "args", [condition])[0] if condition is not None else None
+        if source:
+            yield source, "eval"
+    event = getattr(task_spec, "event_definition", None)
+    if isinstance(event, TimerEventDefinition):
+        yield event.expression, "eval"
+    for attr in ("condition", "cardinality"):
+        source = getattr(task_spec, attr, None)
+        if isinstance(source, str) and source:
+            yield source, "eval"
+
+
+def check_definition(definition: Definition, forms_dir: Path) -> None:
+    protected: set[str] = set()
+    for task_spec in iter_task_specs(definition):
+        for source, mode in _expressions(task_spec):
+            try:
+                compile_checked(source, mode)
+            except ScriptError as exc:
+                raise DefinitionError(
+                    f"{definition.source_file}: phần tử '{getattr(task_spec, 'bpmn_id', task_spec.name)}': "
+                    f"{exc.detail}"
+                ) from None
+        if _is_user_task(task_spec):
+            info = describe_user_task(task_spec, forms_dir, definition.source_file)
+            definition.user_tasks[info.key] = info
+            if info.form_name not in definition.forms:
+                definition.forms[info.form_name] = load_form(forms_dir, info.form_name, definition.source_file)
+            protected.update(v for v in (info.unit_variable, info.assignee_variable, info.due_variable) if v)
+    # A form must not let a user rebind the unit, the assignee or the deadline of a task.
+    for name, schema in definition.forms.items():
+        clash = protected.intersection(schema["properties"])
+        if clash:
+            raise DefinitionError(
+                f"{definition.source_file}: biểu mẫu '{name}' chứa biến do hệ thống quản lý: {sorted(clash)}."
+            )
+
+
+def parse_directory(workflows_dir: Path, forms_dir: Path) -> dict[str, Definition]:
+    """Parse and check every `*.bpmn` and `*.dmn` of a folder; any fault raises DefinitionError."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    sources: dict[str, str] = {}
+    bpmn_files = sorted(workflows_dir.glob("*.bpmn"))
+    try:
+        for path in bpmn_files:
+            xml = etree.parse(str(path))
+            parser.add_bpmn_xml(xml, filename=path.name)
+            for process in xml.getroot().iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}process"):
+                sources[process.get("id")] = path.name
+        dmn_files = sorted(workflows_dir.glob("*.dmn"))
+        if dmn_files:
+            parser.add_dmn_files([str(p) for p in dmn_files])
+        definitions = {}
+        for key in parser.get_process_ids():
+            spec = parser.get_spec(key)
+            definitions[key] = Definition(
+                key=key,
+                name=spec.description or key,
+                source_file=sources.get(key, "?"),
+                spec=spec,
+                subprocess_specs=parser.get_subprocess_specs(key),
+                forms={},
+                user_tasks={},
+                source_xml=(workflows_dir / sources[key]).read_bytes() if key in sources else b"",
+            )
+    except ValidationException as exc:
+        raise DefinitionError(f"{exc.file_name or '?'} dòng {exc.line_number or '?'}: {exc}") from None
+    except etree.XMLSyntaxError as exc:
+        raise DefinitionError(f"Tệp BPMN không đọc được: {exc}") from None
+    for definition in definitions.values():
+        check_definition(definition, forms_dir)
+    return definitions
+
+
+def content_hash(serialized_spec: str, forms: dict[str, Any]) -> str:
+    payload = json.dumps({"spec": json.loads(serialized_spec), "forms": forms}, sort_keys=True,
+                         separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -1,0 +1,127 @@
+"""Scripts and expressions inside BPMN run here: compiled by RestrictedPython, with only the
+registered helper functions and a small set of builtins, under a time limit.
+
+SpiffWorkflow's default engine is `exec` with full builtins, and a dunder-attribute walk
+(`().__class__.__bases__[0].__subclasses__()`) reaches `os.popen` even with trimmed builtins.
+RestrictedPython refuses such names at compile time, and its guards refuse them at run time
+(`getattr(x, "__class__")`, `str.format`).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from types import CodeType, FrameType
+from typing import Any
+
+from RestrictedPython import compile_restricted, safe_builtins
+from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+from RestrictedPython.Guards import full_write_guard, guarded_iter_unpack_sequence, safer_getattr
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+from engine.errors import ScriptError
+
+_EXTRA_BUILTINS = {
+    "len": len, "min": min, "max": max, "sum": sum, "any": any, "all": all, "sorted": sorted,
+    "list": list, "dict": dict, "enumerate": enumerate, "zip": zip, "map": map, "filter": filter,
+    "reversed": reversed,
+}
+
+
+def _inplace(op: str, x: Any, y: Any) -> Any:
+    ops: dict[str, Callable[[Any, Any], Any]] = {
+        "+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
+        "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b,
+    }
+    if op not in ops:
+        raise ScriptError(f"Phép gán '{op}' không được phép trong biểu thức quy trình.")
+    return ops[op](x, y)
+
+
+GUARDS: dict[str, Any] = {
+    "_getattr_": safer_getattr,
+    "_getitem_": default_guarded_getitem,
+    "_getiter_": default_guarded_getiter,
+    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_write_": full_write_guard,
+    "_inplacevar_": _inplace,
+}
+_BUILTINS = {**safe_builtins, **_EXTRA_BUILTINS}
+
+
+@lru_cache(maxsize=2048)
+def compile_checked(source: str, mode: str) -> CodeType:
+    """Compile restrictedly; every refusal becomes a ScriptError naming what was refused."""
+    try:
+        return compile_restricted(source, filename="<bpmn>", mode=mode)
+    except SyntaxError as exc:
+        # 3.2.0's own error reporter crashes on a SyntaxError without a line number: wrap it here.
+        reasons = exc.msg if isinstance(exc.msg, str) else "; ".join(map(str, exc.args[0]))
+        raise ScriptError(f"Biểu thức bị từ chối: {reasons}") from None
+
+
+class _Deadline:
+    """Stops Python-level execution that runs past its time limit (checked on every line)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.until = time.monotonic() + seconds
+        self.seconds = seconds
+
+    def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if time.monotonic() > self.until:
+            raise ScriptError(f"Biểu thức chạy quá thời gian cho phép ({self.seconds:g} giây).")
+        return self
+
+
+class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
+    """Task data in, task data out; nothing but registered helpers and safe builtins in between."""
+
+    def __init__(self, helpers: Mapping[str, Callable[..., Any]], time_limit_seconds: float) -> None:
+        super().__init__({})
+        self.helpers = dict(helpers)
+        self.time_limit = time_limit_seconds
+
+    def _globals(self, context: Mapping[str, Any], external: Mapping[str, Any] | None) -> dict[str, Any]:
+        clash = set(self.helpers).intersection(context)
+        if clash:
+            raise ScriptError(f"Dữ liệu quy trình trùng tên với hàm hệ thống: {', '.join(sorted(clash))}.")
+        return {"__builtins__": _BUILTINS, **GUARDS, **self.helpers, **(external or {}), **context}
+
+    def _run(self, code: CodeType, scope: dict[str, Any]) -> Any:
+        previous = sys.gettrace()
+        sys.settrace(_Deadline(self.time_limit))
+        try:
+            return eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with guards
+        finally:
+            sys.settrace(previous)
+
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
+        code = compile_checked(expression.strip(), "eval")
+        return self._run(code, self._globals(context, external_context))
+
+    def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
+        code = compile_checked(script, "exec")
+        scope = self._globals(context, external_context)
+        before = set(scope)
+        self._run(code, scope)
+        reserved = set(GUARDS) | set(self.helpers) | {"__builtins__"} | set(external_context or {})
+        for name, value in scope.items():
+            if name in reserved or callable(value):
+                continue
+            if name in context or name not in before:
+                context[name] = value
+        return True
+
+    def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
+        raise ScriptError("Quy trình không được gọi dịch vụ bên ngoài.")
+
+
+class RestrictedScriptEngine(PythonScriptEngine):
+    def __init__(self, environment: RestrictedEnvironment) -> None:
+        super().__init__(environment=environment)
+
+    def validate(self, expression: str) -> None:
+        compile_checked(expression.strip(), "eval")

@@ -1,0 +1,137 @@
+"""Fixtures for both databases.
+
+`KHENTHUONG_TEST_DB=sqlite` (default) runs on a SQLite file per run; `postgresql` creates a
+fresh database on the server at `KHENTHUONG_TEST_PG_URL`, migrates it, and drops it at the end.
+Every test starts from empty tables.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.clock import FixedClock
+from engine.config import Settings
+from engine.context import Context
+from engine.db import Base, make_engine, make_session_factory
+from engine.migrate import upgrade
+from engine.runtime import Runtime
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+VN = timezone(timedelta(hours=7))
+
+
+def _backend() -> str:
+    return os.environ.get("KHENTHUONG_TEST_DB", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if _backend() == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    admin_url = make_url(os.environ.get("KHENTHUONG_TEST_PG_URL", DEFAULT_PG_URL))
+    name = f"khenthuong_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(admin_url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        database_url=database_url,
+        instance_dir=tmp_path_factory.mktemp("instance"),
+        workflows_dir=FIXTURES / "processes",
+        forms_dir=FIXTURES / "forms",
+        secret_key="test-secret-key-not-for-production",
+        argon2_time_cost=1,
+        argon2_memory_cost_kib=1024,
+    )
+
+
+@pytest.fixture(scope="session")
+def db_engine(settings: Settings) -> Iterator[Engine]:
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def session_factory(db_engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(db_engine)
+
+
+@pytest.fixture(scope="session")
+def runtime(settings: Settings) -> Runtime:
+    return Runtime.load(settings)
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "db_engine" not in request.fixturenames:
+        return
+    engine: Engine = request.getfixturevalue("db_engine")
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # The append-only trigger guards audit_event; the harness alone bypasses it to reset.
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=VN))
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as s:
+        yield s
+
+
+@pytest.fixture
+def make_ctx(
+    session_factory: sessionmaker[Session], settings: Settings, clock: FixedClock, runtime: Runtime
+) -> Iterator[Callable[..., Context]]:
+    """Contexts on sessions of their own (one per thread in concurrency tests)."""
+    opened: list[Session] = []
+
+    def build(actor: object = None, session: Session | None = None) -> Context:
+        if session is None:
+            session = session_factory()
+            opened.append(session)
+        return Context(session=session, settings=settings, clock=clock, runtime=runtime, actor=actor)
+
+    yield build
+    for s in opened:
+        s.close()
+
+
+@pytest.fixture
+def ctx(session: Session, settings: Settings, clock: FixedClock, runtime: Runtime) -> Context:
+    return Context(session=session, settings=settings, clock=clock, runtime=runtime)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"khenthuong test database: {_backend()}"
