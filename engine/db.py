@@ -48,7 +48,8 @@ def enum_values(enum_class: type[Any]) -> list[str]:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False}, **kwargs)
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
+                               pool_size=10, max_overflow=30, **kwargs)
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30, **kwargs)

@@ -133,5 +133,14 @@ def ctx(session: Session, settings: Settings, clock: FixedClock, runtime: Runtim
     return Context(session=session, settings=settings, clock=clock, runtime=runtime)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Backend-specific tests are deselected (not skipped) on the other database."""
+    other = "postgres_only" if _backend() == "sqlite" else "sqlite_only"
+    deselected = [item for item in items if item.get_closest_marker(other)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"khenthuong test database: {_backend()}"

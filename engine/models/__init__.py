@@ -2,7 +2,14 @@
 from engine.models.audit import AuditEvent
 from engine.models.auth import LoginFailure
 from engine.models.org import Council, CouncilMember, Role, RoleGrant, Unit, UnitLevel, User
-from engine.models.workflow import HumanTask, HumanTaskState, InstanceStatus, ProcessDefinition, ProcessInstance, Timer
+from engine.models.workflow import (
+    HumanTask,
+    HumanTaskState,
+    InstanceStatus,
+    ProcessDefinition,
+    ProcessInstance,
+    Timer,
+)
 
 __all__ = [
     "AuditEvent",

@@ -63,7 +63,9 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(300))
-    level: Mapped[UnitLevel] = mapped_column(Enum(UnitLevel, name="unit_level", native_enum=False, length=20, values_callable=enum_values))
+    level: Mapped[UnitLevel] = mapped_column(
+        Enum(UnitLevel, name="unit_level", native_enum=False, length=20, values_callable=enum_values)
+    )
     abbreviation: Mapped[str | None] = mapped_column(String(40))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     reviews_awards: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -99,7 +101,9 @@ class RoleGrant(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
-    role: Mapped[Role] = mapped_column(Enum(Role, name="role", native_enum=False, length=30, values_callable=enum_values))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="role", native_enum=False, length=30, values_callable=enum_values)
+    )
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
 
     user: Mapped[User] = relationship(back_populates="grants")

@@ -27,9 +27,9 @@ def start_process(ctx: Context, key: str, data: dict[str, Any], *, dossier_id: i
 def send_message(ctx: Context, instance_id: int, name: str, payload: dict[str, Any]) -> SaveResult:
     assert ctx.runtime is not None
     instance = ctx.runtime.lock(ctx.session, instance_id)
-    live = ctx.runtime.open(ctx.session, instance)
+    live = ctx.runtime.open(ctx.session, instance, ctx.clock)
     ctx.runtime.send_message(live, name, payload)
-    result = ctx.runtime.save(ctx.session, live, ctx.clock)
+    result = ctx.runtime.save(ctx.session, live)
     audit.record(ctx, "message_received", "process_instance", instance.id,
                  after={"message": name, "payload": payload}, dossier_id=instance.dossier_id,
                  complaint_id=instance.complaint_id)

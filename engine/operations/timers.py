@@ -33,9 +33,9 @@ def fire_next_due(ctx: Context, skip: frozenset[int] = frozenset()) -> FiredTime
     if instance_id is None:
         return None
     instance = ctx.runtime.lock(ctx.session, instance_id)
-    live = ctx.runtime.open(ctx.session, instance)
-    keys = ctx.runtime.fire_due_timers(live, now)
-    result = ctx.runtime.save(ctx.session, live, ctx.clock)
+    live = ctx.runtime.open(ctx.session, instance, ctx.clock)
+    keys = ctx.runtime.fire_due_timers(live)
+    result = ctx.runtime.save(ctx.session, live)
     if keys:
         audit.record(ctx, "timer_fired", "process_instance", instance.id, after={"timers": keys},
                      dossier_id=instance.dossier_id, complaint_id=instance.complaint_id)

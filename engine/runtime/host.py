@@ -14,14 +14,14 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, event, select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, event, select
+from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.config import Settings
@@ -38,9 +38,9 @@ from engine.runtime.definitions import (
 from engine.runtime.helpers import HELPERS
 from engine.runtime.scripting import RestrictedEnvironment, RestrictedScriptEngine
 from engine.runtime.serialization import StateSerializer
+from engine.runtime.timeflow import engine_time
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-_PAST = "2000-01-01T00:00:00+00:00"
 _PENDING_KEY = "khenthuong_workflows_to_cache"
 
 
@@ -51,6 +51,7 @@ class LiveWorkflow:
     instance: ProcessInstance
     definition: Definition
     workflow: BpmnWorkflow
+    clock: Clock
 
 
 @dataclass
@@ -140,9 +141,9 @@ class Runtime:
         workflow.task_tree.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
-        live = LiveWorkflow(instance, definition, workflow)
+        live = LiveWorkflow(instance, definition, workflow, clock)
         self._engine_steps(live)
-        return live, self.save(session, live, clock)
+        return live, self.save(session, live)
 
     def lock(self, session: Session, instance_id: int) -> ProcessInstance:
         """Load the instance row under a lock held until the transaction ends."""
@@ -154,7 +155,7 @@ class Runtime:
             raise NotFound(f"Không có phiên quy trình số {instance_id}.")
         return instance
 
-    def open(self, session: Session, instance: ProcessInstance) -> LiveWorkflow:
+    def open(self, session: Session, instance: ProcessInstance, clock: Clock) -> LiveWorkflow:
         """The workflow of a locked instance, for this transaction only (taken out of the cache)."""
         definition = self.definition_for(session, instance.definition)
         with self._lock:
@@ -165,7 +166,7 @@ class Runtime:
             workflow = self.serializer.load_state(instance.state, instance.serializer_version,
                                                   definition.spec, definition.subprocess_specs)
         workflow.script_engine = self.script_engine  # not serialized: attach ours after every load
-        return LiveWorkflow(instance, definition, workflow)
+        return LiveWorkflow(instance, definition, workflow, clock)
 
     def _task(self, live: LiveWorkflow, task_uuid: str) -> Any:
         try:
@@ -182,18 +183,17 @@ class Runtime:
         self._guarded(live, task.run)
         self._engine_steps(live)
 
-    def fire_due_timers(self, live: LiveWorkflow, now: datetime) -> list[str]:
-        """Fire the timers due at `now` (our clock, not the library's wall clock)."""
-        fired = []
-        for task in live.workflow.get_tasks(state=TaskState.WAITING):
-            due = _timer_due(task)
-            if due is not None and due <= now:
-                task._set_internal_data(event_value=_PAST)
-                fired.append(task.task_spec.bpmn_id)
-        if fired:
-            self._guarded(live, live.workflow.refresh_timers)
-            self._engine_steps(live)
-        return fired
+    def fire_due_timers(self, live: LiveWorkflow) -> list[str]:
+        """Fire the timers due by the engine's clock; returns the keys of those that fired."""
+        now = live.clock.now()
+        due = {t.id: t.task_spec.bpmn_id for t in live.workflow.get_tasks(state=TaskState.WAITING)
+               if (at := _timer_due(t)) is not None and at <= now}
+        if not due:
+            return []
+        self._guarded(live, live.workflow.refresh_timers)
+        self._engine_steps(live)
+        still_waiting = {t.id for t in live.workflow.get_tasks(state=TaskState.WAITING)}
+        return [key for task_id, key in due.items() if task_id not in still_waiting]
 
     def send_message(self, live: LiveWorkflow, name: str, payload: dict[str, Any]) -> None:
         event_ = BpmnEvent(MessageEventDefinition(name), payload)
@@ -209,17 +209,18 @@ class Runtime:
     @staticmethod
     def _guarded(live: LiveWorkflow, step: Any) -> None:
         try:
-            step()
+            with engine_time(live.clock):
+                step()
         except SpiffWorkflowException as exc:
             cause = getattr(exc, "exception", None) or exc.__cause__
             if isinstance(cause, ScriptError):
                 raise ScriptError(cause.detail) from exc
             raise ProcessError(f"Quy trình '{live.definition.key}' gặp lỗi: {exc}") from exc
 
-    def save(self, session: Session, live: LiveWorkflow, clock: Clock) -> SaveResult:
+    def save(self, session: Session, live: LiveWorkflow) -> SaveResult:
         """Write state, bump version, sync human tasks and timers; cache after commit."""
         instance, workflow = live.instance, live.workflow
-        now = clock.now()
+        now = live.clock.now()
         instance.state = self.serializer.dump_state(workflow)
         instance.serializer_version = self.serializer.version
         instance.version += 1

@@ -95,6 +95,10 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         sys.settrace(_Deadline(self.time_limit))
         try:
             return eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with guards
+        except ScriptError:
+            raise
+        except Exception as exc:  # anything a script does wrong is the script's error, not ours
+            raise ScriptError(f"Biểu thức lỗi: {type(exc).__name__}: {exc}") from exc
         finally:
             sys.settrace(previous)
 

@@ -1,0 +1,60 @@
+"""The audit trail is tamper-evident: an edit by raw SQL is detected by verify (SQLite) or
+refused by the trigger (PostgreSQL)."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from engine import audit
+from engine.audit import GENESIS_HASH, verify_chain
+
+
+def _three_events(ctx):
+    for i in range(3):
+        audit.record(ctx, "dossier_submitted", "dossier", i + 1, after={"title": f"Hồ sơ {i + 1}"},
+                     reason="thử nghiệm")
+    ctx.session.commit()
+
+
+def test_chain_links_every_event_to_the_one_before(ctx):
+    _three_events(ctx)
+    report = verify_chain(ctx)
+    assert report.ok and report.events == 3
+    rows = ctx.session.execute(text("SELECT seq, prev_hash, hash FROM audit_event ORDER BY seq")).all()
+    assert rows[0].prev_hash == GENESIS_HASH
+    assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
+    assert report.head_hash == rows[-1].hash
+
+
+@pytest.mark.sqlite_only
+def test_raw_sql_edit_is_detected_by_verify(ctx, db_engine):
+    _three_events(ctx)
+    with db_engine.begin() as conn:
+        conn.execute(text("UPDATE audit_event SET reason = 'đã sửa' WHERE seq = 2"))
+    ctx.session.expire_all()
+    report = verify_chain(ctx)
+    assert not report.ok and report.first_bad_seq == 2 and "thay đổi" in report.problem
+
+
+@pytest.mark.sqlite_only
+def test_raw_sql_delete_is_detected_by_verify(ctx, db_engine):
+    _three_events(ctx)
+    with db_engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event WHERE seq = 2"))
+    report = verify_chain(ctx)
+    assert not report.ok and report.first_bad_seq == 3
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_event SET reason = 'đã sửa' WHERE seq = 2",
+    "DELETE FROM audit_event WHERE seq = 2",
+    "TRUNCATE audit_event",
+])
+def test_postgres_trigger_refuses_update_delete_truncate(ctx, db_engine, statement):
+    _three_events(ctx)
+    with pytest.raises(DBAPIError, match="append-only"):
+        with db_engine.begin() as conn:
+            conn.execute(text(statement))
+    assert verify_chain(ctx).ok and verify_chain(ctx).events == 3

@@ -1,0 +1,174 @@
+"""Concurrency is a feature: many officers on one task, a council voting at once, two workers
+on one timer. Each thread has its own session and commits like a request would."""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.audit import verify_chain
+from engine.errors import Conflict
+from engine.models import AuditEvent, HumanTask, HumanTaskState, ProcessInstance, Role
+from engine.operations import tasks
+from engine.operations.timers import fire_next_due
+from tests.engine.helpers import build_world, start_sample
+from tests.factories import make_user
+
+
+def _race(n: int, work: Callable[[int], Any]) -> list[Any]:
+    """Run `work(i)` in n threads released together; returns results or exceptions."""
+    barrier = threading.Barrier(n)
+
+    def run(i: int) -> Any:
+        barrier.wait()
+        try:
+            return work(i)
+        except Exception as exc:  # noqa: BLE001 - the outcome is what we count
+            return exc
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(run, range(n)))
+
+
+def _committing(make_ctx, actor, action: Callable[[Any], Any]) -> Any:
+    ctx = make_ctx(actor)
+    try:
+        result = action(ctx)
+        ctx.session.commit()
+        return result
+    except Exception:
+        ctx.session.rollback()
+        raise
+
+
+def test_twenty_officers_complete_the_same_task_once(make_ctx, ctx, settings, clock, session):
+    world = build_world(session, settings)
+    officers = [world.office] + [
+        make_user(session, settings, f"xa.vp{i}", (Role.OFFICE, world.commune)) for i in range(19)
+    ]
+    session.commit()
+    instance_id = start_sample(ctx, world, clock)
+    prepare = tasks.list_tasks(ctx.as_actor(world.proposer)).items[0]
+    tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Hồ sơ", "amount": 1})
+    session.commit()
+    review_id = tasks.list_tasks(ctx.as_actor(world.office)).items[0].id
+    version_before = session.get(ProcessInstance, instance_id).version
+    session.commit()  # end the read: on SQLite an open transaction holds the write lock
+
+    outcomes = _race(20, lambda i: _committing(
+        make_ctx, officers[i], lambda c: tasks.complete_task(c, review_id, {"outcome": "approve", "note": str(i)})
+    ))
+
+    kinds = Counter(type(o).__name__ for o in outcomes)
+    assert kinds == {"Completion": 1, "Conflict": 19}, kinds
+    session.expire_all()
+    instance = session.get(ProcessInstance, instance_id)
+    assert instance.version == version_before + 1
+    review = session.get(HumanTask, review_id)
+    assert review.state == HumanTaskState.COMPLETED
+    winner = next(o for o in outcomes if not isinstance(o, Exception))
+    assert review.completed_by_id == winner.task.completed_by_id
+    # Exactly one vote task per member came out of the single completion.
+    votes = session.scalars(select(HumanTask).where(HumanTask.key == "vote")).all()
+    assert len(votes) == len(world.members)
+    completed = session.scalars(select(AuditEvent).where(AuditEvent.action == "task_completed")).all()
+    assert len(completed) == 2  # prepare + the one review
+    assert verify_chain(ctx).ok
+
+
+def test_nine_members_vote_at_once_and_all_nine_count(make_ctx, ctx, settings, clock, session):
+    world = build_world(session, settings, n_members=9)
+    instance_id = start_sample(ctx, world, clock)
+    for user, key, data in ((world.proposer, "prepare", {"title": "Hồ sơ", "amount": 9}),
+                            (world.office, "review", {"outcome": "approve"})):
+        task = tasks.list_tasks(ctx.as_actor(user), key=key).items[0]
+        tasks.complete_task(ctx.as_actor(user), task.id, data)
+        session.commit()
+    vote_ids = {m.id: tasks.list_tasks(ctx.as_actor(m), key="vote").items[0].id for m in world.members}
+    choices = ["yes"] * 6 + ["no"] * 2 + ["abstain"]
+    session.commit()
+
+    outcomes = _race(9, lambda i: _committing(
+        make_ctx, world.members[i],
+        lambda c: tasks.complete_task(c, vote_ids[world.members[i].id], {"choice": choices[i]}),
+    ))
+
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    session.expire_all()
+    ctx.runtime.forget()
+    live = ctx.runtime.open(session, session.get(ProcessInstance, instance_id), clock)
+    assert ctx.runtime.ready_tasks(live) == []
+    assert sorted(live.workflow.last_task.data["choices"]) == sorted(choices)
+    states = session.scalars(select(HumanTask.state).where(HumanTask.key == "vote")).all()
+    assert states == [HumanTaskState.COMPLETED] * 9
+    assert session.get(ProcessInstance, instance_id).version == 1 + 2 + 9
+    assert verify_chain(ctx).ok
+
+
+def test_two_workers_fire_one_due_timer_once(make_ctx, ctx, settings, clock, session):
+    world = build_world(session, settings)
+    start_sample(ctx, world, clock, review_days=1)
+    prepare = tasks.list_tasks(ctx.as_actor(world.proposer)).items[0]
+    tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Hồ sơ", "amount": 1})
+    session.commit()
+    clock.advance(days=2)
+
+    outcomes = _race(2, lambda i: _committing(make_ctx, None, fire_next_due))
+
+    fired = [o for o in outcomes if o is not None]
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert len(fired) == 1 and fired[0].keys == ["review_overdue"]
+    count = session.scalar(select(func.count()).where(AuditEvent.action == "timer_fired"))
+    assert count == 1
+
+
+def test_exception_before_commit_leaves_everything_as_it_was(ctx, settings, clock, session):
+    world = build_world(session, settings)
+    instance_id = start_sample(ctx, world, clock)
+    prepare = tasks.list_tasks(ctx.as_actor(world.proposer)).items[0]
+
+    def snapshot():
+        session.expire_all()
+        instance = session.get(ProcessInstance, instance_id)
+        return (instance.version, instance.state,
+                sorted((t.key, t.state.value) for t in session.scalars(select(HumanTask))),
+                session.scalar(select(func.count()).select_from(AuditEvent)))
+
+    before = snapshot()
+    tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Hồ sơ", "amount": 1})
+    # The engine ran, state and side tables were flushed; then the request fails.
+    session.rollback()
+    assert snapshot() == before
+
+    # The rolled-back workflow did not leak into the cache: the same completion works again.
+    completion = tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Hồ sơ", "amount": 1})
+    session.commit()
+    assert [t.key for t in completion.next_tasks] == ["review"]
+    assert verify_chain(ctx).ok
+
+
+def test_conflict_when_claimed_by_another_officer(ctx, settings, clock, session):
+    world = build_world(session, settings)
+    colleague = make_user(session, settings, "xa.vp2", (Role.OFFICE, world.commune))
+    session.commit()
+    start_sample(ctx, world, clock)
+    prepare = tasks.list_tasks(ctx.as_actor(world.proposer)).items[0]
+    tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Hồ sơ", "amount": 1})
+    session.commit()
+    review = tasks.list_tasks(ctx.as_actor(world.office)).items[0]
+    tasks.claim_task(ctx.as_actor(world.office), review.id)
+    session.commit()
+    with pytest.raises(Conflict):
+        tasks.complete_task(ctx.as_actor(colleague), review.id, {"outcome": "approve"})
+    session.rollback()
+    tasks.unclaim_task(ctx.as_actor(world.office), review.id)
+    session.commit()
+    tasks.complete_task(ctx.as_actor(colleague), review.id, {"outcome": "approve"})
+    session.commit()
+    assert [a for a in session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq))][-3:] == [
+        "task_claimed", "task_unclaimed", "task_completed"]

@@ -1,0 +1,109 @@
+"""Scripts and expressions inside BPMN cannot escape: the dunder walk of SPIFFWORKFLOW.md is
+refused at start-up and at run time, with a clear error."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from engine.errors import DefinitionError, ScriptError
+from engine.runtime import Runtime
+from engine.runtime.helpers import HELPERS
+from engine.runtime.scripting import RestrictedEnvironment
+
+ESCAPE = "[c for c in ().__class__.__bases__[0].__subclasses__() if c.__name__ == 'Popen'][0]"
+
+
+@pytest.fixture
+def env() -> RestrictedEnvironment:
+    return RestrictedEnvironment(HELPERS, time_limit_seconds=0.5)
+
+
+def test_the_dunder_walk_is_refused_with_a_clear_error(env):
+    with pytest.raises(ScriptError, match="__class__.*invalid attribute name|invalid attribute name"):
+        env.evaluate(ESCAPE, {})
+    with pytest.raises(ScriptError, match="Biểu thức bị từ chối"):
+        env.execute("x = ().__class__.__bases__[0].__subclasses__()", {})
+
+
+@pytest.mark.parametrize("source", [
+    "getattr((), '__class__')",            # the same walk through a string attribute name
+    "'{0.__class__}'.format(1)",           # str.format reaches attributes too
+    "open('/etc/passwd').read()",          # no file access
+    "__import__('os').popen('id')",        # no imports
+    "eval('1')",                           # no nested evaluation
+])
+def test_other_ways_out_are_closed(env, source):
+    with pytest.raises(ScriptError):
+        env.evaluate(source, {})
+
+
+def test_import_statement_is_refused(env):
+    with pytest.raises(ScriptError):
+        env.execute("import os", {})
+
+
+def test_runaway_script_is_stopped_by_the_time_limit(env):
+    with pytest.raises(ScriptError, match="quá thời gian"):
+        env.execute("n = 0\nwhile True:\n    n += 1", {})
+
+
+def test_registered_helpers_and_task_data_work(env):
+    data = {"choices": ["yes", "no", "yes"]}
+    env.execute("yes = count_equal(choices, 'yes')\ntotal = len(choices)", data)
+    assert data == {"choices": ["yes", "no", "yes"], "yes": 2, "total": 3}
+    assert env.evaluate("yes * 2 > total", data) is True
+
+
+def test_task_data_cannot_shadow_a_helper(env):
+    with pytest.raises(ScriptError, match="count_equal"):
+        env.evaluate("1", {"count_equal": 3})
+
+
+def _copy_fixtures(tmp_path: Path) -> tuple[Path, Path]:
+    here = Path(__file__).parent.parent / "fixtures"
+    workflows, forms = tmp_path / "processes", tmp_path / "forms"
+    shutil.copytree(here / "processes", workflows)
+    shutil.copytree(here / "forms", forms)
+    return workflows, forms
+
+
+def _load(settings, workflows: Path, forms: Path) -> Runtime:
+    return Runtime.load(replace(settings, workflows_dir=workflows, forms_dir=forms))
+
+
+def test_a_bpmn_script_with_the_escape_fails_the_start(settings, tmp_path):
+    workflows, forms = _copy_fixtures(tmp_path)
+    bpmn = workflows / "sample_review.bpmn"
+    bpmn.write_text(bpmn.read_text().replace("overdue = True", f"overdue = {ESCAPE}"))
+    with pytest.raises(DefinitionError, match=r"sample_review\.bpmn.*flag_overdue.*__class__"):
+        _load(settings, workflows, forms)
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('value="sample_review.json"', 'value="missing_form.json"', "missing_form.json"),
+    ('name="council"', 'name="thu_quy"', "thu_quy"),
+    ('<spiffworkflow:property name="unitVariable" value="proposing_unit" />', "", "unitVariable"),
+    ("outcome == \"approve\"", "outcome ==", "review_outcome|to_vote|Biểu thức"),
+    ("<bpmn:startEvent", "<bpmn:startEventX", "không đọc được"),  # not well-formed XML
+    ('<bpmn:startEvent id="start"', '<bpmn:frobnicate id="junk" />\n<bpmn:startEvent id="start"',
+     "dòng.*frobnicate"),  # fails the BPMN XSD
+])
+def test_definition_faults_fail_the_start(settings, tmp_path, old, new, message):
+    workflows, forms = _copy_fixtures(tmp_path)
+    bpmn = workflows / "sample_review.bpmn"
+    text = bpmn.read_text()
+    assert old in text
+    bpmn.write_text(text.replace(old, new, 1))
+    with pytest.raises(DefinitionError, match=message):
+        _load(settings, workflows, forms)
+
+
+def test_a_form_may_not_expose_the_lane_unit(settings, tmp_path):
+    workflows, forms = _copy_fixtures(tmp_path)
+    form = forms / "sample_prepare.json"
+    form.write_text(form.read_text().replace('"amount":', '"reviewing_unit": {"type": "integer"},\n    "amount":'))
+    with pytest.raises(DefinitionError, match="reviewing_unit"):
+        _load(settings, workflows, forms)
