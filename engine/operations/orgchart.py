@@ -1,0 +1,225 @@
+"""Importing the org-chart file (units, users and the roles they hold, councils), as the admin upload
+and `khenthuong import FILE` do: all-or-nothing, idempotent, one audit event per change.
+
+The file is the truth for what it lists: a unit row describes the whole unit (an omitted
+`reviews_awards` is false, an omitted `parent` makes it a root), a user's role grants and a
+council's members become exactly the file's lists. What the file does not list is left alone.
+A user's password is optional for a user who already exists, and re-hashed only when it differs.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from engine import audit
+from engine.context import Context
+from engine.models import Council, CouncilMember, RoleGrant, Unit, User
+from engine.operations.access import require_admin
+from engine.operations.orgchart_validate import CouncilRow, OrgChart, UnitRow, UserRow, read_org_chart
+from engine.security import hash_password, verify_password
+
+COUNTS = (
+    "units_created", "units_updated", "users_created", "users_updated",
+    "roles_granted", "roles_revoked", "councils_created", "councils_updated",
+)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    units_created: int = 0
+    units_updated: int = 0
+    users_created: int = 0
+    users_updated: int = 0
+    roles_granted: int = 0
+    roles_revoked: int = 0
+    councils_created: int = 0
+    councils_updated: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(getattr(self, name) for name in COUNTS)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "changed": self.changed}
+
+
+def import_org_chart(ctx: Context, source: str, *, filename: str = "<tải lên>") -> ImportSummary:
+    """Check the whole file, then bring the database in line with it inside the caller's transaction.
+
+    Raises InvalidInput listing every bad row (key: path such as `units[3].parent`, message starting
+    with the line) and writes nothing. Flushes, never commits. Without an actor (the CLI) no
+    permission is asked; an acting user must be an admin.
+    """
+    if ctx.actor is not None:
+        require_admin(ctx.session, ctx.actor)
+    chart = read_org_chart(ctx.session, source, filename)
+    writer = _Writer(ctx, chart, reason=f"Nhập sơ đồ tổ chức từ tệp {filename}")
+    for unit_row in chart.units:
+        writer.unit(unit_row)
+    for user_row in chart.users:
+        writer.user(user_row)
+    for council_row in chart.councils:
+        writer.council(council_row)
+    ctx.session.flush()
+    return ImportSummary(**writer.counts, warnings=list(chart.warnings))
+
+
+def _unit_state(unit: Unit) -> dict[str, Any]:
+    return {
+        "name": unit.name,
+        "level": unit.level.value,
+        "abbreviation": unit.abbreviation,
+        "parent": unit.parent.code if unit.parent is not None else None,
+        "reviews_awards": unit.reviews_awards,
+    }
+
+
+def _council_state(council: Council) -> dict[str, Any]:
+    return {
+        "chair": council.chair.username,
+        "secretary": council.secretary.username,
+        "members": sorted(member.user.username for member in council.members),
+    }
+
+
+class _Writer:
+    """Upserts for a checked file; every row it is given has resolvable references."""
+
+    def __init__(self, ctx: Context, chart: OrgChart, reason: str) -> None:
+        self.ctx, self.session, self.reason = ctx, ctx.session, reason
+        self.counts = dict.fromkeys(COUNTS, 0)
+        units = self.session.scalars(select(Unit).where(Unit.code.in_(chart.unit_codes())))
+        self.units = {unit.code: unit for unit in units}
+        self.users = {
+            u.username: u
+            for u in self.session.scalars(
+                select(User).where(User.username.in_(chart.usernames())).options(selectinload(User.grants))
+            )
+        }
+        unit_ids = [u.id for u in self.units.values()]
+        self.councils = {
+            c.unit_id: c
+            for c in self.session.scalars(
+                select(Council).where(Council.unit_id.in_(unit_ids)).options(selectinload(Council.members))
+            )
+        }
+
+    def _record(self, action: str, entity_type: str, entity_id: int, *, before: Any = None, after: Any = None,
+                unit_id: int | None = None) -> None:
+        audit.record(self.ctx, action, entity_type, entity_id, before=before, after=after, reason=self.reason,
+                     unit_id=unit_id)
+
+    def unit(self, row: UnitRow) -> None:
+        assert row.level is not None, "checked by read_org_chart"
+        parent = self.units[row.parent] if row.parent else None
+        wanted = {"name": row.name, "level": row.level.value, "abbreviation": row.abbreviation,
+                  "parent": row.parent, "reviews_awards": row.reviews_awards}
+        unit = self.units.get(row.code)
+        if unit is None:
+            unit = Unit(code=row.code, name=row.name, level=row.level, abbreviation=row.abbreviation,
+                        parent=parent, reviews_awards=row.reviews_awards, created_at=self.ctx.clock.now())
+            self.session.add(unit)
+            self.session.flush()
+            self.units[row.code] = unit
+            self._record("unit_created", "unit", unit.id, after={"code": row.code, **wanted}, unit_id=unit.id)
+            self.counts["units_created"] += 1
+            return
+        current = _unit_state(unit)
+        changed = [key for key in wanted if wanted[key] != current[key]]
+        if not changed:
+            return
+        unit.name, unit.level, unit.abbreviation = row.name, row.level, row.abbreviation
+        unit.parent, unit.reviews_awards = parent, row.reviews_awards
+        self.session.flush()
+        self._record("unit_updated", "unit", unit.id, unit_id=unit.id,
+                     before={"code": row.code, **{key: current[key] for key in changed}},
+                     after={"code": row.code, **{key: wanted[key] for key in changed}})
+        self.counts["units_updated"] += 1
+
+    def user(self, row: UserRow) -> None:
+        settings = self.ctx.settings
+        user = self.users.get(row.username)
+        if user is None:
+            assert row.password is not None, "checked by read_org_chart"
+            user = User(username=row.username, full_name=row.full_name, active=True,
+                        password_hash=hash_password(settings, row.password), created_at=self.ctx.clock.now())
+            self.session.add(user)
+            self.session.flush()
+            self.users[row.username] = user
+            self._record("user_created", "user", user.id,
+                         after={"username": row.username, "full_name": row.full_name, "active": True})
+            self.counts["users_created"] += 1
+        else:
+            before: dict[str, Any] = {}
+            after: dict[str, Any] = {}
+            if user.full_name != row.full_name:
+                before["full_name"], after["full_name"] = user.full_name, row.full_name
+                user.full_name = row.full_name
+            if row.password is not None and not verify_password(settings, user.password_hash, row.password):
+                # Only the fact of the change is recorded, never a password or a hash.
+                user.password_hash = hash_password(settings, row.password)
+                after["password_changed"] = True
+            if after:
+                self.session.flush()
+                self._record("user_updated", "user", user.id, before={"username": row.username, **before},
+                             after={"username": row.username, **after})
+                self.counts["users_updated"] += 1
+        self._grants(user, row)
+
+    def _grants(self, user: User, row: UserRow) -> None:
+        wanted = {(grant.role, self.units[grant.unit].id): grant.unit for grant in row.roles if grant.role}
+        for grant in list(user.grants):
+            if (grant.role, grant.unit_id) in wanted:
+                continue
+            grant_id, unit_id = grant.id, grant.unit_id
+            state = {"username": user.username, "role": grant.role.value, "unit": grant.unit.code}
+            user.grants.remove(grant)
+            self.session.flush()
+            self._record("role_revoked", "role_grant", grant_id, before=state, unit_id=unit_id)
+            self.counts["roles_revoked"] += 1
+        held = {(grant.role, grant.unit_id) for grant in user.grants}
+        for (role, unit_id), unit_code in wanted.items():
+            if (role, unit_id) in held:
+                continue
+            new = RoleGrant(role=role, unit_id=unit_id)
+            user.grants.append(new)
+            self.session.flush()
+            self._record("role_granted", "role_grant", new.id, unit_id=unit_id,
+                         after={"username": user.username, "role": role.value, "unit": unit_code})
+            self.counts["roles_granted"] += 1
+
+    def council(self, row: CouncilRow) -> None:
+        unit, chair, secretary = self.units[row.unit], self.users[row.chair], self.users[row.secretary]
+        member_ids = [self.users[name].id for _, _, name in row.members]
+        wanted = {"chair": row.chair, "secretary": row.secretary,
+                  "members": sorted(name for _, _, name in row.members)}
+        council = self.councils.get(unit.id)
+        if council is None:
+            council = Council(unit_id=unit.id, chair=chair, secretary=secretary,
+                              members=[CouncilMember(user_id=user_id) for user_id in member_ids])
+            self.session.add(council)
+            self.session.flush()
+            self.councils[unit.id] = council
+            self._record("council_created", "council", council.id, after={"unit": row.unit, **wanted},
+                         unit_id=unit.id)
+            self.counts["councils_created"] += 1
+            return
+        current = _council_state(council)
+        changed = [key for key in wanted if wanted[key] != current[key]]
+        if not changed:
+            return
+        council.chair, council.secretary = chair, secretary
+        for member in list(council.members):
+            if member.user_id not in member_ids:
+                council.members.remove(member)
+        present = {member.user_id for member in council.members}
+        council.members.extend(CouncilMember(user_id=uid) for uid in member_ids if uid not in present)
+        self.session.flush()
+        self._record("council_updated", "council", council.id, unit_id=unit.id,
+                     before={"unit": row.unit, **{key: current[key] for key in changed}},
+                     after={"unit": row.unit, **{key: wanted[key] for key in changed}})
+        self.counts["councils_updated"] += 1

@@ -1,0 +1,452 @@
+"""Importing the org-chart file: the demo province, bad rows reported with their lines and nothing
+written, children before parents, cycles, and re-imports that change roles, passwords and councils."""
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.audit import verify_chain
+from engine.clock import FixedClock
+from engine.config import Settings
+from engine.context import Context
+from engine.errors import Forbidden, InvalidInput
+from engine.models import AuditEvent, Council, CouncilMember, Role, RoleGrant, Unit, User
+from engine.operations.orgchart import ImportSummary, import_org_chart
+from engine.security import verify_password
+from tests.factories import make_unit, make_user
+
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "org.yaml"
+DEMO_PASSWORD = "KhenThuong@2026"
+TABLES = (Unit, User, RoleGrant, Council, CouncilMember, AuditEvent)
+
+
+@pytest.fixture
+def org_ctx(session: Session, settings: Settings, clock: FixedClock) -> Context:
+    return Context(session=session, settings=settings, clock=clock)
+
+
+def run(ctx: Context, source: str) -> ImportSummary:
+    summary = import_org_chart(ctx, textwrap.dedent(source), filename="thu.yaml")
+    ctx.session.commit()
+    return summary
+
+
+def refused(ctx: Context, source: str) -> InvalidInput:
+    with pytest.raises(InvalidInput) as raised:
+        import_org_chart(ctx, textwrap.dedent(source), filename="thu.yaml")
+    ctx.session.rollback()
+    return raised.value
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    return {model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+            for model in TABLES}
+
+
+def events_after(session: Session, seq: int) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.seq > seq).order_by(AuditEvent.seq)))
+
+
+def last_seq(session: Session) -> int:
+    return session.scalar(select(func.max(AuditEvent.seq))) or 0
+
+
+def marked_lines(source: str) -> dict[str, int]:
+    """The test files mark each bad value with `# <error key>`: key -> the line it is on."""
+    return {match: number for number, line in enumerate(textwrap.dedent(source).splitlines(), start=1)
+            for match in re.findall(r"# (\S+)", line)}
+
+
+def grants_of(session: Session, username: str) -> set[tuple[Role, str]]:
+    rows = session.execute(
+        select(RoleGrant.role, Unit.code).join(Unit, RoleGrant.unit_id == Unit.id)
+        .join(User, RoleGrant.user_id == User.id).where(User.username == username)
+    )
+    return {(role, code) for role, code in rows}
+
+
+def council_of(session: Session, code: str) -> Council:
+    stmt = select(Council).join(Unit, Council.unit_id == Unit.id).where(Unit.code == code)
+    return session.scalars(stmt).one()
+
+
+SMALL_PROVINCE = """\
+    units:
+      - {code: T, name: "UBND tỉnh Thử Nghiệm", level: province, abbreviation: UBND, reviews_awards: true}
+      - {code: T-X1, name: "UBND xã Một", level: commune, parent: T, reviews_awards: true}
+    users:
+      - {username: t.vanphong, full_name: "Nguyễn Văn An", password: "MatKhau@2026",
+         roles: [{role: office, unit: T}, {role: proposer, unit: T-X1}]}
+      - {username: t.hd1, full_name: "Trần Thị Bình", password: MatKhau@2026,
+         roles: [{role: council, unit: T}]}
+      - {username: t.hd2, full_name: "Lê Văn Cường", password: MatKhau@2026,
+         roles: [{role: council, unit: T}]}
+      - {username: t.hd3, full_name: "Phạm Thị Dung", password: MatKhau@2026,
+         roles: [{role: council, unit: T}]}
+    councils:
+      - {unit: T, chair: t.hd1, secretary: t.vanphong, members: [t.hd1, t.hd2]}
+"""
+
+
+# ---- the demo province ----------------------------------------------------------------------------
+
+def test_demo_province_imports_once_and_the_second_import_changes_nothing(org_ctx: Context) -> None:
+    session = org_ctx.session
+    first = run(org_ctx, DEMO.read_text(encoding="utf-8"))
+
+    assert first.as_dict() == {
+        "units_created": 6, "units_updated": 0, "users_created": 50, "users_updated": 0,
+        "roles_granted": 50, "roles_revoked": 0, "councils_created": 5, "councils_updated": 0,
+        "warnings": first.warnings, "changed": True,
+    }
+    assert len(first.warnings) == 1 and "people" in first.warnings[0]
+    school = session.scalars(select(Unit).where(Unit.code == "HBX-X01-THCS")).one()
+    assert [u.code for u in school.ancestors()] == ["HBX-X01", "HBX"]
+    assert not school.reviews_awards
+    province = council_of(session, "HBX")
+    assert len(province.members) == 9 and province.chair.username == "tinh.hd.chutich"
+    for code in ("HBX-X01", "HBX-X02", "HBX-X03", "HBX-SGDDT"):
+        assert len(council_of(session, code).members) == 5
+    assert grants_of(session, "tinh.chutich") == {(Role.HEAD, "HBX")}
+    head = session.scalars(select(User).where(User.username == "tinh.chutich")).one()
+    assert verify_password(org_ctx.settings, head.password_hash, DEMO_PASSWORD)
+    assert row_counts(session)["audit_event"] == 6 + 50 + 50 + 5
+    assert verify_chain(org_ctx).ok
+
+    before, head_hash = row_counts(session), head.password_hash
+    second = run(org_ctx, DEMO.read_text(encoding="utf-8"))
+
+    assert not second.changed
+    assert row_counts(session) == before
+    session.refresh(head)
+    assert head.password_hash == head_hash
+    assert {k: v for k, v in second.as_dict().items() if k not in ("warnings", "changed")} == dict.fromkeys(
+        ("units_created", "units_updated", "users_created", "users_updated", "roles_granted", "roles_revoked",
+         "councils_created", "councils_updated"), 0)
+    assert second.as_dict()["changed"] is False
+
+
+def test_the_import_leaves_the_commit_to_the_caller(org_ctx: Context) -> None:
+    import_org_chart(org_ctx, textwrap.dedent(SMALL_PROVINCE))
+    org_ctx.session.rollback()
+    assert set(row_counts(org_ctx.session).values()) == {0}
+
+
+def test_an_admin_imports_in_their_own_name_and_others_may_not(org_ctx: Context) -> None:
+    root = make_unit(org_ctx.session, "GOC", level="province")
+    admin = make_user(org_ctx.session, org_ctx.settings, "quantri.cu", (Role.ADMIN, root))
+    officer = make_user(org_ctx.session, org_ctx.settings, "vanphong.cu", (Role.OFFICE, root))
+    org_ctx.session.commit()
+    seq = last_seq(org_ctx.session)
+
+    with pytest.raises(Forbidden):
+        import_org_chart(org_ctx.as_actor(officer), textwrap.dedent(SMALL_PROVINCE))
+    org_ctx.session.rollback()
+    run(org_ctx.as_actor(admin), SMALL_PROVINCE)
+
+    events = events_after(org_ctx.session, seq)
+    assert events and {e.actor for e in events} == {"quantri.cu"}
+    assert all(e.reason == "Nhập sơ đồ tổ chức từ tệp thu.yaml" for e in events)
+
+
+# ---- bad files: every bad row with its line, nothing written ---------------------------------------
+
+def test_one_bad_row_writes_nothing_and_names_its_row_and_line(org_ctx: Context) -> None:
+    run(org_ctx, SMALL_PROVINCE)
+    before = row_counts(org_ctx.session)
+
+    error = refused(org_ctx, """\
+        units:
+          - {code: T, name: "UBND tỉnh Thử Nghiệm (tên mới)", level: province, reviews_awards: true}
+          - {code: T-X2, name: "UBND xã Hai", level: commune, parent: T, reviews_awards: true}
+          - {code: T-X3, name: "UBND xã Ba", level: commune, parent: XYZ, reviews_awards: true}
+        users:
+          - {username: t.moi, full_name: "Đỗ Thị Mới", password: MatKhau@2026, roles: []}
+    """)
+
+    assert error.detail == "Tệp sơ đồ tổ chức có 1 lỗi."
+    assert error.errors == {
+        "units[2].parent": "Dòng 4: đơn vị cha 'XYZ' không có trong tệp hay trong cơ sở dữ liệu.",
+    }
+    assert row_counts(org_ctx.session) == before
+    assert org_ctx.session.scalars(select(Unit.name).where(Unit.code == "T")).one() == "UBND tỉnh Thử Nghiệm"
+
+
+SEVERAL_BAD_ROWS = """\
+    units:
+      - code: T
+        name: "UBND tỉnh Thử Nghiệm"
+        level: tinh                                # units[0].level
+        reviews_awards: true
+      - code: T                                    # units[1].code
+        name: "Trùng mã"
+        level: province
+      - code: T-X1                                 # units[2].name
+        level: commune
+        parent: T
+        reviews_awards: "maybe"                    # units[2].reviews_awards
+      - code: 012                                  # units[3].code
+        name: "Mã là số"
+        level: agency
+      - code: T-TRUONG
+        name: "Trường THCS Thử Nghiệm"
+        level: agency
+        parent: T-X1
+    users:
+      - username: ngan
+        full_name: "Mật Khẩu Ngắn"
+        password: "1234567"                        # users[0].password
+        roles: []
+      - username: moi                              # users[1].password
+        full_name: "Người Mới"
+        roles:
+          - {role: boss, unit: T}                  # users[1].roles[0].role
+          - {role: office, unit: KHONGCO}          # users[1].roles[1].unit
+      - username: "nguyễn.a"                       # users[2].username
+        full_name: "Tên Có Dấu"
+        password: "MatKhau@2026"
+        roles: []
+        colour: blue                               # users[2].colour
+    councils:
+      - unit: T-TRUONG                             # councils[0].unit
+        chair: ngan                                # councils[0].chair
+        secretary: ngan
+        members: [moi,
+                  vang.mat]                        # councils[0].members[1]
+    extra: 1                                       # extra
+"""
+
+
+def test_several_bad_rows_are_each_reported_with_their_line(org_ctx: Context) -> None:
+    error = refused(org_ctx, SEVERAL_BAD_ROWS)
+
+    expected = marked_lines(SEVERAL_BAD_ROWS)
+    assert set(error.errors) == set(expected)
+    for key, line in expected.items():
+        assert error.errors[key].startswith(f"Dòng {line}: "), (key, error.errors[key])
+    assert error.detail == f"Tệp sơ đồ tổ chức có {len(expected)} lỗi."
+    assert "'tinh'" in error.errors["units[0].level"]
+    assert "đã xuất hiện ở dòng 2" in error.errors["units[1].code"]
+    assert "thiếu trường bắt buộc 'name'" in error.errors["units[2].name"]
+    assert "ít nhất 8 ký tự" in error.errors["users[0].password"]
+    assert "1234567" not in " ".join(error.errors.values())
+    assert "reviews_awards: false" in error.errors["councils[0].unit"]
+    assert "không có trong tệp hay trong cơ sở dữ liệu" in error.errors["councils[0].members[1]"]
+    assert set(row_counts(org_ctx.session).values()) == {0}
+
+
+@pytest.mark.parametrize("source, key, fragment", [
+    ("units:\n  - {code: 012, name: A, level: province}\n", "units[0].code", "'012' thành số 10"),
+    ("units:\n  - {code: A, name: A, level: province, reviews_awards: \"maybe\"}\n",
+     "units[0].reviews_awards", "true hoặc false"),
+    ("units:\n  - {code: A, name: yes, level: province}\n", "units[0].name", "giá trị đúng/sai"),
+    ("units:\n  - {code: A, name: 2024-05-01, level: province}\n", "units[0].name", "ngày 2024-05-01"),
+    ("units:\n  - {code: A, name: A, level: [province]}\n", "units[0].level", "một danh sách"),
+    ("units:\n  - HBX\n", "units[0]", "chuỗi 'HBX'"),
+    ("units: {code: A}\n", "units", "phải là một danh sách"),
+    ("users:\n  - {username: a.b, full_name: A, password: 12345678, roles: []}\n", "users[0].password",
+     "chuỗi ký tự"),
+    ("users:\n  - {username: a.b, full_name: A, password: MatKhau@2026, roles: {role: office}}\n",
+     "users[0].roles", "phải là một danh sách"),
+    ("councils:\n  - {unit: A, chair: a, secretary: a, members: a}\n", "councils[0].members", "danh sách"),
+    ("units:\n  - {code: \"A B\", name: A, level: province}\n", "units[0].code", "chữ cái không dấu"),
+    ("units:\n  - {code: A, name: A, level: province, abbreviation: " + "X" * 41 + "}\n",
+     "units[0].abbreviation", "tối đa 40"),
+])
+def test_wrong_types_and_formats_are_reported_not_raised(org_ctx: Context, source: str, key: str,
+                                                        fragment: str) -> None:
+    error = refused(org_ctx, source)
+    assert key in error.errors, error.errors
+    assert fragment in error.errors[key]
+    assert error.errors[key].startswith("Dòng ")
+    assert "12345678" not in error.errors.get("users[0].password", "")
+
+
+@pytest.mark.parametrize("source, line", [
+    ("units:\n  - {code: A, name: [chưa đóng\n", 3),
+    ("units:\n  - code: A\n   name: lệch lề\n", 3),
+    ("units:\n\t- {code: A}\n", 2),
+    ("units: []\nunits: []\n", 2),
+    ("units:\n  - {code: A, code: B, name: A, level: province}\n", 2),
+])
+def test_malformed_yaml_is_refused_with_the_line_of_the_error(org_ctx: Context, source: str,
+                                                              line: int) -> None:
+    error = refused(org_ctx, source)
+    assert set(error.errors) == {"file"}
+    assert error.errors["file"].startswith(f"Dòng {line}, cột ")
+    assert "thu.yaml" in error.detail
+
+
+@pytest.mark.parametrize("source", ["", "# chỉ có chú thích\n", "- units\n", "chuỗi\n"])
+def test_a_file_that_is_not_a_mapping_is_refused(org_ctx: Context, source: str) -> None:
+    assert set(refused(org_ctx, source).errors) == {"file"}
+
+
+def test_python_tags_are_refused(org_ctx: Context) -> None:
+    error = refused(org_ctx, "units: !!python/object/apply:os.system ['true']\n")
+    assert error.errors["file"].startswith("Dòng 1, cột ")
+
+
+def test_people_are_not_imported_yet_and_say_so(org_ctx: Context) -> None:
+    summary = run(org_ctx, "people:\n  - {code: P-1, full_name: Trần Thị Bình, unit: T}\n")
+    assert not summary.changed
+    assert summary.warnings == ["Mục 'people' (1 mục) chưa được nhập: danh sách cá nhân và khen thưởng đã có "
+                                "sẽ được hỗ trợ ở phiên bản sau."]
+
+
+# ---- the tree ---------------------------------------------------------------------------------------
+
+def test_a_school_listed_before_its_commune_and_province_imports(org_ctx: Context) -> None:
+    summary = run(org_ctx, """\
+        units:
+          - {code: T-X1-THCS, name: "Trường THCS Một", level: agency, parent: T-X1}
+          - {code: T-X1, name: "UBND xã Một", level: commune, parent: T, reviews_awards: true}
+          - {code: T, name: "UBND tỉnh Thử Nghiệm", level: province, reviews_awards: true}
+    """)
+    assert summary.units_created == 3
+    school = org_ctx.session.scalars(select(Unit).where(Unit.code == "T-X1-THCS")).one()
+    assert [u.code for u in school.ancestors()] == ["T-X1", "T"]
+    created = [e.after["code"] for e in events_after(org_ctx.session, 0)]
+    assert created == ["T", "T-X1", "T-X1-THCS"]
+
+
+def test_a_parent_cycle_in_the_file_is_refused(org_ctx: Context) -> None:
+    error = refused(org_ctx, """\
+        units:
+          - {code: A, name: "Đơn vị A", level: commune, parent: B}
+          - {code: B, name: "Đơn vị B", level: commune, parent: A}
+          - {code: C, name: "Đơn vị C", level: commune, parent: C}
+          - {code: D, name: "Đơn vị D", level: agency, parent: A}
+    """)
+    assert error.errors == {
+        "units[0].parent": "Dòng 2: quan hệ đơn vị cha tạo thành vòng lặp: A → B → A.",
+        "units[1].parent": "Dòng 3: quan hệ đơn vị cha tạo thành vòng lặp: B → A → B.",
+        "units[2].parent": "Dòng 4: quan hệ đơn vị cha tạo thành vòng lặp: C → C.",
+    }
+
+
+def test_a_cycle_through_units_already_stored_is_refused(org_ctx: Context) -> None:
+    run(org_ctx, SMALL_PROVINCE)
+    error = refused(org_ctx, "units:\n  - {code: T, name: Tỉnh, level: province, parent: T-X1}\n")
+    assert error.errors == {"units[0].parent": "Dòng 2: quan hệ đơn vị cha tạo thành vòng lặp: T → T-X1 → T."}
+
+
+def test_moving_and_renaming_a_unit_updates_it_with_one_event(org_ctx: Context) -> None:
+    run(org_ctx, SMALL_PROVINCE)
+    seq = last_seq(org_ctx.session)
+    summary = run(org_ctx, """\
+        units:
+          - {code: T-X2, name: "UBND xã Hai", level: commune, parent: T, reviews_awards: true}
+          - {code: T-X1, name: "UBND xã Một Mới", level: commune, parent: T-X2, reviews_awards: true}
+    """)
+    assert (summary.units_created, summary.units_updated) == (1, 1)
+    updated = events_after(org_ctx.session, seq)[-1]
+    assert updated.action == "unit_updated"
+    assert updated.before == {"code": "T-X1", "name": "UBND xã Một", "parent": "T"}
+    assert updated.after == {"code": "T-X1", "name": "UBND xã Một Mới", "parent": "T-X2"}
+
+
+# ---- people, roles, councils --------------------------------------------------------------------------
+
+def test_changing_a_users_roles_grants_the_new_and_revokes_the_old(org_ctx: Context) -> None:
+    session = org_ctx.session
+    run(org_ctx, SMALL_PROVINCE)
+    seq = last_seq(session)
+
+    # Only users: the units come from the database, and the password may be left out for a known user.
+    summary = run(org_ctx, """\
+        users:
+          - {username: t.vanphong, full_name: "Nguyễn Văn An",
+             roles: [{role: office, unit: T}, {role: head, unit: T-X1}]}
+    """)
+
+    assert (summary.roles_granted, summary.roles_revoked, summary.users_updated) == (1, 1, 0)
+    assert grants_of(session, "t.vanphong") == {(Role.OFFICE, "T"), (Role.HEAD, "T-X1")}
+    events = events_after(session, seq)
+    assert [e.action for e in events] == ["role_revoked", "role_granted"]
+    assert events[0].before == {"username": "t.vanphong", "role": "proposer", "unit": "T-X1"}
+    assert events[1].after == {"username": "t.vanphong", "role": "head", "unit": "T-X1"}
+    assert not run(org_ctx, "users:\n  - {username: t.vanphong, full_name: Nguyễn Văn An, roles: "
+                            "[{role: office, unit: T}, {role: head, unit: T-X1}]}\n").changed
+
+
+def test_a_new_password_is_rehashed_and_audited_without_the_secret(org_ctx: Context) -> None:
+    session = org_ctx.session
+    run(org_ctx, SMALL_PROVINCE)
+    user = session.scalars(select(User).where(User.username == "t.hd2")).one()
+    old_hash, seq = user.password_hash, last_seq(session)
+
+    summary = run(org_ctx, """\
+        users:
+          - {username: t.hd2, full_name: "Lê Văn Cường Mới", password: "MatKhauMoi@2027",
+             roles: [{role: council, unit: T}]}
+    """)
+
+    assert summary.users_updated == 1 and not summary.roles_granted
+    session.refresh(user)
+    assert user.password_hash != old_hash
+    assert verify_password(org_ctx.settings, user.password_hash, "MatKhauMoi@2027")
+    [event] = events_after(session, seq)
+    assert event.action == "user_updated"
+    assert event.before == {"username": "t.hd2", "full_name": "Lê Văn Cường"}
+    assert event.after == {"username": "t.hd2", "full_name": "Lê Văn Cường Mới", "password_changed": True}
+    assert "MatKhauMoi" not in str(event.after) and "argon2" not in str(event.after)
+
+
+def test_council_membership_and_secretary_follow_the_file(org_ctx: Context) -> None:
+    session = org_ctx.session
+    run(org_ctx, SMALL_PROVINCE)
+    seq = last_seq(session)
+
+    summary = run(org_ctx, "councils: [{unit: T, chair: t.hd1, secretary: t.hd3, members: [t.hd3, t.hd1]}]")
+
+    assert (summary.councils_created, summary.councils_updated) == (0, 1)
+    council = council_of(session, "T")
+    assert sorted(m.user.username for m in council.members) == ["t.hd1", "t.hd3"]
+    assert council.secretary.username == "t.hd3"
+    [event] = events_after(session, seq)
+    assert event.action == "council_updated"
+    assert event.before == {"unit": "T", "secretary": "t.vanphong", "members": ["t.hd1", "t.hd2"]}
+    assert event.after == {"unit": "T", "secretary": "t.hd3", "members": ["t.hd1", "t.hd3"]}
+
+
+def test_a_council_chair_must_sit_on_it_and_the_unit_must_review_awards(org_ctx: Context) -> None:
+    run(org_ctx, SMALL_PROVINCE)
+    error = refused(org_ctx, """\
+        units:
+          - {code: T-X1-THCS, name: "Trường THCS Một", level: agency, parent: T-X1}
+        councils:
+          - {unit: T, chair: t.hd3, secretary: khong.co, members: [t.hd1, t.hd2, t.hd1]}
+          - {unit: T-X1-THCS, chair: t.hd1, secretary: t.hd1, members: [t.hd1]}
+          - {unit: T, chair: t.hd1, secretary: t.hd1, members: [t.hd1]}
+    """)
+    assert error.errors == {
+        "councils[0].chair": "Dòng 4: chủ tịch hội đồng 't.hd3' phải có trong danh sách thành viên "
+                             "(members).",
+        "councils[0].secretary": "Dòng 4: thư ký hội đồng 'khong.co' không có trong tệp hay trong cơ sở "
+                                 "dữ liệu.",
+        "councils[0].members[2]": "Dòng 4: thành viên 't.hd1' được liệt kê hai lần.",
+        "councils[1].unit": "Dòng 5: đơn vị 'T-X1-THCS' không xét khen thưởng (reviews_awards: false) "
+                            "nên không có hội đồng.",
+        "councils[2].unit": "Dòng 6: hội đồng của đơn vị 'T' đã xuất hiện ở dòng 4.",
+    }
+
+
+def test_a_new_user_needs_a_password_and_usernames_are_unique(org_ctx: Context) -> None:
+    error = refused(org_ctx, """\
+        units:
+          - {code: T, name: "Tỉnh", level: province}
+        users:
+          - {username: a.moi, full_name: Người Mới, roles: [{role: office, unit: T}, {role: office, unit: T}]}
+          - {username: a.moi, full_name: "Người Mới", password: "MatKhau@2026", roles: []}
+    """)
+    assert error.errors == {
+        "users[0].password": "Dòng 4: người dùng mới 'a.moi' phải có trường 'password'.",
+        "users[0].roles[1]": "Dòng 4: vai trò 'office' tại 'T' đã khai báo ở dòng 4.",
+        "users[1].username": "Dòng 5: tên đăng nhập 'a.moi' đã xuất hiện ở dòng 4.",
+    }
