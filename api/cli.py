@@ -1,0 +1,119 @@
+"""The `khenthuong` command: db upgrade, import, serve, worker, audit verify."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from engine.clock import SystemClock
+from engine.config import Settings
+from engine.context import Context
+from engine.db import make_engine, make_session_factory
+from engine.errors import DefinitionError, DomainError
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
+    return make_session_factory(make_engine(settings.database_url))
+
+
+@click.group()
+def main() -> None:
+    """khenthuong — quản lý thi đua, khen thưởng."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.group()
+def db() -> None:
+    """Cơ sở dữ liệu."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration to KHENTHUONG_DATABASE_URL."""
+    from engine.migrate import upgrade
+
+    settings = _settings()
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    click.echo("Cơ sở dữ liệu đã được cập nhật.")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_file(file: Path) -> None:
+    """Load an org-chart YAML file (idempotent, all-or-nothing)."""
+    from engine.operations.orgchart import import_org_chart
+
+    settings = _settings()
+    with _session_factory(settings)() as session:
+        ctx = Context(session=session, settings=settings, clock=SystemClock())
+        try:
+            summary = import_org_chart(ctx, file.read_text(encoding="utf-8"), filename=file.name)
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            click.echo(f"Lỗi: {exc.detail}", err=True)
+            for field, message in exc.errors.items():
+                click.echo(f"  {field}: {message}", err=True)
+            sys.exit(1)
+    for name, value in summary.as_dict().items():
+        click.echo(f"{name}: {value}")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int, envvar="PORT")
+def serve(host: str, port: int) -> None:
+    """Serve the web application (for production, run `api:create_app()` under gunicorn)."""
+    from api import create_app
+
+    try:
+        app = create_app(_settings())
+    except DefinitionError as exc:
+        click.echo(f"Không khởi động được: {exc}", err=True)
+        sys.exit(1)
+    app.run(host=host, port=port, threaded=True)
+
+
+@main.command("worker")
+@click.option("--once", is_flag=True, help="Fire what is due now, then exit.")
+def worker(once: bool) -> None:
+    """Fire due timers until SIGTERM."""
+    from api.worker import run_forever
+    from engine.runtime import Runtime
+
+    settings = _settings()
+    try:
+        runtime = Runtime.load(settings)
+    except DefinitionError as exc:
+        click.echo(f"Không khởi động được: {exc}", err=True)
+        sys.exit(1)
+    fired = run_forever(_session_factory(settings), settings, runtime, SystemClock(), once=once)
+    click.echo(f"Đã kích hoạt {fired} bộ hẹn giờ.")
+
+
+@main.group()
+def audit() -> None:
+    """Nhật ký kiểm toán."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chain; exit 1 and name the first broken event if any."""
+    from engine.audit import verify_chain
+
+    settings = _settings()
+    with _session_factory(settings)() as session:
+        report = verify_chain(Context(session=session, settings=settings, clock=SystemClock()))
+    if report.ok:
+        click.echo(f"Chuỗi nhật ký toàn vẹn: {report.events} sự kiện, mã băm cuối {report.head_hash}.")
+        return
+    click.echo(f"Chuỗi nhật ký bị phá vỡ tại sự kiện số {report.first_bad_seq}: {report.problem}.", err=True)
+    sys.exit(1)

@@ -1,0 +1,66 @@
+"""The background worker: fires due timers, one instance per transaction, until stopped."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.clock import Clock
+from engine.config import Settings
+from engine.context import Context
+from engine.operations.timers import fire_next_due
+from engine.runtime import Runtime
+
+log = logging.getLogger("khenthuong.worker")
+
+
+def run_due_timers(session_factory: sessionmaker[Session], settings: Settings, runtime: Runtime,
+                   clock: Clock, stop: threading.Event | None = None) -> int:
+    """One pass: fire every timer due now. Each instance is its own transaction (the commit is here)."""
+    fired, seen = 0, set[int]()
+    while stop is None or not stop.is_set():
+        with session_factory() as session:
+            ctx = Context(session=session, settings=settings, clock=clock, runtime=runtime)
+            try:
+                result = fire_next_due(ctx, skip=frozenset(seen))
+                session.commit()
+            except Exception:
+                session.rollback()
+                log.exception("firing a timer failed")
+                raise
+        if result is None:
+            return fired
+        seen.add(result.instance_id)  # at most once per pass, even if its row stays due
+        fired += len(result.keys)
+        log.info("instance %s: fired %s", result.instance_id, ", ".join(result.keys) or "nothing")
+    return fired
+
+
+def run_forever(session_factory: sessionmaker[Session], settings: Settings, runtime: Runtime, clock: Clock,
+                once: bool = False, install_signals: bool = True,
+                stop: threading.Event | None = None, on_pass: Callable[[int], None] | None = None) -> int:
+    """Poll until SIGTERM/SIGINT (or `stop`); the current transaction always finishes first."""
+    stop = stop or threading.Event()
+    if install_signals:
+        def _stop(signum: int, _frame: FrameType | None) -> None:
+            log.info("signal %s: stopping after the current job", signum)
+            stop.set()
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+    total = 0
+    log.info("worker started (poll every %ss)", settings.worker_poll_seconds)
+    while not stop.is_set():
+        fired = run_due_timers(session_factory, settings, runtime, clock, stop)
+        total += fired
+        if on_pass:
+            on_pass(fired)
+        if once:
+            break
+        stop.wait(settings.worker_poll_seconds)
+    log.info("worker stopped")
+    return total

@@ -1,0 +1,55 @@
+"""Reading the organisation: units with diacritic-insensitive search, and the roles a user holds."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from engine.context import Context
+from engine.models import Council, CouncilMember, Role, RoleGrant, Unit, UnitLevel, User
+from engine.operations.access import require_actor
+from engine.operations.tasks import Page
+from engine.text import fold
+
+
+def list_units(ctx: Context, *, parent_id: int | None = None, level: UnitLevel | str | None = None,
+               q: str | None = None, page: int = 1, per_page: int = 20) -> Page:
+    """Units ordered by code. `q` matches code or name ignoring case and Vietnamese diacritics.
+
+    The unit tree is small (thousands of rows at most) and SQLite has no unaccent, so a search
+    folds in Python rather than in SQL.
+    """
+    require_actor(ctx.actor)
+    stmt = select(Unit)
+    if parent_id is not None:
+        stmt = stmt.where(Unit.parent_id == parent_id)
+    if level is not None:
+        stmt = stmt.where(Unit.level == UnitLevel(level))
+    stmt = stmt.order_by(Unit.code)
+    needle = fold(q or "")
+    if not needle:
+        total = ctx.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = ctx.session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)).all()
+        return Page(list(rows), total, page, per_page)
+    found = [u for u in ctx.session.scalars(stmt) if needle in fold(u.code) or needle in fold(u.name)]
+    return Page(found[(page - 1) * per_page: page * per_page], len(found), page, per_page)
+
+
+@dataclass(frozen=True)
+class HeldRole:
+    role: Role
+    unit: Unit
+
+
+def roles_of(ctx: Context, user: User) -> list[HeldRole]:
+    """Every role the user holds, council membership counted as the council role at its unit."""
+    held: dict[tuple[Role, int], HeldRole] = {}
+    for grant in ctx.session.scalars(select(RoleGrant).where(RoleGrant.user_id == user.id)):
+        held[(grant.role, grant.unit_id)] = HeldRole(grant.role, grant.unit)
+    councils = ctx.session.scalars(
+        select(Council).join(CouncilMember, CouncilMember.council_id == Council.id)
+        .where(CouncilMember.user_id == user.id)
+    )
+    for council in councils:
+        held.setdefault((Role.COUNCIL, council.unit_id), HeldRole(Role.COUNCIL, council.unit))
+    return sorted(held.values(), key=lambda h: (h.unit.code, list(Role).index(h.role)))
