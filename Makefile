@@ -1,0 +1,49 @@
+# The two commands: `make run` and `make test`. Both bootstrap .venv themselves.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+PORT ?= 5000
+export KHENTHUONG_TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres lint bench worker clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+## Migrate the embedded database, load the demo organisation, serve on 127.0.0.1:$(PORT).
+run: $(STAMP)
+	$(VENV)/bin/khenthuong db upgrade
+	$(VENV)/bin/khenthuong import demo/org.yaml
+	$(VENV)/bin/khenthuong serve --port $(PORT)
+
+## The whole suite on SQLite, then on PostgreSQL (required when CI=true).
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	KHENTHUONG_TEST_DB=sqlite $(PY) -m pytest
+
+test-postgres: $(STAMP)
+	@if $(PY) tests/check_postgres.py; then \
+		KHENTHUONG_TEST_DB=postgresql $(PY) -m pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is required on CI and is not reachable at $$KHENTHUONG_TEST_PG_URL" >&2; exit 1; \
+	else \
+		echo "PostgreSQL not reachable at $$KHENTHUONG_TEST_PG_URL: the PostgreSQL run is SKIPPED (it is required on CI)." >&2; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check engine api tests bench
+	../shared/tools/bpmn-lint
+
+## Benchmarks (not part of `make test`).
+bench: $(STAMP)
+	$(PY) -m bench.lifecycle
+
+worker: $(STAMP)
+	$(VENV)/bin/khenthuong worker
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
