@@ -24,6 +24,7 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_cost_kib: int = 65536
     worker_poll_seconds: float = 5.0
+    workflow_cache_size: int = 2000  # deserialized running workflows kept per process (≈ 40 KB each)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -44,6 +45,7 @@ class Settings:
             ("argon2_time_cost", int),
             ("argon2_memory_cost_kib", int),
             ("worker_poll_seconds", float),
+            ("workflow_cache_size", int),
         ):
             raw = env.get(PREFIX + name.upper())
             if raw is not None:

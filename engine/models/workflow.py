@@ -44,7 +44,8 @@ class ProcessInstance(Base):
     status: Mapped[InstanceStatus] = mapped_column(
         Enum(InstanceStatus, name="instance_status", native_enum=False, length=20, values_callable=enum_values)
     )
-    state: Mapped[str] = mapped_column(Text)  # serialized workflow without its spec
+    # Serialized workflow without its spec; deferred: read only when the cache misses.
+    state: Mapped[str] = mapped_column(Text, deferred=True)
     serializer_version: Mapped[str] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer, default=1)
     dossier_id: Mapped[int | None] = mapped_column(Integer, index=True)

@@ -65,11 +65,14 @@ def _locked_task(ctx: Context, task_id: int) -> tuple[User, HumanTask]:
     """The task, re-read under its instance's lock, that the caller may act on and is READY."""
     assert ctx.runtime is not None
     user = require_actor(ctx.actor)
-    task = get_task(ctx, task_id)
+    task = ctx.session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"Không tìm thấy nhiệm vụ số {task_id}.")
     if not can_act_on(ctx.session, user, task):
+        get_task(ctx, task_id)  # 404 for those who cannot even see it
         raise Forbidden("Bạn không có vai trò để xử lý nhiệm vụ này tại đơn vị này.")
     ctx.runtime.lock(ctx.session, task.instance_id)
-    ctx.session.refresh(task)
+    ctx.session.refresh(task, ["state", "claimed_by_id", "claimed_at"])
     if task.state != HumanTaskState.READY:
         raise Conflict("Nhiệm vụ đã được xử lý hoặc không còn hiệu lực.")
     if task.claimed_by_id not in (None, user.id):

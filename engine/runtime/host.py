@@ -8,6 +8,7 @@ its transaction commits, keyed by instance id and version, so a rolled-back chan
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
@@ -73,9 +74,10 @@ class Runtime:
             definition.serialized_spec = self.serializer.dump_specs(definition.spec, definition.subprocess_specs)
             definition.content_hash = content_hash(definition.serialized_spec, definition.forms)
             self._by_hash[definition.content_hash] = definition
-        self._cache: dict[int, tuple[int, BpmnWorkflow]] = {}
+        self._by_id: dict[int, Definition] = {}
+        self._cache: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
         self._lock = threading.Lock()
-        self._forms_dir = settings.forms_dir
+        self._cache_size = settings.workflow_cache_size
 
     @classmethod
     def load(cls, settings: Settings) -> Runtime:
@@ -98,11 +100,20 @@ class Runtime:
         session.flush()
         return created
 
-    def definition_for(self, session: Session, row: ProcessDefinition) -> Definition:
-        """The definition an instance started with, restored from the database if no longer current."""
-        found = self._by_hash.get(row.content_hash)
+    def definition_of(self, session: Session, instance: ProcessInstance) -> Definition:
+        """The definition an instance started with: from memory, or restored from its stored row
+        when it is no longer the current version (the 10 KB row is read only then)."""
+        found = self._by_id.get(instance.definition_id)
         if found is not None:
             return found
+        row = session.get(ProcessDefinition, instance.definition_id)
+        assert row is not None
+        definition = self._by_hash.get(row.content_hash) or self._restore(row)
+        with self._lock:
+            self._by_id[row.id] = definition
+        return definition
+
+    def _restore(self, row: ProcessDefinition) -> Definition:
         spec, subprocess_specs = self.serializer.load_specs(row.spec)
         definition = Definition(key=row.key, name=row.name, source_file=row.source_file, spec=spec,
                                 subprocess_specs=subprocess_specs, forms=row.forms, user_tasks={},
@@ -111,12 +122,10 @@ class Runtime:
             if getattr(task_spec, "manual", False):
                 info = describe_user_task(task_spec, None, row.source_file)
                 definition.user_tasks[info.key] = info
-        with self._lock:
-            self._by_hash[row.content_hash] = definition
         return definition
 
     def form(self, session: Session, instance: ProcessInstance, form_name: str) -> dict[str, Any]:
-        return self.definition_for(session, instance.definition).forms[form_name]
+        return self.definition_of(session, instance).forms[form_name]
 
     # -- instances -----------------------------------------------------------------------------
 
@@ -153,11 +162,13 @@ class Runtime:
         instance = session.scalars(stmt.execution_options(populate_existing=True)).one_or_none()
         if instance is None:
             raise NotFound(f"Không có phiên quy trình số {instance_id}.")
+        # populate_existing does not touch a deferred column loaded earlier in this session.
+        session.expire(instance, ["state"])
         return instance
 
     def open(self, session: Session, instance: ProcessInstance, clock: Clock) -> LiveWorkflow:
         """The workflow of a locked instance, for this transaction only (taken out of the cache)."""
-        definition = self.definition_for(session, instance.definition)
+        definition = self.definition_of(session, instance)
         with self._lock:
             cached = self._cache.pop(instance.id, None)
         if cached is not None and cached[0] == instance.version:
@@ -290,8 +301,15 @@ class Runtime:
         return dict(last.data) if last is not None else dict(live.workflow.data)
 
     def _remember(self, instance_id: int, version: int, workflow: BpmnWorkflow) -> None:
+        """Keep running instances' workflows, most recently used last; finished ones are dropped."""
         with self._lock:
+            if workflow.is_completed():
+                self._cache.pop(instance_id, None)
+                return
             self._cache[instance_id] = (version, workflow)
+            self._cache.move_to_end(instance_id)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
 
     def forget(self) -> None:
         with self._lock:
