@@ -17,10 +17,9 @@ def start_process(ctx: Context, key: str, data: dict[str, Any], *, dossier_id: i
                                      started_by_id=ctx.actor.id if ctx.actor else None,
                                      dossier_id=dossier_id, complaint_id=complaint_id)
     instance = live.instance
-    audit.record(ctx, "process_started", "process_instance", instance.id,
-                 after={"process": key, "definition": live.definition.content_hash[:12],
-                        "tasks": [t.key for t in result.opened]},
-                 dossier_id=dossier_id, complaint_id=complaint_id)
+    record_instance_event(ctx, "process_started", instance, {
+        "process": key, "definition": live.definition.content_hash[:12], "tasks": [t.key for t in result.opened],
+    })
     return instance, result
 
 
@@ -30,11 +29,16 @@ def send_message(ctx: Context, instance_id: int, name: str, payload: dict[str, A
     live = ctx.runtime.open(ctx.session, instance, ctx.clock)
     ctx.runtime.send_message(live, name, payload)
     result = ctx.runtime.save(ctx.session, live)
-    audit.record(ctx, "message_received", "process_instance", instance.id,
-                 after={"message": name, "payload": payload}, dossier_id=instance.dossier_id,
-                 complaint_id=instance.complaint_id)
-    if result.completed:
-        audit.record(ctx, "process_completed", "process_instance", instance.id,
-                     after={"process": instance.process_key}, dossier_id=instance.dossier_id,
-                     complaint_id=instance.complaint_id)
+    record_instance_event(ctx, "message_received", instance, {"message": name, "payload": payload})
+    record_if_completed(ctx, instance, result)
     return result
+
+
+def record_instance_event(ctx: Context, action: str, instance: ProcessInstance, after: dict[str, Any]) -> None:
+    audit.record(ctx, action, "process_instance", instance.id, after=after,
+                 dossier_id=instance.dossier_id, complaint_id=instance.complaint_id)
+
+
+def record_if_completed(ctx: Context, instance: ProcessInstance, result: SaveResult) -> None:
+    if result.completed:
+        record_instance_event(ctx, "process_completed", instance, {"process": instance.process_key})

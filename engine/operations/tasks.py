@@ -12,6 +12,7 @@ from engine.errors import Conflict, Forbidden, NotFound
 from engine.models import HumanTask, HumanTaskState, User
 from engine.operations.access import actionable_by, can_act_on, can_see, require_actor
 from engine.operations.forms import validate_form_data
+from engine.operations.processes import record_if_completed
 
 
 @dataclass
@@ -118,9 +119,6 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
     task.completed_by_id = user.id
     _audit_task(ctx, "task_completed", task, {"state": HumanTaskState.READY.value},
                 {"state": task.state.value, "data": data})
-    if result.completed:
-        audit.record(ctx, "process_completed", "process_instance", instance.id,
-                     after={"process": instance.process_key}, dossier_id=instance.dossier_id,
-                     complaint_id=instance.complaint_id)
+    record_if_completed(ctx, instance, result)
     ctx.session.flush()
     return Completion(task, [t for t in result.opened], result.completed)

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from engine import audit
 from engine.context import Context
 from engine.db import is_postgres
 from engine.models import ProcessInstance, Timer
+from engine.operations.processes import record_if_completed, record_instance_event
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,6 @@ def fire_next_due(ctx: Context, skip: frozenset[int] = frozenset()) -> FiredTime
     keys = ctx.runtime.fire_due_timers(live)
     result = ctx.runtime.save(ctx.session, live)
     if keys:
-        audit.record(ctx, "timer_fired", "process_instance", instance.id, after={"timers": keys},
-                     dossier_id=instance.dossier_id, complaint_id=instance.complaint_id)
-    if result.completed:
-        audit.record(ctx, "process_completed", "process_instance", instance.id,
-                     after={"process": instance.process_key}, dossier_id=instance.dossier_id,
-                     complaint_id=instance.complaint_id)
+        record_instance_event(ctx, "timer_fired", instance, {"timers": keys})
+    record_if_completed(ctx, instance, result)
     return FiredTimers(instance.id, keys)

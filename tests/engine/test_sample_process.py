@@ -140,3 +140,26 @@ def test_running_instance_keeps_its_definition_version(ctx, settings, clock, ses
     live = other.open(session, instance, clock)
     assert other.ready_tasks(live) == ["prepare"]
     assert live.definition is not definition
+
+
+def test_cache_keeps_running_workflows_within_its_size_and_drops_finished_ones(settings, clock, session):
+    from dataclasses import replace
+
+    from engine.context import Context
+    from engine.runtime import Runtime
+
+    runtime = Runtime.load(replace(settings, workflow_cache_size=2))
+    ctx = Context(session=session, settings=settings, clock=clock, runtime=runtime)
+    world = build_world(session, settings)
+    ids = [start_sample(ctx, world, clock) for _ in range(3)]
+    assert list(runtime._cache) == ids[1:]  # least recently used evicted
+
+    prepare = tasks.list_tasks(ctx.as_actor(world.proposer)).items
+    review_of = {}
+    for task in prepare:
+        done = tasks.complete_task(ctx.as_actor(world.proposer), task.id, {"title": "Hồ sơ", "amount": 1})
+        session.commit()
+        review_of[task.instance_id] = done.next_tasks[0].id
+    tasks.complete_task(ctx.as_actor(world.office), review_of[ids[2]], {"outcome": "reject"})
+    session.commit()
+    assert ids[2] not in runtime._cache and len(runtime._cache) <= 2
