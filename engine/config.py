@@ -25,6 +25,13 @@ class Settings:
     argon2_memory_cost_kib: int = 65536
     worker_poll_seconds: float = 5.0
     workflow_cache_size: int = 2000  # deserialized running workflows kept per process (≈ 40 KB each)
+    rules_dir: Path = PROJECT_ROOT / "workflows" / "rules"
+    attachments_dir: Path | None = None  # default: <instance_dir>/attachments (never a served folder)
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+    @property
+    def attachment_root(self) -> Path:
+        return self.attachments_dir or self.instance_dir / "attachments"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -46,6 +53,9 @@ class Settings:
             ("argon2_memory_cost_kib", int),
             ("worker_poll_seconds", float),
             ("workflow_cache_size", int),
+            ("rules_dir", Path),
+            ("attachments_dir", Path),
+            ("max_upload_bytes", int),
         ):
             raw = env.get(PREFIX + name.upper())
             if raw is not None:

@@ -79,7 +79,14 @@ def session_factory(db_engine: Engine) -> sessionmaker[Session]:
 
 @pytest.fixture(scope="session")
 def runtime(settings: Settings) -> Runtime:
-    return Runtime.load(settings)
+    """The product's processes (workflows/, forms/) and the engine's own test process."""
+    import engine.operations  # noqa: F401  (registers the domain helpers scripts may call)
+    from engine.config import PROJECT_ROOT
+    from engine.runtime.definitions import parse_directory
+
+    definitions = parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms")
+    definitions.update(parse_directory(settings.workflows_dir, settings.forms_dir))
+    return Runtime(definitions, settings)
 
 
 @pytest.fixture(autouse=True)

@@ -1,15 +1,22 @@
-"""One flask-smorest blueprint per resource, all under /api/v1."""
+"""One flask-smorest blueprint per resource, all under /api/v1: every module of this package
+that defines `blp` is registered, in alphabetical order."""
 from __future__ import annotations
+
+import importlib
+import pkgutil
 
 from flask_smorest import Api, Blueprint
 
-from api.routes import admin, audit, auth, me, process_definitions, tasks, units
 
-BLUEPRINTS: tuple[Blueprint, ...] = (
-    auth.blp, me.blp, units.blp, tasks.blp, audit.blp, process_definitions.blp, admin.blp,
-)
+def blueprints() -> list[Blueprint]:
+    found = []
+    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+        blp = getattr(importlib.import_module(f"{__name__}.{module}"), "blp", None)
+        if isinstance(blp, Blueprint):
+            found.append(blp)
+    return found
 
 
 def register_routes(api: Api) -> None:
-    for blueprint in BLUEPRINTS:
+    for blueprint in blueprints():
         api.register_blueprint(blueprint)

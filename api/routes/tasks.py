@@ -15,6 +15,7 @@ from api.schemas import (
 )
 from api.unit_of_work import current_ctx
 from engine.operations import tasks
+from engine.operations.hooks import prefilled
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1",
                 description="Nhiệm vụ trong quy trình: nhận, trả lại, hoàn thành.")
@@ -44,7 +45,7 @@ def get_task(task_id: int) -> dict[str, Any]:
     """
     ctx = current_ctx()
     task = tasks.get_task(ctx, task_id)
-    return {**task_view(ctx.session, task), "form": tasks.task_form(ctx, task), "data": task.prefill}
+    return {**task_view(ctx.session, task), "form": tasks.task_form(ctx, task), "data": prefilled(ctx, task)}
 
 
 @blp.route("/tasks/<id:task_id>/claim", methods=["POST"])

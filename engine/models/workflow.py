@@ -14,6 +14,7 @@ from engine.db import Base, UTCDateTime, enum_values
 class InstanceStatus(enum.StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"
+    CANCELLED = "cancelled"
 
 
 class HumanTaskState(enum.StrEnum):

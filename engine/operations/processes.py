@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import audit
-from engine.context import Context
+from engine.context import Context, bound
 from engine.models import ProcessInstance
 from engine.runtime import SaveResult
 
@@ -13,9 +13,10 @@ def start_process(ctx: Context, key: str, data: dict[str, Any], *, dossier_id: i
                   complaint_id: int | None = None) -> tuple[ProcessInstance, SaveResult]:
     """Start `key` with its initial data (ids only, never documents)."""
     assert ctx.runtime is not None
-    live, result = ctx.runtime.start(ctx.session, ctx.clock, key, data,
-                                     started_by_id=ctx.actor.id if ctx.actor else None,
-                                     dossier_id=dossier_id, complaint_id=complaint_id)
+    with bound(ctx):
+        live, result = ctx.runtime.start(ctx.session, ctx.clock, key, data,
+                                         started_by_id=ctx.actor.id if ctx.actor else None,
+                                         dossier_id=dossier_id, complaint_id=complaint_id)
     instance = live.instance
     record_instance_event(ctx, "process_started", instance, {
         "process": key, "definition": live.definition.content_hash[:12], "tasks": [t.key for t in result.opened],
@@ -26,11 +27,25 @@ def start_process(ctx: Context, key: str, data: dict[str, Any], *, dossier_id: i
 def send_message(ctx: Context, instance_id: int, name: str, payload: dict[str, Any]) -> SaveResult:
     assert ctx.runtime is not None
     instance = ctx.runtime.lock(ctx.session, instance_id)
-    live = ctx.runtime.open(ctx.session, instance, ctx.clock)
-    ctx.runtime.send_message(live, name, payload)
-    result = ctx.runtime.save(ctx.session, live)
+    with bound(ctx):
+        live = ctx.runtime.open(ctx.session, instance, ctx.clock)
+        ctx.runtime.send_message(live, name, payload)
+        result = ctx.runtime.save(ctx.session, live)
     record_instance_event(ctx, "message_received", instance, {"message": name, "payload": payload})
     record_if_completed(ctx, instance, result)
+    return result
+
+
+def cancel_process(ctx: Context, instance_id: int, reason: str) -> SaveResult:
+    """Stop an instance (e.g. the dossier was withdrawn): open tasks cancelled, timers dropped."""
+    assert ctx.runtime is not None
+    instance = ctx.runtime.lock(ctx.session, instance_id)
+    with bound(ctx):
+        live = ctx.runtime.open(ctx.session, instance, ctx.clock)
+        ctx.runtime.cancel(live)
+        result = ctx.runtime.save(ctx.session, live)
+    audit.record(ctx, "process_cancelled", "process_instance", instance.id, after={"process": instance.process_key},
+                 reason=reason, dossier_id=instance.dossier_id, complaint_id=instance.complaint_id)
     return result
 
 

@@ -7,11 +7,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine import audit
-from engine.context import Context
+from engine.context import Context, bound
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.models import HumanTask, HumanTaskState, User
 from engine.operations.access import actionable_by, can_act_on, can_see, require_actor
 from engine.operations.forms import validate_form_data
+from engine.operations.hooks import run_before_complete
 from engine.operations.processes import record_if_completed
 
 
@@ -113,9 +114,11 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
     user, task = _locked_task(ctx, task_id)
     instance = task.instance
     data = validate_form_data(ctx.runtime.form(ctx.session, instance, task.form_name), data)
-    live = ctx.runtime.open(ctx.session, instance, ctx.clock)
-    ctx.runtime.complete_user_task(live, task.task_uuid, data)
-    result = ctx.runtime.save(ctx.session, live)
+    with bound(ctx):
+        run_before_complete(ctx, task, data)
+        live = ctx.runtime.open(ctx.session, instance, ctx.clock)
+        ctx.runtime.complete_user_task(live, task.task_uuid, data)
+        result = ctx.runtime.save(ctx.session, live)
     task.completed_by_id = user.id
     _audit_task(ctx, "task_completed", task, {"state": HumanTaskState.READY.value},
                 {"state": task.state.value, "data": data})

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from engine.context import Context
+from engine.context import Context, bound
 from engine.db import is_postgres
 from engine.models import ProcessInstance, Timer
 from engine.operations.processes import record_if_completed, record_instance_event
@@ -33,9 +33,10 @@ def fire_next_due(ctx: Context, skip: frozenset[int] = frozenset()) -> FiredTime
     if instance_id is None:
         return None
     instance = ctx.runtime.lock(ctx.session, instance_id)
-    live = ctx.runtime.open(ctx.session, instance, ctx.clock)
-    keys = ctx.runtime.fire_due_timers(live)
-    result = ctx.runtime.save(ctx.session, live)
+    with bound(ctx):
+        live = ctx.runtime.open(ctx.session, instance, ctx.clock)
+        keys = ctx.runtime.fire_due_timers(live)
+        result = ctx.runtime.save(ctx.session, live)
     if keys:
         record_instance_event(ctx, "timer_fired", instance, {"timers": keys})
     record_if_completed(ctx, instance, result)

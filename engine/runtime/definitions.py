@@ -123,12 +123,27 @@ def _expressions(task_spec: Any) -> Iterator[tuple[str, str]]:
             yield source, "eval"
 
 
+def _unknown_calls(source: str, mode: str) -> list[str]:
+    """Names called as functions that are neither registered helpers nor allowed builtins."""
+    import ast
+
+    from engine.runtime.helpers import HELPERS
+    from engine.runtime.scripting import allowed_builtins
+
+    called = {node.func.id for node in ast.walk(ast.parse(source, mode=mode))
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    return sorted(called - set(HELPERS) - set(allowed_builtins()))
+
+
 def check_definition(definition: Definition, forms_dir: Path) -> None:
     protected: set[str] = set()
     for task_spec in iter_task_specs(definition):
         for source, mode in _expressions(task_spec):
             try:
                 compile_checked(source, mode)
+                unknown = _unknown_calls(source, mode)
+                if unknown:
+                    raise ScriptError(f"gọi hàm chưa đăng ký: {', '.join(unknown)}")
             except ScriptError as exc:
                 raise DefinitionError(
                     f"{definition.source_file}: phần tử '{getattr(task_spec, 'bpmn_id', task_spec.name)}': "

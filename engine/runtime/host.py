@@ -206,6 +206,12 @@ class Runtime:
         still_waiting = {t.id for t in live.workflow.get_tasks(state=TaskState.WAITING)}
         return [key for task_id, key in due.items() if task_id not in still_waiting]
 
+    def cancel(self, live: LiveWorkflow) -> None:
+        """Stop the instance: every open task is cancelled, every timer dropped at save()."""
+        self._guarded(live, live.workflow.cancel)
+        live.instance.status = InstanceStatus.CANCELLED
+        live.instance.completed_at = live.clock.now()
+
     def send_message(self, live: LiveWorkflow, name: str, payload: dict[str, Any]) -> None:
         event_ = BpmnEvent(MessageEventDefinition(name), payload)
         try:
@@ -236,7 +242,7 @@ class Runtime:
         instance.serializer_version = self.serializer.version
         instance.version += 1
         instance.updated_at = now
-        result = SaveResult(completed=workflow.is_completed())
+        result = SaveResult(completed=workflow.is_completed() and instance.status != InstanceStatus.CANCELLED)
         if result.completed and instance.status != InstanceStatus.COMPLETED:
             instance.status = InstanceStatus.COMPLETED
             instance.completed_at = now

@@ -52,6 +52,10 @@ GUARDS: dict[str, Any] = {
 _BUILTINS = {**safe_builtins, **_EXTRA_BUILTINS}
 
 
+def allowed_builtins() -> dict[str, Any]:
+    return _BUILTINS
+
+
 @lru_cache(maxsize=2048)
 def compile_checked(source: str, mode: str) -> CodeType:
     """Compile restrictedly; every refusal becomes a ScriptError naming what was refused."""
@@ -79,9 +83,9 @@ class _Deadline:
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """Task data in, task data out; nothing but registered helpers and safe builtins in between."""
 
-    def __init__(self, helpers: Mapping[str, Callable[..., Any]], time_limit_seconds: float) -> None:
+    def __init__(self, helpers: dict[str, Callable[..., Any]], time_limit_seconds: float) -> None:
         super().__init__({})
-        self.helpers = dict(helpers)
+        self.helpers = helpers  # by reference: domain helpers may be registered after import
         self.time_limit = time_limit_seconds
 
     def _globals(self, context: Mapping[str, Any], external: Mapping[str, Any] | None) -> dict[str, Any]:

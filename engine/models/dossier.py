@@ -1,0 +1,196 @@
+"""Dossiers (hồ sơ đề nghị khen thưởng), their nominations and attachments; decisions; notifications."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import Base, UTCDateTime, enum_values
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, length=30, values_callable=enum_values)
+
+
+class DossierKind(enum.StrEnum):
+    REGULAR = "regular"
+    AD_HOC = "ad_hoc"
+    THEMATIC = "thematic"
+    LIFETIME = "lifetime"
+    FOREIGN = "foreign"
+
+
+class DossierStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    DECIDED = "decided"
+    WITHDRAWN = "withdrawn"
+
+
+class NominationStatus(enum.StrEnum):
+    PENDING = "pending"
+    FROZEN = "frozen"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    FORWARDED = "forwarded"
+    REVOKED = "revoked"
+
+
+class AttachmentKind(enum.StrEnum):
+    SUBMISSION = "submission"  # tờ trình
+    ACHIEVEMENT_REPORT = "achievement_report"  # báo cáo thành tích
+    COUNCIL_MINUTES = "council_minutes"  # biên bản họp hội đồng
+    EVIDENCE = "evidence"
+    OTHER = "other"
+
+
+class Dossier(Base):
+    __tablename__ = "dossier"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    title_folded: Mapped[str] = mapped_column(String(500))
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[DossierKind] = mapped_column(_enum(DossierKind, "dossier_kind"))
+    status: Mapped[DossierStatus] = mapped_column(_enum(DossierStatus, "dossier_status"), index=True)
+    proposing_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    reviewing_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    rules_version: Mapped[str | None] = mapped_column(String(40))  # fixed at submission
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    received_on: Mapped[date | None] = mapped_column(Date)  # complete at the current level: the clock runs
+    result_due_on: Mapped[date | None] = mapped_column(Date)  # appraisal deadline at the current level
+    supplement_request: Mapped[str | None] = mapped_column(Text)  # what is missing, when asked
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)  # appraisal deadline passed (escalated)
+
+    nominations: Mapped[list[Nomination]] = relationship(
+        back_populates="dossier", order_by="Nomination.position", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="dossier", order_by="Attachment.id")
+
+    __table_args__ = (CheckConstraint("year BETWEEN 1945 AND 2200", name="plausible_year"),)
+
+
+class Nomination(Base):
+    __tablename__ = "nomination"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    award_type: Mapped[str] = mapped_column(String(40))
+    nominee_kind: Mapped[str] = mapped_column(String(20))  # individual | collective
+    awardee_id: Mapped[int | None] = mapped_column(ForeignKey("awardee.id"), index=True)
+    nominee_name: Mapped[str] = mapped_column(String(300))
+    nominee_position: Mapped[str | None] = mapped_column(String(200))
+    nominee_unit: Mapped[str | None] = mapped_column(String(300))
+    achievements: Mapped[str] = mapped_column(Text)
+    status: Mapped[NominationStatus] = mapped_column(_enum(NominationStatus, "nomination_status"))
+    deciding_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))  # None: beyond this tree
+    eligible: Mapped[bool | None] = mapped_column(Boolean)  # the office's finding at `appraise`
+    appraisal_note: Mapped[str | None] = mapped_column(Text)
+    checks: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # automatic pre-check shown at appraise
+    outcome_note: Mapped[str | None] = mapped_column(Text)  # reason, required for a rejection
+    decided_by_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+
+    dossier: Mapped[Dossier] = relationship(back_populates="nominations")
+
+    __table_args__ = (
+        CheckConstraint("status <> 'rejected' OR outcome_note IS NOT NULL", name="rejection_has_reason"),
+        CheckConstraint("nominee_kind IN ('individual', 'collective')", name="known_nominee_kind"),
+    )
+
+
+class Attachment(Base):
+    """Metadata of an uploaded file; the bytes live in the attachment store, named by SHA-256."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id", ondelete="SET NULL"))
+    kind: Mapped[AttachmentKind] = mapped_column(_enum(AttachmentKind, "attachment_kind"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    dossier: Mapped[Dossier] = relationship(back_populates="attachments")
+
+
+class DecisionStatus(enum.StrEnum):
+    ISSUED = "issued"
+    CANCELLED = "cancelled"
+
+
+class Decision(Base):
+    """A numbered decision (quyết định) of an issuing unit; numbers are gapless per issuer per year."""
+
+    __tablename__ = "decision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issuer_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    symbol: Mapped[str] = mapped_column(String(40))  # e.g. "QĐ-UBND"
+    signed_on: Mapped[date] = mapped_column(Date)
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    signer_title: Mapped[str | None] = mapped_column(String(200))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    rules_version: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[DecisionStatus] = mapped_column(_enum(DecisionStatus, "decision_status"))
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("issuer_unit_id", "year", "number", name="uq_decision_issuer_year_number"),)
+
+    @property
+    def label(self) -> str:
+        return f"{self.number:02d}/{self.symbol}"
+
+
+class DecisionCounter(Base):
+    """The last number used by an issuer in a year; its row lock makes numbering gapless."""
+
+    __tablename__ = "decision_counter"
+
+    issuer_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Notification(Base):
+    """An in-app message to one user (e.g. the proposer told the outcome, with reasons)."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
