@@ -114,12 +114,12 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
     user, task = _locked_task(ctx, task_id)
     instance = task.instance
     data = validate_form_data(ctx.runtime.form(ctx.session, instance, task.form_name), data)
+    task.completed_by_id = user.id  # known before the engine runs: steps it triggers may need it
     with bound(ctx):
         run_before_complete(ctx, task, data)
         live = ctx.runtime.open(ctx.session, instance, ctx.clock)
         ctx.runtime.complete_user_task(live, task.task_uuid, data)
         result = ctx.runtime.save(ctx.session, live)
-    task.completed_by_id = user.id
     _audit_task(ctx, "task_completed", task, {"state": HumanTaskState.READY.value},
                 {"state": task.state.value, "data": data})
     record_if_completed(ctx, instance, result)

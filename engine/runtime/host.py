@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
@@ -24,10 +23,10 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
-from engine.clock import Clock
+from engine.clock import LOCAL_TZ, Clock
 from engine.config import Settings
 from engine.db import is_postgres
-from engine.errors import Conflict, NotFound, ProcessError, ScriptError
+from engine.errors import Conflict, DomainError, NotFound, ProcessError
 from engine.models import HumanTask, HumanTaskState, InstanceStatus, ProcessDefinition, ProcessInstance, Timer
 from engine.runtime.definitions import (
     Definition,
@@ -41,7 +40,6 @@ from engine.runtime.scripting import RestrictedEnvironment, RestrictedScriptEngi
 from engine.runtime.serialization import StateSerializer
 from engine.runtime.timeflow import engine_time
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _PENDING_KEY = "khenthuong_workflows_to_cache"
 
 
@@ -229,9 +227,9 @@ class Runtime:
             with engine_time(live.clock):
                 step()
         except SpiffWorkflowException as exc:
-            cause = getattr(exc, "exception", None) or exc.__cause__
-            if isinstance(cause, ScriptError):
-                raise ScriptError(cause.detail) from exc
+            cause = _domain_cause(exc)
+            if cause is not None:
+                raise cause from exc
             raise ProcessError(f"Quy trình '{live.definition.key}' gặp lỗi: {exc}") from exc
 
     def save(self, session: Session, live: LiveWorkflow) -> SaveResult:
@@ -320,6 +318,19 @@ class Runtime:
     def forget(self) -> None:
         with self._lock:
             self._cache.clear()
+
+
+def _domain_cause(exc: BaseException) -> DomainError | None:
+    """The domain error a helper raised inside a script, through SpiffWorkflow's wrapping
+    (it keeps the original only as the implicit context of its own exception)."""
+    seen: set[int] = set()
+    node: BaseException | None = exc
+    while node is not None and id(node) not in seen:
+        if isinstance(node, DomainError):
+            return node
+        seen.add(id(node))
+        node = node.__cause__ or node.__context__
+    return None
 
 
 def _timer_due(task: Any) -> datetime | None:

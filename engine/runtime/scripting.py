@@ -21,7 +21,7 @@ from RestrictedPython.Guards import full_write_guard, guarded_iter_unpack_sequen
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from engine.errors import ScriptError
+from engine.errors import DomainError, ScriptError
 
 _EXTRA_BUILTINS = {
     "len": len, "min": min, "max": max, "sum": sum, "any": any, "all": all, "sorted": sorted,
@@ -99,7 +99,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         sys.settrace(_Deadline(self.time_limit))
         try:
             return eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with guards
-        except ScriptError:
+        except DomainError:  # a domain helper refused (e.g. InvalidInput): keep its meaning
             raise
         except Exception as exc:  # anything a script does wrong is the script's error, not ours
             raise ScriptError(f"Biểu thức lỗi: {type(exc).__name__}: {exc}") from exc

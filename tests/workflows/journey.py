@@ -1,0 +1,156 @@
+"""A reviewing tree and a driver that walks award dossiers through the real BPMN files,
+committing every step and reloading the workflow from the database before the next one."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.context import Context
+from engine.models import (
+    Dossier,
+    DossierKind,
+    DossierStatus,
+    HumanTask,
+    HumanTaskState,
+    Nomination,
+    NominationStatus,
+    Notification,
+    Role,
+    Unit,
+    User,
+)
+from engine.operations import tasks
+from engine.operations.processes import start_process
+from engine.operations.timers import fire_next_due
+from engine.text import fold
+from tests.factories import make_unit, make_user
+
+
+@dataclass
+class Tree:
+    province: Unit
+    commune: Unit
+    school: Unit
+    proposer: User
+    commune_office: User
+    commune_head: User
+    province_office: User
+    province_head: User
+    province_proposer: User
+
+
+def build_tree(session, settings) -> Tree:
+    province = make_unit(session, "HBX", level="province", name="UBND tỉnh Hòa Bình Xanh")
+    commune = make_unit(session, "HBX-X01", parent=province, level="commune", name="UBND xã Bình Minh")
+    school = make_unit(session, "HBX-X01-THCS", parent=commune, level="agency", reviews_awards=False,
+                       name="Trường THCS Bình Minh")
+    tree = Tree(
+        province, commune, school,
+        proposer=make_user(session, settings, "truong.denghi", (Role.PROPOSER, school), full_name="Lê Thị Hoa"),
+        commune_office=make_user(session, settings, "xa.vanphong", (Role.OFFICE, commune)),
+        commune_head=make_user(session, settings, "xa.chutich", (Role.HEAD, commune), full_name="Nguyễn Văn Bình"),
+        province_office=make_user(session, settings, "tinh.vanphong", (Role.OFFICE, province)),
+        province_head=make_user(session, settings, "tinh.chutich", (Role.HEAD, province), full_name="Trần Văn Bình"),
+        province_proposer=make_user(session, settings, "tinh.denghi", (Role.PROPOSER, province)),
+    )
+    session.commit()
+    return tree
+
+
+class Journey:
+    def __init__(self, ctx: Context, tree: Tree) -> None:
+        self.ctx, self.tree, self.session = ctx, tree, ctx.session
+        self.dossier_id: int | None = None
+
+    def reload(self) -> None:
+        self.ctx.runtime.forget()
+        self.session.expire_all()
+
+    def submit(self, *nominations: tuple[str, str], unit: Unit | None = None, proposer: User | None = None,
+               title: str = "Đề nghị khen thưởng năm học 2025-2026") -> int:
+        """Submit a dossier of (award_type, nominee name) as the proposer would (documents assumed)."""
+        proposer = proposer or self.tree.proposer
+        unit = unit or self.tree.school
+        now = self.ctx.clock.now()
+        dossier = Dossier(title=title, title_folded=fold(title), year=2026, kind=DossierKind.REGULAR,
+                          status=DossierStatus.SUBMITTED, proposing_unit_id=unit.id, rules_version="nd152-2025",
+                          created_by_id=proposer.id, created_at=now, updated_at=now, submitted_at=now)
+        dossier.nominations = [
+            Nomination(position=i, award_type=code, nominee_kind="individual", nominee_name=name,
+                       nominee_position="Giáo viên", nominee_unit=unit.name, achievements="Hoàn thành xuất sắc",
+                       status=NominationStatus.PENDING)
+            for i, (code, name) in enumerate(nominations, start=1)
+        ]
+        self.session.add(dossier)
+        self.session.flush()
+        instance, _ = start_process(self.ctx.as_actor(proposer), "award_dossier",
+                                    {"dossier_id": dossier.id, "proposing_unit": unit.id}, dossier_id=dossier.id)
+        dossier.instance_id = instance.id
+        self.session.commit()
+        self.dossier_id = dossier.id
+        self.reload()
+        return dossier.id
+
+    def open_tasks(self) -> list[tuple[str, int]]:
+        rows = self.session.scalars(select(HumanTask).where(HumanTask.dossier_id == self.dossier_id,
+                                                            HumanTask.state == HumanTaskState.READY))
+        return sorted((t.key, t.unit_id) for t in rows)
+
+    def task(self, user: User, key: str) -> HumanTask:
+        items = [t for t in tasks.list_tasks(self.ctx.as_actor(user), dossier_id=self.dossier_id).items
+                 if t.key == key]
+        assert len(items) == 1, (key, self.open_tasks())
+        return items[0]
+
+    def complete(self, user: User, key: str, data: dict[str, Any]) -> tasks.Completion:
+        done = tasks.complete_task(self.ctx.as_actor(user), self.task(user, key).id, data)
+        self.session.commit()
+        self.reload()
+        return done
+
+    def prefill(self, user: User, key: str) -> dict[str, Any]:
+        from engine.operations.hooks import prefilled
+
+        return prefilled(self.ctx.as_actor(user), self.task(user, key))
+
+    def all_eligible(self, user: User) -> None:
+        rows = [{"id": n["id"], "eligible": True} for n in self.prefill(user, "appraise")["nominations"]]
+        self.complete(user, "appraise", {"nominations": rows})
+
+    def decide(self, user: User, **actions: str) -> None:
+        """actions: nominee name (spaces as underscores) -> approve | forward | reject."""
+        rows = []
+        for item in self.prefill(user, "decide")["nominations"]:
+            action = actions[item["nominee"].replace(" ", "_")]
+            rows.append({"id": item["id"], "action": action, **({"note": "Chưa đủ thành tích"}
+                                                               if action == "reject" else {})})
+        self.complete(user, "decide", {"nominations": rows})
+
+    def pass_level(self, office: User, head: User, **actions: str) -> None:
+        self.complete(office, "check_completeness", {"outcome": "complete"})
+        self.all_eligible(office)
+        self.decide(head, **actions)
+
+    def fire_timers(self, at: datetime) -> list[str]:
+        self.ctx.clock.set(at)
+        fired: list[str] = []
+        while (result := fire_next_due(self.ctx)) is not None:
+            fired += result.keys
+            self.session.commit()
+        self.session.commit()
+        self.reload()
+        return fired
+
+    @property
+    def dossier(self) -> Dossier:
+        return self.session.get(Dossier, self.dossier_id)
+
+    def outcomes(self) -> dict[str, str]:
+        return {n.nominee_name: n.status.value for n in self.dossier.nominations}
+
+    def notifications(self, user: User) -> list[Notification]:
+        return list(self.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                         .order_by(Notification.id)))
