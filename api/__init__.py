@@ -23,6 +23,7 @@ from api.state import EXTENSION, AppState
 from engine.clock import Clock, SystemClock
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
+from engine.rules import load_rules
 from engine.runtime import Runtime
 
 API_PREFIX = "/api/v1"
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     settings = settings or Settings.from_env()
     clock = clock or SystemClock()
     runtime = runtime or Runtime.load(settings)  # a DefinitionError propagates: the start fails
+    load_rules(settings.rules_dir)  # so does a broken rules file (catalogue, holidays)
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
     try:

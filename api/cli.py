@@ -87,11 +87,13 @@ def serve(host: str, port: int) -> None:
 def worker(once: bool) -> None:
     """Fire due timers until SIGTERM."""
     from api.worker import run_forever
+    from engine.rules import load_rules
     from engine.runtime import Runtime
 
     settings = _settings()
     try:
         runtime = Runtime.load(settings)
+        load_rules(settings.rules_dir)
     except DefinitionError as exc:
         click.echo(f"Không khởi động được: {exc}", err=True)
         sys.exit(1)
