@@ -1,0 +1,51 @@
+"""Schemas of `GET /award-types`: the award catalogue of the rules version in force on a date."""
+from __future__ import annotations
+
+from enum import Enum
+
+from marshmallow import fields
+
+from api.fields import BaseSchema, Bool, Int, List, Nested, Str
+from engine.models.dossier import AttachmentKind
+from engine.rules import AwardKind, Comparison, DecidingLevel, Subject, VoteBase
+
+
+def _doc(text: str, values: type[Enum] | None = None) -> dict[str, object]:
+    meta: dict[str, object] = {"description": text}
+    if values is not None:
+        meta["enum"] = [member.value for member in values]
+    return meta
+
+
+class Date(fields.Date):
+    default_error_messages = {"invalid": "Cần ngày dạng YYYY-MM-DD.", "format": "Không biểu diễn được ngày."}
+
+
+class AwardTypeArgsSchema(BaseSchema):
+    on = Date(metadata=_doc("Ngày áp dụng (YYYY-MM-DD); mặc định là hôm nay."))
+
+
+class ThresholdSchema(BaseSchema):
+    op = Str(required=True, metadata=_doc("Phép so sánh: `>` (trên) hoặc `>=` (từ … trở lên).", Comparison))
+    percent = Int(required=True, metadata=_doc("Tỷ lệ phần trăm."))
+    base = Str(required=True, metadata=_doc("Cơ sở tính: `members` là tổng số thành viên hội đồng.", VoteBase))
+
+
+class AwardTypeSchema(BaseSchema):
+    code = Str(required=True, metadata=_doc("Mã loại khen thưởng (ổn định)."))
+    name = Str(required=True, metadata=_doc("Tên loại khen thưởng."))
+    kind = Str(required=True, metadata=_doc("`title`: danh hiệu thi đua; `commendation`: hình thức khen thưởng.",
+                                            AwardKind))
+    subject = Str(required=True, metadata=_doc("Đối tượng: cá nhân, tập thể hoặc cả hai.", Subject))
+    deciding_level = Str(required=True, metadata=_doc("Cấp quyết định khen thưởng.", DecidingLevel))
+    council_vote = Bool(required=True, metadata=_doc("Có biểu quyết của Hội đồng Thi đua - Khen thưởng."))
+    secret_ballot = Bool(required=True, metadata=_doc("Biểu quyết bằng phiếu kín."))
+    approval_threshold = Nested(ThresholdSchema, required=True, allow_none=True,
+                                metadata=_doc("Ngưỡng thông qua; null khi không biểu quyết."))
+    disclosure_days = Int(required=True, metadata=_doc("Số ngày làm việc công khai trước khi họp hội đồng (0: không)."))
+    required_documents = List(Str(metadata=_doc("Loại tài liệu.", AttachmentKind)), required=True,
+                              metadata=_doc("Tài liệu bắt buộc trong hồ sơ."))
+    effective_from = Date(required=True, metadata=_doc("Ngày bắt đầu hiệu lực của phiên bản quy định."))
+    effective_to = Date(required=True, allow_none=True,
+                        metadata=_doc("Ngày hết hiệu lực (kể cả ngày này); null khi chưa có."))
+    rules_version = Str(required=True, metadata=_doc("Mã phiên bản quy định áp dụng."))

@@ -1,0 +1,254 @@
+"""The award catalogue and the legal parameters in force on a date, read strictly from
+`workflows/rules/catalogue.yaml`: a mistake in the file stops the start, not a user's click."""
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from engine.errors import InvalidInput, NotFound
+from engine.models.dossier import AttachmentKind
+from engine.models.registry import AwardeeKind
+from engine.rules.reader import Entry, load_yaml
+
+CATALOGUE_FILE = "catalogue.yaml"
+_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,39}")  # fits nomination.award_type
+_VERSION_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")  # fits dossier.rules_version
+
+
+class AwardKind(enum.StrEnum):
+    TITLE = "title"  # danh hiệu thi đua
+    COMMENDATION = "commendation"  # hình thức khen thưởng
+
+
+class Subject(enum.StrEnum):
+    INDIVIDUAL = AwardeeKind.INDIVIDUAL.value
+    COLLECTIVE = AwardeeKind.COLLECTIVE.value
+    EITHER = "either"
+
+    def admits(self, nominee: AwardeeKind) -> bool:
+        return self is Subject.EITHER or self.value == nominee.value
+
+
+class DecidingLevel(enum.StrEnum):
+    GRASSROOTS = "grassroots"  # head of a unit, chairman of a commune
+    PROVINCE = "province"  # chairman of a province, a minister
+    PRIME_MINISTER = "prime_minister"
+    PRESIDENT = "president"
+
+
+class Comparison(enum.StrEnum):
+    GREATER = ">"
+    AT_LEAST = ">="
+
+
+class VoteBase(enum.StrEnum):
+    MEMBERS = "members"  # the council's total membership; absent members vote in writing
+
+
+@dataclass(frozen=True)
+class Threshold:
+    op: Comparison
+    percent: int
+    base: VoteBase = VoteBase.MEMBERS
+
+
+def passes(threshold: Threshold, yes: int, base: int) -> bool:
+    """Whether `yes` votes out of `base` meet the threshold, in exact integers (9/10 meets ≥ 90%)."""
+    if base <= 0 or not 0 <= yes <= base:
+        raise ValueError(f"impossible tally: {yes} yes out of {base}")
+    votes, needed = yes * 100, threshold.percent * base
+    return votes > needed if threshold.op is Comparison.GREATER else votes >= needed
+
+
+@dataclass(frozen=True)
+class Quorum:
+    fraction: Fraction
+
+    def met(self, present: int, members: int) -> bool:
+        """At least `fraction` of the members present (exact arithmetic)."""
+        return members > 0 and present * self.fraction.denominator >= self.fraction.numerator * members
+
+
+@dataclass(frozen=True)
+class AppraisalDeadlines:
+    """Working days for the appraisal at each reviewing level."""
+
+    commune: int
+    province: int
+    province_to_prime_minister: int
+    national: int
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    appraisal: AppraisalDeadlines
+    notify_result: int  # working days to notify the proposer of the result
+    supplement: int  # working days the proposer has to answer a supplement request before the office is alerted
+
+
+@dataclass(frozen=True)
+class AwardType:
+    code: str
+    name: str
+    kind: AwardKind
+    subject: Subject
+    deciding_level: DecidingLevel
+    council_vote: bool
+    secret_ballot: bool
+    approval_threshold: Threshold | None
+    disclosure_days: int
+    required_documents: tuple[AttachmentKind, ...]
+
+
+@dataclass(frozen=True)
+class RulesVersion:
+    id: str
+    effective_from: date
+    effective_to: date | None  # inclusive; None: open
+    legal_bases: tuple[str, ...]
+    quorum: Quorum
+    deadlines: Deadlines
+    award_types: tuple[AwardType, ...]
+
+    def applies_on(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def award_types_in_force(self) -> tuple[AwardType, ...]:
+        return self.award_types
+
+    def award_type(self, code: str, on: date | None = None) -> AwardType:
+        """The award type `code`; `on` (default: the version's first day) only words the refusal."""
+        for award_type in self.award_types:
+            if award_type.code == code:
+                return award_type
+        day = (on or self.effective_from).strftime("%d/%m/%Y")
+        raise InvalidInput(f"Loại khen thưởng '{code}' không có trong danh mục áp dụng ngày {day}.")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    versions: tuple[RulesVersion, ...]  # by effective_from, contiguous
+
+    @classmethod
+    def load(cls, rules_dir: Path) -> Catalogue:
+        path = Path(rules_dir) / CATALOGUE_FILE
+        return cls.parse(load_yaml(path), str(path))
+
+    @classmethod
+    def parse(cls, data: Any, source: str = CATALOGUE_FILE) -> Catalogue:
+        root = Entry(data, source)
+        root.keys("versions")
+        entries = root.entries("versions")
+        if not entries:
+            raise root.error("cần ít nhất một phiên bản quy định.")
+        versions = sorted((_version(entry, source) for entry in entries), key=lambda v: v.effective_from)
+        _check_contiguous(versions, source)
+        return cls(tuple(versions))
+
+    def on(self, day: date) -> RulesVersion:
+        for version in self.versions:
+            if version.applies_on(day):
+                return version
+        raise NotFound(f"Không có phiên bản quy định thi đua, khen thưởng nào áp dụng ngày {day:%d/%m/%Y}.")
+
+    def version(self, version_id: str) -> RulesVersion:
+        for version in self.versions:
+            if version.id == version_id:
+                return version
+        raise NotFound(f"Không có phiên bản quy định '{version_id}'.")
+
+
+def _version(entry: Entry, source: str) -> RulesVersion:
+    version_id = entry.text("id", pattern=_VERSION_ID)
+    entry = entry.at(f"{source}, phiên bản '{version_id}'")
+    entry.keys("id", "effective_from", "effective_to", "legal_bases", "quorum", "deadlines", "award_types")
+    effective_from = entry.day("effective_from")
+    effective_to = entry.optional_day("effective_to")
+    if effective_to is not None and effective_to < effective_from:
+        raise entry.error("'effective_to' trước 'effective_from'.")
+    legal_bases = tuple(entry.texts("legal_bases"))
+    if not legal_bases:
+        raise entry.error("cần ít nhất một căn cứ pháp lý ('legal_bases').")
+    award_types = tuple(_award_type(item, entry.where) for item in entry.entries("award_types"))
+    codes = [award_type.code for award_type in award_types]
+    if duplicates := sorted({code for code in codes if codes.count(code) > 1}):
+        raise entry.error(f"loại khen thưởng trùng mã: {', '.join(duplicates)}.")
+    return RulesVersion(version_id, effective_from, effective_to, legal_bases, _quorum(entry.entry("quorum")),
+                        _deadlines(entry.entry("deadlines")), award_types)
+
+
+def _quorum(entry: Entry) -> Quorum:
+    entry.keys("fraction")
+    text = entry.text("fraction", pattern=re.compile(r"[1-9][0-9]*/[1-9][0-9]*"))
+    fraction = Fraction(text)
+    if fraction > 1:
+        raise entry.error(f"tỷ lệ '{text}' lớn hơn 1.")
+    return Quorum(fraction)
+
+
+def _deadlines(entry: Entry) -> Deadlines:
+    entry.keys("appraisal", "notify_result", "supplement")
+    appraisal = entry.entry("appraisal")
+    appraisal.keys("commune", "province", "province_to_prime_minister", "national")
+    return Deadlines(
+        AppraisalDeadlines(*(appraisal.integer(key, minimum=1) for key in
+                             ("commune", "province", "province_to_prime_minister", "national"))),
+        notify_result=entry.integer("notify_result", minimum=1),
+        supplement=entry.integer("supplement", minimum=1),
+    )
+
+
+def _award_type(entry: Entry, where: str) -> AwardType:
+    code = entry.text("code", pattern=_CODE)
+    entry = entry.at(f"{where}, loại khen thưởng '{code}'")
+    entry.keys("code", "name", "kind", "subject", "deciding_level", "council_vote", "secret_ballot",
+               "approval_threshold", "disclosure_days", "required_documents")
+    council_vote, secret_ballot = entry.flag("council_vote"), entry.flag("secret_ballot")
+    threshold = None if entry.get("approval_threshold") is None else _threshold(entry.entry("approval_threshold"))
+    if council_vote and threshold is None:
+        raise entry.error("có biểu quyết của hội đồng nhưng thiếu 'approval_threshold'.")
+    if not council_vote and (threshold is not None or secret_ballot):
+        raise entry.error("không biểu quyết ('council_vote: false') thì không có ngưỡng hay bỏ phiếu kín.")
+    documents = tuple(entry.choices("required_documents", AttachmentKind, exclude={AttachmentKind.OTHER}))
+    return AwardType(
+        code=code,
+        name=entry.text("name"),
+        kind=entry.choice("kind", AwardKind),
+        subject=entry.choice("subject", Subject),
+        deciding_level=entry.choice("deciding_level", DecidingLevel),
+        council_vote=council_vote,
+        secret_ballot=secret_ballot,
+        approval_threshold=threshold,
+        disclosure_days=entry.integer("disclosure_days", minimum=0),
+        required_documents=documents,
+    )
+
+
+def _threshold(entry: Entry) -> Threshold:
+    entry.keys("op", "percent", "base")
+    percent = entry.integer("percent", minimum=1)
+    if percent > 100:
+        raise entry.error("'percent' phải từ 1 đến 100.")
+    return Threshold(entry.choice("op", Comparison), percent, entry.choice("base", VoteBase))
+
+
+def _check_contiguous(versions: list[RulesVersion], source: str) -> None:
+    ids = [version.id for version in versions]
+    if duplicates := sorted({i for i in ids if ids.count(i) > 1}):
+        raise _error(source, f"phiên bản trùng mã: {', '.join(duplicates)}.")
+    for earlier, later in zip(versions, versions[1:], strict=False):
+        names = f"phiên bản '{earlier.id}' và '{later.id}'"
+        if earlier.effective_to is None or later.effective_from <= earlier.effective_to:
+            raise _error(source, f"{names} chồng lấn thời gian hiệu lực.")
+        gap_from, gap_to = earlier.effective_to + timedelta(days=1), later.effective_from - timedelta(days=1)
+        if gap_from <= gap_to:
+            raise _error(source, f"{names} để hở khoảng thời gian từ {gap_from:%d/%m/%Y} đến {gap_to:%d/%m/%Y}.")
+
+
+def _error(source: str, message: str) -> Exception:
+    return Entry({}, source).error(message)

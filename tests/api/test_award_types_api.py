@@ -1,0 +1,61 @@
+"""The award catalogue over HTTP: the version in force on the asked day (or today by the app clock),
+a malformed day refused, and login required."""
+from __future__ import annotations
+
+from tests.api.test_errors import assert_problem
+
+API = "/api/v1"
+CODES = ["LDTT", "CSTD_CS", "CSTD_TINH", "CSTD_TQ", "TTLDTT", "TTLDXS", "CO_TINH", "CO_CP", "GIAY_KHEN",
+         "BK_TINH", "BK_TTG", "HC_LD3"]
+
+
+def catalogue(client, headers, **query) -> list[dict]:
+    response = client.get(f"{API}/award-types", query_string=query, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json
+
+
+def test_a_day_under_the_previous_decree_answers_its_catalogue(client, world, bearer):
+    items = catalogue(client, bearer(world.proposer), on="2024-05-01")
+    assert [item["code"] for item in items] == CODES
+    assert {(item["rules_version"], item["effective_from"], item["effective_to"]) for item in items} == {
+        ("nd98-2024", "2024-01-01", "2025-06-30")}
+    cstd_tinh = next(item for item in items if item["code"] == "CSTD_TINH")
+    assert cstd_tinh == {
+        "code": "CSTD_TINH", "name": "Chiến sĩ thi đua cấp bộ, ngành, tỉnh", "kind": "title",
+        "subject": "individual", "deciding_level": "province", "council_vote": True, "secret_ballot": True,
+        "approval_threshold": {"op": ">=", "percent": 90, "base": "members"}, "disclosure_days": 0,
+        "required_documents": ["submission", "achievement_report", "council_minutes", "evidence"],
+        "effective_from": "2024-01-01", "effective_to": "2025-06-30", "rules_version": "nd98-2024",
+    }
+
+
+def test_a_day_after_the_2025_reform_answers_the_new_version(client, world, bearer):
+    items = catalogue(client, bearer(world.office), on="2025-08-01")
+    assert {(item["rules_version"], item["effective_from"], item["effective_to"]) for item in items} == {
+        ("nd152-2025", "2025-07-01", None)}
+    giay_khen = next(item for item in items if item["code"] == "GIAY_KHEN")
+    assert (giay_khen["subject"], giay_khen["deciding_level"], giay_khen["approval_threshold"]) == (
+        "either", "grassroots", None)
+    assert next(item for item in items if item["code"] == "HC_LD3")["disclosure_days"] == 10
+
+
+def test_without_a_day_the_app_clock_s_today_applies(client, world, bearer, clock):
+    # The test clock reads 23/11/2026 in Vietnam.
+    items = catalogue(client, bearer(world.proposer))
+    assert {item["rules_version"] for item in items} == {"nd152-2025"}
+
+
+def test_a_malformed_day_is_422(client, world, bearer):
+    body = assert_problem(client.get(f"{API}/award-types?on=abc", headers=bearer(world.proposer)), 422)
+    assert body["errors"] == {"on": "Cần ngày dạng YYYY-MM-DD."}
+    assert_problem(client.get(f"{API}/award-types?on=2025-02-30", headers=bearer(world.proposer)), 422)
+
+
+def test_a_day_before_any_version_is_404(client, world, bearer):
+    body = assert_problem(client.get(f"{API}/award-types?on=2023-12-31", headers=bearer(world.proposer)), 404)
+    assert "31/12/2023" in body["detail"]
+
+
+def test_login_is_required(client, world):
+    assert_problem(client.get(f"{API}/award-types?on=2025-08-01"), 401)
