@@ -1,13 +1,18 @@
-"""Importing the org-chart file (units, users and the roles they hold, councils), as the admin upload
-and `khenthuong import FILE` do: all-or-nothing, idempotent, one audit event per change.
+"""Importing the org-chart file (units, users and the roles they hold, councils, and the registry's
+people and collectives with their history), as the admin upload and `khenthuong import FILE` do:
+all-or-nothing, idempotent, one audit event per change.
 
 The file is the truth for what it lists: a unit row describes the whole unit (an omitted
 `reviews_awards` is false, an omitted `parent` makes it a root), a user's role grants and a
 council's members become exactly the file's lists. What the file does not list is left alone.
 A user's password is optional for a user who already exists, and re-hashed only when it differs.
+A person's awards and initiatives are added when missing (matched by award type and year, and by
+title and year) but never removed: the registry is history, also written by decisions, and an
+award is cancelled only by revocation.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -16,14 +21,17 @@ from sqlalchemy.orm import selectinload
 
 from engine import audit
 from engine.context import Context
-from engine.models import Council, CouncilMember, RoleGrant, Unit, User
+from engine.models import Awardee, Council, CouncilMember, GrantedAward, Initiative, RoleGrant, Unit, User
 from engine.operations.access import require_admin
-from engine.operations.orgchart_validate import CouncilRow, OrgChart, UnitRow, UserRow, read_org_chart
+from engine.operations.orgchart_validate import CouncilRow, OrgChart, PersonRow, UnitRow, UserRow, read_org_chart
 from engine.security import hash_password, verify_password
+from engine.text import fold
 
 COUNTS = (
     "units_created", "units_updated", "users_created", "users_updated",
     "roles_granted", "roles_revoked", "councils_created", "councils_updated",
+    "awardees_created", "awardees_updated", "awards_recorded", "awards_updated",
+    "initiatives_recorded", "initiatives_updated",
 )
 
 
@@ -37,6 +45,12 @@ class ImportSummary:
     roles_revoked: int = 0
     councils_created: int = 0
     councils_updated: int = 0
+    awardees_created: int = 0
+    awardees_updated: int = 0
+    awards_recorded: int = 0
+    awards_updated: int = 0
+    initiatives_recorded: int = 0
+    initiatives_updated: int = 0
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -47,16 +61,18 @@ class ImportSummary:
         return {**asdict(self), "changed": self.changed}
 
 
-def import_org_chart(ctx: Context, source: str, *, filename: str = "<tải lên>") -> ImportSummary:
+def import_org_chart(ctx: Context, source: str, *, filename: str = "<tải lên>",
+                     award_types: Collection[str] | None = None) -> ImportSummary:
     """Check the whole file, then bring the database in line with it inside the caller's transaction.
 
     Raises InvalidInput listing every bad row (key: path such as `units[3].parent`, message starting
     with the line) and writes nothing. Flushes, never commits. Without an actor (the CLI) no
-    permission is asked; an acting user must be an admin.
+    permission is asked; an acting user must be an admin. `award_types`, when given, are the award
+    codes the catalogue knows; a person's award naming another code is a bad row.
     """
     if ctx.actor is not None:
         require_admin(ctx.session, ctx.actor)
-    chart = read_org_chart(ctx.session, source, filename)
+    chart = read_org_chart(ctx.session, source, filename, award_types)
     writer = _Writer(ctx, chart, reason=f"Nhập sơ đồ tổ chức từ tệp {filename}")
     for unit_row in chart.units:
         writer.unit(unit_row)
@@ -64,8 +80,10 @@ def import_org_chart(ctx: Context, source: str, *, filename: str = "<tải lên>
         writer.user(user_row)
     for council_row in chart.councils:
         writer.council(council_row)
+    for person_row in chart.people:
+        writer.person(person_row)
     ctx.session.flush()
-    return ImportSummary(**writer.counts, warnings=list(chart.warnings))
+    return ImportSummary(**writer.counts, warnings=[*chart.warnings, *writer.warnings])
 
 
 def _unit_state(unit: Unit) -> dict[str, Any]:
@@ -92,6 +110,7 @@ class _Writer:
     def __init__(self, ctx: Context, chart: OrgChart, reason: str) -> None:
         self.ctx, self.session, self.reason = ctx, ctx.session, reason
         self.counts = dict.fromkeys(COUNTS, 0)
+        self.warnings: list[str] = []
         units = self.session.scalars(select(Unit).where(Unit.code.in_(chart.unit_codes())))
         self.units = {unit.code: unit for unit in units}
         self.users = {
@@ -105,6 +124,13 @@ class _Writer:
             c.unit_id: c
             for c in self.session.scalars(
                 select(Council).where(Council.unit_id.in_(unit_ids)).options(selectinload(Council.members))
+            )
+        }
+        self.awardees = {
+            a.code: a
+            for a in self.session.scalars(
+                select(Awardee).where(Awardee.code.in_([p.code for p in chart.people]))
+                .options(selectinload(Awardee.awards), selectinload(Awardee.initiatives))
             )
         }
 
@@ -223,3 +249,84 @@ class _Writer:
                      before={"unit": row.unit, **{key: current[key] for key in changed}},
                      after={"unit": row.unit, **{key: wanted[key] for key in changed}})
         self.counts["councils_updated"] += 1
+
+    def person(self, row: PersonRow) -> None:
+        unit = self.units[row.unit]
+        wanted = {"name": row.name, "kind": row.kind.value, "position": row.position, "unit": row.unit}
+        awardee = self.awardees.get(row.code)
+        if awardee is None:
+            awardee = Awardee(code=row.code, kind=row.kind, name=row.name, name_folded=fold(row.name),
+                              position=row.position, unit_id=unit.id, created_at=self.ctx.clock.now())
+            self.session.add(awardee)
+            self.session.flush()
+            self.awardees[row.code] = awardee
+            self._record("awardee_created", "awardee", awardee.id, after={"code": row.code, **wanted},
+                         unit_id=unit.id)
+            self.counts["awardees_created"] += 1
+        else:
+            current = self._awardee_state(awardee)
+            changed = [key for key in wanted if wanted[key] != current[key]]
+            if changed:
+                awardee.name, awardee.name_folded, awardee.kind = row.name, fold(row.name), row.kind
+                awardee.position, awardee.unit_id = row.position, unit.id
+                self.session.flush()
+                self._record("awardee_updated", "awardee", awardee.id, unit_id=unit.id,
+                             before={"code": row.code, **{key: current[key] for key in changed}},
+                             after={"code": row.code, **{key: wanted[key] for key in changed}})
+                self.counts["awardees_updated"] += 1
+        self._awards(awardee, row)
+        self._initiatives(awardee, row)
+
+    def _awardee_state(self, awardee: Awardee) -> dict[str, Any]:
+        unit = self.session.get(Unit, awardee.unit_id) if awardee.unit_id is not None else None
+        return {"name": awardee.name, "kind": awardee.kind.value, "position": awardee.position,
+                "unit": unit.code if unit is not None else None}
+
+    def _history(self, action: str, entity_type: str, entity: GrantedAward | Initiative, unit_id: int | None,
+                 *, before: Any = None, after: Any = None) -> None:
+        """Flush and record an award or initiative added (`…_recorded`) or amended (`…_updated`), and count it."""
+        self.session.flush()
+        self._record(action, entity_type, entity.id, unit_id=unit_id, before=before, after=after)
+        subject, verb = action.split("_", 1)
+        self.counts[f"{subject}s_{verb}"] += 1
+
+    def _awards(self, awardee: Awardee, row: PersonRow) -> None:
+        held: dict[tuple[str, int], GrantedAward] = {}
+        for award in awardee.awards:
+            held.setdefault((award.award_type, award.year), award)
+        for item in row.awards:
+            assert item.year is not None, "checked by read_org_chart"
+            about = {"awardee": row.code, "award_type": item.award_type, "year": item.year}
+            award = held.get((item.award_type, item.year))
+            if award is None:
+                award = GrantedAward(award_type=item.award_type, year=item.year, dossier_kind=item.kind.value,
+                                     created_at=self.ctx.clock.now())
+                awardee.awards.append(award)
+                held[(item.award_type, item.year)] = award
+                self._history("award_recorded", "granted_award", award, awardee.unit_id,
+                              after={**about, "kind": item.kind.value})
+            elif award.dossier_kind != item.kind.value and award.decision_id is not None:
+                self.warnings.append(f"{item.award_type} năm {item.year} của '{row.code}' đã được ghi theo quyết "
+                                     "định khen thưởng; kiểu khen thưởng không được sửa từ tệp.")
+            elif award.dossier_kind != item.kind.value:
+                before, award.dossier_kind = award.dossier_kind, item.kind.value
+                self._history("award_updated", "granted_award", award, awardee.unit_id,
+                              before={**about, "kind": before}, after={**about, "kind": item.kind.value})
+
+    def _initiatives(self, awardee: Awardee, row: PersonRow) -> None:
+        held = {(i.title, i.year): i for i in awardee.initiatives}
+        for item in row.initiatives:
+            assert item.year is not None and item.level is not None, "checked by read_org_chart"
+            about = {"awardee": row.code, "title": item.title, "year": item.year}
+            initiative = held.get((item.title, item.year))
+            if initiative is None:
+                initiative = Initiative(title=item.title, level=item.level.value, year=item.year,
+                                        created_at=self.ctx.clock.now())
+                awardee.initiatives.append(initiative)
+                held[(item.title, item.year)] = initiative
+                self._history("initiative_recorded", "initiative", initiative, awardee.unit_id,
+                              after={**about, "level": item.level.value})
+            elif initiative.level != item.level.value:
+                before, initiative.level = initiative.level, item.level.value
+                self._history("initiative_updated", "initiative", initiative, awardee.unit_id,
+                              before={**about, "level": before}, after={**about, "level": item.level.value})

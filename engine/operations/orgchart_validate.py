@@ -2,7 +2,8 @@
 once, with its line (the YAML loader remembers where each value was written)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,17 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
-from engine.models import Role, Unit, UnitLevel, User
+from engine.models import Awardee, AwardeeKind, DossierKind, GrantedAward, Role, Unit, UnitLevel, User
 from engine.operations.orgchart_yaml import (
     Fields,
     LineMapping,
     LineSequence,
     Problems,
-    describe,
     item_text,
     line_of,
     load,
+    mappings,
+    section,
 )
+from engine.operations.registry import RECORDED_AWARD_KINDS, InitiativeLevel
 
 # ---- rows of the file ------------------------------------------------------------------------------
 
@@ -29,6 +32,10 @@ UNIT_FIELDS = ("code", "name", "level", "abbreviation", "parent", "reviews_award
 USER_FIELDS = ("username", "full_name", "password", "roles")
 GRANT_FIELDS = ("role", "unit")
 COUNCIL_FIELDS = ("unit", "chair", "secretary", "members")
+PERSON_FIELDS = ("code", "full_name", "name", "kind", "position", "unit", "awards", "initiatives")
+AWARD_FIELDS = ("award_type", "year", "kind")
+INITIATIVE_FIELDS = ("title", "level", "year")
+AWARD_CODE = re.compile(r"[A-Z][A-Z0-9_]*")
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
 
@@ -39,6 +46,8 @@ def _length(column: Any) -> int:
 
 CODE_LEN, NAME_LEN, ABBR_LEN = _length(Unit.code), _length(Unit.name), _length(Unit.abbreviation)
 USERNAME_LEN, FULL_NAME_LEN = _length(User.username), _length(User.full_name)
+PERSON_CODE_LEN, PERSON_NAME_LEN = _length(Awardee.code), _length(Awardee.name)
+POSITION_LEN, AWARD_TYPE_LEN, TITLE_LEN = _length(Awardee.position), _length(GrantedAward.award_type), 1000
 
 
 @dataclass
@@ -82,18 +91,52 @@ class CouncilRow:
 
 
 @dataclass
+class AwardRow:
+    path: str
+    src: LineMapping
+    award_type: str
+    year: int | None
+    kind: DossierKind
+
+
+@dataclass
+class InitiativeRow:
+    path: str
+    src: LineMapping
+    title: str
+    level: InitiativeLevel | None
+    year: int | None
+
+
+@dataclass
+class PersonRow:
+    """A person or collective of the registry, with the history the file gives it."""
+
+    path: str
+    src: LineMapping
+    code: str
+    name: str
+    kind: AwardeeKind
+    position: str | None
+    unit: str
+    awards: list[AwardRow]
+    initiatives: list[InitiativeRow]
+
+
+@dataclass
 class OrgChart:
     """A file that passed every check: units in dependency order (parents first)."""
 
     units: list[UnitRow]
     users: list[UserRow]
     councils: list[CouncilRow]
+    people: list[PersonRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def unit_codes(self) -> set[str]:
         codes = {u.code for u in self.units} | {u.parent for u in self.units if u.parent}
         codes |= {g.unit for user in self.users for g in user.roles} | {c.unit for c in self.councils}
-        return codes
+        return codes | {p.unit for p in self.people}
 
     def usernames(self) -> set[str]:
         return {u.username for u in self.users} | _council_usernames(self.councils)
@@ -105,45 +148,12 @@ def _council_usernames(councils: list[CouncilRow]) -> set[str]:
     return names - {""}
 
 
-def _mappings(problems: Problems, items: LineSequence, prefix: str, allowed: tuple[str, ...],
-              what: str) -> Iterator[Fields]:
-    for index, item in enumerate(items):
-        path = f"{prefix}[{index}]"
-        if isinstance(item, LineMapping):
-            yield Fields(problems, path, item, allowed)
-        else:
-            problems.add(path, line_of(items, index),
-                         f"mỗi {what} phải là một bảng {{{allowed[0]}: …, …}}, nhận được {describe(item)}.")
-
-
-def _section(problems: Problems, top: LineMapping, name: str) -> LineSequence:
-    value = top.get(name)
-    if value is None:
-        return LineSequence()
-    if not isinstance(value, LineSequence):
-        problems.add(name, line_of(top, name),
-                     f"mục '{name}' phải là một danh sách, nhận được {describe(value)}.")
-        return LineSequence()
-    return value
-
-
-def _choice(f: Fields, key: str, kind: type[UnitLevel] | type[Role], what: str) -> Any:
-    text = f.required_text(key, max_len=40)
-    if not text:
-        return None
-    try:
-        return kind(text)
-    except ValueError:
-        f.error(key, f"{what} '{text}' không hợp lệ (hợp lệ: {', '.join(m.value for m in kind)}).")
-        return None
-
-
 def _read_unit(f: Fields) -> UnitRow:
     return UnitRow(
         f.path, f.row,
         code=f.required_text("code", max_len=CODE_LEN, identifier=True),
         name=f.required_text("name", max_len=NAME_LEN),
-        level=_choice(f, "level", UnitLevel, "cấp đơn vị"),
+        level=f.choice("level", UnitLevel, "cấp đơn vị"),
         abbreviation=f.optional_text("abbreviation", max_len=ABBR_LEN),
         parent=f.optional_text("parent", max_len=CODE_LEN, identifier=True),
         reviews_awards=f.flag("reviews_awards"),
@@ -155,9 +165,9 @@ def _read_user(problems: Problems, f: Fields) -> UserRow:
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         f.error("password", f"mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
     roles = [
-        GrantRow(g.path, g.row, role=_choice(g, "role", Role, "vai trò"),
+        GrantRow(g.path, g.row, role=g.choice("role", Role, "vai trò"),
                  unit=g.required_text("unit", max_len=CODE_LEN, identifier=True))
-        for g in _mappings(problems, f.items("roles", required=True), f"{f.path}.roles", GRANT_FIELDS,
+        for g in mappings(problems, f.items("roles", required=True), f"{f.path}.roles", GRANT_FIELDS,
                            "vai trò")
     ]
     return UserRow(
@@ -185,6 +195,41 @@ def _read_council(problems: Problems, f: Fields) -> CouncilRow:
         chair=f.required_text("chair", max_len=USERNAME_LEN, identifier=True),
         secretary=f.required_text("secretary", max_len=USERNAME_LEN, identifier=True),
         members=members,
+    )
+
+
+def _read_award(f: Fields, award_types: Collection[str] | None) -> AwardRow:
+    code = f.required_text("award_type", max_len=AWARD_TYPE_LEN)
+    if code and not AWARD_CODE.fullmatch(code):
+        f.error("award_type", f"mã loại khen thưởng '{code}' không hợp lệ: dùng chữ in hoa không dấu, chữ số "
+                              "và '_' (ví dụ CSTD_CS).")
+    elif code and award_types is not None and code not in award_types:
+        f.error("award_type", f"loại khen thưởng '{code}' không có trong danh mục khen thưởng.")
+    kind = f.choice("kind", DossierKind, "kiểu khen thưởng", required=False, allowed=RECORDED_AWARD_KINDS)
+    return AwardRow(f.path, f.row, award_type=code, year=f.year("year"), kind=kind or DossierKind.REGULAR)
+
+
+def _read_person(problems: Problems, f: Fields, award_types: Collection[str] | None) -> PersonRow:
+    if "name" in f.row and "full_name" in f.row:
+        f.error("name", "chỉ dùng một trong hai trường 'full_name' (cá nhân) hoặc 'name' (tập thể).")
+    awards = [_read_award(a, award_types)
+              for a in mappings(problems, f.items("awards"), f"{f.path}.awards", AWARD_FIELDS, "khen thưởng")]
+    initiatives = [
+        InitiativeRow(i.path, i.row, title=i.required_text("title", max_len=TITLE_LEN),
+                      level=i.choice("level", InitiativeLevel, "phạm vi công nhận sáng kiến"), year=i.year("year"))
+        for i in mappings(problems, f.items("initiatives"), f"{f.path}.initiatives", INITIATIVE_FIELDS,
+                          "sáng kiến")
+    ]
+    return PersonRow(
+        f.path, f.row,
+        code=f.required_text("code", max_len=PERSON_CODE_LEN, identifier=True),
+        name=f.required_text("name" if "name" in f.row and "full_name" not in f.row else "full_name",
+                             max_len=PERSON_NAME_LEN),
+        kind=f.choice("kind", AwardeeKind, "loại đối tượng", required=False) or AwardeeKind.INDIVIDUAL,
+        position=f.optional_text("position", max_len=POSITION_LEN),
+        unit=f.required_text("unit", max_len=CODE_LEN, identifier=True),
+        awards=awards,
+        initiatives=initiatives,
     )
 
 
@@ -291,6 +336,27 @@ def _check_councils(problems: Problems, councils: list[CouncilRow], units: dict[
                 problems.add(path, line, f"người dùng '{name}' {NOT_FOUND}")
 
 
+def _check_people(problems: Problems, people: list[PersonRow], units: dict[str, UnitRow], stored: _Stored) -> None:
+    _first_rows(problems, people, "code", "mã cá nhân, tập thể")
+    for person in people:
+        if person.unit and person.unit not in units and person.unit not in stored.unit_parent:
+            problems.add(f"{person.path}.unit", line_of(person.src, "unit"), f"đơn vị '{person.unit}' {NOT_FOUND}")
+        _once_each(problems, person.awards, lambda a: (a.award_type, a.year), "khen thưởng {} năm {}")
+        _once_each(problems, person.initiatives, lambda i: (i.title, i.year), "sáng kiến '{}' năm {}")
+
+
+def _once_each(problems: Problems, rows: list[Any], key: Callable[[Any], tuple[Any, ...]], what: str) -> None:
+    """A person's award (type, year) or initiative (title, year) listed twice is an error."""
+    first: dict[tuple[Any, ...], Any] = {}
+    for row in rows:
+        ident = key(row)
+        if not all(ident):
+            continue
+        if ident in first:
+            problems.add(row.path, row.src.line, f"{what.format(*ident)} đã khai báo ở dòng {first[ident].src.line}.")
+        first.setdefault(ident, row)
+
+
 def _dependency_order(units: list[UnitRow]) -> list[UnitRow]:
     by_code = {u.code: u for u in units}
     ordered: list[UnitRow] = []
@@ -306,8 +372,12 @@ def _dependency_order(units: list[UnitRow]) -> list[UnitRow]:
     return ordered
 
 
-def read_org_chart(session: Session, source: str, filename: str) -> OrgChart:
-    """Parse and check the whole file; raise InvalidInput listing every bad row, or return the plan."""
+def read_org_chart(session: Session, source: str, filename: str,
+                   award_types: Collection[str] | None = None) -> OrgChart:
+    """Parse and check the whole file; raise InvalidInput listing every bad row, or return the plan.
+
+    `award_types`, when given, are the codes a person's award may name; otherwise any well-formed code.
+    """
     top = load(source, filename)
     if not isinstance(top, LineMapping):
         message = "Dòng 1: tệp trống hoặc không phải một bảng với các mục units, users, councils, people."
@@ -319,21 +389,17 @@ def read_org_chart(session: Session, source: str, filename: str) -> OrgChart:
                          f"mục '{key}' không được hỗ trợ (các mục hợp lệ: {', '.join(SECTIONS)}).")
 
     def rows(name: str, allowed: tuple[str, ...], what: str) -> Iterator[Fields]:
-        return _mappings(problems, _section(problems, top, name), name, allowed, what)
+        return mappings(problems, section(problems, top, name), name, allowed, what)
 
     units = [_read_unit(f) for f in rows("units", UNIT_FIELDS, "đơn vị")]
     users = [_read_user(problems, f) for f in rows("users", USER_FIELDS, "người dùng")]
     councils = [_read_council(problems, f) for f in rows("councils", COUNCIL_FIELDS, "hội đồng")]
+    people = [_read_person(problems, f, award_types) for f in rows("people", PERSON_FIELDS, "cá nhân, tập thể")]
     file_users = {u.username for u in users if u.username}
     stored = _Stored.load(session, ({u.username for u in users} | _council_usernames(councils)) - {""})
     by_code = _check_units(problems, units, stored)
     _check_users(problems, users, by_code, stored)
     _check_councils(problems, councils, by_code, file_users | stored.usernames, stored)
+    _check_people(problems, people, by_code, stored)
     problems.raise_if_any()
-    warnings = []
-    if "people" in top:
-        people = top["people"]
-        count = f" ({len(people)} mục)" if isinstance(people, list) else ""
-        warnings.append(f"Mục 'people'{count} chưa được nhập: danh sách cá nhân và khen thưởng đã có "
-                        "sẽ được hỗ trợ ở phiên bản sau.")
-    return OrgChart(_dependency_order(units), users, councils, warnings)
+    return OrgChart(_dependency_order(units), users, councils, people)

@@ -2,16 +2,19 @@
 problem with the line it is on (for the org-chart import)."""
 from __future__ import annotations
 
+import enum
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from engine.errors import InvalidInput
 
 IDENTIFIER = re.compile(r"[A-Za-z0-9._-]+")
+MIN_YEAR, MAX_YEAR = 1945, 2200  # as the dossier's plausible_year constraint
+E = TypeVar("E", bound=enum.Enum)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -166,6 +169,30 @@ class Fields:
             return False
         return value
 
+    def choice(self, key: str, kind: type[E], what: str, *, required: bool = True,
+               allowed: Iterable[E] | None = None) -> E | None:
+        """One of the enum's values (or of `allowed`); None after reporting, or when optional and absent."""
+        text = self.required_text(key, max_len=40) if required else self.optional_text(key, max_len=40)
+        if not text:
+            return None
+        options = list(allowed if allowed is not None else kind)
+        for option in options:
+            if option.value == text:
+                return option
+        self.error(key, f"{what} '{text}' không hợp lệ (hợp lệ: {', '.join(str(o.value) for o in options)}).")
+        return None
+
+    def year(self, key: str) -> int | None:
+        value = self.row.get(key)
+        if value is None:
+            self.error(key, f"thiếu trường bắt buộc '{key}'.")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not MIN_YEAR <= value <= MAX_YEAR:
+            self.error(key, f"trường '{key}' phải là một năm từ {MIN_YEAR} đến {MAX_YEAR}, "
+                            f"nhận được {describe(value)}.")
+            return None
+        return value
+
     def items(self, key: str, *, required: bool = False) -> LineSequence:
         value = self.row.get(key)
         if value is None:
@@ -176,6 +203,30 @@ class Fields:
             self.error(key, f"trường '{key}' phải là một danh sách, nhận được {describe(value)}.")
             return LineSequence()
         return value
+
+
+def mappings(problems: Problems, items: LineSequence, prefix: str, allowed: tuple[str, ...],
+             what: str) -> Iterator[Fields]:
+    """The rows of a list, each read as a mapping; an item that is not one is reported."""
+    for index, item in enumerate(items):
+        path = f"{prefix}[{index}]"
+        if isinstance(item, LineMapping):
+            yield Fields(problems, path, item, allowed)
+        else:
+            problems.add(path, line_of(items, index),
+                         f"mỗi {what} phải là một bảng {{{allowed[0]}: …, …}}, nhận được {describe(item)}.")
+
+
+def section(problems: Problems, top: LineMapping, name: str) -> LineSequence:
+    """A top-level list of the file; absent is empty."""
+    value = top.get(name)
+    if value is None:
+        return LineSequence()
+    if not isinstance(value, LineSequence):
+        problems.add(name, line_of(top, name),
+                     f"mục '{name}' phải là một danh sách, nhận được {describe(value)}.")
+        return LineSequence()
+    return value
 
 
 def check_text(problems: Problems, path: str, line: int, key: str, value: str, *, max_len: int,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,14 +16,30 @@ from engine.clock import FixedClock
 from engine.config import Settings
 from engine.context import Context
 from engine.errors import Forbidden, InvalidInput
-from engine.models import AuditEvent, Council, CouncilMember, Role, RoleGrant, Unit, User
+from engine.models import (
+    AuditEvent,
+    Awardee,
+    Council,
+    CouncilMember,
+    Decision,
+    DecisionStatus,
+    GrantedAward,
+    Initiative,
+    Role,
+    RoleGrant,
+    Unit,
+    User,
+)
 from engine.operations.orgchart import ImportSummary, import_org_chart
 from engine.security import verify_password
 from tests.factories import make_unit, make_user
 
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "org.yaml"
 DEMO_PASSWORD = "KhenThuong@2026"
-TABLES = (Unit, User, RoleGrant, Council, CouncilMember, AuditEvent)
+TABLES = (Unit, User, RoleGrant, Council, CouncilMember, Awardee, GrantedAward, Initiative, AuditEvent)
+COUNTS = ("units_created", "units_updated", "users_created", "users_updated", "roles_granted", "roles_revoked",
+          "councils_created", "councils_updated", "awardees_created", "awardees_updated", "awards_recorded",
+          "awards_updated", "initiatives_recorded", "initiatives_updated")
 
 
 @pytest.fixture
@@ -102,9 +119,9 @@ def test_demo_province_imports_once_and_the_second_import_changes_nothing(org_ct
     assert first.as_dict() == {
         "units_created": 6, "units_updated": 0, "users_created": 50, "users_updated": 0,
         "roles_granted": 50, "roles_revoked": 0, "councils_created": 5, "councils_updated": 0,
-        "warnings": first.warnings, "changed": True,
+        "awardees_created": 18, "awardees_updated": 0, "awards_recorded": 37, "awards_updated": 0,
+        "initiatives_recorded": 5, "initiatives_updated": 0, "warnings": [], "changed": True,
     }
-    assert len(first.warnings) == 1 and "people" in first.warnings[0]
     school = session.scalars(select(Unit).where(Unit.code == "HBX-X01-THCS")).one()
     assert [u.code for u in school.ancestors()] == ["HBX-X01", "HBX"]
     assert not school.reviews_awards
@@ -115,7 +132,14 @@ def test_demo_province_imports_once_and_the_second_import_changes_nothing(org_ct
     assert grants_of(session, "tinh.chutich") == {(Role.HEAD, "HBX")}
     head = session.scalars(select(User).where(User.username == "tinh.chutich")).one()
     assert verify_password(org_ctx.settings, head.password_hash, DEMO_PASSWORD)
-    assert row_counts(session)["audit_event"] == 6 + 50 + 50 + 5
+    teacher = session.scalars(select(Awardee).where(Awardee.code == "P-0001")).one()
+    assert (teacher.name, teacher.name_folded, teacher.unit_id) == ("Nguyễn Thị Lụa", "nguyen thi lua", school.id)
+    assert [(a.award_type, a.year) for a in teacher.awards if a.award_type == "CSTD_CS"] == [
+        ("CSTD_CS", 2023), ("CSTD_CS", 2024), ("CSTD_CS", 2025)]
+    assert [(i.level, i.year) for i in teacher.initiatives] == [("province", 2025)]
+    school_collective = session.scalars(select(Awardee).where(Awardee.code == "TT-0001")).one()
+    assert school_collective.kind.value == "collective"
+    assert row_counts(session)["audit_event"] == 6 + 50 + 50 + 5 + 18 + 37 + 5
     assert verify_chain(org_ctx).ok
 
     before, head_hash = row_counts(session), head.password_hash
@@ -126,8 +150,7 @@ def test_demo_province_imports_once_and_the_second_import_changes_nothing(org_ct
     session.refresh(head)
     assert head.password_hash == head_hash
     assert {k: v for k, v in second.as_dict().items() if k not in ("warnings", "changed")} == dict.fromkeys(
-        ("units_created", "units_updated", "users_created", "users_updated", "roles_granted", "roles_revoked",
-         "councils_created", "councils_updated"), 0)
+        COUNTS, 0)
     assert second.as_dict()["changed"] is False
 
 
@@ -292,15 +315,6 @@ def test_python_tags_are_refused(org_ctx: Context) -> None:
     assert error.errors["file"].startswith("Dòng 1, cột ")
 
 
-def test_people_are_not_imported_yet_and_say_so(org_ctx: Context) -> None:
-    summary = run(org_ctx, "people:\n  - {code: P-1, full_name: Trần Thị Bình, unit: T}\n")
-    assert not summary.changed
-    assert summary.warnings == ["Mục 'people' (1 mục) chưa được nhập: danh sách cá nhân và khen thưởng đã có "
-                                "sẽ được hỗ trợ ở phiên bản sau."]
-
-
-# ---- the tree ---------------------------------------------------------------------------------------
-
 def test_a_school_listed_before_its_commune_and_province_imports(org_ctx: Context) -> None:
     summary = run(org_ctx, """\
         units:
@@ -450,3 +464,144 @@ def test_a_new_user_needs_a_password_and_usernames_are_unique(org_ctx: Context) 
         "users[0].roles[1]": "Dòng 4: vai trò 'office' tại 'T' đã khai báo ở dòng 4.",
         "users[1].username": "Dòng 5: tên đăng nhập 'a.moi' đã xuất hiện ở dòng 4.",
     }
+
+
+# ---- the registry: people, collectives, their awards and initiatives ----------------------------------
+
+PEOPLE = SMALL_PROVINCE + """\
+    people:
+      - {code: P-1, full_name: "Trần Thị Bình", position: "Giáo viên", unit: T-X1,
+         awards: [{award_type: CSTD_CS, year: 2024}, {award_type: BK_TINH, year: 2024, kind: ad_hoc}],
+         initiatives: [{title: "Sổ điểm điện tử", level: province, year: 2024}]}
+      - {code: TT-1, name: "UBND xã Một", kind: collective, unit: T-X1,
+         awards: [{award_type: TTLDTT, year: 2025}]}
+"""
+
+
+def test_people_are_imported_with_their_history_and_a_second_import_changes_nothing(org_ctx: Context) -> None:
+    session = org_ctx.session
+    seq = last_seq(session)
+    first = run(org_ctx, PEOPLE)
+
+    assert (first.awardees_created, first.awards_recorded, first.initiatives_recorded) == (2, 3, 1)
+    person = session.scalars(select(Awardee).where(Awardee.code == "P-1")).one()
+    assert (person.kind.value, person.name, person.name_folded, person.position) == (
+        "individual", "Trần Thị Bình", "tran thi binh", "Giáo viên")
+    assert [(a.award_type, a.year, a.dossier_kind, a.decision_id) for a in person.awards] == [
+        ("CSTD_CS", 2024, "regular", None), ("BK_TINH", 2024, "ad_hoc", None)]
+    (initiative,) = person.initiatives
+    assert (initiative.title, initiative.level, initiative.used_by_nomination_id) == ("Sổ điểm điện tử", "province",
+                                                                                     None)
+    collective = session.scalars(select(Awardee).where(Awardee.code == "TT-1")).one()
+    assert (collective.kind.value, collective.name) == ("collective", "UBND xã Một")
+    actions = [e.action for e in events_after(session, seq) if e.entity_type in ("awardee", "granted_award",
+                                                                                 "initiative")]
+    assert actions == ["awardee_created", "award_recorded", "award_recorded", "initiative_recorded",
+                       "awardee_created", "award_recorded"]
+    recorded = next(e for e in events_after(session, seq) if e.action == "initiative_recorded")
+    assert recorded.after == {"awardee": "P-1", "title": "Sổ điểm điện tử", "year": 2024, "level": "province"}
+    assert recorded.unit_id == person.unit_id
+
+    before = row_counts(session)
+    again = run(org_ctx, PEOPLE)
+    assert not again.changed and row_counts(session) == before
+
+
+def test_a_changed_person_is_updated_and_history_is_added_never_removed(org_ctx: Context) -> None:
+    session = org_ctx.session
+    run(org_ctx, PEOPLE)
+    seq = last_seq(session)
+
+    summary = run(org_ctx, SMALL_PROVINCE + """\
+    people:
+      - {code: P-1, full_name: "Trần Thị Bình", position: "Tổ trưởng chuyên môn", unit: T,
+         awards: [{award_type: BK_TINH, year: 2024, kind: regular}, {award_type: CSTD_CS, year: 2025}],
+         initiatives: [{title: "Sổ điểm điện tử", level: national, year: 2024}]}
+""")
+
+    assert (summary.awardees_updated, summary.awards_updated, summary.awards_recorded,
+            summary.initiatives_updated) == (1, 1, 1, 1)
+    events = {e.action: e for e in events_after(session, seq)}
+    assert events["awardee_updated"].before == {"code": "P-1", "position": "Giáo viên", "unit": "T-X1"}
+    assert events["awardee_updated"].after == {"code": "P-1", "position": "Tổ trưởng chuyên môn", "unit": "T"}
+    assert events["award_updated"].after == {"awardee": "P-1", "award_type": "BK_TINH", "year": 2024,
+                                             "kind": "regular"}
+    assert events["initiative_updated"].before["level"] == "province"
+    person = session.scalars(select(Awardee).where(Awardee.code == "P-1")).one()
+    assert sorted((a.award_type, a.year) for a in person.awards) == [
+        ("BK_TINH", 2024), ("CSTD_CS", 2024), ("CSTD_CS", 2025)]  # CSTD_CS 2024, not in the file, stays
+    assert verify_chain(org_ctx).ok
+
+
+def test_an_award_written_by_a_decision_keeps_its_kind_and_the_import_says_so(org_ctx: Context) -> None:
+    session = org_ctx.session
+    run(org_ctx, PEOPLE)
+    province = session.scalars(select(Unit).where(Unit.code == "T")).one()
+    decision = Decision(issuer_unit_id=province.id, year=2024, number=7, symbol="QĐ-UBND", signed_on=date(2024, 12, 20),
+                        status=DecisionStatus.ISSUED, created_at=org_ctx.clock.now())
+    session.add(decision)
+    session.flush()
+    award = session.scalars(select(GrantedAward).where(GrantedAward.award_type == "BK_TINH")).one()
+    award.decision_id = decision.id
+    session.commit()
+
+    summary = run(org_ctx, PEOPLE.replace("kind: ad_hoc", "kind: regular"))
+
+    assert not summary.changed
+    assert summary.warnings == ["BK_TINH năm 2024 của 'P-1' đã được ghi theo quyết định khen thưởng; kiểu khen "
+                                "thưởng không được sửa từ tệp."]
+    session.refresh(award)
+    assert award.dossier_kind == "ad_hoc"
+
+
+PEOPLE_BAD_ROWS = """\
+    units:
+      - {code: T, name: "UBND tỉnh Thử Nghiệm", level: province, reviews_awards: true}
+    people:
+      - code: P-1
+        full_name: "Trần Thị Bình"
+        name: "Trần Bình"                              # people[0].name
+        kind: person                                   # people[0].kind
+        unit: KHONGCO                                  # people[0].unit
+        awards:
+          - {award_type: CSTD_CS, year: 2024}
+          - {award_type: cstd_cs, year: 2025}          # people[0].awards[1].award_type
+          - {award_type: LDTT, year: "2024"}           # people[0].awards[2].year
+          - {award_type: LDTT, year: 2024, kind: x}    # people[0].awards[3].kind
+          - {award_type: CSTD_CS, year: 2024}          # people[0].awards[4]
+        initiatives:
+          - {title: "Sổ điểm điện tử", level: commune, year: 2024}   # people[0].initiatives[0].level
+          - {level: province, year: 1800}              # people[0].initiatives[1].title # people[0].initiatives[1].year
+      - {code: P-1, name: "Trùng mã", unit: T}         # people[1].code
+      - {full_name: "Không mã", unit: T, awards: {}}   # people[2].code # people[2].awards
+      - "P-9"                                          # people[3]
+"""
+
+
+def test_bad_people_rows_are_each_reported_with_their_line_and_nothing_is_written(org_ctx: Context) -> None:
+    error = refused(org_ctx, PEOPLE_BAD_ROWS)
+
+    expected = marked_lines(PEOPLE_BAD_ROWS)
+    assert set(error.errors) == set(expected)
+    for key, line in expected.items():
+        assert error.errors[key].startswith(f"Dòng {line}: "), (key, error.errors[key])
+    assert "chỉ dùng một trong hai" in error.errors["people[0].name"]
+    assert "'person' không hợp lệ (hợp lệ: individual, collective)" in error.errors["people[0].kind"]
+    assert "đơn vị 'KHONGCO' không có" in error.errors["people[0].unit"]
+    assert "chữ in hoa" in error.errors["people[0].awards[1].award_type"]
+    assert "chuỗi '2024'" in error.errors["people[0].awards[2].year"]
+    assert "regular, ad_hoc, thematic" in error.errors["people[0].awards[3].kind"]
+    assert "CSTD_CS năm 2024 đã khai báo ở dòng 10" in error.errors["people[0].awards[4]"]
+    assert "grassroots, province, national" in error.errors["people[0].initiatives[0].level"]
+    assert "từ 1945 đến 2200" in error.errors["people[0].initiatives[1].year"]
+    assert "đã xuất hiện ở dòng 4" in error.errors["people[1].code"]
+    assert set(row_counts(org_ctx.session).values()) == {0}
+
+
+def test_award_codes_outside_the_catalogue_are_refused_when_it_is_given(org_ctx: Context) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        import_org_chart(org_ctx, textwrap.dedent(PEOPLE), filename="thu.yaml",
+                         award_types={"CSTD_CS", "BK_TINH"})
+    org_ctx.session.rollback()
+    assert raised.value.errors == {
+        "people[1].awards[0].award_type": "Dòng 20: loại khen thưởng 'TTLDTT' không có trong danh mục khen thưởng."}

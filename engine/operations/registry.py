@@ -1,0 +1,198 @@
+"""The registry of people and collectives, the awards they hold and their recognised initiatives:
+search and read it (within the caller's part of the tree), and extend it as nominations and
+decisions need."""
+from __future__ import annotations
+
+import enum
+import unicodedata
+
+from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy.orm import selectinload
+
+from engine import audit
+from engine.context import Context
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.models import (
+    Awardee,
+    AwardeeKind,
+    Council,
+    CouncilMember,
+    DossierKind,
+    GrantedAward,
+    Initiative,
+    Nomination,
+    RoleGrant,
+    Unit,
+    User,
+)
+from engine.operations.access import is_admin, require_actor
+from engine.operations.tasks import Page
+from engine.text import fold
+
+
+class InitiativeLevel(enum.StrEnum):
+    """The scope within which an initiative (sáng kiến) was recognised, narrowest first."""
+
+    GRASSROOTS = "grassroots"
+    PROVINCE = "province"
+    NATIONAL = "national"
+
+    @property
+    def label(self) -> str:
+        return {"grassroots": "cấp cơ sở", "province": "cấp tỉnh", "national": "toàn quốc"}[self.value]
+
+
+# Kinds of award the history may record; only regular awards count toward later ones (ND 98 Art. 4(3)).
+RECORDED_AWARD_KINDS = (DossierKind.REGULAR, DossierKind.AD_HOC, DossierKind.THEMATIC)
+_KIND_LABEL = {AwardeeKind.INDIVIDUAL: "cá nhân", AwardeeKind.COLLECTIVE: "tập thể"}
+
+
+# ---- who sees whom ------------------------------------------------------------------------------------
+
+def visible_units(user: User) -> Select[tuple[int]]:
+    """SQL: ids of the units where the user holds any role (council seats included), and all below them."""
+    held = select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id).union(
+        select(Council.unit_id).join(CouncilMember, CouncilMember.council_id == Council.id)
+        .where(CouncilMember.user_id == user.id)
+    )
+    tree = select(Unit.id).where(Unit.id.in_(held)).cte("visible_unit", recursive=True)
+    tree = tree.union_all(select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def can_see_awardee(ctx: Context, user: User, awardee: Awardee) -> bool:
+    if is_admin(ctx.session, user):
+        return True
+    if awardee.unit_id is None:
+        return False
+    return bool(ctx.session.scalar(
+        select(func.count()).where(Unit.id == awardee.unit_id, Unit.id.in_(visible_units(user)))
+    ))
+
+
+def _units_below(unit_id: int) -> Select[tuple[int]]:
+    tree = select(Unit.id).where(Unit.id == unit_id).cte("unit_below", recursive=True)
+    tree = tree.union_all(select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+# ---- reading ---------------------------------------------------------------------------------------------
+
+def list_awardees(ctx: Context, *, q: str | None = None, unit: int | None = None,
+                  kind: AwardeeKind | str | None = None, page: int = 1, per_page: int = 20) -> Page:
+    """People and collectives the caller may see, by name. `q` matches the name ignoring case and
+    Vietnamese diacritics (or the code); `unit` keeps those of that unit and the units below it."""
+    user = require_actor(ctx.actor)
+    stmt = select(Awardee)
+    if not is_admin(ctx.session, user):
+        stmt = stmt.where(Awardee.unit_id.in_(visible_units(user)))
+    if unit is not None:
+        stmt = stmt.where(Awardee.unit_id.in_(_units_below(unit)))
+    if kind is not None:
+        stmt = stmt.where(Awardee.kind == AwardeeKind(kind))
+    needle = fold(q or "")
+    if needle:
+        stmt = stmt.where(Awardee.name_folded.contains(needle, autoescape=True)
+                          | func.lower(Awardee.code).contains(needle, autoescape=True))
+    total = ctx.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = ctx.session.scalars(
+        stmt.order_by(Awardee.name_folded, Awardee.id).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return Page(list(rows), total, page, per_page)
+
+
+def get_awardee(ctx: Context, awardee_id: int) -> Awardee:
+    """One person or collective with awards and initiatives; NotFound also when the caller may not see it."""
+    user = require_actor(ctx.actor)
+    awardee = ctx.session.scalars(
+        select(Awardee).where(Awardee.id == awardee_id)
+        .options(selectinload(Awardee.awards), selectinload(Awardee.initiatives))
+    ).one_or_none()
+    if awardee is None or not can_see_awardee(ctx, user, awardee):
+        raise NotFound(f"Không tìm thấy cá nhân, tập thể số {awardee_id}.")
+    return awardee
+
+
+# ---- extending -------------------------------------------------------------------------------------------
+
+def _same_name(name: str) -> str:
+    """Names compared exactly but for case, spacing and Unicode form: `Tươi` and `Tuổi` stay different."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
+def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, unit_id: int | None,
+                           position: str | None = None, person_id: int | None = None) -> Awardee:
+    """The registry entry a nomination names: the one given by `person_id`, else the only one of that
+    kind and name in that unit, else a new entry. Several namesakes in the unit: the caller must choose."""
+    kind = AwardeeKind(kind)
+    if person_id is not None:
+        awardee = ctx.session.get(Awardee, person_id)
+        if awardee is None or (ctx.actor is not None and not can_see_awardee(ctx, ctx.actor, awardee)):
+            raise NotFound(f"Không tìm thấy cá nhân, tập thể số {person_id}.")
+        if awardee.kind != kind:
+            raise InvalidInput(f"'{awardee.name}' trong sổ theo dõi là {_KIND_LABEL[awardee.kind]}, "
+                               f"không phải {_KIND_LABEL[kind]}.", {"person_id": "Không đúng loại đối tượng."})
+        return awardee
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("Cần tên cá nhân hoặc tập thể được đề nghị.", {"name": "Bắt buộc nhập."})
+    candidates = ctx.session.scalars(
+        select(Awardee).where(Awardee.kind == kind, Awardee.name_folded == fold(name),
+                              Awardee.unit_id.is_(None) if unit_id is None else Awardee.unit_id == unit_id)
+        .order_by(Awardee.id)
+    ).all()
+    namesakes = [a for a in candidates if _same_name(a.name) == _same_name(name)]
+    if len(namesakes) == 1:
+        return namesakes[0]
+    if namesakes:
+        codes = ", ".join(a.code or f"số {a.id}" for a in namesakes)
+        raise InvalidInput(f"Đơn vị có {len(namesakes)} {_KIND_LABEL[kind]} tên '{name}' ({codes}); "
+                           "hãy chọn đúng người trong sổ theo dõi (person_id).",
+                           {"person_id": "Cần chọn một người trong sổ theo dõi."})
+    awardee = Awardee(kind=kind, name=name, name_folded=fold(name), position=position, unit_id=unit_id,
+                      created_at=ctx.clock.now())
+    ctx.session.add(awardee)
+    ctx.session.flush()
+    audit.record(ctx, "awardee_created", "awardee", awardee.id, unit_id=unit_id,
+                 after={"kind": kind.value, "name": name, "position": position, "unit_id": unit_id})
+    return awardee
+
+
+def record_award(ctx: Context, awardee: Awardee, award_type: str, year: int, dossier_kind: DossierKind | str,
+                 decision_id: int | None, nomination_id: int | None) -> GrantedAward:
+    """Write an award granted by a decision into the registry (at most once per nomination)."""
+    if nomination_id is not None and ctx.session.scalar(select(exists().where(
+            GrantedAward.nomination_id == nomination_id, GrantedAward.revoked_at.is_(None)))):
+        raise Conflict(f"Khen thưởng của đề nghị số {nomination_id} đã được ghi vào sổ theo dõi.")
+    nomination = ctx.session.get(Nomination, nomination_id) if nomination_id is not None else None
+    award = GrantedAward(awardee_id=awardee.id, award_type=award_type, year=year,
+                         dossier_kind=DossierKind(dossier_kind).value, decision_id=decision_id,
+                         nomination_id=nomination_id, created_at=ctx.clock.now())
+    ctx.session.add(award)
+    ctx.session.flush()
+    audit.record(ctx, "award_recorded", "granted_award", award.id, unit_id=awardee.unit_id,
+                 dossier_id=nomination.dossier_id if nomination is not None else None,
+                 after={"awardee_id": awardee.id, "award_type": award_type, "year": year,
+                        "kind": award.dossier_kind, "decision_id": decision_id, "nomination_id": nomination_id})
+    return award
+
+
+def mark_initiative_used(ctx: Context, initiative: Initiative, nomination_id: int) -> None:
+    """Tie an initiative to the one nomination it serves. Conflict when another already uses it; marking
+    it again for the same nomination changes nothing. Safe under concurrency (a conditional update)."""
+    if initiative.used_by_nomination_id == nomination_id:
+        return
+    taken = ctx.session.execute(
+        update(Initiative).where(Initiative.id == initiative.id, Initiative.used_by_nomination_id.is_(None))
+        .values(used_by_nomination_id=nomination_id).execution_options(synchronize_session=False)
+    )
+    ctx.session.refresh(initiative)
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"Sáng kiến '{initiative.title}' đã được dùng cho đề nghị số "
+                       f"{initiative.used_by_nomination_id}; mỗi sáng kiến chỉ được dùng một lần.")
+    nomination = ctx.session.get(Nomination, nomination_id)
+    awardee = ctx.session.get(Awardee, initiative.awardee_id)
+    audit.record(ctx, "initiative_used", "initiative", initiative.id,
+                 unit_id=awardee.unit_id if awardee is not None else None,
+                 dossier_id=nomination.dossier_id if nomination is not None else None,
+                 before={"used_by_nomination_id": None}, after={"used_by_nomination_id": nomination_id})
