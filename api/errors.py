@@ -23,7 +23,9 @@ from engine.errors import (
     ProcessError,
     ScriptError,
     Throttled,
+    TooLarge,
     Unauthenticated,
+    UnsupportedType,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -37,6 +39,8 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
     Conflict: 409,
     InvalidInput: 422,
+    TooLarge: 413,
+    UnsupportedType: 415,
     Throttled: 429,
     ScriptError: 422,
     ProcessError: 500,

@@ -33,6 +33,18 @@ class InvalidInput(DomainError):
     title = "Dữ liệu không hợp lệ"
 
 
+class TooLarge(DomainError):
+    """An upload larger than the configured limit."""
+
+    title = "Tệp quá lớn"
+
+
+class UnsupportedType(DomainError):
+    """An upload whose content is not one of the accepted document types."""
+
+    title = "Kiểu tệp không được chấp nhận"
+
+
 class Throttled(DomainError):
     title = "Quá nhiều lần thử"
 

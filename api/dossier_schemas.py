@@ -1,0 +1,231 @@
+"""Request and response schemas of dossiers, their attachments, decisions and notifications.
+
+Requests are checked here for shape and type; what needs the rules or the database (award types
+in force, who the nominee is) is checked by engine/operations/dossiers, all faults at once.
+"""
+from __future__ import annotations
+
+from marshmallow import fields
+
+from api.fields import (
+    BaseSchema,
+    Bool,
+    DateTime,
+    Id,
+    Int,
+    List,
+    Nested,
+    Raw,
+    Str,
+    between,
+    length,
+    one_of,
+)
+from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema, UserRefSchema
+from engine.models import AttachmentKind, DecisionStatus, DossierKind, DossierStatus, NominationStatus
+
+NOMINEE_KINDS = ["individual", "collective"]
+MAX_NOMINATIONS = 1000
+
+
+def _doc(text: str) -> dict[str, str]:
+    return {"description": text}
+
+
+class Date(fields.Date):
+    default_error_messages = {"required": "Bắt buộc nhập.", "null": "Không được để trống.",
+                              "invalid": "Cần ngày dạng YYYY-MM-DD.", "format": "Không biểu diễn được ngày."}
+
+
+# ---- requests -----------------------------------------------------------------------------------
+
+class NomineeSchema(BaseSchema):
+    kind = Str(required=True, validate=one_of(NOMINEE_KINDS), metadata=_doc("Cá nhân hay tập thể."))
+    person_id = Id(metadata=_doc("Mã số trong sổ theo dõi (GET /people), nếu đã có."))
+    full_name = Str(validate=length(high=300), metadata=_doc("Họ tên (cá nhân)."))
+    name = Str(validate=length(high=300), metadata=_doc("Tên tập thể."))
+    position = Str(allow_none=True, validate=length(high=200), metadata=_doc("Chức vụ."))
+    unit = Str(allow_none=True, validate=length(high=300), metadata=_doc("Nơi công tác, bộ phận."))
+
+
+class NominationInSchema(BaseSchema):
+    id = Id(metadata=_doc("Chỉ khi sửa: mã đề nghị đã có, giữ nguyên tài liệu đính kèm của đề nghị đó."))
+    award_type = Str(required=True, validate=length(1, 40), metadata=_doc("Mã loại khen thưởng (GET /award-types)."))
+    nominee = Nested(NomineeSchema, required=True)
+    achievements = Str(required=True, validate=length(high=20000), metadata=_doc("Tóm tắt thành tích."))
+
+
+class DossierCreateSchema(BaseSchema):
+    title = Str(required=True, validate=length(1, 500))
+    year = Int(required=True, validate=between(1945, 2200), metadata=_doc("Năm thi đua."))
+    kind = Str(load_default=DossierKind.REGULAR.value, validate=one_of([k.value for k in DossierKind]),
+               metadata=_doc("Loại khen thưởng: công trạng, đột xuất, chuyên đề, quá trình cống hiến, đối ngoại."))
+    proposing_unit = Str(validate=length(1, 64), metadata=_doc(
+        "Mã đơn vị đề nghị; không cần khi tôi chỉ đề nghị cho một đơn vị."))
+    nominations = List(Nested(NominationInSchema), load_default=list,
+                       validate=length(high=MAX_NOMINATIONS), metadata=_doc("Các đề nghị khen thưởng."))
+
+
+class DossierPatchSchema(BaseSchema):
+    title = Str(validate=length(1, 500))
+    year = Int(validate=between(1945, 2200))
+    kind = Str(validate=one_of([k.value for k in DossierKind]))
+    nominations = List(Nested(NominationInSchema), validate=length(high=MAX_NOMINATIONS), metadata=_doc(
+        "Khi có: thay cả danh sách. Đề nghị mang `id` được sửa tại chỗ; đề nghị không có trong danh sách bị bỏ."))
+
+
+class UploadFormSchema(BaseSchema):
+    kind = Str(required=True, validate=one_of([k.value for k in AttachmentKind]), metadata=_doc("Loại tài liệu."))
+    nomination_id = Id(metadata=_doc("Đề nghị mà tài liệu thuộc về; bỏ trống nếu là tài liệu chung của hồ sơ."))
+
+
+class WithdrawSchema(BaseSchema):
+    reason = Str(required=True, validate=length(1, 2000), metadata=_doc("Lý do rút hồ sơ."))
+
+
+class DossierArgsSchema(PageArgsSchema):
+    status = Str(validate=one_of([s.value for s in DossierStatus]))
+    unit = Id(metadata=_doc("Hồ sơ do đơn vị này đề nghị hoặc đang được đơn vị này xét duyệt."))
+    year = Int(validate=between(1945, 2200))
+    award_type = Str(validate=length(1, 40), metadata=_doc("Hồ sơ có đề nghị loại khen thưởng này."))
+    q = Str(validate=length(high=200), metadata=_doc(
+        "Tìm theo tên hồ sơ hoặc tên người, tập thể được đề nghị; không phân biệt dấu và hoa thường."))
+
+
+class NotificationArgsSchema(PageArgsSchema):
+    unread = Bool(load_default=False, metadata=_doc("`1`: chỉ thông báo chưa đọc."))
+
+
+class DecisionArgsSchema(PageArgsSchema):
+    issuer = Id(metadata=_doc("Đơn vị ban hành."))
+    year = Int(validate=between(1945, 2200))
+    dossier = Id()
+
+
+# ---- responses ----------------------------------------------------------------------------------
+
+class NomineeOutSchema(BaseSchema):
+    kind = Str(required=True)
+    person_id = Int(allow_none=True, metadata=_doc("Mã số trong sổ theo dõi."))
+    full_name = Str(allow_none=True, metadata=_doc("Họ tên, nếu là cá nhân."))
+    name = Str(allow_none=True, metadata=_doc("Tên tập thể, nếu là tập thể."))
+    position = Str(allow_none=True)
+    unit = Str(allow_none=True)
+
+
+class NominationSchema(BaseSchema):
+    id = Int(required=True)
+    position = Int(required=True, metadata=_doc("Số thứ tự trong hồ sơ."))
+    award_type = Str(required=True)
+    nominee = Nested(NomineeOutSchema, required=True)
+    achievements = Str(required=True)
+    status = Str(required=True, validate=one_of([s.value for s in NominationStatus]))
+    outcome = Str(allow_none=True, metadata=_doc("Kết quả, lý do (bắt buộc khi không được khen thưởng)."))
+    eligible = Bool(allow_none=True, metadata=_doc("Kết luận thẩm định."))
+    appraisal_note = Str(allow_none=True)
+    deciding_unit = Nested(UnitRefSchema, allow_none=True, metadata=_doc("Cấp có thẩm quyền quyết định."))
+    decided_by_unit = Nested(UnitRefSchema, allow_none=True)
+    decision_id = Int(allow_none=True)
+
+
+class AttachmentSchema(BaseSchema):
+    id = Int(required=True)
+    kind = Str(required=True)
+    filename = Str(required=True)
+    content_type = Str(required=True)
+    size = Int(required=True, metadata=_doc("Dung lượng (byte)."))
+    sha256 = Str(required=True)
+    nomination_id = Int(allow_none=True)
+    uploaded_by = Nested(UserRefSchema, allow_none=True)
+    uploaded_at = DateTime(required=True)
+
+
+class OpenTaskSchema(BaseSchema):
+    id = Int(required=True)
+    key = Str(required=True)
+    name = Str(required=True)
+    unit = Nested(UnitRefSchema, required=True)
+    role = Str(required=True)
+    due_at = DateTime(allow_none=True)
+
+
+class DecisionRefSchema(BaseSchema):
+    id = Int(required=True)
+    number = Str(required=True, metadata=_doc("Số, ký hiệu, ví dụ `05/QĐ-UBND`."))
+    issuer = Nested(UnitRefSchema, required=True)
+    signed_on = Date(required=True)
+    status = Str(required=True, validate=one_of([s.value for s in DecisionStatus]))
+
+
+class DossierSummarySchema(BaseSchema):
+    id = Int(required=True)
+    title = Str(required=True)
+    year = Int(required=True)
+    kind = Str(required=True)
+    status = Str(required=True, validate=one_of([s.value for s in DossierStatus]))
+    proposing_unit = Nested(UnitRefSchema, required=True)
+    reviewing_unit = Nested(UnitRefSchema, allow_none=True, metadata=_doc("Cấp đang xét duyệt."))
+    nomination_count = Int(required=True)
+    rules_version = Str(allow_none=True, metadata=_doc("Phiên bản quy định áp dụng (cố định khi nộp)."))
+    received_on = Date(allow_none=True, metadata=_doc("Ngày tiếp nhận hồ sơ đầy đủ tại cấp hiện tại."))
+    result_due_on = Date(allow_none=True, metadata=_doc("Hạn trả kết quả thẩm định tại cấp hiện tại."))
+    overdue = Bool(required=True, metadata=_doc("Đã quá hạn thẩm định."))
+    supplement_request = Str(allow_none=True, metadata=_doc("Nội dung yêu cầu bổ sung, nếu có."))
+    created_at = DateTime(required=True)
+    updated_at = DateTime(required=True)
+    submitted_at = DateTime(allow_none=True)
+    decided_at = DateTime(allow_none=True)
+    withdrawn_at = DateTime(allow_none=True)
+
+
+class DossierPageSchema(PageSchema):
+    items = List(Nested(DossierSummarySchema), required=True)
+
+
+class DossierSchema(DossierSummarySchema):
+    created_by = Nested(UserRefSchema, allow_none=True)
+    nominations = List(Nested(NominationSchema), required=True)
+    attachments = List(Nested(AttachmentSchema), required=True)
+    open_tasks = List(Nested(OpenTaskSchema), required=True, metadata=_doc("Nhiệm vụ đang chờ xử lý."))
+    decisions = List(Nested(DecisionRefSchema), required=True)
+
+
+class DiagramSchema(BaseSchema):
+    xml = Str(required=True, metadata=_doc("BPMN 2.0 XML của quy trình hồ sơ."))
+    active = List(Str(), required=True, metadata=_doc("Khoá các nhiệm vụ đang chờ xử lý."))
+    called = Raw(required=True, metadata=_doc("BPMN XML của các quy trình được gọi, theo khoá."))
+
+
+class NotificationSchema(BaseSchema):
+    id = Int(required=True)
+    dossier_id = Int(allow_none=True)
+    title = Str(required=True)
+    body = Str(required=True)
+    created_at = DateTime(required=True)
+    read_at = DateTime(allow_none=True)
+
+
+class NotificationPageSchema(PageSchema):
+    items = List(Nested(NotificationSchema), required=True)
+
+
+class DecidedNominationSchema(BaseSchema):
+    id = Int(required=True)
+    dossier_id = Int(required=True)
+    award_type = Str(required=True)
+    nominee = Nested(NomineeOutSchema, required=True)
+    status = Str(required=True)
+
+
+class DecisionSchema(DecisionRefSchema):
+    year = Int(required=True)
+    signer_name = Str(allow_none=True)
+    signer_title = Str(allow_none=True)
+    dossier_id = Int(allow_none=True)
+    rules_version = Str(allow_none=True)
+    has_document = Bool(required=True, metadata=_doc("Đã có văn bản (GET /decisions/{id}/document.docx)."))
+    nominations = List(Nested(DecidedNominationSchema), required=True)
+
+
+class DecisionPageSchema(PageSchema):
+    items = List(Nested(DecisionSchema), required=True)

@@ -1,0 +1,259 @@
+"""Dossiers: create, edit, attach documents, submit, withdraw; read them with their tasks,
+decisions, audit trail and process diagram."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request, send_file
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import UnsupportedMediaType
+
+from api.blueprint import Blueprint, problems
+from api.dossier_schemas import (
+    AttachmentSchema,
+    DiagramSchema,
+    DossierArgsSchema,
+    DossierCreateSchema,
+    DossierPageSchema,
+    DossierPatchSchema,
+    DossierSchema,
+    UploadFormSchema,
+    WithdrawSchema,
+)
+from api.errors import flatten_messages
+from api.presenters import page_view, unit_ref, user_ref
+from api.schemas import AuditPageSchema, PageArgsSchema
+from api.unit_of_work import current_ctx
+from engine.context import Context
+from engine.errors import InvalidInput
+from engine.models import Attachment, Decision, Dossier, Nomination, Unit, User
+from engine.operations import dossier_access as access
+from engine.operations import dossiers
+
+blp = Blueprint("dossiers", __name__, url_prefix="/api/v1",
+                description="Hồ sơ đề nghị khen thưởng: lập, đính kèm tài liệu, nộp, rút, theo dõi.")
+
+_UPLOAD_BODY = {
+    "required": True,
+    "description": "Tài liệu đính kèm: PDF, DOCX, XLSX, JPEG hoặc PNG (kiểm tra theo nội dung tệp).",
+    "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file", "kind"],
+        "properties": {
+            "file": {"type": "string", "format": "binary", "description": "Tệp tài liệu."},
+            "kind": {"type": "string", "enum": ["submission", "achievement_report", "council_minutes", "evidence",
+                                                "other"], "description": "Loại tài liệu."},
+            "nomination_id": {"type": "integer", "minimum": 1,
+                              "description": "Đề nghị mà tài liệu thuộc về; bỏ trống nếu là tài liệu chung."},
+        },
+    }}},
+}
+_FILE_RESPONSE = {"200": {"description": "Nội dung tệp.",
+                          "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+# ---- presenters ---------------------------------------------------------------------------------
+
+def _unit(session: Session, unit_id: int | None) -> dict[str, Any] | None:
+    return unit_ref(session.get(Unit, unit_id)) if unit_id is not None else None
+
+
+def nominee_view(nomination: Nomination) -> dict[str, Any]:
+    individual = nomination.nominee_kind == "individual"
+    return {"kind": nomination.nominee_kind, "person_id": nomination.awardee_id,
+            "full_name": nomination.nominee_name if individual else None,
+            "name": None if individual else nomination.nominee_name,
+            "position": nomination.nominee_position, "unit": nomination.nominee_unit}
+
+
+def nomination_view(session: Session, nomination: Nomination) -> dict[str, Any]:
+    return {"id": nomination.id, "position": nomination.position, "award_type": nomination.award_type,
+            "nominee": nominee_view(nomination), "achievements": nomination.achievements,
+            "status": nomination.status.value, "outcome": nomination.outcome_note, "eligible": nomination.eligible,
+            "appraisal_note": nomination.appraisal_note,
+            "deciding_unit": _unit(session, nomination.deciding_unit_id),
+            "decided_by_unit": _unit(session, nomination.decided_by_unit_id), "decision_id": nomination.decision_id}
+
+
+def attachment_view(session: Session, attachment: Attachment) -> dict[str, Any]:
+    return {"id": attachment.id, "kind": attachment.kind.value, "filename": attachment.filename,
+            "content_type": attachment.content_type, "size": attachment.size, "sha256": attachment.sha256,
+            "nomination_id": attachment.nomination_id,
+            "uploaded_by": user_ref(session.get(User, attachment.uploaded_by_id)),
+            "uploaded_at": attachment.uploaded_at}
+
+
+def decision_ref(session: Session, decision: Decision) -> dict[str, Any]:
+    return {"id": decision.id, "number": decision.label, "issuer": _unit(session, decision.issuer_unit_id),
+            "signed_on": decision.signed_on, "status": decision.status.value}
+
+
+def dossier_summary(session: Session, dossier: Dossier) -> dict[str, Any]:
+    return {
+        "id": dossier.id, "title": dossier.title, "year": dossier.year, "kind": dossier.kind.value,
+        "status": dossier.status.value, "proposing_unit": _unit(session, dossier.proposing_unit_id),
+        "reviewing_unit": _unit(session, dossier.reviewing_unit_id), "nomination_count": len(dossier.nominations),
+        "rules_version": dossier.rules_version, "received_on": dossier.received_on,
+        "result_due_on": dossier.result_due_on, "overdue": dossier.overdue,
+        "supplement_request": dossier.supplement_request, "created_at": dossier.created_at,
+        "updated_at": dossier.updated_at, "submitted_at": dossier.submitted_at, "decided_at": dossier.decided_at,
+        "withdrawn_at": dossier.withdrawn_at,
+    }
+
+
+def dossier_view(ctx: Context, dossier: Dossier) -> dict[str, Any]:
+    session = ctx.session
+    tasks = [{"id": t.id, "key": t.key, "name": t.name, "unit": _unit(session, t.unit_id), "role": t.role,
+              "due_at": t.due_at} for t in access.open_tasks(ctx, dossier)]
+    return {
+        **dossier_summary(session, dossier),
+        "created_by": user_ref(session.get(User, dossier.created_by_id)),
+        "nominations": [nomination_view(session, n) for n in dossier.nominations],
+        "attachments": [attachment_view(session, a) for a in dossier.attachments],
+        "open_tasks": tasks,
+        "decisions": [decision_ref(session, d) for d in access.dossier_decisions(ctx, dossier)],
+    }
+
+
+# ---- routes -------------------------------------------------------------------------------------
+
+@blp.route("/dossiers", methods=["POST"])
+@blp.arguments(DossierCreateSchema)
+@blp.response(201, DossierSchema)
+@problems(blp, 403)
+def create_dossier(args: dict[str, Any]) -> dict[str, Any]:
+    """Lập hồ sơ đề nghị khen thưởng (bản nháp)
+
+    Người lập phải có vai trò đề nghị (`proposer`) tại đơn vị đề nghị. Mọi lỗi (loại khen thưởng
+    không áp dụng, đối tượng không phù hợp, thiếu thành tích…) được báo cùng lúc theo đường dẫn
+    trường, ví dụ `nominations[2].award_type` (422).
+    """
+    ctx = current_ctx()
+    return dossier_view(ctx, dossiers.create_dossier(ctx, args))
+
+
+@blp.route("/dossiers")
+@blp.arguments(DossierArgsSchema, location="query")
+@blp.response(200, DossierPageSchema)
+def list_dossiers(args: dict[str, Any]) -> dict[str, Any]:
+    """Danh sách hồ sơ tôi được xem
+
+    Hồ sơ của các đơn vị nơi tôi có vai trò và các đơn vị cấp dưới; mới nhất trước. `q` tìm theo
+    tên hồ sơ hoặc tên người, tập thể được đề nghị, không phân biệt dấu.
+    """
+    ctx = current_ctx()
+    page = access.list_dossiers(ctx, status=args.get("status"), unit=args.get("unit"), year=args.get("year"),
+                                award_type=args.get("award_type"), q=args.get("q"), page=args["page"],
+                                per_page=args["per_page"])
+    return page_view(page, lambda d: dossier_summary(ctx.session, d))
+
+
+@blp.route("/dossiers/<id:dossier_id>")
+@blp.response(200, DossierSchema)
+@problems(blp, 404)
+def get_dossier(dossier_id: int) -> dict[str, Any]:
+    """Chi tiết hồ sơ: đề nghị và kết quả, tài liệu, nhiệm vụ đang chờ, quyết định"""
+    ctx = current_ctx()
+    return dossier_view(ctx, access.get_dossier(ctx, dossier_id))
+
+
+@blp.route("/dossiers/<id:dossier_id>", methods=["PATCH"])
+@blp.arguments(DossierPatchSchema)
+@blp.response(200, DossierSchema)
+@problems(blp, 403, 404, 409)
+def update_dossier(args: dict[str, Any], dossier_id: int) -> dict[str, Any]:
+    """Sửa hồ sơ
+
+    Chỉ khi hồ sơ đang soạn hoặc đang được yêu cầu bổ sung (409 nếu không). Khi gửi `nominations`,
+    danh sách mới thay cho danh sách cũ.
+    """
+    ctx = current_ctx()
+    return dossier_view(ctx, dossiers.update_dossier(ctx, dossier_id, args))
+
+
+@blp.route("/dossiers/<id:dossier_id>/attachments", methods=["POST"])
+@blp.doc(requestBody=_UPLOAD_BODY)
+@blp.response(201, AttachmentSchema)
+@problems(blp, 403, 404, 409, 413, 415, 422)
+def add_attachment(dossier_id: int) -> dict[str, Any]:
+    """Đính kèm tài liệu vào hồ sơ
+
+    Chấp nhận PDF, DOCX, XLSX, JPEG, PNG, nhận biết theo nội dung tệp (415 nếu khác); quá dung
+    lượng cho phép: 413. Tệp bị từ chối không được lưu lại.
+    """
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType()
+    schema = UploadFormSchema()
+    form = request.form.to_dict()
+    errors = flatten_messages(schema.validate(form))
+    upload = request.files.get("file")
+    if upload is None:
+        errors["file"] = "Bắt buộc tải tệp lên."
+    if errors:
+        raise InvalidInput("Yêu cầu đính kèm tài liệu không hợp lệ; xem lỗi từng trường.", errors)
+    assert upload is not None
+    args = schema.load(form)
+    ctx = current_ctx()
+    attachment = dossiers.add_attachment(ctx, dossier_id, upload.stream, upload.filename, args["kind"],
+                                         args.get("nomination_id"))
+    return attachment_view(ctx.session, attachment)
+
+
+@blp.route("/dossiers/<id:dossier_id>/attachments/<id:attachment_id>")
+@blp.doc(responses=_FILE_RESPONSE)
+@problems(blp, 404)
+def get_attachment(dossier_id: int, attachment_id: int) -> Response:
+    """Tải tài liệu đính kèm"""
+    attachment, stream = access.open_attachment(current_ctx(), dossier_id, attachment_id)
+    response = send_file(stream, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route("/dossiers/<id:dossier_id>/submit", methods=["POST"])
+@blp.response(200, DossierSchema)
+@problems(blp, 403, 404, 409, 422)
+def submit_dossier(dossier_id: int) -> dict[str, Any]:
+    """Nộp hồ sơ
+
+    Bắt đầu quy trình `award_dossier`. 409 nếu hồ sơ không còn là bản nháp; 422 nêu rõ tài liệu
+    còn thiếu của từng đề nghị.
+    """
+    ctx = current_ctx()
+    return dossier_view(ctx, dossiers.submit_dossier(ctx, dossier_id))
+
+
+@blp.route("/dossiers/<id:dossier_id>/withdraw", methods=["POST"])
+@blp.arguments(WithdrawSchema)
+@blp.response(200, DossierSchema)
+@problems(blp, 403, 404, 409)
+def withdraw_dossier(args: dict[str, Any], dossier_id: int) -> dict[str, Any]:
+    """Rút hồ sơ
+
+    Trước khi có kết quả; các nhiệm vụ đang chờ của hồ sơ bị huỷ.
+    """
+    ctx = current_ctx()
+    return dossier_view(ctx, dossiers.withdraw_dossier(ctx, dossier_id, args["reason"]))
+
+
+@blp.route("/dossiers/<id:dossier_id>/audit")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, AuditPageSchema)
+@problems(blp, 404)
+def dossier_audit(args: dict[str, Any], dossier_id: int) -> dict[str, Any]:
+    """Nhật ký của hồ sơ, cũ nhất trước"""
+    return page_view(access.dossier_audit(current_ctx(), dossier_id, page=args["page"], per_page=args["per_page"]))
+
+
+@blp.route("/dossiers/<id:dossier_id>/diagram")
+@blp.response(200, DiagramSchema)
+@problems(blp, 404)
+def dossier_diagram(dossier_id: int) -> dict[str, Any]:
+    """Sơ đồ quy trình của hồ sơ và vị trí hiện tại
+
+    `xml`: BPMN của quy trình hồ sơ; `called`: BPMN của các quy trình được gọi; `active`: khoá các
+    nhiệm vụ đang chờ xử lý.
+    """
+    diagram = access.dossier_diagram(current_ctx(), dossier_id)
+    return {"xml": diagram.xml, "active": diagram.active, "called": diagram.called}

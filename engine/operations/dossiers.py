@@ -1,0 +1,433 @@
+"""Changing dossiers (hồ sơ đề nghị khen thưởng): create and edit in draft, attach documents,
+submit into `award_dossier`, withdraw.
+
+Every check runs before anything is written, and all the faults of one request are reported
+together with their field paths (`nominations[2].award_type`), so a refused request leaves no
+trace. Who may see what, and the reads it guards, live in dossier_access.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+
+from engine import audit
+from engine.clock import local_today
+from engine.context import Context
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.models import (
+    Attachment,
+    AttachmentKind,
+    AwardeeKind,
+    Dossier,
+    DossierKind,
+    DossierStatus,
+    InstanceStatus,
+    Nomination,
+    NominationStatus,
+    ProcessInstance,
+    Unit,
+)
+from engine.operations.access import require_actor
+from engine.operations.dossier_access import changeable_dossier, proposer_units
+from engine.operations.processes import cancel_process, start_process
+from engine.operations.registry import find_or_create_awardee
+from engine.rules import load_rules
+from engine.storage import EXTENSIONS, attachment_store
+from engine.text import fold
+
+PROCESS_KEY = "award_dossier"
+NOMINEE_KINDS = ("individual", "collective")
+NOMINEE_LABEL = {"individual": "cá nhân", "collective": "tập thể"}
+DOCUMENT_LABEL = {
+    AttachmentKind.SUBMISSION: "tờ trình",
+    AttachmentKind.ACHIEVEMENT_REPORT: "báo cáo thành tích",
+    AttachmentKind.COUNCIL_MINUTES: "biên bản họp hội đồng",
+    AttachmentKind.EVIDENCE: "tài liệu chứng minh",
+    AttachmentKind.OTHER: "tài liệu khác",
+}
+# Documents that speak for the whole batch: one at dossier level serves every nomination.
+BATCH_DOCUMENTS = frozenset({AttachmentKind.SUBMISSION, AttachmentKind.COUNCIL_MINUTES})
+EDITABLE = (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED)
+CLOSED = (DossierStatus.DECIDED, DossierStatus.WITHDRAWN)
+STATUS_LABEL = {
+    DossierStatus.DRAFT: "đang soạn", DossierStatus.SUBMITTED: "đã nộp", DossierStatus.IN_REVIEW: "đang xét duyệt",
+    DossierStatus.SUPPLEMENT_REQUESTED: "đang được yêu cầu bổ sung", DossierStatus.DECIDED: "đã có kết quả",
+    DossierStatus.WITHDRAWN: "đã rút",
+}
+
+
+def rules_on(ctx: Context, day: date) -> Any:
+    catalogue, _calendar = load_rules(ctx.settings.rules_dir)
+    return catalogue.on(day)
+
+
+# ---- checking nominations -----------------------------------------------------------------------
+
+@dataclass
+class NomineeSpec:
+    award_type: str
+    kind: str
+    name: str
+    position: str | None
+    unit: str | None
+    achievements: str
+    awardee_id: int | None
+    id: int | None = None
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _check_nomination(ctx: Context, rules: Any, day: date, raw: Any, path: str,
+                      errors: dict[str, str]) -> NomineeSpec | None:
+    """One nomination against the rules in force on `day`; faults go to `errors` under `path`."""
+    if not isinstance(raw, dict):
+        errors[path] = "Cần một đối tượng JSON."
+        return None
+    code, nominee = _text(raw.get("award_type")).upper(), raw.get("nominee")
+    nominee = nominee if isinstance(nominee, dict) else {}
+    kind, award = nominee.get("kind"), None
+    if not code:
+        errors[f"{path}.award_type"] = "Bắt buộc nhập."
+    else:
+        try:
+            award = rules.award_type(code)
+        except InvalidInput:
+            errors[f"{path}.award_type"] = f"Không có loại khen thưởng '{code}' áp dụng ngày {day:%d/%m/%Y}."
+    if kind not in NOMINEE_KINDS:
+        errors[f"{path}.nominee.kind"] = "Phải là một trong: individual, collective."
+    elif award is not None and not award.subject.admits(AwardeeKind(kind)):
+        errors[f"{path}.nominee.kind"] = (f"{award.name} ({code}) chỉ dành cho {NOMINEE_LABEL[award.subject]}, "
+                                          f"không dành cho {NOMINEE_LABEL[kind]}.")
+    name = _text(nominee.get("full_name") or nominee.get("name"))
+    awardee_id = nominee.get("person_id")
+    if awardee_id is not None and kind in NOMINEE_KINDS:
+        try:
+            awardee = find_or_create_awardee(ctx, kind, name, None, person_id=awardee_id)
+            name = name or awardee.name
+        except (NotFound, InvalidInput) as exc:
+            errors[f"{path}.nominee.person_id"] = exc.detail
+    if not name:
+        field = "name" if kind == "collective" else "full_name"
+        errors[f"{path}.nominee.{field}"] = "Bắt buộc nhập họ tên cá nhân hoặc tên tập thể được đề nghị."
+    achievements = str(raw.get("achievements") or "").strip()
+    if not achievements:
+        errors[f"{path}.achievements"] = "Cần nêu tóm tắt thành tích."
+    return NomineeSpec(code, str(kind), name, _text(nominee.get("position")) or None,
+                       _text(nominee.get("unit")) or None, achievements, awardee_id, raw.get("id"))
+
+
+def check_nominations(ctx: Context, raw: Any, day: date) -> tuple[list[NomineeSpec], dict[str, str]]:
+    """Every nomination checked; the same person or collective proposed twice for one award is refused."""
+    errors: dict[str, str] = {}
+    if not isinstance(raw, list):
+        return [], {"nominations": "Cần một danh sách."}
+    rules = rules_on(ctx, day)
+    specs: list[NomineeSpec] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for i, item in enumerate(raw):
+        spec = _check_nomination(ctx, rules, day, item, f"nominations[{i}]", errors)
+        if spec is None:
+            continue
+        key = (spec.award_type, spec.kind, fold(spec.name))
+        if spec.name and key in seen:
+            errors[f"nominations[{i}].nominee"] = (f"Trùng với đề nghị thứ {seen[key] + 1}: mỗi thành tích "
+                                                   "chỉ được đề nghị một hình thức khen thưởng.")
+        seen.setdefault(key, i)
+        specs.append(spec)
+    return specs, errors
+
+
+def _refuse(errors: dict[str, str]) -> None:
+    if errors:
+        raise InvalidInput("Hồ sơ có thông tin không hợp lệ; xem lỗi từng trường.", errors)
+
+
+def _apply(nomination: Nomination, spec: NomineeSpec) -> None:
+    """Write the checked content; a nominee renamed without a registry id is looked up again."""
+    renamed = (nomination.nominee_kind, nomination.nominee_name) != (spec.kind, spec.name)
+    if spec.awardee_id is not None:
+        nomination.awardee_id = spec.awardee_id
+    elif renamed:
+        nomination.awardee_id = None
+    nomination.award_type, nomination.nominee_kind = spec.award_type, spec.kind
+    nomination.nominee_name, nomination.nominee_position = spec.name, spec.position
+    nomination.nominee_unit, nomination.achievements = spec.unit, spec.achievements
+
+
+def _new_nomination(spec: NomineeSpec) -> Nomination:
+    nomination = Nomination(status=NominationStatus.PENDING, awardee_id=None)
+    _apply(nomination, spec)
+    return nomination
+
+
+def snapshot(dossier: Dossier) -> dict[str, Any]:
+    """What an audit event records of a dossier's content."""
+    return {"title": dossier.title, "year": dossier.year, "kind": dossier.kind.value,
+            "nominations": [{"id": n.id, "award_type": n.award_type, "nominee": n.nominee_name,
+                             "kind": n.nominee_kind} for n in dossier.nominations]}
+
+
+# ---- create and edit ----------------------------------------------------------------------------
+
+def _proposing_unit(ctx: Context, code: str | None) -> Unit:
+    user = require_actor(ctx.actor)
+    units = proposer_units(ctx.session, user)
+    if code:
+        unit = ctx.session.scalar(select(Unit).where(Unit.code == code.strip()))
+        if unit is None:
+            raise InvalidInput(f"Không có đơn vị mã '{code}'.", {"proposing_unit": "Không có đơn vị này."})
+        if unit not in units:
+            raise Forbidden(f"Bạn không có vai trò đề nghị khen thưởng tại {unit.name}.")
+        return unit
+    if not units:
+        raise Forbidden("Bạn không có vai trò đề nghị khen thưởng tại đơn vị nào.")
+    if len(units) > 1:
+        codes = ", ".join(u.code for u in units)
+        raise InvalidInput("Bạn đề nghị cho nhiều đơn vị: cần chọn đơn vị đề nghị.",
+                           {"proposing_unit": f"Chọn một trong: {codes}."})
+    return units[0]
+
+
+def _check_header(payload: dict[str, Any], errors: dict[str, str], *, partial: bool) -> None:
+    if "title" in payload or not partial:
+        if not _text(payload.get("title")):
+            errors["title"] = "Bắt buộc nhập."
+    if "kind" in payload and payload["kind"] not in {k.value for k in DossierKind}:
+        errors["kind"] = "Phải là một trong: " + ", ".join(k.value for k in DossierKind) + "."
+    if "year" in payload or not partial:
+        year = payload.get("year")
+        if not isinstance(year, int) or not 1945 <= year <= 2200:
+            errors["year"] = "Năm phải từ 1945 đến 2200."
+
+
+def create_dossier(ctx: Context, payload: dict[str, Any]) -> Dossier:
+    """A new dossier in draft for the caller's proposing unit; every fault reported at once."""
+    user = require_actor(ctx.actor)
+    unit = _proposing_unit(ctx, payload.get("proposing_unit"))
+    errors: dict[str, str] = {}
+    _check_header(payload, errors, partial=False)
+    specs, nomination_errors = check_nominations(ctx, payload.get("nominations", []), local_today(ctx.clock))
+    errors.update(nomination_errors)
+    _refuse(errors)
+    now = ctx.clock.now()
+    title = _text(payload["title"])
+    dossier = Dossier(title=title, title_folded=fold(title), year=payload["year"],
+                      kind=DossierKind(payload.get("kind", DossierKind.REGULAR)), status=DossierStatus.DRAFT,
+                      proposing_unit_id=unit.id, created_by_id=user.id, created_at=now, updated_at=now,
+                      overdue=False)
+    dossier.nominations = [_new_nomination(spec) for spec in specs]
+    _renumber(dossier)
+    ctx.session.add(dossier)
+    ctx.session.flush()
+    audit.record(ctx, "dossier_created", "dossier", dossier.id, after=snapshot(dossier), role="proposer",
+                 unit_id=unit.id, dossier_id=dossier.id)
+    return dossier
+
+
+def _renumber(dossier: Dossier) -> None:
+    for position, nomination in enumerate(dossier.nominations, start=1):
+        nomination.position = position
+
+
+def _replace_nominations(ctx: Context, dossier: Dossier, specs: list[NomineeSpec]) -> None:
+    """Nominations named by `id` are edited in place (keeping their attachments); the others are new;
+    those left out are removed and their attachments stay with the dossier. While a supplement is
+    requested the process already routed them: only their content may change."""
+    existing = {n.id: n for n in dossier.nominations}
+    errors = {f"nominations[{i}].id": f"Hồ sơ không có đề nghị số {s.id}."
+              for i, s in enumerate(specs) if s.id is not None and s.id not in existing}
+    _refuse(errors)
+    kept = {s.id for s in specs if s.id is not None}
+    if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
+        changed_type = any(s.id is not None and existing[s.id].award_type != s.award_type for s in specs)
+        if kept != set(existing) or len(kept) != len(specs) or changed_type:
+            raise Conflict("Khi bổ sung hồ sơ chỉ được sửa nội dung các đề nghị, không được thêm, bớt "
+                           "hoặc đổi loại khen thưởng.")
+    for removed in set(existing) - kept:
+        for attachment in dossier.attachments:
+            if attachment.nomination_id == removed:
+                attachment.nomination_id = None
+    nominations = []
+    for spec in specs:
+        if spec.id is not None:
+            _apply(existing[spec.id], spec)
+            nominations.append(existing[spec.id])
+        else:
+            nominations.append(_new_nomination(spec))
+    dossier.nominations = nominations
+    _renumber(dossier)
+
+
+def _require_editable(dossier: Dossier, action: str) -> None:
+    if dossier.status not in EDITABLE:
+        raise Conflict(f"Hồ sơ {STATUS_LABEL[dossier.status]}: chỉ {action} khi hồ sơ đang soạn hoặc "
+                       "đang được yêu cầu bổ sung.")
+
+
+def update_dossier(ctx: Context, dossier_id: int, payload: dict[str, Any]) -> Dossier:
+    """Edit title, year, kind and (when given) the whole nomination list, in draft or during a supplement."""
+    _, dossier = changeable_dossier(ctx, dossier_id)
+    _require_editable(dossier, "được sửa")
+    errors: dict[str, str] = {}
+    _check_header(payload, errors, partial=True)
+    specs: list[NomineeSpec] | None = None
+    if "nominations" in payload:
+        specs, nomination_errors = check_nominations(ctx, payload["nominations"], local_today(ctx.clock))
+        errors.update(nomination_errors)
+    _refuse(errors)
+    before = snapshot(dossier)
+    if "title" in payload:
+        dossier.title = _text(payload["title"])
+        dossier.title_folded = fold(dossier.title)
+    if "year" in payload:
+        dossier.year = payload["year"]
+    if "kind" in payload:
+        dossier.kind = DossierKind(payload["kind"])
+    if specs is not None:
+        _replace_nominations(ctx, dossier, specs)
+        if dossier.status != DossierStatus.DRAFT:
+            _link_awardees(ctx, dossier)  # already under review: the checks read the registry now
+    dossier.updated_at = ctx.clock.now()
+    ctx.session.flush()
+    audit.record(ctx, "dossier_updated", "dossier", dossier.id, before=before, after=snapshot(dossier),
+                 role="proposer", unit_id=dossier.proposing_unit_id, dossier_id=dossier.id)
+    return dossier
+
+
+# ---- attachments --------------------------------------------------------------------------------
+
+def _clean_filename(filename: str | None, content_type: str) -> str:
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".")
+    if not base:
+        base = f"tep-dinh-kem.{EXTENSIONS[content_type]}"
+    if len(base) > 255:
+        stem, dot, ext = base.rpartition(".")
+        base = (stem[:250 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else base[:255]
+    return base
+
+
+def add_attachment(ctx: Context, dossier_id: int, stream: BinaryIO, filename: str | None, kind: str,
+                   nomination_id: int | None = None) -> Attachment:
+    """Store the file (refused: too large, or not PDF, DOCX, XLSX, JPEG, PNG by content), then its row."""
+    user, dossier = changeable_dossier(ctx, dossier_id)
+    _require_editable(dossier, "được đính kèm tài liệu")
+    errors: dict[str, str] = {}
+    if kind not in {k.value for k in AttachmentKind}:
+        errors["kind"] = "Phải là một trong: " + ", ".join(k.value for k in AttachmentKind) + "."
+    if nomination_id is not None and nomination_id not in {n.id for n in dossier.nominations}:
+        errors["nomination_id"] = f"Hồ sơ không có đề nghị số {nomination_id}."
+    _refuse(errors)
+    stored = attachment_store(ctx.settings).put_upload(stream, ctx.settings.max_upload_bytes)
+    attachment = Attachment(nomination_id=nomination_id, kind=AttachmentKind(kind),
+                            filename=_clean_filename(filename, stored.content_type),
+                            content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                            uploaded_by_id=user.id, uploaded_at=ctx.clock.now())
+    dossier.attachments.append(attachment)
+    dossier.updated_at = ctx.clock.now()
+    ctx.session.flush()
+    audit.record(ctx, "attachment_added", "attachment", attachment.id, role="proposer",
+                 unit_id=dossier.proposing_unit_id, dossier_id=dossier.id,
+                 after={"kind": attachment.kind.value, "filename": attachment.filename, "size": attachment.size,
+                        "sha256": attachment.sha256, "content_type": attachment.content_type,
+                        "nomination_id": nomination_id})
+    return attachment
+
+
+# ---- submit and withdraw ------------------------------------------------------------------------
+
+def missing_documents(ctx: Context, dossier: Dossier, rules: Any, day: date) -> dict[str, str]:
+    """What keeps the dossier from being submitted, by field path; empty when it is complete."""
+    if not dossier.nominations:
+        return {"nominations": "Hồ sơ chưa có đề nghị khen thưởng nào."}
+    errors: dict[str, str] = {}
+    batch = {a.kind for a in dossier.attachments if a.nomination_id is None}
+    batch_missing: set[AttachmentKind] = set()
+    for i, nomination in enumerate(dossier.nominations):
+        try:
+            award = rules.award_type(nomination.award_type)
+        except InvalidInput:
+            errors[f"nominations[{i}].award_type"] = (f"Loại khen thưởng '{nomination.award_type}' không áp dụng "
+                                                      f"ngày {day:%d/%m/%Y}.")
+            continue
+        own = {a.kind for a in dossier.attachments if a.nomination_id == nomination.id}
+        lacking = [AttachmentKind(k) for k in award.required_documents if AttachmentKind(k) not in own]
+        batch_missing.update(k for k in lacking if k in BATCH_DOCUMENTS and k not in batch)
+        per_nominee = [k for k in lacking if k not in BATCH_DOCUMENTS]
+        if per_nominee:
+            errors[f"nominations[{i}].attachments"] = (
+                f"Thiếu {', '.join(DOCUMENT_LABEL[k] for k in per_nominee)} của {nomination.nominee_name} "
+                f"({nomination.award_type}).")
+    if batch_missing:
+        kinds = [k for k in AttachmentKind if k in batch_missing]
+        errors["attachments"] = f"Thiếu {', '.join(DOCUMENT_LABEL[k] for k in kinds)} của hồ sơ."
+    return errors
+
+
+def _link_awardees(ctx: Context, dossier: Dossier) -> None:
+    """Tie each nominee to the registry (found or added) so history-based checks can read it."""
+    errors: dict[str, str] = {}
+    for i, nomination in enumerate(dossier.nominations):
+        if nomination.awardee_id is not None:
+            continue
+        try:
+            awardee = find_or_create_awardee(ctx, nomination.nominee_kind, nomination.nominee_name,
+                                             dossier.proposing_unit_id, nomination.nominee_position)
+        except (InvalidInput, NotFound) as exc:
+            errors[f"nominations[{i}].nominee.person_id"] = exc.detail
+            continue
+        nomination.awardee_id = awardee.id
+    _refuse(errors)
+
+
+def submit_dossier(ctx: Context, dossier_id: int) -> Dossier:
+    """Fix the rules in force today, start `award_dossier`; 409 unless draft, 422 naming what is missing."""
+    _, dossier = changeable_dossier(ctx, dossier_id)
+    if dossier.status != DossierStatus.DRAFT:
+        raise Conflict(f"Hồ sơ {STATUS_LABEL[dossier.status]}: chỉ nộp được hồ sơ đang soạn.")
+    today = local_today(ctx.clock)
+    rules = rules_on(ctx, today)
+    missing = missing_documents(ctx, dossier, rules, today)
+    if missing:
+        raise InvalidInput("Hồ sơ chưa đủ để nộp: " + " ".join(missing.values()), missing)
+    _link_awardees(ctx, dossier)
+    before = {"status": dossier.status.value}
+    dossier.rules_version = rules.id
+    dossier.submitted_at = dossier.updated_at = ctx.clock.now()
+    dossier.status = DossierStatus.SUBMITTED
+    ctx.session.flush()
+    audit.record(ctx, "dossier_submitted", "dossier", dossier.id, before=before,
+                 after={"status": dossier.status.value, "rules_version": rules.id}, role="proposer",
+                 unit_id=dossier.proposing_unit_id, dossier_id=dossier.id)
+    instance, _ = start_process(ctx, PROCESS_KEY, {"dossier_id": dossier.id,
+                                                   "proposing_unit": dossier.proposing_unit_id},
+                                dossier_id=dossier.id)
+    dossier.instance_id = instance.id
+    ctx.session.flush()
+    return dossier
+
+
+def withdraw_dossier(ctx: Context, dossier_id: int, reason: str) -> Dossier:
+    """The proposer takes the dossier back before it is decided; its process and open tasks stop."""
+    _, dossier = changeable_dossier(ctx, dossier_id)
+    if dossier.status in CLOSED:
+        raise Conflict(f"Hồ sơ {STATUS_LABEL[dossier.status]}: không rút được nữa.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Cần nêu lý do rút hồ sơ.", {"reason": "Bắt buộc nhập."})
+    before = {"status": dossier.status.value}
+    instance = ctx.session.get(ProcessInstance, dossier.instance_id) if dossier.instance_id is not None else None
+    if instance is not None and instance.status == InstanceStatus.RUNNING:
+        cancel_process(ctx, instance.id, reason)
+    dossier.status = DossierStatus.WITHDRAWN
+    dossier.withdrawn_at = dossier.updated_at = ctx.clock.now()
+    ctx.session.flush()
+    audit.record(ctx, "dossier_withdrawn", "dossier", dossier.id, before=before,
+                 after={"status": dossier.status.value}, reason=reason, role="proposer",
+                 unit_id=dossier.proposing_unit_id, dossier_id=dossier.id)
+    return dossier
