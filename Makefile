@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/khenthuong db upgrade
 	$(VENV)/bin/khenthuong import demo/org.yaml
+	$(VENV)/bin/khenthuong demo
 	$(VENV)/bin/khenthuong serve --port $(PORT)
 
 ## The whole suite on SQLite, then on PostgreSQL (required when CI=true).

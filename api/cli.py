@@ -67,6 +67,19 @@ def import_file(file: Path) -> None:
         click.echo(f"{name}: {value}")
 
 
+@main.command("demo")
+def demo() -> None:
+    """Create demo dossiers at several stages (once; needs the demo organisation)."""
+    from api.demo import DemoSeeder
+    from engine.rules import load_rules
+    from engine.runtime import Runtime
+
+    settings = _settings()
+    load_rules(settings.rules_dir)
+    seeded = DemoSeeder(_session_factory(settings), settings, Runtime.load(settings), SystemClock()).seed()
+    click.echo(f"Đã tạo {seeded} hồ sơ mẫu." if seeded else "Dữ liệu mẫu đã có hoặc chưa nạp tổ chức mẫu: bỏ qua.")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int, envvar="PORT")

@@ -67,11 +67,16 @@ def import_org_chart(ctx: Context, source: str, *, filename: str = "<tải lên>
 
     Raises InvalidInput listing every bad row (key: path such as `units[3].parent`, message starting
     with the line) and writes nothing. Flushes, never commits. Without an actor (the CLI) no
-    permission is asked; an acting user must be an admin. `award_types`, when given, are the award
-    codes the catalogue knows; a person's award naming another code is a bad row.
+    permission is asked; an acting user must be an admin. `award_types` are the award codes a
+    person's award may name (default: every code of every catalogue version); another code is a bad row.
     """
     if ctx.actor is not None:
         require_admin(ctx.session, ctx.actor)
+    if award_types is None:
+        from engine.rules import load_rules
+
+        catalogue, _ = load_rules(ctx.settings.rules_dir)
+        award_types = {t.code for version in catalogue.versions for t in version.award_types}
     chart = read_org_chart(ctx.session, source, filename, award_types)
     writer = _Writer(ctx, chart, reason=f"Nhập sơ đồ tổ chức từ tệp {filename}")
     for unit_row in chart.units:

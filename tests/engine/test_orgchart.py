@@ -605,3 +605,18 @@ def test_award_codes_outside_the_catalogue_are_refused_when_it_is_given(org_ctx:
     org_ctx.session.rollback()
     assert raised.value.errors == {
         "people[1].awards[0].award_type": "Dòng 20: loại khen thưởng 'TTLDTT' không có trong danh mục khen thưởng."}
+
+
+def test_an_award_code_unknown_to_the_catalogue_is_a_bad_row(session, settings, clock):
+    from engine.context import Context
+    from engine.errors import InvalidInput
+    from engine.operations.orgchart import import_org_chart
+
+    source = (
+        "units:\n  - {code: A, name: 'Đơn vị A', level: commune, reviews_awards: true}\n"
+        "people:\n  - {code: P-1, full_name: 'Nguyễn Văn A', unit: A, awards: [{award_type: CSTD_XYZ, year: 2024}]}\n"
+    )
+    with pytest.raises(InvalidInput) as caught:
+        import_org_chart(Context(session=session, settings=settings, clock=clock), source)
+    session.rollback()
+    assert any("CSTD_XYZ" in message and "Dòng 4" in message for message in caught.value.errors.values())
