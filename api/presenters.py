@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from engine.context import Context
 from engine.models import HumanTask, Unit, User
 from engine.operations.directory import roles_of
-from engine.operations.tasks import Page
+from engine.operations.paging import Page
 
 
 def unit_ref(unit: Unit | None) -> dict[str, Any] | None:

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine import audit
 from engine.context import Context
 from engine.models import AuditEvent
 from engine.operations.access import require_admin
-from engine.operations.tasks import Page
+from engine.operations.paging import Page, paginate
 
 
 def list_events(ctx: Context, *, entity: str | None = None, actor: str | None = None,
@@ -29,11 +29,7 @@ def list_events(ctx: Context, *, entity: str | None = None, actor: str | None = 
         stmt = stmt.where(AuditEvent.action == action)
     if since is not None:
         stmt = stmt.where(AuditEvent.at >= since)
-    total = ctx.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = ctx.session.scalars(
-        stmt.order_by(AuditEvent.seq.desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return Page(list(rows), total, page, per_page)
+    return paginate(ctx.session, stmt.order_by(AuditEvent.seq.desc()), page, per_page)
 
 
 def verify(ctx: Context) -> audit.ChainReport:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.context import Context
 from engine.models import Council, CouncilMember, Role, RoleGrant, Unit, UnitLevel, User
 from engine.operations.access import require_actor
-from engine.operations.tasks import Page
+from engine.operations.paging import Page, paginate
 from engine.text import fold
 
 
@@ -28,9 +28,7 @@ def list_units(ctx: Context, *, parent_id: int | None = None, level: UnitLevel |
     stmt = stmt.order_by(Unit.code)
     needle = fold(q or "")
     if not needle:
-        total = ctx.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = ctx.session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)).all()
-        return Page(list(rows), total, page, per_page)
+        return paginate(ctx.session, stmt, page, per_page)
     found = [u for u in ctx.session.scalars(stmt) if needle in fold(u.code) or needle in fold(u.name)]
     return Page(found[(page - 1) * per_page: page * per_page], len(found), page, per_page)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -37,8 +37,8 @@ from engine.models import (
     User,
 )
 from engine.operations.access import holds_role, is_admin, require_actor
+from engine.operations.paging import Page, paginate
 from engine.operations.registry import visible_units
-from engine.operations.tasks import Page
 from engine.storage import attachment_store
 from engine.text import fold
 
@@ -169,10 +169,7 @@ def list_dossiers(ctx: Context, *, status: DossierStatus | str | None = None, un
         )
         by_name = {dossier_id for dossier_id, name in names if needle in fold(name)}
         stmt = stmt.where(or_(Dossier.title_folded.contains(needle, autoescape=True), Dossier.id.in_(by_name)))
-    total = ctx.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = ctx.session.scalars(stmt.order_by(Dossier.created_at.desc(), Dossier.id.desc())
-                               .offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(list(rows), total, page, per_page)
+    return paginate(ctx.session, stmt.order_by(Dossier.created_at.desc(), Dossier.id.desc()), page, per_page)
 
 
 def open_tasks(ctx: Context, dossier: Dossier) -> list[HumanTask]:
@@ -187,9 +184,7 @@ def dossier_audit(ctx: Context, dossier_id: int, *, page: int = 1, per_page: int
     """The audit events of one dossier, oldest first."""
     _, dossier = visible_dossier(ctx, dossier_id)
     stmt = select(AuditEvent).where(AuditEvent.dossier_id == dossier.id)
-    total = ctx.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = ctx.session.scalars(stmt.order_by(AuditEvent.seq).offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(list(rows), total, page, per_page)
+    return paginate(ctx.session, stmt.order_by(AuditEvent.seq), page, per_page)
 
 
 @dataclass(frozen=True)
@@ -238,10 +233,7 @@ def list_decisions(ctx: Context, *, issuer: int | None = None, year: int | None 
         stmt = stmt.where(Decision.year == year)
     if dossier is not None:
         stmt = stmt.where(Decision.dossier_id == dossier)
-    total = ctx.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = ctx.session.scalars(stmt.order_by(Decision.signed_on.desc(), Decision.id.desc())
-                               .offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(list(rows), total, page, per_page)
+    return paginate(ctx.session, stmt.order_by(Decision.signed_on.desc(), Decision.id.desc()), page, per_page)
 
 
 def get_decision(ctx: Context, decision_id: int) -> Decision:
@@ -273,10 +265,7 @@ def list_notifications(ctx: Context, *, unread_only: bool = False, page: int = 1
     stmt = select(Notification).where(Notification.user_id == user.id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
-    total = ctx.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = ctx.session.scalars(stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
-                               .offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(list(rows), total, page, per_page)
+    return paginate(ctx.session, stmt.order_by(Notification.created_at.desc(), Notification.id.desc()), page, per_page)
 
 
 def mark_read(ctx: Context, notification_id: int) -> Notification:

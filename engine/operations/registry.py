@@ -26,7 +26,7 @@ from engine.models import (
     User,
 )
 from engine.operations.access import is_admin, require_actor
-from engine.operations.tasks import Page
+from engine.operations.paging import Page, paginate
 from engine.text import fold
 
 
@@ -94,11 +94,7 @@ def list_awardees(ctx: Context, *, q: str | None = None, unit: int | None = None
     if needle:
         stmt = stmt.where(Awardee.name_folded.contains(needle, autoescape=True)
                           | func.lower(Awardee.code).contains(needle, autoescape=True))
-    total = ctx.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = ctx.session.scalars(
-        stmt.order_by(Awardee.name_folded, Awardee.id).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return Page(list(rows), total, page, per_page)
+    return paginate(ctx.session, stmt.order_by(Awardee.name_folded, Awardee.id), page, per_page)
 
 
 def get_awardee(ctx: Context, awardee_id: int) -> Awardee:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine import audit
 from engine.context import Context, bound
@@ -13,15 +13,8 @@ from engine.models import HumanTask, HumanTaskState, User
 from engine.operations.access import actionable_by, can_act_on, can_see, require_actor
 from engine.operations.forms import validate_form_data
 from engine.operations.hooks import run_before_complete
+from engine.operations.paging import Page, paginate
 from engine.operations.processes import record_if_completed
-
-
-@dataclass
-class Page:
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
 
 
 @dataclass
@@ -42,12 +35,8 @@ def list_tasks(ctx: Context, *, dossier_id: int | None = None, key: str | None =
         stmt = stmt.where(HumanTask.key == key)
     if mine:
         stmt = stmt.where(HumanTask.claimed_by_id == user.id)
-    total = ctx.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = ctx.session.scalars(
-        stmt.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
-        .offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return Page(list(rows), total, page, per_page)
+    stmt = stmt.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)  # soonest due first
+    return paginate(ctx.session, stmt, page, per_page)
 
 
 def get_task(ctx: Context, task_id: int) -> HumanTask:

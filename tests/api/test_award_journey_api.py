@@ -81,7 +81,8 @@ def test_giay_khen_at_the_commune_and_bk_tinh_at_the_province_over_http(client, 
     # The proposer sees every outcome and both decisions.
     detail = client.get(f"{API}/dossiers/{dossier_id}", headers=proposer).json
     assert detail["status"] == "decided"
-    assert {n["nominee"]["full_name"]: n["status"] for n in detail["nominations"]} == {"Nguyễn Thị Tươi": "approved", "Phạm Văn An": "approved"}
+    outcomes = {n["nominee"]["full_name"]: n["status"] for n in detail["nominations"]}
+    assert outcomes == {"Nguyễn Thị Tươi": "approved", "Phạm Văn An": "approved"}
     decisions = client.get(f"{API}/decisions?dossier={dossier_id}", headers=proposer).json["items"]
     assert sorted(d["number"] for d in decisions) == ["01/QĐ-UBND", "01/QĐ-UBND"]
     for decision in decisions:
