@@ -155,6 +155,8 @@ class CompletionSchema(BaseSchema):
     task = Nested(TaskSchema, required=True)
     next_tasks = List(Nested(TaskSchema), required=True, metadata=_doc("Các nhiệm vụ vừa mở ra."))
     process_completed = Bool(required=True)
+    receipt = Str(metadata=_doc("Biên nhận phiếu bầu kín (chỉ khi hoàn thành `cast_ballot`): tra cứu tại "
+                                "GET /ballots/{receipt}; không gắn với người bỏ phiếu."))
 
 
 # ---- audit, definitions, administration ---------------------------------------------------------

@@ -83,4 +83,4 @@ def complete_task(args: dict[str, Any], task_id: int) -> dict[str, Any]:
     done = tasks.complete_task(ctx, task_id, args["data"])
     return {"task": task_view(ctx.session, done.task),
             "next_tasks": [task_view(ctx.session, t) for t in done.next_tasks],
-            "process_completed": done.process_completed}
+            "process_completed": done.process_completed, **done.reply}

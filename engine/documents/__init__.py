@@ -7,14 +7,24 @@ from engine.documents.decision import (
     DecisionDocument,
     decision_number_label,
     render_decision,
-    vietnamese_date_line,
+)
+from engine.documents.layout import vietnamese_date_line
+from engine.documents.minutes import (
+    MinutesDocument,
+    MinutesItem,
+    MinutesMember,
+    render_minutes,
 )
 
 __all__ = [
     "AwardGroup",
     "Awardee",
     "DecisionDocument",
+    "MinutesDocument",
+    "MinutesItem",
+    "MinutesMember",
     "decision_number_label",
     "render_decision",
+    "render_minutes",
     "vietnamese_date_line",
 ]

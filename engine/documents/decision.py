@@ -8,33 +8,29 @@ from datetime import date, datetime, time
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.text.font import CT_RPr
-from docx.shared import Mm, Pt
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
 
+from engine.documents.layout import (
+    CENTER,
+    LEFT,
+    RECIPIENTS_LABEL_PT,
+    RECIPIENTS_PT,
+    SIGNATURE_SPACE_PT,
+    TEXT_WIDTH_MM,
+    add_body,
+    add_header,
+    add_paragraph,
+    add_rule,
+    add_run,
+    add_spacer,
+    borderless_table,
+    fill_cell,
+    grid_table,
+    set_up_page_and_fonts,
+    vietnamese_date_line,
+)
 from engine.errors import InvalidInput
 
-FONT = "Times New Roman"
-# Sizes within ND30's ranges; the national title at 12 pt (of 12–13) stays on one line.
-BODY_PT, HEADER_PT, NATIONAL_TITLE_PT, TABLE_PT, RECIPIENTS_LABEL_PT, RECIPIENTS_PT = 14, 13, 12, 13, 12, 11
-FIRST_LINE_INDENT = Mm(12.7)  # ND30: 1–1.27 cm
-# A4 with margins inside ND30's ranges (top/bottom 20–25, left 30–35, right 15–20 mm).
-PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
-MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 20, 20, 30, 15
-TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
-HEADER_COLUMNS_MM = (68, TEXT_WIDTH_MM - 68)
-HEADER_LINE_CHARS = 22  # an issuing body longer than this is split in two lines of similar length
-SIGNATURE_SPACE_PT = 84  # room for the signature and the seal
-
-NATIONAL_TITLE, MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
 DOCUMENT_TYPE, DECISION_SYMBOL = "QUYẾT ĐỊNH", "QĐ"
-
-CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 
 
 @dataclass(frozen=True)
@@ -82,18 +78,11 @@ def decision_number_label(number: int, issuer_short: str) -> str:
     return f"{number:02d}/{DECISION_SYMBOL}-{issuer_short}"
 
 
-def vietnamese_date_line(place: str, day: date) -> str:
-    """`Bình Minh, ngày 05 tháng 01 năm 2026`: ND30 pads days 1–9 and months 1–2 with a zero
-    (so nobody can turn them into 11–29 or 11–12); other months stay bare (`tháng 3`)."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
 def render_decision(doc: DecisionDocument) -> bytes:
     """The decision as .docx bytes."""
     _check(doc)
     document = Document()
-    _set_up_page_and_fonts(document)
+    set_up_page_and_fonts(document)
     _header(document, doc)
     _title_and_preamble(document, doc)
     _articles(document, doc)
@@ -121,27 +110,19 @@ def _check(doc: DecisionDocument) -> None:
 
 
 def _header(document: DocxDocument, doc: DecisionDocument) -> None:
-    left, right = _borderless_table(document, HEADER_COLUMNS_MM)
-    if doc.governing_body:
-        _paragraph(left, "\n".join(_balanced_lines(doc.governing_body.upper())), size=HEADER_PT)
-    _paragraph(left, "\n".join(_balanced_lines(doc.issuer.upper())), size=HEADER_PT, bold=True)
-    _rule(left, 25, HEADER_COLUMNS_MM[0])
-    _paragraph(left, f"Số: {decision_number_label(doc.number, doc.issuer_short)}", size=HEADER_PT, before=4)
-    _paragraph(right, NATIONAL_TITLE, size=NATIONAL_TITLE_PT, bold=True)
-    _paragraph(right, MOTTO, size=HEADER_PT, bold=True)
-    _rule(right, 60, HEADER_COLUMNS_MM[1])  # ND30: as long as the motto
-    _paragraph(right, vietnamese_date_line(doc.place, doc.signed_on), italic=True, before=4)
+    add_header(document, doc.governing_body, doc.issuer, f"Số: {decision_number_label(doc.number, doc.issuer_short)}",
+               vietnamese_date_line(doc.place, doc.signed_on))
 
 
 def _title_and_preamble(document: DocxDocument, doc: DecisionDocument) -> None:
-    _paragraph(document, DOCUMENT_TYPE, bold=True, before=18)
-    _paragraph(document, doc.summary, bold=True)
-    _rule(document, 25, TEXT_WIDTH_MM)  # ND30: a third to a half of the summary line
-    _paragraph(document, doc.authority.upper(), bold=True, before=12, after=12)
+    add_paragraph(document, DOCUMENT_TYPE, bold=True, before=18)
+    add_paragraph(document, doc.summary, bold=True)
+    add_rule(document, 25, TEXT_WIDTH_MM)  # ND30: a third to a half of the summary line
+    add_paragraph(document, doc.authority.upper(), bold=True, before=12, after=12)
     for basis in doc.legal_bases:
-        _body(document, basis, italic=True)
-    _body(document, doc.proposal, italic=True)  # ND30 counts "Xét đề nghị…" among the bases
-    _paragraph(document, f"{DOCUMENT_TYPE}:", bold=True, before=6, after=12)
+        add_body(document, basis, italic=True)
+    add_body(document, doc.proposal, italic=True)  # ND30 counts "Xét đề nghị…" among the bases
+    add_paragraph(document, f"{DOCUMENT_TYPE}:", bold=True, before=6, after=12)
 
 
 def _articles(document: DocxDocument, doc: DecisionDocument) -> None:
@@ -151,7 +132,7 @@ def _articles(document: DocxDocument, doc: DecisionDocument) -> None:
     else:
         _article(document, 1, "Khen thưởng như sau:")
         for index, group in enumerate(doc.groups, start=1):
-            _body(document, f"{index}. Tặng {_in_sentence(group.award_name)} cho:")
+            add_body(document, f"{index}. Tặng {_in_sentence(group.award_name)} cho:")
             _awardee_table(document, group.recipients)
     # Articles are numbered without gaps: with no reward note the executors are Điều 2.
     later = [text for text in (doc.reward_note, doc.executors) if text]
@@ -160,164 +141,33 @@ def _articles(document: DocxDocument, doc: DecisionDocument) -> None:
 
 
 def _article(document: DocxDocument, number: int, text: str) -> None:
-    paragraph = _body(document, "")
-    _run(paragraph, f"Điều {number}.", bold=True)
-    _run(paragraph, f" {text}")
+    paragraph = add_body(document, "")
+    add_run(paragraph, f"Điều {number}.", bold=True)
+    add_run(paragraph, f" {text}")
 
 
 def _awardee_table(document: DocxDocument, awardees: list[Awardee]) -> None:
     with_achievement = any(a.achievement for a in awardees)
     widths = (12, 48, 50, TEXT_WIDTH_MM - 110) if with_achievement else (12, 70, TEXT_WIDTH_MM - 82)
     headings = ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị", "Thành tích"][: len(widths)]
-    table = document.add_table(rows=1, cols=len(widths))
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _set_widths(table, widths)
-    header_row = table.rows[0]
-    header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat on every page
-    for cell, heading in zip(header_row.cells, headings, strict=True):
-        _fill(cell, heading, bold=True, align=CENTER)
+    table = grid_table(document, widths, headings)
     for index, awardee in enumerate(awardees, start=1):
         values = [str(index), awardee.name, awardee.position or "", awardee.achievement or ""]
         for column, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=False)):
-            _fill(cell, value, align=CENTER if column == 0 else LEFT)
-    _spacer(document, 6)  # keeps the next article off the table's bottom border
+            fill_cell(cell, value, align=CENTER if column == 0 else LEFT)
+    add_spacer(document, 6)  # keeps the next article off the table's bottom border
 
 
 def _signature_block(document: DocxDocument, doc: DecisionDocument) -> None:
-    _spacer(document, 12)
-    left, right = _borderless_table(document, (TEXT_WIDTH_MM - 95, 95))
-    _paragraph(left, "Nơi nhận:", size=RECIPIENTS_LABEL_PT, bold=True, italic=True, align=LEFT)
+    add_spacer(document, 12)
+    left, right = borderless_table(document, (TEXT_WIDTH_MM - 95, 95))
+    add_paragraph(left, "Nơi nhận:", size=RECIPIENTS_LABEL_PT, bold=True, italic=True, align=LEFT)
     for line in doc.recipients:
-        _paragraph(left, line, size=RECIPIENTS_PT, align=LEFT)
+        add_paragraph(left, line, size=RECIPIENTS_PT, align=LEFT)
     if doc.signer_capacity:
-        _paragraph(right, doc.signer_capacity.upper(), bold=True)
-    _paragraph(right, doc.signer_title.upper(), bold=True)
-    _paragraph(right, doc.signer_name, bold=True, before=SIGNATURE_SPACE_PT)
-
-
-def _set_up_page_and_fonts(document: DocxDocument) -> None:
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
-    section.top_margin, section.bottom_margin = Mm(MARGIN_TOP_MM), Mm(MARGIN_BOTTOM_MM)
-    section.left_margin, section.right_margin = Mm(MARGIN_LEFT_MM), Mm(MARGIN_RIGHT_MM)
-    # The template's defaults point at theme fonts (Calibri) with 10 pt after each paragraph;
-    # anything not set run by run (empty paragraphs, table cells) must still be ND30 text.
-    styles = document.styles.element
-    default_rpr = styles.xpath("w:docDefaults/w:rPrDefault/w:rPr")[0]
-    _set_fonts(default_rpr)
-    for tag, value in (("w:sz", str(BODY_PT * 2)), ("w:szCs", str(BODY_PT * 2)), ("w:lang", "vi-VN")):
-        default_rpr.find(qn(tag)).set(qn("w:val"), value)
-    for key, value in (("w:after", "0"), ("w:line", "240")):
-        styles.xpath("w:docDefaults/w:pPrDefault/w:pPr/w:spacing")[0].set(qn(key), value)
-    normal = document.styles["Normal"]
-    normal.font.size = Pt(BODY_PT)
-    _set_fonts(normal.element.get_or_add_rPr())
-
-
-def _set_fonts(rpr: CT_RPr) -> None:
-    """Times New Roman for every script slot; theme attributes would otherwise win in Word."""
-    fonts = rpr.get_or_add_rFonts()
-    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{slot}"), FONT)
-    for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        fonts.attrib.pop(qn(f"w:{theme}"), None)
-
-
-def _paragraph(container: DocxDocument | _Cell, text: str, *, size: float = BODY_PT, bold: bool = False,
-               italic: bool = False, align: WD_ALIGN_PARAGRAPH = CENTER, before: float = 0,
-               after: float = 0) -> Paragraph:
-    paragraph = container.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.alignment, fmt.space_before, fmt.space_after = align, Pt(before), Pt(after)
-    if text:
-        _run(paragraph, text, size=size, bold=bold, italic=italic)  # "\n" becomes a line break
-    return paragraph
-
-
-def _body(document: DocxDocument, text: str, *, italic: bool = False) -> Paragraph:
-    """A justified body paragraph with ND30's first-line indent and 6 pt between paragraphs."""
-    paragraph = _paragraph(document, text, italic=italic, align=JUSTIFY, after=6)
-    paragraph.paragraph_format.first_line_indent = FIRST_LINE_INDENT
-    return paragraph
-
-
-def _run(paragraph: Paragraph, text: str, *, size: float = BODY_PT, bold: bool = False, italic: bool = False) -> None:
-    run = paragraph.add_run(text)
-    run.font.size, run.bold, run.italic = Pt(size), bold or None, italic or None  # None: inherit, no noise
-    _set_fonts(run._r.get_or_add_rPr())
-
-
-def _rule(container: DocxDocument | _Cell, length_mm: float, width_mm: float) -> None:
-    """A centred solid line `length_mm` long: the bottom border of a thin empty paragraph
-    squeezed by indents, which Word and LibreOffice both draw without a drawing object."""
-    paragraph = container.add_paragraph()
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    borders.append(OxmlElement("w:bottom", {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1"}))
-    ppr.append(borders)  # first child, so the schema order holds when spacing and ind are added
-    side = Mm(max(width_mm - length_mm, 0) / 2)
-    fmt = paragraph.paragraph_format
-    fmt.left_indent = fmt.right_indent = side
-    fmt.space_before = fmt.space_after = Pt(0)
-    _mark_size(paragraph, 2)
-
-
-def _spacer(document: DocxDocument, height_pt: float) -> None:
-    _mark_size(_paragraph(document, ""), height_pt)
-
-
-def _mark_size(paragraph: Paragraph, size_pt: float) -> None:
-    """The paragraph mark's font size sets the height of an empty paragraph."""
-    mark = OxmlElement("w:rPr")
-    mark.append(OxmlElement("w:sz", {qn("w:val"): str(round(size_pt * 2))}))
-    paragraph._p.get_or_add_pPr().append(mark)  # last child of pPr, where the schema wants it
-
-
-def _borderless_table(document: DocxDocument, widths_mm: tuple[float, ...]) -> list[_Cell]:
-    table = document.add_table(rows=1, cols=len(widths_mm))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(OxmlElement(f"w:{edge}", {qn("w:val"): "nil"}))
-    table._tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
-    _set_widths(table, widths_mm)
-    cells = list(table.rows[0].cells)
-    for cell in cells:  # start empty: content is added with add_paragraph
-        cell._tc.remove(cell.paragraphs[0]._p)
-    return cells
-
-
-def _set_widths(table: Table, widths_mm: tuple[float, ...]) -> None:
-    # LibreOffice reads the grid, Word reads each cell: set both, and stop Word re-fitting them.
-    table.autofit = False
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        column.width = Mm(width)
-        for cell in column.cells:
-            cell.width = Mm(width)
-
-
-def _fill(cell: _Cell, text: str, *, bold: bool = False, align: WD_ALIGN_PARAGRAPH = LEFT) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.alignment = align
-    paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(2)
-    if text:
-        _run(paragraph, text, size=TABLE_PT, bold=bold)
-
-
-def _balanced_lines(text: str, limit: int = HEADER_LINE_CHARS) -> list[str]:
-    """Keep the caller's line breaks; split a longer line where both halves come out closest in
-    length, as offices write "ỦY BAN NHÂN DÂN / XÃ BÌNH MINH" instead of leaving "MINH" alone."""
-    lines: list[str] = []
-    for line in text.split("\n"):
-        words = line.split()
-        if len(line) <= limit or len(words) < 2:
-            lines.append(line)
-            continue
-        # On a tie the first line takes the extra word: "PHÒNG GIÁO DỤC / VÀ ĐÀO TẠO".
-        cut = min(range(1, len(words)), key=lambda i: (max(len(" ".join(words[:i])), len(" ".join(words[i:]))), -i))
-        lines += [" ".join(words[:cut]), " ".join(words[cut:])]
-    return lines
+        add_paragraph(right, doc.signer_capacity.upper(), bold=True)
+    add_paragraph(right, doc.signer_title.upper(), bold=True)
+    add_paragraph(right, doc.signer_name, bold=True, before=SIGNATURE_SPACE_PT)
 
 
 def _in_sentence(award_name: str) -> str:

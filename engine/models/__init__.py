@@ -1,6 +1,18 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 from engine.models.audit import AuditEvent
 from engine.models.auth import LoginFailure
+from engine.models.council import (
+    AgendaItem,
+    Ballot,
+    BallotChoice,
+    CouncilSession,
+    MemberPosition,
+    NamedVote,
+    Participation,
+    SessionMember,
+    SessionStatus,
+    VoteChoice,
+)
 from engine.models.dossier import (
     Attachment,
     AttachmentKind,
@@ -26,6 +38,16 @@ from engine.models.workflow import (
 )
 
 __all__ = [
+    "AgendaItem",
+    "Ballot",
+    "BallotChoice",
+    "CouncilSession",
+    "MemberPosition",
+    "NamedVote",
+    "Participation",
+    "SessionMember",
+    "SessionStatus",
+    "VoteChoice",
     "Attachment",
     "AttachmentKind",
     "Awardee",

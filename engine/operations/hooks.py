@@ -2,18 +2,28 @@
 
 `before_complete` hooks validate submitted data against the domain (e.g. "approve only within
 this level's authority") and apply it, inside the completing transaction and before the engine
-runs; they raise InvalidInput to refuse. `prefill` hooks add computed values to what
-GET /tasks/{id} shows (e.g. the eligibility pre-check at `appraise`).
+runs; they raise InvalidInput to refuse. A hook may return an Outcome: `data` replaces what enters
+the workflow state and the audit trail (a secret ballot never does), `reply` adds to the answer.
+`prefill` hooks add computed values to what GET /tasks/{id} shows (e.g. the eligibility pre-check
+at `appraise`).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.context import Context
 from engine.models import HumanTask
 
-BeforeComplete = Callable[[Context, HumanTask, dict[str, Any]], None]
+
+@dataclass(frozen=True)
+class Outcome:
+    data: dict[str, Any]
+    reply: dict[str, Any] = field(default_factory=dict)
+
+
+BeforeComplete = Callable[[Context, HumanTask, dict[str, Any]], Outcome | None]
 Prefill = Callable[[Context, HumanTask], dict[str, Any]]
 
 _before_complete: dict[tuple[str, str], BeforeComplete] = {}
@@ -36,10 +46,10 @@ def prefill(process_key: str, task_key: str) -> Callable[[Prefill], Prefill]:
     return decorate
 
 
-def run_before_complete(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
+def run_before_complete(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
     hook = _before_complete.get((task.instance.process_key, task.key))
-    if hook is not None:
-        hook(ctx, task, data)
+    outcome = hook(ctx, task, data) if hook is not None else None
+    return outcome if outcome is not None else Outcome(data)
 
 
 def prefilled(ctx: Context, task: HumanTask) -> dict[str, Any]:

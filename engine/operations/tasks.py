@@ -22,6 +22,7 @@ class Completion:
     task: HumanTask
     next_tasks: list[HumanTask] = field(default_factory=list)
     process_completed: bool = False
+    reply: dict[str, Any] = field(default_factory=dict)  # e.g. the receipt of a secret ballot
 
 
 def list_tasks(ctx: Context, *, dossier_id: int | None = None, key: str | None = None, mine: bool = False,
@@ -105,12 +106,12 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
     data = validate_form_data(ctx.runtime.form(ctx.session, instance, task.form_name), data)
     task.completed_by_id = user.id  # known before the engine runs: steps it triggers may need it
     with bound(ctx):
-        run_before_complete(ctx, task, data)
+        outcome = run_before_complete(ctx, task, data)
         live = ctx.runtime.open(ctx.session, instance, ctx.clock)
-        ctx.runtime.complete_user_task(live, task.task_uuid, data)
+        ctx.runtime.complete_user_task(live, task.task_uuid, outcome.data)
         result = ctx.runtime.save(ctx.session, live)
     _audit_task(ctx, "task_completed", task, {"state": HumanTaskState.READY.value},
-                {"state": task.state.value, "data": data})
+                {"state": task.state.value, "data": outcome.data})
     record_if_completed(ctx, instance, result)
     ctx.session.flush()
-    return Completion(task, [t for t in result.opened], result.completed)
+    return Completion(task, list(result.opened), result.completed, outcome.reply)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
@@ -65,6 +65,32 @@ def passes(threshold: Threshold, yes: int, base: int) -> bool:
     return votes > needed if threshold.op is Comparison.GREATER else votes >= needed
 
 
+class RecusalBase(enum.StrEnum):
+    """How recusal changes the denominator of a vote."""
+
+    MEMBERS = "members"  # recused members still count in the total: they weigh as "not yes"
+    MEMBERS_NOT_RECUSED = "members_not_recused"  # the total shrinks by the recused members
+
+
+@dataclass(frozen=True)
+class Recusal:
+    same_unit: bool  # a member working at the nominee's (proposing) unit is recused too
+    base: RecusalBase
+
+    def denominator(self, members: int, recused: int) -> int:
+        return members - recused if self.base is RecusalBase.MEMBERS_NOT_RECUSED else members
+
+    @property
+    def statement(self) -> str:
+        """The sentence the minutes state."""
+        who = ("Thành viên là người được đề nghị hoặc công tác tại đơn vị đề nghị"
+               if self.same_unit else "Thành viên là người được đề nghị")
+        effect = ("không biểu quyết đề nghị đó và không được tính vào tổng số thành viên khi tính tỷ lệ"
+                  if self.base is RecusalBase.MEMBERS_NOT_RECUSED else
+                  "không biểu quyết đề nghị đó nhưng vẫn được tính vào tổng số thành viên khi tính tỷ lệ")
+        return f"{who} {effect}."
+
+
 @dataclass(frozen=True)
 class Quorum:
     fraction: Fraction
@@ -114,6 +140,7 @@ class RulesVersion:
     quorum: Quorum
     deadlines: Deadlines
     award_types: tuple[AwardType, ...]
+    recusal: Recusal = Recusal(same_unit=False, base=RecusalBase.MEMBERS_NOT_RECUSED)
 
     def applies_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -166,7 +193,8 @@ class Catalogue:
 def _version(entry: Entry, source: str) -> RulesVersion:
     version_id = entry.text("id", pattern=_VERSION_ID)
     entry = entry.at(f"{source}, phiên bản '{version_id}'")
-    entry.keys("id", "effective_from", "effective_to", "legal_bases", "quorum", "deadlines", "award_types")
+    entry.keys("id", "effective_from", "effective_to", "legal_bases", "quorum", "deadlines", "award_types",
+               optional=("recusal",))
     effective_from = entry.day("effective_from")
     effective_to = entry.optional_day("effective_to")
     if effective_to is not None and effective_to < effective_from:
@@ -178,8 +206,13 @@ def _version(entry: Entry, source: str) -> RulesVersion:
     codes = [award_type.code for award_type in award_types]
     if duplicates := sorted({code for code in codes if codes.count(code) > 1}):
         raise entry.error(f"loại khen thưởng trùng mã: {', '.join(duplicates)}.")
-    return RulesVersion(version_id, effective_from, effective_to, legal_bases, _quorum(entry.entry("quorum")),
-                        _deadlines(entry.entry("deadlines")), award_types)
+    version = RulesVersion(version_id, effective_from, effective_to, legal_bases, _quorum(entry.entry("quorum")),
+                           _deadlines(entry.entry("deadlines")), award_types)
+    if entry.get("recusal") is not None:
+        recusal = entry.entry("recusal")
+        recusal.keys("same_unit", "base")
+        version = replace(version, recusal=Recusal(recusal.flag("same_unit"), recusal.choice("base", RecusalBase)))
+    return version
 
 
 def _quorum(entry: Entry) -> Quorum:

@@ -51,6 +51,7 @@ class LiveWorkflow:
     definition: Definition
     workflow: BpmnWorkflow
     clock: Clock
+    completed: set[str] = field(default_factory=set)  # user tasks completed in this transaction
 
 
 @dataclass
@@ -189,6 +190,7 @@ class Runtime:
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise Conflict("Nhiệm vụ không còn ở trạng thái chờ xử lý.")
         task.data.update(data)
+        live.completed.add(task_uuid)
         self._guarded(live, task.run)
         self._engine_steps(live)
 
@@ -260,8 +262,7 @@ class Runtime:
             if row.task_uuid in ready:
                 del ready[row.task_uuid]
                 continue
-            task = live.workflow.get_task_from_id(UUID(row.task_uuid))
-            done = task is not None and task.state == TaskState.COMPLETED
+            done = row.task_uuid in live.completed or self._state(live, row.task_uuid) == TaskState.COMPLETED
             row.state = HumanTaskState.COMPLETED if done else HumanTaskState.CANCELLED
             row.completed_at = now
             result.closed.append(row)
@@ -275,6 +276,14 @@ class Runtime:
                             dossier_id=instance.dossier_id, complaint_id=instance.complaint_id)
             session.add(row)
             result.opened.append(row)
+
+    @staticmethod
+    def _state(live: LiveWorkflow, task_uuid: str) -> int | None:
+        """The task's state, or None when it is gone (a terminated called process drops its tasks)."""
+        try:
+            return live.workflow.get_task_from_id(UUID(task_uuid)).state
+        except SpiffWorkflowException:
+            return None
 
     def _prefill(self, live: LiveWorkflow, task: Any, info: UserTaskSpec) -> dict[str, Any]:
         fields = live.definition.forms[info.form_name]["properties"]

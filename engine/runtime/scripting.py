@@ -121,6 +121,8 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
                 continue
             if name in context or name not in before:
                 context[name] = value
+        for name in [n for n in context if n not in scope]:  # `del x` in the script removes x
+            del context[name]
         return True
 
     def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:

@@ -107,3 +107,9 @@ def test_a_form_may_not_expose_the_lane_unit(settings, tmp_path):
     form.write_text(form.read_text().replace('"amount":', '"reviewing_unit": {"type": "integer"},\n    "amount":'))
     with pytest.raises(DefinitionError, match="reviewing_unit"):
         _load(settings, workflows, forms)
+
+
+def test_a_script_may_delete_a_variable(env):
+    data = {"member": 7, "keep": 1}
+    env.execute("member = None\ndel member", data)
+    assert data == {"keep": 1}

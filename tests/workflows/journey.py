@@ -26,7 +26,7 @@ from engine.operations import tasks
 from engine.operations.processes import start_process
 from engine.operations.timers import fire_next_due
 from engine.text import fold
-from tests.factories import make_unit, make_user
+from tests.factories import make_council, make_unit, make_user
 
 
 @dataclass
@@ -40,6 +40,8 @@ class Tree:
     province_office: User
     province_head: User
     province_proposer: User
+    commune_council: list[User]
+    province_council: list[User]
 
 
 def build_tree(session, settings) -> Tree:
@@ -55,9 +57,21 @@ def build_tree(session, settings) -> Tree:
         province_office=make_user(session, settings, "tinh.vanphong", (Role.OFFICE, province)),
         province_head=make_user(session, settings, "tinh.chutich", (Role.HEAD, province), full_name="Trần Văn Bình"),
         province_proposer=make_user(session, settings, "tinh.denghi", (Role.PROPOSER, province)),
+        commune_council=_council(session, settings, commune, "xa.hd", 5),
+        province_council=_council(session, settings, province, "tinh.hd", 10),
     )
     session.commit()
     return tree
+
+
+def _council(session, settings, unit: Unit, prefix: str, size: int) -> list[User]:
+    """Chair first, secretary second; every member holds the council role at the unit."""
+    names = ["Hoàng Văn Thắng", "Vũ Thị Lan", "Bùi Đức Long", "Đặng Thị Mai", "Ngô Văn Hải", "Dương Thị Hồng",
+             "Lý Quang Vinh", "Phan Thị Thu Trang", "Trịnh Xuân Sơn", "Mai Văn Tùng", "Đinh Thị Hoa"]
+    members = [make_user(session, settings, f"{prefix}{i}", (Role.COUNCIL, unit), full_name=f"{names[i]} ({prefix})")
+               for i in range(size)]
+    make_council(session, unit, members[0], members[1], members)
+    return members
 
 
 class Journey:
@@ -133,6 +147,17 @@ class Journey:
         self.complete(office, "check_completeness", {"outcome": "complete"})
         self.all_eligible(office)
         self.decide(head, **actions)
+
+    def vote(self, members: list[User], **choices: str) -> list[str]:
+        """Each member casts a ballot: nominee (spaces as underscores) -> yes | no | abstain (default yes).
+        Returns the receipts."""
+        receipts = []
+        for member in members:
+            votes = [{"nomination_id": v["nomination_id"],
+                      "choice": choices.get(v["nominee"].replace(" ", "_"), "yes")}
+                     for v in self.prefill(member, "cast_ballot")["votes"]]
+            receipts.append(self.complete(member, "cast_ballot", {"votes": votes}).reply.get("receipt"))
+        return receipts
 
     def fire_timers(self, at: datetime) -> list[str]:
         self.ctx.clock.set(at)

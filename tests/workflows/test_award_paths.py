@@ -111,7 +111,10 @@ def test_nominations_found_ineligible_never_reach_the_head(journey, tree):
 
 def test_an_order_is_published_ten_working_days_at_the_top_then_submitted_beyond_the_tree(journey, tree):
     journey.submit(("HC_LD3", "Nguyễn Thị Tươi"))
-    journey.pass_level(tree.commune_office, tree.commune_head, Nguyễn_Thị_Tươi="forward")  # no disclosure here
+    journey.complete(tree.commune_office, "check_completeness", {"outcome": "complete"})
+    journey.all_eligible(tree.commune_office)  # no disclosure at the commune: it does not decide orders
+    journey.vote(tree.commune_council)
+    journey.decide(tree.commune_head, Nguyễn_Thị_Tươi="forward")
     journey.complete(tree.province_office, "check_completeness", {"outcome": "complete"})
     journey.all_eligible(tree.province_office)
     assert journey.open_tasks() == []  # waiting for the disclosure period
@@ -122,6 +125,7 @@ def test_an_order_is_published_ten_working_days_at_the_top_then_submitted_beyond
     assert journey.fire_timers(until + timedelta(minutes=1)) == ["disclosure_period"]
     journey.complete(tree.province_office, "public_disclosure", {"comments": [
         {"source": "Công đoàn trường", "content": "Đồng thuận"}]})
+    journey.vote(tree.province_council)
     journey.decide(tree.province_head, Nguyễn_Thị_Tươi="forward")
     assert journey.outcomes() == {"Nguyễn Thị Tươi": "forwarded"}
     assert journey.dossier.status == DossierStatus.DECIDED

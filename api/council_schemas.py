@@ -1,0 +1,74 @@
+"""Schemas of council sessions and ballot receipts (OpenAPI from marshmallow)."""
+from __future__ import annotations
+
+from marshmallow.fields import Bool, DateTime, Int, List, Nested, Str
+
+from api.schemas import BaseSchema
+
+
+class ResultsSchema(BaseSchema):
+    yes = Int(required=True)
+    no = Int(required=True)
+    abstain = Int(required=True)
+    total_members = Int(required=True)
+    base = Int(required=True, metadata={"description": "Mẫu số dùng để tính tỷ lệ (theo quy tắc miễn trừ)."})
+    percent = Str(required=True)
+    passed = Bool(required=True)
+
+
+class NamedVoteSchema(BaseSchema):
+    member = Str(required=True)
+    choice = Str(required=True)
+
+
+class AgendaItemSchema(BaseSchema):
+    nomination_id = Int(required=True)
+    nominee = Str(required=True)
+    award_type = Str(required=True)
+    secret = Bool(required=True)
+    threshold = Str(required=True)
+    recused = List(Str(), required=True)
+    results = Nested(ResultsSchema, allow_none=True, required=True)
+    named_votes = List(Nested(NamedVoteSchema), allow_none=True, required=True,
+                       metadata={"description": "Chỉ với đề nghị biểu quyết công khai; phiếu kín không bao giờ có."})
+
+
+class SessionMemberSchema(BaseSchema):
+    name = Str(required=True)
+    position = Str(required=True)
+    present = Bool(allow_none=True, required=True)
+
+
+class CouncilSessionSchema(BaseSchema):
+    id = Int(required=True)
+    dossier_id = Int(required=True)
+    unit_id = Int(required=True)
+    status = Str(required=True)
+    opened_at = DateTime(required=True)
+    closed_at = DateTime(allow_none=True, required=True)
+    closed_how = Str(allow_none=True, required=True)
+    members_total = Int(required=True)
+    quorum = Str(required=True)
+    present = Int(allow_none=True, required=True)
+    written_votes = Int(allow_none=True, required=True)
+    members = List(Nested(SessionMemberSchema), required=True)
+    agenda = List(Nested(AgendaItemSchema), required=True)
+    has_minutes = Bool(required=True)
+
+
+class BallotChoiceSchema(BaseSchema):
+    nomination_id = Int(required=True)
+    nominee = Str(required=True)
+    award_type = Str(required=True)
+    choice = Str(required=True)
+
+
+class BallotSchema(BaseSchema):
+    receipt = Str(required=True)
+    session_id = Int(required=True)
+    counted = Bool(required=True)
+    choices = List(Nested(BallotChoiceSchema), required=True)
+
+
+class SessionListArgsSchema(BaseSchema):
+    dossier = Int(required=True)

@@ -1,0 +1,55 @@
+"""Council sessions (results, never who voted what), minutes, and secret-ballot receipts."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Response, send_file
+
+from api.blueprint import Blueprint, problems
+from api.council_schemas import BallotSchema, CouncilSessionSchema, SessionListArgsSchema
+from api.unit_of_work import current_ctx
+from engine.operations import council_access as access
+from engine.storage import DOCX
+
+blp = Blueprint("council", __name__, url_prefix="/api/v1", description="Hội đồng Thi đua - Khen thưởng.")
+
+
+@blp.route("/council-sessions")
+@blp.arguments(SessionListArgsSchema, location="query")
+@blp.response(200, CouncilSessionSchema(many=True))
+def list_sessions(args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Các phiên họp Hội đồng của một hồ sơ"""
+    ctx = current_ctx()
+    return [access.session_view(ctx, s) for s in access.list_sessions(ctx, args["dossier"])]
+
+
+@blp.route("/council-sessions/<id:session_id>")
+@blp.response(200, CouncilSessionSchema)
+@problems(blp, 404)
+def get_session(session_id: int) -> dict[str, Any]:
+    """Phiên họp: thành phần, số có mặt, kết quả từng đề nghị sau kiểm phiếu (không bao giờ có ai bầu gì)"""
+    ctx = current_ctx()
+    return access.session_view(ctx, access.get_session(ctx, session_id))
+
+
+@blp.route("/council-sessions/<id:session_id>/minutes.docx")
+@blp.doc(responses={"200": {"description": "Biên bản họp (DOCX).",
+                            "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}}}})
+@problems(blp, 404)
+def minutes(session_id: int) -> Response:
+    """Tải biên bản họp Hội đồng (DOCX)"""
+    ctx = current_ctx()
+    data = access.minutes_document(ctx, session_id)
+    response = send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True,
+                         download_name=f"Bien-ban-hop-hoi-dong-{session_id}.docx", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@blp.route("/ballots/<string:receipt>")
+@blp.response(200, BallotSchema)
+@problems(blp, 404)
+def ballot(receipt: str) -> dict[str, Any]:
+    """Tra cứu phiếu bầu kín bằng biên nhận: phiếu ghi gì và đã được kiểm chưa"""
+    return access.ballot_by_receipt(current_ctx(), receipt)

@@ -1,0 +1,132 @@
+"""Council sessions and secret ballots.
+
+A member's ballot is written to the ballot box (Ballot + BallotChoice: a random receipt and the
+choices) and, separately, to participation (member, session). Nothing links the two: the box has
+no member column, no timestamp and no sequential id. Named votes exist only for agenda items the
+rules mark as open votes, and are shown as such.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import Base, UTCDateTime, enum_values
+
+
+class SessionStatus(enum.StrEnum):
+    OPEN = "open"
+    TALLIED = "tallied"
+
+
+class MemberPosition(enum.StrEnum):
+    CHAIR = "chair"
+    SECRETARY = "secretary"
+    MEMBER = "member"
+
+
+class VoteChoice(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, length=20, values_callable=enum_values)
+
+
+class CouncilSession(Base):
+    __tablename__ = "council_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    status: Mapped[SessionStatus] = mapped_column(_enum(SessionStatus, "council_session_status"))
+    rules_version: Mapped[str] = mapped_column(String(40))
+    members_total: Mapped[int] = mapped_column(Integer)
+    quorum: Mapped[str] = mapped_column(String(10))  # fraction of members present, e.g. "2/3"
+    recusal_policy: Mapped[str] = mapped_column(String(30))  # how recusal changes the denominator
+    present: Mapped[int | None] = mapped_column(Integer)
+    written_votes: Mapped[int | None] = mapped_column(Integer)
+    closed_how: Mapped[str | None] = mapped_column(String(30))  # all_voted | closed_by_chair
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    minutes_sha256: Mapped[str | None] = mapped_column(String(64))
+
+    members: Mapped[list[SessionMember]] = relationship(cascade="all, delete-orphan")
+    agenda: Mapped[list[AgendaItem]] = relationship(order_by="AgendaItem.id", cascade="all, delete-orphan")
+
+
+class SessionMember(Base):
+    """The council as it stood when the session opened (later changes do not alter a session)."""
+
+    __tablename__ = "council_session_member"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    position: Mapped[MemberPosition] = mapped_column(_enum(MemberPosition, "council_member_position"))
+    present: Mapped[bool | None] = mapped_column(Boolean)  # known once the vote is closed
+    written_vote: Mapped[bool] = mapped_column(Boolean, default=False)  # absent, voted in writing
+
+
+class AgendaItem(Base):
+    """A nomination put to the vote, and its tally once the session is closed."""
+
+    __tablename__ = "council_agenda_item"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id"), index=True)
+    secret: Mapped[bool] = mapped_column(Boolean)
+    threshold: Mapped[dict[str, Any]] = mapped_column(JSON)  # {op, percent, base}
+    recused: Mapped[list[int]] = mapped_column(JSON)  # user ids recused from this item
+    recusal_reason: Mapped[str | None] = mapped_column(Text)
+    yes: Mapped[int | None] = mapped_column(Integer)
+    no: Mapped[int | None] = mapped_column(Integer)
+    abstain: Mapped[int | None] = mapped_column(Integer)
+    base: Mapped[int | None] = mapped_column(Integer)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class Participation(Base):
+    """That a member voted in a session; never how."""
+
+    __tablename__ = "council_participation"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+
+
+class Ballot(Base):
+    """A ballot in the box: identified only by its random receipt."""
+
+    __tablename__ = "council_ballot"
+
+    receipt: Mapped[str] = mapped_column(String(40), primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id", ondelete="CASCADE"), index=True)
+    counted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    choices: Mapped[list[BallotChoice]] = relationship(cascade="all, delete-orphan")
+
+
+class BallotChoice(Base):
+    __tablename__ = "council_ballot_choice"
+
+    receipt: Mapped[str] = mapped_column(ForeignKey("council_ballot.receipt", ondelete="CASCADE"), primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("council_agenda_item.id"), primary_key=True)
+    choice: Mapped[VoteChoice] = mapped_column(_enum(VoteChoice, "vote_choice"))
+
+
+class NamedVote(Base):
+    """An open (not secret) vote, recorded with the member's name as the rules allow."""
+
+    __tablename__ = "council_named_vote"
+
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("council_agenda_item.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    choice: Mapped[VoteChoice] = mapped_column(_enum(VoteChoice, "vote_choice"))

@@ -1,0 +1,282 @@
+"""The council stage of `level_review`: opening a session, secret ballots, closing, the tally.
+
+Secrecy: a ballot goes to the box (Ballot/BallotChoice: receipt and choices) and, separately,
+participation records that the member voted. The `cast_ballot` hook hands the workflow and the
+audit trail nothing of the choices; the reply carries the receipt to the member alone.
+"""
+from __future__ import annotations
+
+import secrets
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import exists, select
+
+from engine import audit
+from engine.context import Context, current_context
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.models import (
+    AgendaItem,
+    Ballot,
+    BallotChoice,
+    Council,
+    CouncilSession,
+    HumanTask,
+    MemberPosition,
+    NamedVote,
+    Nomination,
+    NominationStatus,
+    Participation,
+    RoleGrant,
+    SessionMember,
+    SessionStatus,
+    User,
+    VoteChoice,
+)
+from engine.operations.award_flow import rules_of
+from engine.operations.award_routing import load_dossier
+from engine.operations.hooks import Outcome, before_complete, prefill
+from engine.runtime.helpers import register
+from engine.text import fold
+
+PROCESS = "award_dossier"
+
+
+def _agenda_candidates(ctx: Context, dossier_id: int) -> list[tuple[Nomination, Any]]:
+    """Nominations open at this level (not frozen) whose award type needs a council vote."""
+    dossier = load_dossier(ctx, dossier_id)
+    rules, _ = rules_of(ctx, dossier)
+    pairs = [(n, rules.award_type(n.award_type)) for n in dossier.nominations if n.status == NominationStatus.PENDING]
+    return [(n, award) for n, award in pairs if award.council_vote]
+
+
+@register()
+def needs_council(dossier_id: int, reviewing_unit: int) -> bool:
+    return bool(_agenda_candidates(current_context(), dossier_id))
+
+
+def _is_recused(ctx: Context, user: User, nomination: Nomination, same_unit: bool) -> str | None:
+    if nomination.nominee_kind == "individual" and fold(user.full_name) == fold(nomination.nominee_name):
+        return "là người được đề nghị"
+    if same_unit and ctx.session.scalar(select(exists().where(
+            RoleGrant.user_id == user.id, RoleGrant.unit_id == nomination.dossier.proposing_unit_id))):
+        return "công tác tại đơn vị đề nghị"
+    return None
+
+
+@register()
+def open_council_session(dossier_id: int, reviewing_unit: int) -> int:
+    """Open a session of the reviewing unit's council with everything that needs its vote."""
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    council = ctx.session.scalars(select(Council).where(Council.unit_id == reviewing_unit)).one_or_none()
+    if council is None or not council.members:
+        raise Conflict("Đơn vị xét duyệt chưa có Hội đồng Thi đua - Khen thưởng: cần khai báo Hội đồng trước.")
+    rules, _ = rules_of(ctx, dossier)
+    session = CouncilSession(council_id=council.id, unit_id=reviewing_unit, dossier_id=dossier.id,
+                             status=SessionStatus.OPEN, rules_version=rules.id, members_total=len(council.members),
+                             quorum=str(rules.quorum.fraction), recusal_policy=rules.recusal.base.value,
+                             opened_at=ctx.clock.now())
+    for member in council.members:
+        position = (MemberPosition.CHAIR if member.user_id == council.chair_id else
+                    MemberPosition.SECRETARY if member.user_id == council.secretary_id else MemberPosition.MEMBER)
+        session.members.append(SessionMember(user_id=member.user_id, position=position))
+    for nomination, award in _agenda_candidates(ctx, dossier_id):
+        recused = {m.user_id: why for m in council.members
+                   if (why := _is_recused(ctx, m.user, nomination, rules.recusal.same_unit))}
+        threshold = award.approval_threshold
+        session.agenda.append(AgendaItem(
+            nomination_id=nomination.id, secret=award.secret_ballot, recused=sorted(recused),
+            recusal_reason="; ".join(sorted(set(recused.values()))) or None,
+            threshold={"op": threshold.op.value, "percent": threshold.percent, "base": threshold.base.value}))
+    ctx.session.add(session)
+    ctx.session.flush()
+    audit.record(ctx, "council_session_opened", "council_session", session.id, unit_id=reviewing_unit,
+                 dossier_id=dossier.id, after={"members": session.members_total,
+                                               "agenda": [i.nomination_id for i in session.agenda]})
+    return session.id
+
+
+@register()
+def session_voters(session_id: int) -> list[int]:
+    """Members with at least one agenda item to vote on (one ballot task each)."""
+    session = _session(current_context(), session_id)
+    return [m.user_id for m in sorted(session.members, key=lambda m: m.user_id)
+            if any(m.user_id not in item.recused for item in session.agenda)]
+
+
+def _session(ctx: Context, session_id: int) -> CouncilSession:
+    session = ctx.session.get(CouncilSession, int(session_id))
+    if session is None:
+        raise NotFound(f"Không có phiên họp số {session_id}.")
+    return session
+
+
+def _open_session_of(ctx: Context, task: HumanTask) -> CouncilSession:
+    session = ctx.session.scalars(
+        select(CouncilSession).where(CouncilSession.dossier_id == task.dossier_id,
+                                     CouncilSession.unit_id == task.unit_id,
+                                     CouncilSession.status == SessionStatus.OPEN)
+        .order_by(CouncilSession.id.desc())).first()
+    if session is None:
+        raise Conflict("Phiên họp Hội đồng đã kết thúc.")
+    return session
+
+
+@prefill(PROCESS, "cast_ballot")
+def ballot_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
+    session = _open_session_of(ctx, task)
+    return {"votes": [{"nomination_id": item.nomination_id, "nominee": _nomination(ctx, item).nominee_name,
+                       "award_type": _nomination(ctx, item).award_type, "secret": item.secret}
+                      for item in session.agenda if task.assignee_id not in item.recused]}
+
+
+def _nomination(ctx: Context, item: AgendaItem) -> Nomination:
+    nomination = ctx.session.get(Nomination, item.nomination_id)
+    assert nomination is not None
+    return nomination
+
+
+@before_complete(PROCESS, "cast_ballot")
+def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
+    user = ctx.actor
+    assert user is not None
+    session = _open_session_of(ctx, task)
+    if ctx.session.get(Participation, (session.id, user.id)) is not None:
+        raise Conflict("Bạn đã bỏ phiếu trong phiên họp này.")
+    items = {item.nomination_id: item for item in session.agenda if user.id not in item.recused}
+    choices: dict[int, VoteChoice] = {}
+    errors: dict[str, str] = {}
+    for index, vote in enumerate(data["votes"]):
+        if vote["nomination_id"] not in items:
+            errors[f"votes[{index}].nomination_id"] = "Đề nghị này không có trong phần bạn được bỏ phiếu."
+        elif vote["nomination_id"] in choices:
+            errors[f"votes[{index}].nomination_id"] = "Mỗi đề nghị chỉ bỏ một phiếu."
+        else:
+            choices[vote["nomination_id"]] = VoteChoice(vote["choice"])
+    if missing := sorted(set(items) - set(choices)):
+        errors["votes"] = "Còn thiếu ý kiến cho đề nghị số: " + ", ".join(map(str, missing)) + "."
+    if errors:
+        raise InvalidInput("Phiếu bầu chưa hợp lệ.", errors)
+    ctx.session.add(Participation(session_id=session.id, user_id=user.id))
+    receipt = None
+    secret = [(items[n], c) for n, c in choices.items() if items[n].secret]
+    if secret:
+        receipt = secrets.token_urlsafe(18)
+        ctx.session.add(Ballot(receipt=receipt, session_id=session.id, counted=False, choices=[
+            BallotChoice(agenda_item_id=item.id, choice=choice) for item, choice in secret]))
+    for nomination_id, choice in choices.items():
+        if not items[nomination_id].secret:
+            ctx.session.add(NamedVote(agenda_item_id=items[nomination_id].id, user_id=user.id, choice=choice))
+    ctx.session.flush()
+    audit.record(ctx, "ballot_cast", "council_session", session.id, role=task.role, unit_id=task.unit_id,
+                 dossier_id=task.dossier_id, after={"voted": True})  # that the member voted, never how
+    return Outcome(data={}, reply={"receipt": receipt} if receipt else {})
+
+
+@before_complete(PROCESS, "close_vote")
+def close_vote(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
+    user = ctx.actor
+    assert user is not None
+    session = _open_session_of(ctx, task)
+    member = ctx.session.get(SessionMember, (session.id, user.id))
+    if member is None or member.position is MemberPosition.MEMBER:
+        raise Forbidden("Chỉ Chủ tịch hoặc Thư ký Hội đồng được kết thúc bỏ phiếu.")
+    present, written = data["present"], data["written_votes"]
+    if present > session.members_total:
+        raise InvalidInput("Số thành viên có mặt không hợp lệ.",
+                           {"present": f"Hội đồng chỉ có {session.members_total} thành viên."})
+    if written > session.members_total - present:
+        raise InvalidInput("Số phiếu gửi bằng văn bản không hợp lệ.",
+                           {"written_votes": f"Chỉ có {session.members_total - present} thành viên vắng mặt."})
+    attendance = _attendance(ctx, session, present, written, data)
+    quorum = Fraction(session.quorum)
+    if present * quorum.denominator < quorum.numerator * session.members_total:
+        needed = -(-quorum.numerator * session.members_total // quorum.denominator)
+        raise Conflict(f"Chưa đủ số thành viên để kết thúc phiên họp: có mặt {present}/{session.members_total}, "
+                       f"cần ít nhất {needed} ({session.quorum} tổng số thành viên).")
+    session.present, session.written_votes = present, written
+    session.closed_how, session.closed_by_id = "closed_by_chair", user.id
+    for member in session.members:
+        member.present, member.written_vote = attendance[member.user_id]
+    audit.record(ctx, "council_vote_closed", "council_session", session.id, role=task.role, unit_id=task.unit_id,
+                 dossier_id=task.dossier_id, after={"present": present, "written_votes": written})
+    return Outcome(data={"present": present, "written_votes": written})
+
+
+def _attendance(ctx: Context, session: CouncilSession, present: int, written: int,
+                data: dict[str, Any]) -> dict[int, tuple[bool, bool]]:
+    """Who was present and who voted in writing, by member: as listed, or else inferred from who voted."""
+    ids = {m.user_id for m in session.members}
+    voted = set(ctx.session.scalars(select(Participation.user_id).where(Participation.session_id == session.id)))
+    absent = set(data.get("absent_members") or (ids - voted if "absent_members" not in data else []))
+    in_writing = set(data.get("written_vote_members") or [])
+    errors = {}
+    if unknown := sorted((absent | in_writing) - ids):
+        errors["absent_members"] = "Không phải thành viên phiên họp: " + ", ".join(map(str, unknown)) + "."
+    elif len(absent) != session.members_total - present:
+        errors["absent_members"] = (f"Cần liệt kê đúng {session.members_total - present} thành viên vắng mặt "
+                                    f"(đang có {len(absent)}).")
+    elif not in_writing <= absent or len(in_writing) != written:
+        errors["written_vote_members"] = f"Cần liệt kê đúng {written} thành viên vắng mặt gửi phiếu bằng văn bản."
+    if errors:
+        raise InvalidInput("Danh sách có mặt chưa khớp với số liệu.", errors)
+    return {uid: (uid not in absent, uid in in_writing) for uid in ids}
+
+
+def percent_text(yes: int, base: int) -> str:
+    if base <= 0:
+        return "0,00%"
+    value = (Decimal(yes * 100) / Decimal(base)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value}%".replace(".", ",")
+
+
+def threshold_text(threshold: dict[str, Any]) -> str:
+    words = "Từ" if threshold["op"] == ">=" else "Trên"
+    suffix = " trở lên" if threshold["op"] == ">=" else ""
+    return f"{words} {threshold['percent']}%{suffix} tổng số thành viên Hội đồng"
+
+
+@register()
+def tally_session(session_id: int) -> None:
+    """Count each agenda item against its threshold with exact arithmetic; reject what failed."""
+    from engine.operations.council_minutes import store_minutes
+    from engine.rules.catalogue import Comparison, Threshold, VoteBase, passes
+
+    ctx = current_context()
+    session = _session(ctx, session_id)
+    rules, _ = rules_of(ctx, load_dossier(ctx, session.dossier_id))
+    if session.closed_how is None:  # closed by itself: everyone with something to vote on has voted
+        session.closed_how, session.present, session.written_votes = "all_voted", session.members_total, 0
+        for member in session.members:
+            member.present, member.written_vote = True, False
+    results = {}
+    for item in session.agenda:
+        source = (select(BallotChoice.choice).join(Ballot).where(Ballot.session_id == session.id,
+                                                                BallotChoice.agenda_item_id == item.id)
+                  if item.secret else select(NamedVote.choice).where(NamedVote.agenda_item_id == item.id))
+        counted = list(ctx.session.scalars(source))
+        item.yes, item.no = counted.count(VoteChoice.YES), counted.count(VoteChoice.NO)
+        item.abstain = counted.count(VoteChoice.ABSTAIN)
+        item.base = rules.recusal.denominator(session.members_total, len(item.recused))
+        threshold = Threshold(Comparison(item.threshold["op"]), item.threshold["percent"],
+                              VoteBase(item.threshold["base"]))
+        item.passed = item.base > 0 and passes(threshold, item.yes, item.base)
+        results[item.nomination_id] = {"yes": item.yes, "no": item.no, "abstain": item.abstain,
+                                       "base": item.base, "passed": item.passed}
+        if not item.passed:
+            nomination = _nomination(ctx, item)
+            nomination.status = NominationStatus.REJECTED
+            nomination.decided_by_unit_id = session.unit_id
+            nomination.outcome_note = (f"Hội đồng Thi đua - Khen thưởng không thông qua: {item.yes}/{item.base} "
+                                       f"phiếu đồng ý ({percent_text(item.yes, item.base)}), yêu cầu "
+                                       f"{threshold_text(item.threshold).lower()}.")
+    for ballot in ctx.session.scalars(select(Ballot).where(Ballot.session_id == session.id)):
+        ballot.counted = True
+    session.status, session.closed_at = SessionStatus.TALLIED, ctx.clock.now()
+    ctx.session.flush()
+    store_minutes(ctx, session)
+    audit.record(ctx, "council_session_tallied", "council_session", session.id, unit_id=session.unit_id,
+                 dossier_id=session.dossier_id, after={"closed": session.closed_how, "present": session.present,
+                                                       "results": results})

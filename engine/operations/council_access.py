@@ -1,0 +1,88 @@
+"""Reading council sessions, ballots by receipt and minutes; results only, never who voted what."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.context import Context
+from engine.errors import NotFound
+from engine.models import Ballot, CouncilSession, NamedVote, Nomination, SessionStatus, User
+from engine.operations.access import require_actor
+from engine.operations.council import percent_text, threshold_text
+from engine.operations.dossier_access import visible_dossier
+from engine.storage import attachment_store
+
+
+def get_session(ctx: Context, session_id: int) -> CouncilSession:
+    session = ctx.session.get(CouncilSession, session_id)
+    if session is None:
+        raise NotFound(f"Không có phiên họp số {session_id}.")
+    visible_dossier(ctx, session.dossier_id)  # those who may see the dossier may see its sessions
+    return session
+
+
+def list_sessions(ctx: Context, dossier_id: int) -> list[CouncilSession]:
+    visible_dossier(ctx, dossier_id)
+    return list(ctx.session.scalars(select(CouncilSession).where(CouncilSession.dossier_id == dossier_id)
+                                    .order_by(CouncilSession.id)))
+
+
+def session_view(ctx: Context, session: CouncilSession) -> dict[str, Any]:
+    names = {m.user_id: _name(ctx, m.user_id) for m in session.members}
+    tallied = session.status == SessionStatus.TALLIED
+    agenda = []
+    for item in session.agenda:
+        nomination = ctx.session.get(Nomination, item.nomination_id)
+        assert nomination is not None
+        entry: dict[str, Any] = {
+            "nomination_id": item.nomination_id, "nominee": nomination.nominee_name,
+            "award_type": nomination.award_type, "secret": item.secret,
+            "threshold": threshold_text(item.threshold), "recused": [names[u] for u in item.recused],
+            "results": None, "named_votes": None}
+        if tallied:
+            entry["results"] = {"yes": item.yes, "no": item.no, "abstain": item.abstain,
+                                "total_members": session.members_total, "base": item.base,
+                                "percent": percent_text(item.yes or 0, item.base or 0), "passed": item.passed}
+            if not item.secret:  # an open vote: named votes are part of the record, shown as such
+                entry["named_votes"] = [{"member": names[v.user_id], "choice": v.choice.value} for v in
+                                        ctx.session.scalars(select(NamedVote).where(NamedVote.agenda_item_id == item.id)
+                                                            .order_by(NamedVote.user_id))]
+        agenda.append(entry)
+    return {"id": session.id, "dossier_id": session.dossier_id, "unit_id": session.unit_id,
+            "status": session.status.value, "opened_at": session.opened_at, "closed_at": session.closed_at,
+            "closed_how": session.closed_how, "members_total": session.members_total, "quorum": session.quorum,
+            "present": session.present, "written_votes": session.written_votes,
+            "members": [{"name": names[m.user_id], "position": m.position.value, "present": m.present}
+                        for m in session.members],
+            "agenda": agenda, "has_minutes": session.minutes_sha256 is not None}
+
+
+def _name(ctx: Context, user_id: int) -> str:
+    user = ctx.session.get(User, user_id)
+    return user.full_name if user else str(user_id)
+
+
+def ballot_by_receipt(ctx: Context, receipt: str) -> dict[str, Any]:
+    """Whoever holds the receipt sees that ballot and whether it was counted."""
+    require_actor(ctx.actor)
+    ballot = ctx.session.get(Ballot, receipt)
+    if ballot is None:
+        raise NotFound("Không có phiếu bầu với biên nhận này.")
+    session = ctx.session.get(CouncilSession, ballot.session_id)
+    assert session is not None
+    items = {item.id: item for item in session.agenda}
+    choices = []
+    for choice in sorted(ballot.choices, key=lambda c: c.agenda_item_id):
+        nomination = ctx.session.get(Nomination, items[choice.agenda_item_id].nomination_id)
+        assert nomination is not None
+        choices.append({"nomination_id": nomination.id, "nominee": nomination.nominee_name,
+                        "award_type": nomination.award_type, "choice": choice.choice.value})
+    return {"receipt": receipt, "session_id": session.id, "counted": ballot.counted, "choices": choices}
+
+
+def minutes_document(ctx: Context, session_id: int) -> bytes:
+    session = get_session(ctx, session_id)
+    if session.minutes_sha256 is None:
+        raise NotFound("Phiên họp chưa có biên bản (chưa kiểm phiếu).")
+    return attachment_store(ctx.settings).read(session.minutes_sha256)

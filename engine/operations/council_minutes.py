@@ -1,0 +1,66 @@
+"""The minutes (biên bản) of a council session: counts per nomination, never who voted what."""
+from __future__ import annotations
+
+from engine.clock import LOCAL_TZ
+from engine.context import Context
+from engine.models import CouncilSession, MemberPosition, Nomination, Unit, User
+from engine.operations.council import percent_text, threshold_text
+from engine.operations.decisions import place_of
+from engine.storage import attachment_store
+
+POSITION_TEXT = {MemberPosition.CHAIR: "Chủ tịch Hội đồng", MemberPosition.SECRETARY: "Thư ký Hội đồng",
+                 MemberPosition.MEMBER: "Ủy viên"}
+
+
+def _spelled_upper(unit: Unit) -> str:
+    name = unit.name
+    return ("Ủy ban nhân dân " + name[5:] if name.startswith("UBND ") else name).upper()
+
+
+def render_session_minutes(ctx: Context, session: CouncilSession) -> bytes:
+    from engine.documents import MinutesDocument, MinutesItem, MinutesMember, render_minutes
+    from engine.operations.award_flow import rules_of
+    from engine.operations.award_routing import load_dossier
+
+    unit = ctx.session.get(Unit, session.unit_id)
+    assert unit is not None
+    rules, _ = rules_of(ctx, load_dossier(ctx, session.dossier_id))
+    names = {m.user_id: ctx.session.get(User, m.user_id).full_name for m in session.members}  # type: ignore[union-attr]
+    members = sorted(session.members, key=lambda m: (list(MemberPosition).index(m.position), names[m.user_id]))
+    present = [m for m in members if m.present]  # in order of position: the chair first
+    chair = names[present[0].user_id]  # the chair, or in their absence the first member present
+    secretary = next((names[m.user_id] for m in present[1:] if m.position is MemberPosition.SECRETARY),
+                     names[present[1].user_id] if len(present) > 1 else chair)
+    items = []
+    for item in session.agenda:
+        nomination = ctx.session.get(Nomination, item.nomination_id)
+        assert nomination is not None and item.base is not None
+        nominee = ", ".join(p for p in (nomination.nominee_name, nomination.nominee_position,
+                                        nomination.nominee_unit) if p)
+        items.append(MinutesItem(
+            nominee=nominee, award_name=rules.award_type(nomination.award_type).name, secret=item.secret,
+            yes=item.yes or 0, no=item.no or 0, abstain=item.abstain or 0, base=item.base,
+            percent=percent_text(item.yes or 0, item.base), threshold=threshold_text(item.threshold),
+            passed=bool(item.passed), recused=[names[uid] for uid in item.recused]))
+    passed = sum(1 for i in items if i.passed)
+    opened = session.opened_at.astimezone(LOCAL_TZ)
+    closed = (session.closed_at or session.opened_at).astimezone(LOCAL_TZ)
+    attending, written = session.present or 0, session.written_votes or 0
+    return render_minutes(MinutesDocument(
+        governing_body=_spelled_upper(unit), council="HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", number=None,
+        place=place_of(unit), held_on=opened.date(), started_at=f"{opened:%H} giờ {opened:%M} phút",
+        location=f"Trụ sở {unit.name}", chair=chair, secretary=secretary,
+        members=[MinutesMember(name=names[m.user_id], position=POSITION_TEXT[m.position], present=bool(m.present),
+                               written_vote=m.written_vote) for m in members],
+        present=attending, written_votes=written, total_members=session.members_total,
+        quorum_text=(f"Có mặt {attending}/{session.members_total} thành viên"
+                     + (f", {written} thành viên vắng mặt gửi phiếu bằng văn bản" if written else "")
+                     + f"; đủ điều kiện tiến hành phiên họp (từ {session.quorum} tổng số thành viên trở lên)."),
+        recusal_policy=rules.recusal.statement, items=items,
+        conclusion=(f"Hội đồng thống nhất đề nghị khen thưởng {passed}/{len(items)} trường hợp đạt tỷ lệ phiếu "
+                    "theo quy định; các trường hợp không đạt không được đề nghị khen thưởng."),
+        closed_at=f"{closed:%H} giờ {closed:%M} phút"))
+
+
+def store_minutes(ctx: Context, session: CouncilSession) -> None:
+    session.minutes_sha256 = attachment_store(ctx.settings).put_bytes(render_session_minutes(ctx, session))
