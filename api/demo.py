@@ -48,9 +48,12 @@ class DemoSeeder:
 
         def attach(ctx: Context) -> None:
             dossiers.add_attachment(ctx, dossier_id, io.BytesIO(DEMO_PDF), "to-trinh.pdf", "submission")
+            dossiers.add_attachment(ctx, dossier_id, io.BytesIO(DEMO_PDF), "bien-ban-hoi-dong.pdf", "council_minutes")
             for nomination in ctx.session.get(Dossier, dossier_id).nominations:
                 dossiers.add_attachment(ctx, dossier_id, io.BytesIO(DEMO_PDF), "bao-cao-thanh-tich.pdf",
                                         "achievement_report", nomination.id)
+                dossiers.add_attachment(ctx, dossier_id, io.BytesIO(DEMO_PDF), "cong-nhan-sang-kien.pdf",
+                                        "evidence", nomination.id)
 
         self._as(username, attach)
         if submit:
@@ -105,4 +108,11 @@ class DemoSeeder:
                                   [("BK_TINH", "Phan Thị Thu", "Công chức văn hóa - xã hội")])
         self.act("tinh.vanphong", supplement, "check_completeness", lambda _pre: {
             "outcome": "supplement", "missing": "Báo cáo thành tích chưa có xác nhận của Chủ tịch UBND xã."})
-        return 6
+        voting = self.dossier("truong.denghi", "Đề nghị Chiến sĩ thi đua cấp tỉnh năm 2026",
+                              [("CSTD_TINH", "Nguyễn Thị Lụa", "Giáo viên Địa lí")])
+        self.act("xa1.vanphong", voting, "check_completeness", complete)
+        self.appraise_all("xa1.vanphong", voting)
+        for member in ("xa1.hd.chutich", "xa1.hd.thuky"):
+            self.act(member, voting, "cast_ballot", lambda pre: {"votes": [
+                {"nomination_id": v["nomination_id"], "choice": "yes"} for v in pre["votes"]]})
+        return 7

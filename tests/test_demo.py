@@ -18,7 +18,7 @@ def test_demo_dossiers_stand_at_several_stages_and_seeding_happens_once(session,
     import_org_chart(Context(session=session, settings=settings, clock=clock), DEMO.read_text(encoding="utf-8"))
     session.commit()
     seeder = DemoSeeder(session_factory, settings, runtime, clock)
-    assert seeder.seed() == 6
+    assert seeder.seed() == 7
     assert seeder.seed() == 0
 
     code = dict(session.execute(select(Unit.id, Unit.code)).all())
@@ -34,5 +34,6 @@ def test_demo_dossiers_stand_at_several_stages_and_seeding_happens_once(session,
         ("in_review", "HBX", ["check_completeness"]),
         ("decided", "HBX-X01", []),
         ("supplement_requested", "HBX", ["supplement_dossier"]),
+        ("in_review", "HBX-X01", ["cast_ballot", "cast_ballot", "cast_ballot", "close_vote"]),
     ]
     assert [d.label for d in session.scalars(select(Decision))] == ["01/QĐ-UBND"]
