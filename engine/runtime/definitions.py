@@ -164,6 +164,18 @@ def check_definition(definition: Definition, forms_dir: Path) -> None:
             )
 
 
+def link_event_subprocesses(spec: BpmnProcessSpec) -> None:
+    """SpiffWorkflow 3.2.0 wires an event subprocess into the *shared* spec (start → subprocess → end)
+    the first time its event arrives, after which every later workflow of that spec waits at its end
+    for a subprocess that never runs. Linking the subprocess to the start once, here, satisfies the
+    library's check without it ever touching the end join."""
+    start = spec.start
+    for name in getattr(start, "trigger_specs", []):
+        task_spec = spec.task_specs[name]
+        if start.name not in task_spec._inputs:
+            task_spec._inputs.append(start.name)
+
+
 def parse_directory(workflows_dir: Path, forms_dir: Path) -> dict[str, Definition]:
     """Parse and check every `*.bpmn` and `*.dmn` of a folder; any fault raises DefinitionError."""
     parser = SpiffBpmnParser(validator=VALIDATOR)
@@ -181,6 +193,8 @@ def parse_directory(workflows_dir: Path, forms_dir: Path) -> dict[str, Definitio
         definitions = {}
         for key in parser.get_process_ids():
             spec = parser.get_spec(key)
+            for each in (spec, *parser.get_subprocess_specs(key).values()):
+                link_event_subprocesses(each)
             definitions[key] = Definition(
                 key=key,
                 name=spec.description or key,

@@ -33,6 +33,7 @@ from engine.runtime.definitions import (
     UserTaskSpec,
     content_hash,
     describe_user_task,
+    link_event_subprocesses,
     parse_directory,
 )
 from engine.runtime.helpers import HELPERS
@@ -114,6 +115,8 @@ class Runtime:
 
     def _restore(self, row: ProcessDefinition) -> Definition:
         spec, subprocess_specs = self.serializer.load_specs(row.spec)
+        for each in (spec, *subprocess_specs.values()):
+            link_event_subprocesses(each)
         definition = Definition(key=row.key, name=row.name, source_file=row.source_file, spec=spec,
                                 subprocess_specs=subprocess_specs, forms=row.forms, user_tasks={},
                                 serialized_spec=row.spec, content_hash=row.content_hash)

@@ -50,6 +50,7 @@ GUARDS: dict[str, Any] = {
     "_inplacevar_": _inplace,
 }
 _BUILTINS = {**safe_builtins, **_EXTRA_BUILTINS}
+SCRIPT_FILENAME = "<bpmn>"
 
 
 def allowed_builtins() -> dict[str, Any]:
@@ -60,7 +61,7 @@ def allowed_builtins() -> dict[str, Any]:
 def compile_checked(source: str, mode: str) -> CodeType:
     """Compile restrictedly; every refusal becomes a ScriptError naming what was refused."""
     try:
-        return compile_restricted(source, filename="<bpmn>", mode=mode)
+        return compile_restricted(source, filename=SCRIPT_FILENAME, mode=mode)
     except SyntaxError as exc:
         # 3.2.0's own error reporter crashes on a SyntaxError without a line number: wrap it here.
         reasons = exc.msg if isinstance(exc.msg, str) else "; ".join(map(str, exc.args[0]))
@@ -68,16 +69,32 @@ def compile_checked(source: str, mode: str) -> CodeType:
 
 
 class _Deadline:
-    """Stops Python-level execution that runs past its time limit (checked on every line)."""
+    """Stops a script's own code that runs past its time limit (checked on every line of the script).
+    Registered helpers are trusted: they run untraced, and the time they take does not count."""
 
     def __init__(self, seconds: float) -> None:
         self.until = time.monotonic() + seconds
         self.seconds = seconds
 
     def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if time.monotonic() > self.until:
+        if frame.f_code.co_filename != SCRIPT_FILENAME:
+            return None  # not the script: no line tracing
+        return self._line
+
+    def _line(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "line" and time.monotonic() > self.until:
             raise ScriptError(f"Biểu thức chạy quá thời gian cho phép ({self.seconds:g} giây).")
-        return self
+        return self._line
+
+    def untimed(self, helper: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            started = time.monotonic()
+            try:
+                return helper(*args, **kwargs)
+            finally:
+                self.until += time.monotonic() - started
+
+        return call
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
@@ -96,7 +113,9 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 
     def _run(self, code: CodeType, scope: dict[str, Any]) -> Any:
         previous = sys.gettrace()
-        sys.settrace(_Deadline(self.time_limit))
+        deadline = _Deadline(self.time_limit)
+        scope.update({name: deadline.untimed(helper) for name, helper in self.helpers.items()})
+        sys.settrace(deadline)
         try:
             return eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with guards
         except DomainError:  # a domain helper refused (e.g. InvalidInput): keep its meaning
