@@ -1,6 +1,11 @@
 """Generated documents in the layout of Nghị định 30/2020/NĐ-CP (pure code: data in, .docx bytes out)."""
 from __future__ import annotations
 
+from engine.documents.cancellation import (
+    CancellationDocument,
+    RevokedAward,
+    render_cancellation,
+)
 from engine.documents.decision import (
     Awardee,
     AwardGroup,
@@ -19,11 +24,14 @@ from engine.documents.minutes import (
 __all__ = [
     "AwardGroup",
     "Awardee",
+    "CancellationDocument",
     "DecisionDocument",
     "MinutesDocument",
     "MinutesItem",
     "MinutesMember",
+    "RevokedAward",
     "decision_number_label",
+    "render_cancellation",
     "render_decision",
     "render_minutes",
     "vietnamese_date_line",

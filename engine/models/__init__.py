@@ -1,6 +1,14 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 from engine.models.audit import AuditEvent
-from engine.models.auth import LoginFailure
+from engine.models.auth import LoginFailure, RateEvent
+from engine.models.complaint import (
+    Complaint,
+    ComplaintKind,
+    ComplaintStatus,
+    Revocation,
+    RevocationGround,
+    RevocationStatus,
+)
 from engine.models.council import (
     AgendaItem,
     Ballot,
@@ -38,6 +46,12 @@ from engine.models.workflow import (
 )
 
 __all__ = [
+    "Complaint",
+    "ComplaintKind",
+    "ComplaintStatus",
+    "Revocation",
+    "RevocationGround",
+    "RevocationStatus",
     "AgendaItem",
     "Ballot",
     "BallotChoice",
@@ -70,6 +84,7 @@ __all__ = [
     "HumanTaskState",
     "InstanceStatus",
     "LoginFailure",
+    "RateEvent",
     "ProcessDefinition",
     "ProcessInstance",
     "Role",

@@ -129,7 +129,12 @@ def ballot_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
     session = _open_session_of(ctx, task)
     return {"votes": [{"nomination_id": item.nomination_id, "nominee": _nomination(ctx, item).nominee_name,
                        "award_type": _nomination(ctx, item).award_type, "secret": item.secret}
-                      for item in session.agenda if task.assignee_id not in item.recused]}
+                      for item in session.agenda if task.assignee_id not in item.recused and not _frozen(ctx, item)]}
+
+
+def _frozen(ctx: Context, item: AgendaItem) -> bool:
+    """A nomination frozen by a complaint or denunciation cannot be voted on."""
+    return _nomination(ctx, item).status == NominationStatus.FROZEN
 
 
 def _nomination(ctx: Context, item: AgendaItem) -> Nomination:
@@ -145,7 +150,8 @@ def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
     session = _open_session_of(ctx, task)
     if ctx.session.get(Participation, (session.id, user.id)) is not None:
         raise Conflict("Bạn đã bỏ phiếu trong phiên họp này.")
-    items = {item.nomination_id: item for item in session.agenda if user.id not in item.recused}
+    items = {item.nomination_id: item for item in session.agenda
+             if user.id not in item.recused and not _frozen(ctx, item)}
     choices: dict[int, VoteChoice] = {}
     errors: dict[str, str] = {}
     for index, vote in enumerate(data["votes"]):
@@ -253,6 +259,8 @@ def tally_session(session_id: int) -> None:
             member.present, member.written_vote = True, False
     results = {}
     for item in session.agenda:
+        if _frozen(ctx, item):
+            continue  # not tallied: it stays frozen until the complaint is resolved
         source = (select(BallotChoice.choice).join(Ballot).where(Ballot.session_id == session.id,
                                                                 BallotChoice.agenda_item_id == item.id)
                   if item.secret else select(NamedVote.choice).where(NamedVote.agenda_item_id == item.id))

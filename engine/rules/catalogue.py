@@ -92,6 +92,26 @@ class Recusal:
 
 
 @dataclass(frozen=True)
+class ComplaintDeadlines:
+    """Calendar days (Luật Khiếu nại 2011, Luật Tố cáo 2018)."""
+
+    filing: int  # a complaint must be filed within this many days of the decision
+    first: dict[str, int]  # normal, complex, remote, remote_complex
+    second: dict[str, int]
+    denunciation: int
+    extension: int  # days of each written extension of a denunciation
+    max_extensions: dict[str, int]  # complex, especially_complex
+
+    escalation: int = 30  # days after the first-instance result to escalate to the second instance
+
+    def resolution_days(self, level: int, complex_case: bool, remote: bool) -> int:
+        table = self.first if level == 1 else self.second
+        key = {(False, False): "normal", (True, False): "complex", (False, True): "remote",
+               (True, True): "remote_complex"}[(complex_case, remote)]
+        return table[key]
+
+
+@dataclass(frozen=True)
 class Quorum:
     fraction: Fraction
 
@@ -141,6 +161,7 @@ class RulesVersion:
     deadlines: Deadlines
     award_types: tuple[AwardType, ...]
     recusal: Recusal = Recusal(same_unit=False, base=RecusalBase.MEMBERS_NOT_RECUSED)
+    complaints: ComplaintDeadlines | None = None
 
     def applies_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -194,7 +215,7 @@ def _version(entry: Entry, source: str) -> RulesVersion:
     version_id = entry.text("id", pattern=_VERSION_ID)
     entry = entry.at(f"{source}, phiên bản '{version_id}'")
     entry.keys("id", "effective_from", "effective_to", "legal_bases", "quorum", "deadlines", "award_types",
-               optional=("recusal",))
+               optional=("recusal", "complaints"))
     effective_from = entry.day("effective_from")
     effective_to = entry.optional_day("effective_to")
     if effective_to is not None and effective_to < effective_from:
@@ -212,7 +233,25 @@ def _version(entry: Entry, source: str) -> RulesVersion:
         recusal = entry.entry("recusal")
         recusal.keys("same_unit", "base")
         version = replace(version, recusal=Recusal(recusal.flag("same_unit"), recusal.choice("base", RecusalBase)))
+    if entry.get("complaints") is not None:
+        version = replace(version, complaints=_complaints(entry.entry("complaints")))
     return version
+
+
+def _complaints(entry: Entry) -> ComplaintDeadlines:
+    entry.keys("filing", "first_instance", "second_instance", "denunciation", "extension", "max_extensions",
+               "escalation")
+    tables = []
+    for key in ("first_instance", "second_instance"):
+        table = entry.entry(key)
+        table.keys("normal", "complex", "remote", "remote_complex")
+        tables.append({k: table.integer(k, minimum=1) for k in ("normal", "complex", "remote", "remote_complex")})
+    limits = entry.entry("max_extensions")
+    limits.keys("complex", "especially_complex")
+    return ComplaintDeadlines(entry.integer("filing", minimum=1), tables[0], tables[1],
+                              entry.integer("denunciation", minimum=1), entry.integer("extension", minimum=1),
+                              {k: limits.integer(k, minimum=0) for k in ("complex", "especially_complex")},
+                              entry.integer("escalation", minimum=1))
 
 
 def _quorum(entry: Entry) -> Quorum:

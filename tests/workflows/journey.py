@@ -42,6 +42,8 @@ class Tree:
     province_proposer: User
     commune_council: list[User]
     province_council: list[User]
+    commune_complaints: User
+    province_complaints: User
 
 
 def build_tree(session, settings) -> Tree:
@@ -59,6 +61,8 @@ def build_tree(session, settings) -> Tree:
         province_proposer=make_user(session, settings, "tinh.denghi", (Role.PROPOSER, province)),
         commune_council=_council(session, settings, commune, "xa.hd", 5),
         province_council=_council(session, settings, province, "tinh.hd", 10),
+        commune_complaints=make_user(session, settings, "xa.khieunai", (Role.COMPLAINT_OFFICER, commune)),
+        province_complaints=make_user(session, settings, "tinh.khieunai", (Role.COMPLAINT_OFFICER, province)),
     )
     session.commit()
     return tree
@@ -108,14 +112,14 @@ class Journey:
         self.reload()
         return dossier.id
 
-    def open_tasks(self) -> list[tuple[str, int]]:
-        rows = self.session.scalars(select(HumanTask).where(HumanTask.dossier_id == self.dossier_id,
-                                                            HumanTask.state == HumanTaskState.READY))
+    def open_tasks(self, complaint_id: int | None = None) -> list[tuple[str, int]]:
+        where = (HumanTask.complaint_id == complaint_id) if complaint_id else (HumanTask.dossier_id == self.dossier_id)
+        rows = self.session.scalars(select(HumanTask).where(where, HumanTask.state == HumanTaskState.READY))
         return sorted((t.key, t.unit_id) for t in rows)
 
     def task(self, user: User, key: str) -> HumanTask:
-        items = [t for t in tasks.list_tasks(self.ctx.as_actor(user), dossier_id=self.dossier_id).items
-                 if t.key == key]
+        items = [t for t in tasks.list_tasks(self.ctx.as_actor(user), per_page=200).items
+                 if t.key == key and (t.dossier_id == self.dossier_id or t.dossier_id is None)]
         assert len(items) == 1, (key, self.open_tasks())
         return items[0]
 

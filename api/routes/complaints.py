@@ -1,0 +1,142 @@
+"""Complaints (khiếu nại) and denunciations (tố cáo): filing, reading, escalation to the second
+instance, and the public intake and status lookup that answer without login."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from marshmallow import missing
+from sqlalchemy import select
+
+from api.auth import public
+from api.blueprint import Blueprint, problems
+from api.complaint_schemas import (
+    ComplaintArgsSchema,
+    ComplaintCreateSchema,
+    ComplaintPageSchema,
+    ComplaintSchema,
+    EscalateSchema,
+    FiledSchema,
+    PublicFiledSchema,
+    PublicStatusSchema,
+)
+from api.presenters import page_view, unit_ref
+from api.unit_of_work import current_ctx, current_uow
+from engine.context import Context
+from engine.models import Complaint, HumanTask, HumanTaskState, Unit
+from engine.operations import complaints
+
+blp = Blueprint("complaints", __name__, url_prefix="/api/v1",
+                description="Khiếu nại, tố cáo về thi đua, khen thưởng: gửi đơn, theo dõi, khiếu nại lần hai.")
+
+# The filing is read by the engine, after the public endpoint has counted the attempt.
+_FILING_BODY = {"required": True, "content": {"application/json": {"schema": ComplaintCreateSchema}}}
+
+
+def _json_body() -> Any:
+    """The request's JSON, through the API's parser (400 on malformed or absurd JSON); None when absent."""
+    data = Blueprint.ARGUMENTS_PARSER.load_json(request, ComplaintCreateSchema())
+    return None if data is missing else data
+
+
+def complaint_view(ctx: Context, complaint: Complaint) -> dict[str, Any]:
+    tasks = ctx.session.scalars(select(HumanTask.key).where(HumanTask.complaint_id == complaint.id,
+                                                           HumanTask.state == HumanTaskState.READY)
+                                .order_by(HumanTask.id))
+    return {
+        "id": complaint.id, "tracking_code": complaint.tracking_code, "kind": complaint.kind.value,
+        "status": complaint.status.value, "instance_level": complaint.instance_level,
+        "parent_id": complaint.parent_id,
+        "subject": {f: getattr(complaint, f) for f in complaints.SUBJECT_FIELDS if getattr(complaint, f) is not None},
+        "handling_unit": unit_ref(ctx.session.get(Unit, complaint.handling_unit_id)),
+        "complainant": {"full_name": complaint.complainant_name, "contact": complaint.complainant_contact},
+        "public": complaint.public, "content": complaint.content, "remote_area": complaint.remote_area,
+        "complex": complaint.complex, "especially_complex": complaint.especially_complex,
+        "extensions": complaint.extensions, "filed_at": complaint.filed_at, "accepted_on": complaint.accepted_on,
+        "due_on": complaint.due_on, "overdue": complaint.overdue, "resolved_at": complaint.resolved_at,
+        "outcome": complaint.outcome, "revoke": complaint.revoke, "reason": complaint.reason,
+        "froze_nomination": complaint.froze_nomination, "open_tasks": list(tasks),
+    }
+
+
+def _filed(complaint: Complaint) -> dict[str, Any]:
+    return {"id": complaint.id, "tracking_code": complaint.tracking_code, "status": complaint.status.value,
+            "due_on": complaint.due_on}
+
+
+@blp.route("/complaints", methods=["POST"])
+@blp.doc(requestBody=_FILING_BODY)
+@blp.response(201, FiledSchema)
+@problems(blp, 404, 422)
+def file_complaint() -> dict[str, Any]:
+    """Gửi đơn khiếu nại, tố cáo
+
+    Đối tượng là đúng một trong: quyết định, đề nghị, hồ sơ mà tôi được xem (không thấy: 404;
+    không có: 422). Đơn được chuyển đến cán bộ giải quyết khiếu nại của đơn vị có thẩm quyền.
+    """
+    return _filed(complaints.file_complaint(current_ctx(), _json_body()))
+
+
+@blp.route("/complaints")
+@blp.arguments(ComplaintArgsSchema, location="query")
+@blp.response(200, ComplaintPageSchema)
+def list_complaints(args: dict[str, Any]) -> dict[str, Any]:
+    """Đơn tôi giải quyết hoặc tôi đã gửi, mới nhất trước"""
+    ctx = current_ctx()
+    page = complaints.list_complaints(ctx, status=args.get("status"), kind=args.get("kind"), page=args["page"],
+                                      per_page=args["per_page"])
+    return page_view(page, lambda c: complaint_view(ctx, c))
+
+
+@blp.route("/complaints/<id:complaint_id>")
+@blp.response(200, ComplaintSchema)
+@problems(blp, 404)
+def get_complaint(complaint_id: int) -> dict[str, Any]:
+    """Chi tiết đơn khiếu nại, tố cáo"""
+    ctx = current_ctx()
+    return complaint_view(ctx, complaints.get_complaint(ctx, complaint_id))
+
+
+@blp.route("/complaints/<id:complaint_id>/escalate", methods=["POST"])
+@blp.arguments(EscalateSchema)
+@blp.response(201, FiledSchema)
+@problems(blp, 403, 404, 409)
+def escalate(args: dict[str, Any], complaint_id: int) -> dict[str, Any]:
+    """Khiếu nại lần hai
+
+    Chỉ người khiếu nại, khi khiếu nại lần đầu đã có kết quả và còn trong thời hạn; đơn mới được
+    chuyển lên cấp xét duyệt khen thưởng trên đơn vị đã giải quyết lần đầu.
+    """
+    return _filed(complaints.escalate(current_ctx(), complaint_id, args.get("content")))
+
+
+@blp.route("/public/complaints", methods=["POST"])
+@blp.doc(security=[], requestBody=_FILING_BODY)
+@blp.response(201, PublicFiledSchema)
+@problems(blp, 422, 429)
+@public
+def file_public_complaint() -> dict[str, Any]:
+    """Gửi đơn không cần đăng nhập
+
+    Trả về mã theo dõi để tra cứu tình trạng đơn. Số đơn gửi từ một địa chỉ bị giới hạn
+    (quá giới hạn: 429, kèm tiêu đề Retry-After); lần gửi bị từ chối vẫn được tính.
+    """
+    uow = current_uow()
+    uow.keep_writes_on_refusal()  # a refused filing still counts towards the limit
+    complaint = complaints.file_complaint(uow.ctx, _json_body(), public=True, address=request.remote_addr)
+    return {"tracking_code": complaint.tracking_code, "status": complaint.status.value}
+
+
+@blp.route("/public/complaints/<string(maxlength=24):tracking_code>")
+@blp.doc(security=[])
+@blp.response(200, PublicStatusSchema)
+@problems(blp, 404, 429)
+@public
+def public_status(tracking_code: str) -> dict[str, Any]:
+    """Tra cứu tình trạng đơn theo mã theo dõi
+
+    Chỉ cho biết tình trạng, thời hạn và kết quả; không có thông tin cá nhân hay nội dung đơn.
+    """
+    uow = current_uow()
+    uow.keep_writes_on_refusal()  # unknown codes count too: guessing codes is throttled
+    return complaints.public_status(uow.ctx, tracking_code, address=request.remote_addr)

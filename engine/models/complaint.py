@@ -1,0 +1,114 @@
+"""Complaints (khiếu nại) and denunciations (tố cáo), and revocations of awards (thu hồi)."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.db import Base, UTCDateTime, enum_values
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, length=30, values_callable=enum_values)
+
+
+class ComplaintKind(enum.StrEnum):
+    COMPLAINT = "complaint"
+    DENUNCIATION = "denunciation"
+
+
+class ComplaintStatus(enum.StrEnum):
+    RECEIVED = "received"  # filed, waiting for acceptance
+    REFUSED = "refused"  # not accepted (e.g. filed after the time limit)
+    INVESTIGATING = "investigating"
+    RESOLVED = "resolved"
+
+
+class Complaint(Base):
+    __tablename__ = "complaint"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[ComplaintKind] = mapped_column(_enum(ComplaintKind, "complaint_kind"))
+    tracking_code: Mapped[str] = mapped_column(String(24), unique=True)
+    instance_level: Mapped[int] = mapped_column(Integer, default=1)  # 1 first instance, 2 second instance
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))  # the first-instance complaint
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"), index=True)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"), index=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    handling_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    complainant_name: Mapped[str] = mapped_column(String(200))
+    complainant_contact: Mapped[str] = mapped_column(String(300))
+    complainant_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)  # filed through the public endpoint
+    content: Mapped[str] = mapped_column(Text)
+    remote_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    complex: Mapped[bool] = mapped_column(Boolean, default=False)
+    especially_complex: Mapped[bool] = mapped_column(Boolean, default=False)
+    extensions: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[ComplaintStatus] = mapped_column(_enum(ComplaintStatus, "complaint_status"), index=True)
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    revoke: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text)  # of the refusal or the resolution
+    froze_nomination: Mapped[bool] = mapped_column(Boolean, default=False)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+
+    __table_args__ = (
+        CheckConstraint("decision_id IS NOT NULL OR nomination_id IS NOT NULL OR dossier_id IS NOT NULL",
+                        name="has_subject"),
+    )
+
+
+class RevocationGround(enum.StrEnum):
+    """The four grounds of the Law on Emulation and Commendation (ch. VII) for cancelling an award."""
+
+    FALSE_DECLARATION = "false_declaration"
+    FORGED_DOCUMENTS = "forged_documents"
+    WRONG_PROCEDURE = "wrong_procedure"
+    CRITERIA_NOT_MET = "criteria_not_met"
+
+    @property
+    def label(self) -> str:
+        return GROUND_LABELS[self]
+
+
+GROUND_LABELS = {
+    RevocationGround.FALSE_DECLARATION: "Kê khai gian dối thành tích để được khen thưởng",
+    RevocationGround.FORGED_DOCUMENTS: "Làm giả hồ sơ, giấy tờ để được khen thưởng",
+    RevocationGround.WRONG_PROCEDURE: "Việc xét, đề nghị khen thưởng vi phạm quy trình, thủ tục theo quy định",
+    RevocationGround.CRITERIA_NOT_MET: "Theo kết luận của cơ quan có thẩm quyền, không đủ tiêu chuẩn khen thưởng",
+}
+
+
+class RevocationStatus(enum.StrEnum):
+    PREPARING = "preparing"
+    REJECTED = "rejected"  # the head decided not to revoke
+    RECOVERING = "recovering"  # revoked; certificate and money still to be recovered
+    CLOSED = "closed"  # recovery confirmed
+
+
+class Revocation(Base):
+    __tablename__ = "revocation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"), index=True)
+    granting_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
+    ground: Mapped[RevocationGround | None] = mapped_column(_enum(RevocationGround, "revocation_ground"))
+    nomination_ids: Mapped[list[int]] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[RevocationStatus] = mapped_column(_enum(RevocationStatus, "revocation_status"))
+    cancellation_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    recovery_note: Mapped[str | None] = mapped_column(Text)
+    recovered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)

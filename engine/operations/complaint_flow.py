@@ -1,0 +1,264 @@
+"""The steps of the `complaint` and `denunciation` processes, and the freeze/release of nominations
+they cause in the dossier's process (messages `nomination_frozen` / `nomination_released`)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from engine import audit
+from engine.clock import end_of_day, local_today
+from engine.context import Context, current_context
+from engine.errors import InvalidInput, NotFound
+from engine.models import (
+    Complaint,
+    ComplaintKind,
+    ComplaintStatus,
+    Decision,
+    Dossier,
+    HumanTask,
+    InstanceStatus,
+    Nomination,
+    NominationStatus,
+    ProcessInstance,
+    RevocationGround,
+    Role,
+    User,
+)
+from engine.operations.award_routing import load_dossier, users_with_role
+from engine.operations.hooks import Outcome, before_complete
+from engine.operations.notifications import notify
+from engine.runtime.helpers import register
+
+UPHELD = {"upheld", "partially_upheld", "founded", "partially_founded"}
+
+
+def _complaint(ctx: Context, complaint_id: int) -> Complaint:
+    complaint = ctx.session.get(Complaint, int(complaint_id))
+    if complaint is None:
+        raise NotFound(f"Không có đơn số {complaint_id}.")
+    return complaint
+
+
+def _deadlines(ctx: Context, complaint: Complaint) -> Any:
+    from engine.rules import load_rules
+
+    catalogue, _ = load_rules(ctx.settings.rules_dir)
+    return catalogue.on(complaint.filed_at.date()).complaints
+
+
+def due_on(ctx: Context, complaint: Complaint, accepted: date) -> date:
+    """The statutory deadline in calendar days from acceptance."""
+    rules = _deadlines(ctx, complaint)
+    if complaint.kind == ComplaintKind.DENUNCIATION:
+        return accepted + timedelta(days=rules.denunciation + rules.extension * complaint.extensions)
+    return accepted + timedelta(days=rules.resolution_days(complaint.instance_level, complaint.complex,
+                                                           complaint.remote_area))
+
+
+def _event(ctx: Context, action: str, complaint: Complaint, after: dict[str, Any], reason: str | None = None) -> None:
+    audit.record(ctx, action, "complaint", complaint.id, after=after, reason=reason,
+                 unit_id=complaint.handling_unit_id, complaint_id=complaint.id)
+
+
+def _tell_complainant(ctx: Context, complaint: Complaint, title: str, body: str) -> None:
+    if complaint.complainant_user_id is not None:
+        user = ctx.session.get(User, complaint.complainant_user_id)
+        notify(ctx, [user] if user else [], None, title, f"{body} (mã theo dõi {complaint.tracking_code})")
+
+
+# ---- acceptance ------------------------------------------------------------------------------------
+
+def _accept(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
+    assert task.complaint_id is not None
+    complaint = _complaint(ctx, task.complaint_id)
+    complaint.complex = bool(data.get("complex"))
+    complaint.especially_complex = bool(data.get("especially_complex"))
+    complaint.remote_area = bool(data.get("remote_area", complaint.remote_area))
+    if data["outcome"] == "accept" and complaint.kind == ComplaintKind.COMPLAINT and complaint.decision_id:
+        decision = ctx.session.get(Decision, complaint.decision_id)
+        limit = _deadlines(ctx, complaint).filing
+        if decision is not None and complaint.filed_at.date() > decision.signed_on + timedelta(days=limit):
+            # Refused at acceptance, whatever the officer chose: the law gives no discretion here.
+            reason = (f"Quá thời hiệu khiếu nại: đơn nộp ngày {complaint.filed_at:%d/%m/%Y}, sau {limit} ngày kể từ "
+                      f"ngày ban hành quyết định ({decision.signed_on:%d/%m/%Y}).")
+            complaint.reason = reason
+            return Outcome({**data, "outcome": "reject", "reason": reason})
+    complaint.reason = data.get("reason")
+    return Outcome(data)
+
+
+before_complete("complaint", "accept_complaint")(_accept)
+before_complete("denunciation", "accept_denunciation")(_accept)
+
+
+@register()
+def open_complaint_case(complaint_id: int) -> str:
+    """Accepted: the clock starts, and a nomination still under review is frozen."""
+    ctx = current_context()
+    complaint = _complaint(ctx, complaint_id)
+    complaint.status = ComplaintStatus.INVESTIGATING
+    complaint.accepted_on = local_today(ctx.clock)
+    complaint.due_on = due_on(ctx, complaint, complaint.accepted_on)
+    _event(ctx, "complaint_accepted", complaint, {"due_on": str(complaint.due_on), "complex": complaint.complex,
+                                                  "remote_area": complaint.remote_area})
+    nomination = _nomination_under_review(ctx, complaint)
+    if nomination is not None:
+        complaint.froze_nomination = True
+        _message(ctx, nomination, "nomination_frozen", {"nomination_id": nomination.id, "complaint_id": complaint.id})
+    _tell_complainant(ctx, complaint, "Đơn đã được thụ lý",
+                      f"Đơn đã được thụ lý; thời hạn giải quyết đến ngày {complaint.due_on:%d/%m/%Y}")
+    return end_of_day(complaint.due_on).isoformat()
+
+
+def _nomination_under_review(ctx: Context, complaint: Complaint) -> Nomination | None:
+    if complaint.nomination_id is None:
+        return None
+    nomination = ctx.session.get(Nomination, complaint.nomination_id)
+    if nomination is None or nomination.status != NominationStatus.PENDING:
+        return None
+    dossier = ctx.session.get(Dossier, nomination.dossier_id)
+    instance = ctx.session.get(ProcessInstance, dossier.instance_id) if dossier and dossier.instance_id else None
+    return nomination if instance is not None and instance.status == InstanceStatus.RUNNING else None
+
+
+def _message(ctx: Context, nomination: Nomination, name: str, payload: dict[str, Any]) -> None:
+    from engine.operations.processes import send_message
+
+    dossier = ctx.session.get(Dossier, nomination.dossier_id)
+    assert dossier is not None and dossier.instance_id is not None
+    send_message(ctx, dossier.instance_id, name, payload)
+
+
+@register()
+def refuse_complaint_case(complaint_id: int) -> None:
+    ctx = current_context()
+    complaint = _complaint(ctx, complaint_id)
+    complaint.status, complaint.resolved_at = ComplaintStatus.REFUSED, ctx.clock.now()
+    _event(ctx, "complaint_refused", complaint, {}, reason=complaint.reason)
+    _tell_complainant(ctx, complaint, "Đơn không được thụ lý", f"Đơn không được thụ lý: {complaint.reason}")
+
+
+@register()
+def escalate_complaint_case(complaint_id: int) -> None:
+    ctx = current_context()
+    complaint = _complaint(ctx, complaint_id)
+    complaint.overdue = True
+    _event(ctx, "complaint_overdue", complaint, {"due_on": str(complaint.due_on)})
+    notify(ctx, users_with_role(ctx, Role.HEAD, complaint.handling_unit_id), None, "Quá hạn giải quyết đơn",
+           f"Đơn {complaint.tracking_code} đã quá thời hạn giải quyết ({complaint.due_on:%d/%m/%Y}).")
+
+
+# ---- denunciation extensions -----------------------------------------------------------------------
+
+@before_complete("denunciation", "investigate")
+def _investigate_denunciation(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
+    assert task.complaint_id is not None
+    complaint = _complaint(ctx, task.complaint_id)
+    if data.get("request_extension"):
+        limits = _deadlines(ctx, complaint).max_extensions
+        allowed = (limits["especially_complex"] if complaint.especially_complex else
+                   limits["complex"] if complaint.complex else 0)
+        if complaint.extensions >= allowed:
+            raise InvalidInput("Không được gia hạn thêm.", {"request_extension": (
+                f"Vụ việc này được gia hạn tối đa {allowed} lần; đã gia hạn {complaint.extensions} lần.")})
+    return Outcome(data)
+
+
+@register()
+def extend_complaint_case(complaint_id: int) -> str:
+    ctx = current_context()
+    complaint = _complaint(ctx, complaint_id)
+    complaint.extensions += 1
+    assert complaint.accepted_on is not None
+    complaint.due_on = due_on(ctx, complaint, complaint.accepted_on)
+    complaint.overdue = False
+    _event(ctx, "complaint_extended", complaint, {"extensions": complaint.extensions, "due_on": str(complaint.due_on)})
+    _tell_complainant(ctx, complaint, "Gia hạn giải quyết tố cáo",
+                      f"Thời hạn giải quyết được gia hạn đến ngày {complaint.due_on:%d/%m/%Y}")
+    return end_of_day(complaint.due_on).isoformat()
+
+
+# ---- resolution ------------------------------------------------------------------------------------
+
+def _resolve(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
+    assert task.complaint_id is not None
+    complaint = _complaint(ctx, task.complaint_id)
+    if data.get("revoke") and (data["outcome"] not in UPHELD or _decision_of(ctx, complaint) is None):
+        raise InvalidInput("Không thể hủy bỏ khen thưởng.", {"revoke": (
+            "Chỉ hủy bỏ khi khiếu nại, tố cáo đúng và đối tượng là khen thưởng đã có quyết định.")})
+    complaint.outcome, complaint.revoke, complaint.reason = data["outcome"], bool(data.get("revoke")), data["reason"]
+    return Outcome(data)
+
+
+before_complete("complaint", "resolve_complaint")(_resolve)
+before_complete("denunciation", "resolve_denunciation")(_resolve)
+
+
+def _decision_of(ctx: Context, complaint: Complaint) -> Decision | None:
+    decision_id = complaint.decision_id
+    if decision_id is None and complaint.nomination_id is not None:
+        nomination = ctx.session.get(Nomination, complaint.nomination_id)
+        decision_id = nomination.decision_id if nomination else None
+    return ctx.session.get(Decision, decision_id) if decision_id else None
+
+
+@register()
+def close_complaint_case(complaint_id: int) -> None:
+    """Release (or reject) a frozen nomination, start the revocation if decided, tell the complainant."""
+    from engine.operations.revocations import start_revocation
+
+    ctx = current_context()
+    complaint = _complaint(ctx, complaint_id)
+    complaint.status, complaint.resolved_at = ComplaintStatus.RESOLVED, ctx.clock.now()
+    upheld = complaint.outcome in UPHELD
+    if complaint.froze_nomination and complaint.nomination_id is not None:
+        nomination = ctx.session.get(Nomination, complaint.nomination_id)
+        if nomination is not None and nomination.status == NominationStatus.FROZEN:
+            _message(ctx, nomination, "nomination_released", {
+                "nomination_id": nomination.id, "complaint_id": complaint.id, "reject": upheld,
+                "reason": f"Khiếu nại, tố cáo {complaint.tracking_code} được kết luận đúng: {complaint.reason}"})
+    _event(ctx, "complaint_resolved", complaint, {"outcome": complaint.outcome, "revoke": complaint.revoke},
+           reason=complaint.reason)
+    if complaint.revoke:
+        decision = _decision_of(ctx, complaint)
+        assert decision is not None
+        nominations = ([complaint.nomination_id] if complaint.nomination_id else
+                       [n.id for n in ctx.session.query(Nomination).filter_by(decision_id=decision.id)])
+        start_revocation(ctx, decision.id, nominations, RevocationGround.CRITERIA_NOT_MET, complaint.reason or "",
+                         complaint_id=complaint.id)
+    _tell_complainant(ctx, complaint, "Kết quả giải quyết đơn", f"Kết quả: {complaint.outcome}. {complaint.reason}")
+
+
+# ---- in the dossier's process ---------------------------------------------------------------------
+
+@register()
+def freeze_nomination(dossier_id: int, message: dict[str, Any]) -> None:
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    nomination = next((n for n in dossier.nominations if n.id == message["nomination_id"]), None)
+    if nomination is None or nomination.status != NominationStatus.PENDING:
+        return
+    nomination.status = NominationStatus.FROZEN
+    audit.record(ctx, "nomination_frozen", "nomination", nomination.id, before={"status": "pending"},
+                 after={"status": "frozen"}, dossier_id=dossier.id, complaint_id=message.get("complaint_id"))
+    if dossier.reviewing_unit_id:
+        notify(ctx, users_with_role(ctx, Role.OFFICE, dossier.reviewing_unit_id), dossier, "Tạm dừng xét đề nghị",
+               f"Đề nghị khen thưởng {nomination.nominee_name} tạm dừng xét do có khiếu nại, tố cáo.")
+
+
+@register()
+def release_nomination(dossier_id: int, message: dict[str, Any]) -> None:
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    nomination = next((n for n in dossier.nominations if n.id == message["nomination_id"]), None)
+    if nomination is None or nomination.status != NominationStatus.FROZEN:
+        return
+    if message.get("reject"):
+        nomination.status = NominationStatus.REJECTED
+        nomination.outcome_note = message.get("reason") or "Khiếu nại, tố cáo được kết luận đúng."
+        nomination.decided_by_unit_id = dossier.reviewing_unit_id
+    else:
+        nomination.status = NominationStatus.PENDING
+    audit.record(ctx, "nomination_released", "nomination", nomination.id, before={"status": "frozen"},
+                 after={"status": nomination.status.value}, reason=nomination.outcome_note,
+                 dossier_id=dossier.id, complaint_id=message.get("complaint_id"))

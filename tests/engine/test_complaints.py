@@ -1,0 +1,296 @@
+"""Filing complaints and denunciations, who reads them, the public status and throttle, and the
+escalation to the second instance, on the province → commune → school tree."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.config import Settings
+from engine.context import Context
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, Throttled
+from engine.models import (
+    AuditEvent,
+    Complaint,
+    ComplaintStatus,
+    Decision,
+    Dossier,
+    Nomination,
+    NominationStatus,
+    RateEvent,
+    Role,
+    Unit,
+    User,
+)
+from engine.operations import complaints, tasks
+from engine.operations.complaints import PUBLIC_FILING, PUBLIC_LOOKUP
+from tests.factories import make_unit, make_user
+from tests.registry_factories import make_decision, make_dossier, nominate
+from tests.workflows.journey import Tree, build_tree
+
+PUBLIC_STATUS_KEYS = {"tracking_code", "kind", "status", "instance_level", "filed_on", "due_on", "resolved_on",
+                      "outcome"}
+COMPLAINANT = {"full_name": "Phạm Thị Thu", "contact": "0912 345 678, thôn Đông, xã Bình Minh"}
+CONTENT = "Thành tích nêu trong hồ sơ không đúng với thực tế năm học 2025-2026."
+
+
+@dataclass
+class Scene:
+    tree: Tree
+    commune_officer: User  # complaint_officer @ commune
+    province_officer: User  # complaint_officer @ province
+    outsider: User  # proposer of a school in another commune
+    decision: Decision  # issued by the commune on the school's decided dossier
+    awarded: Nomination  # approved by that decision
+    pending: Nomination  # under review at the commune
+    draft: Dossier  # the school's dossier, not yet submitted
+    hidden: Dossier  # the other school's dossier, under review at the other commune
+
+
+def build_scene(session: Session, settings: Settings) -> Scene:
+    tree = build_tree(session, settings)
+    other_commune = make_unit(session, "HBX-X02", parent=tree.province, level="commune", name="UBND xã Hòa An")
+    other_school = make_unit(session, "HBX-X02-TH", parent=other_commune, level="agency", reviews_awards=False)
+    outsider = make_user(session, settings, "truong.khac", (Role.PROPOSER, other_school))
+
+    decided = make_dossier(session, tree.school, tree.proposer, status="decided")
+    decided.reviewing_unit_id = tree.commune.id
+    awarded = nominate(session, decided, "CSTD_CS", name="Lê Văn Nam", status="approved")
+    decision = make_decision(session, tree.commune, 2026, 7)
+    decision.dossier_id = decided.id
+    awarded.decision_id, awarded.decided_by_unit_id = decision.id, tree.commune.id
+
+    in_review = make_dossier(session, tree.school, tree.proposer, status="in_review")
+    in_review.reviewing_unit_id = tree.commune.id
+    pending = nominate(session, in_review, "CSTD_CS", name="Trần Thị Mai")
+    draft = make_dossier(session, tree.school, tree.proposer, status="draft")
+    hidden = make_dossier(session, other_school, outsider, status="in_review")
+    hidden.reviewing_unit_id = other_commune.id
+    scene = Scene(tree, tree.commune_complaints, tree.province_complaints, outsider, decision, awarded, pending,
+                  draft, hidden)
+    session.commit()
+    return scene
+
+
+def filing(kind: str = "complaint", **subject: int) -> dict[str, object]:
+    return {"kind": kind, "subject": subject, "complainant": dict(COMPLAINANT), "content": CONTENT}
+
+
+def count(session: Session, model: type) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+@pytest.fixture
+def scene(session: Session, settings: Settings) -> Scene:
+    return build_scene(session, settings)
+
+
+# ---- filing ---------------------------------------------------------------------------------------
+
+def test_proposer_complains_about_a_decision_and_the_commune_officer_gets_the_case(ctx: Context, scene: Scene):
+    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
+    ctx.session.commit()
+
+    assert re.fullmatch(r"KN-[2-9A-HJ-NP-Z]{8}", complaint.tracking_code)
+    assert (complaint.status, complaint.instance_level) == (ComplaintStatus.RECEIVED, 1)
+    assert complaint.handling_unit_id == scene.tree.commune.id
+    assert complaint.complainant_user_id == scene.tree.proposer.id and not complaint.public
+    assert complaint.instance_id is not None
+    (task,) = tasks.list_tasks(ctx.as_actor(scene.commune_officer)).items
+    assert (task.key, task.complaint_id, task.unit_id) == ("accept_complaint", complaint.id, scene.tree.commune.id)
+    assert tasks.list_tasks(ctx.as_actor(scene.province_officer)).items == []
+
+    event = ctx.session.scalar(select(AuditEvent).where(AuditEvent.action == "complaint_filed"))
+    assert event is not None and event.complaint_id == complaint.id
+    assert event.after == {"kind": "complaint", "subject": {"decision_id": scene.decision.id},
+                           "handling_unit": scene.tree.commune.id, "public": False}
+    assert "Phạm Thị Thu" not in str(event.after) and "0912" not in str(event.after)
+
+
+def test_denunciation_of_a_nomination_under_review_goes_to_the_reviewing_unit(ctx: Context, scene: Scene):
+    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.proposer),
+                                          filing("denunciation", nomination_id=scene.pending.id))
+    assert complaint.tracking_code.startswith("TC-")
+    assert complaint.handling_unit_id == scene.tree.commune.id
+    assert complaint.nomination_id == scene.pending.id and complaint.decision_id is None
+
+
+def test_decided_nomination_goes_to_the_unit_that_decided_it(ctx: Context, scene: Scene):
+    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.province_office),
+                                          filing(nomination_id=scene.awarded.id))
+    assert complaint.handling_unit_id == scene.tree.commune.id
+
+
+def test_a_dossier_not_yet_reviewed_goes_to_the_first_reviewing_unit_above_the_proposer(ctx: Context, scene: Scene):
+    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.proposer), filing(dossier_id=scene.draft.id))
+    assert complaint.handling_unit_id == scene.tree.commune.id
+
+
+def test_a_dossier_the_complainant_cannot_see_is_not_found_and_nothing_is_written(ctx: Context, scene: Scene):
+    before = count(ctx.session, AuditEvent)
+    with pytest.raises(NotFound):
+        complaints.file_complaint(ctx.as_actor(scene.tree.proposer), filing(dossier_id=scene.hidden.id))
+    ctx.session.rollback()
+    assert count(ctx.session, Complaint) == 0 and count(ctx.session, AuditEvent) == before
+
+
+def test_unknown_subject_and_two_subjects_are_invalid(ctx: Context, scene: Scene):
+    proposer = ctx.as_actor(scene.tree.proposer)
+    with pytest.raises(InvalidInput) as unknown:
+        complaints.file_complaint(proposer, filing(decision_id=987654))
+    assert set(unknown.value.errors) == {"subject.decision_id"}
+    with pytest.raises(InvalidInput) as two:
+        complaints.file_complaint(proposer, filing(decision_id=scene.decision.id, dossier_id=scene.draft.id))
+    assert set(two.value.errors) == {"subject"}
+    assert count(ctx.session, Complaint) == 0
+
+
+def test_every_fault_of_a_malformed_filing_is_reported_at_once(ctx: Context, scene: Scene):
+    payload = {"kind": "petition", "subject": {"decision_id": "7"}, "complainant": {"full_name": " "},
+               "content": 5, "remote_area": "yes", "extra": 1}
+    with pytest.raises(InvalidInput) as caught:
+        complaints.file_complaint(ctx.as_actor(scene.tree.proposer), payload)
+    assert set(caught.value.errors) == {"kind", "subject.decision_id", "complainant.full_name",
+                                        "complainant.contact", "content", "remote_area", "extra"}
+
+
+def test_public_filers_learn_nothing_about_drafts(ctx: Context, scene: Scene):
+    with pytest.raises(InvalidInput) as draft:
+        complaints.file_complaint(ctx, filing(dossier_id=scene.draft.id), public=True, address="203.0.113.5")
+    with pytest.raises(InvalidInput) as absent:
+        complaints.file_complaint(ctx, filing(dossier_id=987654), public=True, address="203.0.113.5")
+    assert draft.value.detail == absent.value.detail == "Không tìm thấy đối tượng khiếu nại."
+    assert set(draft.value.errors) == set(absent.value.errors) == {"subject.dossier_id"}
+
+
+def test_public_filing_is_anonymous_and_counted_per_address(ctx: Context, scene: Scene):
+    complaint = complaints.file_complaint(ctx, filing(decision_id=scene.decision.id), public=True,
+                                          address="203.0.113.5")
+    assert complaint.public and complaint.complainant_user_id is None
+    assert complaint.handling_unit_id == scene.tree.commune.id
+    assert count(ctx.session, RateEvent) == 1
+
+
+# ---- throttling --------------------------------------------------------------------------------
+
+def test_public_filing_is_throttled_per_address_and_frees_after_the_window(ctx: Context, scene: Scene, clock):
+    for _ in range(PUBLIC_FILING.limit):
+        complaints.throttle(ctx, PUBLIC_FILING, "203.0.113.5")
+    with pytest.raises(Throttled) as refused:
+        complaints.file_complaint(ctx, filing(decision_id=scene.decision.id), public=True, address="203.0.113.5")
+    assert 0 < refused.value.retry_after <= PUBLIC_FILING.window.total_seconds()
+    complaints.file_complaint(ctx, filing(decision_id=scene.decision.id), public=True, address="198.51.100.7")
+    clock.advance(seconds=refused.value.retry_after)
+    complaints.file_complaint(ctx, filing(decision_id=scene.decision.id), public=True, address="203.0.113.5")
+    assert count(ctx.session, RateEvent) == 1  # the stale uses of both addresses are gone
+
+
+def test_a_refused_public_filing_still_counts(ctx: Context, scene: Scene):
+    with pytest.raises(InvalidInput):
+        complaints.file_complaint(ctx, {"kind": "complaint"}, public=True, address="203.0.113.5")
+    assert count(ctx.session, RateEvent) == 1 and count(ctx.session, Complaint) == 0
+
+
+# ---- reading ------------------------------------------------------------------------------------
+
+def test_handlers_of_the_unit_and_the_complainant_see_a_complaint_others_do_not(
+        ctx: Context, scene: Scene, settings: Settings):
+    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
+    public = complaints.file_complaint(ctx, filing(nomination_id=scene.pending.id), public=True, address="x")
+    admin = make_user(ctx.session, settings, "quan.tri", (Role.ADMIN, scene.tree.province))
+
+    def ids(user: User) -> list[int]:
+        return [c.id for c in complaints.list_complaints(ctx.as_actor(user)).items]
+
+    assert ids(scene.commune_officer) == [public.id, complaint.id]
+    assert ids(scene.tree.commune_head) == [public.id, complaint.id]
+    assert ids(scene.tree.proposer) == [complaint.id]
+    assert ids(admin) == [public.id, complaint.id]
+    assert ids(scene.province_officer) == [] and ids(scene.tree.commune_office) == []
+    assert complaints.list_complaints(ctx.as_actor(scene.commune_officer), kind="denunciation").total == 0
+    assert complaints.get_complaint(ctx.as_actor(scene.tree.proposer), complaint.id) is complaint
+    for user in (scene.province_officer, scene.outsider):
+        with pytest.raises(NotFound):
+            complaints.get_complaint(ctx.as_actor(user), complaint.id)
+
+
+def test_public_status_tells_the_state_and_nothing_personal(ctx: Context, scene: Scene):
+    complaint = complaints.file_complaint(ctx, filing(decision_id=scene.decision.id), public=True, address="x")
+    status = complaints.public_status(ctx, complaint.tracking_code.lower(), address="x")
+    assert set(status) == PUBLIC_STATUS_KEYS
+    assert status["tracking_code"] == complaint.tracking_code and status["status"] == "received"
+    assert not {COMPLAINANT["full_name"], COMPLAINANT["contact"], CONTENT} & {str(v) for v in status.values()}
+    with pytest.raises(NotFound):
+        complaints.public_status(ctx, "KN-AAAAAAAA", address="x")
+
+
+def test_public_status_lookups_are_throttled_too(ctx: Context, scene: Scene):
+    for _ in range(PUBLIC_LOOKUP.limit):
+        with pytest.raises(NotFound):
+            complaints.public_status(ctx, "KN-AAAAAAAA", address="203.0.113.5")
+    with pytest.raises(Throttled):
+        complaints.public_status(ctx, "KN-AAAAAAAA", address="203.0.113.5")
+
+
+# ---- second instance ----------------------------------------------------------------------------
+
+def _resolved(ctx: Context, scene: Scene) -> Complaint:
+    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
+    complaint.status, complaint.resolved_at, complaint.outcome = ComplaintStatus.RESOLVED, ctx.clock.now(), "rejected"
+    ctx.session.flush()
+    return complaint
+
+
+def test_escalation_before_the_first_result_is_refused(ctx: Context, scene: Scene):
+    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
+    with pytest.raises(Conflict):
+        complaints.escalate(ctx.as_actor(scene.tree.proposer), complaint.id)
+
+
+def test_the_complainant_escalates_a_resolved_complaint_to_the_province_once(ctx: Context, scene: Scene):
+    first = _resolved(ctx, scene)
+    proposer = ctx.as_actor(scene.tree.proposer)
+    second = complaints.escalate(proposer, first.id, "Không đồng ý với kết quả giải quyết lần đầu.")
+    ctx.session.commit()
+    assert (second.instance_level, second.parent_id, second.decision_id) == (2, first.id, scene.decision.id)
+    assert second.handling_unit_id == scene.tree.province.id and second.status == ComplaintStatus.RECEIVED
+    assert second.complainant_name == COMPLAINANT["full_name"] and second.tracking_code != first.tracking_code
+    (task,) = tasks.list_tasks(ctx.as_actor(scene.province_officer)).items
+    assert (task.key, task.complaint_id) == ("accept_complaint", second.id)
+    assert ctx.session.scalar(select(AuditEvent.after).where(AuditEvent.action == "complaint_escalated")) == {
+        "parent_id": first.id, "subject": {"decision_id": scene.decision.id},
+        "handling_unit": scene.tree.province.id, "instance_level": 2}
+    with pytest.raises(Conflict):
+        complaints.escalate(proposer, first.id)
+    with pytest.raises(Conflict):  # the second instance is the last
+        complaints.escalate(proposer, second.id)
+
+
+def test_escalation_is_for_the_complainant_within_the_window(ctx: Context, scene: Scene, clock):
+    first = _resolved(ctx, scene)
+    with pytest.raises(Forbidden):
+        complaints.escalate(ctx.as_actor(scene.commune_officer), first.id)
+    with pytest.raises(NotFound):
+        complaints.escalate(ctx.as_actor(scene.outsider), first.id)
+    deadline = complaints.escalation_deadline(ctx, first)
+    assert deadline == first.resolved_at.date() + timedelta(days=30)
+    clock.advance(days=31)
+    with pytest.raises(Conflict, match=f"{deadline:%d/%m/%Y}"):
+        complaints.escalate(ctx.as_actor(scene.tree.proposer), first.id)
+
+
+def test_nothing_above_the_province_and_no_second_instance_for_denunciations(ctx: Context, scene: Scene):
+    proposer = ctx.as_actor(scene.tree.proposer)
+    at_province = _resolved(ctx, scene)
+    at_province.handling_unit_id = ctx.session.scalar(select(Unit.id).where(Unit.code == "HBX"))
+    with pytest.raises(Conflict, match="cấp trên"):
+        complaints.escalate(proposer, at_province.id)
+    denunciation = complaints.file_complaint(proposer, filing("denunciation", nomination_id=scene.pending.id))
+    denunciation.status, denunciation.resolved_at = ComplaintStatus.RESOLVED, ctx.clock.now()
+    with pytest.raises(Conflict, match="tố cáo"):
+        complaints.escalate(proposer, denunciation.id)
+    assert scene.pending.status == NominationStatus.PENDING
