@@ -20,6 +20,7 @@ from api.errors import HTTP_TEXT, PROBLEM_JSON, handle_http_exception, register_
 from api.routes import register_routes
 from api.schemas import ProblemSchema
 from api.state import EXTENSION, AppState
+from api.web import register_web
 from engine.clock import Clock, SystemClock
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
@@ -99,4 +100,5 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     auth.init_app(app)
     register_routes(api)
     app.register_blueprint(docs_blueprint)
+    register_web(app)  # the HTML pages, over the same operations
     return app

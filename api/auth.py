@@ -3,8 +3,8 @@
 Every endpoint needs one of them unless its view is marked `@public`. A token is signed with
 the instance secret and carries the user id and its time of issue (read from the injected clock,
 so expiry is testable); a cookie session carries the user id, its start and a CSRF token that
-must come back in `X-CSRF-Token` on every unsafe request. Both are refused once the account is
-no longer active.
+must come back in `X-CSRF-Token` (or, from a web page's form, its `csrf_token` field) on every
+unsafe request. Both are refused once the account is no longer active.
 """
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ from engine.models import User
 from engine.operations.auth import active_user
 
 CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"  # the hidden field of the web pages' forms, which cannot send headers
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 SESSION_COOKIE = "khenthuong_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 TOKEN_SALT = "khenthuong.access-token"
@@ -36,6 +38,10 @@ _PUBLIC = "_khenthuong_public"
 PUBLIC_ENDPOINTS = frozenset({"api-docs.openapi_json"})
 
 View = TypeVar("View", bound=Callable[..., Any])
+
+
+class CsrfRefused(Forbidden):
+    """An unsafe request without the session's CSRF token (forged, or from a page older than the session)."""
 
 
 def public(view: View) -> View:
@@ -109,6 +115,27 @@ def csrf_token() -> str | None:
     return token if isinstance(token, str) else None
 
 
+def form_csrf_token() -> str:
+    """The token a web form carries; an anonymous visitor (the login page) gets one in the cookie too,
+    so that no other site can post a login on the visitor's behalf."""
+    token = session.get(_CSRF)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session[_CSRF] = token
+    return token
+
+
+def require_csrf() -> None:
+    """The token must come back in the `X-CSRF-Token` header or, from a web form, in its hidden field."""
+    expected = session.get(_CSRF)
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.mimetype in FORM_TYPES:
+        given = request.form.get(CSRF_FIELD)
+    given = given or ""
+    if not isinstance(expected, str) or not hmac.compare_digest(expected.encode(), given.encode()):
+        raise CsrfRefused(f"Thiếu hoặc sai mã chống giả mạo yêu cầu (tiêu đề {CSRF_HEADER} hoặc trường {CSRF_FIELD}).")
+
+
 # ---- per request ---------------------------------------------------------------------------------
 
 def _is_public() -> bool:
@@ -139,9 +166,7 @@ def _authenticate() -> None:
         session.clear()
         raise Unauthenticated("Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.")
     if request.method not in SAFE_METHODS:
-        expected, given = session.get(_CSRF), request.headers.get(CSRF_HEADER, "")
-        if not isinstance(expected, str) or not hmac.compare_digest(expected.encode(), given.encode()):
-            raise Forbidden(f"Thiếu hoặc sai mã chống giả mạo yêu cầu (tiêu đề {CSRF_HEADER}).")
+        require_csrf()
     uow.actor = active_user(uow.ctx, user_id)
 
 

@@ -21,7 +21,7 @@ def assert_problem(response, status: int) -> dict:
 def test_unknown_route_is_404(client, world, bearer):
     assert_problem(client.get(f"{API}/khong-co"), 404)
     assert_problem(client.get(f"{API}/khong-co", headers=bearer(world.office)), 404)
-    assert_problem(client.get("/"), 404)
+    assert_problem(client.get(f"{API}/"), 404)  # "/" itself is the web pages' home
 
 
 def test_wrong_method_is_405_with_allow(client):

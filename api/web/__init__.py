@@ -1,0 +1,25 @@
+"""The web pages: server-rendered HTML over the same engine/operations as the JSON API.
+
+One parent blueprint, `web`, holds a child blueprint per area (session, inbox, dossiers, tasks,
+decisions, administration). Its error handlers turn domain errors into pages: not logged in →
+the login page, anything else → an error page with the status the API would give. Every form
+carries the session's CSRF token in a hidden field; api/auth.py checks it before any view runs.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from api.auth import form_csrf_token
+from api.web import labels
+
+
+def register_web(app: Flask) -> None:
+    """Register the pages on the application (after the API, whose request hooks they rely on)."""
+    from api.web.site import page_not_found, web
+
+    app.register_blueprint(web)
+    app.register_error_handler(404, page_not_found)
+    app.register_error_handler(405, page_not_found)
+    app.jinja_env.filters.update(date=labels.format_date, time=labels.format_time, size=labels.format_size)
+    app.jinja_env.globals.update(csrf_token=form_csrf_token, labels=labels)  # macros see globals, not the context
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,75 @@
+"""Council pages: a session with its members, how many have voted, and the results once tallied
+(never who voted what), the minutes to download; and a secret ballot looked up by its receipt."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+from sqlalchemy import func, select
+
+from api.web.common import ctx, download, render
+from api.web.dossier_views import award_names
+from engine.context import Context
+from engine.errors import DomainError
+from engine.models import CouncilSession, HumanTask, Participation, SessionStatus, Unit, User
+from engine.operations import council_access, tasks
+from engine.storage import DOCX
+
+bp = Blueprint("council", __name__)
+COUNCIL_TASKS = ("cast_ballot", "close_vote")
+POSITION = {"chair": "Chủ tịch Hội đồng", "secretary": "Thư ký Hội đồng", "member": "Thành viên"}
+CHOICE = {"yes": "Đồng ý", "no": "Không đồng ý", "abstain": "Không biểu quyết"}
+
+
+def open_session_of(context: Context, task: HumanTask) -> CouncilSession | None:
+    """The council session a council task belongs to (the dossier's latest one still open)."""
+    if task.key not in COUNCIL_TASKS or task.dossier_id is None:
+        return None
+    sessions = council_access.list_sessions(context, task.dossier_id)
+    return next((s for s in reversed(sessions) if s.status == SessionStatus.OPEN), None)
+
+
+def member_options(context: Context, task: HumanTask) -> dict[str, list[tuple[str, str]]]:
+    """For the forms of a council task: lists of members (`…_members`) offered as check boxes."""
+    session = open_session_of(context, task)
+    if session is None:
+        return {}
+    members = []
+    for member in session.members:
+        user = context.session.get(User, member.user_id)
+        members.append((str(member.user_id), f"{user.full_name if user else member.user_id} "
+                                             f"({POSITION.get(member.position.value, member.position.value)})"))
+    schema = tasks.task_form(context, task)
+    return {name: members for name, prop in (schema.get("properties") or {}).items()
+            if name.endswith("_members") and prop.get("type") == "array"}
+
+
+@bp.route("/council-sessions/<id:session_id>")
+def session_page(session_id: int) -> tuple[str, int]:
+    context = ctx()
+    session = council_access.get_session(context, session_id)
+    voted = context.session.scalar(select(func.count()).select_from(Participation)
+                                   .where(Participation.session_id == session.id)) or 0
+    mine = [t for t in tasks.list_tasks(context, dossier_id=session.dossier_id, per_page=200).items
+            if t.key in COUNCIL_TASKS]
+    return render("web/council_session.html", view=council_access.session_view(context, session), session=session,
+                  unit=context.session.get(Unit, session.unit_id), voted=voted, mine=mine,
+                  names=award_names(context), positions=POSITION, choices=CHOICE)
+
+
+@bp.route("/council-sessions/<id:session_id>/minutes.docx")
+def minutes(session_id: int) -> Response:
+    return download(council_access.minutes_document(ctx(), session_id), DOCX,
+                    f"Bien-ban-hop-hoi-dong-{session_id}.docx")
+
+
+@bp.route("/ballots", methods=["GET", "POST"])
+def ballot() -> tuple[str, int]:
+    """The receipt travels in the form's body, never in an address that history or logs keep."""
+    if request.method == "GET":
+        return render("web/ballot.html", ballot=None, choices=CHOICE, names=award_names(ctx()))
+    receipt = request.form.get("receipt", "").strip()[:100]
+    try:
+        found = council_access.ballot_by_receipt(ctx(), receipt) if receipt else None
+    except DomainError as error:
+        return render("web/ballot.html", 404, ballot=None, error=error.detail, receipt=receipt, choices=CHOICE,
+                      names=award_names(ctx()))
+    return render("web/ballot.html", ballot=found, receipt=receipt, choices=CHOICE, names=award_names(ctx()))

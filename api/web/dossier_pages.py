@@ -1,0 +1,119 @@
+"""Dossier pages: the list with search and filters, the detail page (nominations and outcomes,
+documents, due dates, decisions, timeline, process diagram), uploads, submit and withdraw."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, request, url_for
+from sqlalchemy import select
+
+from api.errors import status_of
+from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, discard_changes, download, me, render
+from api.web.dossier_views import award_names, award_types_in_force, missing_before_submission, process_diagrams
+from api.web.timeline import timeline
+from engine.errors import DomainError, InvalidInput
+from engine.models import AttachmentKind, DossierStatus, Unit
+from engine.operations import council_access, dossiers, tasks
+from engine.operations import dossier_access as access
+from engine.operations.dossiers import EDITABLE
+from engine.operations.registry import visible_units
+
+bp = Blueprint("dossiers", __name__)
+
+
+@bp.route("/dossiers")
+def index() -> tuple[str, int]:
+    context, user = ctx(), me()
+    status = request.args.get("status") or None
+    status = status if status in set(DossierStatus) else None
+    award_type = arg_text("award_type", 40) or None
+    filters = {"status": status, "unit": arg_int("unit"), "year": arg_int("year", 1945, 2200),
+               "award_type": award_type, "q": arg_text("q")}
+    page = access.list_dossiers(context, **filters, page=arg_int("page") or 1, per_page=PER_PAGE)
+    session = context.session
+    units = list(session.scalars(select(Unit).where(Unit.id.in_(visible_units(user))).order_by(Unit.code)))
+    shown = {d.proposing_unit_id for d in page.items} | {d.reviewing_unit_id for d in page.items}
+    return render("web/dossiers.html", items=page.items, pager=Pager.of(page), filters=filters, units=units,
+                  units_by_id={u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(shown)))},
+                  award_types=award_types_in_force(context),
+                  can_propose=bool(access.proposer_units(context.session, user)))
+
+
+def detail_page(dossier_id: int, status: int = 200, **problems: Any) -> tuple[str, int]:
+    """The dossier's page; `problems` are the errors of a refused upload, submission or withdrawal."""
+    context, user = ctx(), me()
+    dossier = access.get_dossier(context, dossier_id)
+    session = context.session
+    can_change = access.can_change(session, user, dossier)
+    events = access.dossier_audit(context, dossier.id, per_page=200).items
+    actionable = {t.id for t in tasks.list_tasks(context, dossier_id=dossier.id, per_page=200).items}
+    decisions = access.dossier_decisions(context, dossier)
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(
+        {dossier.proposing_unit_id, dossier.reviewing_unit_id} | {d.issuer_unit_id for d in decisions}
+        | {n.deciding_unit_id for n in dossier.nominations} | {t.unit_id for t in access.open_tasks(context, dossier)}
+    )))}
+    return render(
+        "web/dossier.html", status, dossier=dossier, units=units, can_change=can_change,
+        editable=can_change and dossier.status in EDITABLE, names=award_names(context),
+        open_tasks=access.open_tasks(context, dossier), actionable=actionable,
+        decisions=decisions, timeline=timeline(session, events),
+        diagrams=process_diagrams(context, dossier, events), sessions=council_access.list_sessions(context, dossier.id),
+        missing=missing_before_submission(context, dossier),
+        document_kinds=list(AttachmentKind),
+        problems=problems)
+
+
+@bp.route("/dossiers/<id:dossier_id>")
+def detail(dossier_id: int) -> tuple[str, int]:
+    return detail_page(dossier_id)
+
+
+def _refused(dossier_id: int, error: DomainError, key: str) -> tuple[str, int]:
+    """Show the page again with what was refused; nothing of this request is kept."""
+    discard_changes()
+    return detail_page(dossier_id, status_of(error), **{key: error})
+
+
+@bp.route("/dossiers/<id:dossier_id>/attachments", methods=["POST"])
+def upload(dossier_id: int) -> Response | tuple[str, int]:
+    context = ctx()
+    files = [f for f in request.files.getlist("file") if f.filename]
+    raw_nomination = request.form.get("nomination_id", "")
+    try:
+        if not files:
+            raise InvalidInput("Chưa chọn tệp.", {"file": "Chọn ít nhất một tệp để tải lên."})
+        nomination_id = int(raw_nomination) if raw_nomination.isdigit() else None
+        for upload_file in files:
+            dossiers.add_attachment(context, dossier_id, upload_file.stream, upload_file.filename,
+                                    request.form.get("kind", ""), nomination_id)
+    except DomainError as error:
+        return _refused(dossier_id, error, "upload")
+    flash(f"Đã tải lên {len(files)} tệp.", "success")
+    return redirect(url_for(".detail", dossier_id=dossier_id, _anchor="tai-lieu"))
+
+
+@bp.route("/dossiers/<id:dossier_id>/attachments/<id:attachment_id>")
+def attachment(dossier_id: int, attachment_id: int) -> Response:
+    attachment_row, stream = access.open_attachment(ctx(), dossier_id, attachment_id)
+    return download(stream, attachment_row.content_type, attachment_row.filename)
+
+
+@bp.route("/dossiers/<id:dossier_id>/submit", methods=["POST"])
+def submit(dossier_id: int) -> Response | tuple[str, int]:
+    try:
+        dossier = dossiers.submit_dossier(ctx(), dossier_id)
+    except DomainError as error:
+        return _refused(dossier_id, error, "submit")
+    flash(f"Đã nộp hồ sơ «{dossier.title}». Hồ sơ được chuyển đến cấp xét duyệt.", "success")
+    return redirect(url_for(".detail", dossier_id=dossier_id))
+
+
+@bp.route("/dossiers/<id:dossier_id>/withdraw", methods=["POST"])
+def withdraw(dossier_id: int) -> Response | tuple[str, int]:
+    try:
+        dossiers.withdraw_dossier(ctx(), dossier_id, request.form.get("reason", "")[:2000])
+    except DomainError as error:
+        return _refused(dossier_id, error, "withdraw")
+    flash("Đã rút hồ sơ.", "success")
+    return redirect(url_for(".detail", dossier_id=dossier_id))
+

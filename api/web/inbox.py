@@ -1,0 +1,98 @@
+"""The inbox (my tasks, grouped by due date, overdue first) and my notifications."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, flash, redirect, request, url_for
+
+from api.web.common import PER_PAGE, Pager, arg_int, ctx, render
+from api.web.labels import local
+from engine.clock import local_today
+from engine.models import Dossier, HumanTask, Role, Unit, User
+from engine.operations import dossier_access as access
+from engine.operations import tasks
+
+bp = Blueprint("inbox", __name__)
+SOON_DAYS = 7
+
+
+@dataclass
+class TaskRow:
+    task: HumanTask
+    dossier: Dossier | None
+    unit: Unit | None
+    proposing_unit: Unit | None
+    role: str
+    claimed_by: User | None
+    due_on: date | None
+    days_late: int = 0
+
+
+@dataclass
+class Group:
+    key: str
+    title: str
+    rows: list[TaskRow] = field(default_factory=list)
+
+
+def _group_of(row: TaskRow, today: date) -> str:
+    if row.due_on is None:
+        return "none"
+    if row.due_on < today:
+        return "overdue"
+    if row.due_on == today:
+        return "today"
+    return "soon" if row.due_on <= today + timedelta(days=SOON_DAYS) else "later"
+
+
+def task_rows(items: list[HumanTask]) -> list[TaskRow]:
+    session = ctx().session
+    today = local_today(ctx().clock)
+    rows = []
+    for task in items:
+        dossier = session.get(Dossier, task.dossier_id) if task.dossier_id is not None else None
+        proposing = session.get(Unit, dossier.proposing_unit_id) if dossier is not None else None
+        claimer = session.get(User, task.claimed_by_id) if task.claimed_by_id is not None else None
+        role = Role(task.role).label if task.role in set(Role) else task.role
+        due_on = local(task.due_at).date() if task.due_at is not None else None
+        late = (today - due_on).days if due_on is not None and due_on < today else 0
+        rows.append(TaskRow(task, dossier, session.get(Unit, task.unit_id), proposing, role, claimer, due_on, late))
+    return rows
+
+
+@bp.route("/inbox")
+def inbox() -> tuple[str, int]:
+    context = ctx()
+    today = local_today(context.clock)
+    mine = request.args.get("mine") == "1"
+    page = tasks.list_tasks(context, mine=mine, page=arg_int("page") or 1, per_page=200)
+    groups = {key: Group(key, title) for key, title in (
+        ("overdue", "Quá hạn"), ("today", "Đến hạn hôm nay"), ("soon", f"Đến hạn trong {SOON_DAYS} ngày tới"),
+        ("later", "Còn thời gian"), ("none", "Không có hạn"))}
+    for row in task_rows(page.items):
+        groups[_group_of(row, today)].rows.append(row)
+    return render("web/inbox.html", groups=[g for g in groups.values() if g.rows], total=page.total, mine=mine,
+                  pager=Pager.of(page), today=today)
+
+
+@bp.route("/notifications")
+def notifications() -> tuple[str, int]:
+    unread = request.args.get("unread") == "1"
+    page = access.list_notifications(ctx(), unread_only=unread, page=arg_int("page") or 1, per_page=PER_PAGE)
+    return render("web/notifications.html", items=page.items, pager=Pager.of(page), unread=unread)
+
+
+@bp.route("/notifications/<id:notification_id>/read", methods=["POST"])
+def mark_read(notification_id: int) -> Response:
+    access.mark_read(ctx(), notification_id)
+    return redirect(request.referrer or url_for(".notifications"))
+
+
+@bp.route("/notifications/read-all", methods=["POST"])
+def mark_all_read() -> Response:
+    context = ctx()
+    for notification in access.list_notifications(context, unread_only=True, per_page=200).items:
+        access.mark_read(context, notification.id)
+    flash("Đã đánh dấu tất cả thông báo là đã đọc.", "info")
+    return redirect(url_for(".notifications"))

@@ -1,0 +1,57 @@
+"""Logging in and out of the web pages (the cookie session of api/auth.py), throttled like the API."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, request, url_for
+
+from api.auth import end_session, public, require_csrf, start_session
+from api.unit_of_work import current_uow
+from api.web.common import render
+from engine.errors import Throttled, Unauthenticated
+from engine.operations.auth import authenticate, log_out
+
+bp = Blueprint("session", __name__)
+
+
+def _next_page(raw: str | None) -> str:
+    """Where to go after login: a path on this site only (never `//elsewhere` or `http://…`)."""
+    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
+        return raw
+    return url_for("web.inbox.inbox")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login() -> Response | tuple[str, int]:
+    target = request.values.get("next")
+    if request.method == "GET":
+        return render("web/login.html", next=target, username="")
+    require_csrf()
+    username = request.form.get("username", "").strip()[:80]
+    password = request.form.get("password", "")[:256]
+    if not username or not password:
+        return render("web/login.html", 400, next=target, username=username,
+                      error="Vui lòng nhập tên đăng nhập và mật khẩu.")
+    uow = current_uow()
+    uow.keep_writes_on_refusal()  # a refused attempt still counts towards the throttle
+    try:
+        user = authenticate(uow.ctx, username, password, request.remote_addr)
+    except Throttled as exc:
+        page, status = render("web/login.html", 429, next=target, username=username, error=exc.detail)
+        return Response(page, status, headers={"Retry-After": str(exc.retry_after)})
+    except Unauthenticated as exc:
+        return render("web/login.html", 401, next=target, username=username, error=exc.detail)
+    start_session(user)
+    return redirect(_next_page(target))
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    log_out(current_uow().ctx)
+    end_session()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("web.session.login"))
+
+
+@bp.route("/")
+def home() -> Response:
+    return redirect(url_for("web.inbox.inbox"))
