@@ -15,8 +15,10 @@ from api.web import labels
 
 def register_web(app: Flask) -> None:
     """Register the pages on the application (after the API, whose request hooks they rely on)."""
+    from api.web.complaint_pages import attach
     from api.web.site import page_not_found, web
 
+    attach(web, app)  # the complaint pages (public intake and tracking, officers' list and detail)
     app.register_blueprint(web)
     app.register_error_handler(404, page_not_found)
     app.register_error_handler(405, page_not_found)

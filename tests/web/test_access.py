@@ -18,7 +18,9 @@ PUBLIC = {"web.session.login", "web.asset"}
 # Every form of the web pages; test_the_list_of_forms_is_complete keeps it honest.
 FORMS = ["/login", "/logout", "/notifications/1/read", "/notifications/read-all", "/dossiers/new", "/dossiers/1/edit",
          "/dossiers/1/attachments", "/dossiers/1/submit", "/dossiers/1/withdraw", "/tasks/1", "/tasks/1/claim",
-         "/tasks/1/unclaim", "/admin/import", "/ballots"]
+         "/tasks/1/unclaim", "/admin/import", "/ballots", "/khieu-nai"]
+# Pages anyone may open without login: the public complaint form, its "filed" page and the tracking page.
+PUBLIC_PAGES = {"/khieu-nai", "/khieu-nai/da-gui", "/khieu-nai/tra-cuu"}
 
 
 def _paths(app, method: str) -> set[str]:
@@ -34,13 +36,16 @@ def test_the_list_of_forms_is_complete(app):
 
 
 def test_every_page_but_the_login_sends_a_stranger_to_the_login(app, client):
-    pages = _paths(app, "GET") - {"/login"}
+    pages = _paths(app, "GET") - {"/login"} - PUBLIC_PAGES
     assert {"/inbox", "/dossiers", "/dossiers/1", "/tasks/1", "/decisions", "/notifications", "/admin"} <= pages
     for path in pages:
         response = client.get(path)
         assert response.status_code == 302, path
         assert response.headers["Location"].startswith("/login?next="), path
     assert client.get("/login").status_code == 200
+    assert {"/complaints", "/complaints/1"} <= pages
+    for path in PUBLIC_PAGES - {"/khieu-nai/da-gui"}:
+        assert client.get(path).status_code == 200, path
 
 
 def test_the_login_returns_to_the_page_asked_for_and_never_elsewhere(client, tree):

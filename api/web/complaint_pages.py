@@ -1,0 +1,260 @@
+"""Complaints (khiếu nại) and denunciations (tố cáo) in the web pages.
+
+Public, without login: the filing form (`/khieu-nai`), the page that shows the tracking code once,
+and the tracking page (`/khieu-nai/tra-cuu`) that tells where a filing stands, nothing personal.
+Both public actions are counted per address by the engine and refused beyond its limit (429), the
+count kept even when the answer is a refusal, as the JSON API does.
+
+For complaint officers and heads of the handling unit (and a logged-in complainant's own filings):
+the list (`/complaints`) and the detail (`/complaints/<id>`) with the open tasks, each done on its
+task page (/tasks/<id>).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, Flask, Response, redirect, request, session, url_for
+from sqlalchemy import exists, select
+
+from api.auth import public, require_csrf
+from api.unit_of_work import current_uow
+from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, me, render
+from api.web.inbox import task_rows
+from engine.errors import InvalidInput, NotFound, Throttled
+from engine.models import (
+    Complaint,
+    ComplaintKind,
+    ComplaintStatus,
+    Decision,
+    DecisionStatus,
+    Dossier,
+    HumanTask,
+    HumanTaskState,
+    Nomination,
+    RoleGrant,
+    Unit,
+    User,
+)
+from engine.operations import complaints
+from engine.operations.access import can_act_on, can_see, is_admin
+
+bp = Blueprint("complaints", __name__)
+
+KIND = {ComplaintKind.COMPLAINT: "Khiếu nại", ComplaintKind.DENUNCIATION: "Tố cáo"}
+STATUS = {
+    ComplaintStatus.RECEIVED: "Chờ thụ lý",
+    ComplaintStatus.REFUSED: "Không thụ lý",
+    ComplaintStatus.INVESTIGATING: "Đang xác minh",
+    ComplaintStatus.RESOLVED: "Đã có kết quả giải quyết",
+}
+TONE = {ComplaintStatus.RECEIVED: "info", ComplaintStatus.REFUSED: "neutral",
+        ComplaintStatus.INVESTIGATING: "warn", ComplaintStatus.RESOLVED: "good"}
+OUTCOME = {  # the x-labels of forms/resolve_complaint.json and forms/resolve_denunciation.json
+    "upheld": "Khiếu nại đúng", "partially_upheld": "Khiếu nại đúng một phần", "rejected": "Khiếu nại sai",
+    "founded": "Tố cáo đúng", "partially_founded": "Tố cáo đúng một phần", "unfounded": "Tố cáo sai",
+}
+LEVEL = {1: "Giải quyết lần đầu", 2: "Giải quyết lần hai"}
+# The engine's field paths → the form's fields (errors are shown next to the field they concern).
+FIELD_OF = {"kind": "kind", "subject": "decision_id", "subject.decision_id": "decision_id",
+            "complainant.full_name": "full_name", "complainant.contact": "contact", "content": "content",
+            "remote_area": "remote_area"}
+FIELD_TEXT = {"kind": "Chọn khiếu nại hoặc tố cáo.", "decision_id": "Chọn quyết định bị khiếu nại, tố cáo."}
+MAX_DECISIONS = 500  # the newest issued decisions offered in the list
+FILED_CODE = "khieu_nai_ma"  # the session key holding the code just filed, shown once
+CODE_LENGTH = 24
+
+
+@dataclass
+class Subject:
+    """What a complaint is about, for a reader: a decision, a nomination or a dossier, with a link."""
+
+    text: str
+    url: str | None
+
+
+def _handles_complaints(user: User | None) -> bool:
+    """Show "Khiếu nại" in the navigation to complaint officers, heads and administrators."""
+    if user is None:
+        return False
+    context = ctx()
+    return bool(context.session.scalar(select(exists().where(
+        RoleGrant.user_id == user.id, RoleGrant.role.in_(complaints.HANDLERS))))) or is_admin(context.session, user)
+
+
+def attach(parent: Blueprint, app: Flask) -> None:
+    """Register these pages under the web pages' blueprint (once) and the navigation's test on the app."""
+    if not any(child is bp for child, _ in parent._blueprints):
+        parent.register_blueprint(bp)  # before the parent's first registration on an application
+    app.jinja_env.globals["handles_complaints"] = _handles_complaints
+
+
+def _decisions_by_issuer() -> list[tuple[Unit, list[Decision]]]:
+    """Issued decisions, newest first, grouped by their issuing unit (what a citizen can name)."""
+    session = ctx().session
+    rows = session.execute(select(Decision, Unit).join(Unit, Unit.id == Decision.issuer_unit_id)
+                           .where(Decision.status == DecisionStatus.ISSUED)
+                           .order_by(Unit.name, Decision.year.desc(), Decision.number.desc()).limit(MAX_DECISIONS))
+    groups: dict[int, tuple[Unit, list[Decision]]] = {}
+    for decision, unit in rows:
+        groups.setdefault(unit.id, (unit, []))[1].append(decision)
+    return list(groups.values())
+
+
+def _form_values() -> dict[str, Any]:
+    form = request.form
+    return {"kind": form.get("kind", ""), "decision_id": form.get("decision_id", "").strip(),
+            "full_name": form.get("full_name", ""), "contact": form.get("contact", ""),
+            "content": form.get("content", ""), "remote_area": form.get("remote_area") == "1"}
+
+
+def _payload(values: dict[str, Any]) -> dict[str, Any]:
+    raw = values["decision_id"]
+    subject = {"decision_id": int(raw)} if raw.isdigit() and len(raw) <= 10 else {}
+    return {"kind": values["kind"] or None, "subject": subject,
+            "complainant": {"full_name": values["full_name"], "contact": values["contact"]},
+            "content": values["content"], "remote_area": values["remote_area"]}
+
+
+def _field_errors(error: InvalidInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for path, message in error.errors.items():
+        field = FIELD_OF.get(path)
+        if field is None:
+            continue
+        errors.setdefault(field, FIELD_TEXT.get(field, message) if path in ("kind", "subject") else message)
+    return errors
+
+
+def _form(values: dict[str, Any], status: int = 200, errors: dict[str, str] | None = None,
+          problem: str = "") -> tuple[str, int]:
+    return render("web/complaint_form.html", status, values=values, errors=errors or {}, problem=problem,
+                  groups=_decisions_by_issuer(), kinds=KIND)
+
+
+def _throttled(error: Throttled, template: str, **values: Any) -> Response:
+    minutes = max(1, -(-error.retry_after // 60))
+    until = ctx().clock.now() + timedelta(seconds=error.retry_after)
+    page, status = render(template, 429, throttled={"minutes": minutes, "until": until}, **values)
+    return Response(page, status, headers={"Retry-After": str(error.retry_after)})
+
+
+@bp.route("/khieu-nai")
+@public
+def public_form() -> tuple[str, int]:
+    chosen = request.args.get("quyet-dinh", "").strip()
+    return _form({"kind": "", "decision_id": chosen if chosen.isdigit() else "", "full_name": "", "contact": "",
+                  "content": "", "remote_area": False})
+
+
+@bp.route("/khieu-nai", methods=["POST"])
+@public
+def public_file() -> Response | tuple[str, int]:
+    require_csrf()
+    values = _form_values()
+    uow = current_uow()
+    uow.keep_writes_on_refusal()  # a refused filing still counts towards the limit of the address
+    try:
+        complaint = complaints.file_complaint(uow.ctx, _payload(values), public=True, address=request.remote_addr)
+    except Throttled as error:
+        return _throttled(error, "web/complaint_form.html", values=values, errors={}, problem="",
+                          groups=_decisions_by_issuer(), kinds=KIND)
+    except InvalidInput as error:
+        errors = _field_errors(error)
+        return _form(values, 422, errors, "" if errors else error.detail)
+    session[FILED_CODE] = complaint.tracking_code
+    return redirect(url_for(".filed"))
+
+
+@bp.route("/khieu-nai/da-gui")
+@public
+def filed() -> Response | tuple[str, int]:
+    code = session.get(FILED_CODE)
+    if not isinstance(code, str):
+        return redirect(url_for(".public_form"))
+    return render("web/complaint_filed.html", code=code)
+
+
+@bp.route("/khieu-nai/tra-cuu")
+@public
+def track() -> Response | tuple[str, int]:
+    code = request.args.get("ma", "").strip().upper()[:CODE_LENGTH + 1]
+    if not code:
+        return render("web/complaint_track.html", code="", result=None, error="")
+    if len(code) > CODE_LENGTH:
+        return render("web/complaint_track.html", 404, code="", result=None,
+                      error="Không tìm thấy đơn có mã theo dõi này.")
+    uow = current_uow()
+    uow.keep_writes_on_refusal()  # unknown codes count too: guessing codes is throttled
+    try:
+        status = complaints.public_status(uow.ctx, code, address=request.remote_addr)
+    except Throttled as error:
+        return _throttled(error, "web/complaint_track.html", code=code, result=None, error="")
+    except NotFound as error:
+        return render("web/complaint_track.html", 404, code=code, result=None, error=error.detail)
+    if session.get(FILED_CODE) == status["tracking_code"]:
+        session.pop(FILED_CODE, None)  # the code has been read on its page; the "filed" page is done
+    result = {**status, "kind_label": KIND[ComplaintKind(status["kind"])],
+              "status_label": STATUS[ComplaintStatus(status["status"])],
+              "tone": TONE[ComplaintStatus(status["status"])],
+              "level_label": LEVEL.get(status["instance_level"], ""),
+              "outcome_label": OUTCOME.get(status["outcome"] or "", status["outcome"] or "")}
+    return render("web/complaint_track.html", code=status["tracking_code"], result=result, error="")
+
+
+# ---- officers and heads -----------------------------------------------------------------------------
+
+def _subject(complaint: Complaint) -> Subject:
+    session = ctx().session
+    if complaint.decision_id is not None:
+        decision = session.get(Decision, complaint.decision_id)
+        if decision is None:
+            return Subject(f"Quyết định số {complaint.decision_id}", None)
+        unit = session.get(Unit, decision.issuer_unit_id)
+        text = f"Quyết định số {decision.label}" + (f" của {unit.name}" if unit else "")
+        return Subject(text, url_for("web.decisions.index", year=decision.year))
+    if complaint.nomination_id is not None:
+        nomination = session.get(Nomination, complaint.nomination_id)
+        if nomination is None:
+            return Subject(f"Đề nghị số {complaint.nomination_id}", None)
+        return Subject(f"Đề nghị khen thưởng {nomination.nominee_name}",
+                       url_for("web.dossiers.detail", dossier_id=nomination.dossier_id))
+    dossier = session.get(Dossier, complaint.dossier_id) if complaint.dossier_id is not None else None
+    if dossier is None:
+        return Subject(f"Hồ sơ số {complaint.dossier_id}", None)
+    return Subject(f"Hồ sơ «{dossier.title}»", url_for("web.dossiers.detail", dossier_id=dossier.id))
+
+
+def _choice(name: str, table: dict[Any, str]) -> str | None:
+    value = arg_text(name, 40)
+    return value if value in {str(k) for k in table} else None
+
+
+@bp.route("/complaints")
+def index() -> tuple[str, int]:
+    context = ctx()
+    status, kind = _choice("status", STATUS), _choice("kind", KIND)
+    page = complaints.list_complaints(context, status=status, kind=kind, page=arg_int("page") or 1,
+                                      per_page=PER_PAGE)
+    units = {c.handling_unit_id: context.session.get(Unit, c.handling_unit_id) for c in page.items}
+    rows = [(c, _subject(c), units[c.handling_unit_id]) for c in page.items]
+    return render("web/complaint_list.html", rows=rows, pager=Pager.of(page), status=status, kind=kind,
+                  statuses=STATUS, kinds=KIND, tone=TONE)
+
+
+@bp.route("/complaints/<id:complaint_id>")
+def detail(complaint_id: int) -> tuple[str, int]:
+    context, user = ctx(), me()
+    complaint = complaints.get_complaint(context, complaint_id)
+    session = context.session
+    open_tasks = [t for t in session.scalars(select(HumanTask).where(
+        HumanTask.complaint_id == complaint.id, HumanTask.state == HumanTaskState.READY).order_by(HumanTask.id))
+        if can_see(session, user, t)]
+    rows = [(row, can_act_on(session, user, row.task)) for row in task_rows(open_tasks)]
+    parent = session.get(Complaint, complaint.parent_id) if complaint.parent_id is not None else None
+    second = session.scalar(select(Complaint).where(Complaint.parent_id == complaint.id))
+    return render("web/complaint_detail.html", complaint=complaint, subject=_subject(complaint),
+                  unit=session.get(Unit, complaint.handling_unit_id), tasks=rows, parent=parent, second=second,
+                  kinds=KIND, statuses=STATUS, tone=TONE, outcomes=OUTCOME, levels=LEVEL)
+

@@ -1,0 +1,160 @@
+"""The complaint pages: the public form and tracking page (no login), their throttle, and the officers'
+list and detail, which show only the complaints of the officer's unit."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.models import AuditEvent, Complaint, ComplaintStatus, Role
+from engine.operations.complaints import PUBLIC_FILING
+from tests.engine.test_complaints import COMPLAINANT, CONTENT, Scene, build_scene
+from tests.factories import make_unit, make_user
+from tests.registry_factories import make_decision
+from tests.web.conftest import log_in, token
+
+_CODE = re.compile(r"\b(KN|TC)-[23456789A-HJ-NP-Z]{8}\b")
+
+
+@pytest.fixture
+def scene(session, settings) -> Scene:
+    return build_scene(session, settings)
+
+
+def _count(db, model) -> int:
+    return db(lambda s: s.scalar(select(func.count()).select_from(model)))
+
+
+def _form(decision_id: int | str, **changes: str) -> dict[str, str]:
+    return {"kind": "complaint", "decision_id": str(decision_id), "full_name": COMPLAINANT["full_name"],
+            "contact": COMPLAINANT["contact"], "content": CONTENT, **changes}
+
+
+def _file(client, data: dict[str, str], address: str = "203.0.113.7"):
+    data = {"csrf_token": token(client, "/khieu-nai"), **data}
+    return client.post("/khieu-nai", data=data, environ_base={"REMOTE_ADDR": address})
+
+
+def _filed_code(client, response) -> str:
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"] == "/khieu-nai/da-gui"
+    page = client.get("/khieu-nai/da-gui").get_data(as_text=True)
+    match = _CODE.search(page)
+    assert match, page
+    return match.group(0)
+
+
+def test_the_public_form_needs_no_login_and_offers_the_issued_decisions(client, scene):
+    page = client.get("/khieu-nai")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'name="csrf_token"' in html and "Gửi đơn khiếu nại, tố cáo" in html
+    assert f'value="{scene.decision.id}"' in html
+    assert f"Số {scene.decision.label} ngày 20/12/2026 — UBND xã Bình Minh" in html
+    assert '<label for="full_name">' in html and '<label for="content">' in html
+    # Reachable from the footer of every page, the login page included.
+    assert 'href="/khieu-nai"' in client.get("/login").get_data(as_text=True)
+
+
+def test_a_citizen_files_and_reads_the_tracking_code_once(client, scene, db):
+    response = _file(client, _form(scene.decision.id, remote_area="1"))
+    code = _filed_code(client, response)
+    [complaint] = db(lambda s: list(s.scalars(select(Complaint))))
+    assert (complaint.tracking_code, complaint.public, complaint.remote_area) == (code, True, True)
+    assert complaint.decision_id == scene.decision.id and complaint.complainant_name == COMPLAINANT["full_name"]
+    assert complaint.handling_unit_id == scene.tree.commune.id
+    page = client.get("/khieu-nai/da-gui").get_data(as_text=True)
+    assert f'href="/khieu-nai/tra-cuu?ma={code}"' in page
+    tracked = client.get(f"/khieu-nai/tra-cuu?ma={code.lower()}")
+    assert tracked.status_code == 200
+    assert "Chờ thụ lý" in tracked.get_data(as_text=True)
+    assert client.get("/khieu-nai/da-gui").headers["Location"] == "/khieu-nai"  # shown once, until tracked
+
+
+def test_bad_input_shows_errors_next_to_the_fields_and_writes_nothing(client, scene, db):
+    before = _count(db, AuditEvent)
+    response = _file(client, {"kind": "", "decision_id": "", "full_name": "  ", "contact": "", "content": ""})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    for field in ("kind", "decision_id", "full_name", "contact", "content"):
+        assert f'id="{field}-loi"' in html, field
+    assert "Chọn khiếu nại hoặc tố cáo." in html and "Chọn quyết định bị khiếu nại, tố cáo." in html
+    assert 'aria-invalid="true"' in html and "Đơn chưa được gửi" in html
+    unknown = _file(client, _form(987654, full_name="Phạm Thị Thu"))
+    assert unknown.status_code == 422
+    assert "Không tìm thấy đối tượng khiếu nại số 987654" in unknown.get_data(as_text=True)
+    assert 'value="Phạm Thị Thu"' in unknown.get_data(as_text=True)  # what was typed comes back
+    assert _count(db, Complaint) == 0 and _count(db, AuditEvent) == before
+
+
+def test_filing_is_throttled_per_address_with_a_429_page(client, scene, db):
+    for _ in range(PUBLIC_FILING.limit):
+        assert _file(client, _form(scene.decision.id), address="198.51.100.9").status_code == 302
+    refused = _file(client, _form(scene.decision.id), address="198.51.100.9")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    html = refused.get_data(as_text=True)
+    assert "Tạm thời chưa nhận thêm đơn từ địa chỉ này" in html and "60 phút" in html
+    assert _count(db, Complaint) == PUBLIC_FILING.limit
+    assert _file(client, _form(scene.decision.id), address="198.51.100.10").status_code == 302  # another address
+
+
+def test_the_tracking_page_tells_the_status_and_nothing_personal(client, scene, db):
+    code = _filed_code(client, _file(client, _form(scene.decision.id)))
+    html = client.get(f"/khieu-nai/tra-cuu?ma={code}").get_data(as_text=True)
+    assert code in html and "Khiếu nại" in html and "Chờ thụ lý" in html
+    assert "Ngày nhận đơn" in html and "Thời hạn giải quyết" in html
+    for personal in (COMPLAINANT["full_name"], "0912 345 678", CONTENT, "UBND xã Bình Minh"):
+        assert personal not in html, personal
+    missing = client.get("/khieu-nai/tra-cuu?ma=KN-XXXXXXXX")
+    assert missing.status_code == 404 and "Không tìm thấy đơn có mã theo dõi này" in missing.get_data(as_text=True)
+    assert client.get("/khieu-nai/tra-cuu").status_code == 200  # the empty form counts nothing
+
+
+def test_the_officer_list_shows_only_the_complaints_of_the_unit(client, scene, session, settings, db):
+    other = make_unit(session, "HBX-X03", parent=scene.tree.province, level="commune", name="UBND xã Tân Lập")
+    make_user(session, settings, "xa3.khieunai", (Role.COMPLAINT_OFFICER, other))
+    elsewhere = make_decision(session, other, 2026, 3)
+    session.commit()
+    ours = _filed_code(client, _file(client, _form(scene.decision.id)))
+    theirs = _filed_code(client, _file(client, _form(elsewhere.id, kind="denunciation")))
+    assert theirs.startswith("TC-")
+
+    log_in(client, scene.commune_officer)
+    nav = client.get("/inbox").get_data(as_text=True)
+    assert '<a href="/complaints"' in nav
+    listing = client.get("/complaints").get_data(as_text=True)
+    assert ours in listing and theirs not in listing and '<span class="badge badge-info">Chờ thụ lý</span>' in listing
+    [mine] = db(lambda s: list(s.scalars(select(Complaint).where(Complaint.tracking_code == ours))))
+    [other_id] = db(lambda s: list(s.scalars(select(Complaint.id).where(Complaint.tracking_code == theirs))))
+    detail = client.get(f"/complaints/{mine.id}").get_data(as_text=True)
+    assert COMPLAINANT["full_name"] in detail and CONTENT in detail
+    assert "Xem xét thụ lý khiếu nại" in detail and "/tasks/" in detail and ">Xử lý<" in detail
+    assert f"Quyết định số {scene.decision.label} của UBND xã Bình Minh" in detail
+    assert client.get(f"/complaints/{other_id}").status_code == 404
+    assert ours not in client.get("/complaints?status=investigating").get_data(as_text=True)
+    assert ours in client.get("/complaints?status=received&kind=complaint").get_data(as_text=True)
+
+
+def test_the_complaints_link_is_for_officers_and_heads_only(client, scene):
+    log_in(client, scene.tree.proposer)
+    assert '<a href="/complaints"' not in client.get("/inbox").get_data(as_text=True)
+    assert "Không có đơn nào" in client.get("/complaints").get_data(as_text=True)  # a complainant's own, none
+    client.post("/logout", data={"csrf_token": token(client, "/inbox")})
+    log_in(client, scene.tree.commune_head)
+    assert '<a href="/complaints"' in client.get("/inbox").get_data(as_text=True)
+
+
+def test_accepting_on_the_task_page_shows_investigating_with_the_due_date_to_the_citizen(client, scene, db):
+    code = _filed_code(client, _file(client, _form(scene.decision.id)))
+    csrf = log_in(client, scene.commune_officer)
+    [complaint_id] = db(lambda s: list(s.scalars(select(Complaint.id))))
+    task_link = re.search(r'href="/tasks/(\d+)"', client.get(f"/complaints/{complaint_id}").get_data(as_text=True))
+    assert task_link
+    done = client.post(f"/tasks/{task_link.group(1)}", data={"csrf_token": csrf, "outcome": "accept"})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    complaint = db(lambda s: s.get(Complaint, complaint_id))
+    assert complaint.status == ComplaintStatus.INVESTIGATING and complaint.due_on is not None
+    citizen = client.application.test_client()
+    html = citizen.get(f"/khieu-nai/tra-cuu?ma={code}").get_data(as_text=True)
+    assert "Đang xác minh" in html and f"Đến hết ngày {complaint.due_on:%d/%m/%Y}" in html
