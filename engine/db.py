@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -44,6 +44,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 def enum_values(enum_class: type[Any]) -> list[str]:
     """Store an Enum's values (`office`), not its member names (`OFFICE`)."""
     return [member.value for member in enum_class]
+
+
+def value_enum(enum_class: type[Any], name: str, length: int = 30) -> Enum:
+    """A string column holding an Enum's values, checked in Python (no database enum type to migrate)."""
+    return Enum(enum_class, name=name, native_enum=False, length=length, values_callable=enum_values)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

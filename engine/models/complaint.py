@@ -5,14 +5,10 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.db import Base, UTCDateTime, enum_values
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=30, values_callable=enum_values)
+from engine.db import Base, UTCDateTime, value_enum
 
 
 class ComplaintKind(enum.StrEnum):
@@ -31,7 +27,7 @@ class Complaint(Base):
     __tablename__ = "complaint"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[ComplaintKind] = mapped_column(_enum(ComplaintKind, "complaint_kind"))
+    kind: Mapped[ComplaintKind] = mapped_column(value_enum(ComplaintKind, "complaint_kind"))
     tracking_code: Mapped[str] = mapped_column(String(24), unique=True)
     instance_level: Mapped[int] = mapped_column(Integer, default=1)  # 1 first instance, 2 second instance
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))  # the first-instance complaint
@@ -48,7 +44,7 @@ class Complaint(Base):
     complex: Mapped[bool] = mapped_column(Boolean, default=False)
     especially_complex: Mapped[bool] = mapped_column(Boolean, default=False)
     extensions: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[ComplaintStatus] = mapped_column(_enum(ComplaintStatus, "complaint_status"), index=True)
+    status: Mapped[ComplaintStatus] = mapped_column(value_enum(ComplaintStatus, "complaint_status"), index=True)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     accepted_on: Mapped[date | None] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)
@@ -101,10 +97,10 @@ class Revocation(Base):
     decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"), index=True)
     granting_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
-    ground: Mapped[RevocationGround | None] = mapped_column(_enum(RevocationGround, "revocation_ground"))
+    ground: Mapped[RevocationGround | None] = mapped_column(value_enum(RevocationGround, "revocation_ground"))
     nomination_ids: Mapped[list[int]] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[RevocationStatus] = mapped_column(_enum(RevocationStatus, "revocation_status"))
+    status: Mapped[RevocationStatus] = mapped_column(value_enum(RevocationStatus, "revocation_status"))
     cancellation_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
     recovery_note: Mapped[str | None] = mapped_column(Text)
     recovered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

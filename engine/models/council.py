@@ -11,10 +11,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.db import Base, UTCDateTime, enum_values
+from engine.db import Base, UTCDateTime, value_enum
 
 
 class SessionStatus(enum.StrEnum):
@@ -34,9 +34,6 @@ class VoteChoice(enum.StrEnum):
     ABSTAIN = "abstain"
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=20, values_callable=enum_values)
-
 
 class CouncilSession(Base):
     __tablename__ = "council_session"
@@ -45,7 +42,7 @@ class CouncilSession(Base):
     council_id: Mapped[int] = mapped_column(ForeignKey("council.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
-    status: Mapped[SessionStatus] = mapped_column(_enum(SessionStatus, "council_session_status"))
+    status: Mapped[SessionStatus] = mapped_column(value_enum(SessionStatus, "council_session_status", 20))
     rules_version: Mapped[str] = mapped_column(String(40))
     members_total: Mapped[int] = mapped_column(Integer)
     quorum: Mapped[str] = mapped_column(String(10))  # fraction of members present, e.g. "2/3"
@@ -69,7 +66,7 @@ class SessionMember(Base):
 
     session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
-    position: Mapped[MemberPosition] = mapped_column(_enum(MemberPosition, "council_member_position"))
+    position: Mapped[MemberPosition] = mapped_column(value_enum(MemberPosition, "council_member_position", 20))
     present: Mapped[bool | None] = mapped_column(Boolean)  # known once the vote is closed
     written_vote: Mapped[bool] = mapped_column(Boolean, default=False)  # absent, voted in writing
 
@@ -119,7 +116,7 @@ class BallotChoice(Base):
 
     receipt: Mapped[str] = mapped_column(ForeignKey("council_ballot.receipt", ondelete="CASCADE"), primary_key=True)
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("council_agenda_item.id"), primary_key=True)
-    choice: Mapped[VoteChoice] = mapped_column(_enum(VoteChoice, "vote_choice"))
+    choice: Mapped[VoteChoice] = mapped_column(value_enum(VoteChoice, "vote_choice", 20))
 
 
 class NamedVote(Base):
@@ -129,4 +126,4 @@ class NamedVote(Base):
 
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("council_agenda_item.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
-    choice: Mapped[VoteChoice] = mapped_column(_enum(VoteChoice, "vote_choice"))
+    choice: Mapped[VoteChoice] = mapped_column(value_enum(VoteChoice, "vote_choice", 20))

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -19,11 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.db import Base, UTCDateTime, enum_values
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=30, values_callable=enum_values)
+from engine.db import Base, UTCDateTime, value_enum
 
 
 class DossierKind(enum.StrEnum):
@@ -67,8 +62,8 @@ class Dossier(Base):
     title: Mapped[str] = mapped_column(String(500))
     title_folded: Mapped[str] = mapped_column(String(500))
     year: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[DossierKind] = mapped_column(_enum(DossierKind, "dossier_kind"))
-    status: Mapped[DossierStatus] = mapped_column(_enum(DossierStatus, "dossier_status"), index=True)
+    kind: Mapped[DossierKind] = mapped_column(value_enum(DossierKind, "dossier_kind"))
+    status: Mapped[DossierStatus] = mapped_column(value_enum(DossierStatus, "dossier_status"), index=True)
     proposing_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     reviewing_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     rules_version: Mapped[str | None] = mapped_column(String(40))  # fixed at submission
@@ -105,7 +100,7 @@ class Nomination(Base):
     nominee_position: Mapped[str | None] = mapped_column(String(200))
     nominee_unit: Mapped[str | None] = mapped_column(String(300))
     achievements: Mapped[str] = mapped_column(Text)
-    status: Mapped[NominationStatus] = mapped_column(_enum(NominationStatus, "nomination_status"))
+    status: Mapped[NominationStatus] = mapped_column(value_enum(NominationStatus, "nomination_status"))
     deciding_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))  # None: beyond this tree
     eligible: Mapped[bool | None] = mapped_column(Boolean)  # the office's finding at `appraise`
     appraisal_note: Mapped[str | None] = mapped_column(Text)
@@ -130,7 +125,7 @@ class Attachment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id", ondelete="SET NULL"))
-    kind: Mapped[AttachmentKind] = mapped_column(_enum(AttachmentKind, "attachment_kind"))
+    kind: Mapped[AttachmentKind] = mapped_column(value_enum(AttachmentKind, "attachment_kind"))
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
@@ -161,7 +156,7 @@ class Decision(Base):
     signer_title: Mapped[str | None] = mapped_column(String(200))
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
     rules_version: Mapped[str | None] = mapped_column(String(40))
-    status: Mapped[DecisionStatus] = mapped_column(_enum(DecisionStatus, "decision_status"))
+    status: Mapped[DecisionStatus] = mapped_column(value_enum(DecisionStatus, "decision_status"))
     document_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -4,10 +4,6 @@ revoked awards and the ground, recovery in Điều 2, executors in Điều 3, si
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
-import unicodedata
 from datetime import date
 
 import pytest
@@ -18,6 +14,7 @@ from docx.shared import Mm
 
 from engine.documents import CancellationDocument, RevokedAward, render_cancellation
 from engine.errors import InvalidInput
+from tests.office import docx_text_in_libreoffice
 
 LEGAL_BASES = [
     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025;",
@@ -189,19 +186,7 @@ def test_an_incomplete_cancellation_is_refused(changes):
 
 
 def test_libreoffice_renders_the_vietnamese_text(tmp_path):
-    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
-    if not (soffice and pdftotext):
-        if os.environ.get("CI") == "true":
-            pytest.fail("soffice and pdftotext must be installed in CI")
-        pytest.skip("LibreOffice or poppler-utils not installed")
-    source = tmp_path / "huy-bo.docx"
-    source.write_bytes(render_cancellation(_cancellation()))
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=180)
-    text = subprocess.run([pdftotext, str(tmp_path / "huy-bo.pdf"), "-"], check=True, capture_output=True,
-                          timeout=60).stdout
-    text = unicodedata.normalize("NFC", text.decode("utf-8"))
+    text = docx_text_in_libreoffice(render_cancellation(_cancellation()), tmp_path, "huy-bo")
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 03/QĐ-UBND", "Về việc hủy bỏ quyết định khen thưởng",
                      "Hủy bỏ", "Bà Nguyễn Thị Tươi", "Tổ Khoa học tự nhiên", "Hình thức khen thưởng",
                      "Lý do", "Cá nhân đã kê khai gian dối thành tích", "Điều 3.", "Phạm Văn Hùng"):

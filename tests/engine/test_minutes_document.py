@@ -4,10 +4,6 @@ passed and another failed, an open vote passed without the recused member and on
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
-import unicodedata
 from dataclasses import replace
 from datetime import date
 
@@ -18,6 +14,7 @@ from docx.oxml.ns import qn
 
 from engine.documents import MinutesDocument, MinutesItem, MinutesMember, render_minutes
 from engine.errors import InvalidInput
+from tests.office import docx_text_in_libreoffice
 
 MEMBERS = [
     MinutesMember("Phạm Văn Hùng", "Chủ tịch Hội đồng", True),
@@ -273,19 +270,7 @@ def test_a_present_member_cannot_also_vote_in_writing():
 
 
 def test_libreoffice_renders_the_vietnamese_text(tmp_path):
-    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
-    if not (soffice and pdftotext):
-        if os.environ.get("CI") == "true":
-            pytest.fail("soffice and pdftotext must be installed in CI")
-        pytest.skip("LibreOffice or poppler-utils not installed")
-    source = tmp_path / "bien-ban.docx"
-    source.write_bytes(render_minutes(_minutes()))
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = tmp_path / "bien-ban.pdf"
-    text = subprocess.run([pdftotext, str(pdf), "-"], check=True, capture_output=True, timeout=60).stdout
-    text = unicodedata.normalize("NFC", text.decode("utf-8"))
+    text = docx_text_in_libreoffice(render_minutes(_minutes()), tmp_path, "bien-ban")
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BIÊN BẢN",
                      "NỘI DUNG", "KẾT LUẬN", "THƯ KÝ", "CHỦ TỊCH HỘI ĐỒNG", "Tỷ lệ phiếu đồng ý cần đạt",
                      "Phạm Văn Hùng", "Đặng Thị Thu", "Hoàng Văn Nam", "Lê Thị Mai", "100,00%", "88,89%"):
