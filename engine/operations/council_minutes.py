@@ -5,16 +5,11 @@ from engine.clock import LOCAL_TZ
 from engine.context import Context
 from engine.models import CouncilSession, MemberPosition, Nomination, Unit, User
 from engine.operations.council import percent_text, threshold_text
-from engine.operations.decisions import place_of
+from engine.operations.decisions import place_of, spelled_name
 from engine.storage import attachment_store
 
 POSITION_TEXT = {MemberPosition.CHAIR: "Chủ tịch Hội đồng", MemberPosition.SECRETARY: "Thư ký Hội đồng",
                  MemberPosition.MEMBER: "Ủy viên"}
-
-
-def _spelled_upper(unit: Unit) -> str:
-    name = unit.name
-    return ("Ủy ban nhân dân " + name[5:] if name.startswith("UBND ") else name).upper()
 
 
 def render_session_minutes(ctx: Context, session: CouncilSession) -> bytes:
@@ -47,7 +42,7 @@ def render_session_minutes(ctx: Context, session: CouncilSession) -> bytes:
     closed = (session.closed_at or session.opened_at).astimezone(LOCAL_TZ)
     attending, written = session.present or 0, session.written_votes or 0
     return render_minutes(MinutesDocument(
-        governing_body=_spelled_upper(unit), council="HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", number=None,
+        governing_body=spelled_name(unit).upper(), council="HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", number=None,
         place=place_of(unit), held_on=opened.date(), started_at=f"{opened:%H} giờ {opened:%M} phút",
         location=f"Trụ sở {unit.name}", chair=chair, secretary=secretary,
         members=[MinutesMember(name=names[m.user_id], position=POSITION_TEXT[m.position], present=bool(m.present),

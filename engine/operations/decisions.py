@@ -100,7 +100,8 @@ def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomin
     return decision
 
 
-def _spelled(unit: Unit) -> str:
+def spelled_name(unit: Unit) -> str:
+    """The unit's name as documents write it: "UBND xã Bình Minh" → "Ủy ban nhân dân xã Bình Minh"."""
     name = unit.name
     return "Ủy ban nhân dân " + name[5:] if name.startswith("UBND ") else name
 
@@ -129,8 +130,8 @@ def render(ctx: Context, decision: Decision, dossier: Dossier, issuer: Unit, nom
         Awardee(name=n.nominee_name,
                 position=", ".join(p for p in (n.nominee_position, n.nominee_unit) if p) or None,
                 achievement=None) for n in items]) for code, items in by_type.items()]
-    issuer_name = _spelled(issuer)
-    governing = _spelled(issuer.parent).upper() if issuer.level == UnitLevel.DEPARTMENT and issuer.parent else None
+    issuer_name = spelled_name(issuer)
+    governing = spelled_name(issuer.parent).upper() if issuer.level == UnitLevel.DEPARTMENT and issuer.parent else None
     title = decision.signer_title or "CHỦ TỊCH"
     return render_decision(DecisionDocument(
         governing_body=governing, issuer=issuer_name.upper(), issuer_short=issuer.abbreviation or "UBND",

@@ -5,12 +5,8 @@ from engine.context import Context
 from engine.models import Decision, Nomination, Revocation, Unit
 from engine.operations.award_flow import rules_of
 from engine.operations.award_routing import load_dossier
-from engine.operations.decisions import place_of
+from engine.operations.decisions import place_of, spelled_name
 from engine.storage import attachment_store
-
-
-def _spelled(unit: Unit) -> str:
-    return "Ủy ban nhân dân " + unit.name[5:] if unit.name.startswith("UBND ") else unit.name
 
 
 def store_cancellation(ctx: Context, revocation: Revocation, original: Decision, cancellation: Decision,
@@ -19,7 +15,7 @@ def store_cancellation(ctx: Context, revocation: Revocation, original: Decision,
 
     assert original.dossier_id is not None and revocation.ground is not None
     rules, _ = rules_of(ctx, load_dossier(ctx, original.dossier_id))
-    name = _spelled(issuer)
+    name = spelled_name(issuer)
     title = cancellation.signer_title or "CHỦ TỊCH"
     document = render_cancellation(CancellationDocument(
         governing_body=None, issuer=name.upper(), issuer_short=issuer.abbreviation or "UBND",

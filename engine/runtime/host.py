@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -23,7 +23,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
-from engine.clock import LOCAL_TZ, Clock
+from engine.clock import Clock, end_of_day
 from engine.config import Settings
 from engine.db import is_postgres
 from engine.errors import Conflict, DomainError, NotFound, ProcessError
@@ -137,10 +137,11 @@ class Runtime:
         definition = self.definitions.get(key)
         if definition is None:
             raise NotFound(f"Không có quy trình '{key}'.")
-        self.deploy(session, clock)
-        row = session.scalars(
-            select(ProcessDefinition).where(ProcessDefinition.content_hash == definition.content_hash)
-        ).one()
+        by_hash = select(ProcessDefinition).where(ProcessDefinition.content_hash == definition.content_hash)
+        row = session.scalars(by_hash).one_or_none()
+        if row is None:  # normally deployed at start-up; a process started before that deploys itself
+            self.deploy(session, clock)
+            row = session.scalars(by_hash).one()
         now = clock.now()
         instance = ProcessInstance(definition=row, definition_id=row.id, process_key=key,
                                    status=InstanceStatus.RUNNING, state="", serializer_version="", version=0,
@@ -383,9 +384,7 @@ def _due_of(task: Any, info: UserTaskSpec) -> datetime | None:
     raw = str(task.data[info.due_variable])
     if "T" in raw:
         return datetime.fromisoformat(raw).astimezone(UTC)
-    # A date means the end of that day in Vietnam.
-    day = datetime.fromisoformat(raw).date()
-    return datetime.combine(day, time(23, 59, 59), LOCAL_TZ).astimezone(UTC)
+    return end_of_day(datetime.fromisoformat(raw).date())  # a date means the end of that day in Vietnam
 
 
 @event.listens_for(Session, "after_commit")
