@@ -7,11 +7,19 @@ from pathlib import Path
 
 import click
 
+from api import create_app
+from api.demo import DemoSeeder
+from api.worker import run_forever
+from engine.audit import verify_chain
 from engine.clock import SystemClock
 from engine.config import Settings
 from engine.context import Context
 from engine.db import make_engine, make_session_factory
 from engine.errors import DefinitionError, DomainError
+from engine.migrate import upgrade
+from engine.orgchart.writer import import_org_chart
+from engine.rules import load_rules
+from engine.runtime import Runtime
 
 
 def _settings() -> Settings:
@@ -36,8 +44,6 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply every migration to KHENTHUONG_DATABASE_URL."""
-    from engine.migrate import upgrade
-
     settings = _settings()
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -49,8 +55,6 @@ def db_upgrade() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_file(file: Path) -> None:
     """Load an org-chart YAML file (idempotent, all-or-nothing)."""
-    from engine.operations.orgchart import import_org_chart
-
     settings = _settings()
     with _session_factory(settings)() as session:
         ctx = Context(session=session, settings=settings, clock=SystemClock())
@@ -70,10 +74,6 @@ def import_file(file: Path) -> None:
 @main.command("demo")
 def demo() -> None:
     """Create demo dossiers at several stages (once; needs the demo organisation)."""
-    from api.demo import DemoSeeder
-    from engine.rules import load_rules
-    from engine.runtime import Runtime
-
     settings = _settings()
     load_rules(settings.rules_dir)
     seeded = DemoSeeder(_session_factory(settings), settings, Runtime.load(settings), SystemClock()).seed()
@@ -85,8 +85,6 @@ def demo() -> None:
 @click.option("--port", default=5000, show_default=True, type=int, envvar="PORT")
 def serve(host: str, port: int) -> None:
     """Serve the web application (for production, run `api:create_app()` under gunicorn)."""
-    from api import create_app
-
     try:
         app = create_app(_settings())
     except DefinitionError as exc:
@@ -99,10 +97,6 @@ def serve(host: str, port: int) -> None:
 @click.option("--once", is_flag=True, help="Fire what is due now, then exit.")
 def worker(once: bool) -> None:
     """Fire due timers until SIGTERM."""
-    from api.worker import run_forever
-    from engine.rules import load_rules
-    from engine.runtime import Runtime
-
     settings = _settings()
     try:
         runtime = Runtime.load(settings)
@@ -122,8 +116,6 @@ def audit() -> None:
 @audit.command("verify")
 def audit_verify() -> None:
     """Walk the hash chain; exit 1 and name the first broken event if any."""
-    from engine.audit import verify_chain
-
     settings = _settings()
     with _session_factory(settings)() as session:
         report = verify_chain(Context(session=session, settings=settings, clock=SystemClock()))

@@ -10,7 +10,7 @@ from marshmallow import fields
 from api.fields import BaseSchema, Bool, DateTime, Id, Int, List, Nested, Str, length, one_of
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema
 from engine.models import ComplaintKind, ComplaintStatus
-from engine.operations.complaints import MAX_CONTACT, MAX_CONTENT, MAX_NAME
+from engine.operations.complaints.commands import MAX_CONTACT, MAX_CONTENT, MAX_NAME
 
 KINDS = [k.value for k in ComplaintKind]
 STATUSES = [s.value for s in ComplaintStatus]

@@ -16,7 +16,8 @@ from engine.clock import Clock
 from engine.config import Settings
 from engine.context import Context
 from engine.models import Dossier, User
-from engine.operations import dossiers, tasks
+from engine.operations import tasks
+from engine.operations.award import commands as dossiers
 from engine.operations.hooks import prefilled
 from engine.runtime import Runtime
 

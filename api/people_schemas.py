@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from api.fields import BaseSchema, Bool, DateTime, Id, Int, List, Nested, Str, length, one_of
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema
-from engine.models import AwardeeKind, DossierKind
-from engine.operations.registry import InitiativeLevel
+from engine.models import AwardeeKind, DossierKind, InitiativeLevel
 
 
 def _doc(text: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from api.demo import DemoSeeder
 from engine.context import Context
 from engine.models import Decision, Dossier, HumanTask, HumanTaskState, Unit
-from engine.operations.orgchart import import_org_chart
+from engine.orgchart.writer import import_org_chart
 
 DEMO = Path(__file__).resolve().parent.parent / "demo" / "org.yaml"
 

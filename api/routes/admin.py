@@ -11,7 +11,7 @@ from api.schemas import ImportSummarySchema
 from api.unit_of_work import current_ctx
 from engine.errors import InvalidInput
 from engine.operations.access import require_admin
-from engine.operations.orgchart import import_org_chart
+from engine.orgchart.writer import import_org_chart
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="Quản trị hệ thống.")
 

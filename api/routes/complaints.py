@@ -24,7 +24,8 @@ from api.presenters import page_view, unit_ref
 from api.unit_of_work import current_ctx, current_uow
 from engine.context import Context
 from engine.models import Complaint, HumanTask, HumanTaskState, Unit
-from engine.operations import complaints
+from engine.operations.complaints import commands as complaints
+from engine.operations.complaints import queries as complaint_queries
 
 blp = Blueprint("complaints", __name__, url_prefix="/api/v1",
                 description="Khiếu nại, tố cáo về thi đua, khen thưởng: gửi đơn, theo dõi, khiếu nại lần hai.")
@@ -83,7 +84,7 @@ def file_complaint() -> dict[str, Any]:
 def list_complaints(args: dict[str, Any]) -> dict[str, Any]:
     """Đơn tôi giải quyết hoặc tôi đã gửi, mới nhất trước"""
     ctx = current_ctx()
-    page = complaints.list_complaints(ctx, status=args.get("status"), kind=args.get("kind"), page=args["page"],
+    page = complaint_queries.list_complaints(ctx, status=args.get("status"), kind=args.get("kind"), page=args["page"],
                                       per_page=args["per_page"])
     return page_view(page, lambda c: complaint_view(ctx, c))
 
@@ -94,7 +95,7 @@ def list_complaints(args: dict[str, Any]) -> dict[str, Any]:
 def get_complaint(complaint_id: int) -> dict[str, Any]:
     """Chi tiết đơn khiếu nại, tố cáo"""
     ctx = current_ctx()
-    return complaint_view(ctx, complaints.get_complaint(ctx, complaint_id))
+    return complaint_view(ctx, complaint_queries.get_complaint(ctx, complaint_id))
 
 
 @blp.route("/complaints/<id:complaint_id>/escalate", methods=["POST"])
@@ -139,4 +140,4 @@ def public_status(tracking_code: str) -> dict[str, Any]:
     """
     uow = current_uow()
     uow.keep_writes_on_refusal()  # unknown codes count too: guessing codes is throttled
-    return complaints.public_status(uow.ctx, tracking_code, address=request.remote_addr)
+    return complaint_queries.public_status(uow.ctx, tracking_code, address=request.remote_addr)

@@ -9,7 +9,7 @@ from flask import Response, send_file
 from api.blueprint import Blueprint, problems
 from api.council_schemas import BallotSchema, CouncilSessionSchema, SessionListArgsSchema
 from api.unit_of_work import current_ctx
-from engine.operations import council_access as access
+from engine.operations.council import queries as access
 from engine.storage import DOCX
 
 blp = Blueprint("council", __name__, url_prefix="/api/v1", description="Hội đồng Thi đua - Khen thưởng.")

@@ -13,7 +13,7 @@ from api.routes.dossiers import decision_ref, nominee_view
 from api.unit_of_work import current_ctx
 from engine.context import Context
 from engine.models import Decision
-from engine.operations import dossier_access as access
+from engine.operations.award import queries as access
 from engine.storage import DOCX
 
 blp = Blueprint("decisions", __name__, url_prefix="/api/v1", description="Quyết định khen thưởng.")

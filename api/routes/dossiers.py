@@ -27,8 +27,8 @@ from api.unit_of_work import current_ctx
 from engine.context import Context
 from engine.errors import InvalidInput
 from engine.models import Attachment, Decision, Dossier, Nomination, Unit, User
-from engine.operations import dossier_access as access
-from engine.operations import dossiers
+from engine.operations.award import commands as dossiers
+from engine.operations.award import queries as access
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1",
                 description="Hồ sơ đề nghị khen thưởng: lập, đính kèm tài liệu, nộp, rút, theo dõi.")

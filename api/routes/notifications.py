@@ -7,7 +7,7 @@ from api.blueprint import Blueprint, problems
 from api.dossier_schemas import NotificationArgsSchema, NotificationPageSchema, NotificationSchema
 from api.presenters import page_view
 from api.unit_of_work import current_ctx
-from engine.operations import dossier_access as access
+from engine.operations import notifications
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="Thông báo của tôi.")
 
@@ -17,7 +17,7 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="Th
 @blp.response(200, NotificationPageSchema)
 def list_notifications(args: dict[str, Any]) -> dict[str, Any]:
     """Thông báo của tôi, mới nhất trước"""
-    return page_view(access.list_notifications(current_ctx(), unread_only=args["unread"], page=args["page"],
+    return page_view(notifications.list_notifications(current_ctx(), unread_only=args["unread"], page=args["page"],
                                                per_page=args["per_page"]))
 
 
@@ -26,4 +26,4 @@ def list_notifications(args: dict[str, Any]) -> dict[str, Any]:
 @problems(blp, 404)
 def mark_read(notification_id: int) -> Any:
     """Đánh dấu đã đọc"""
-    return access.mark_read(current_ctx(), notification_id)
+    return notifications.mark_read(current_ctx(), notification_id)

@@ -10,7 +10,7 @@ from api.people_schemas import AwardeeDetailSchema, AwardeePageSchema, PeopleArg
 from api.presenters import page_view, unit_ref
 from api.unit_of_work import current_ctx
 from engine.models import Awardee, Decision, Unit
-from engine.operations.registry import get_awardee, list_awardees
+from engine.operations.registry.queries import get_awardee, list_awardees
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1",
                 description="Sổ theo dõi khen thưởng: cá nhân, tập thể, khen thưởng và sáng kiến đã có.")

@@ -11,7 +11,7 @@ from api.blueprint import Blueprint, problems
 from api.schemas import BaseSchema
 from api.unit_of_work import current_ctx
 from engine.models import Revocation, RevocationGround
-from engine.operations import revocations
+from engine.operations.complaints import revocation as revocations
 
 blp = Blueprint("revocations", __name__, url_prefix="/api/v1", description="Hủy bỏ khen thưởng, thu hồi.")
 

@@ -11,13 +11,12 @@ from flask import Flask
 
 from api.auth import form_csrf_token
 from api.web import labels
+from api.web.complaint_pages import attach
+from api.web.site import page_not_found, web
 
 
 def register_web(app: Flask) -> None:
     """Register the pages on the application (after the API, whose request hooks they rely on)."""
-    from api.web.complaint_pages import attach
-    from api.web.site import page_not_found, web
-
     attach(web, app)  # the complaint pages (public intake and tracking, officers' list and detail)
     app.register_blueprint(web)
     app.register_error_handler(404, page_not_found)

@@ -7,7 +7,7 @@ from api.web.common import ctx, discard_changes, render
 from engine.errors import InvalidInput
 from engine.operations import auditlog
 from engine.operations.access import require_admin
-from engine.operations.orgchart import import_org_chart
+from engine.orgchart.writer import import_org_chart
 
 bp = Blueprint("admin", __name__)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 from flask import Response, render_template, request, send_file
 from sqlalchemy import func, select
@@ -87,6 +88,5 @@ class Pager:
 
 
 def _quote(value: str) -> str:
-    from urllib.parse import quote
 
     return quote(value, safe="")

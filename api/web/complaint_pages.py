@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Flask, Response, redirect, request, session, url_for
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from api.auth import public, require_csrf
 from api.unit_of_work import current_uow
@@ -33,12 +33,12 @@ from engine.models import (
     HumanTask,
     HumanTaskState,
     Nomination,
-    RoleGrant,
     Unit,
     User,
 )
-from engine.operations import complaints
-from engine.operations.access import can_act_on, can_see, is_admin
+from engine.operations.access import can_act_on, can_see
+from engine.operations.complaints import commands as complaints
+from engine.operations.complaints import queries as complaint_queries
 
 bp = Blueprint("complaints", __name__)
 
@@ -78,9 +78,7 @@ def _handles_complaints(user: User | None) -> bool:
     """Show "Khiếu nại" in the navigation to complaint officers, heads and administrators."""
     if user is None:
         return False
-    context = ctx()
-    return bool(context.session.scalar(select(exists().where(
-        RoleGrant.user_id == user.id, RoleGrant.role.in_(complaints.HANDLERS))))) or is_admin(context.session, user)
+    return complaint_queries.handles_complaints(ctx(), user)
 
 
 def attach(parent: Blueprint, app: Flask) -> None:
@@ -188,7 +186,7 @@ def track() -> Response | tuple[str, int]:
     uow = current_uow()
     uow.keep_writes_on_refusal()  # unknown codes count too: guessing codes is throttled
     try:
-        status = complaints.public_status(uow.ctx, code, address=request.remote_addr)
+        status = complaint_queries.public_status(uow.ctx, code, address=request.remote_addr)
     except Throttled as error:
         return _throttled(error, "web/complaint_track.html", code=code, result=None, error="")
     except NotFound as error:
@@ -235,7 +233,7 @@ def _choice(name: str, table: dict[Any, str]) -> str | None:
 def index() -> tuple[str, int]:
     context = ctx()
     status, kind = _choice("status", STATUS), _choice("kind", KIND)
-    page = complaints.list_complaints(context, status=status, kind=kind, page=arg_int("page") or 1,
+    page = complaint_queries.list_complaints(context, status=status, kind=kind, page=arg_int("page") or 1,
                                       per_page=PER_PAGE)
     units = {c.handling_unit_id: context.session.get(Unit, c.handling_unit_id) for c in page.items}
     rows = [(c, _subject(c), units[c.handling_unit_id]) for c in page.items]
@@ -246,7 +244,7 @@ def index() -> tuple[str, int]:
 @bp.route("/complaints/<id:complaint_id>")
 def detail(complaint_id: int) -> tuple[str, int]:
     context, user = ctx(), me()
-    complaint = complaints.get_complaint(context, complaint_id)
+    complaint = complaint_queries.get_complaint(context, complaint_id)
     session = context.session
     open_tasks = [t for t in session.scalars(select(HumanTask).where(
         HumanTask.complaint_id == complaint.id, HumanTask.state == HumanTaskState.READY).order_by(HumanTask.id))

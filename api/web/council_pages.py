@@ -10,7 +10,8 @@ from api.web.dossier_views import award_names
 from engine.context import Context
 from engine.errors import DomainError
 from engine.models import CouncilSession, HumanTask, Participation, SessionStatus, Unit, User
-from engine.operations import council_access, tasks
+from engine.operations import tasks
+from engine.operations.council import queries as council_access
 from engine.storage import DOCX
 
 bp = Blueprint("council", __name__)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from api.web.common import PER_PAGE, Pager, arg_int, ctx, download, render
 from api.web.dossier_views import award_names
 from engine.models import Dossier, Unit
-from engine.operations import dossier_access as access
+from engine.operations.award import queries as access
 from engine.storage import DOCX
 
 bp = Blueprint("decisions", __name__)

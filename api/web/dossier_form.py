@@ -15,9 +15,9 @@ from api.web.dossier_views import award_names, award_types_in_force
 from engine.clock import local_today
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.models import Dossier, DossierKind
-from engine.operations import dossier_access as access
-from engine.operations import dossiers
-from engine.operations.dossiers import EDITABLE, STATUS_LABEL
+from engine.operations.award import commands as dossiers
+from engine.operations.award import queries as access
+from engine.operations.award.commands import EDITABLE, STATUS_LABEL
 from engine.storage import XLSX
 
 bp = Blueprint("dossier_form", __name__)

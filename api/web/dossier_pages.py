@@ -13,10 +13,12 @@ from api.web.dossier_views import award_names, award_types_in_force, missing_bef
 from api.web.timeline import timeline
 from engine.errors import DomainError, InvalidInput
 from engine.models import AttachmentKind, DossierStatus, Unit
-from engine.operations import council_access, dossiers, tasks
-from engine.operations import dossier_access as access
-from engine.operations.dossiers import EDITABLE
-from engine.operations.registry import visible_units
+from engine.operations import tasks
+from engine.operations.access import visible_units
+from engine.operations.award import commands as dossiers
+from engine.operations.award import queries as access
+from engine.operations.award.commands import EDITABLE
+from engine.operations.council import queries as council_access
 
 bp = Blueprint("dossiers", __name__)
 

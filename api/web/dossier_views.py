@@ -12,8 +12,8 @@ from api.web.process_path import Token, diagram_states
 from engine.clock import local_today
 from engine.context import Context
 from engine.models import AuditEvent, Dossier, DossierStatus, Unit
-from engine.operations import dossier_access as access
-from engine.operations.dossiers import missing_documents, rules_on
+from engine.operations.award import queries as access
+from engine.operations.award.commands import missing_documents, rules_on
 from engine.rules import AwardType, load_rules
 
 LEVEL_PROCESS = "level_review"  # entered anew at every reviewing level (WORKFLOWS.md)

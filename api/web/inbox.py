@@ -10,7 +10,7 @@ from api.web.common import PER_PAGE, Pager, arg_int, ctx, render
 from api.web.labels import local
 from engine.clock import local_today
 from engine.models import Dossier, HumanTask, Role, Unit, User
-from engine.operations import dossier_access as access
+from engine.operations import notifications as notes
 from engine.operations import tasks
 
 bp = Blueprint("inbox", __name__)
@@ -79,20 +79,20 @@ def inbox() -> tuple[str, int]:
 @bp.route("/notifications")
 def notifications() -> tuple[str, int]:
     unread = request.args.get("unread") == "1"
-    page = access.list_notifications(ctx(), unread_only=unread, page=arg_int("page") or 1, per_page=PER_PAGE)
+    page = notes.list_notifications(ctx(), unread_only=unread, page=arg_int("page") or 1, per_page=PER_PAGE)
     return render("web/notifications.html", items=page.items, pager=Pager.of(page), unread=unread)
 
 
 @bp.route("/notifications/<id:notification_id>/read", methods=["POST"])
 def mark_read(notification_id: int) -> Response:
-    access.mark_read(ctx(), notification_id)
+    notes.mark_read(ctx(), notification_id)
     return redirect(request.referrer or url_for(".notifications"))
 
 
 @bp.route("/notifications/read-all", methods=["POST"])
 def mark_all_read() -> Response:
     context = ctx()
-    for notification in access.list_notifications(context, unread_only=True, per_page=200).items:
-        access.mark_read(context, notification.id)
+    for notification in notifications.list_notifications(context, unread_only=True, per_page=200).items:
+        notes.mark_read(context, notification.id)
     flash("Đã đánh dấu tất cả thông báo là đã đọc.", "info")
     return redirect(url_for(".notifications"))

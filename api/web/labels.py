@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from engine.clock import LOCAL_TZ
 from engine.models import AttachmentKind, DecisionStatus, DossierKind, DossierStatus, NominationStatus
-from engine.operations.dossiers import DOCUMENT_LABEL, NOMINEE_LABEL, STATUS_LABEL
+from engine.operations.award.commands import DOCUMENT_LABEL, NOMINEE_LABEL, STATUS_LABEL
 from engine.rules.eligibility import KIND_LABELS
 
 

@@ -35,7 +35,7 @@ from engine.models.dossier import (
     Notification,
 )
 from engine.models.org import Council, CouncilMember, Role, RoleGrant, Unit, UnitLevel, User
-from engine.models.registry import Awardee, AwardeeKind, GrantedAward, Initiative
+from engine.models.registry import RECORDED_AWARD_KINDS, Awardee, AwardeeKind, GrantedAward, Initiative, InitiativeLevel
 from engine.models.workflow import (
     HumanTask,
     HumanTaskState,
@@ -46,6 +46,8 @@ from engine.models.workflow import (
 )
 
 __all__ = [
+    "RECORDED_AWARD_KINDS",
+    "InitiativeLevel",
     "Complaint",
     "ComplaintKind",
     "ComplaintStatus",

@@ -82,6 +82,22 @@ class Unit(Base):
             node = node.parent
         return chain
 
+    @property
+    def spelled_name(self) -> str:
+        """The name as documents write it: "UBND xã Bình Minh" → "Ủy ban nhân dân xã Bình Minh"."""
+        return "Ủy ban nhân dân " + self.name[5:] if self.name.startswith("UBND ") else self.name
+
+    @property
+    def place_name(self) -> str:
+        """The place name written before a document's date: the commune's or the province's own name."""
+        node: Unit | None = self
+        while node is not None:
+            for marker in (" xã ", " phường ", " thị trấn ", " tỉnh ", " thành phố "):
+                if marker in f" {node.name}":
+                    return f" {node.name}".rsplit(marker, 1)[1]
+            node = node.parent
+        return self.name
+
 
 class User(Base):
     __tablename__ = "app_user"

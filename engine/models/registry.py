@@ -8,11 +8,28 @@ from sqlalchemy import Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, enum_values
+from engine.models.dossier import DossierKind
 
 
 class AwardeeKind(enum.StrEnum):
     INDIVIDUAL = "individual"
     COLLECTIVE = "collective"
+
+
+class InitiativeLevel(enum.StrEnum):
+    """The scope within which an initiative (sáng kiến) was recognised, narrowest first."""
+
+    GRASSROOTS = "grassroots"
+    PROVINCE = "province"
+    NATIONAL = "national"
+
+    @property
+    def label(self) -> str:
+        return {"grassroots": "cấp cơ sở", "province": "cấp tỉnh", "national": "toàn quốc"}[self.value]
+
+
+# Kinds of award the history may record; only regular awards count toward later ones (ND 98 Art. 4(3)).
+RECORDED_AWARD_KINDS = (DossierKind.REGULAR, DossierKind.AD_HOC, DossierKind.THEMATIC)
 
 
 class Awardee(Base):

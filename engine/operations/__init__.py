@@ -1,4 +1,12 @@
-"""Business actions as plain functions: check permission, change state, audit, flush; never commit."""
+"""Business actions as plain functions: check permission, change state, audit, flush; never commit.
 
-# Register the domain helpers BPMN scripts call and the task hooks (before any Runtime loads).
-from engine.operations import award_flow, award_tasks, complaint_flow, council, revocations  # noqa: E402, F401
+The shared machinery sits here (tasks, hooks, forms, processes, timers, access, paging, throttle,
+notifications, numbering, the registry); each domain is a package with the same rooms:
+`commands` (state changes), `queries` (reads and the `can_*` questions), one module per BPMN file
+holding that file's script helpers and task hooks, and the domain's documents. A domain imports
+another only through its `queries`.
+"""
+
+# Importing the domains registers the helpers their BPMN scripts call and their task hooks,
+# before any Runtime loads a definition.
+from engine.operations import award, complaints, council  # noqa: F401

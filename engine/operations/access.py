@@ -1,12 +1,13 @@
 """Permissions as named questions: who holds which role where, and who may act on a task."""
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from engine.context import Context
 from engine.errors import Forbidden, Unauthenticated
-from engine.models import Council, CouncilMember, HumanTask, Role, RoleGrant, User
+from engine.models import Council, CouncilMember, HumanTask, Role, RoleGrant, Unit, User
 
 
 def require_actor(user: User | None) -> User:
@@ -63,3 +64,22 @@ def actionable_by(user: User) -> ColumnElement[bool]:
     by_council = exists().where(HumanTask.role == Role.COUNCIL.value, Council.unit_id == HumanTask.unit_id,
                                 CouncilMember.council_id == Council.id, CouncilMember.user_id == user.id)
     return (or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id == user.id)) & or_(by_grant, by_council)
+
+
+def users_with_role(ctx: Context, role: str, unit_id: int) -> list[User]:
+    return list(ctx.session.scalars(
+        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == role, RoleGrant.unit_id == unit_id, User.active.is_(True))
+        .order_by(User.id)
+    ))
+
+
+def visible_units(user: User) -> Select[tuple[int]]:
+    """SQL: ids of the units where the user holds any role (council seats included), and all below them."""
+    held = select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id).union(
+        select(Council.unit_id).join(CouncilMember, CouncilMember.council_id == Council.id)
+        .where(CouncilMember.user_id == user.id)
+    )
+    tree = select(Unit.id).where(Unit.id.in_(held)).cte("visible_unit", recursive=True)
+    tree = tree.union_all(select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
+    return select(tree.c.id)

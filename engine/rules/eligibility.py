@@ -25,11 +25,11 @@ from engine.models import (
     DossierStatus,
     GrantedAward,
     Initiative,
+    InitiativeLevel,
     Nomination,
     NominationStatus,
     Unit,
 )
-from engine.operations.registry import InitiativeLevel
 
 LDTT, CSTD_CS, CSTD_TINH, CSTD_TQ, BK_TINH, BK_TTG = "LDTT", "CSTD_CS", "CSTD_TINH", "CSTD_TQ", "BK_TINH", "BK_TTG"
 CSTD_TINH_YEARS_OF_CSTD_CS = 3  # Law 06/2022 Art. 22

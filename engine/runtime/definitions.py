@@ -6,6 +6,7 @@ that can alter behaviour makes a new version; running instances keep the version
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from collections.abc import Iterator
@@ -23,7 +24,8 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import DefinitionError, ScriptError
 from engine.models.org import Role
-from engine.runtime.scripting import compile_checked
+from engine.runtime.helpers import HELPERS
+from engine.runtime.scripting import allowed_builtins, compile_checked
 
 # Names of the `spiffworkflow:property` entries a user task carries.
 FORM_PROPERTY = "formJsonSchemaFilename"
@@ -125,10 +127,6 @@ def _expressions(task_spec: Any) -> Iterator[tuple[str, str]]:
 
 def _unknown_calls(source: str, mode: str) -> list[str]:
     """Names called as functions that are neither registered helpers nor allowed builtins."""
-    import ast
-
-    from engine.runtime.helpers import HELPERS
-    from engine.runtime.scripting import allowed_builtins
 
     called = {node.func.id for node in ast.walk(ast.parse(source, mode=mode))
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import AuditEvent, Complaint, RateEvent
-from engine.operations.complaints import PUBLIC_FILING
+from engine.operations.complaints.commands import PUBLIC_FILING
 from tests.engine.test_complaints import COMPLAINANT, CONTENT, PUBLIC_STATUS_KEYS, Scene, build_scene, filing
 
 PROBLEM = "application/problem+json"

@@ -26,8 +26,11 @@ from engine.models import (
     Unit,
     User,
 )
-from engine.operations import complaints, tasks
-from engine.operations.complaints import PUBLIC_FILING, PUBLIC_LOOKUP
+from engine.operations import tasks, throttle
+from engine.operations.complaints import commands as complaints
+from engine.operations.complaints import queries as complaint_queries
+from engine.operations.complaints.commands import PUBLIC_FILING
+from engine.operations.complaints.queries import PUBLIC_LOOKUP
 from tests.factories import make_unit, make_user
 from tests.registry_factories import make_decision, make_dossier, nominate
 from tests.workflows.journey import Tree, build_tree
@@ -179,7 +182,7 @@ def test_public_filing_is_anonymous_and_counted_per_address(ctx: Context, scene:
 
 def test_public_filing_is_throttled_per_address_and_frees_after_the_window(ctx: Context, scene: Scene, clock):
     for _ in range(PUBLIC_FILING.limit):
-        complaints.throttle(ctx, PUBLIC_FILING, "203.0.113.5")
+        throttle.throttle(ctx, PUBLIC_FILING, "203.0.113.5")
     with pytest.raises(Throttled) as refused:
         complaints.file_complaint(ctx, filing(decision_id=scene.decision.id), public=True, address="203.0.113.5")
     assert 0 < refused.value.retry_after <= PUBLIC_FILING.window.total_seconds()
@@ -204,36 +207,36 @@ def test_handlers_of_the_unit_and_the_complainant_see_a_complaint_others_do_not(
     admin = make_user(ctx.session, settings, "quan.tri", (Role.ADMIN, scene.tree.province))
 
     def ids(user: User) -> list[int]:
-        return [c.id for c in complaints.list_complaints(ctx.as_actor(user)).items]
+        return [c.id for c in complaint_queries.list_complaints(ctx.as_actor(user)).items]
 
     assert ids(scene.commune_officer) == [public.id, complaint.id]
     assert ids(scene.tree.commune_head) == [public.id, complaint.id]
     assert ids(scene.tree.proposer) == [complaint.id]
     assert ids(admin) == [public.id, complaint.id]
     assert ids(scene.province_officer) == [] and ids(scene.tree.commune_office) == []
-    assert complaints.list_complaints(ctx.as_actor(scene.commune_officer), kind="denunciation").total == 0
-    assert complaints.get_complaint(ctx.as_actor(scene.tree.proposer), complaint.id) is complaint
+    assert complaint_queries.list_complaints(ctx.as_actor(scene.commune_officer), kind="denunciation").total == 0
+    assert complaint_queries.get_complaint(ctx.as_actor(scene.tree.proposer), complaint.id) is complaint
     for user in (scene.province_officer, scene.outsider):
         with pytest.raises(NotFound):
-            complaints.get_complaint(ctx.as_actor(user), complaint.id)
+            complaint_queries.get_complaint(ctx.as_actor(user), complaint.id)
 
 
 def test_public_status_tells_the_state_and_nothing_personal(ctx: Context, scene: Scene):
     complaint = complaints.file_complaint(ctx, filing(decision_id=scene.decision.id), public=True, address="x")
-    status = complaints.public_status(ctx, complaint.tracking_code.lower(), address="x")
+    status = complaint_queries.public_status(ctx, complaint.tracking_code.lower(), address="x")
     assert set(status) == PUBLIC_STATUS_KEYS
     assert status["tracking_code"] == complaint.tracking_code and status["status"] == "received"
     assert not {COMPLAINANT["full_name"], COMPLAINANT["contact"], CONTENT} & {str(v) for v in status.values()}
     with pytest.raises(NotFound):
-        complaints.public_status(ctx, "KN-AAAAAAAA", address="x")
+        complaint_queries.public_status(ctx, "KN-AAAAAAAA", address="x")
 
 
 def test_public_status_lookups_are_throttled_too(ctx: Context, scene: Scene):
     for _ in range(PUBLIC_LOOKUP.limit):
         with pytest.raises(NotFound):
-            complaints.public_status(ctx, "KN-AAAAAAAA", address="203.0.113.5")
+            complaint_queries.public_status(ctx, "KN-AAAAAAAA", address="203.0.113.5")
     with pytest.raises(Throttled):
-        complaints.public_status(ctx, "KN-AAAAAAAA", address="203.0.113.5")
+        complaint_queries.public_status(ctx, "KN-AAAAAAAA", address="203.0.113.5")
 
 
 # ---- second instance ----------------------------------------------------------------------------
@@ -276,7 +279,7 @@ def test_escalation_is_for_the_complainant_within_the_window(ctx: Context, scene
         complaints.escalate(ctx.as_actor(scene.commune_officer), first.id)
     with pytest.raises(NotFound):
         complaints.escalate(ctx.as_actor(scene.outsider), first.id)
-    deadline = complaints.escalation_deadline(ctx, first)
+    deadline = complaint_queries.escalation_deadline(ctx, first)
     assert deadline == first.resolved_at.date() + timedelta(days=30)
     clock.advance(days=31)
     with pytest.raises(Conflict, match=f"{deadline:%d/%m/%Y}"):

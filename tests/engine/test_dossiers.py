@@ -29,8 +29,9 @@ from engine.models import (
     ProcessInstance,
     Role,
 )
-from engine.operations import dossier_access as access
-from engine.operations import dossiers, tasks
+from engine.operations import notifications, tasks
+from engine.operations.award import commands as dossiers
+from engine.operations.award import queries as access
 from engine.storage import DOCX, JPEG, PDF, PNG, XLSX, AttachmentStore, human_size, sniff
 from tests.engine.helpers import build_world
 from tests.factories import make_unit, make_user
@@ -458,11 +459,11 @@ def test_notifications_are_read_only_by_their_owner(ctx, world, session, clock):
     session.add(mine)
     session.flush()
     with pytest.raises(NotFound):
-        access.mark_read(ctx.as_actor(world.office), mine.id)
-    assert access.list_notifications(ctx.as_actor(world.proposer), unread_only=True).total == 1
-    assert access.mark_read(ctx.as_actor(world.proposer), mine.id).read_at == clock.now()
-    assert access.list_notifications(ctx.as_actor(world.proposer), unread_only=True).total == 0
-    assert access.list_notifications(ctx.as_actor(world.proposer)).total == 1
+        notifications.mark_read(ctx.as_actor(world.office), mine.id)
+    assert notifications.list_notifications(ctx.as_actor(world.proposer), unread_only=True).total == 1
+    assert notifications.mark_read(ctx.as_actor(world.proposer), mine.id).read_at == clock.now()
+    assert notifications.list_notifications(ctx.as_actor(world.proposer), unread_only=True).total == 0
+    assert notifications.list_notifications(ctx.as_actor(world.proposer)).total == 1
 
 
 def test_a_decision_and_its_document_are_seen_by_those_who_see_the_dossier(ctx, world, session, clock,

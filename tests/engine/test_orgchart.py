@@ -30,7 +30,7 @@ from engine.models import (
     Unit,
     User,
 )
-from engine.operations.orgchart import ImportSummary, import_org_chart
+from engine.orgchart.writer import ImportSummary, import_org_chart
 from engine.security import verify_password
 from tests.factories import make_unit, make_user
 
@@ -610,7 +610,7 @@ def test_award_codes_outside_the_catalogue_are_refused_when_it_is_given(org_ctx:
 def test_an_award_code_unknown_to_the_catalogue_is_a_bad_row(session, settings, clock):
     from engine.context import Context
     from engine.errors import InvalidInput
-    from engine.operations.orgchart import import_org_chart
+    from engine.orgchart.writer import import_org_chart
 
     source = (
         "units:\n  - {code: A, name: 'Đơn vị A', level: commune, reviews_awards: true}\n"

@@ -12,13 +12,8 @@ from engine.config import Settings
 from engine.context import Context
 from engine.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from engine.models import AuditEvent, Awardee, Role, Unit, User
-from engine.operations.registry import (
-    find_or_create_awardee,
-    get_awardee,
-    list_awardees,
-    mark_initiative_used,
-    record_award,
-)
+from engine.operations.registry.commands import find_or_create_awardee, mark_initiative_used, record_award
+from engine.operations.registry.queries import get_awardee, list_awardees
 from tests.factories import make_council, make_unit, make_user
 from tests.registry_factories import make_awardee, make_decision, make_dossier, make_initiative, nominate
 

@@ -11,7 +11,8 @@ from openpyxl import Workbook
 
 from engine.context import Context
 from engine.models import Dossier, User
-from engine.operations import dossiers, tasks
+from engine.operations import tasks
+from engine.operations.award import commands as dossiers
 from tests.api.conftest import app, client, db  # noqa: F401  (the same app per test as the API tests)
 from tests.engine.test_dossiers import pdf
 from tests.factories import PASSWORD

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import AuditEvent, Complaint, ComplaintStatus, Role
-from engine.operations.complaints import PUBLIC_FILING
+from engine.operations.complaints.commands import PUBLIC_FILING
 from tests.engine.test_complaints import COMPLAINANT, CONTENT, Scene, build_scene
 from tests.factories import make_unit, make_user
 from tests.registry_factories import make_decision

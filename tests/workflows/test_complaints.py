@@ -22,7 +22,7 @@ from engine.models import (
     RevocationStatus,
 )
 from engine.operations import tasks
-from engine.operations.complaint_flow import due_on
+from engine.operations.complaints.complaint import due_on
 from engine.operations.processes import start_process
 from engine.storage import attachment_store
 
@@ -222,7 +222,7 @@ def test_an_upheld_complaint_revokes_the_award_and_the_registry_stops_counting_i
 
 
 def test_the_head_may_decline_a_revocation(journey, tree):
-    from engine.operations.revocations import start_revocation
+    from engine.operations.complaints.revocation import start_revocation
 
     decision = _granted(journey, tree)
     start_revocation(journey.ctx.as_actor(tree.commune_office), decision.id, [journey.dossier.nominations[0].id],
@@ -264,7 +264,7 @@ def test_a_revoked_award_fails_a_later_cstd_tinh_check(journey, tree):
         return next(c for c in checks if c.criterion == "consecutive_cstd_cs").result
 
     assert three_years() == "met"
-    from engine.operations.revocations import start_revocation
+    from engine.operations.complaints.revocation import start_revocation
 
     start_revocation(journey.ctx.as_actor(tree.commune_office), decision.id, [award.nomination_id],
                      "criteria_not_met", "Không đủ tiêu chuẩn.")

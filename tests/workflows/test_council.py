@@ -22,7 +22,7 @@ from engine.models import (
     VoteChoice,
 )
 from engine.operations import tasks
-from engine.operations.council_access import ballot_by_receipt, minutes_document, session_view
+from engine.operations.council.queries import ballot_by_receipt, minutes_document, session_view
 from tests.workflows.journey import Journey
 
 

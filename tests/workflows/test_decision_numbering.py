@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.models import Decision, DecisionCounter
 from engine.operations import tasks
-from engine.operations.decisions import next_number
+from engine.operations.numbering import next_number
 from tests.workflows.journey import Journey
 
 

@@ -24,9 +24,12 @@ from engine.models import (
     Role,
     User,
 )
-from engine.operations.award_routing import load_dossier, users_with_role
+from engine.operations.access import users_with_role
+from engine.operations.complaints.revocation import start_revocation
 from engine.operations.hooks import Outcome, before_complete
 from engine.operations.notifications import notify
+from engine.operations.processes import send_message
+from engine.rules import load_rules
 from engine.runtime.helpers import register
 
 UPHELD = {"upheld", "partially_upheld", "founded", "partially_founded"}
@@ -40,7 +43,6 @@ def _complaint(ctx: Context, complaint_id: int) -> Complaint:
 
 
 def _deadlines(ctx: Context, complaint: Complaint) -> Any:
-    from engine.rules import load_rules
 
     catalogue, _ = load_rules(ctx.settings.rules_dir)
     return catalogue.on(complaint.filed_at.date()).complaints
@@ -122,7 +124,6 @@ def _nomination_under_review(ctx: Context, complaint: Complaint) -> Nomination |
 
 
 def _message(ctx: Context, nomination: Nomination, name: str, payload: dict[str, Any]) -> None:
-    from engine.operations.processes import send_message
 
     dossier = ctx.session.get(Dossier, nomination.dossier_id)
     assert dossier is not None and dossier.instance_id is not None
@@ -205,8 +206,6 @@ def _decision_of(ctx: Context, complaint: Complaint) -> Decision | None:
 @register()
 def close_complaint_case(complaint_id: int) -> None:
     """Release (or reject) a frozen nomination, start the revocation if decided, tell the complainant."""
-    from engine.operations.revocations import start_revocation
-
     ctx = current_context()
     complaint = _complaint(ctx, complaint_id)
     complaint.status, complaint.resolved_at = ComplaintStatus.RESOLVED, ctx.clock.now()
@@ -231,34 +230,4 @@ def close_complaint_case(complaint_id: int) -> None:
 
 # ---- in the dossier's process ---------------------------------------------------------------------
 
-@register()
-def freeze_nomination(dossier_id: int, message: dict[str, Any]) -> None:
-    ctx = current_context()
-    dossier = load_dossier(ctx, dossier_id)
-    nomination = next((n for n in dossier.nominations if n.id == message["nomination_id"]), None)
-    if nomination is None or nomination.status != NominationStatus.PENDING:
-        return
-    nomination.status = NominationStatus.FROZEN
-    audit.record(ctx, "nomination_frozen", "nomination", nomination.id, before={"status": "pending"},
-                 after={"status": "frozen"}, dossier_id=dossier.id, complaint_id=message.get("complaint_id"))
-    if dossier.reviewing_unit_id:
-        notify(ctx, users_with_role(ctx, Role.OFFICE, dossier.reviewing_unit_id), dossier, "Tạm dừng xét đề nghị",
-               f"Đề nghị khen thưởng {nomination.nominee_name} tạm dừng xét do có khiếu nại, tố cáo.")
 
-
-@register()
-def release_nomination(dossier_id: int, message: dict[str, Any]) -> None:
-    ctx = current_context()
-    dossier = load_dossier(ctx, dossier_id)
-    nomination = next((n for n in dossier.nominations if n.id == message["nomination_id"]), None)
-    if nomination is None or nomination.status != NominationStatus.FROZEN:
-        return
-    if message.get("reject"):
-        nomination.status = NominationStatus.REJECTED
-        nomination.outcome_note = message.get("reason") or "Khiếu nại, tố cáo được kết luận đúng."
-        nomination.decided_by_unit_id = dossier.reviewing_unit_id
-    else:
-        nomination.status = NominationStatus.PENDING
-    audit.record(ctx, "nomination_released", "nomination", nomination.id, before={"status": "frozen"},
-                 after={"status": nomination.status.value}, reason=nomination.outcome_note,
-                 dossier_id=dossier.id, complaint_id=message.get("complaint_id"))

@@ -7,7 +7,6 @@ audit trail nothing of the choices; the reply carries the receipt to the member 
 from __future__ import annotations
 
 import secrets
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -34,9 +33,11 @@ from engine.models import (
     User,
     VoteChoice,
 )
-from engine.operations.award_flow import rules_of
-from engine.operations.award_routing import load_dossier
+from engine.operations.award.queries import load_dossier, rules_of
+from engine.operations.council.minutes import store_minutes
+from engine.operations.council.queries import percent_text, threshold_text
 from engine.operations.hooks import Outcome, before_complete, prefill
+from engine.rules.catalogue import Comparison, Threshold, VoteBase, passes
 from engine.runtime.helpers import register
 from engine.text import fold
 
@@ -231,25 +232,10 @@ def _attendance(ctx: Context, session: CouncilSession, present: int, written: in
     return {uid: (uid not in absent, uid in in_writing) for uid in ids}
 
 
-def percent_text(yes: int, base: int) -> str:
-    if base <= 0:
-        return "0,00%"
-    value = (Decimal(yes * 100) / Decimal(base)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{value}%".replace(".", ",")
-
-
-def threshold_text(threshold: dict[str, Any]) -> str:
-    words = "Từ" if threshold["op"] == ">=" else "Trên"
-    suffix = " trở lên" if threshold["op"] == ">=" else ""
-    return f"{words} {threshold['percent']}%{suffix} tổng số thành viên Hội đồng"
-
 
 @register()
 def tally_session(session_id: int) -> None:
     """Count each agenda item against its threshold with exact arithmetic; reject what failed."""
-    from engine.operations.council_minutes import store_minutes
-    from engine.rules.catalogue import Comparison, Threshold, VoteBase, passes
-
     ctx = current_context()
     session = _session(ctx, session_id)
     rules, _ = rules_of(ctx, load_dossier(ctx, session.dossier_id))

@@ -1,6 +1,7 @@
 """Reading council sessions, ballots by receipt and minutes; results only, never who voted what."""
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -9,8 +10,7 @@ from engine.context import Context
 from engine.errors import NotFound
 from engine.models import Ballot, CouncilSession, NamedVote, Nomination, SessionStatus, User
 from engine.operations.access import require_actor
-from engine.operations.council import percent_text, threshold_text
-from engine.operations.dossier_access import visible_dossier
+from engine.operations.award.queries import visible_dossier
 from engine.storage import attachment_store
 
 
@@ -86,3 +86,16 @@ def minutes_document(ctx: Context, session_id: int) -> bytes:
     if session.minutes_sha256 is None:
         raise NotFound("Phiên họp chưa có biên bản (chưa kiểm phiếu).")
     return attachment_store(ctx.settings).read(session.minutes_sha256)
+
+
+def percent_text(yes: int, base: int) -> str:
+    if base <= 0:
+        return "0,00%"
+    value = (Decimal(yes * 100) / Decimal(base)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value}%".replace(".", ",")
+
+
+def threshold_text(threshold: dict[str, Any]) -> str:
+    words = "Từ" if threshold["op"] == ">=" else "Trên"
+    suffix = " trở lên" if threshold["op"] == ">=" else ""
+    return f"{words} {threshold['percent']}%{suffix} tổng số thành viên Hội đồng"

@@ -7,16 +7,13 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine import audit
 from engine.clock import local_today
 from engine.context import Context
-from engine.db import is_postgres
+from engine.documents import Awardee, AwardGroup, DecisionDocument, render_decision
 from engine.models import (
     Decision,
-    DecisionCounter,
     DecisionStatus,
     Dossier,
     HumanTask,
@@ -26,26 +23,13 @@ from engine.models import (
     UnitLevel,
     User,
 )
-from engine.operations.award_flow import rules_of
+from engine.operations.award.queries import rules_of
+from engine.operations.numbering import next_number
+from engine.operations.registry.commands import find_or_create_awardee, record_award
+from engine.storage import AttachmentStore
 
 HEAD_TITLES = {UnitLevel.DEPARTMENT: "GIÁM ĐỐC", UnitLevel.MINISTRY: "BỘ TRƯỞNG", UnitLevel.CENTRAL: "THỦ TƯỚNG"}
 
-
-def next_number(ctx: Context, issuer_unit_id: int, year: int) -> int:
-    """The next decision number of an issuer in a year. The counter row stays locked until commit, so
-    concurrent issuers wait for each other and numbers have no gaps and no repeats."""
-    session = ctx.session
-    insert = pg_insert if is_postgres(session) else sqlite_insert
-    session.execute(insert(DecisionCounter).values(issuer_unit_id=issuer_unit_id, year=year, last_number=0)
-                    .on_conflict_do_nothing(index_elements=["issuer_unit_id", "year"]))
-    stmt = select(DecisionCounter).where(DecisionCounter.issuer_unit_id == issuer_unit_id,
-                                         DecisionCounter.year == year)
-    if is_postgres(session):
-        stmt = stmt.with_for_update()
-    counter = session.scalars(stmt.execution_options(populate_existing=True)).one()
-    counter.last_number += 1
-    session.flush()
-    return counter.last_number
 
 
 def issue_for_dossier(ctx: Context, dossier: Dossier) -> list[Decision]:
@@ -69,8 +53,6 @@ def _signer(ctx: Context, dossier: Dossier, unit_id: int) -> User | None:
 
 
 def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomination]) -> Decision:
-    from engine.operations.registry import find_or_create_awardee, record_award
-    from engine.storage import AttachmentStore
 
     today = local_today(ctx.clock)
     rules, _ = rules_of(ctx, dossier)
@@ -100,26 +82,9 @@ def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomin
     return decision
 
 
-def spelled_name(unit: Unit) -> str:
-    """The unit's name as documents write it: "UBND xã Bình Minh" → "Ủy ban nhân dân xã Bình Minh"."""
-    name = unit.name
-    return "Ủy ban nhân dân " + name[5:] if name.startswith("UBND ") else name
-
-
-def place_of(unit: Unit) -> str:
-    """The place name written before the date: the commune's or the province's own name."""
-    node: Unit | None = unit
-    while node is not None:
-        for marker in (" xã ", " phường ", " thị trấn ", " tỉnh ", " thành phố "):
-            if marker in f" {node.name}":
-                return f" {node.name}".rsplit(marker, 1)[1]
-        node = node.parent
-    return unit.name
-
 
 def render(ctx: Context, decision: Decision, dossier: Dossier, issuer: Unit, nominations: list[Nomination],
            rules: Any) -> bytes:
-    from engine.documents import Awardee, AwardGroup, DecisionDocument, render_decision
 
     proposing = ctx.session.get(Unit, dossier.proposing_unit_id)
     assert proposing is not None
@@ -130,12 +95,12 @@ def render(ctx: Context, decision: Decision, dossier: Dossier, issuer: Unit, nom
         Awardee(name=n.nominee_name,
                 position=", ".join(p for p in (n.nominee_position, n.nominee_unit) if p) or None,
                 achievement=None) for n in items]) for code, items in by_type.items()]
-    issuer_name = spelled_name(issuer)
-    governing = spelled_name(issuer.parent).upper() if issuer.level == UnitLevel.DEPARTMENT and issuer.parent else None
+    issuer_name = issuer.spelled_name
+    governing = issuer.parent.spelled_name.upper() if issuer.level == UnitLevel.DEPARTMENT and issuer.parent else None
     title = decision.signer_title or "CHỦ TỊCH"
     return render_decision(DecisionDocument(
         governing_body=governing, issuer=issuer_name.upper(), issuer_short=issuer.abbreviation or "UBND",
-        number=decision.number, year=decision.year, place=place_of(issuer), signed_on=decision.signed_on,
+        number=decision.number, year=decision.year, place=issuer.place_name, signed_on=decision.signed_on,
         summary="Về việc khen thưởng", authority=f"{title} {issuer_name.upper()}",
         legal_bases=list(rules.legal_bases),
         proposal=f"Xét đề nghị của {proposing.name} và của cơ quan thường trực Hội đồng Thi đua - Khen thưởng.",

@@ -31,9 +31,9 @@ from engine.models import (
     Unit,
 )
 from engine.operations.access import require_actor
-from engine.operations.dossier_access import changeable_dossier, proposer_units
+from engine.operations.award.queries import changeable_dossier, proposer_units
 from engine.operations.processes import cancel_process, start_process
-from engine.operations.registry import find_or_create_awardee
+from engine.operations.registry.commands import find_or_create_awardee
 from engine.rules import load_rules
 from engine.storage import EXTENSIONS, attachment_store
 from engine.text import fold

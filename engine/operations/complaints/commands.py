@@ -6,21 +6,18 @@ The public endpoints answer without login, so each use is counted per address (r
 """
 from __future__ import annotations
 
-import math
 import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, select
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import exists, select
 
 from engine import audit
-from engine.clock import LOCAL_TZ, local_today
+from engine.clock import local_today
 from engine.context import Context
-from engine.db import is_postgres
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, Throttled
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import (
     Complaint,
     ComplaintKind,
@@ -30,30 +27,16 @@ from engine.models import (
     DossierStatus,
     Nomination,
     NominationStatus,
-    RateEvent,
-    Role,
-    RoleGrant,
     Unit,
     User,
 )
-from engine.operations.access import is_admin, require_actor
-from engine.operations.award_routing import reviewing_ancestors
-from engine.operations.dossier_access import can_see, can_see_decision
-from engine.operations.paging import Page, paginate
+from engine.operations.access import require_actor
+from engine.operations.award.queries import can_see, can_see_decision, reviewing_ancestors
+from engine.operations.complaints.queries import escalation_deadline, get_complaint
 from engine.operations.processes import start_process
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """At most `limit` uses of `action` per address within `window`."""
-
-    action: str
-    limit: int
-    window: timedelta
-
+from engine.operations.throttle import RateLimit, throttle
 
 PUBLIC_FILING = RateLimit("public-complaint", limit=5, window=timedelta(hours=1))
-PUBLIC_LOOKUP = RateLimit("public-complaint-status", limit=60, window=timedelta(hours=1))  # reads: lighter
 
 TRACKING_PREFIX = {ComplaintKind.COMPLAINT: "KN", ComplaintKind.DENUNCIATION: "TC"}
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
@@ -61,31 +44,10 @@ TRACKING_LENGTH = 8
 SUBJECT_FIELDS = ("decision_id", "nomination_id", "dossier_id")
 MAX_NAME, MAX_CONTACT, MAX_CONTENT = 200, 300, 20000
 MAX_ID = 2**31 - 1
-HANDLERS = (Role.COMPLAINT_OFFICER, Role.HEAD)  # who sees the complaints of their unit
 NO_SUBJECT = "Không tìm thấy đối tượng khiếu nại"
 UNDER_REVIEW = (DossierStatus.SUBMITTED, DossierStatus.IN_REVIEW, DossierStatus.SUPPLEMENT_REQUESTED)
-_KEY_LENGTH = 200  # RateEvent.key
-
 
 # ---- throttling of public actions ----------------------------------------------------------------
-
-def throttle(ctx: Context, rate: RateLimit, address: str | None) -> None:
-    """Count one use of `rate.action` by `address`, or refuse it when the limit is reached."""
-    now = ctx.clock.now()
-    key = f"{rate.action}:{address or 'unknown'}"[:_KEY_LENGTH]
-    since = now - rate.window
-    # Stale rows of this action go, whoever left them, so the table stays the size of one window.
-    ctx.session.execute(delete(RateEvent).where(RateEvent.key.startswith(f"{rate.action}:", autoescape=True),
-                                                RateEvent.at <= since))
-    times = list(ctx.session.scalars(
-        select(RateEvent.at).where(RateEvent.key == key, RateEvent.at > since).order_by(RateEvent.at)
-    ))
-    if len(times) >= rate.limit:
-        frees_at = times[len(times) - rate.limit] + rate.window
-        retry_after = max(1, math.ceil((frees_at - now).total_seconds()))
-        raise Throttled(f"Quá nhiều yêu cầu từ địa chỉ này. Vui lòng thử lại sau {retry_after} giây.", retry_after)
-    ctx.session.add(RateEvent(key=key, at=now))
-    ctx.session.flush()
 
 
 # ---- the filing, as sent -------------------------------------------------------------------------
@@ -263,68 +225,6 @@ def _file(ctx: Context, filing: Filing, user: User | None, public: bool) -> Comp
     _start(ctx, complaint)
     return complaint
 
-
-def _visible(user: User) -> ColumnElement[bool]:
-    """SQL filter: the user's own complaints and those of the units where they handle complaints."""
-    handled = select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id, RoleGrant.role.in_(HANDLERS))
-    return or_(Complaint.complainant_user_id == user.id, Complaint.handling_unit_id.in_(handled))
-
-
-def list_complaints(ctx: Context, *, status: ComplaintStatus | str | None = None,
-                    kind: ComplaintKind | str | None = None, page: int = 1, per_page: int = 20) -> Page:
-    """Complaints the caller handles or filed, newest first (all of them for administrators)."""
-    user = require_actor(ctx.actor)
-    stmt = select(Complaint)
-    if not is_admin(ctx.session, user):
-        stmt = stmt.where(_visible(user))
-    if status is not None:
-        stmt = stmt.where(Complaint.status == ComplaintStatus(status))
-    if kind is not None:
-        stmt = stmt.where(Complaint.kind == ComplaintKind(kind))
-    return paginate(ctx.session, stmt.order_by(Complaint.filed_at.desc(), Complaint.id.desc()), page, per_page)
-
-
-def get_complaint(ctx: Context, complaint_id: int, *, for_update: bool = False) -> Complaint:
-    """The complaint if the caller handles it or filed it; NotFound otherwise (absent and invisible alike)."""
-    user = require_actor(ctx.actor)
-    stmt = select(Complaint).where(Complaint.id == complaint_id)
-    if not is_admin(ctx.session, user):
-        stmt = stmt.where(_visible(user))
-    if for_update and is_postgres(ctx.session):
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    complaint = ctx.session.scalar(stmt)
-    if complaint is None:
-        raise NotFound(f"Không tìm thấy đơn số {complaint_id}.")
-    return complaint
-
-
-def _local_day(at: datetime | None) -> date | None:
-    return at.astimezone(LOCAL_TZ).date() if at is not None else None
-
-
-def public_status(ctx: Context, tracking_code: str, *, address: str | None = None) -> dict[str, Any]:
-    """Where a complaint stands, for whoever holds its tracking code: nothing personal, no content."""
-    throttle(ctx, PUBLIC_LOOKUP, address)
-    code = tracking_code.strip().upper()
-    complaint = ctx.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
-    if complaint is None:
-        raise NotFound("Không tìm thấy đơn có mã theo dõi này.")
-    return {"tracking_code": complaint.tracking_code, "kind": complaint.kind.value,
-            "status": complaint.status.value, "instance_level": complaint.instance_level,
-            "filed_on": _local_day(complaint.filed_at), "due_on": complaint.due_on,
-            "resolved_on": _local_day(complaint.resolved_at), "outcome": complaint.outcome}
-
-
-def escalation_deadline(ctx: Context, complaint: Complaint) -> date:
-    """The last day to take a first-instance result to the second instance."""
-    from engine.rules import load_rules
-
-    assert complaint.resolved_at is not None
-    resolved_on = complaint.resolved_at.astimezone(LOCAL_TZ).date()
-    catalogue, _ = load_rules(ctx.settings.rules_dir)
-    rules = catalogue.on(resolved_on).complaints
-    assert rules is not None
-    return resolved_on + timedelta(days=rules.escalation)
 
 
 def escalate(ctx: Context, complaint_id: int, content: str | None = None) -> Complaint:

@@ -1,15 +1,137 @@
-"""Domain rules of the user tasks of `level_review` beyond their forms: what `appraise` shows and
-accepts, what `decide` may do at this level, what a supplement changes."""
+"""The script helpers and task hooks of `level_review.bpmn`: receiving a dossier at a level, the supplement
+loop, returning it, the appraisal deadline, public disclosure; and the domain rules of its user tasks
+beyond their forms (what `appraise` shows and accepts, what `decide` may do at this level, what a
+supplement changes).
+
+Helpers act through the Context of the operation running the engine (engine.context.bound), in the same
+transaction; arguments are ids from task data, results plain JSON values.
+"""
 from __future__ import annotations
 
 from typing import Any
 
 from engine import audit
-from engine.context import Context
+from engine.clock import end_of_day, local_today
+from engine.context import Context, current_context
 from engine.errors import Conflict, InvalidInput
-from engine.models import DossierStatus, HumanTask, Nomination, NominationStatus
-from engine.operations.award_routing import load_dossier, open_nominations
+from engine.models import Dossier, DossierStatus, HumanTask, Nomination, NominationStatus, Unit, UnitLevel
+from engine.operations.award.queries import load_dossier, open_nominations, rules_of
+from engine.operations.award.routing import dossier_event, next_reviewing_unit, unit_of
 from engine.operations.hooks import before_complete, prefill
+from engine.operations.notifications import notify_heads, notify_office, notify_proposers
+from engine.rules.eligibility import check_nomination
+from engine.runtime.helpers import register
+
+
+def _due_in_working_days(ctx: Context, calendar: Any, days: int) -> str:
+    return end_of_day(calendar.add_working_days(local_today(ctx.clock), days)).isoformat()
+
+
+
+def _appraisal_days(rules: Any, dossier: Dossier, unit: Unit) -> int:
+    """Working days for appraisal at this level (DOMAIN.md): more when the level submits upward."""
+    table = rules.deadlines.appraisal
+    if unit.level in (UnitLevel.CENTRAL, UnitLevel.STATE):
+        return int(table.national)
+    if unit.level in (UnitLevel.PROVINCE, UnitLevel.MINISTRY, UnitLevel.DEPARTMENT):
+        submits_up = any(n.deciding_unit_id != unit.id for n in open_nominations(dossier))
+        return int(table.province_to_prime_minister if submits_up else table.province)
+    return int(table.commune)
+
+
+@register()
+def receive_dossier(dossier_id: int, reviewing_unit: int) -> str:
+    """The dossier is complete: the clock starts. Returns the appraisal deadline (ISO time)."""
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    rules, calendar = rules_of(ctx, dossier)
+    unit = unit_of(reviewing_unit, dossier)
+    days = _appraisal_days(rules, dossier, unit)
+    dossier.status = DossierStatus.IN_REVIEW
+    dossier.supplement_request = None
+    dossier.received_on = local_today(ctx.clock)
+    dossier.result_due_on = calendar.add_working_days(dossier.received_on, days)
+    dossier_event(ctx, "dossier_received", dossier, {
+        "reviewing_unit": unit.code, "received_on": str(dossier.received_on),
+        "result_due_on": str(dossier.result_due_on), "working_days": days,
+    }, unit_id=unit.id)
+    notify_proposers(ctx, dossier, "Hồ sơ đã được tiếp nhận",
+                     f"{unit.name} đã tiếp nhận hồ sơ «{dossier.title}». Hạn trả kết quả thẩm định: "
+                     f"{dossier.result_due_on:%d/%m/%Y}.")
+    return end_of_day(dossier.result_due_on).isoformat()
+
+
+@register()
+def request_supplement(dossier_id: int, reviewing_unit: int, missing: str) -> str:
+    """Ask the proposer once for what is missing; the clock does not run meanwhile."""
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    rules, calendar = rules_of(ctx, dossier)
+    unit = unit_of(reviewing_unit, dossier)
+    dossier.status = DossierStatus.SUPPLEMENT_REQUESTED
+    dossier.supplement_request = missing
+    dossier.updated_at = ctx.clock.now()
+    due = _due_in_working_days(ctx, calendar, int(rules.deadlines.supplement))
+    dossier_event(ctx, "dossier_supplement_requested", dossier, {"missing": missing, "due": due}, unit_id=unit.id)
+    notify_proposers(ctx, dossier, "Yêu cầu bổ sung hồ sơ",
+                     f"{unit.name} yêu cầu bổ sung hồ sơ «{dossier.title}»: {missing}")
+    return due
+
+
+@register()
+def alert_supplement_overdue(dossier_id: int, reviewing_unit: int) -> None:
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    dossier_event(ctx, "dossier_supplement_overdue", dossier, {}, unit_id=reviewing_unit)
+    notify_office(ctx, dossier, reviewing_unit, "Quá hạn bổ sung hồ sơ",
+                  f"Đơn vị đề nghị chưa bổ sung hồ sơ «{dossier.title}» trong thời hạn.")
+
+
+@register()
+def return_dossier(dossier_id: int, reviewing_unit: int, reason: str) -> None:
+    """The office returns the dossier: every nomination still open here is not approved."""
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    for nomination in open_nominations(dossier):
+        nomination.status = NominationStatus.REJECTED
+        nomination.outcome_note = f"Hồ sơ bị trả lại: {reason}"
+        nomination.decided_by_unit_id = reviewing_unit
+    dossier_event(ctx, "dossier_returned", dossier, {"reason": reason}, unit_id=reviewing_unit, reason=reason)
+
+
+@register()
+def escalate_appraisal(dossier_id: int, reviewing_unit: int) -> None:
+    """The appraisal deadline passed: flag the dossier and tell the head."""
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    dossier.overdue = True
+    dossier_event(ctx, "dossier_escalated", dossier, {"result_due_on": str(dossier.result_due_on)},
+                  unit_id=reviewing_unit)
+    notify_heads(ctx, dossier, reviewing_unit, "Quá hạn thẩm định hồ sơ",
+                 f"Hồ sơ «{dossier.title}» đã quá hạn thẩm định ({dossier.result_due_on:%d/%m/%Y}).")
+
+
+@register()
+def plan_disclosure(dossier_id: int, reviewing_unit: int) -> str | None:
+    """Publish the list for the award types that require it, at the level that decides them (or
+    sends them beyond this tree). Returns the end of the disclosure period, or None."""
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    rules, calendar = rules_of(ctx, dossier)
+    top = next_reviewing_unit(dossier, unit_of(reviewing_unit, dossier)) is None
+    days = max((rules.award_type(n.award_type).disclosure_days for n in open_nominations(dossier)
+                if n.deciding_unit_id == reviewing_unit or (n.deciding_unit_id is None and top)), default=0)
+    if days <= 0:
+        return None
+    until = _due_in_working_days(ctx, calendar, days)
+    dossier_event(ctx, "dossier_published", dossier, {"working_days": days, "until": until}, unit_id=reviewing_unit)
+    return until
+
+
+@register()
+def has_pending(dossier_id: int) -> bool:
+    return bool(open_nominations(load_dossier(current_context(), dossier_id)))
+
 
 PROCESS = "award_dossier"  # level_review runs inside it: tasks belong to the award_dossier instance
 
@@ -44,8 +166,6 @@ def _summary(nomination: Nomination) -> dict[str, Any]:
 @prefill(PROCESS, "appraise")
 def appraise_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
     """The automatic eligibility pre-check of every nomination open here: it informs, the officer decides."""
-    from engine.rules.eligibility import check_nomination
-
     items = []
     for nomination in _open_here(ctx, task):
         checks = [c.as_dict() for c in check_nomination(ctx.session, nomination, year=nomination.dossier.year)]

@@ -9,12 +9,13 @@ Forbidden. A decision is seen by those who see its dossier or hold a role at or 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from engine.clock import local_today
 from engine.context import Context
 from engine.db import is_postgres
 from engine.errors import Forbidden, NotFound
@@ -29,16 +30,16 @@ from engine.models import (
     HumanTask,
     HumanTaskState,
     Nomination,
-    Notification,
+    NominationStatus,
     ProcessInstance,
     Role,
     RoleGrant,
     Unit,
     User,
 )
-from engine.operations.access import holds_role, is_admin, require_actor
+from engine.operations.access import holds_role, is_admin, require_actor, visible_units
 from engine.operations.paging import Page, paginate
-from engine.operations.registry import visible_units
+from engine.rules import load_rules
 from engine.storage import attachment_store
 from engine.text import fold
 
@@ -259,22 +260,26 @@ def decision_document(ctx: Context, decision_id: int) -> bytes:
     return attachment_store(ctx.settings).read(decision.document_sha256)
 
 
-def list_notifications(ctx: Context, *, unread_only: bool = False, page: int = 1, per_page: int = 20) -> Page:
-    """The caller's own notifications, newest first."""
-    user = require_actor(ctx.actor)
-    stmt = select(Notification).where(Notification.user_id == user.id)
-    if unread_only:
-        stmt = stmt.where(Notification.read_at.is_(None))
-    return paginate(ctx.session, stmt.order_by(Notification.created_at.desc(), Notification.id.desc()), page, per_page)
+
+def rules_of(ctx: Context, dossier: Dossier) -> Any:
+    """The rules version the dossier was submitted under, and the working-day calendar."""
+    catalogue, calendar = load_rules(ctx.settings.rules_dir)
+    rules = catalogue.version(dossier.rules_version) if dossier.rules_version else catalogue.on(local_today(ctx.clock))
+    return rules, calendar
 
 
-def mark_read(ctx: Context, notification_id: int) -> Notification:
-    """Mark one of the caller's notifications read (again is harmless); others' are not found."""
-    user = require_actor(ctx.actor)
-    notification = ctx.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != user.id:
-        raise NotFound(f"Không tìm thấy thông báo số {notification_id}.")
-    if notification.read_at is None:
-        notification.read_at = ctx.clock.now()
-        ctx.session.flush()
-    return notification
+def reviewing_ancestors(unit: Unit) -> list[Unit]:
+    """The units above `unit` that review awards, nearest first."""
+    return [u for u in unit.ancestors() if u.reviews_awards]
+
+
+def load_dossier(ctx: Context, dossier_id: int) -> Dossier:
+    dossier = ctx.session.get(Dossier, int(dossier_id))
+    if dossier is None:
+        raise NotFound(f"Không có hồ sơ số {dossier_id}.")
+    return dossier
+
+
+def open_nominations(dossier: Dossier) -> list[Nomination]:
+    """Nominations under review at the current level (frozen ones included)."""
+    return [n for n in dossier.nominations if n.status in (NominationStatus.PENDING, NominationStatus.FROZEN)]

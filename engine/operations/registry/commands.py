@@ -1,13 +1,10 @@
-"""The registry of people and collectives, the awards they hold and their recognised initiatives:
-search and read it (within the caller's part of the tree), and extend it as nominations and
-decisions need."""
+"""Extending the registry as nominations and decisions need: find or create the awardee, record an
+award, mark an initiative used."""
 from __future__ import annotations
 
-import enum
 import unicodedata
 
-from sqlalchemy import Select, exists, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, select, update
 
 from engine import audit
 from engine.context import Context
@@ -15,98 +12,22 @@ from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import (
     Awardee,
     AwardeeKind,
-    Council,
-    CouncilMember,
     DossierKind,
     GrantedAward,
     Initiative,
     Nomination,
-    RoleGrant,
-    Unit,
-    User,
 )
-from engine.operations.access import is_admin, require_actor
-from engine.operations.paging import Page, paginate
+from engine.operations.registry.queries import can_see_awardee
 from engine.text import fold
 
-
-class InitiativeLevel(enum.StrEnum):
-    """The scope within which an initiative (sáng kiến) was recognised, narrowest first."""
-
-    GRASSROOTS = "grassroots"
-    PROVINCE = "province"
-    NATIONAL = "national"
-
-    @property
-    def label(self) -> str:
-        return {"grassroots": "cấp cơ sở", "province": "cấp tỉnh", "national": "toàn quốc"}[self.value]
-
-
-# Kinds of award the history may record; only regular awards count toward later ones (ND 98 Art. 4(3)).
-RECORDED_AWARD_KINDS = (DossierKind.REGULAR, DossierKind.AD_HOC, DossierKind.THEMATIC)
 _KIND_LABEL = {AwardeeKind.INDIVIDUAL: "cá nhân", AwardeeKind.COLLECTIVE: "tập thể"}
 
 
 # ---- who sees whom ------------------------------------------------------------------------------------
 
-def visible_units(user: User) -> Select[tuple[int]]:
-    """SQL: ids of the units where the user holds any role (council seats included), and all below them."""
-    held = select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id).union(
-        select(Council.unit_id).join(CouncilMember, CouncilMember.council_id == Council.id)
-        .where(CouncilMember.user_id == user.id)
-    )
-    tree = select(Unit.id).where(Unit.id.in_(held)).cte("visible_unit", recursive=True)
-    tree = tree.union_all(select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
-    return select(tree.c.id)
-
-
-def can_see_awardee(ctx: Context, user: User, awardee: Awardee) -> bool:
-    if is_admin(ctx.session, user):
-        return True
-    if awardee.unit_id is None:
-        return False
-    return bool(ctx.session.scalar(
-        select(func.count()).where(Unit.id == awardee.unit_id, Unit.id.in_(visible_units(user)))
-    ))
-
-
-def _units_below(unit_id: int) -> Select[tuple[int]]:
-    tree = select(Unit.id).where(Unit.id == unit_id).cte("unit_below", recursive=True)
-    tree = tree.union_all(select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
-    return select(tree.c.id)
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
-
-def list_awardees(ctx: Context, *, q: str | None = None, unit: int | None = None,
-                  kind: AwardeeKind | str | None = None, page: int = 1, per_page: int = 20) -> Page:
-    """People and collectives the caller may see, by name. `q` matches the name ignoring case and
-    Vietnamese diacritics (or the code); `unit` keeps those of that unit and the units below it."""
-    user = require_actor(ctx.actor)
-    stmt = select(Awardee)
-    if not is_admin(ctx.session, user):
-        stmt = stmt.where(Awardee.unit_id.in_(visible_units(user)))
-    if unit is not None:
-        stmt = stmt.where(Awardee.unit_id.in_(_units_below(unit)))
-    if kind is not None:
-        stmt = stmt.where(Awardee.kind == AwardeeKind(kind))
-    needle = fold(q or "")
-    if needle:
-        stmt = stmt.where(Awardee.name_folded.contains(needle, autoescape=True)
-                          | func.lower(Awardee.code).contains(needle, autoescape=True))
-    return paginate(ctx.session, stmt.order_by(Awardee.name_folded, Awardee.id), page, per_page)
-
-
-def get_awardee(ctx: Context, awardee_id: int) -> Awardee:
-    """One person or collective with awards and initiatives; NotFound also when the caller may not see it."""
-    user = require_actor(ctx.actor)
-    awardee = ctx.session.scalars(
-        select(Awardee).where(Awardee.id == awardee_id)
-        .options(selectinload(Awardee.awards), selectinload(Awardee.initiatives))
-    ).one_or_none()
-    if awardee is None or not can_see_awardee(ctx, user, awardee):
-        raise NotFound(f"Không tìm thấy cá nhân, tập thể số {awardee_id}.")
-    return awardee
 
 
 # ---- extending -------------------------------------------------------------------------------------------

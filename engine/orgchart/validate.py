@@ -11,8 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
-from engine.models import Awardee, AwardeeKind, DossierKind, GrantedAward, Role, Unit, UnitLevel, User
-from engine.operations.orgchart_yaml import (
+from engine.models import (
+    RECORDED_AWARD_KINDS,
+    Awardee,
+    AwardeeKind,
+    DossierKind,
+    GrantedAward,
+    InitiativeLevel,
+    Role,
+    Unit,
+    UnitLevel,
+    User,
+)
+from engine.orgchart.yaml_lines import (
     Fields,
     LineMapping,
     LineSequence,
@@ -23,7 +34,6 @@ from engine.operations.orgchart_yaml import (
     mappings,
     section,
 )
-from engine.operations.registry import RECORDED_AWARD_KINDS, InitiativeLevel
 
 # ---- rows of the file ------------------------------------------------------------------------------
 

@@ -5,12 +5,15 @@ dossier; the unit at that level comes from the org tree.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
 
+from sqlalchemy.orm import object_session
+
+from engine import audit
 from engine.context import Context
 from engine.errors import InvalidInput, NotFound
-from engine.models import Dossier, Nomination, NominationStatus, Unit, UnitLevel, User
-from engine.models.org import RoleGrant
+from engine.models import Dossier, DossierStatus, Unit, UnitLevel
+from engine.operations.award.queries import open_nominations, reviewing_ancestors
 
 # The levels of the tree that decide each deciding level of the catalogue.
 DECIDING_LEVELS: dict[str, set[UnitLevel] | None] = {
@@ -20,10 +23,6 @@ DECIDING_LEVELS: dict[str, set[UnitLevel] | None] = {
     "president": {UnitLevel.STATE},
 }
 
-
-def reviewing_ancestors(unit: Unit) -> list[Unit]:
-    """The units above `unit` that review awards, nearest first."""
-    return [u for u in unit.ancestors() if u.reviews_awards]
 
 
 def deciding_unit(proposing_unit: Unit, deciding_level: str) -> Unit | None:
@@ -45,8 +44,6 @@ def next_reviewing_unit(dossier: Dossier, current: Unit | None) -> Unit | None:
 
 
 def unit_of(unit_id: int, anchor: object) -> Unit:
-    from sqlalchemy.orm import object_session
-
     session = object_session(anchor)
     unit = session.get(Unit, unit_id) if session else None
     if unit is None:
@@ -54,24 +51,6 @@ def unit_of(unit_id: int, anchor: object) -> Unit:
     return unit
 
 
-def load_dossier(ctx: Context, dossier_id: int) -> Dossier:
-    dossier = ctx.session.get(Dossier, int(dossier_id))
-    if dossier is None:
-        raise NotFound(f"Không có hồ sơ số {dossier_id}.")
-    return dossier
-
-
-def open_nominations(dossier: Dossier) -> list[Nomination]:
-    """Nominations under review at the current level (frozen ones included)."""
-    return [n for n in dossier.nominations if n.status in (NominationStatus.PENDING, NominationStatus.FROZEN)]
-
-
-def users_with_role(ctx: Context, role: str, unit_id: int) -> list[User]:
-    return list(ctx.session.scalars(
-        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(RoleGrant.role == role, RoleGrant.unit_id == unit_id, User.active.is_(True))
-        .order_by(User.id)
-    ))
 
 
 def require_route(dossier: Dossier) -> Unit:
@@ -80,3 +59,20 @@ def require_route(dossier: Dossier) -> Unit:
         raise InvalidInput("Không có cấp xét duyệt khen thưởng phía trên đơn vị đề nghị.",
                            {"proposing_unit": "Đơn vị không có cấp trên xét duyệt khen thưởng."})
     return first
+
+
+def dossier_event(ctx: Context, action: str, dossier: Dossier, after: dict[str, Any], unit_id: int | None = None,
+                  reason: str | None = None) -> None:
+    audit.record(ctx, action, "dossier", dossier.id, after=after, reason=reason, unit_id=unit_id,
+                 dossier_id=dossier.id)
+
+
+def enter_level(ctx: Context, dossier: Dossier, unit: Unit) -> None:
+    dossier.reviewing_unit_id = unit.id
+    dossier.status = DossierStatus.IN_REVIEW
+    dossier.received_on = dossier.result_due_on = None
+    dossier.overdue = False
+    dossier.updated_at = ctx.clock.now()
+    dossier_event(ctx, "dossier_routed", dossier, {"reviewing_unit": unit.code,
+                                                   "nominations": [n.id for n in open_nominations(dossier)]},
+                  unit_id=unit.id)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from engine.clock import LOCAL_TZ
 from engine.context import Context
+from engine.documents import MinutesDocument, MinutesItem, MinutesMember, render_minutes
 from engine.models import CouncilSession, MemberPosition, Nomination, Unit, User
-from engine.operations.council import percent_text, threshold_text
-from engine.operations.decisions import place_of, spelled_name
+from engine.operations.award.queries import load_dossier, rules_of
+from engine.operations.council.queries import percent_text, threshold_text
 from engine.storage import attachment_store
 
 POSITION_TEXT = {MemberPosition.CHAIR: "Chủ tịch Hội đồng", MemberPosition.SECRETARY: "Thư ký Hội đồng",
@@ -13,9 +14,6 @@ POSITION_TEXT = {MemberPosition.CHAIR: "Chủ tịch Hội đồng", MemberPosit
 
 
 def render_session_minutes(ctx: Context, session: CouncilSession) -> bytes:
-    from engine.documents import MinutesDocument, MinutesItem, MinutesMember, render_minutes
-    from engine.operations.award_flow import rules_of
-    from engine.operations.award_routing import load_dossier
 
     unit = ctx.session.get(Unit, session.unit_id)
     assert unit is not None
@@ -42,8 +40,8 @@ def render_session_minutes(ctx: Context, session: CouncilSession) -> bytes:
     closed = (session.closed_at or session.opened_at).astimezone(LOCAL_TZ)
     attending, written = session.present or 0, session.written_votes or 0
     return render_minutes(MinutesDocument(
-        governing_body=spelled_name(unit).upper(), council="HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", number=None,
-        place=place_of(unit), held_on=opened.date(), started_at=f"{opened:%H} giờ {opened:%M} phút",
+        governing_body=unit.spelled_name.upper(), council="HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", number=None,
+        place=unit.place_name, held_on=opened.date(), started_at=f"{opened:%H} giờ {opened:%M} phút",
         location=f"Trụ sở {unit.name}", chair=chair, secretary=secretary,
         members=[MinutesMember(name=names[m.user_id], position=POSITION_TEXT[m.position], present=bool(m.present),
                                written_vote=m.written_vote) for m in members],

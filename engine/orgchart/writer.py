@@ -23,7 +23,8 @@ from engine import audit
 from engine.context import Context
 from engine.models import Awardee, Council, CouncilMember, GrantedAward, Initiative, RoleGrant, Unit, User
 from engine.operations.access import require_admin
-from engine.operations.orgchart_validate import CouncilRow, OrgChart, PersonRow, UnitRow, UserRow, read_org_chart
+from engine.orgchart.validate import CouncilRow, OrgChart, PersonRow, UnitRow, UserRow, read_org_chart
+from engine.rules import load_rules
 from engine.security import hash_password, verify_password
 from engine.text import fold
 
@@ -73,7 +74,6 @@ def import_org_chart(ctx: Context, source: str, *, filename: str = "<tải lên>
     if ctx.actor is not None:
         require_admin(ctx.session, ctx.actor)
     if award_types is None:
-        from engine.rules import load_rules
 
         catalogue, _ = load_rules(ctx.settings.rules_dir)
         award_types = {t.code for version in catalogue.versions for t in version.award_types}

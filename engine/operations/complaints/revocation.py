@@ -8,6 +8,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.clock import local_today
 from engine.context import Context, current_context
+from engine.documents import CancellationDocument, RevokedAward, render_cancellation
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import (
     Decision,
@@ -24,15 +25,17 @@ from engine.models import (
     User,
 )
 from engine.operations.access import holds_role, require_actor
+from engine.operations.award.queries import get_decision, load_dossier, rules_of
 from engine.operations.hooks import Outcome, before_complete, prefill
+from engine.operations.numbering import next_number
+from engine.operations.processes import start_process
 from engine.runtime.helpers import register
+from engine.storage import attachment_store
 
 
 def start_revocation(ctx: Context, decision_id: int, nomination_ids: list[int], ground: RevocationGround | str,
                      reason: str, *, complaint_id: int | None = None) -> Revocation:
     """Open a revocation of some awards of a decision; the office of the granting unit prepares it."""
-    from engine.operations.processes import start_process
-
     decision = ctx.session.get(Decision, decision_id)
     if decision is None:
         raise NotFound(f"Không có quyết định số {decision_id}.")
@@ -105,8 +108,6 @@ def _confirm(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
 @register()
 def record_revocation(revocation_id: int) -> None:
     """Cancel the awards: a numbered cancellation decision, nominations revoked, registry entries void."""
-    from engine.operations.decisions import next_number
-
     ctx = current_context()
     revocation = _revocation(ctx, revocation_id)
     original = ctx.session.get(Decision, revocation.decision_id)
@@ -133,7 +134,6 @@ def record_revocation(revocation_id: int) -> None:
         original.status = DecisionStatus.CANCELLED
     revocation.cancellation_decision_id = cancellation.id
     revocation.status = RevocationStatus.RECOVERING
-    from engine.operations.revocation_document import store_cancellation
 
     store_cancellation(ctx, revocation, original, cancellation, issuer, nominations)  # type: ignore[arg-type]
     audit.record(ctx, "awards_revoked", "revocation", revocation.id, unit_id=issuer.id,
@@ -168,8 +168,32 @@ def reject_revocation(revocation_id: int) -> None:
 
 
 def get_revocation(ctx: Context, revocation_id: int) -> Revocation:
-    from engine.operations.dossier_access import get_decision
 
     revocation = _revocation(ctx, revocation_id)
     get_decision(ctx, revocation.decision_id)  # visible to those who may see the decision
     return revocation
+
+
+def store_cancellation(ctx: Context, revocation: Revocation, original: Decision, cancellation: Decision,
+                       issuer: Unit, nominations: list[Nomination]) -> None:
+
+    assert original.dossier_id is not None and revocation.ground is not None
+    rules, _ = rules_of(ctx, load_dossier(ctx, original.dossier_id))
+    name = issuer.spelled_name
+    title = cancellation.signer_title or "CHỦ TỊCH"
+    document = render_cancellation(CancellationDocument(
+        governing_body=None, issuer=name.upper(), issuer_short=issuer.abbreviation or "UBND",
+        number=cancellation.number, year=cancellation.year, place=issuer.place_name,
+        signed_on=cancellation.signed_on, authority=f"{title} {name.upper()}", legal_bases=list(rules.legal_bases),
+        original_decision=(f"Quyết định số {original.label} ngày {original.signed_on:%d/%m/%Y} của "
+                           f"{title.capitalize()} {name}"),
+        ground=revocation.ground.label, finding=revocation.reason or revocation.ground.label,
+        awards=[RevokedAward(name=n.nominee_name, position=n.nominee_position,
+                             award_name=rules.award_type(n.award_type).name) for n in nominations],
+        recovery=("Cơ quan thường trực Hội đồng Thi đua - Khen thưởng thu hồi bằng, giấy khen, hiện vật và tiền "
+                  "thưởng đã nhận theo quy định."),
+        executors=(f"Văn phòng {name}, thủ trưởng các cơ quan, đơn vị có liên quan và các cá nhân, tập thể có tên "
+                   "tại Điều 1 chịu trách nhiệm thi hành Quyết định này."),
+        signer_capacity=None, signer_title=title, signer_name=cancellation.signer_name or "",
+        recipients=["Như Điều 3;", "Lưu: VT, TĐKT."]))
+    cancellation.document_sha256 = attachment_store(ctx.settings).put_bytes(document)

@@ -1,0 +1,129 @@
+"""The script helpers of `award_dossier.bpmn`: routing a submitted dossier, climbing to the next level,
+issuing the decisions, telling the proposer, and freezing or releasing a nomination when a complaint
+about it is accepted or resolved (messages `nomination_frozen` / `nomination_released`).
+
+Each helper acts through the Context of the operation running the engine (engine.context.bound), in
+the same transaction; arguments are ids from task data, results plain JSON values.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from engine import audit
+from engine.context import current_context
+from engine.models import DossierStatus, NominationStatus, Role
+from engine.operations.access import users_with_role
+from engine.operations.award.decisions import issue_for_dossier
+from engine.operations.award.queries import load_dossier, rules_of
+from engine.operations.award.routing import (
+    deciding_unit,
+    dossier_event,
+    enter_level,
+    next_reviewing_unit,
+    require_route,
+    unit_of,
+)
+from engine.operations.notifications import notify, notify_proposers
+from engine.runtime.helpers import register
+
+
+@register()
+def route_dossier(dossier_id: int) -> int:
+    """Fix each nomination's deciding unit and send the dossier to the first reviewing unit."""
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    rules, _ = rules_of(ctx, dossier)
+    proposing = unit_of(dossier.proposing_unit_id, dossier)
+    first = require_route(dossier)
+    for nomination in dossier.nominations:
+        unit = deciding_unit(proposing, rules.award_type(nomination.award_type).deciding_level)
+        nomination.deciding_unit_id = unit.id if unit else None
+    enter_level(ctx, dossier, first)
+    return first.id
+
+
+@register()
+def forward_to_next(dossier_id: int, reviewing_unit: int) -> bool:
+    """Nominations were forwarded and there is a reviewing unit above to take them."""
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    forwarded = any(n.status == NominationStatus.FORWARDED for n in dossier.nominations)
+    return forwarded and next_reviewing_unit(dossier, unit_of(reviewing_unit, dossier)) is not None
+
+
+@register()
+def climb_level(dossier_id: int, reviewing_unit: int) -> int:
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    above = next_reviewing_unit(dossier, unit_of(reviewing_unit, dossier))
+    assert above is not None  # guarded by forward_to_next
+    for nomination in dossier.nominations:
+        if nomination.status == NominationStatus.FORWARDED:
+            nomination.status = NominationStatus.PENDING
+    enter_level(ctx, dossier, above)
+    return above.id
+
+
+@register()
+def issue_decisions(dossier_id: int) -> list[int]:
+
+    ctx = current_context()
+    return [d.id for d in issue_for_dossier(ctx, load_dossier(ctx, dossier_id))]
+
+
+@register()
+def notify_result(dossier_id: int) -> None:
+    """Close the dossier and tell the proposer every outcome, with reasons for what was not approved."""
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    dossier.status = DossierStatus.DECIDED
+    dossier.decided_at = dossier.updated_at = ctx.clock.now()
+    lines = [_outcome_line(n) for n in dossier.nominations]
+    dossier_event(ctx, "dossier_decided", dossier, {"outcomes": {n.id: n.status.value for n in dossier.nominations}})
+    notify_proposers(ctx, dossier, "Kết quả xét khen thưởng", f"Kết quả hồ sơ «{dossier.title}»:\n" + "\n".join(lines))
+
+
+_OUTCOME_TEXT = {
+    NominationStatus.APPROVED: "được khen thưởng",
+    NominationStatus.REJECTED: "không được khen thưởng",
+    NominationStatus.FORWARDED: "đã được trình cấp có thẩm quyền ngoài hệ thống",
+}
+
+
+def _outcome_line(nomination: Any) -> str:
+    text = _OUTCOME_TEXT.get(nomination.status, nomination.status.value)
+    reason = f" Lý do: {nomination.outcome_note}" if nomination.status == NominationStatus.REJECTED else ""
+    return f"- {nomination.nominee_name} ({nomination.award_type}): {text}.{reason}"
+
+
+@register()
+def freeze_nomination(dossier_id: int, message: dict[str, Any]) -> None:
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    nomination = next((n for n in dossier.nominations if n.id == message["nomination_id"]), None)
+    if nomination is None or nomination.status != NominationStatus.PENDING:
+        return
+    nomination.status = NominationStatus.FROZEN
+    audit.record(ctx, "nomination_frozen", "nomination", nomination.id, before={"status": "pending"},
+                 after={"status": "frozen"}, dossier_id=dossier.id, complaint_id=message.get("complaint_id"))
+    if dossier.reviewing_unit_id:
+        notify(ctx, users_with_role(ctx, Role.OFFICE, dossier.reviewing_unit_id), dossier, "Tạm dừng xét đề nghị",
+               f"Đề nghị khen thưởng {nomination.nominee_name} tạm dừng xét do có khiếu nại, tố cáo.")
+
+
+@register()
+def release_nomination(dossier_id: int, message: dict[str, Any]) -> None:
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    nomination = next((n for n in dossier.nominations if n.id == message["nomination_id"]), None)
+    if nomination is None or nomination.status != NominationStatus.FROZEN:
+        return
+    if message.get("reject"):
+        nomination.status = NominationStatus.REJECTED
+        nomination.outcome_note = message.get("reason") or "Khiếu nại, tố cáo được kết luận đúng."
+        nomination.decided_by_unit_id = dossier.reviewing_unit_id
+    else:
+        nomination.status = NominationStatus.PENDING
+    audit.record(ctx, "nomination_released", "nomination", nomination.id, before={"status": "frozen"},
+                 after={"status": nomination.status.value}, reason=nomination.outcome_note,
+                 dossier_id=dossier.id, complaint_id=message.get("complaint_id"))

@@ -1,0 +1,91 @@
+"""Reading complaints and denunciations: those a handler handles or a complainant filed, the public
+status by tracking code, and the deadline for the second instance."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.sql import ColumnElement
+
+from engine.clock import LOCAL_TZ
+from engine.context import Context
+from engine.db import is_postgres
+from engine.errors import NotFound
+from engine.models import Complaint, ComplaintKind, ComplaintStatus, Role, RoleGrant, User
+from engine.operations.access import is_admin, require_actor
+from engine.operations.paging import Page, paginate
+from engine.operations.throttle import RateLimit, throttle
+from engine.rules import load_rules
+
+PUBLIC_LOOKUP = RateLimit("public-complaint-status", limit=60, window=timedelta(hours=1))  # reads: lighter
+
+
+HANDLERS = (Role.COMPLAINT_OFFICER, Role.HEAD)  # who sees the complaints of their unit
+
+
+def handles_complaints(ctx: Context, user: User) -> bool:
+    """Complaint officers, heads and administrators see the complaints of their units."""
+    return bool(ctx.session.scalar(select(exists().where(
+        RoleGrant.user_id == user.id, RoleGrant.role.in_(HANDLERS))))) or is_admin(ctx.session, user)
+
+
+def _visible(user: User) -> ColumnElement[bool]:
+    """SQL filter: the user's own complaints and those of the units where they handle complaints."""
+    handled = select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id, RoleGrant.role.in_(HANDLERS))
+    return or_(Complaint.complainant_user_id == user.id, Complaint.handling_unit_id.in_(handled))
+
+
+def list_complaints(ctx: Context, *, status: ComplaintStatus | str | None = None,
+                    kind: ComplaintKind | str | None = None, page: int = 1, per_page: int = 20) -> Page:
+    """Complaints the caller handles or filed, newest first (all of them for administrators)."""
+    user = require_actor(ctx.actor)
+    stmt = select(Complaint)
+    if not is_admin(ctx.session, user):
+        stmt = stmt.where(_visible(user))
+    if status is not None:
+        stmt = stmt.where(Complaint.status == ComplaintStatus(status))
+    if kind is not None:
+        stmt = stmt.where(Complaint.kind == ComplaintKind(kind))
+    return paginate(ctx.session, stmt.order_by(Complaint.filed_at.desc(), Complaint.id.desc()), page, per_page)
+
+
+def get_complaint(ctx: Context, complaint_id: int, *, for_update: bool = False) -> Complaint:
+    """The complaint if the caller handles it or filed it; NotFound otherwise (absent and invisible alike)."""
+    user = require_actor(ctx.actor)
+    stmt = select(Complaint).where(Complaint.id == complaint_id)
+    if not is_admin(ctx.session, user):
+        stmt = stmt.where(_visible(user))
+    if for_update and is_postgres(ctx.session):
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    complaint = ctx.session.scalar(stmt)
+    if complaint is None:
+        raise NotFound(f"Không tìm thấy đơn số {complaint_id}.")
+    return complaint
+
+
+def _local_day(at: datetime | None) -> date | None:
+    return at.astimezone(LOCAL_TZ).date() if at is not None else None
+
+
+def public_status(ctx: Context, tracking_code: str, *, address: str | None = None) -> dict[str, Any]:
+    """Where a complaint stands, for whoever holds its tracking code: nothing personal, no content."""
+    throttle(ctx, PUBLIC_LOOKUP, address)
+    code = tracking_code.strip().upper()
+    complaint = ctx.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
+    if complaint is None:
+        raise NotFound("Không tìm thấy đơn có mã theo dõi này.")
+    return {"tracking_code": complaint.tracking_code, "kind": complaint.kind.value,
+            "status": complaint.status.value, "instance_level": complaint.instance_level,
+            "filed_on": _local_day(complaint.filed_at), "due_on": complaint.due_on,
+            "resolved_on": _local_day(complaint.resolved_at), "outcome": complaint.outcome}
+
+
+def escalation_deadline(ctx: Context, complaint: Complaint) -> date:
+    """The last day to take a first-instance result to the second instance."""
+    assert complaint.resolved_at is not None
+    resolved_on = complaint.resolved_at.astimezone(LOCAL_TZ).date()
+    catalogue, _ = load_rules(ctx.settings.rules_dir)
+    rules = catalogue.on(resolved_on).complaints
+    assert rules is not None
+    return resolved_on + timedelta(days=rules.escalation)
