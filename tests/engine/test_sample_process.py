@@ -163,3 +163,36 @@ def test_cache_keeps_running_workflows_within_its_size_and_drops_finished_ones(s
     tasks.complete_task(ctx.as_actor(world.office), review_of[ids[2]], {"outcome": "reject"})
     session.commit()
     assert ids[2] not in runtime._cache and len(runtime._cache) <= 2
+
+
+def test_each_step_in_a_fresh_runtime_behaves_as_in_one_process(settings, clock, session):
+    """Issue 10: a Runtime built afresh for every step (as after a restart, or on another process) shares
+    no parsed spec object with the one that started the instance; every vote must still be merged."""
+    from engine.context import Context
+    from engine.runtime import Runtime
+
+    def fresh() -> Context:
+        session.expire_all()
+        return Context(session=session, settings=settings, clock=clock, runtime=Runtime.load(settings))
+
+    world = build_world(session, settings)
+    instance_id = start_sample(fresh(), world, clock)
+    ctx = fresh()
+    prepare = _only_task(ctx, world.proposer, "prepare")
+    tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Đề nghị khen", "amount": 2})
+    session.commit()
+    ctx = fresh()
+    tasks.complete_task(ctx.as_actor(world.office), _only_task(ctx, world.office, "review").id, {"outcome": "approve"})
+    session.commit()
+    for member, choice in zip(world.members, ["yes", "no", "yes"], strict=True):
+        ctx = fresh()
+        tasks.complete_task(ctx.as_actor(member), _only_task(ctx, member, "vote").id, {"choice": choice})
+        session.commit()
+
+    ctx = fresh()
+    assert send_message(ctx, instance_id, "confirmation", {"ok": True}).completed
+    session.commit()
+    ctx = fresh()
+    live = ctx.runtime.open(session, session.get(ProcessInstance, instance_id), clock)
+    final = ctx.runtime.data(live)
+    assert final["yes_count"] == 2 and sorted(final["choices"]) == ["no", "yes", "yes"]
