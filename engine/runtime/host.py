@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -73,6 +74,8 @@ class Runtime:
         for definition in definitions.values():
             definition.serialized_spec = self.serializer.dump_specs(definition.spec, definition.subprocess_specs)
             definition.content_hash = content_hash(definition.serialized_spec, definition.forms)
+            # What runs is what is stored: the parsed objects served only to check and serialize.
+            definition.spec, definition.subprocess_specs = self._executable_specs(definition.serialized_spec)
             self._by_hash[definition.content_hash] = definition
         self._by_id: dict[int, Definition] = {}
         self._cache: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
@@ -113,10 +116,22 @@ class Runtime:
             self._by_id[row.id] = definition
         return definition
 
-    def _restore(self, row: ProcessDefinition) -> Definition:
-        spec, subprocess_specs = self.serializer.load_specs(row.spec)
+    def _executable_specs(self, serialized: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+        """The spec objects a definition's workflows run on, built from its stored text in every case
+        (current version or restored row), so every process runs the same objects however warm it is.
+
+        The spec deserializer wires each multi-instance task to merge its finished children
+        (SpiffWorkflow bpmn/serializer/default/process_spec.py); a spec fresh from the parser is wired
+        only when *this* process first creates children of that task. A process that had not (a restart,
+        another web process) never merged the ballots of a session opened elsewhere, so it never closed
+        (issue 10). The event-subprocess link is the other wiring that must exist before any workflow runs."""
+        spec, subprocess_specs = self.serializer.load_specs(serialized)
         for each in (spec, *subprocess_specs.values()):
             link_event_subprocesses(each)
+        return spec, subprocess_specs
+
+    def _restore(self, row: ProcessDefinition) -> Definition:
+        spec, subprocess_specs = self._executable_specs(row.spec)
         definition = Definition(key=row.key, name=row.name, source_file=row.source_file, spec=spec,
                                 subprocess_specs=subprocess_specs, forms=row.forms, user_tasks={},
                                 serialized_spec=row.spec, content_hash=row.content_hash)
