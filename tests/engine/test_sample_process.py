@@ -196,3 +196,26 @@ def test_each_step_in_a_fresh_runtime_behaves_as_in_one_process(settings, clock,
     live = ctx.runtime.open(session, session.get(ProcessInstance, instance_id), clock)
     final = ctx.runtime.data(live)
     assert final["yes_count"] == 2 and sorted(final["choices"]) == ["no", "yes", "yes"]
+
+
+def test_a_new_runtime_runs_the_stored_specs_already_wired(settings):
+    """The specs workflows run on are rebuilt from the stored text (a lossless round trip), with every
+    multi-instance task wired to merge its children before any child exists in this process."""
+    from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+
+    import engine.operations  # noqa: F401  (registers the domain helpers scripts may call)
+    from engine.config import PROJECT_ROOT
+    from engine.runtime import Runtime
+    from engine.runtime.definitions import parse_directory
+
+    definitions = parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms")
+    definitions.update(parse_directory(settings.workflows_dir, settings.forms_dir))
+    runtime = Runtime(definitions, settings)
+    loops = 0
+    for definition in runtime.definitions.values():
+        assert runtime.serializer.dump_specs(definition.spec, definition.subprocess_specs) == definition.serialized_spec
+        for spec in (definition.spec, *definition.subprocess_specs.values()):
+            for loop in (t for t in spec.task_specs.values() if isinstance(t, LoopTask)):
+                assert spec.task_specs[loop.task_spec].completed_event.is_connected(loop.merge_child), loop.name
+                loops += 1
+    assert loops >= 2  # council_vote's cast_ballot (in three definitions) and sample_review's vote
