@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.models import CouncilSession, DossierStatus, SessionStatus
-from engine.operations.council_access import ballot_by_receipt
+from engine.operations.council.queries import ballot_by_receipt
 from tests.workflows import fresh_process
 from tests.workflows.journey import Journey
 
