@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.clock import Clock
 from engine.config import Settings
 from engine.context import Context
-from engine.models import Dossier, User
+from engine.models import AwardeeKind, Dossier, User
 from engine.operations import tasks
 from engine.operations.award import commands as dossiers
 from engine.operations.hooks import prefilled
@@ -42,7 +42,8 @@ class DemoSeeder:
     def dossier(self, username: str, title: str, nominations: list[tuple[str, str, str]], submit: bool = True) -> int:
         """nominations: (award_type, nominee name, position); every document attached as a PDF."""
         payload = {"title": title, "year": self.clock.now().year, "kind": "regular", "nominations": [
-            {"award_type": code, "nominee": {"kind": "individual", "full_name": name, "position": position},
+            {"award_type": code,
+             "nominee": {"kind": AwardeeKind.INDIVIDUAL.value, "full_name": name, "position": position},
              "achievements": "Hoàn thành xuất sắc nhiệm vụ năm học, có sáng kiến được công nhận cấp cơ sở."}
             for code, name, position in nominations]}
         dossier_id: int = self._as(username, lambda ctx: dossiers.create_dossier(ctx, payload).id)

@@ -22,9 +22,8 @@ from api.fields import (
     one_of,
 )
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema, UserRefSchema
-from engine.models import AttachmentKind, DecisionStatus, DossierKind, DossierStatus, NominationStatus
+from engine.models import AttachmentKind, AwardeeKind, DecisionStatus, DossierKind, DossierStatus, NominationStatus
 
-NOMINEE_KINDS = ["individual", "collective"]
 MAX_NOMINATIONS = 1000
 
 
@@ -40,7 +39,7 @@ class Date(fields.Date):
 # ---- requests -----------------------------------------------------------------------------------
 
 class NomineeSchema(BaseSchema):
-    kind = Str(required=True, validate=one_of(NOMINEE_KINDS), metadata=_doc("Cá nhân hay tập thể."))
+    kind = Str(required=True, validate=one_of([k.value for k in AwardeeKind]), metadata=_doc("Cá nhân hay tập thể."))
     person_id = Id(metadata=_doc("Mã số trong sổ theo dõi (GET /people), nếu đã có."))
     full_name = Str(validate=length(high=300), metadata=_doc("Họ tên (cá nhân)."))
     name = Str(validate=length(high=300), metadata=_doc("Tên tập thể."))

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from engine.context import Context
 from engine.db import lock_advisory
 from engine.models import AuditEvent
+from engine.vocabulary import AuditAction
 
 GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 0x4B54_4155  # "KTAU": one lock for the one chain
@@ -44,7 +45,7 @@ def event_hash(event: AuditEvent) -> str:
 
 def record(
     ctx: Context,
-    action: str,
+    action: AuditAction,
     entity_type: str,
     entity_id: object = None,
     *,
@@ -57,6 +58,8 @@ def record(
     complaint_id: int | None = None,
 ) -> AuditEvent:
     """Append one event for a state change made in the current transaction."""
+    if not isinstance(action, AuditAction):  # a free string would slip past the timeline's labels
+        raise TypeError(f"audit action must be an AuditAction, not {action!r}")
     session = ctx.session
     lock_advisory(session, _CHAIN_LOCK_KEY)
     head = session.execute(
@@ -69,9 +72,9 @@ def record(
         at=ctx.clock.now().astimezone(UTC),
         actor_id=actor.id if actor else None,
         actor=actor.username if actor else None,
-        role=role,
+        role=None if role is None else str(role),
         unit_id=unit_id,
-        action=action,
+        action=action.value,
         entity_type=entity_type,
         entity_id=None if entity_id is None else str(entity_id),
         dossier_id=dossier_id,

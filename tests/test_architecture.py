@@ -21,7 +21,7 @@ DOMAINS = ("award", "council", "complaints", "reports")
 # within a layer, only the groups named on the same line may import each other.
 LAYERS: list[tuple[str, ...]] = [
     ("engine.errors", "engine.clock", "engine.config", "engine.text", "engine.security", "engine.db",
-     "engine.migrate", "engine.storage"),
+     "engine.migrate", "engine.storage", "engine.vocabulary"),
     ("engine.models",),
     ("engine.rules",),
     ("engine.documents",),

@@ -26,7 +26,7 @@ from api.schemas import AuditPageSchema, PageArgsSchema
 from api.unit_of_work import current_ctx
 from engine.context import Context
 from engine.errors import InvalidInput
-from engine.models import Attachment, Decision, Dossier, Nomination, Unit, User
+from engine.models import Attachment, AwardeeKind, Decision, Dossier, Nomination, Unit, User
 from engine.operations.award import commands as dossiers
 from engine.operations.award import queries as access
 
@@ -58,7 +58,7 @@ def _unit(session: Session, unit_id: int | None) -> dict[str, Any] | None:
 
 
 def nominee_view(nomination: Nomination) -> dict[str, Any]:
-    individual = nomination.nominee_kind == "individual"
+    individual = nomination.nominee_kind == AwardeeKind.INDIVIDUAL
     return {"kind": nomination.nominee_kind, "person_id": nomination.awardee_id,
             "full_name": nomination.nominee_name if individual else None,
             "name": None if individual else nomination.nominee_name,

@@ -22,6 +22,7 @@ from api.auth import public, require_csrf
 from api.unit_of_work import current_uow
 from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, me, render
 from api.web.inbox import task_rows
+from api.web.labels import COMPLAINT_INSTANCE_LEVEL, COMPLAINT_KIND, COMPLAINT_OUTCOME, COMPLAINT_STATUS
 from engine.errors import InvalidInput, NotFound, Throttled
 from engine.models import (
     Complaint,
@@ -42,20 +43,8 @@ from engine.operations.complaints import queries as complaint_queries
 
 bp = Blueprint("complaints", __name__)
 
-KIND = {ComplaintKind.COMPLAINT: "Khiếu nại", ComplaintKind.DENUNCIATION: "Tố cáo"}
-STATUS = {
-    ComplaintStatus.RECEIVED: "Chờ thụ lý",
-    ComplaintStatus.REFUSED: "Không thụ lý",
-    ComplaintStatus.INVESTIGATING: "Đang xác minh",
-    ComplaintStatus.RESOLVED: "Đã có kết quả giải quyết",
-}
 TONE = {ComplaintStatus.RECEIVED: "info", ComplaintStatus.REFUSED: "neutral",
         ComplaintStatus.INVESTIGATING: "warn", ComplaintStatus.RESOLVED: "good"}
-OUTCOME = {  # the x-labels of forms/resolve_complaint.json and forms/resolve_denunciation.json
-    "upheld": "Khiếu nại đúng", "partially_upheld": "Khiếu nại đúng một phần", "rejected": "Khiếu nại sai",
-    "founded": "Tố cáo đúng", "partially_founded": "Tố cáo đúng một phần", "unfounded": "Tố cáo sai",
-}
-LEVEL = {1: "Giải quyết lần đầu", 2: "Giải quyết lần hai"}
 # The engine's field paths → the form's fields (errors are shown next to the field they concern).
 FIELD_OF = {"kind": "kind", "subject": "decision_id", "subject.decision_id": "decision_id",
             "complainant.full_name": "full_name", "complainant.contact": "contact", "content": "content",
@@ -128,7 +117,7 @@ def _field_errors(error: InvalidInput) -> dict[str, str]:
 def _form(values: dict[str, Any], status: int = 200, errors: dict[str, str] | None = None,
           problem: str = "") -> tuple[str, int]:
     return render("web/complaint_form.html", status, values=values, errors=errors or {}, problem=problem,
-                  groups=_decisions_by_issuer(), kinds=KIND)
+                  groups=_decisions_by_issuer(), kinds=COMPLAINT_KIND)
 
 
 def _throttled(error: Throttled, template: str, **values: Any) -> Response:
@@ -157,7 +146,7 @@ def public_file() -> Response | tuple[str, int]:
         complaint = complaints.file_complaint(uow.ctx, _payload(values), public=True, address=request.remote_addr)
     except Throttled as error:
         return _throttled(error, "web/complaint_form.html", values=values, errors={}, problem="",
-                          groups=_decisions_by_issuer(), kinds=KIND)
+                          groups=_decisions_by_issuer(), kinds=COMPLAINT_KIND)
     except InvalidInput as error:
         errors = _field_errors(error)
         return _form(values, 422, errors, "" if errors else error.detail)
@@ -193,11 +182,11 @@ def track() -> Response | tuple[str, int]:
         return render("web/complaint_track.html", 404, code=code, result=None, error=error.detail)
     if session.get(FILED_CODE) == status["tracking_code"]:
         session.pop(FILED_CODE, None)  # the code has been read on its page; the "filed" page is done
-    result = {**status, "kind_label": KIND[ComplaintKind(status["kind"])],
-              "status_label": STATUS[ComplaintStatus(status["status"])],
+    result = {**status, "kind_label": COMPLAINT_KIND[ComplaintKind(status["kind"])],
+              "status_label": COMPLAINT_STATUS[ComplaintStatus(status["status"])],
               "tone": TONE[ComplaintStatus(status["status"])],
-              "level_label": LEVEL.get(status["instance_level"], ""),
-              "outcome_label": OUTCOME.get(status["outcome"] or "", status["outcome"] or "")}
+              "level_label": COMPLAINT_INSTANCE_LEVEL.get(status["instance_level"], ""),
+              "outcome_label": COMPLAINT_OUTCOME.get(status["outcome"], "")}
     return render("web/complaint_track.html", code=status["tracking_code"], result=result, error="")
 
 
@@ -232,13 +221,13 @@ def _choice(name: str, table: dict[Any, str]) -> str | None:
 @bp.route("/complaints")
 def index() -> tuple[str, int]:
     context = ctx()
-    status, kind = _choice("status", STATUS), _choice("kind", KIND)
+    status, kind = _choice("status", COMPLAINT_STATUS), _choice("kind", COMPLAINT_KIND)
     page = complaint_queries.list_complaints(context, status=status, kind=kind, page=arg_int("page") or 1,
                                       per_page=PER_PAGE)
     units = {c.handling_unit_id: context.session.get(Unit, c.handling_unit_id) for c in page.items}
     rows = [(c, _subject(c), units[c.handling_unit_id]) for c in page.items]
     return render("web/complaint_list.html", rows=rows, pager=Pager.of(page), status=status, kind=kind,
-                  statuses=STATUS, kinds=KIND, tone=TONE)
+                  statuses=COMPLAINT_STATUS, kinds=COMPLAINT_KIND, tone=TONE)
 
 
 @bp.route("/complaints/<id:complaint_id>")
@@ -254,5 +243,6 @@ def detail(complaint_id: int) -> tuple[str, int]:
     second = session.scalar(select(Complaint).where(Complaint.parent_id == complaint.id))
     return render("web/complaint_detail.html", complaint=complaint, subject=_subject(complaint),
                   unit=session.get(Unit, complaint.handling_unit_id), tasks=rows, parent=parent, second=second,
-                  kinds=KIND, statuses=STATUS, tone=TONE, outcomes=OUTCOME, levels=LEVEL)
+                  kinds=COMPLAINT_KIND, statuses=COMPLAINT_STATUS, tone=TONE, outcomes=COMPLAINT_OUTCOME,
+                  levels=COMPLAINT_INSTANCE_LEVEL)
 

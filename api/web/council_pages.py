@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from api.web.common import ctx, download, render
 from api.web.dossier_views import award_names
+from api.web.labels import MEMBER_POSITION, VOTE_CHOICE
 from engine.context import Context
 from engine.errors import DomainError
 from engine.models import CouncilSession, HumanTask, Participation, SessionStatus, Unit, User
@@ -16,8 +17,6 @@ from engine.storage import DOCX
 
 bp = Blueprint("council", __name__)
 COUNCIL_TASKS = ("cast_ballot", "close_vote")
-POSITION = {"chair": "Chủ tịch Hội đồng", "secretary": "Thư ký Hội đồng", "member": "Thành viên"}
-CHOICE = {"yes": "Đồng ý", "no": "Không đồng ý", "abstain": "Không biểu quyết"}
 
 
 def open_session_of(context: Context, task: HumanTask) -> CouncilSession | None:
@@ -37,7 +36,7 @@ def member_options(context: Context, task: HumanTask) -> dict[str, list[tuple[st
     for member in session.members:
         user = context.session.get(User, member.user_id)
         members.append((str(member.user_id), f"{user.full_name if user else member.user_id} "
-                                             f"({POSITION.get(member.position.value, member.position.value)})"))
+                                             f"({MEMBER_POSITION[member.position]})"))
     schema = tasks.task_form(context, task)
     return {name: members for name, prop in (schema.get("properties") or {}).items()
             if name.endswith("_members") and prop.get("type") == "array"}
@@ -53,7 +52,7 @@ def session_page(session_id: int) -> tuple[str, int]:
             if t.key in COUNCIL_TASKS]
     return render("web/council_session.html", view=council_access.session_view(context, session), session=session,
                   unit=context.session.get(Unit, session.unit_id), voted=voted, mine=mine,
-                  names=award_names(context), positions=POSITION, choices=CHOICE)
+                  names=award_names(context), positions=MEMBER_POSITION, choices=VOTE_CHOICE)
 
 
 @bp.route("/council-sessions/<id:session_id>/minutes.docx")
@@ -66,11 +65,11 @@ def minutes(session_id: int) -> Response:
 def ballot() -> tuple[str, int]:
     """The receipt travels in the form's body, never in an address that history or logs keep."""
     if request.method == "GET":
-        return render("web/ballot.html", ballot=None, choices=CHOICE, names=award_names(ctx()))
+        return render("web/ballot.html", ballot=None, choices=VOTE_CHOICE, names=award_names(ctx()))
     receipt = request.form.get("receipt", "").strip()[:100]
     try:
         found = council_access.ballot_by_receipt(ctx(), receipt) if receipt else None
     except DomainError as error:
-        return render("web/ballot.html", 404, ballot=None, error=error.detail, receipt=receipt, choices=CHOICE,
+        return render("web/ballot.html", 404, ballot=None, error=error.detail, receipt=receipt, choices=VOTE_CHOICE,
                       names=award_names(ctx()))
-    return render("web/ballot.html", ballot=found, receipt=receipt, choices=CHOICE, names=award_names(ctx()))
+    return render("web/ballot.html", ballot=found, receipt=receipt, choices=VOTE_CHOICE, names=award_names(ctx()))

@@ -14,10 +14,10 @@ from api.web.common import ctx, discard_changes, download, me, render
 from api.web.dossier_views import award_names, award_types_in_force
 from engine.clock import local_today
 from engine.errors import Conflict, Forbidden, InvalidInput
-from engine.models import Dossier, DossierKind
+from engine.models import AwardeeKind, Dossier, DossierKind
 from engine.operations.award import commands as dossiers
 from engine.operations.award import queries as access
-from engine.operations.award.commands import EDITABLE, STATUS_LABEL
+from engine.operations.award.commands import EDITABLE
 from engine.storage import XLSX
 
 bp = Blueprint("dossier_form", __name__)
@@ -73,7 +73,7 @@ def _payload(form: DossierForm, *, with_unit: bool) -> tuple[dict[str, Any], lis
     for index, row in enumerate(form.rows):
         if not any(row.get(name) for name in ROW_FIELDS if name not in ("id", "kind")):
             continue
-        name_key = "name" if row.get("kind") == "collective" else "full_name"
+        name_key = "name" if row.get("kind") == AwardeeKind.COLLECTIVE else "full_name"
         nomination: dict[str, Any] = {
             "award_type": row.get("award_type", ""), "achievements": row.get("achievements", ""),
             "nominee": {"kind": row.get("kind") or None, name_key: row.get("name", ""),
@@ -170,7 +170,7 @@ def edit(dossier_id: int) -> Response | tuple[str, int]:
     context = ctx()
     _, dossier = access.changeable_dossier(context, dossier_id)
     if dossier.status not in EDITABLE:
-        raise Conflict(f"Hồ sơ {STATUS_LABEL[dossier.status]}: chỉ được sửa khi hồ sơ đang soạn hoặc "
+        raise Conflict(f"Hồ sơ {dossier.status.label}: chỉ được sửa khi hồ sơ đang soạn hoặc "
                        "đang được yêu cầu bổ sung.")
     if request.method == "POST":
         return _save(dossier)

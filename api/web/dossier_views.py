@@ -11,7 +11,7 @@ from api.web.diagram_svg import render_svg
 from api.web.process_path import Token, diagram_states
 from engine.clock import local_today
 from engine.context import Context
-from engine.models import AuditEvent, Dossier, DossierStatus, Unit
+from engine.models import AuditAction, AuditEvent, Dossier, DossierStatus, Unit
 from engine.operations.award import queries as access
 from engine.operations.award.commands import missing_documents, rules_on
 from engine.rules import AwardType, load_rules
@@ -52,9 +52,9 @@ def _tokens(events: list[AuditEvent]) -> list[Token]:
     tokens: list[tuple[Token, int | None]] = []
     for event in events:
         after = event.after if isinstance(event.after, dict) else {}
-        if event.action == "dossier_routed":
+        if event.action == AuditAction.DOSSIER_ROUTED:
             tokens.append((Token("enter", LEVEL_PROCESS), event.unit_id))
-        elif event.action == "task_completed" and after.get("key"):
+        elif event.action == AuditAction.TASK_COMPLETED and after.get("key"):
             token = Token("task", str(after["key"]))
             entries = [i for i, (t, _) in enumerate(tokens) if t.kind == "enter"]
             own = [i for i in entries if tokens[i][1] == event.unit_id]
@@ -78,7 +78,7 @@ def process_diagrams(context: Context, dossier: Dossier, events: list[AuditEvent
     main = parse(diagram.xml)
     sources = {main.process_id: diagram.xml, **diagram.called}
     models = {main.process_id: main, **{key: parse(xml, key) for key, xml in diagram.called.items()}}
-    completed = any(e.action == "process_completed" for e in events)
+    completed = any(e.action == AuditAction.PROCESS_COMPLETED for e in events)
     states = diagram_states(models, _tokens(events), set(diagram.active), completed=completed)
     called_by_main = {n.called for n in main.nodes.values() if n.called}
     views = []

@@ -14,15 +14,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from api.web.labels import NOMINEE_KIND, SUBJECT
 from engine.rules import AwardType
 from engine.text import fold
+from engine.vocabulary import AwardeeKind
 
 SHEET = "Danh sách đề nghị"
 CATALOGUE_SHEET = "Danh mục khen thưởng"
 MAX_ROWS = 1000
 FIRST_ROW = 2  # row 1 holds the headers
-KIND_TEXT = {"individual": "Cá nhân", "collective": "Tập thể"}
-SUBJECT_TEXT = {"individual": "Cá nhân", "collective": "Tập thể", "either": "Cá nhân hoặc tập thể"}
 # field → (header, width, what a header must contain once folded)
 COLUMNS = {
     "award_type": ("Loại khen thưởng (mã)", 18, ("loai khen thuong", "hinh thuc")),
@@ -83,13 +83,13 @@ def template(award_types: list[AwardType]) -> bytes:
     catalogue = book.create_sheet(CATALOGUE_SHEET)
     catalogue.append(["Mã", "Loại khen thưởng", "Dành cho"])
     for award in award_types:
-        catalogue.append([award.code, award.name, SUBJECT_TEXT.get(str(award.subject), str(award.subject))])
+        catalogue.append([award.code, award.name, SUBJECT[award.subject]])
     for letter, width in (("A", 14), ("B", 50), ("C", 22)):
         catalogue.column_dimensions[letter].width = width
     last = FIRST_ROW + MAX_ROWS - 1
     codes = DataValidation(type="list", formula1=f"'{CATALOGUE_SHEET}'!$A$2:$A${len(award_types) + 1}",
                            allow_blank=True, showErrorMessage=False)
-    kinds = DataValidation(type="list", formula1='"' + ",".join(KIND_TEXT.values()) + '"', allow_blank=True)
+    kinds = DataValidation(type="list", formula1='"' + ",".join(NOMINEE_KIND.values()) + '"', allow_blank=True)
     codes.add(f"A{FIRST_ROW}:A{last}")
     kinds.add(f"B{FIRST_ROW}:B{last}")
     sheet.add_data_validation(codes)
@@ -126,12 +126,9 @@ def _award_code(text: str, award_types: list[AwardType]) -> str:
 
 
 def _kind(text: str) -> str | None:
+    """The code of a kind typed by its label ("Cá nhân", any case and accents) or by its code."""
     folded = fold(text)
-    if folded in ("ca nhan", "individual"):
-        return "individual"
-    if folded in ("tap the", "collective"):
-        return "collective"
-    return None
+    return next((kind.value for kind in AwardeeKind if folded in (fold(kind.label), kind.value)), None)
 
 
 def _nomination(sheet: Sheet, number: int, cells: dict[str, str], award_types: list[AwardType]) -> dict[str, Any]:
@@ -142,8 +139,8 @@ def _nomination(sheet: Sheet, number: int, cells: dict[str, str], award_types: l
     if cells.get("kind") and kind is None:
         sheet.refuse(number, f"{COLUMNS['kind'][0]}: ghi «Cá nhân» hoặc «Tập thể», không phải «{cells['kind']}».",
                      "kind")
-    name_key = "name" if kind == "collective" else "full_name"
-    nominee = {"kind": kind or "individual", name_key: cells.get("name", ""),
+    name_key = "name" if kind == AwardeeKind.COLLECTIVE else "full_name"
+    nominee = {"kind": kind or AwardeeKind.INDIVIDUAL.value, name_key: cells.get("name", ""),
                "position": cells.get("position") or None, "unit": cells.get("unit") or None}
     return {"award_type": _award_code(cells.get("award_type", ""), award_types), "nominee": nominee,
             "achievements": cells.get("achievements", "")}

@@ -54,7 +54,7 @@ def task_rows(items: list[HumanTask]) -> list[TaskRow]:
         dossier = session.get(Dossier, task.dossier_id) if task.dossier_id is not None else None
         proposing = session.get(Unit, dossier.proposing_unit_id) if dossier is not None else None
         claimer = session.get(User, task.claimed_by_id) if task.claimed_by_id is not None else None
-        role = Role(task.role).label if task.role in set(Role) else task.role
+        role = Role(task.role).label
         due_on = local(task.due_at).date() if task.due_at is not None else None
         late = (today - due_on).days if due_on is not None and due_on < today else 0
         rows.append(TaskRow(task, dossier, session.get(Unit, task.unit_id), proposing, role, claimer, due_on, late))

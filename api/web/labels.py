@@ -1,13 +1,29 @@
-"""What a user reads instead of codes: Vietnamese labels of statuses and kinds, and dates the way
-Vietnamese offices write them (dd/mm/yyyy; times HH:MM dd/mm/yyyy in Asia/Ho_Chi_Minh)."""
+"""What a user reads instead of codes: the labels of engine/vocabulary.py as pages show them (capitalised,
+with a badge colour), and dates the way Vietnamese offices write them (dd/mm/yyyy; times HH:MM dd/mm/yyyy
+in Asia/Ho_Chi_Minh)."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from engine.clock import LOCAL_TZ
-from engine.models import AttachmentKind, DecisionStatus, DossierKind, DossierStatus, NominationStatus
-from engine.operations.award.commands import DOCUMENT_LABEL, NOMINEE_LABEL, STATUS_LABEL
-from engine.rules.eligibility import KIND_LABELS
+from engine.vocabulary import (
+    COMPLAINT_INSTANCE,
+    AttachmentKind,
+    AwardeeKind,
+    Code,
+    ComplaintKind,
+    ComplaintOutcome,
+    ComplaintStatus,
+    DecisionStatus,
+    DossierKind,
+    DossierStatus,
+    MemberPosition,
+    NominationStatus,
+    Result,
+    SessionStatus,
+    Subject,
+    VoteChoice,
+)
 
 
 def sentence(text: str) -> str:
@@ -15,27 +31,35 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-DOSSIER_STATUS = {status: sentence(label) for status, label in STATUS_LABEL.items()}
-DOSSIER_KIND = {kind: sentence(KIND_LABELS[kind]) for kind in DossierKind}
-DOCUMENT_KIND = {kind: sentence(DOCUMENT_LABEL[kind]) for kind in AttachmentKind}
-NOMINEE_KIND = {kind: sentence(label) for kind, label in NOMINEE_LABEL.items()}
-NOMINATION_STATUS = {
-    NominationStatus.PENDING: "Đang xét",
-    NominationStatus.FROZEN: "Tạm dừng do khiếu nại, tố cáo",
-    NominationStatus.APPROVED: "Được khen thưởng",
-    NominationStatus.REJECTED: "Không được khen thưởng",
-    NominationStatus.FORWARDED: "Đã trình cấp trên",
-    NominationStatus.REVOKED: "Đã bị thu hồi",
-}
-DECISION_STATUS = {DecisionStatus.ISSUED: "Đã ban hành", DecisionStatus.CANCELLED: "Đã huỷ"}
-CHECK_RESULT = {"met": "Đạt", "not_met": "Không đạt", "unknown": "Chưa xác định được"}
+def standalone(codes: type[Code]) -> dict[Code, str]:
+    """The labels of a vocabulary (engine/vocabulary.py) as a page shows them on their own."""
+    return {code: sentence(code.label) for code in codes}
+
+
+DOSSIER_STATUS = standalone(DossierStatus)
+DOSSIER_KIND = standalone(DossierKind)
+DOCUMENT_KIND = standalone(AttachmentKind)
+NOMINEE_KIND = standalone(AwardeeKind)
+SUBJECT = standalone(Subject)
+NOMINATION_STATUS = standalone(NominationStatus)
+DECISION_STATUS = standalone(DecisionStatus)
+CHECK_RESULT = standalone(Result)
+COMPLAINT_KIND = standalone(ComplaintKind)
+COMPLAINT_STATUS = standalone(ComplaintStatus)
+COMPLAINT_OUTCOME = standalone(ComplaintOutcome)
+COMPLAINT_INSTANCE_LEVEL = {level: sentence(text) for level, text in COMPLAINT_INSTANCE.items()}
+MEMBER_POSITION = standalone(MemberPosition)
+SESSION_STATUS = standalone(SessionStatus)
+VOTE_CHOICE = standalone(VoteChoice)
+
 # The colour family of a status badge; the text always says the status too (never colour alone).
 TONE = {
     DossierStatus.DRAFT: "neutral", DossierStatus.SUBMITTED: "info", DossierStatus.IN_REVIEW: "info",
     DossierStatus.SUPPLEMENT_REQUESTED: "warn", DossierStatus.DECIDED: "good", DossierStatus.WITHDRAWN: "neutral",
     NominationStatus.PENDING: "info", NominationStatus.FROZEN: "warn", NominationStatus.APPROVED: "good",
     NominationStatus.REJECTED: "bad", NominationStatus.FORWARDED: "info", NominationStatus.REVOKED: "bad",
-    "met": "good", "not_met": "bad", "unknown": "warn",
+    Result.MET: "good", Result.NOT_MET: "bad", Result.UNKNOWN: "warn",
+    SessionStatus.OPEN: "info", SessionStatus.TALLIED: "good",
 }
 
 

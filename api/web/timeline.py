@@ -9,11 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.web.labels import DOCUMENT_KIND, format_date, label_of
+from api.web.labels import DOCUMENT_KIND, format_date, label_of, sentence
 from engine.models import AttachmentKind, AuditEvent, Decision, HumanTask, Nomination, Unit, User
+from engine.vocabulary import AuditAction
 
 # Bookkeeping the reader does not need on a dossier's page (the audit trail keeps it).
-HIDDEN = frozenset({"awardee_created", "award_recorded", "initiative_used", "timer_fired", "message_received"})
+HIDDEN = frozenset({AuditAction.AWARDEE_CREATED, AuditAction.AWARD_RECORDED, AuditAction.INITIATIVE_USED,
+                    AuditAction.TIMER_FIRED, AuditAction.MESSAGE_RECEIVED})
+UNKNOWN = "Sự kiện khác"  # an action no longer in the vocabulary: said in Vietnamese all the same
 
 
 @dataclass(frozen=True)
@@ -52,57 +55,64 @@ def _due(after: dict[str, Any]) -> str:
         return str(raw)
 
 
-Describe = Callable[[_Names, AuditEvent, dict[str, Any]], tuple[str, str]]
-_TEXT: dict[str, Describe] = {
-    "dossier_created": lambda n, e, a: ("Lập hồ sơ", ""),
-    "dossier_updated": lambda n, e, a: ("Sửa hồ sơ", ""),
-    "attachment_added": lambda n, e, a: (
-        "Đính kèm tài liệu", f"{label_of(DOCUMENT_KIND, _kind(a.get('kind')))}: {a.get('filename', '')}"),
-    "dossier_submitted": lambda n, e, a: ("Nộp hồ sơ", ""),
-    "process_started": lambda n, e, a: ("Bắt đầu quy trình xét duyệt", ""),
-    "dossier_routed": lambda n, e, a: (f"Chuyển hồ sơ đến {n.unit(a.get('reviewing_unit'))} xét duyệt", ""),
-    "dossier_received": lambda n, e, a: (f"{n.unit(a.get('reviewing_unit'))} tiếp nhận hồ sơ",
-                                         f"Hạn trả kết quả thẩm định: {_due(a)}" if _due(a) else ""),
-    "task_claimed": lambda n, e, a: (f"Nhận xử lý «{n.entity(HumanTask, e.entity_id, 'name')}»", ""),
-    "task_unclaimed": lambda n, e, a: (f"Trả lại «{n.entity(HumanTask, e.entity_id, 'name')}»", ""),
-    "task_completed": lambda n, e, a: (f"Hoàn thành «{n.entity(HumanTask, e.entity_id, 'name')}»", ""),
-    "dossier_supplement_requested": lambda n, e, a: ("Yêu cầu bổ sung hồ sơ", str(a.get("missing") or "")),
-    "dossier_supplement_overdue": lambda n, e, a: ("Quá hạn bổ sung hồ sơ", ""),
-    "dossier_supplemented": lambda n, e, a: ("Đã bổ sung hồ sơ", str(a.get("note") or "")),
-    "dossier_returned": lambda n, e, a: ("Trả lại hồ sơ", ""),
-    "dossier_escalated": lambda n, e, a: ("Quá hạn thẩm định: đã báo thủ trưởng", ""),
-    "dossier_published": lambda n, e, a: ("Công khai danh sách đề nghị khen thưởng", ""),
-    "nomination_approved": lambda n, e, a: (
-        f"Quyết định khen thưởng {n.entity(Nomination, e.entity_id, 'nominee_name')} ({a.get('award_type', '')})", ""),
-    "nomination_rejected": lambda n, e, a: (
-        f"Không khen thưởng {n.entity(Nomination, e.entity_id, 'nominee_name')} ({a.get('award_type', '')})", ""),
-    "nomination_forwarded": lambda n, e, a: (
-        f"Trình cấp trên đề nghị của {n.entity(Nomination, e.entity_id, 'nominee_name')} ({a.get('award_type', '')})",
-        ""),
-    "decision_issued": lambda n, e, a: (f"Ban hành Quyết định số {n.entity(Decision, e.entity_id, 'label')}", ""),
-    "dossier_decided": lambda n, e, a: ("Hồ sơ đã có kết quả; đơn vị đề nghị được thông báo", ""),
-    "process_completed": lambda n, e, a: ("Kết thúc quy trình", ""),
-    "process_cancelled": lambda n, e, a: ("Dừng quy trình", ""),
-    "dossier_withdrawn": lambda n, e, a: ("Rút hồ sơ", ""),
+Describe = Callable[[_Names, AuditEvent, dict[str, Any]], str]
+# Where the action's label is not enough: the text names the unit, task, nominee or decision concerned.
+_TEXT: dict[AuditAction, Describe] = {
+    AuditAction.DOSSIER_ROUTED: lambda n, e, a: f"Chuyển hồ sơ đến {n.unit(a.get('reviewing_unit'))} xét duyệt",
+    AuditAction.DOSSIER_RECEIVED: lambda n, e, a: f"{n.unit(a.get('reviewing_unit'))} tiếp nhận hồ sơ",
+    AuditAction.TASK_CLAIMED: lambda n, e, a: f"Nhận xử lý «{n.entity(HumanTask, e.entity_id, 'name')}»",
+    AuditAction.TASK_UNCLAIMED: lambda n, e, a: f"Trả lại «{n.entity(HumanTask, e.entity_id, 'name')}»",
+    AuditAction.TASK_COMPLETED: lambda n, e, a: f"Hoàn thành «{n.entity(HumanTask, e.entity_id, 'name')}»",
+    AuditAction.NOMINATION_APPROVED: lambda n, e, a: (
+        f"Quyết định khen thưởng {n.entity(Nomination, e.entity_id, 'nominee_name')} ({a.get('award_type', '')})"),
+    AuditAction.NOMINATION_REJECTED: lambda n, e, a: (
+        f"Không khen thưởng {n.entity(Nomination, e.entity_id, 'nominee_name')} ({a.get('award_type', '')})"),
+    AuditAction.NOMINATION_FORWARDED: lambda n, e, a: (
+        f"Trình cấp trên đề nghị của {n.entity(Nomination, e.entity_id, 'nominee_name')} ({a.get('award_type', '')})"),
+    AuditAction.NOMINATION_FROZEN: lambda n, e, a: (
+        f"Tạm dừng xét đề nghị của {n.entity(Nomination, e.entity_id, 'nominee_name')} do khiếu nại, tố cáo"),
+    AuditAction.NOMINATION_RELEASED: lambda n, e, a: (
+        f"Hết tạm dừng xét đề nghị của {n.entity(Nomination, e.entity_id, 'nominee_name')}"),
+    AuditAction.DECISION_ISSUED: lambda n, e, a: f"Ban hành Quyết định số {n.entity(Decision, e.entity_id, 'label')}",
 }
-_TONE = {"nomination_approved": "good", "dossier_decided": "good", "decision_issued": "good",
-         "nomination_rejected": "bad", "dossier_returned": "bad", "dossier_withdrawn": "neutral",
-         "dossier_supplement_requested": "warn", "dossier_supplement_overdue": "warn", "dossier_escalated": "warn"}
+_DETAIL: dict[AuditAction, Callable[[dict[str, Any]], str]] = {
+    AuditAction.ATTACHMENT_ADDED: lambda a: (
+        f"{label_of(DOCUMENT_KIND, _kind(a.get('kind')))}: {a.get('filename', '')}"),
+    AuditAction.DOSSIER_RECEIVED: lambda a: f"Hạn trả kết quả thẩm định: {_due(a)}" if _due(a) else "",
+    AuditAction.DOSSIER_SUPPLEMENT_REQUESTED: lambda a: str(a.get("missing") or ""),
+    AuditAction.DOSSIER_SUPPLEMENTED: lambda a: str(a.get("note") or ""),
+}
+_TONE = {
+    AuditAction.NOMINATION_APPROVED: "good", AuditAction.DOSSIER_DECIDED: "good", AuditAction.DECISION_ISSUED: "good",
+    AuditAction.NOMINATION_REJECTED: "bad", AuditAction.DOSSIER_RETURNED: "bad",
+    AuditAction.DOSSIER_WITHDRAWN: "neutral", AuditAction.DOSSIER_SUPPLEMENT_REQUESTED: "warn",
+    AuditAction.DOSSIER_SUPPLEMENT_OVERDUE: "warn", AuditAction.DOSSIER_ESCALATED: "warn",
+    AuditAction.NOMINATION_FROZEN: "warn",
+}
 
 
 def _kind(value: object) -> object:
     return AttachmentKind(value) if value in set(AttachmentKind) else value
 
 
+def _describe(names: _Names, event: AuditEvent, action: AuditAction | None) -> tuple[str, str]:
+    """The sentence and the detail shown for one event; never a code."""
+    if action is None:
+        return UNKNOWN, ""
+    after = event.after if isinstance(event.after, dict) else {}
+    describe, detail = _TEXT.get(action), _DETAIL.get(action)
+    return (describe(names, event, after) if describe else sentence(action.label),
+            detail(after) if detail else "")
+
+
 def timeline(session: Session, events: list[AuditEvent]) -> list[Entry]:
     names = _Names(session)
     entries = []
     for event in events:
-        if event.action in HIDDEN:
+        action = AuditAction(event.action) if event.action in set(AuditAction) else None
+        if action in HIDDEN:
             continue
-        after = event.after if isinstance(event.after, dict) else {}
-        describe = _TEXT.get(event.action)
-        text, detail = describe(names, event, after) if describe else (event.action.replace("_", " "), "")
+        text, detail = _describe(names, event, action)
         detail = " ".join(part for part in (detail, f"Lý do: {event.reason}" if event.reason else "") if part)
-        entries.append(Entry(event.at, names.user(event), text, detail, _TONE.get(event.action, "info")))
+        entries.append(Entry(event.at, names.user(event), text, detail, _TONE.get(action, "info")))
     return entries

@@ -1,7 +1,6 @@
 """Complaints (khiếu nại) and denunciations (tố cáo), and revocations of awards (thu hồi)."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -9,18 +8,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime, value_enum
-
-
-class ComplaintKind(enum.StrEnum):
-    COMPLAINT = "complaint"
-    DENUNCIATION = "denunciation"
-
-
-class ComplaintStatus(enum.StrEnum):
-    RECEIVED = "received"  # filed, waiting for acceptance
-    REFUSED = "refused"  # not accepted (e.g. filed after the time limit)
-    INVESTIGATING = "investigating"
-    RESOLVED = "resolved"
+from engine.vocabulary import ComplaintKind, ComplaintOutcome, ComplaintStatus, RevocationGround, RevocationStatus
 
 
 class Complaint(Base):
@@ -50,7 +38,7 @@ class Complaint(Base):
     due_on: Mapped[date | None] = mapped_column(Date)
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    outcome: Mapped[str | None] = mapped_column(String(30))
+    outcome: Mapped[ComplaintOutcome | None] = mapped_column(value_enum(ComplaintOutcome, "complaint_outcome"))
     revoke: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str | None] = mapped_column(Text)  # of the refusal or the resolution
     froze_nomination: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -60,34 +48,6 @@ class Complaint(Base):
         CheckConstraint("decision_id IS NOT NULL OR nomination_id IS NOT NULL OR dossier_id IS NOT NULL",
                         name="has_subject"),
     )
-
-
-class RevocationGround(enum.StrEnum):
-    """The four grounds of the Law on Emulation and Commendation (ch. VII) for cancelling an award."""
-
-    FALSE_DECLARATION = "false_declaration"
-    FORGED_DOCUMENTS = "forged_documents"
-    WRONG_PROCEDURE = "wrong_procedure"
-    CRITERIA_NOT_MET = "criteria_not_met"
-
-    @property
-    def label(self) -> str:
-        return GROUND_LABELS[self]
-
-
-GROUND_LABELS = {
-    RevocationGround.FALSE_DECLARATION: "Kê khai gian dối thành tích để được khen thưởng",
-    RevocationGround.FORGED_DOCUMENTS: "Làm giả hồ sơ, giấy tờ để được khen thưởng",
-    RevocationGround.WRONG_PROCEDURE: "Việc xét, đề nghị khen thưởng vi phạm quy trình, thủ tục theo quy định",
-    RevocationGround.CRITERIA_NOT_MET: "Theo kết luận của cơ quan có thẩm quyền, không đủ tiêu chuẩn khen thưởng",
-}
-
-
-class RevocationStatus(enum.StrEnum):
-    PREPARING = "preparing"
-    REJECTED = "rejected"  # the head decided not to revoke
-    RECOVERING = "recovering"  # revoked; certificate and money still to be recovered
-    CLOSED = "closed"  # recovery confirmed
 
 
 class Revocation(Base):

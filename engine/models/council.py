@@ -7,7 +7,6 @@ rules mark as open votes, and are shown as such.
 """
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -15,24 +14,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, value_enum
-
-
-class SessionStatus(enum.StrEnum):
-    OPEN = "open"
-    TALLIED = "tallied"
-
-
-class MemberPosition(enum.StrEnum):
-    CHAIR = "chair"
-    SECRETARY = "secretary"
-    MEMBER = "member"
-
-
-class VoteChoice(enum.StrEnum):
-    YES = "yes"
-    NO = "no"
-    ABSTAIN = "abstain"
-
+from engine.vocabulary import MemberPosition, RecusalBase, SessionStatus, VoteChoice, VoteClosing
 
 
 class CouncilSession(Base):
@@ -46,10 +28,10 @@ class CouncilSession(Base):
     rules_version: Mapped[str] = mapped_column(String(40))
     members_total: Mapped[int] = mapped_column(Integer)
     quorum: Mapped[str] = mapped_column(String(10))  # fraction of members present, e.g. "2/3"
-    recusal_policy: Mapped[str] = mapped_column(String(30))  # how recusal changes the denominator
+    recusal_policy: Mapped[RecusalBase] = mapped_column(value_enum(RecusalBase, "recusal_base"))
     present: Mapped[int | None] = mapped_column(Integer)
     written_votes: Mapped[int | None] = mapped_column(Integer)
-    closed_how: Mapped[str | None] = mapped_column(String(30))  # all_voted | closed_by_chair
+    closed_how: Mapped[VoteClosing | None] = mapped_column(value_enum(VoteClosing, "vote_closing"))
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,7 +1,6 @@
 """Dossiers (hồ sơ đề nghị khen thưởng), their nominations and attachments; decisions; notifications."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -19,40 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, value_enum
-
-
-class DossierKind(enum.StrEnum):
-    REGULAR = "regular"
-    AD_HOC = "ad_hoc"
-    THEMATIC = "thematic"
-    LIFETIME = "lifetime"
-    FOREIGN = "foreign"
-
-
-class DossierStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    IN_REVIEW = "in_review"
-    SUPPLEMENT_REQUESTED = "supplement_requested"
-    DECIDED = "decided"
-    WITHDRAWN = "withdrawn"
-
-
-class NominationStatus(enum.StrEnum):
-    PENDING = "pending"
-    FROZEN = "frozen"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    FORWARDED = "forwarded"
-    REVOKED = "revoked"
-
-
-class AttachmentKind(enum.StrEnum):
-    SUBMISSION = "submission"  # tờ trình
-    ACHIEVEMENT_REPORT = "achievement_report"  # báo cáo thành tích
-    COUNCIL_MINUTES = "council_minutes"  # biên bản họp hội đồng
-    EVIDENCE = "evidence"
-    OTHER = "other"
+from engine.vocabulary import AttachmentKind, AwardeeKind, DecisionStatus, DossierKind, DossierStatus, NominationStatus
 
 
 class Dossier(Base):
@@ -94,7 +60,7 @@ class Nomination(Base):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     award_type: Mapped[str] = mapped_column(String(40))
-    nominee_kind: Mapped[str] = mapped_column(String(20))  # individual | collective
+    nominee_kind: Mapped[AwardeeKind] = mapped_column(value_enum(AwardeeKind, "awardee_kind", 20))
     awardee_id: Mapped[int | None] = mapped_column(ForeignKey("awardee.id"), index=True)
     nominee_name: Mapped[str] = mapped_column(String(300))
     nominee_position: Mapped[str | None] = mapped_column(String(200))
@@ -134,11 +100,6 @@ class Attachment(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     dossier: Mapped[Dossier] = relationship(back_populates="attachments")
-
-
-class DecisionStatus(enum.StrEnum):
-    ISSUED = "issued"
-    CANCELLED = "cancelled"
 
 
 class Decision(Base):

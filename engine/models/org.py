@@ -1,60 +1,13 @@
 """The organisation tree, users and the roles they hold at units; councils of reviewing units."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.db import Base, UTCDateTime, enum_values
-
-
-class Role(enum.StrEnum):
-    PROPOSER = "proposer"
-    OFFICE = "office"
-    COUNCIL = "council"
-    HEAD = "head"
-    COMPLAINT_OFFICER = "complaint_officer"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-    @classmethod
-    def from_lane(cls, lane: str | None) -> Role | None:
-        """A BPMN lane names a role by its key or by its Vietnamese label."""
-        if lane is None:
-            return None
-        for role in cls:
-            if lane.strip() in (role.value, role.label):
-                return role
-        return None
-
-
-ROLE_LABELS = {
-    Role.PROPOSER: "Đơn vị đề nghị",
-    Role.OFFICE: "Cơ quan thường trực",
-    Role.COUNCIL: "Hội đồng Thi đua - Khen thưởng",
-    Role.HEAD: "Thủ trưởng",
-    Role.COMPLAINT_OFFICER: "Cán bộ giải quyết khiếu nại, tố cáo",
-    Role.ADMIN: "Quản trị hệ thống",
-}
-
-
-class UnitLevel(enum.StrEnum):
-    """Levels of the administrative tree. The district level stays for dossiers opened before 2025-07-01."""
-
-    STATE = "state"
-    CENTRAL = "central"
-    MINISTRY = "ministry"
-    PROVINCE = "province"
-    DEPARTMENT = "department"
-    DISTRICT = "district"
-    COMMUNE = "commune"
-    AGENCY = "agency"
-    ENTERPRISE = "enterprise"
+from engine.db import Base, UTCDateTime, value_enum
+from engine.vocabulary import Role, UnitLevel
 
 
 class Unit(Base):
@@ -63,9 +16,7 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(300))
-    level: Mapped[UnitLevel] = mapped_column(
-        Enum(UnitLevel, name="unit_level", native_enum=False, length=20, values_callable=enum_values)
-    )
+    level: Mapped[UnitLevel] = mapped_column(value_enum(UnitLevel, "unit_level", 20))
     abbreviation: Mapped[str | None] = mapped_column(String(40))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     reviews_awards: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -117,9 +68,7 @@ class RoleGrant(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, name="role", native_enum=False, length=30, values_callable=enum_values)
-    )
+    role: Mapped[Role] = mapped_column(value_enum(Role, "role"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
 
     user: Mapped[User] = relationship(back_populates="grants")

@@ -1,32 +1,13 @@
 """The registry: people and collectives, the awards they hold and their recognised initiatives."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.db import Base, UTCDateTime, enum_values
-from engine.models.dossier import DossierKind
-
-
-class AwardeeKind(enum.StrEnum):
-    INDIVIDUAL = "individual"
-    COLLECTIVE = "collective"
-
-
-class InitiativeLevel(enum.StrEnum):
-    """The scope within which an initiative (sáng kiến) was recognised, narrowest first."""
-
-    GRASSROOTS = "grassroots"
-    PROVINCE = "province"
-    NATIONAL = "national"
-
-    @property
-    def label(self) -> str:
-        return {"grassroots": "cấp cơ sở", "province": "cấp tỉnh", "national": "toàn quốc"}[self.value]
-
+from engine.db import Base, UTCDateTime, value_enum
+from engine.vocabulary import AwardeeKind, DossierKind, InitiativeLevel
 
 # Kinds of award the history may record; only regular awards count toward later ones (ND 98 Art. 4(3)).
 RECORDED_AWARD_KINDS = (DossierKind.REGULAR, DossierKind.AD_HOC, DossierKind.THEMATIC)
@@ -39,9 +20,7 @@ class Awardee(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str | None] = mapped_column(String(64), unique=True)
-    kind: Mapped[AwardeeKind] = mapped_column(
-        Enum(AwardeeKind, name="awardee_kind", native_enum=False, length=20, values_callable=enum_values)
-    )
+    kind: Mapped[AwardeeKind] = mapped_column(value_enum(AwardeeKind, "awardee_kind", 20))
     name: Mapped[str] = mapped_column(String(300))
     name_folded: Mapped[str] = mapped_column(String(300), index=True)  # lower case, no diacritics
     position: Mapped[str | None] = mapped_column(String(200))
@@ -61,7 +40,9 @@ class GrantedAward(Base):
     awardee_id: Mapped[int] = mapped_column(ForeignKey("awardee.id"), index=True)
     award_type: Mapped[str] = mapped_column(String(40))
     year: Mapped[int] = mapped_column(Integer)
-    dossier_kind: Mapped[str] = mapped_column(String(20), default="regular")  # ad-hoc/thematic do not count
+    # Ad-hoc and thematic awards do not count toward later ones.
+    dossier_kind: Mapped[DossierKind] = mapped_column(value_enum(DossierKind, "dossier_kind", 20),
+                                                      default=DossierKind.REGULAR)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # revoked awards no longer count
@@ -78,7 +59,7 @@ class Initiative(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     awardee_id: Mapped[int] = mapped_column(ForeignKey("awardee.id"), index=True)
     title: Mapped[str] = mapped_column(Text)
-    level: Mapped[str] = mapped_column(String(20))  # grassroots | province | national
+    level: Mapped[InitiativeLevel] = mapped_column(value_enum(InitiativeLevel, "initiative_level", 20))
     year: Mapped[int] = mapped_column(Integer)
     used_by_nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

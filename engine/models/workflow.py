@@ -1,26 +1,14 @@
 """Process definitions (stored once per content hash), instances and their side tables."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.db import Base, UTCDateTime, enum_values
-
-
-class InstanceStatus(enum.StrEnum):
-    RUNNING = "running"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-
-
-class HumanTaskState(enum.StrEnum):
-    READY = "ready"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
+from engine.db import Base, UTCDateTime, value_enum
+from engine.vocabulary import HumanTaskState, InstanceStatus, Role
 
 
 class ProcessDefinition(Base):
@@ -42,9 +30,7 @@ class ProcessInstance(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
     process_key: Mapped[str] = mapped_column(String(100))
-    status: Mapped[InstanceStatus] = mapped_column(
-        Enum(InstanceStatus, name="instance_status", native_enum=False, length=20, values_callable=enum_values)
-    )
+    status: Mapped[InstanceStatus] = mapped_column(value_enum(InstanceStatus, "instance_status", 20))
     # Serialized workflow without its spec; deferred: read only when the cache misses.
     state: Mapped[str] = mapped_column(Text, deferred=True)
     serializer_version: Mapped[str] = mapped_column(String(20))
@@ -69,14 +55,12 @@ class HumanTask(Base):
     task_uuid: Mapped[str] = mapped_column(String(36))
     key: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(30))
+    role: Mapped[Role] = mapped_column(value_enum(Role, "role"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     form_name: Mapped[str] = mapped_column(String(200))
     prefill: Mapped[dict[str, Any]] = mapped_column(JSON)
-    state: Mapped[HumanTaskState] = mapped_column(
-        Enum(HumanTaskState, name="human_task_state", native_enum=False, length=20, values_callable=enum_values)
-    )
+    state: Mapped[HumanTaskState] = mapped_column(value_enum(HumanTaskState, "human_task_state", 20))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

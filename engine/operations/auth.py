@@ -17,6 +17,7 @@ from engine.errors import Throttled, Unauthenticated
 from engine.models import LoginFailure, User
 from engine.operations.access import require_actor
 from engine.security import dummy_verify, verify_password
+from engine.vocabulary import AuditAction
 
 WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
 _KEY_LENGTH = 190  # LoginFailure.key holds 200 characters with its prefix
@@ -67,7 +68,7 @@ def authenticate(ctx: Context, username: str, password: str, address: str | None
         ctx.session.flush()
         raise Unauthenticated(WRONG_CREDENTIALS)
     _forget_failures(ctx, keys[0], now)
-    audit.record(ctx.as_actor(user), "user_logged_in", "user", user.id, after={"address": address})
+    audit.record(ctx.as_actor(user), AuditAction.USER_LOGGED_IN, "user", user.id, after={"address": address})
     return user
 
 
@@ -93,4 +94,4 @@ def active_user(ctx: Context, user_id: object) -> User:
 def log_out(ctx: Context) -> None:
     """Record that the user ended their web session (the caller forgets the session itself)."""
     user = require_actor(ctx.actor)
-    audit.record(ctx, "user_logged_out", "user", user.id)
+    audit.record(ctx, AuditAction.USER_LOGGED_OUT, "user", user.id)

@@ -15,6 +15,7 @@ from engine.operations.forms import validate_form_data
 from engine.operations.hooks import run_before_complete
 from engine.operations.paging import Page, paginate
 from engine.operations.processes import record_if_completed
+from engine.vocabulary import AuditAction
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _locked_task(ctx: Context, task_id: int) -> tuple[User, HumanTask]:
     return user, task
 
 
-def _audit_task(ctx: Context, action: str, task: HumanTask, before: dict[str, Any],
+def _audit_task(ctx: Context, action: AuditAction, task: HumanTask, before: dict[str, Any],
                 after: dict[str, Any]) -> None:
     audit.record(ctx, action, "human_task", task.id, before=before, after={"key": task.key, **after},
                  role=task.role, unit_id=task.unit_id, dossier_id=task.dossier_id, complaint_id=task.complaint_id)
@@ -83,7 +84,7 @@ def claim_task(ctx: Context, task_id: int) -> HumanTask:
     if task.claimed_by_id == user.id:
         return task
     task.claimed_by_id, task.claimed_at = user.id, ctx.clock.now()
-    _audit_task(ctx, "task_claimed", task, {"claimed_by": None}, {"claimed_by": user.username})
+    _audit_task(ctx, AuditAction.TASK_CLAIMED, task, {"claimed_by": None}, {"claimed_by": user.username})
     ctx.session.flush()
     return task
 
@@ -93,7 +94,7 @@ def unclaim_task(ctx: Context, task_id: int) -> HumanTask:
     if task.claimed_by_id is None:
         return task
     task.claimed_by_id, task.claimed_at = None, None
-    _audit_task(ctx, "task_unclaimed", task, {"claimed_by": user.username}, {"claimed_by": None})
+    _audit_task(ctx, AuditAction.TASK_UNCLAIMED, task, {"claimed_by": user.username}, {"claimed_by": None})
     ctx.session.flush()
     return task
 
@@ -110,7 +111,7 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
         live = ctx.runtime.open(ctx.session, instance, ctx.clock)
         ctx.runtime.complete_user_task(live, task.task_uuid, outcome.data)
         result = ctx.runtime.save(ctx.session, live)
-    _audit_task(ctx, "task_completed", task, {"state": HumanTaskState.READY.value},
+    _audit_task(ctx, AuditAction.TASK_COMPLETED, task, {"state": HumanTaskState.READY.value},
                 {"state": task.state.value, "data": outcome.data})
     record_if_completed(ctx, instance, result)
     ctx.session.flush()

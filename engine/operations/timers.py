@@ -9,6 +9,7 @@ from engine.context import Context, bound
 from engine.db import is_postgres
 from engine.models import ProcessInstance, Timer
 from engine.operations.processes import record_if_completed, record_instance_event
+from engine.vocabulary import AuditAction
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,6 @@ def fire_next_due(ctx: Context, skip: frozenset[int] = frozenset()) -> FiredTime
         keys = ctx.runtime.fire_due_timers(live)
         result = ctx.runtime.save(ctx.session, live)
     if keys:
-        record_instance_event(ctx, "timer_fired", instance, {"timers": keys})
+        record_instance_event(ctx, AuditAction.TIMER_FIRED, instance, {"timers": keys})
     record_if_completed(ctx, instance, result)
     return FiredTimers(instance.id, keys)

@@ -27,6 +27,7 @@ from engine.orgchart.validate import CouncilRow, OrgChart, PersonRow, UnitRow, U
 from engine.rules import load_rules
 from engine.security import hash_password, verify_password
 from engine.text import fold
+from engine.vocabulary import AuditAction
 
 COUNTS = (
     "units_created", "units_updated", "users_created", "users_updated",
@@ -139,7 +140,7 @@ class _Writer:
             )
         }
 
-    def _record(self, action: str, entity_type: str, entity_id: int, *, before: Any = None, after: Any = None,
+    def _record(self, action: AuditAction, entity_type: str, entity_id: int, *, before: Any = None, after: Any = None,
                 unit_id: int | None = None) -> None:
         audit.record(self.ctx, action, entity_type, entity_id, before=before, after=after, reason=self.reason,
                      unit_id=unit_id)
@@ -156,7 +157,7 @@ class _Writer:
             self.session.add(unit)
             self.session.flush()
             self.units[row.code] = unit
-            self._record("unit_created", "unit", unit.id, after={"code": row.code, **wanted}, unit_id=unit.id)
+            self._record(AuditAction.UNIT_CREATED, "unit", unit.id, after={"code": row.code, **wanted}, unit_id=unit.id)
             self.counts["units_created"] += 1
             return
         current = _unit_state(unit)
@@ -166,7 +167,7 @@ class _Writer:
         unit.name, unit.level, unit.abbreviation = row.name, row.level, row.abbreviation
         unit.parent, unit.reviews_awards = parent, row.reviews_awards
         self.session.flush()
-        self._record("unit_updated", "unit", unit.id, unit_id=unit.id,
+        self._record(AuditAction.UNIT_UPDATED, "unit", unit.id, unit_id=unit.id,
                      before={"code": row.code, **{key: current[key] for key in changed}},
                      after={"code": row.code, **{key: wanted[key] for key in changed}})
         self.counts["units_updated"] += 1
@@ -181,7 +182,7 @@ class _Writer:
             self.session.add(user)
             self.session.flush()
             self.users[row.username] = user
-            self._record("user_created", "user", user.id,
+            self._record(AuditAction.USER_CREATED, "user", user.id,
                          after={"username": row.username, "full_name": row.full_name, "active": True})
             self.counts["users_created"] += 1
         else:
@@ -196,7 +197,7 @@ class _Writer:
                 after["password_changed"] = True
             if after:
                 self.session.flush()
-                self._record("user_updated", "user", user.id, before={"username": row.username, **before},
+                self._record(AuditAction.USER_UPDATED, "user", user.id, before={"username": row.username, **before},
                              after={"username": row.username, **after})
                 self.counts["users_updated"] += 1
         self._grants(user, row)
@@ -210,7 +211,7 @@ class _Writer:
             state = {"username": user.username, "role": grant.role.value, "unit": grant.unit.code}
             user.grants.remove(grant)
             self.session.flush()
-            self._record("role_revoked", "role_grant", grant_id, before=state, unit_id=unit_id)
+            self._record(AuditAction.ROLE_REVOKED, "role_grant", grant_id, before=state, unit_id=unit_id)
             self.counts["roles_revoked"] += 1
         held = {(grant.role, grant.unit_id) for grant in user.grants}
         for (role, unit_id), unit_code in wanted.items():
@@ -219,7 +220,7 @@ class _Writer:
             new = RoleGrant(role=role, unit_id=unit_id)
             user.grants.append(new)
             self.session.flush()
-            self._record("role_granted", "role_grant", new.id, unit_id=unit_id,
+            self._record(AuditAction.ROLE_GRANTED, "role_grant", new.id, unit_id=unit_id,
                          after={"username": user.username, "role": role.value, "unit": unit_code})
             self.counts["roles_granted"] += 1
 
@@ -235,7 +236,7 @@ class _Writer:
             self.session.add(council)
             self.session.flush()
             self.councils[unit.id] = council
-            self._record("council_created", "council", council.id, after={"unit": row.unit, **wanted},
+            self._record(AuditAction.COUNCIL_CREATED, "council", council.id, after={"unit": row.unit, **wanted},
                          unit_id=unit.id)
             self.counts["councils_created"] += 1
             return
@@ -250,7 +251,7 @@ class _Writer:
         present = {member.user_id for member in council.members}
         council.members.extend(CouncilMember(user_id=uid) for uid in member_ids if uid not in present)
         self.session.flush()
-        self._record("council_updated", "council", council.id, unit_id=unit.id,
+        self._record(AuditAction.COUNCIL_UPDATED, "council", council.id, unit_id=unit.id,
                      before={"unit": row.unit, **{key: current[key] for key in changed}},
                      after={"unit": row.unit, **{key: wanted[key] for key in changed}})
         self.counts["councils_updated"] += 1
@@ -265,7 +266,7 @@ class _Writer:
             self.session.add(awardee)
             self.session.flush()
             self.awardees[row.code] = awardee
-            self._record("awardee_created", "awardee", awardee.id, after={"code": row.code, **wanted},
+            self._record(AuditAction.AWARDEE_CREATED, "awardee", awardee.id, after={"code": row.code, **wanted},
                          unit_id=unit.id)
             self.counts["awardees_created"] += 1
         else:
@@ -275,7 +276,7 @@ class _Writer:
                 awardee.name, awardee.name_folded, awardee.kind = row.name, fold(row.name), row.kind
                 awardee.position, awardee.unit_id = row.position, unit.id
                 self.session.flush()
-                self._record("awardee_updated", "awardee", awardee.id, unit_id=unit.id,
+                self._record(AuditAction.AWARDEE_UPDATED, "awardee", awardee.id, unit_id=unit.id,
                              before={"code": row.code, **{key: current[key] for key in changed}},
                              after={"code": row.code, **{key: wanted[key] for key in changed}})
                 self.counts["awardees_updated"] += 1
@@ -287,7 +288,7 @@ class _Writer:
         return {"name": awardee.name, "kind": awardee.kind.value, "position": awardee.position,
                 "unit": unit.code if unit is not None else None}
 
-    def _history(self, action: str, entity_type: str, entity: GrantedAward | Initiative, unit_id: int | None,
+    def _history(self, action: AuditAction, entity_type: str, entity: GrantedAward | Initiative, unit_id: int | None,
                  *, before: Any = None, after: Any = None) -> None:
         """Flush and record an award or initiative added (`…_recorded`) or amended (`…_updated`), and count it."""
         self.session.flush()
@@ -304,18 +305,18 @@ class _Writer:
             about = {"awardee": row.code, "award_type": item.award_type, "year": item.year}
             award = held.get((item.award_type, item.year))
             if award is None:
-                award = GrantedAward(award_type=item.award_type, year=item.year, dossier_kind=item.kind.value,
+                award = GrantedAward(award_type=item.award_type, year=item.year, dossier_kind=item.kind,
                                      created_at=self.ctx.clock.now())
                 awardee.awards.append(award)
                 held[(item.award_type, item.year)] = award
-                self._history("award_recorded", "granted_award", award, awardee.unit_id,
+                self._history(AuditAction.AWARD_RECORDED, "granted_award", award, awardee.unit_id,
                               after={**about, "kind": item.kind.value})
-            elif award.dossier_kind != item.kind.value and award.decision_id is not None:
+            elif award.dossier_kind != item.kind and award.decision_id is not None:
                 self.warnings.append(f"{item.award_type} năm {item.year} của '{row.code}' đã được ghi theo quyết "
                                      "định khen thưởng; kiểu khen thưởng không được sửa từ tệp.")
-            elif award.dossier_kind != item.kind.value:
-                before, award.dossier_kind = award.dossier_kind, item.kind.value
-                self._history("award_updated", "granted_award", award, awardee.unit_id,
+            elif award.dossier_kind != item.kind:
+                before, award.dossier_kind = award.dossier_kind, item.kind
+                self._history(AuditAction.AWARD_UPDATED, "granted_award", award, awardee.unit_id,
                               before={**about, "kind": before}, after={**about, "kind": item.kind.value})
 
     def _initiatives(self, awardee: Awardee, row: PersonRow) -> None:
@@ -325,13 +326,13 @@ class _Writer:
             about = {"awardee": row.code, "title": item.title, "year": item.year}
             initiative = held.get((item.title, item.year))
             if initiative is None:
-                initiative = Initiative(title=item.title, level=item.level.value, year=item.year,
+                initiative = Initiative(title=item.title, level=item.level, year=item.year,
                                         created_at=self.ctx.clock.now())
                 awardee.initiatives.append(initiative)
                 held[(item.title, item.year)] = initiative
-                self._history("initiative_recorded", "initiative", initiative, awardee.unit_id,
+                self._history(AuditAction.INITIATIVE_RECORDED, "initiative", initiative, awardee.unit_id,
                               after={**about, "level": item.level.value})
-            elif initiative.level != item.level.value:
-                before, initiative.level = initiative.level, item.level.value
-                self._history("initiative_updated", "initiative", initiative, awardee.unit_id,
+            elif initiative.level != item.level:
+                before, initiative.level = initiative.level, item.level
+                self._history(AuditAction.INITIATIVE_UPDATED, "initiative", initiative, awardee.unit_id,
                               before={**about, "level": before}, after={**about, "level": item.level.value})

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import InvalidInput, NotFound
-from engine.models.dossier import AttachmentKind
-from engine.models.registry import AwardeeKind
 from engine.rules.reader import Entry, load_yaml
+from engine.vocabulary import AttachmentKind, RecusalBase, Subject
 
 CATALOGUE_FILE = "catalogue.yaml"
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{0,39}")  # fits nomination.award_type
@@ -23,15 +22,6 @@ _VERSION_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")  # fits dossier.rules_ver
 class AwardKind(enum.StrEnum):
     TITLE = "title"  # danh hiệu thi đua
     COMMENDATION = "commendation"  # hình thức khen thưởng
-
-
-class Subject(enum.StrEnum):
-    INDIVIDUAL = AwardeeKind.INDIVIDUAL.value
-    COLLECTIVE = AwardeeKind.COLLECTIVE.value
-    EITHER = "either"
-
-    def admits(self, nominee: AwardeeKind) -> bool:
-        return self is Subject.EITHER or self.value == nominee.value
 
 
 class DecidingLevel(enum.StrEnum):
@@ -63,13 +53,6 @@ def passes(threshold: Threshold, yes: int, base: int) -> bool:
         raise ValueError(f"impossible tally: {yes} yes out of {base}")
     votes, needed = yes * 100, threshold.percent * base
     return votes > needed if threshold.op is Comparison.GREATER else votes >= needed
-
-
-class RecusalBase(enum.StrEnum):
-    """How recusal changes the denominator of a vote."""
-
-    MEMBERS = "members"  # recused members still count in the total: they weigh as "not yes"
-    MEMBERS_NOT_RECUSED = "members_not_recused"  # the total shrinks by the recused members
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ law (three consecutive years…) are constants here; the CSTD_CS quota varies an
 """
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +29,7 @@ from engine.models import (
     NominationStatus,
     Unit,
 )
+from engine.vocabulary import Result
 
 LDTT, CSTD_CS, CSTD_TINH, CSTD_TQ, BK_TINH, BK_TTG = "LDTT", "CSTD_CS", "CSTD_TINH", "CSTD_TQ", "BK_TINH", "BK_TTG"
 CSTD_TINH_YEARS_OF_CSTD_CS = 3  # Law 06/2022 Art. 22
@@ -38,17 +38,8 @@ BK_TTG_SPAN_YEARS, BK_TTG_CSTD_CS = 5, 3  # Art. 73, the route through BK_TINH
 DEFAULT_CSTD_CS_QUOTA_PERCENT = 15
 LAW = "Luật TĐKT 2022"  # Luật Thi đua, khen thưởng 06/2022/QH15
 
-KIND_LABELS = {DossierKind.REGULAR: "thường xuyên", DossierKind.AD_HOC: "đột xuất",
-               DossierKind.THEMATIC: "chuyên đề", DossierKind.LIFETIME: "quá trình cống hiến",
-               DossierKind.FOREIGN: "đối ngoại"}
 _OPEN_NOMINATION = (NominationStatus.PENDING, NominationStatus.FROZEN, NominationStatus.APPROVED,
                     NominationStatus.FORWARDED)
-
-
-class Result(enum.StrEnum):
-    MET = "met"
-    NOT_MET = "not_met"
-    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -156,9 +147,8 @@ def _excluded(award: GrantedAward, decision: Decision | None) -> str | None:
         return "đã bị thu hồi"
     if decision is not None and decision.status == DecisionStatus.CANCELLED:
         return f"quyết định số {decision.label} đã bị hủy"
-    if award.dossier_kind != DossierKind.REGULAR.value:
-        label = KIND_LABELS.get(DossierKind(award.dossier_kind), award.dossier_kind)
-        return f"khen thưởng {label}, không tính cho khen thưởng thường xuyên"
+    if award.dossier_kind != DossierKind.REGULAR:
+        return f"khen thưởng {DossierKind(award.dossier_kind).label}, không tính cho khen thưởng thường xuyên"
     return None
 
 
@@ -214,16 +204,14 @@ def _consecutive(s: _Subject, criterion: str, award_type: str, count: int, artic
 
 
 def _describe(initiative: Initiative) -> str:
-    known = {level.value: level.label for level in InitiativeLevel}
-    level = known.get(initiative.level, initiative.level)
-    return f"'{initiative.title}' ({level}, {initiative.year})"
+    return f"'{initiative.title}' ({InitiativeLevel(initiative.level).label}, {initiative.year})"
 
 
 def _initiative(s: _Subject, criterion: str, levels: tuple[InitiativeLevel, ...], label: str,
                 when_none: Result = Result.NOT_MET, none_detail: str = "") -> Check:
     if s.awardee is None:
         return s.unknown(criterion, label)
-    candidates = [i for i in s.initiatives if i.level in {level.value for level in levels}]
+    candidates = [i for i in s.initiatives if i.level in levels]
     linked = [i for i in candidates if i.used_by_nomination_id == s.nomination.id]
     free = [i for i in candidates if i.used_by_nomination_id is None]
     if linked or free:
@@ -280,7 +268,7 @@ def _bk_ttg(s: _Subject) -> list[Check]:
         "duties_well_five_years", f"Hoàn thành tốt nhiệm vụ {BK_TTG_SPAN_YEARS} năm liên tục {first}–{last} "
         f"({LAW} Điều 73)", Result.UNKNOWN,
         "Sổ theo dõi chỉ ghi khen thưởng, không ghi kết quả đánh giá hằng năm: cơ quan thẩm định xem xét.")]
-    if s.nomination.nominee_kind == AwardeeKind.INDIVIDUAL.value:
+    if s.nomination.nominee_kind == AwardeeKind.INDIVIDUAL:
         checks.append(_cstd_cs_in_span(s, first, last))
     return checks
 
@@ -393,7 +381,7 @@ def _granted_in_unit(session: Session, award_type: str, year: int, unit_id: int)
         select(GrantedAward).join(Awardee, GrantedAward.awardee_id == Awardee.id)
         .outerjoin(Decision, GrantedAward.decision_id == Decision.id)
         .where(Awardee.unit_id == unit_id, GrantedAward.award_type == award_type, GrantedAward.year == year,
-               GrantedAward.dossier_kind == DossierKind.REGULAR.value, GrantedAward.revoked_at.is_(None),
+               GrantedAward.dossier_kind == DossierKind.REGULAR, GrantedAward.revoked_at.is_(None),
                or_(Decision.id.is_(None), Decision.status != DecisionStatus.CANCELLED))
         .order_by(GrantedAward.id)
     ))

@@ -23,9 +23,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import DefinitionError, ScriptError
-from engine.models.org import Role
 from engine.runtime.helpers import HELPERS
 from engine.runtime.scripting import allowed_builtins, compile_checked
+from engine.vocabulary import Role
 
 # Names of the `spiffworkflow:property` entries a user task carries.
 FORM_PROPERTY = "formJsonSchemaFilename"

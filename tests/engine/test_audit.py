@@ -8,11 +8,13 @@ from sqlalchemy.exc import DBAPIError
 
 from engine import audit
 from engine.audit import GENESIS_HASH, verify_chain
+from engine.models import AuditEvent
+from engine.vocabulary import AuditAction
 
 
 def _three_events(ctx):
     for i in range(3):
-        audit.record(ctx, "dossier_submitted", "dossier", i + 1, after={"title": f"Hồ sơ {i + 1}"},
+        audit.record(ctx, AuditAction.DOSSIER_SUBMITTED, "dossier", i + 1, after={"title": f"Hồ sơ {i + 1}"},
                      reason="thử nghiệm")
     ctx.session.commit()
 
@@ -25,6 +27,21 @@ def test_chain_links_every_event_to_the_one_before(ctx):
     assert rows[0].prev_hash == GENESIS_HASH
     assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
     assert report.head_hash == rows[-1].hash
+
+
+def test_an_action_is_stored_as_its_plain_code(ctx):
+    _three_events(ctx)
+    stored = ctx.session.execute(text("SELECT action FROM audit_event ORDER BY seq")).scalars().all()
+    assert stored == ["dossier_submitted"] * 3
+    event = ctx.session.get(AuditEvent, 1)
+    ctx.session.refresh(event)
+    assert type(event.action) is str and audit.event_hash(event) == event.hash
+
+
+def test_a_free_string_is_refused_and_nothing_is_written(ctx):
+    with pytest.raises(TypeError, match="AuditAction"):
+        audit.record(ctx, "dossier_submitted", "dossier", 1)  # type: ignore[arg-type]
+    assert ctx.session.execute(text("SELECT count(*) FROM audit_event")).scalar() == 0
 
 
 @pytest.mark.sqlite_only

@@ -25,6 +25,7 @@ from engine.operations.award.routing import (
 )
 from engine.operations.notifications import notify, notify_proposers
 from engine.runtime.helpers import register
+from engine.vocabulary import AuditAction
 
 
 @register()
@@ -79,21 +80,21 @@ def notify_result(dossier_id: int) -> None:
     dossier.status = DossierStatus.DECIDED
     dossier.decided_at = dossier.updated_at = ctx.clock.now()
     lines = [_outcome_line(n) for n in dossier.nominations]
-    dossier_event(ctx, "dossier_decided", dossier, {"outcomes": {n.id: n.status.value for n in dossier.nominations}})
+    dossier_event(ctx, AuditAction.DOSSIER_DECIDED, dossier,
+                  {"outcomes": {n.id: n.status.value for n in dossier.nominations}})
     notify_proposers(ctx, dossier, "Kết quả xét khen thưởng", f"Kết quả hồ sơ «{dossier.title}»:\n" + "\n".join(lines))
 
 
-_OUTCOME_TEXT = {
-    NominationStatus.APPROVED: "được khen thưởng",
-    NominationStatus.REJECTED: "không được khen thưởng",
-    NominationStatus.FORWARDED: "đã được trình cấp có thẩm quyền ngoài hệ thống",
-}
+# What the proposer is told besides the outcome itself.
+_OUTCOME_NOTE = {NominationStatus.FORWARDED: " Cấp có thẩm quyền xét tiếp ngoài hệ thống."}
 
 
 def _outcome_line(nomination: Any) -> str:
-    text = _OUTCOME_TEXT.get(nomination.status, nomination.status.value)
-    reason = f" Lý do: {nomination.outcome_note}" if nomination.status == NominationStatus.REJECTED else ""
-    return f"- {nomination.nominee_name} ({nomination.award_type}): {text}.{reason}"
+    status = NominationStatus(nomination.status)
+    note = _OUTCOME_NOTE.get(status, "")
+    if status == NominationStatus.REJECTED:
+        note = f" Lý do: {nomination.outcome_note}"
+    return f"- {nomination.nominee_name} ({nomination.award_type}): {status.label}.{note}"
 
 
 @register()
@@ -104,8 +105,9 @@ def freeze_nomination(dossier_id: int, message: dict[str, Any]) -> None:
     if nomination is None or nomination.status != NominationStatus.PENDING:
         return
     nomination.status = NominationStatus.FROZEN
-    audit.record(ctx, "nomination_frozen", "nomination", nomination.id, before={"status": "pending"},
-                 after={"status": "frozen"}, dossier_id=dossier.id, complaint_id=message.get("complaint_id"))
+    audit.record(ctx, AuditAction.NOMINATION_FROZEN, "nomination", nomination.id,
+                 before={"status": NominationStatus.PENDING.value}, after={"status": NominationStatus.FROZEN.value},
+                 dossier_id=dossier.id, complaint_id=message.get("complaint_id"))
     if dossier.reviewing_unit_id:
         notify(ctx, users_with_role(ctx, Role.OFFICE, dossier.reviewing_unit_id), dossier, "Tạm dừng xét đề nghị",
                f"Đề nghị khen thưởng {nomination.nominee_name} tạm dừng xét do có khiếu nại, tố cáo.")
@@ -124,6 +126,7 @@ def release_nomination(dossier_id: int, message: dict[str, Any]) -> None:
         nomination.decided_by_unit_id = dossier.reviewing_unit_id
     else:
         nomination.status = NominationStatus.PENDING
-    audit.record(ctx, "nomination_released", "nomination", nomination.id, before={"status": "frozen"},
-                 after={"status": nomination.status.value}, reason=nomination.outcome_note,
+    audit.record(ctx, AuditAction.NOMINATION_RELEASED, "nomination", nomination.id,
+                 before={"status": NominationStatus.FROZEN.value}, after={"status": nomination.status.value},
+                 reason=nomination.outcome_note,
                  dossier_id=dossier.id, complaint_id=message.get("complaint_id"))

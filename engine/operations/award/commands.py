@@ -28,6 +28,7 @@ from engine.models import (
     Nomination,
     NominationStatus,
     ProcessInstance,
+    Role,
     Unit,
 )
 from engine.operations.access import require_actor
@@ -37,26 +38,13 @@ from engine.operations.registry.commands import find_or_create_awardee
 from engine.rules import load_rules
 from engine.storage import EXTENSIONS, attachment_store
 from engine.text import fold
+from engine.vocabulary import AuditAction
 
 PROCESS_KEY = "award_dossier"
-NOMINEE_KINDS = ("individual", "collective")
-NOMINEE_LABEL = {"individual": "cá nhân", "collective": "tập thể"}
-DOCUMENT_LABEL = {
-    AttachmentKind.SUBMISSION: "tờ trình",
-    AttachmentKind.ACHIEVEMENT_REPORT: "báo cáo thành tích",
-    AttachmentKind.COUNCIL_MINUTES: "biên bản họp hội đồng",
-    AttachmentKind.EVIDENCE: "tài liệu chứng minh",
-    AttachmentKind.OTHER: "tài liệu khác",
-}
 # Documents that speak for the whole batch: one at dossier level serves every nomination.
 BATCH_DOCUMENTS = frozenset({AttachmentKind.SUBMISSION, AttachmentKind.COUNCIL_MINUTES})
 EDITABLE = (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED)
 CLOSED = (DossierStatus.DECIDED, DossierStatus.WITHDRAWN)
-STATUS_LABEL = {
-    DossierStatus.DRAFT: "đang soạn", DossierStatus.SUBMITTED: "đã nộp", DossierStatus.IN_REVIEW: "đang xét duyệt",
-    DossierStatus.SUPPLEMENT_REQUESTED: "đang được yêu cầu bổ sung", DossierStatus.DECIDED: "đã có kết quả",
-    DossierStatus.WITHDRAWN: "đã rút",
-}
 
 
 def rules_on(ctx: Context, day: date) -> Any:
@@ -98,21 +86,21 @@ def _check_nomination(ctx: Context, rules: Any, day: date, raw: Any, path: str,
             award = rules.award_type(code)
         except InvalidInput:
             errors[f"{path}.award_type"] = f"Không có loại khen thưởng '{code}' áp dụng ngày {day:%d/%m/%Y}."
-    if kind not in NOMINEE_KINDS:
-        errors[f"{path}.nominee.kind"] = "Phải là một trong: individual, collective."
+    if kind not in tuple(AwardeeKind):
+        errors[f"{path}.nominee.kind"] = f"Phải là một trong: {', '.join(AwardeeKind)}."
     elif award is not None and not award.subject.admits(AwardeeKind(kind)):
-        errors[f"{path}.nominee.kind"] = (f"{award.name} ({code}) chỉ dành cho {NOMINEE_LABEL[award.subject]}, "
-                                          f"không dành cho {NOMINEE_LABEL[kind]}.")
+        errors[f"{path}.nominee.kind"] = (f"{award.name} ({code}) chỉ dành cho {award.subject.label}, "
+                                          f"không dành cho {AwardeeKind(kind).label}.")
     name = _text(nominee.get("full_name") or nominee.get("name"))
     awardee_id = nominee.get("person_id")
-    if awardee_id is not None and kind in NOMINEE_KINDS:
+    if awardee_id is not None and kind in tuple(AwardeeKind):
         try:
             awardee = find_or_create_awardee(ctx, kind, name, None, person_id=awardee_id)
             name = name or awardee.name
         except (NotFound, InvalidInput) as exc:
             errors[f"{path}.nominee.person_id"] = exc.detail
     if not name:
-        field = "name" if kind == "collective" else "full_name"
+        field = "name" if kind == AwardeeKind.COLLECTIVE else "full_name"
         errors[f"{path}.nominee.{field}"] = "Bắt buộc nhập họ tên cá nhân hoặc tên tập thể được đề nghị."
     achievements = str(raw.get("achievements") or "").strip()
     if not achievements:
@@ -224,7 +212,7 @@ def create_dossier(ctx: Context, payload: dict[str, Any]) -> Dossier:
     _renumber(dossier)
     ctx.session.add(dossier)
     ctx.session.flush()
-    audit.record(ctx, "dossier_created", "dossier", dossier.id, after=snapshot(dossier), role="proposer",
+    audit.record(ctx, AuditAction.DOSSIER_CREATED, "dossier", dossier.id, after=snapshot(dossier), role=Role.PROPOSER,
                  unit_id=unit.id, dossier_id=dossier.id)
     return dossier
 
@@ -265,7 +253,7 @@ def _replace_nominations(ctx: Context, dossier: Dossier, specs: list[NomineeSpec
 
 def _require_editable(dossier: Dossier, action: str) -> None:
     if dossier.status not in EDITABLE:
-        raise Conflict(f"Hồ sơ {STATUS_LABEL[dossier.status]}: chỉ {action} khi hồ sơ đang soạn hoặc "
+        raise Conflict(f"Hồ sơ {dossier.status.label}: chỉ {action} khi hồ sơ đang soạn hoặc "
                        "đang được yêu cầu bổ sung.")
 
 
@@ -294,8 +282,8 @@ def update_dossier(ctx: Context, dossier_id: int, payload: dict[str, Any]) -> Do
             _link_awardees(ctx, dossier)  # already under review: the checks read the registry now
     dossier.updated_at = ctx.clock.now()
     ctx.session.flush()
-    audit.record(ctx, "dossier_updated", "dossier", dossier.id, before=before, after=snapshot(dossier),
-                 role="proposer", unit_id=dossier.proposing_unit_id, dossier_id=dossier.id)
+    audit.record(ctx, AuditAction.DOSSIER_UPDATED, "dossier", dossier.id, before=before, after=snapshot(dossier),
+                 role=Role.PROPOSER, unit_id=dossier.proposing_unit_id, dossier_id=dossier.id)
     return dossier
 
 
@@ -331,7 +319,7 @@ def add_attachment(ctx: Context, dossier_id: int, stream: BinaryIO, filename: st
     dossier.attachments.append(attachment)
     dossier.updated_at = ctx.clock.now()
     ctx.session.flush()
-    audit.record(ctx, "attachment_added", "attachment", attachment.id, role="proposer",
+    audit.record(ctx, AuditAction.ATTACHMENT_ADDED, "attachment", attachment.id, role=Role.PROPOSER,
                  unit_id=dossier.proposing_unit_id, dossier_id=dossier.id,
                  after={"kind": attachment.kind.value, "filename": attachment.filename, "size": attachment.size,
                         "sha256": attachment.sha256, "content_type": attachment.content_type,
@@ -361,11 +349,11 @@ def missing_documents(ctx: Context, dossier: Dossier, rules: Any, day: date) -> 
         per_nominee = [k for k in lacking if k not in BATCH_DOCUMENTS]
         if per_nominee:
             errors[f"nominations[{i}].attachments"] = (
-                f"Thiếu {', '.join(DOCUMENT_LABEL[k] for k in per_nominee)} của {nomination.nominee_name} "
+                f"Thiếu {', '.join(k.label for k in per_nominee)} của {nomination.nominee_name} "
                 f"({nomination.award_type}).")
     if batch_missing:
         kinds = [k for k in AttachmentKind if k in batch_missing]
-        errors["attachments"] = f"Thiếu {', '.join(DOCUMENT_LABEL[k] for k in kinds)} của hồ sơ."
+        errors["attachments"] = f"Thiếu {', '.join(k.label for k in kinds)} của hồ sơ."
     return errors
 
 
@@ -389,7 +377,7 @@ def submit_dossier(ctx: Context, dossier_id: int) -> Dossier:
     """Fix the rules in force today, start `award_dossier`; 409 unless draft, 422 naming what is missing."""
     _, dossier = changeable_dossier(ctx, dossier_id)
     if dossier.status != DossierStatus.DRAFT:
-        raise Conflict(f"Hồ sơ {STATUS_LABEL[dossier.status]}: chỉ nộp được hồ sơ đang soạn.")
+        raise Conflict(f"Hồ sơ {dossier.status.label}: chỉ nộp được hồ sơ đang soạn.")
     today = local_today(ctx.clock)
     rules = rules_on(ctx, today)
     missing = missing_documents(ctx, dossier, rules, today)
@@ -401,8 +389,8 @@ def submit_dossier(ctx: Context, dossier_id: int) -> Dossier:
     dossier.submitted_at = dossier.updated_at = ctx.clock.now()
     dossier.status = DossierStatus.SUBMITTED
     ctx.session.flush()
-    audit.record(ctx, "dossier_submitted", "dossier", dossier.id, before=before,
-                 after={"status": dossier.status.value, "rules_version": rules.id}, role="proposer",
+    audit.record(ctx, AuditAction.DOSSIER_SUBMITTED, "dossier", dossier.id, before=before,
+                 after={"status": dossier.status.value, "rules_version": rules.id}, role=Role.PROPOSER,
                  unit_id=dossier.proposing_unit_id, dossier_id=dossier.id)
     instance, _ = start_process(ctx, PROCESS_KEY, {"dossier_id": dossier.id,
                                                    "proposing_unit": dossier.proposing_unit_id},
@@ -416,7 +404,7 @@ def withdraw_dossier(ctx: Context, dossier_id: int, reason: str) -> Dossier:
     """The proposer takes the dossier back before it is decided; its process and open tasks stop."""
     _, dossier = changeable_dossier(ctx, dossier_id)
     if dossier.status in CLOSED:
-        raise Conflict(f"Hồ sơ {STATUS_LABEL[dossier.status]}: không rút được nữa.")
+        raise Conflict(f"Hồ sơ {dossier.status.label}: không rút được nữa.")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("Cần nêu lý do rút hồ sơ.", {"reason": "Bắt buộc nhập."})
@@ -427,7 +415,7 @@ def withdraw_dossier(ctx: Context, dossier_id: int, reason: str) -> Dossier:
     dossier.status = DossierStatus.WITHDRAWN
     dossier.withdrawn_at = dossier.updated_at = ctx.clock.now()
     ctx.session.flush()
-    audit.record(ctx, "dossier_withdrawn", "dossier", dossier.id, before=before,
-                 after={"status": dossier.status.value}, reason=reason, role="proposer",
+    audit.record(ctx, AuditAction.DOSSIER_WITHDRAWN, "dossier", dossier.id, before=before,
+                 after={"status": dossier.status.value}, reason=reason, role=Role.PROPOSER,
                  unit_id=dossier.proposing_unit_id, dossier_id=dossier.id)
     return dossier

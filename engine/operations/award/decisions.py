@@ -27,6 +27,7 @@ from engine.operations.award.queries import rules_of
 from engine.operations.numbering import next_number
 from engine.operations.registry.commands import find_or_create_awardee, record_award
 from engine.storage import AttachmentStore
+from engine.vocabulary import AuditAction
 
 HEAD_TITLES = {UnitLevel.DEPARTMENT: "GIÁM ĐỐC", UnitLevel.MINISTRY: "BỘ TRƯỞNG", UnitLevel.CENTRAL: "THỦ TƯỚNG"}
 
@@ -76,7 +77,7 @@ def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomin
     document = render(ctx, decision, dossier, issuer, nominations, rules)
     decision.document_sha256, _ = AttachmentStore(ctx.settings.attachment_root).put(
         io.BytesIO(document), ctx.settings.max_upload_bytes * 10)
-    audit.record(ctx, "decision_issued", "decision", decision.id,
+    audit.record(ctx, AuditAction.DECISION_ISSUED, "decision", decision.id,
                  after={"number": decision.label, "issuer": issuer.code, "nominations": [n.id for n in nominations]},
                  unit_id=issuer.id, dossier_id=dossier.id)
     return decision

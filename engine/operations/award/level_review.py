@@ -21,6 +21,7 @@ from engine.operations.hooks import before_complete, prefill
 from engine.operations.notifications import notify_heads, notify_office, notify_proposers
 from engine.rules.eligibility import check_nomination
 from engine.runtime.helpers import register
+from engine.vocabulary import AuditAction, Result
 
 
 def _due_in_working_days(ctx: Context, calendar: Any, days: int) -> str:
@@ -51,7 +52,7 @@ def receive_dossier(dossier_id: int, reviewing_unit: int) -> str:
     dossier.supplement_request = None
     dossier.received_on = local_today(ctx.clock)
     dossier.result_due_on = calendar.add_working_days(dossier.received_on, days)
-    dossier_event(ctx, "dossier_received", dossier, {
+    dossier_event(ctx, AuditAction.DOSSIER_RECEIVED, dossier, {
         "reviewing_unit": unit.code, "received_on": str(dossier.received_on),
         "result_due_on": str(dossier.result_due_on), "working_days": days,
     }, unit_id=unit.id)
@@ -72,7 +73,8 @@ def request_supplement(dossier_id: int, reviewing_unit: int, missing: str) -> st
     dossier.supplement_request = missing
     dossier.updated_at = ctx.clock.now()
     due = _due_in_working_days(ctx, calendar, int(rules.deadlines.supplement))
-    dossier_event(ctx, "dossier_supplement_requested", dossier, {"missing": missing, "due": due}, unit_id=unit.id)
+    dossier_event(ctx, AuditAction.DOSSIER_SUPPLEMENT_REQUESTED, dossier, {"missing": missing, "due": due},
+                  unit_id=unit.id)
     notify_proposers(ctx, dossier, "Yêu cầu bổ sung hồ sơ",
                      f"{unit.name} yêu cầu bổ sung hồ sơ «{dossier.title}»: {missing}")
     return due
@@ -82,7 +84,7 @@ def request_supplement(dossier_id: int, reviewing_unit: int, missing: str) -> st
 def alert_supplement_overdue(dossier_id: int, reviewing_unit: int) -> None:
     ctx = current_context()
     dossier = load_dossier(ctx, dossier_id)
-    dossier_event(ctx, "dossier_supplement_overdue", dossier, {}, unit_id=reviewing_unit)
+    dossier_event(ctx, AuditAction.DOSSIER_SUPPLEMENT_OVERDUE, dossier, {}, unit_id=reviewing_unit)
     notify_office(ctx, dossier, reviewing_unit, "Quá hạn bổ sung hồ sơ",
                   f"Đơn vị đề nghị chưa bổ sung hồ sơ «{dossier.title}» trong thời hạn.")
 
@@ -96,7 +98,7 @@ def return_dossier(dossier_id: int, reviewing_unit: int, reason: str) -> None:
         nomination.status = NominationStatus.REJECTED
         nomination.outcome_note = f"Hồ sơ bị trả lại: {reason}"
         nomination.decided_by_unit_id = reviewing_unit
-    dossier_event(ctx, "dossier_returned", dossier, {"reason": reason}, unit_id=reviewing_unit, reason=reason)
+    dossier_event(ctx, AuditAction.DOSSIER_RETURNED, dossier, {"reason": reason}, unit_id=reviewing_unit, reason=reason)
 
 
 @register()
@@ -105,7 +107,7 @@ def escalate_appraisal(dossier_id: int, reviewing_unit: int) -> None:
     ctx = current_context()
     dossier = load_dossier(ctx, dossier_id)
     dossier.overdue = True
-    dossier_event(ctx, "dossier_escalated", dossier, {"result_due_on": str(dossier.result_due_on)},
+    dossier_event(ctx, AuditAction.DOSSIER_ESCALATED, dossier, {"result_due_on": str(dossier.result_due_on)},
                   unit_id=reviewing_unit)
     notify_heads(ctx, dossier, reviewing_unit, "Quá hạn thẩm định hồ sơ",
                  f"Hồ sơ «{dossier.title}» đã quá hạn thẩm định ({dossier.result_due_on:%d/%m/%Y}).")
@@ -124,7 +126,8 @@ def plan_disclosure(dossier_id: int, reviewing_unit: int) -> str | None:
     if days <= 0:
         return None
     until = _due_in_working_days(ctx, calendar, days)
-    dossier_event(ctx, "dossier_published", dossier, {"working_days": days, "until": until}, unit_id=reviewing_unit)
+    dossier_event(ctx, AuditAction.DOSSIER_PUBLISHED, dossier, {"working_days": days, "until": until},
+                  unit_id=reviewing_unit)
     return until
 
 
@@ -170,7 +173,7 @@ def appraise_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
     for nomination in _open_here(ctx, task):
         checks = [c.as_dict() for c in check_nomination(ctx.session, nomination, year=nomination.dossier.year)]
         items.append({**_summary(nomination), "checks": checks,
-                      "eligible": all(c["result"] != "not_met" for c in checks)})
+                      "eligible": all(c["result"] != Result.NOT_MET for c in checks)})
     return {"nominations": items}
 
 
@@ -212,6 +215,13 @@ _REFUSED = {
     "forward": "Loại khen thưởng này thuộc thẩm quyền của cấp này: chỉ có thể khen thưởng hoặc không khen thưởng.",
 }
 
+# What each choice of the `decide` form makes of a nomination, and the event that records it.
+_DECIDED = {
+    "approve": (NominationStatus.APPROVED, AuditAction.NOMINATION_APPROVED),
+    "reject": (NominationStatus.REJECTED, AuditAction.NOMINATION_REJECTED),
+    "forward": (NominationStatus.FORWARDED, AuditAction.NOMINATION_FORWARDED),
+}
+
 
 @before_complete(PROCESS, "decide")
 def decide_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
@@ -231,15 +241,13 @@ def decide_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
             errors[f"nominations[{index}].note"] = "Không khen thưởng phải nêu lý do."
     if errors:
         raise InvalidInput("Quyết định chưa hợp lệ.", errors)
-    status = {"approve": NominationStatus.APPROVED, "reject": NominationStatus.REJECTED,
-              "forward": NominationStatus.FORWARDED}
     for nomination in nominations:
         row = rows[nomination.id]
-        nomination.status = status[row["action"]]
+        nomination.status, action = _DECIDED[row["action"]]
         nomination.outcome_note = row.get("note") or None
         nomination.decided_by_unit_id = task.unit_id
-        audit.record(ctx, f"nomination_{nomination.status.value}", "nomination", nomination.id,
-                     before={"status": "pending"}, after={"status": nomination.status.value,
+        audit.record(ctx, action, "nomination", nomination.id,
+                     before={"status": NominationStatus.PENDING.value}, after={"status": nomination.status.value,
                                                           "award_type": nomination.award_type},
                      reason=nomination.outcome_note, role=task.role, unit_id=task.unit_id,
                      dossier_id=nomination.dossier_id)
@@ -253,5 +261,5 @@ def supplement_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Non
         raise Conflict("Hồ sơ không ở trạng thái chờ bổ sung.")
     dossier.status = DossierStatus.IN_REVIEW
     dossier.updated_at = ctx.clock.now()
-    audit.record(ctx, "dossier_supplemented", "dossier", dossier.id, after={"note": data["note"]},
+    audit.record(ctx, AuditAction.DOSSIER_SUPPLEMENTED, "dossier", dossier.id, after={"note": data["note"]},
                  role=task.role, unit_id=task.unit_id, dossier_id=dossier.id)

@@ -14,13 +14,15 @@ from engine.context import Context
 from engine.errors import InvalidInput, NotFound
 from engine.models import Dossier, DossierStatus, Unit, UnitLevel
 from engine.operations.award.queries import open_nominations, reviewing_ancestors
+from engine.rules import DecidingLevel
+from engine.vocabulary import AuditAction
 
 # The levels of the tree that decide each deciding level of the catalogue.
-DECIDING_LEVELS: dict[str, set[UnitLevel] | None] = {
-    "grassroots": None,  # the first reviewing unit above the proposer (unit head or commune)
-    "province": {UnitLevel.PROVINCE, UnitLevel.MINISTRY},
-    "prime_minister": {UnitLevel.CENTRAL},
-    "president": {UnitLevel.STATE},
+DECIDING_LEVELS: dict[DecidingLevel, set[UnitLevel] | None] = {
+    DecidingLevel.GRASSROOTS: None,  # the first reviewing unit above the proposer (unit head or commune)
+    DecidingLevel.PROVINCE: {UnitLevel.PROVINCE, UnitLevel.MINISTRY},
+    DecidingLevel.PRIME_MINISTER: {UnitLevel.CENTRAL},
+    DecidingLevel.PRESIDENT: {UnitLevel.STATE},
 }
 
 
@@ -61,8 +63,8 @@ def require_route(dossier: Dossier) -> Unit:
     return first
 
 
-def dossier_event(ctx: Context, action: str, dossier: Dossier, after: dict[str, Any], unit_id: int | None = None,
-                  reason: str | None = None) -> None:
+def dossier_event(ctx: Context, action: AuditAction, dossier: Dossier, after: dict[str, Any],
+                  unit_id: int | None = None, reason: str | None = None) -> None:
     audit.record(ctx, action, "dossier", dossier.id, after=after, reason=reason, unit_id=unit_id,
                  dossier_id=dossier.id)
 
@@ -73,6 +75,6 @@ def enter_level(ctx: Context, dossier: Dossier, unit: Unit) -> None:
     dossier.received_on = dossier.result_due_on = None
     dossier.overdue = False
     dossier.updated_at = ctx.clock.now()
-    dossier_event(ctx, "dossier_routed", dossier, {"reviewing_unit": unit.code,
+    dossier_event(ctx, AuditAction.DOSSIER_ROUTED, dossier, {"reviewing_unit": unit.code,
                                                    "nominations": [n.id for n in open_nominations(dossier)]},
                   unit_id=unit.id)

@@ -35,6 +35,7 @@ from engine.operations.award.queries import can_see, can_see_decision, reviewing
 from engine.operations.complaints.queries import escalation_deadline, get_complaint
 from engine.operations.processes import start_process
 from engine.operations.throttle import RateLimit, throttle
+from engine.vocabulary import AuditAction
 
 PUBLIC_FILING = RateLimit("public-complaint", limit=5, window=timedelta(hours=1))
 
@@ -182,7 +183,7 @@ def _start(ctx: Context, complaint: Complaint) -> None:
     ctx.session.flush()
 
 
-def _event(ctx: Context, action: str, complaint: Complaint, after: dict[str, Any]) -> None:
+def _event(ctx: Context, action: AuditAction, complaint: Complaint, after: dict[str, Any]) -> None:
     # Never the complainant's name, contact or words: the trail is read by many.
     audit.record(ctx, action, "complaint", complaint.id, after=after, unit_id=complaint.handling_unit_id,
                  complaint_id=complaint.id)
@@ -220,8 +221,9 @@ def _file(ctx: Context, filing: Filing, user: User | None, public: bool) -> Comp
     )
     ctx.session.add(complaint)
     ctx.session.flush()
-    _event(ctx, "complaint_filed", complaint, {"kind": complaint.kind.value, "subject": _subject_of(complaint),
-                                               "handling_unit": handler, "public": public})
+    _event(ctx, AuditAction.COMPLAINT_FILED, complaint, {"kind": complaint.kind.value,
+                                                         "subject": _subject_of(complaint),
+                                                         "handling_unit": handler, "public": public})
     _start(ctx, complaint)
     return complaint
 
@@ -259,7 +261,7 @@ def escalate(ctx: Context, complaint_id: int, content: str | None = None) -> Com
     )
     ctx.session.add(second)
     ctx.session.flush()
-    _event(ctx, "complaint_escalated", second, {"parent_id": first.id, "subject": _subject_of(second),
+    _event(ctx, AuditAction.COMPLAINT_ESCALATED, second, {"parent_id": first.id, "subject": _subject_of(second),
                                                 "handling_unit": handler, "instance_level": 2})
     _start(ctx, second)
     return second

@@ -12,6 +12,7 @@ from engine.errors import InvalidInput, NotFound
 from engine.models import (
     Complaint,
     ComplaintKind,
+    ComplaintOutcome,
     ComplaintStatus,
     Decision,
     Dossier,
@@ -31,8 +32,7 @@ from engine.operations.notifications import notify
 from engine.operations.processes import send_message
 from engine.rules import load_rules
 from engine.runtime.helpers import register
-
-UPHELD = {"upheld", "partially_upheld", "founded", "partially_founded"}
+from engine.vocabulary import AuditAction
 
 
 def _complaint(ctx: Context, complaint_id: int) -> Complaint:
@@ -57,7 +57,8 @@ def due_on(ctx: Context, complaint: Complaint, accepted: date) -> date:
                                                            complaint.remote_area))
 
 
-def _event(ctx: Context, action: str, complaint: Complaint, after: dict[str, Any], reason: str | None = None) -> None:
+def _event(ctx: Context, action: AuditAction, complaint: Complaint, after: dict[str, Any],
+           reason: str | None = None) -> None:
     audit.record(ctx, action, "complaint", complaint.id, after=after, reason=reason,
                  unit_id=complaint.handling_unit_id, complaint_id=complaint.id)
 
@@ -101,8 +102,9 @@ def open_complaint_case(complaint_id: int) -> str:
     complaint.status = ComplaintStatus.INVESTIGATING
     complaint.accepted_on = local_today(ctx.clock)
     complaint.due_on = due_on(ctx, complaint, complaint.accepted_on)
-    _event(ctx, "complaint_accepted", complaint, {"due_on": str(complaint.due_on), "complex": complaint.complex,
-                                                  "remote_area": complaint.remote_area})
+    _event(ctx, AuditAction.COMPLAINT_ACCEPTED, complaint, {"due_on": str(complaint.due_on),
+                                                            "complex": complaint.complex,
+                                                            "remote_area": complaint.remote_area})
     nomination = _nomination_under_review(ctx, complaint)
     if nomination is not None:
         complaint.froze_nomination = True
@@ -135,7 +137,7 @@ def refuse_complaint_case(complaint_id: int) -> None:
     ctx = current_context()
     complaint = _complaint(ctx, complaint_id)
     complaint.status, complaint.resolved_at = ComplaintStatus.REFUSED, ctx.clock.now()
-    _event(ctx, "complaint_refused", complaint, {}, reason=complaint.reason)
+    _event(ctx, AuditAction.COMPLAINT_REFUSED, complaint, {}, reason=complaint.reason)
     _tell_complainant(ctx, complaint, "Đơn không được thụ lý", f"Đơn không được thụ lý: {complaint.reason}")
 
 
@@ -144,7 +146,7 @@ def escalate_complaint_case(complaint_id: int) -> None:
     ctx = current_context()
     complaint = _complaint(ctx, complaint_id)
     complaint.overdue = True
-    _event(ctx, "complaint_overdue", complaint, {"due_on": str(complaint.due_on)})
+    _event(ctx, AuditAction.COMPLAINT_OVERDUE, complaint, {"due_on": str(complaint.due_on)})
     notify(ctx, users_with_role(ctx, Role.HEAD, complaint.handling_unit_id), None, "Quá hạn giải quyết đơn",
            f"Đơn {complaint.tracking_code} đã quá thời hạn giải quyết ({complaint.due_on:%d/%m/%Y}).")
 
@@ -173,7 +175,8 @@ def extend_complaint_case(complaint_id: int) -> str:
     assert complaint.accepted_on is not None
     complaint.due_on = due_on(ctx, complaint, complaint.accepted_on)
     complaint.overdue = False
-    _event(ctx, "complaint_extended", complaint, {"extensions": complaint.extensions, "due_on": str(complaint.due_on)})
+    _event(ctx, AuditAction.COMPLAINT_EXTENDED, complaint,
+           {"extensions": complaint.extensions, "due_on": str(complaint.due_on)})
     _tell_complainant(ctx, complaint, "Gia hạn giải quyết tố cáo",
                       f"Thời hạn giải quyết được gia hạn đến ngày {complaint.due_on:%d/%m/%Y}")
     return end_of_day(complaint.due_on).isoformat()
@@ -184,10 +187,11 @@ def extend_complaint_case(complaint_id: int) -> str:
 def _resolve(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
     assert task.complaint_id is not None
     complaint = _complaint(ctx, task.complaint_id)
-    if data.get("revoke") and (data["outcome"] not in UPHELD or _decision_of(ctx, complaint) is None):
+    outcome = ComplaintOutcome(data["outcome"])  # one of the form's choices, checked before this hook
+    if data.get("revoke") and (not outcome.upholds or _decision_of(ctx, complaint) is None):
         raise InvalidInput("Không thể hủy bỏ khen thưởng.", {"revoke": (
             "Chỉ hủy bỏ khi khiếu nại, tố cáo đúng và đối tượng là khen thưởng đã có quyết định.")})
-    complaint.outcome, complaint.revoke, complaint.reason = data["outcome"], bool(data.get("revoke")), data["reason"]
+    complaint.outcome, complaint.revoke, complaint.reason = outcome, bool(data.get("revoke")), data["reason"]
     return Outcome(data)
 
 
@@ -209,14 +213,15 @@ def close_complaint_case(complaint_id: int) -> None:
     ctx = current_context()
     complaint = _complaint(ctx, complaint_id)
     complaint.status, complaint.resolved_at = ComplaintStatus.RESOLVED, ctx.clock.now()
-    upheld = complaint.outcome in UPHELD
+    assert complaint.outcome is not None, "set by the resolve task"
+    upheld = complaint.outcome.upholds
     if complaint.froze_nomination and complaint.nomination_id is not None:
         nomination = ctx.session.get(Nomination, complaint.nomination_id)
         if nomination is not None and nomination.status == NominationStatus.FROZEN:
             _message(ctx, nomination, "nomination_released", {
                 "nomination_id": nomination.id, "complaint_id": complaint.id, "reject": upheld,
                 "reason": f"Khiếu nại, tố cáo {complaint.tracking_code} được kết luận đúng: {complaint.reason}"})
-    _event(ctx, "complaint_resolved", complaint, {"outcome": complaint.outcome, "revoke": complaint.revoke},
+    _event(ctx, AuditAction.COMPLAINT_RESOLVED, complaint, {"outcome": complaint.outcome, "revoke": complaint.revoke},
            reason=complaint.reason)
     if complaint.revoke:
         decision = _decision_of(ctx, complaint)
@@ -225,7 +230,8 @@ def close_complaint_case(complaint_id: int) -> None:
                        [n.id for n in ctx.session.query(Nomination).filter_by(decision_id=decision.id)])
         start_revocation(ctx, decision.id, nominations, RevocationGround.CRITERIA_NOT_MET, complaint.reason or "",
                          complaint_id=complaint.id)
-    _tell_complainant(ctx, complaint, "Kết quả giải quyết đơn", f"Kết quả: {complaint.outcome}. {complaint.reason}")
+    _tell_complainant(ctx, complaint, "Kết quả giải quyết đơn",
+                      f"Kết quả: {complaint.outcome.label}. {complaint.reason}")
 
 
 # ---- in the dossier's process ---------------------------------------------------------------------

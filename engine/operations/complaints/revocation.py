@@ -31,6 +31,7 @@ from engine.operations.numbering import next_number
 from engine.operations.processes import start_process
 from engine.runtime.helpers import register
 from engine.storage import attachment_store
+from engine.vocabulary import AuditAction
 
 
 def start_revocation(ctx: Context, decision_id: int, nomination_ids: list[int], ground: RevocationGround | str,
@@ -50,7 +51,7 @@ def start_revocation(ctx: Context, decision_id: int, nomination_ids: list[int], 
     _check_nominations(ctx, revocation, nomination_ids, "nomination_ids")
     ctx.session.add(revocation)
     ctx.session.flush()
-    audit.record(ctx, "revocation_started", "revocation", revocation.id, unit_id=revocation.granting_unit_id,
+    audit.record(ctx, AuditAction.REVOCATION_STARTED, "revocation", revocation.id, unit_id=revocation.granting_unit_id,
                  complaint_id=complaint_id, after={"decision": decision.label, "nominations": nomination_ids,
                                                    "ground": revocation.ground.value if revocation.ground else None})
     instance, _ = start_process(ctx, "revocation", {"revocation_id": revocation.id,
@@ -136,7 +137,7 @@ def record_revocation(revocation_id: int) -> None:
     revocation.status = RevocationStatus.RECOVERING
 
     store_cancellation(ctx, revocation, original, cancellation, issuer, nominations)  # type: ignore[arg-type]
-    audit.record(ctx, "awards_revoked", "revocation", revocation.id, unit_id=issuer.id,
+    audit.record(ctx, AuditAction.AWARDS_REVOKED, "revocation", revocation.id, unit_id=issuer.id,
                  complaint_id=revocation.complaint_id, dossier_id=original.dossier_id,
                  after={"decision": original.label, "cancellation": cancellation.label,
                         "nominations": revocation.nomination_ids}, reason=revocation.reason)
@@ -154,8 +155,9 @@ def close_revocation(revocation_id: int) -> None:
     ctx = current_context()
     revocation = _revocation(ctx, revocation_id)
     revocation.status, revocation.recovered_at = RevocationStatus.CLOSED, ctx.clock.now()
-    audit.record(ctx, "revocation_recovered", "revocation", revocation.id, unit_id=revocation.granting_unit_id,
-                 complaint_id=revocation.complaint_id, after={"note": revocation.recovery_note})
+    audit.record(ctx, AuditAction.REVOCATION_RECOVERED, "revocation", revocation.id,
+                 unit_id=revocation.granting_unit_id, complaint_id=revocation.complaint_id,
+                 after={"note": revocation.recovery_note})
 
 
 @register()
@@ -163,7 +165,7 @@ def reject_revocation(revocation_id: int) -> None:
     ctx = current_context()
     revocation = _revocation(ctx, revocation_id)
     revocation.status = RevocationStatus.REJECTED
-    audit.record(ctx, "revocation_rejected", "revocation", revocation.id, unit_id=revocation.granting_unit_id,
+    audit.record(ctx, AuditAction.REVOCATION_REJECTED, "revocation", revocation.id, unit_id=revocation.granting_unit_id,
                  complaint_id=revocation.complaint_id)
 
 

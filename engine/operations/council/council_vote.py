@@ -40,6 +40,7 @@ from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.rules.catalogue import Comparison, Threshold, VoteBase, passes
 from engine.runtime.helpers import register
 from engine.text import fold
+from engine.vocabulary import AuditAction, AwardeeKind, VoteClosing
 
 PROCESS = "award_dossier"
 
@@ -58,7 +59,7 @@ def needs_council(dossier_id: int, reviewing_unit: int) -> bool:
 
 
 def _is_recused(ctx: Context, user: User, nomination: Nomination, same_unit: bool) -> str | None:
-    if nomination.nominee_kind == "individual" and fold(user.full_name) == fold(nomination.nominee_name):
+    if nomination.nominee_kind == AwardeeKind.INDIVIDUAL and fold(user.full_name) == fold(nomination.nominee_name):
         return "là người được đề nghị"
     if same_unit and ctx.session.scalar(select(exists().where(
             RoleGrant.user_id == user.id, RoleGrant.unit_id == nomination.dossier.proposing_unit_id))):
@@ -77,7 +78,7 @@ def open_council_session(dossier_id: int, reviewing_unit: int) -> int:
     rules, _ = rules_of(ctx, dossier)
     session = CouncilSession(council_id=council.id, unit_id=reviewing_unit, dossier_id=dossier.id,
                              status=SessionStatus.OPEN, rules_version=rules.id, members_total=len(council.members),
-                             quorum=str(rules.quorum.fraction), recusal_policy=rules.recusal.base.value,
+                             quorum=str(rules.quorum.fraction), recusal_policy=rules.recusal.base,
                              opened_at=ctx.clock.now())
     for member in council.members:
         position = (MemberPosition.CHAIR if member.user_id == council.chair_id else
@@ -93,7 +94,7 @@ def open_council_session(dossier_id: int, reviewing_unit: int) -> int:
             threshold={"op": threshold.op.value, "percent": threshold.percent, "base": threshold.base.value}))
     ctx.session.add(session)
     ctx.session.flush()
-    audit.record(ctx, "council_session_opened", "council_session", session.id, unit_id=reviewing_unit,
+    audit.record(ctx, AuditAction.COUNCIL_SESSION_OPENED, "council_session", session.id, unit_id=reviewing_unit,
                  dossier_id=dossier.id, after={"members": session.members_total,
                                                "agenda": [i.nomination_id for i in session.agenda]})
     return session.id
@@ -177,7 +178,7 @@ def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
         if not items[nomination_id].secret:
             ctx.session.add(NamedVote(agenda_item_id=items[nomination_id].id, user_id=user.id, choice=choice))
     ctx.session.flush()
-    audit.record(ctx, "ballot_cast", "council_session", session.id, role=task.role, unit_id=task.unit_id,
+    audit.record(ctx, AuditAction.BALLOT_CAST, "council_session", session.id, role=task.role, unit_id=task.unit_id,
                  dossier_id=task.dossier_id, after={"voted": True})  # that the member voted, never how
     return Outcome(data={}, reply={"receipt": receipt} if receipt else {})
 
@@ -204,11 +205,12 @@ def close_vote(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
         raise Conflict(f"Chưa đủ số thành viên để kết thúc phiên họp: có mặt {present}/{session.members_total}, "
                        f"cần ít nhất {needed} ({session.quorum} tổng số thành viên).")
     session.present, session.written_votes = present, written
-    session.closed_how, session.closed_by_id = "closed_by_chair", user.id
+    session.closed_how, session.closed_by_id = VoteClosing.CLOSED_BY_CHAIR, user.id
     for member in session.members:
         member.present, member.written_vote = attendance[member.user_id]
-    audit.record(ctx, "council_vote_closed", "council_session", session.id, role=task.role, unit_id=task.unit_id,
-                 dossier_id=task.dossier_id, after={"present": present, "written_votes": written})
+    audit.record(ctx, AuditAction.COUNCIL_VOTE_CLOSED, "council_session", session.id, role=task.role,
+                 unit_id=task.unit_id, dossier_id=task.dossier_id,
+                 after={"present": present, "written_votes": written})
     return Outcome(data={"present": present, "written_votes": written})
 
 
@@ -240,7 +242,7 @@ def tally_session(session_id: int) -> None:
     session = _session(ctx, session_id)
     rules, _ = rules_of(ctx, load_dossier(ctx, session.dossier_id))
     if session.closed_how is None:  # closed by itself: everyone with something to vote on has voted
-        session.closed_how, session.present, session.written_votes = "all_voted", session.members_total, 0
+        session.closed_how, session.present, session.written_votes = VoteClosing.ALL_VOTED, session.members_total, 0
         for member in session.members:
             member.present, member.written_vote = True, False
     results = {}
@@ -271,6 +273,6 @@ def tally_session(session_id: int) -> None:
     session.status, session.closed_at = SessionStatus.TALLIED, ctx.clock.now()
     ctx.session.flush()
     store_minutes(ctx, session)
-    audit.record(ctx, "council_session_tallied", "council_session", session.id, unit_id=session.unit_id,
+    audit.record(ctx, AuditAction.COUNCIL_SESSION_TALLIED, "council_session", session.id, unit_id=session.unit_id,
                  dossier_id=session.dossier_id, after={"closed": session.closed_how, "present": session.present,
                                                        "results": results})

@@ -9,9 +9,6 @@ from engine.operations.award.queries import load_dossier, rules_of
 from engine.operations.council.queries import percent_text, threshold_text
 from engine.storage import attachment_store
 
-POSITION_TEXT = {MemberPosition.CHAIR: "Chủ tịch Hội đồng", MemberPosition.SECRETARY: "Thư ký Hội đồng",
-                 MemberPosition.MEMBER: "Ủy viên"}
-
 
 def render_session_minutes(ctx: Context, session: CouncilSession) -> bytes:
 
@@ -43,7 +40,7 @@ def render_session_minutes(ctx: Context, session: CouncilSession) -> bytes:
         governing_body=unit.spelled_name.upper(), council="HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", number=None,
         place=unit.place_name, held_on=opened.date(), started_at=f"{opened:%H} giờ {opened:%M} phút",
         location=f"Trụ sở {unit.name}", chair=chair, secretary=secretary,
-        members=[MinutesMember(name=names[m.user_id], position=POSITION_TEXT[m.position], present=bool(m.present),
+        members=[MinutesMember(name=names[m.user_id], position=m.position.label, present=bool(m.present),
                                written_vote=m.written_vote) for m in members],
         present=attending, written_votes=written, total_members=session.members_total,
         quorum_text=(f"Có mặt {attending}/{session.members_total} thành viên"

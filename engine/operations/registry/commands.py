@@ -19,9 +19,7 @@ from engine.models import (
 )
 from engine.operations.registry.queries import can_see_awardee
 from engine.text import fold
-
-_KIND_LABEL = {AwardeeKind.INDIVIDUAL: "cá nhân", AwardeeKind.COLLECTIVE: "tập thể"}
-
+from engine.vocabulary import AuditAction
 
 # ---- who sees whom ------------------------------------------------------------------------------------
 
@@ -47,8 +45,8 @@ def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, uni
         if awardee is None or (ctx.actor is not None and not can_see_awardee(ctx, ctx.actor, awardee)):
             raise NotFound(f"Không tìm thấy cá nhân, tập thể số {person_id}.")
         if awardee.kind != kind:
-            raise InvalidInput(f"'{awardee.name}' trong sổ theo dõi là {_KIND_LABEL[awardee.kind]}, "
-                               f"không phải {_KIND_LABEL[kind]}.", {"person_id": "Không đúng loại đối tượng."})
+            raise InvalidInput(f"'{awardee.name}' trong sổ theo dõi là {awardee.kind.label}, "
+                               f"không phải {kind.label}.", {"person_id": "Không đúng loại đối tượng."})
         return awardee
     name = " ".join(name.split())
     if not name:
@@ -63,14 +61,14 @@ def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, uni
         return namesakes[0]
     if namesakes:
         codes = ", ".join(a.code or f"số {a.id}" for a in namesakes)
-        raise InvalidInput(f"Đơn vị có {len(namesakes)} {_KIND_LABEL[kind]} tên '{name}' ({codes}); "
+        raise InvalidInput(f"Đơn vị có {len(namesakes)} {kind.label} tên '{name}' ({codes}); "
                            "hãy chọn đúng người trong sổ theo dõi (person_id).",
                            {"person_id": "Cần chọn một người trong sổ theo dõi."})
     awardee = Awardee(kind=kind, name=name, name_folded=fold(name), position=position, unit_id=unit_id,
                       created_at=ctx.clock.now())
     ctx.session.add(awardee)
     ctx.session.flush()
-    audit.record(ctx, "awardee_created", "awardee", awardee.id, unit_id=unit_id,
+    audit.record(ctx, AuditAction.AWARDEE_CREATED, "awardee", awardee.id, unit_id=unit_id,
                  after={"kind": kind.value, "name": name, "position": position, "unit_id": unit_id})
     return awardee
 
@@ -83,11 +81,11 @@ def record_award(ctx: Context, awardee: Awardee, award_type: str, year: int, dos
         raise Conflict(f"Khen thưởng của đề nghị số {nomination_id} đã được ghi vào sổ theo dõi.")
     nomination = ctx.session.get(Nomination, nomination_id) if nomination_id is not None else None
     award = GrantedAward(awardee_id=awardee.id, award_type=award_type, year=year,
-                         dossier_kind=DossierKind(dossier_kind).value, decision_id=decision_id,
+                         dossier_kind=DossierKind(dossier_kind), decision_id=decision_id,
                          nomination_id=nomination_id, created_at=ctx.clock.now())
     ctx.session.add(award)
     ctx.session.flush()
-    audit.record(ctx, "award_recorded", "granted_award", award.id, unit_id=awardee.unit_id,
+    audit.record(ctx, AuditAction.AWARD_RECORDED, "granted_award", award.id, unit_id=awardee.unit_id,
                  dossier_id=nomination.dossier_id if nomination is not None else None,
                  after={"awardee_id": awardee.id, "award_type": award_type, "year": year,
                         "kind": award.dossier_kind, "decision_id": decision_id, "nomination_id": nomination_id})
@@ -109,7 +107,7 @@ def mark_initiative_used(ctx: Context, initiative: Initiative, nomination_id: in
                        f"{initiative.used_by_nomination_id}; mỗi sáng kiến chỉ được dùng một lần.")
     nomination = ctx.session.get(Nomination, nomination_id)
     awardee = ctx.session.get(Awardee, initiative.awardee_id)
-    audit.record(ctx, "initiative_used", "initiative", initiative.id,
+    audit.record(ctx, AuditAction.INITIATIVE_USED, "initiative", initiative.id,
                  unit_id=awardee.unit_id if awardee is not None else None,
                  dossier_id=nomination.dossier_id if nomination is not None else None,
                  before={"used_by_nomination_id": None}, after={"used_by_nomination_id": nomination_id})

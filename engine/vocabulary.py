@@ -1,0 +1,302 @@
+"""Every code the system stores or shows, each with its one Vietnamese label: `DossierStatus.DRAFT.label`.
+
+A label is written as it reads inside a sentence ("hồ sơ đang soạn"); pages capitalise it where it
+stands alone. The codes are the values stored in the database and in the audit chain: never rename one.
+"""
+from __future__ import annotations
+
+import enum
+from typing import Self
+
+
+class Code(enum.StrEnum):
+    """A code and its Vietnamese label, declared together: `DRAFT = "draft", "đang soạn"`."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+# ---- the organisation ---------------------------------------------------------------------------
+
+class Role(Code):
+    PROPOSER = "proposer", "Đơn vị đề nghị"
+    OFFICE = "office", "Cơ quan thường trực"
+    COUNCIL = "council", "Hội đồng Thi đua - Khen thưởng"
+    HEAD = "head", "Thủ trưởng"
+    COMPLAINT_OFFICER = "complaint_officer", "Cán bộ giải quyết khiếu nại, tố cáo"
+    ADMIN = "admin", "Quản trị hệ thống"
+
+    @classmethod
+    def from_lane(cls, lane: str | None) -> Role | None:
+        """A BPMN lane names a role by its key or by its Vietnamese label."""
+        if lane is None:
+            return None
+        return next((role for role in cls if lane.strip() in (role.value, role.label)), None)
+
+
+class UnitLevel(Code):
+    """Levels of the administrative tree. The district level stays for dossiers opened before 2025-07-01."""
+
+    STATE = "state", "cấp Nhà nước"
+    CENTRAL = "central", "cấp trung ương"
+    MINISTRY = "ministry", "cấp bộ, ngành"
+    PROVINCE = "province", "cấp tỉnh"
+    DEPARTMENT = "department", "cấp sở, ban, ngành"
+    DISTRICT = "district", "cấp huyện"
+    COMMUNE = "commune", "cấp xã"
+    AGENCY = "agency", "cơ quan, đơn vị"
+    ENTERPRISE = "enterprise", "doanh nghiệp"
+
+
+# ---- processes and tasks ------------------------------------------------------------------------
+
+class InstanceStatus(Code):
+    RUNNING = "running", "đang chạy"
+    COMPLETED = "completed", "đã kết thúc"
+    CANCELLED = "cancelled", "đã dừng"
+
+
+class HumanTaskState(Code):
+    READY = "ready", "đang chờ xử lý"
+    COMPLETED = "completed", "đã hoàn thành"
+    CANCELLED = "cancelled", "đã hủy"
+
+
+# ---- dossiers, nominations, decisions -----------------------------------------------------------
+
+class DossierKind(Code):
+    REGULAR = "regular", "thường xuyên"
+    AD_HOC = "ad_hoc", "đột xuất"
+    THEMATIC = "thematic", "chuyên đề"
+    LIFETIME = "lifetime", "quá trình cống hiến"
+    FOREIGN = "foreign", "đối ngoại"
+
+
+class DossierStatus(Code):
+    DRAFT = "draft", "đang soạn"
+    SUBMITTED = "submitted", "đã nộp"
+    IN_REVIEW = "in_review", "đang xét duyệt"
+    SUPPLEMENT_REQUESTED = "supplement_requested", "đang được yêu cầu bổ sung"
+    DECIDED = "decided", "đã có kết quả"
+    WITHDRAWN = "withdrawn", "đã rút"
+
+
+class NominationStatus(Code):
+    PENDING = "pending", "đang xét"
+    FROZEN = "frozen", "tạm dừng do khiếu nại, tố cáo"
+    APPROVED = "approved", "được khen thưởng"
+    REJECTED = "rejected", "không được khen thưởng"
+    FORWARDED = "forwarded", "đã trình cấp trên"
+    REVOKED = "revoked", "đã bị thu hồi"
+
+
+class AttachmentKind(Code):
+    SUBMISSION = "submission", "tờ trình"
+    ACHIEVEMENT_REPORT = "achievement_report", "báo cáo thành tích"
+    COUNCIL_MINUTES = "council_minutes", "biên bản họp hội đồng"
+    EVIDENCE = "evidence", "tài liệu chứng minh"
+    OTHER = "other", "tài liệu khác"
+
+
+class DecisionStatus(Code):
+    ISSUED = "issued", "đã ban hành"
+    CANCELLED = "cancelled", "đã huỷ"
+
+
+# ---- the registry and the catalogue -------------------------------------------------------------
+
+class AwardeeKind(Code):
+    INDIVIDUAL = "individual", "cá nhân"
+    COLLECTIVE = "collective", "tập thể"
+
+
+class Subject(Code):
+    """Whom an award of the catalogue may go to."""
+
+    INDIVIDUAL = AwardeeKind.INDIVIDUAL.value, AwardeeKind.INDIVIDUAL.label
+    COLLECTIVE = AwardeeKind.COLLECTIVE.value, AwardeeKind.COLLECTIVE.label
+    EITHER = "either", "cá nhân hoặc tập thể"
+
+    def admits(self, nominee: AwardeeKind) -> bool:
+        return self is Subject.EITHER or self.value == nominee.value
+
+
+class InitiativeLevel(Code):
+    """The scope within which an initiative (sáng kiến) was recognised, narrowest first."""
+
+    GRASSROOTS = "grassroots", "cấp cơ sở"
+    PROVINCE = "province", "cấp tỉnh"
+    NATIONAL = "national", "toàn quốc"
+
+
+class Result(Code):
+    """The result of one automatic eligibility check."""
+
+    MET = "met", "đạt"
+    NOT_MET = "not_met", "không đạt"
+    UNKNOWN = "unknown", "chưa xác định được"
+
+
+# ---- council sessions ---------------------------------------------------------------------------
+
+class SessionStatus(Code):
+    OPEN = "open", "đang bỏ phiếu"
+    TALLIED = "tallied", "đã kiểm phiếu"
+
+
+class MemberPosition(Code):
+    CHAIR = "chair", "Chủ tịch Hội đồng"
+    SECRETARY = "secretary", "Thư ký Hội đồng"
+    MEMBER = "member", "Ủy viên"
+
+
+class VoteChoice(Code):
+    YES = "yes", "đồng ý"
+    NO = "no", "không đồng ý"
+    ABSTAIN = "abstain", "không biểu quyết"
+
+
+class VoteClosing(Code):
+    """How a council vote ended."""
+
+    ALL_VOTED = "all_voted", "mọi thành viên đã biểu quyết"
+    CLOSED_BY_CHAIR = "closed_by_chair", "Chủ tịch Hội đồng kết thúc biểu quyết"
+
+
+class RecusalBase(Code):
+    """How recusal changes the denominator of a vote."""
+
+    # Recused members still count in the total: they weigh as "not yes".
+    MEMBERS = "members", "tính cả thành viên không tham gia biểu quyết"
+    # The total shrinks by the recused members.
+    MEMBERS_NOT_RECUSED = "members_not_recused", "không tính thành viên không tham gia biểu quyết"
+
+
+# ---- complaints, denunciations, revocations ------------------------------------------------------
+
+class ComplaintKind(Code):
+    COMPLAINT = "complaint", "khiếu nại"
+    DENUNCIATION = "denunciation", "tố cáo"
+
+
+class ComplaintStatus(Code):
+    RECEIVED = "received", "chờ thụ lý"  # filed, waiting for acceptance
+    REFUSED = "refused", "không thụ lý"  # not accepted (e.g. filed after the time limit)
+    INVESTIGATING = "investigating", "đang xác minh"
+    RESOLVED = "resolved", "đã có kết quả giải quyết"
+
+
+class ComplaintOutcome(Code):
+    """The finding on a complaint (the first three) or a denunciation (the last three)."""
+
+    UPHELD = "upheld", "khiếu nại đúng"
+    PARTIALLY_UPHELD = "partially_upheld", "khiếu nại đúng một phần"
+    REJECTED = "rejected", "khiếu nại sai"
+    FOUNDED = "founded", "tố cáo đúng"
+    PARTIALLY_FOUNDED = "partially_founded", "tố cáo đúng một phần"
+    UNFOUNDED = "unfounded", "tố cáo sai"
+
+    @property
+    def upholds(self) -> bool:
+        """Whether the finding holds the complaint or denunciation right, wholly or in part."""
+        return self in (ComplaintOutcome.UPHELD, ComplaintOutcome.PARTIALLY_UPHELD,
+                        ComplaintOutcome.FOUNDED, ComplaintOutcome.PARTIALLY_FOUNDED)
+
+
+# A complaint is resolved at the first instance, then possibly at the second (an int column).
+COMPLAINT_INSTANCE = {1: "giải quyết lần đầu", 2: "giải quyết lần hai"}
+
+
+class RevocationGround(Code):
+    """The four grounds of the Law on Emulation and Commendation (ch. VII) for cancelling an award."""
+
+    FALSE_DECLARATION = "false_declaration", "Kê khai gian dối thành tích để được khen thưởng"
+    FORGED_DOCUMENTS = "forged_documents", "Làm giả hồ sơ, giấy tờ để được khen thưởng"
+    WRONG_PROCEDURE = "wrong_procedure", "Việc xét, đề nghị khen thưởng vi phạm quy trình, thủ tục theo quy định"
+    CRITERIA_NOT_MET = ("criteria_not_met",
+                        "Theo kết luận của cơ quan có thẩm quyền, không đủ tiêu chuẩn khen thưởng")
+
+
+class RevocationStatus(Code):
+    PREPARING = "preparing", "đang lập hồ sơ hủy bỏ"
+    REJECTED = "rejected", "không hủy bỏ"  # the head decided not to revoke
+    RECOVERING = "recovering", "đã hủy bỏ, đang thu hồi hiện vật và tiền thưởng"  # revoked; recovery to come
+    CLOSED = "closed", "đã thu hồi xong"  # recovery confirmed
+
+
+# ---- the audit trail ----------------------------------------------------------------------------
+
+class AuditAction(Code):
+    """What an audit event records. The value is hashed into the chain: never rename one."""
+
+    # the organisation chart and the registry
+    UNIT_CREATED = "unit_created", "thêm đơn vị"
+    UNIT_UPDATED = "unit_updated", "sửa thông tin đơn vị"
+    USER_CREATED = "user_created", "thêm người dùng"
+    USER_UPDATED = "user_updated", "sửa thông tin người dùng"
+    ROLE_GRANTED = "role_granted", "giao vai trò"
+    ROLE_REVOKED = "role_revoked", "thu hồi vai trò"
+    COUNCIL_CREATED = "council_created", "lập Hội đồng Thi đua - Khen thưởng"
+    COUNCIL_UPDATED = "council_updated", "sửa thành phần Hội đồng Thi đua - Khen thưởng"
+    AWARDEE_CREATED = "awardee_created", "thêm đối tượng vào sổ theo dõi khen thưởng"
+    AWARDEE_UPDATED = "awardee_updated", "sửa đối tượng trong sổ theo dõi khen thưởng"
+    AWARD_RECORDED = "award_recorded", "ghi khen thưởng vào sổ theo dõi"
+    AWARD_UPDATED = "award_updated", "sửa khen thưởng trong sổ theo dõi"
+    INITIATIVE_RECORDED = "initiative_recorded", "ghi sáng kiến vào sổ theo dõi"
+    INITIATIVE_UPDATED = "initiative_updated", "sửa sáng kiến trong sổ theo dõi"
+    INITIATIVE_USED = "initiative_used", "dùng sáng kiến cho đề nghị khen thưởng"
+    # sessions
+    USER_LOGGED_IN = "user_logged_in", "đăng nhập"
+    USER_LOGGED_OUT = "user_logged_out", "đăng xuất"
+    # processes and tasks
+    PROCESS_STARTED = "process_started", "bắt đầu quy trình"
+    PROCESS_COMPLETED = "process_completed", "kết thúc quy trình"
+    PROCESS_CANCELLED = "process_cancelled", "dừng quy trình"
+    MESSAGE_RECEIVED = "message_received", "quy trình nhận được thông báo"
+    TIMER_FIRED = "timer_fired", "đến hạn theo lịch của quy trình"
+    TASK_CLAIMED = "task_claimed", "nhận xử lý nhiệm vụ"
+    TASK_UNCLAIMED = "task_unclaimed", "trả lại nhiệm vụ"
+    TASK_COMPLETED = "task_completed", "hoàn thành nhiệm vụ"
+    # dossiers and nominations
+    DOSSIER_CREATED = "dossier_created", "lập hồ sơ"
+    DOSSIER_UPDATED = "dossier_updated", "sửa hồ sơ"
+    ATTACHMENT_ADDED = "attachment_added", "đính kèm tài liệu"
+    DOSSIER_SUBMITTED = "dossier_submitted", "nộp hồ sơ"
+    DOSSIER_WITHDRAWN = "dossier_withdrawn", "rút hồ sơ"
+    DOSSIER_ROUTED = "dossier_routed", "chuyển hồ sơ đến đơn vị xét duyệt"
+    DOSSIER_RECEIVED = "dossier_received", "tiếp nhận hồ sơ"
+    DOSSIER_SUPPLEMENT_REQUESTED = "dossier_supplement_requested", "yêu cầu bổ sung hồ sơ"
+    DOSSIER_SUPPLEMENT_OVERDUE = "dossier_supplement_overdue", "quá hạn bổ sung hồ sơ"
+    DOSSIER_SUPPLEMENTED = "dossier_supplemented", "đã bổ sung hồ sơ"
+    DOSSIER_RETURNED = "dossier_returned", "trả lại hồ sơ"
+    DOSSIER_ESCALATED = "dossier_escalated", "quá hạn thẩm định: đã báo thủ trưởng"
+    DOSSIER_PUBLISHED = "dossier_published", "công khai danh sách đề nghị khen thưởng"
+    DOSSIER_DECIDED = "dossier_decided", "hồ sơ đã có kết quả; đơn vị đề nghị được thông báo"
+    NOMINATION_APPROVED = "nomination_approved", "quyết định khen thưởng"
+    NOMINATION_REJECTED = "nomination_rejected", "không khen thưởng"
+    NOMINATION_FORWARDED = "nomination_forwarded", "trình cấp trên"
+    NOMINATION_FROZEN = "nomination_frozen", "tạm dừng xét đề nghị do khiếu nại, tố cáo"
+    NOMINATION_RELEASED = "nomination_released", "hết tạm dừng xét đề nghị"
+    DECISION_ISSUED = "decision_issued", "ban hành quyết định khen thưởng"
+    # council sessions
+    COUNCIL_SESSION_OPENED = "council_session_opened", "mở phiên họp Hội đồng Thi đua - Khen thưởng"
+    BALLOT_CAST = "ballot_cast", "bỏ phiếu"
+    COUNCIL_VOTE_CLOSED = "council_vote_closed", "kết thúc biểu quyết"
+    COUNCIL_SESSION_TALLIED = "council_session_tallied", "kiểm phiếu"
+    # complaints, denunciations, revocations
+    COMPLAINT_FILED = "complaint_filed", "gửi đơn khiếu nại, tố cáo"
+    COMPLAINT_ESCALATED = "complaint_escalated", "khiếu nại lần hai"
+    COMPLAINT_ACCEPTED = "complaint_accepted", "thụ lý đơn"
+    COMPLAINT_REFUSED = "complaint_refused", "không thụ lý đơn"
+    COMPLAINT_OVERDUE = "complaint_overdue", "quá hạn giải quyết đơn"
+    COMPLAINT_EXTENDED = "complaint_extended", "gia hạn giải quyết đơn"
+    COMPLAINT_RESOLVED = "complaint_resolved", "có kết quả giải quyết đơn"
+    REVOCATION_STARTED = "revocation_started", "lập hồ sơ hủy bỏ khen thưởng"
+    AWARDS_REVOKED = "awards_revoked", "ban hành quyết định hủy bỏ khen thưởng"
+    REVOCATION_RECOVERED = "revocation_recovered", "đã thu hồi hiện vật và tiền thưởng"
+    REVOCATION_REJECTED = "revocation_rejected", "không hủy bỏ khen thưởng"
