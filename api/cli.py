@@ -1,4 +1,4 @@
-"""The `khenthuong` command: db upgrade, import, serve, worker, audit verify."""
+"""The `khenthuong` command: db upgrade, import, demo, serve, worker, audit verify."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +9,7 @@ import click
 
 from api import create_app
 from api.demo import DemoSeeder
+from api.production import ServerOptions, serve_production
 from api.worker import run_forever
 from engine.audit import verify_chain
 from engine.clock import SystemClock
@@ -34,6 +35,8 @@ def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
 def main() -> None:
     """khenthuong — quản lý thi đua, khen thưởng."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # SpiffWorkflow logs every task state change at INFO: noise, and task data, in a server's log.
+    logging.getLogger("spiff").setLevel(logging.WARNING)
 
 
 @main.group()
@@ -83,14 +86,22 @@ def demo() -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int, envvar="PORT")
-def serve(host: str, port: int) -> None:
-    """Serve the web application (for production, run `api:create_app()` under gunicorn)."""
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Web processes under gunicorn (production); 0: the development server.")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Threads per gunicorn worker.")
+@click.option("--access-log", is_flag=True, help="Log every request to stdout (gunicorn).")
+def serve(host: str, port: int, workers: int, threads: int, access_log: bool) -> None:
+    """Serve the web application: the development server, or gunicorn with `--workers N`."""
     try:
         app = create_app(_settings())
     except DefinitionError as exc:
         click.echo(f"Không khởi động được: {exc}", err=True)
         sys.exit(1)
-    app.run(host=host, port=port, threaded=True)
+    if workers:
+        serve_production(app, ServerOptions(host, port, workers, threads, access_log))
+    else:
+        app.run(host=host, port=port, threaded=True)
 
 
 @main.command("worker")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import Clock, end_of_day
 from engine.config import Settings
-from engine.db import is_postgres
+from engine.db import is_postgres, lock_advisory
 from engine.errors import Conflict, DomainError, NotFound, ProcessError
 from engine.models import HumanTask, HumanTaskState, InstanceStatus, ProcessDefinition, ProcessInstance, Timer
 from engine.runtime.definitions import (
@@ -43,6 +43,7 @@ from engine.runtime.serialization import StateSerializer
 from engine.runtime.timeflow import engine_time
 
 _PENDING_KEY = "khenthuong_workflows_to_cache"
+_DEPLOY_LOCK_KEY = 0x4B54_4445  # "KTDE": one deployment at a time
 
 
 @dataclass
@@ -90,7 +91,9 @@ class Runtime:
     # -- definitions ---------------------------------------------------------------------------
 
     def deploy(self, session: Session, clock: Clock) -> list[ProcessDefinition]:
-        """Store each current definition version once; returns the rows created now."""
+        """Store each current definition version once; returns the rows created now. Servers starting
+        together on several machines take turns (SQLite serializes writers already)."""
+        lock_advisory(session, _DEPLOY_LOCK_KEY)
         known = set(session.scalars(select(ProcessDefinition.content_hash)))
         created = []
         for d in self.definitions.values():
