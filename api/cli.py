@@ -1,8 +1,9 @@
-"""The `khenthuong` command: db upgrade, import, demo, serve, worker, audit verify."""
+"""The `khenthuong` command: db upgrade, import, demo, serve, worker, backup, restore, audit verify."""
 from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -17,10 +18,14 @@ from engine.config import Settings
 from engine.context import Context
 from engine.db import make_engine, make_session_factory
 from engine.errors import DefinitionError, DomainError
+from engine.maintenance.archive import ArchiveError
+from engine.maintenance.backup import describe, write_backup
+from engine.maintenance.restore import restore_backup
 from engine.migrate import upgrade
 from engine.orgchart.writer import import_org_chart
 from engine.rules import load_rules
 from engine.runtime import Runtime
+from engine.storage import human_size
 
 
 def _settings() -> Settings:
@@ -47,10 +52,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply every migration to KHENTHUONG_DATABASE_URL."""
-    settings = _settings()
-    if settings.database_url.startswith("sqlite:///"):
-        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.database_url)
+    upgrade(_settings().database_url)
     click.echo("Cơ sở dữ liệu đã được cập nhật.")
 
 
@@ -117,6 +119,49 @@ def worker(once: bool) -> None:
         sys.exit(1)
     fired = run_forever(_session_factory(settings), settings, runtime, SystemClock(), once=once)
     click.echo(f"Đã kích hoạt {fired} bộ hẹn giờ.")
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """Write the database and its attachments, from one snapshot, to FILE (.tar.gz); the server may run."""
+    started = time.monotonic()
+    try:
+        manifest = write_backup(_settings(), file, SystemClock())
+    except ArchiveError as exc:
+        click.echo(f"Không sao lưu được: {exc}", err=True)
+        sys.exit(1)
+    numbers = describe(manifest)
+    click.echo(f"Đã sao lưu vào {file}: {numbers['tables']} bảng, {numbers['rows']} dòng, {numbers['files']} tệp "
+               f"đính kèm ({human_size(numbers['file_bytes'])}), lược đồ {numbers['revision']}, "
+               f"{numbers['audit_events']} sự kiện nhật ký; {time.monotonic() - started:.1f} giây.")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Erase a target database that already holds data.")
+@click.option("--no-upgrade", is_flag=True, help="Stay at the backup's schema; run `db upgrade` later.")
+def restore(file: Path, force: bool, no_upgrade: bool) -> None:
+    """Restore FILE into KHENTHUONG_DATABASE_URL and the attachment store, then verify the audit chain."""
+    started = time.monotonic()
+    settings = _settings()
+    try:
+        result = restore_backup(settings, file, SystemClock(), force=force, upgrade_to_head=not no_upgrade)
+    except ArchiveError as exc:
+        click.echo(f"Không khôi phục được: {exc}", err=True)
+        sys.exit(1)
+    numbers = describe(result.manifest)
+    click.echo(f"Đã khôi phục {numbers['rows']} dòng của {numbers['tables']} bảng và {numbers['files']} tệp "
+               f"đính kèm (lược đồ {numbers['revision']} → {result.revision}); "
+               f"{time.monotonic() - started:.1f} giây.")
+    if result.chain is None:
+        click.echo("Chưa kiểm tra chuỗi nhật ký: chạy `khenthuong db upgrade` rồi `khenthuong audit verify`.")
+    elif result.chain.ok:
+        click.echo(f"Chuỗi nhật ký toàn vẹn: {result.chain.events} sự kiện, khớp bản sao lưu.")
+    else:
+        click.echo(f"Chuỗi nhật ký sau khôi phục không toàn vẹn (sự kiện số {result.chain.first_bad_seq}): "
+                   f"{result.chain.problem}.", err=True)
+        sys.exit(1)
 
 
 @main.group()

@@ -1,10 +1,12 @@
 """SQLAlchemy base, column types and the engine/session factory for SQLite and PostgreSQL."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event, text
+from sqlalchemy import Connection, DateTime, Engine, Enum, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -15,6 +17,7 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+_SNAPSHOT_OPTION = "khenthuong_snapshot"
 
 
 class Base(DeclarativeBase):
@@ -76,7 +79,25 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A snapshot (see `snapshot`) only reads: it must not hold the write lock for its whole length.
+        deferred = connection.get_execution_options().get(_SNAPSHOT_OPTION)
+        connection.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction that sees one consistent state of the whole database for its length:
+    REPEATABLE READ on PostgreSQL; on SQLite (WAL) a deferred transaction, whose first read fixes
+    what it sees, without blocking writers."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        else:
+            connection = connection.execution_options(**{_SNAPSHOT_OPTION: True})
+        with connection.begin():
+            if engine.dialect.name == "postgresql":
+                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            yield connection
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -33,10 +34,11 @@ def _backend() -> str:
     return os.environ.get("KHENTHUONG_TEST_DB", "sqlite")
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def new_database(folder: Path) -> Iterator[str]:
+    """The URL of a database of its own: a SQLite file in `folder`, or a PostgreSQL database dropped after."""
     if _backend() == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        yield f"sqlite:///{folder / 'test.sqlite'}"
         return
     admin_url = make_url(os.environ.get("KHENTHUONG_TEST_PG_URL", DEFAULT_PG_URL))
     name = f"khenthuong_test_{uuid.uuid4().hex[:12]}"
@@ -49,6 +51,19 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with new_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database (no schema), apart from the suite's, for a test that builds or restores one."""
+    with new_database(tmp_path_factory.mktemp("fresh-db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

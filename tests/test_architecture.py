@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("engine.operations.*shared", "engine.operations.registry"),
     ("engine.operations.<domain>", "engine.orgchart"),
     ("engine.operations",),  # the package itself: it imports every domain to register their hooks
+    ("engine.maintenance",),  # backup, restore, the check: above every domain
     ("engine",),
 ]
 
@@ -56,7 +57,7 @@ def _group(module: str) -> str:
         if parts[2] == "registry":
             return "engine.operations.registry"
         return "engine.operations.*shared"
-    if parts[1] in ("models", "rules", "documents", "runtime", "orgchart"):
+    if parts[1] in ("models", "rules", "documents", "runtime", "orgchart", "maintenance"):
         return ".".join(parts[:2])
     return module
 
