@@ -9,6 +9,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
@@ -20,7 +21,8 @@ from engine.config import Settings
 from engine.context import Context
 from engine.db import make_engine, snapshot
 from engine.maintenance.archive import MANIFEST
-from engine.migrate import current_revision, head_revision
+from engine.maintenance.backup import write_backup
+from engine.migrate import alembic_config, current_revision, head_revision, upgrade
 from engine.models import Attachment, AuditEvent, CouncilSession, Decision, Dossier, Unit, UnitLevel, User
 from engine.operations.award import commands as dossiers
 from engine.storage import AttachmentStore
@@ -174,3 +176,32 @@ def test_a_snapshot_sees_one_state_while_others_write(db_engine, session_factory
         assert current_revision(connection) == head_revision()
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Unit)) == seen + 1
+
+
+def test_a_backup_made_before_the_last_migration_restores_and_is_migrated(fresh_database_url, tmp_path, clock):
+    """The schema of the backup first, its rows, then this release's migrations on them."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(head_revision())
+    older = head.down_revision
+    old_url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    upgrade(old_url, older)
+    engine = make_engine(old_url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO unit (id, code, name, level, reviews_awards, created_at) "
+                                "VALUES (1, 'CU', 'Đơn vị từ bản cũ', 'province', 1, '2026-01-02 03:04:05.000000')"))
+    engine.dispose()
+    old = Settings(database_url=old_url, instance_dir=tmp_path / "old", secret_key="x")
+    archive = tmp_path / "old.tar.gz"
+    assert write_backup(old, archive, clock).revision == older
+
+    restored = _cli(_env(fresh_database_url, tmp_path / "restored"), "restore", str(archive))
+    assert restored.exit_code == 0, restored.output
+    assert f"lược đồ {older} → {head_revision()}" in restored.output
+    engine = make_engine(fresh_database_url)
+    try:
+        with engine.connect() as connection:
+            assert current_revision(connection) == head_revision()
+        with Session(engine) as session:
+            unit = session.get(Unit, 1)
+            assert (unit.name, unit.created_at.isoformat()) == ("Đơn vị từ bản cũ", "2026-01-02T03:04:05+00:00")
+    finally:
+        engine.dispose()
