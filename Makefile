@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 PORT ?= 5000
 export KHENTHUONG_TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres lint bench worker clean
+.PHONY: run test test-sqlite test-postgres lint bench worker yesterday docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: $(STAMP)
 
 worker: $(STAMP)
 	$(VENV)/bin/khenthuong worker
+
+## When a release is cut: the backup the next release's migrations are tested on (tests/fixtures/yesterday.tar.gz).
+yesterday: $(STAMP)
+	$(PY) -m tests.yesterday
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
