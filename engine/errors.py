@@ -54,7 +54,15 @@ class Throttled(DomainError):
 
 
 class DefinitionError(Exception):
-    """A BPMN file, a form or a lane is wrong: the start must fail, not a user's click."""
+    """A BPMN file, a form or a lane is wrong: the start must fail, not a user's click.
+
+    `file` and `line` say where, when known; `element` is the id of the BPMN element at fault, whose
+    line `khenthuong check` looks up in `file`."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 element: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.file, self.line, self.element = message, file, line, element
 
 
 class ScriptError(DomainError):

@@ -46,6 +46,21 @@ def prefill(process_key: str, task_key: str) -> Callable[[Prefill], Prefill]:
     return decorate
 
 
+@dataclass(frozen=True)
+class RegisteredHook:
+    kind: str  # "before_complete" or "prefill"
+    process_key: str
+    task_key: str
+    func: Callable[..., Any]
+
+
+def registered_hooks() -> list[RegisteredHook]:
+    """Every hook registered so far, for `khenthuong check` and the process catalogue."""
+    hooks = [RegisteredHook("before_complete", p, t, f) for (p, t), f in _before_complete.items()]
+    hooks += [RegisteredHook("prefill", p, t, f) for (p, t), f in _prefill.items()]
+    return sorted(hooks, key=lambda h: (h.process_key, h.task_key, h.kind))
+
+
 def run_before_complete(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
     hook = _before_complete.get((task.instance.process_key, task.key))
     outcome = hook(ctx, task, data) if hook is not None else None

@@ -27,6 +27,7 @@ from engine.runtime.helpers import HELPERS
 from engine.runtime.scripting import allowed_builtins, compile_checked
 from engine.vocabulary import Role
 
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 # Names of the `spiffworkflow:property` entries a user task carries.
 FORM_PROPERTY = "formJsonSchemaFilename"
 UNIT_PROPERTY = "unitVariable"  # task data variable holding the id of the unit the lane binds to
@@ -69,21 +70,31 @@ def _is_user_task(task_spec: Any) -> bool:
     return bool(getattr(task_spec, "manual", False))
 
 
+def file_of(task_spec: Any, default: str = "?") -> str:
+    """The BPMN file that defines a task spec (a called process's tasks live in its own file)."""
+    return getattr(getattr(task_spec, "_wf_spec", None), "file", None) or default
+
+
 def describe_user_task(task_spec: Any, forms_dir: Path | None, source: str) -> UserTaskSpec:
     """Read and check what the engine needs of one user task."""
     props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+    source = file_of(task_spec, source)
     where = f"{source}: nhiệm vụ '{task_spec.bpmn_id}'"
+
+    def fault(message: str) -> DefinitionError:
+        return DefinitionError(f"{where} {message}", file=source, element=task_spec.bpmn_id)
+
     role = Role.from_lane(task_spec.lane)
     if role is None or role is Role.ADMIN:
-        raise DefinitionError(f"{where} nằm trong làn '{task_spec.lane}', không phải vai trò đã biết.")
+        raise fault(f"nằm trong làn '{task_spec.lane}', không phải vai trò đã biết.")
     form_name = props.get(FORM_PROPERTY)
     if not form_name:
-        raise DefinitionError(f"{where} không khai báo biểu mẫu ({FORM_PROPERTY}).")
+        raise fault(f"không khai báo biểu mẫu ({FORM_PROPERTY}).")
     if forms_dir is not None and not (forms_dir / form_name).is_file():
-        raise DefinitionError(f"{where} dùng biểu mẫu '{form_name}' không có trong {forms_dir.name}/.")
+        raise fault(f"dùng biểu mẫu '{form_name}' không có trong {forms_dir.name}/.")
     unit_variable = props.get(UNIT_PROPERTY)
     if not unit_variable:
-        raise DefinitionError(f"{where} không khai báo biến đơn vị của làn ({UNIT_PROPERTY}).")
+        raise fault(f"không khai báo biến đơn vị của làn ({UNIT_PROPERTY}).")
     return UserTaskSpec(
         key=task_spec.bpmn_id,
         name=task_spec.bpmn_name or task_spec.bpmn_id,
@@ -96,17 +107,22 @@ def describe_user_task(task_spec: Any, forms_dir: Path | None, source: str) -> U
 
 
 def load_form(forms_dir: Path, name: str, where: str) -> dict[str, Any]:
+    file = f"{forms_dir.name}/{name}"
     try:
         schema = json.loads((forms_dir / name).read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
+    except json.JSONDecodeError as exc:
+        raise DefinitionError(f"{where}: biểu mẫu '{name}' không phải JSON hợp lệ: {exc.msg}", file=file,
+                              line=exc.lineno) from None
     except (ValueError, SchemaError) as exc:
-        raise DefinitionError(f"{where}: biểu mẫu '{name}' không phải JSON Schema hợp lệ: {exc}") from None
+        raise DefinitionError(f"{where}: biểu mẫu '{name}' không phải JSON Schema hợp lệ: {exc}",
+                              file=file) from None
     if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
-        raise DefinitionError(f"{where}: biểu mẫu '{name}' phải là một object có 'properties'.")
+        raise DefinitionError(f"{where}: biểu mẫu '{name}' phải là một object có 'properties'.", file=file)
     return schema
 
 
-def _expressions(task_spec: Any) -> Iterator[tuple[str, str]]:
+def task_expressions(task_spec: Any) -> Iterator[tuple[str, str]]:
     """Every script and expression a task spec will hand to the script engine."""
     for attr in ("script", "prescript", "postscript"):
         source = getattr(task_spec, attr, None)
@@ -125,41 +141,55 @@ def _expressions(task_spec: Any) -> Iterator[tuple[str, str]]:
             yield source, "eval"
 
 
+def called_names(source: str, mode: str) -> set[str]:
+    """The plain names a script or expression calls as functions."""
+    return {node.func.id for node in ast.walk(ast.parse(source, mode=mode))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+
+
 def _unknown_calls(source: str, mode: str) -> list[str]:
     """Names called as functions that are neither registered helpers nor allowed builtins."""
-
-    called = {node.func.id for node in ast.walk(ast.parse(source, mode=mode))
-              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
-    return sorted(called - set(HELPERS) - set(allowed_builtins()))
+    return sorted(called_names(source, mode) - set(HELPERS) - set(allowed_builtins()))
 
 
-def check_definition(definition: Definition, forms_dir: Path) -> None:
+def _script_faults(definition: Definition, task_spec: Any) -> Iterator[DefinitionError]:
+    for source, mode in task_expressions(task_spec):
+        try:
+            compile_checked(source, mode)
+            unknown = _unknown_calls(source, mode)
+            if unknown:
+                raise ScriptError(f"gọi hàm chưa đăng ký: {', '.join(unknown)}")
+        except ScriptError as exc:
+            file, element = file_of(task_spec, definition.source_file), getattr(task_spec, "bpmn_id", None)
+            yield DefinitionError(f"{file}: phần tử '{element or task_spec.name}': {exc.detail}",
+                                  file=file, element=element)
+
+
+def definition_faults(definition: Definition, forms_dir: Path) -> list[DefinitionError]:
+    """Every fault of a parsed definition (scripts, lanes, forms); fills its user tasks and forms."""
+    faults: list[DefinitionError] = []
     protected: set[str] = set()
     for task_spec in iter_task_specs(definition):
-        for source, mode in _expressions(task_spec):
-            try:
-                compile_checked(source, mode)
-                unknown = _unknown_calls(source, mode)
-                if unknown:
-                    raise ScriptError(f"gọi hàm chưa đăng ký: {', '.join(unknown)}")
-            except ScriptError as exc:
-                raise DefinitionError(
-                    f"{definition.source_file}: phần tử '{getattr(task_spec, 'bpmn_id', task_spec.name)}': "
-                    f"{exc.detail}"
-                ) from None
-        if _is_user_task(task_spec):
+        faults += _script_faults(definition, task_spec)
+        if not _is_user_task(task_spec):
+            continue
+        try:
             info = describe_user_task(task_spec, forms_dir, definition.source_file)
-            definition.user_tasks[info.key] = info
             if info.form_name not in definition.forms:
                 definition.forms[info.form_name] = load_form(forms_dir, info.form_name, definition.source_file)
-            protected.update(v for v in (info.unit_variable, info.assignee_variable, info.due_variable) if v)
+        except DefinitionError as exc:
+            faults.append(exc)
+            continue
+        definition.user_tasks[info.key] = info
+        protected.update(v for v in (info.unit_variable, info.assignee_variable, info.due_variable) if v)
     # A form must not let a user rebind the unit, the assignee or the deadline of a task.
     for name, schema in definition.forms.items():
         clash = protected.intersection(schema["properties"])
         if clash:
-            raise DefinitionError(
-                f"{definition.source_file}: biểu mẫu '{name}' chứa biến do hệ thống quản lý: {sorted(clash)}."
-            )
+            faults.append(DefinitionError(
+                f"{definition.source_file}: biểu mẫu '{name}' chứa biến do hệ thống quản lý: {sorted(clash)}.",
+                file=f"{forms_dir.name}/{name}", element=sorted(clash)[0]))
+    return faults
 
 
 def link_event_subprocesses(spec: BpmnProcessSpec) -> None:
@@ -175,41 +205,82 @@ def link_event_subprocesses(spec: BpmnProcessSpec) -> None:
 
 
 def parse_directory(workflows_dir: Path, forms_dir: Path) -> dict[str, Definition]:
-    """Parse and check every `*.bpmn` and `*.dmn` of a folder; any fault raises DefinitionError."""
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    """Parse and check every `*.bpmn` and `*.dmn` of a folder; the first fault raises DefinitionError."""
+    definitions, faults = parse_all(workflows_dir, forms_dir)
+    if faults:
+        raise faults[0]
+    return definitions
+
+
+def _read_files(parser: SpiffBpmnParser, workflows_dir: Path) -> tuple[dict[str, str], list[DefinitionError]]:
+    """Add each BPMN file to the parser; a file that does not read or validate is a fault of its own."""
     sources: dict[str, str] = {}
-    bpmn_files = sorted(workflows_dir.glob("*.bpmn"))
-    try:
-        for path in bpmn_files:
+    faults: list[DefinitionError] = []
+    for path in sorted(workflows_dir.glob("*.bpmn")):
+        try:
             xml = etree.parse(str(path))
             parser.add_bpmn_xml(xml, filename=path.name)
-            for process in xml.getroot().iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}process"):
-                sources[process.get("id")] = path.name
+        except etree.XMLSyntaxError as exc:
+            faults.append(DefinitionError(f"{path.name} dòng {exc.lineno}: tệp BPMN không đọc được: {exc.msg}",
+                                          file=path.name, line=exc.lineno))
+            continue
+        except ValidationException as exc:
+            faults.append(_validation_fault(exc, path.name))
+            continue
+        for process in xml.getroot().iter(f"{{{BPMN_NS}}}process"):
+            sources[process.get("id")] = path.name
+    return sources, faults
+
+
+def _validation_fault(exc: ValidationException, file: str | None = None) -> DefinitionError:
+    file = exc.file_name or file or "?"
+    return DefinitionError(f"{file} dòng {exc.line_number or '?'}: {exc}", file=file,
+                           line=exc.line_number or None, element=exc.id or None)
+
+
+def parse_all(workflows_dir: Path, forms_dir: Path) -> tuple[dict[str, Definition], list[DefinitionError]]:
+    """Every definition that parses and checks, and every fault found on the way (at most one per file
+    that does not read, one per process that does not check)."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    sources, faults = _read_files(parser, workflows_dir)
+    if faults:
+        return {}, faults  # a missing file may be what another one calls: nothing further is reliable
+    definitions: dict[str, Definition] = {}
+    try:
         dmn_files = sorted(workflows_dir.glob("*.dmn"))
         if dmn_files:
             parser.add_dmn_files([str(p) for p in dmn_files])
-        definitions = {}
-        for key in parser.get_process_ids():
-            spec = parser.get_spec(key)
-            for each in (spec, *parser.get_subprocess_specs(key).values()):
-                link_event_subprocesses(each)
-            definitions[key] = Definition(
-                key=key,
-                name=spec.description or key,
-                source_file=sources.get(key, "?"),
-                spec=spec,
-                subprocess_specs=parser.get_subprocess_specs(key),
-                forms={},
-                user_tasks={},
-                source_xml=(workflows_dir / sources[key]).read_bytes() if key in sources else b"",
-            )
+        keys = parser.get_process_ids()
     except ValidationException as exc:
-        raise DefinitionError(f"{exc.file_name or '?'} dòng {exc.line_number or '?'}: {exc}") from None
-    except etree.XMLSyntaxError as exc:
-        raise DefinitionError(f"Tệp BPMN không đọc được: {exc}") from None
-    for definition in definitions.values():
-        check_definition(definition, forms_dir)
-    return definitions
+        return {}, [_validation_fault(exc)]
+    for key in keys:
+        try:
+            definition = _build(parser, key, sources, workflows_dir)
+        except ValidationException as exc:
+            faults.append(_validation_fault(exc, sources.get(key)))
+            continue
+        found = definition_faults(definition, forms_dir)
+        faults += found
+        if not found:
+            definitions[key] = definition
+    return definitions, faults
+
+
+def _build(parser: SpiffBpmnParser, key: str, sources: dict[str, str], workflows_dir: Path) -> Definition:
+    spec = parser.get_spec(key)
+    subprocess_specs = parser.get_subprocess_specs(key)
+    for each in (spec, *subprocess_specs.values()):
+        link_event_subprocesses(each)
+    return Definition(
+        key=key,
+        name=spec.description or key,
+        source_file=sources.get(key, "?"),
+        spec=spec,
+        subprocess_specs=subprocess_specs,
+        forms={},
+        user_tasks={},
+        source_xml=(workflows_dir / sources[key]).read_bytes() if key in sources else b"",
+    )
 
 
 def content_hash(serialized_spec: str, forms: dict[str, Any]) -> str:
