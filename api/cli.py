@@ -1,4 +1,4 @@
-"""The `khenthuong` command: db upgrade, import, demo, serve, worker, backup, restore, audit verify."""
+"""The `khenthuong` command: db upgrade, import, demo, serve, worker, backup, restore, check, audit verify."""
 from __future__ import annotations
 
 import logging
@@ -14,18 +14,22 @@ from api.production import ServerOptions, serve_production
 from api.worker import run_forever
 from engine.audit import verify_chain
 from engine.clock import SystemClock
-from engine.config import Settings
+from engine.config import PROJECT_ROOT, Settings
 from engine.context import Context
 from engine.db import make_engine, make_session_factory
 from engine.errors import DefinitionError, DomainError
 from engine.maintenance.archive import ArchiveError
 from engine.maintenance.backup import describe, write_backup
+from engine.maintenance.check import check_installation, helper_docs
+from engine.maintenance.process_docs import render
 from engine.maintenance.restore import restore_backup
 from engine.migrate import upgrade
 from engine.orgchart.writer import import_org_chart
 from engine.rules import load_rules
 from engine.runtime import Runtime
 from engine.storage import human_size
+
+PROCESS_DOCS = PROJECT_ROOT / "docs" / "processes.md"
 
 
 def _settings() -> Settings:
@@ -162,6 +166,34 @@ def restore(file: Path, force: bool, no_upgrade: bool) -> None:
         click.echo(f"Chuỗi nhật ký sau khôi phục không toàn vẹn (sự kiện số {result.chain.first_bad_seq}): "
                    f"{result.chain.problem}.", err=True)
         sys.exit(1)
+
+
+@main.command("check")
+@click.option("--helpers", "list_helpers", is_flag=True, help="List the helpers a BPMN script may call.")
+@click.option("--markdown", is_flag=True, help="Write the process catalogue (docs/processes.md).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=PROCESS_DOCS, show_default=True,
+              help="Where --markdown writes.")
+def check(list_helpers: bool, markdown: bool, output: Path) -> None:
+    """Check workflows/, forms/, the rules and the task hooks; exit 1 naming the file and line at fault."""
+    settings = _settings()
+    report = check_installation(settings)
+    if not report.ok:
+        for fault in report.faults:
+            click.echo(f"Lỗi: {fault}", err=True)
+        click.echo(f"Kiểm tra thấy {len(report.faults)} lỗi; chưa thể khởi động.", err=True)
+        sys.exit(1)
+    click.echo(f"Không có lỗi: {report.summary()}.")
+    if report.unused_forms:
+        click.echo(f"Lưu ý: biểu mẫu không nhiệm vụ nào dùng: {', '.join(report.unused_forms)}.")
+    if list_helpers:
+        click.echo("Các hàm kịch bản BPMN được gọi:")
+        for helper in helper_docs():
+            click.echo(f"  {helper.name}{helper.signature}")
+            if helper.summary:
+                click.echo(f"      {helper.summary}")
+    if markdown:
+        output.write_text(render(report, settings.workflows_dir), encoding="utf-8")
+        click.echo(f"Đã ghi danh mục quy trình vào {output}.")
 
 
 @main.group()

@@ -54,6 +54,7 @@ def forward_to_next(dossier_id: int, reviewing_unit: int) -> bool:
 
 @register()
 def climb_level(dossier_id: int, reviewing_unit: int) -> int:
+    """Send the forwarded nominations to the next reviewing unit up the tree; returns its id."""
     ctx = current_context()
     dossier = load_dossier(ctx, dossier_id)
     above = next_reviewing_unit(dossier, unit_of(reviewing_unit, dossier))
@@ -67,7 +68,7 @@ def climb_level(dossier_id: int, reviewing_unit: int) -> int:
 
 @register()
 def issue_decisions(dossier_id: int) -> list[int]:
-
+    """One numbered decision (DOCX) per unit that approved nominations not yet in a decision; returns their ids."""
     ctx = current_context()
     return [d.id for d in issue_for_dossier(ctx, load_dossier(ctx, dossier_id))]
 
@@ -99,6 +100,7 @@ def _outcome_line(nomination: Any) -> str:
 
 @register()
 def freeze_nomination(dossier_id: int, message: dict[str, Any]) -> None:
+    """A complaint or denunciation names a nomination under review: stop its review until resolved."""
     ctx = current_context()
     dossier = load_dossier(ctx, dossier_id)
     nomination = next((n for n in dossier.nominations if n.id == message["nomination_id"]), None)
@@ -115,6 +117,7 @@ def freeze_nomination(dossier_id: int, message: dict[str, Any]) -> None:
 
 @register()
 def release_nomination(dossier_id: int, message: dict[str, Any]) -> None:
+    """The complaint or denunciation is resolved: resume the nomination's review, or reject it if upheld."""
     ctx = current_context()
     dossier = load_dossier(ctx, dossier_id)
     nomination = next((n for n in dossier.nominations if n.id == message["nomination_id"]), None)

@@ -82,6 +82,7 @@ def request_supplement(dossier_id: int, reviewing_unit: int, missing: str) -> st
 
 @register()
 def alert_supplement_overdue(dossier_id: int, reviewing_unit: int) -> None:
+    """The supplement deadline passed: record it and tell the reviewing unit's office."""
     ctx = current_context()
     dossier = load_dossier(ctx, dossier_id)
     dossier_event(ctx, AuditAction.DOSSIER_SUPPLEMENT_OVERDUE, dossier, {}, unit_id=reviewing_unit)
@@ -133,6 +134,7 @@ def plan_disclosure(dossier_id: int, reviewing_unit: int) -> str | None:
 
 @register()
 def has_pending(dossier_id: int) -> bool:
+    """Some nomination of the dossier is still open at the current level."""
     return bool(open_nominations(load_dossier(current_context(), dossier_id)))
 
 

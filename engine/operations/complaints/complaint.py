@@ -134,6 +134,7 @@ def _message(ctx: Context, nomination: Nomination, name: str, payload: dict[str,
 
 @register()
 def refuse_complaint_case(complaint_id: int) -> None:
+    """The case is not accepted: close it with the reason and tell the complainant."""
     ctx = current_context()
     complaint = _complaint(ctx, complaint_id)
     complaint.status, complaint.resolved_at = ComplaintStatus.REFUSED, ctx.clock.now()
@@ -143,6 +144,7 @@ def refuse_complaint_case(complaint_id: int) -> None:
 
 @register()
 def escalate_complaint_case(complaint_id: int) -> None:
+    """The handling deadline passed: flag the case and tell the head of the handling unit."""
     ctx = current_context()
     complaint = _complaint(ctx, complaint_id)
     complaint.overdue = True
@@ -169,6 +171,7 @@ def _investigate_denunciation(ctx: Context, task: HumanTask, data: dict[str, Any
 
 @register()
 def extend_complaint_case(complaint_id: int) -> str:
+    """Extend a denunciation's deadline once more and tell the parties; returns the new due time (ISO)."""
     ctx = current_context()
     complaint = _complaint(ctx, complaint_id)
     complaint.extensions += 1

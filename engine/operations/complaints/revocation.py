@@ -152,6 +152,7 @@ def _signer(ctx: Context, revocation: Revocation) -> User | None:
 
 @register()
 def close_revocation(revocation_id: int) -> None:
+    """The award items and money are recovered: the revocation is closed."""
     ctx = current_context()
     revocation = _revocation(ctx, revocation_id)
     revocation.status, revocation.recovered_at = RevocationStatus.CLOSED, ctx.clock.now()
@@ -162,6 +163,7 @@ def close_revocation(revocation_id: int) -> None:
 
 @register()
 def reject_revocation(revocation_id: int) -> None:
+    """The head decided not to revoke: the revocation ends with nothing changed."""
     ctx = current_context()
     revocation = _revocation(ctx, revocation_id)
     revocation.status = RevocationStatus.REJECTED

@@ -55,6 +55,7 @@ def _agenda_candidates(ctx: Context, dossier_id: int) -> list[tuple[Nomination, 
 
 @register()
 def needs_council(dossier_id: int, reviewing_unit: int) -> bool:
+    """Some nomination open at this level is of an award type its council must vote on."""
     return bool(_agenda_candidates(current_context(), dossier_id))
 
 

@@ -1,0 +1,145 @@
+"""`khenthuong check`: exit 0 on the real files; exit 1 naming the file and line of each fault an IT
+officer can make in a BPMN file, a form or a hook; docs/processes.md is what `--markdown` writes."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from api.cli import main
+from engine.config import PROJECT_ROOT, Settings
+from engine.maintenance.check import check_installation
+from engine.maintenance.process_docs import render
+from engine.operations import hooks
+
+PROCESS_DOCS = PROJECT_ROOT / "docs" / "processes.md"
+
+
+@pytest.fixture
+def files(tmp_path) -> Path:
+    """A copy of workflows/ and forms/ to break."""
+    shutil.copytree(PROJECT_ROOT / "workflows", tmp_path / "workflows")
+    shutil.copytree(PROJECT_ROOT / "forms", tmp_path / "forms")
+    return tmp_path
+
+
+def _check(folder: Path, *args: str):  # type: ignore[no-untyped-def]
+    env = {"KHENTHUONG_WORKFLOWS_DIR": str(folder / "workflows"), "KHENTHUONG_FORMS_DIR": str(folder / "forms"),
+           "KHENTHUONG_RULES_DIR": str(folder / "workflows" / "rules"),
+           "KHENTHUONG_INSTANCE_DIR": str(folder / "instance"), "KHENTHUONG_SECRET_KEY": "check-test"}
+    return CliRunner().invoke(main, ["check", *args], env=env)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(path: Path, fragment: str) -> int:
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if fragment in text:
+            return number
+    raise AssertionError(f"{fragment} not in {path}")
+
+
+def test_the_real_files_pass(files):
+    result = _check(files, "--helpers")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Không có lỗi: 6 tệp BPMN")
+    assert "route_dossier(dossier_id: int) -> int" in result.output
+    assert "Fix each nomination's deciding unit and send the dossier to the first reviewing unit." in result.output
+
+
+def test_broken_xml_names_the_file_and_line(files):
+    bpmn = files / "workflows" / "level_review.bpmn"
+    _edit(bpmn, '<bpmn:userTask id="appraise"', '<bpmn:userTask broken id="appraise"')
+    result = _check(files)
+    assert result.exit_code == 1
+    assert f"level_review.bpmn dòng {_line_of(bpmn, 'broken id=')}:" in result.output
+    assert "không đọc được" in result.output
+
+
+def test_a_missing_form_names_the_user_task_line(files):
+    bpmn = files / "workflows" / "level_review.bpmn"
+    _edit(bpmn, 'value="appraise.json"', 'value="tham_dinh.json"')
+    result = _check(files)
+    assert result.exit_code == 1
+    line = _line_of(bpmn, 'id="appraise"')
+    assert f"level_review.bpmn dòng {line}: nhiệm vụ 'appraise'" in result.output
+    assert "tham_dinh.json" in result.output
+
+
+def test_a_lane_that_is_not_a_role_names_a_task_of_that_lane(files):
+    bpmn = files / "workflows" / "revocation.bpmn"
+    lane = re.search(r'<bpmn:lane id="[^"]+" name="([^"]+)"', bpmn.read_text(encoding="utf-8")).group(1)
+    _edit(bpmn, f'name="{lane}"', 'name="Thủ quỹ"')
+    result = _check(files)
+    assert result.exit_code == 1
+    task = re.search(r"revocation\.bpmn dòng (\d+): nhiệm vụ '(\w+)' nằm trong làn 'Thủ quỹ'", result.output)
+    assert task, result.output
+    assert int(task.group(1)) == _line_of(bpmn, f'id="{task.group(2)}"')
+
+
+def test_a_script_calling_an_unregistered_function_names_the_script_line(files):
+    bpmn = files / "workflows" / "award_dossier.bpmn"
+    _edit(bpmn, "route_dossier(", "route_dosier(")
+    result = _check(files)
+    assert result.exit_code == 1
+    line = _line_of(bpmn, 'id="route"')
+    assert f"award_dossier.bpmn dòng {line}: phần tử 'route': gọi hàm chưa đăng ký: route_dosier" in result.output
+
+
+def test_a_call_to_a_process_that_does_not_exist_names_the_call(files):
+    bpmn = files / "workflows" / "level_review.bpmn"
+    _edit(bpmn, 'calledElement="council_vote"', 'calledElement="council_votes"')
+    result = _check(files)
+    assert result.exit_code == 1
+    line = _line_of(bpmn, 'calledElement="council_votes"')
+    assert f"level_review.bpmn dòng {line}: gọi quy trình 'council_votes' không có" in result.output
+    assert result.output.count("Lỗi:") == 1  # the caller of level_review is not blamed as well
+
+
+def test_a_broken_rules_file_is_named(files):
+    _edit(files / "workflows" / "rules" / "catalogue.yaml", "versions:", "versions:\n  - khong_hop_le")
+    result = _check(files)
+    assert result.exit_code == 1 and "catalogue.yaml" in result.output
+
+
+def test_a_broken_form_names_its_line(files):
+    form = files / "forms" / "appraise.json"
+    _edit(form, '"type": "object"', '"type": "object",,')
+    result = _check(files)
+    assert result.exit_code == 1
+    assert f"appraise.json dòng {_line_of(form, ',,')}:" in result.output
+
+
+def test_a_hook_naming_a_task_no_process_has_names_the_python_line(files, monkeypatch):
+    def hook(ctx, task, data):  # noqa: ANN001, ANN202 - a stand-in registered for this test only
+        return None
+
+    monkeypatch.setitem(hooks._before_complete, ("level_review", "tham_dinh"), hook)
+    result = _check(files)
+    assert result.exit_code == 1
+    line = hook.__code__.co_firstlineno
+    assert f"test_check.py dòng {line}: móc before_complete của (level_review, tham_dinh)" in result.output
+
+
+def test_docs_processes_md_is_what_the_code_says(tmp_path):
+    settings = Settings.from_env({}, instance_dir=tmp_path, secret_key="docs")
+    report = check_installation(settings)
+    assert report.ok, report.faults
+    assert PROCESS_DOCS.read_text(encoding="utf-8") == render(report, settings.workflows_dir), \
+        "docs/processes.md is stale: run `khenthuong check --markdown`"
+
+
+def test_markdown_writes_the_catalogue(files):
+    output = files / "processes.md"
+    result = _check(files, "--markdown", "--output", str(output))
+    assert result.exit_code == 0, result.output
+    text = output.read_text(encoding="utf-8")
+    assert "| `appraise` | Thẩm định hồ sơ | `office` | `appraise.json` | `reviewing_unit` |" in text
+    assert "`open_session` | Mở phiên họp Hội đồng | `open_council_session`, `session_voters`" in text
