@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -105,6 +106,9 @@ def serve(host: str, port: int, workers: int, threads: int, access_log: bool) ->
         click.echo(f"Không khởi động được: {exc}", err=True)
         sys.exit(1)
     if workers:
+        if not os.environ.get("KHENTHUONG_SECRET_KEY"):
+            click.echo("Cảnh báo: chưa đặt KHENTHUONG_SECRET_KEY; khóa tự sinh trong thư mục instance chỉ đúng "
+                       "cho máy này (phiên đăng nhập không dùng được ở máy khác).", err=True)
         serve_production(app, ServerOptions(host, port, workers, threads, access_log))
     else:
         app.run(host=host, port=port, threaded=True)
