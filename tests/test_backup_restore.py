@@ -120,17 +120,24 @@ def test_restore_refuses_a_database_with_data_unless_forced(source, tmp_path):
     assert "khớp bản sao lưu" in forced.output
 
 
+def _rewritten(archive: Path, name: str, old: bytes, new: bytes) -> Path:
+    """A copy of the archive with one member edited (its manifest entry left as it was)."""
+    copy_path = archive.with_name(f"edited-{archive.name}")
+    with tarfile.open(archive, "r:gz") as original, tarfile.open(copy_path, "w:gz") as copy:
+        for member in original:
+            data = original.extractfile(member).read()
+            if member.name == name:
+                assert old in data
+                data = data.replace(old, new, 1)
+            member.size = len(data)
+            copy.addfile(member, io.BytesIO(data))
+    return copy_path
+
+
 def test_a_damaged_archive_is_refused_before_the_target_is_touched(source, fresh_database_url, tmp_path):
     archive = tmp_path / "b.tar.gz"
     assert _cli(source, "backup", str(archive)).exit_code == 0
-    damaged = tmp_path / "damaged.tar.gz"
-    with tarfile.open(archive, "r:gz") as original, tarfile.open(damaged, "w:gz") as copy:
-        for member in original:
-            data = original.extractfile(member).read()
-            if member.name == "database/dossier.jsonl":
-                data = data.replace("Giấy khen".encode(), "Bằng khen".encode(), 1)
-            member.size = len(data)
-            copy.addfile(member, io.BytesIO(data))
+    damaged = _rewritten(archive, "database/dossier.jsonl", "Giấy khen".encode(), "Bằng khen".encode())
     target = _env(fresh_database_url, tmp_path / "restored")
     refused = _cli(target, "restore", str(damaged))
     assert refused.exit_code == 1 and "database/dossier.jsonl" in refused.output
@@ -145,14 +152,7 @@ def test_a_damaged_archive_is_refused_before_the_target_is_touched(source, fresh
 def test_restore_refuses_a_backup_from_a_newer_release(source, fresh_database_url, tmp_path):
     archive = tmp_path / "b.tar.gz"
     assert _cli(source, "backup", str(archive)).exit_code == 0
-    newer = tmp_path / "newer.tar.gz"
-    with tarfile.open(archive, "r:gz") as original, tarfile.open(newer, "w:gz") as copy:
-        for member in original:
-            data = original.extractfile(member).read()
-            if member.name == MANIFEST:
-                data = data.replace(f'"revision": "{head_revision()}"'.encode(), b'"revision": "9999"')
-            member.size = len(data)
-            copy.addfile(member, io.BytesIO(data))
+    newer = _rewritten(archive, MANIFEST, f'"revision": "{head_revision()}"'.encode(), b'"revision": "9999"')
     refused = _cli(_env(fresh_database_url, tmp_path / "restored"), "restore", str(newer))
     assert refused.exit_code == 1 and "9999" in refused.output and "mới hơn" in refused.output
 
