@@ -28,7 +28,6 @@ from engine.migrate import upgrade
 from engine.orgchart.writer import import_org_chart
 from engine.rules import load_rules
 from engine.runtime import Runtime
-from engine.storage import human_size
 
 PROCESS_DOCS = PROJECT_ROOT / "docs" / "processes.md"
 
@@ -141,7 +140,7 @@ def backup(file: Path) -> None:
         sys.exit(1)
     numbers = describe(manifest)
     click.echo(f"Đã sao lưu vào {file}: {numbers['tables']} bảng, {numbers['rows']} dòng, {numbers['files']} tệp "
-               f"đính kèm ({human_size(numbers['file_bytes'])}), lược đồ {numbers['revision']}, "
+               f"đính kèm ({numbers['file_bytes'] / 1048576:.1f} MB), lược đồ {numbers['revision']}, "
                f"{numbers['audit_events']} sự kiện nhật ký; {time.monotonic() - started:.1f} giây.")
 
 

@@ -13,6 +13,7 @@ import io
 import os
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -126,10 +127,14 @@ class _Hashing(io.RawIOBase):
         return chunk
 
 
-def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
+def _member(name: str, size: int) -> tarfile.TarInfo:
     info = tarfile.TarInfo(name)
-    info.size = len(data)
-    archive.addfile(info, io.BytesIO(data))
+    info.size, info.mtime, info.mode = size, int(time.time()), 0o640
+    return info
+
+
+def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
+    archive.addfile(_member(name, len(data)), io.BytesIO(data))
 
 
 def _write_archive(path: Path, manifest: Manifest, staging: Path, store: AttachmentStore) -> None:
@@ -138,11 +143,9 @@ def _write_archive(path: Path, manifest: Manifest, staging: Path, store: Attachm
         for table in manifest.tables:
             archive.add(staging / f"{table.name}.jsonl", arcname=table.member, recursive=False)
         for entry in manifest.files:
-            info = tarfile.TarInfo(entry.member)
-            info.size = entry.size
             with store.path(entry.sha256).open("rb") as stream:
                 reader = _Hashing(stream)
-                archive.addfile(info, reader)
+                archive.addfile(_member(entry.member, entry.size), reader)
             if reader.digest.hexdigest() != entry.sha256:
                 raise ArchiveError(f"Tệp {entry.sha256} trong kho đã bị thay đổi (nội dung không khớp tên).")
 

@@ -61,9 +61,10 @@ def restore_backup(settings: Settings, source: Path, clock: Clock, *, force: boo
                 _load(connection, manifest, Path(staging))
         finally:
             engine.dispose()
-    if not upgrade_to_head:
+    if upgrade_to_head:
+        upgrade(settings.database_url)
+    elif manifest.revision != head_revision():
         return RestoreResult(manifest, manifest.revision, None)
-    upgrade(settings.database_url)
     return RestoreResult(manifest, head_revision(), check_chain(settings, clock, manifest))
 
 
