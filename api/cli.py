@@ -128,6 +128,10 @@ def worker(once: bool) -> None:
     click.echo(f"Đã kích hoạt {fired} bộ hẹn giờ.")
 
 
+def _size(count: int) -> str:
+    return f"{count / 1048576:.1f} MB" if count >= 1048576 else f"{count / 1024:.0f} KB"
+
+
 @main.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup(file: Path) -> None:
@@ -140,7 +144,7 @@ def backup(file: Path) -> None:
         sys.exit(1)
     numbers = describe(manifest)
     click.echo(f"Đã sao lưu vào {file}: {numbers['tables']} bảng, {numbers['rows']} dòng, {numbers['files']} tệp "
-               f"đính kèm ({numbers['file_bytes'] / 1048576:.1f} MB), lược đồ {numbers['revision']}, "
+               f"đính kèm ({_size(numbers['file_bytes'])}), lược đồ {numbers['revision']}, "
                f"{numbers['audit_events']} sự kiện nhật ký; {time.monotonic() - started:.1f} giây.")
 
 
