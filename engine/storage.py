@@ -37,6 +37,15 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
+class NamedFile:
+    """A file handed to a person: its content, the name to save it under, and its type."""
+
+    content: bytes | BinaryIO
+    filename: str
+    content_type: str
+
+
+@dataclass(frozen=True)
 class StoredUpload:
     sha256: str
     size: int

@@ -1,13 +1,13 @@
 """Council sessions (results, never who voted what), minutes, and secret-ballot receipts."""
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Response, send_file
+from flask import Response
 
 from api.blueprint import Blueprint, problems
 from api.council_schemas import BallotSchema, CouncilSessionSchema, SessionListArgsSchema
+from api.downloads import send_document
 from api.unit_of_work import current_ctx
 from engine.operations.council import queries as access
 from engine.storage import DOCX
@@ -39,12 +39,7 @@ def get_session(session_id: int) -> dict[str, Any]:
 @problems(blp, 404)
 def minutes(session_id: int) -> Response:
     """Tải biên bản họp Hội đồng (DOCX)"""
-    ctx = current_ctx()
-    data = access.minutes_document(ctx, session_id)
-    response = send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True,
-                         download_name=f"Bien-ban-hop-hoi-dong-{session_id}.docx", max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_document(access.minutes_file(current_ctx(), session_id))
 
 
 @blp.route("/ballots/<string:receipt>")

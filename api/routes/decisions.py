@@ -1,13 +1,13 @@
 """Decisions on awards (quyết định khen thưởng) and their documents."""
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Response, send_file
+from flask import Response
 
 from api.blueprint import Blueprint, problems
 from api.dossier_schemas import DecisionArgsSchema, DecisionPageSchema, DecisionSchema
+from api.downloads import send_document
 from api.presenters import page_view
 from api.routes.dossiers import decision_ref, nominee_view
 from api.unit_of_work import current_ctx
@@ -57,10 +57,4 @@ def get_decision(decision_id: int) -> dict[str, Any]:
 @problems(blp, 404)
 def decision_document(decision_id: int) -> Response:
     """Tải văn bản quyết định (DOCX)"""
-    ctx = current_ctx()
-    decision = access.get_decision(ctx, decision_id)
-    data = access.decision_document(ctx, decision_id)
-    name = f"Quyet-dinh-{decision.label.replace('/', '-').replace('Đ', 'D')}.docx"  # "05/QĐ-UBND" → 05-QD-UBND
-    response = send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_document(access.decision_file(current_ctx(), decision_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request, send_file
+from flask import Response, request
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import UnsupportedMediaType
 
@@ -20,6 +20,7 @@ from api.dossier_schemas import (
     UploadFormSchema,
     WithdrawSchema,
 )
+from api.downloads import send_document
 from api.errors import flatten_messages
 from api.presenters import page_view, unit_ref, user_ref
 from api.schemas import AuditPageSchema, PageArgsSchema
@@ -203,12 +204,7 @@ def add_attachment(dossier_id: int) -> dict[str, Any]:
 @problems(blp, 404)
 def get_attachment(dossier_id: int, attachment_id: int) -> Response:
     """Tải tài liệu đính kèm"""
-    attachment, stream = access.open_attachment(current_ctx(), dossier_id, attachment_id)
-    response = send_file(stream, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_document(access.attachment_file(current_ctx(), dossier_id, attachment_id))
 
 
 @blp.route("/dossiers/<id:dossier_id>/submit", methods=["POST"])

@@ -2,12 +2,11 @@
 counts shown in the navigation, paging links, and reading a few typed values from a query."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 from urllib.parse import quote
 
-from flask import Response, render_template, request, send_file
+from flask import render_template, request
 from sqlalchemy import func, select
 
 from api.unit_of_work import current_ctx, current_uow
@@ -30,15 +29,6 @@ def me() -> User:
 def render(template: str, status: int = 200, **values: Any) -> tuple[str, int]:
     """A page; a status of 400 or more also rolls the request's writes back (api/unit_of_work.py)."""
     return render_template(template, **values), status
-
-
-def download(content: bytes | BinaryIO, mimetype: str, filename: str) -> Response:
-    """A file to save, never shown inline nor kept by shared caches."""
-    stream = io.BytesIO(content) if isinstance(content, bytes) else content
-    response = send_file(stream, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 def discard_changes() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 from sqlalchemy import func, select
 
-from api.web.common import ctx, download, render
+from api.downloads import send_document
+from api.web.common import ctx, render
 from api.web.dossier_views import award_names
 from api.web.labels import MEMBER_POSITION, VOTE_CHOICE
 from engine.context import Context
@@ -13,7 +14,6 @@ from engine.errors import DomainError
 from engine.models import CouncilSession, HumanTask, Participation, SessionStatus, Unit, User
 from engine.operations import tasks
 from engine.operations.council import queries as council_access
-from engine.storage import DOCX
 
 bp = Blueprint("council", __name__)
 COUNCIL_TASKS = ("cast_ballot", "close_vote")
@@ -57,8 +57,7 @@ def session_page(session_id: int) -> tuple[str, int]:
 
 @bp.route("/council-sessions/<id:session_id>/minutes.docx")
 def minutes(session_id: int) -> Response:
-    return download(council_access.minutes_document(ctx(), session_id), DOCX,
-                    f"Bien-ban-hop-hoi-dong-{session_id}.docx")
+    return send_document(council_access.minutes_file(ctx(), session_id))
 
 
 @bp.route("/ballots", methods=["GET", "POST"])

@@ -4,18 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, Response
 from sqlalchemy import select
 
-from api.web.common import PER_PAGE, Pager, arg_int, ctx, download, render
+from api.downloads import send_document
+from api.web.common import PER_PAGE, Pager, arg_int, ctx, render
 from api.web.dossier_views import award_names
 from engine.models import Dossier, Unit
 from engine.operations.award import queries as access
-from engine.storage import DOCX
 
 bp = Blueprint("decisions", __name__)
-
-
-def download_name(label: str) -> str:
-    """"05/QĐ-UBND" → "Quyet-dinh-05-QD-UBND.docx" (plain ASCII for every mail client and disk)."""
-    return f"Quyet-dinh-{label.replace('/', '-').replace('Đ', 'D').replace('đ', 'd')}.docx"
 
 
 @bp.route("/decisions")
@@ -35,6 +30,4 @@ def index() -> tuple[str, int]:
 
 @bp.route("/decisions/<id:decision_id>/document.docx")
 def document(decision_id: int) -> Response:
-    context = ctx()
-    decision = access.get_decision(context, decision_id)
-    return download(access.decision_document(context, decision_id), DOCX, download_name(decision.label))
+    return send_document(access.decision_file(ctx(), decision_id))

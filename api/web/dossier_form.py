@@ -9,8 +9,9 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 
+from api.downloads import send_document
 from api.web import excel
-from api.web.common import ctx, discard_changes, download, me, render
+from api.web.common import ctx, discard_changes, me, render
 from api.web.dossier_views import award_names, award_types_in_force
 from engine.clock import local_today
 from engine.errors import Conflict, Forbidden, InvalidInput
@@ -18,7 +19,7 @@ from engine.models import AwardeeKind, Dossier, DossierKind
 from engine.operations.award import commands as dossiers
 from engine.operations.award import queries as access
 from engine.operations.award.commands import EDITABLE
-from engine.storage import XLSX
+from engine.storage import XLSX, NamedFile
 
 bp = Blueprint("dossier_form", __name__)
 ROW_FIELDS = ("id", "award_type", "kind", "name", "position", "unit", "achievements")
@@ -179,5 +180,5 @@ def edit(dossier_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/dossiers/template.xlsx")
 def template() -> Response:
-    return download(excel.template(award_types_in_force(ctx())), XLSX, "mau-danh-sach-de-nghi-khen-thuong.xlsx")
+    return send_document(NamedFile(excel.template(award_types_in_force(ctx())), excel.TEMPLATE_NAME, XLSX))
 

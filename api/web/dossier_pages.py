@@ -7,8 +7,9 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from sqlalchemy import select
 
+from api.downloads import send_document
 from api.errors import status_of
-from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, discard_changes, download, me, render
+from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, discard_changes, me, render
 from api.web.dossier_views import award_names, award_types_in_force, missing_before_submission, process_diagrams
 from api.web.timeline import timeline
 from engine.errors import DomainError, InvalidInput
@@ -96,8 +97,7 @@ def upload(dossier_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/dossiers/<id:dossier_id>/attachments/<id:attachment_id>")
 def attachment(dossier_id: int, attachment_id: int) -> Response:
-    attachment_row, stream = access.open_attachment(ctx(), dossier_id, attachment_id)
-    return download(stream, attachment_row.content_type, attachment_row.filename)
+    return send_document(access.attachment_file(ctx(), dossier_id, attachment_id))
 
 
 @bp.route("/dossiers/<id:dossier_id>/submit", methods=["POST"])

@@ -20,6 +20,7 @@ from engine.text import fold
 from engine.vocabulary import AwardeeKind
 
 SHEET = "Danh sách đề nghị"
+TEMPLATE_NAME = "Mẫu danh sách đề nghị khen thưởng.xlsx"
 CATALOGUE_SHEET = "Danh mục khen thưởng"
 MAX_ROWS = 1000
 FIRST_ROW = 2  # row 1 holds the headers

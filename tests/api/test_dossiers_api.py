@@ -356,7 +356,11 @@ def test_a_decision_and_its_document(client, world, bearer, session, clock, sett
     assert [d["number"] for d in in_dossier] == ["05/QĐ-UBND"]
     document = client.get(f"{API}/decisions/{decision.id}/document.docx", headers=proposer)
     assert document.status_code == 200 and document.data == DOCX_BYTES and document.mimetype == DOCX
-    assert document.headers["Content-Disposition"] == "attachment; filename=Quyet-dinh-05-QD-UBND.docx"
+    # The issuing unit is part of the name: the commune's and the province's 05/QĐ-UBND are different files.
+    assert document.headers["Content-Disposition"] == (
+        "attachment; filename=\"QD-05-QD-UBND-2026-Don-vi-T-X1.docx\"; "
+        "filename*=UTF-8''Q%C4%90-05-Q%C4%90-UBND-2026-%C4%90%C6%A1n-v%E1%BB%8B-T-X1.docx")
+    assert document.headers["Cache-Control"] == "no-store"
     assert client.get(f"{API}/decisions/{decision.id}", headers=bearer(stranger)).status_code == 404
     assert client.get(f"{API}/decisions/{decision.id}/document.docx", headers=bearer(stranger)).status_code == 404
     assert client.get(f"{API}/decisions", headers=bearer(stranger)).json["total"] == 0

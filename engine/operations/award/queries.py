@@ -40,8 +40,8 @@ from engine.models import (
 from engine.operations.access import holds_role, is_admin, require_actor, visible_units
 from engine.operations.paging import Page, paginate
 from engine.rules import load_rules
-from engine.storage import attachment_store
-from engine.text import fold
+from engine.storage import DOCX, NamedFile, attachment_store
+from engine.text import file_name, fold
 
 
 def role_units(session: Session, user: User) -> set[int]:
@@ -138,6 +138,12 @@ def open_attachment(ctx: Context, dossier_id: int, attachment_id: int) -> tuple[
     if attachment is None or attachment.dossier_id != dossier.id:
         raise NotFound(f"Hồ sơ không có tài liệu số {attachment_id}.")
     return attachment, attachment_store(ctx.settings).open(attachment.sha256)
+
+
+def attachment_file(ctx: Context, dossier_id: int, attachment_id: int) -> NamedFile:
+    """An attachment under the name it was uploaded with."""
+    attachment, stream = open_attachment(ctx, dossier_id, attachment_id)
+    return NamedFile(stream, attachment.filename, attachment.content_type)
 
 
 # ---- reading ------------------------------------------------------------------------------------
@@ -254,10 +260,28 @@ def decision_nominations(ctx: Context, decision: Decision) -> list[Nomination]:
 
 def decision_document(ctx: Context, decision_id: int) -> bytes:
     """The generated decision (DOCX); NotFound while none was stored."""
-    decision = get_decision(ctx, decision_id)
+    return _document_of(ctx, get_decision(ctx, decision_id))
+
+
+def _document_of(ctx: Context, decision: Decision) -> bytes:
     if decision.document_sha256 is None:
         raise NotFound(f"Quyết định {decision.label} chưa có văn bản.")
     return attachment_store(ctx.settings).read(decision.document_sha256)
+
+
+def decision_file_name(decision: Decision, issuer: Unit) -> str:
+    """Number, symbol, year and issuing unit: the commune's and the province's 01/QĐ-UBND differ.
+    "QĐ-05-QĐ-UBND-2026-UBND-xã-Bình-Minh.docx"."""
+    return file_name("QĐ", f"{decision.number:02d}", decision.symbol, str(decision.year), issuer.name,
+                     extension="docx")
+
+
+def decision_file(ctx: Context, decision_id: int) -> NamedFile:
+    """The decision's document (a cancellation decision's too) with the name it is saved under."""
+    decision = get_decision(ctx, decision_id)
+    issuer = ctx.session.get(Unit, decision.issuer_unit_id)
+    assert issuer is not None
+    return NamedFile(_document_of(ctx, decision), decision_file_name(decision, issuer), DOCX)
 
 
 

@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from engine.context import Context
 from engine.errors import NotFound
-from engine.models import Ballot, CouncilSession, NamedVote, Nomination, SessionStatus, User
+from engine.models import Ballot, CouncilSession, NamedVote, Nomination, SessionStatus, Unit, User
 from engine.operations.access import require_actor
 from engine.operations.award.queries import visible_dossier
-from engine.storage import attachment_store
+from engine.storage import DOCX, NamedFile, attachment_store
+from engine.text import file_name
 
 
 def get_session(ctx: Context, session_id: int) -> CouncilSession:
@@ -82,10 +83,23 @@ def ballot_by_receipt(ctx: Context, receipt: str) -> dict[str, Any]:
 
 
 def minutes_document(ctx: Context, session_id: int) -> bytes:
-    session = get_session(ctx, session_id)
+    return _minutes_of(ctx, get_session(ctx, session_id))
+
+
+def _minutes_of(ctx: Context, session: CouncilSession) -> bytes:
     if session.minutes_sha256 is None:
         raise NotFound("Phiên họp chưa có biên bản (chưa kiểm phiếu).")
     return attachment_store(ctx.settings).read(session.minutes_sha256)
+
+
+def minutes_file(ctx: Context, session_id: int) -> NamedFile:
+    """The minutes, named by the council's unit and the session:
+    "Biên-bản-họp-Hội-đồng-UBND-xã-Bình-Minh-phiên-3.docx"."""
+    session = get_session(ctx, session_id)
+    unit = ctx.session.get(Unit, session.unit_id)
+    assert unit is not None
+    name = file_name("Biên bản họp Hội đồng", unit.name, f"phiên {session.id}", extension="docx")
+    return NamedFile(_minutes_of(ctx, session), name, DOCX)
 
 
 def percent_text(yes: int, base: int) -> str:
