@@ -10,10 +10,12 @@ from typing import Any, NoReturn, TypeVar
 
 import flask
 import flask_smorest
+from marshmallow import Schema, missing
 from webargs.flaskparser import FlaskParser, abort
 from werkzeug.routing import IntegerConverter
 
-from api.fields import BAD_CHARACTERS, MAX_ID, clean_text
+from engine.db import MAX_ID
+from engine.text import BAD_CHARACTERS, clean_text
 
 MAX_JSON_DEPTH = 64
 INVALID_JSON = "Nội dung JSON không đúng cú pháp."
@@ -60,6 +62,18 @@ class JsonParser(FlaskParser):
 
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     ARGUMENTS_PARSER = JsonParser()
+
+
+def json_body(schema: type[Schema]) -> Any:
+    """The request's JSON, through the parser above (400 on malformed or absurd JSON), None when absent;
+    for the bodies a domain reads itself into its typed input (`schema` only documents them)."""
+    data = Blueprint.ARGUMENTS_PARSER.load_json(flask.request, schema())
+    return None if data is missing else data
+
+
+def json_request_body(schema: type[Schema]) -> dict[str, Any]:
+    """The OpenAPI `requestBody` of such an endpoint."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
 def problems(blp: flask_smorest.Blueprint, *codes: int) -> Callable[[View], View]:

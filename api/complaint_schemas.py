@@ -1,7 +1,8 @@
 """Request and response schemas of complaints (khiếu nại) and denunciations (tố cáo).
 
-A filing is checked by engine/operations/complaints (the public endpoint must count the attempt
-before anything is read); the request schemas here describe it for the OpenAPI document.
+A filing is read by engine/operations/complaints/inputs.py (the public endpoint must count the
+attempt before anything is read); the request schemas here describe it for the OpenAPI document,
+with the limits of that module.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from marshmallow import fields
 from api.fields import BaseSchema, Bool, DateTime, Id, Int, List, Nested, Str, length, one_of
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema
 from engine.models import ComplaintKind, ComplaintStatus
-from engine.operations.complaints.commands import MAX_CONTACT, MAX_CONTENT, MAX_NAME
+from engine.operations.complaints.inputs import MAX_CONTACT, MAX_CONTENT, MAX_NAME
 
 KINDS = [k.value for k in ComplaintKind]
 STATUSES = [s.value for s in ComplaintStatus]

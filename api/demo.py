@@ -18,6 +18,7 @@ from engine.context import Context
 from engine.models import AwardeeKind, Dossier, User
 from engine.operations import tasks
 from engine.operations.award import commands as dossiers
+from engine.operations.award.inputs import check_dossier
 from engine.operations.hooks import prefilled
 from engine.runtime import Runtime
 
@@ -46,7 +47,8 @@ class DemoSeeder:
              "nominee": {"kind": AwardeeKind.INDIVIDUAL.value, "full_name": name, "position": position},
              "achievements": "Hoàn thành xuất sắc nhiệm vụ năm học, có sáng kiến được công nhận cấp cơ sở."}
             for code, name, position in nominations]}
-        dossier_id: int = self._as(username, lambda ctx: dossiers.create_dossier(ctx, payload).id)
+        dossier_id: int = self._as(username,
+                                   lambda ctx: dossiers.create_dossier(ctx, check_dossier(ctx, payload)).id)
 
         def attach(ctx: Context) -> None:
             dossiers.add_attachment(ctx, dossier_id, io.BytesIO(DEMO_PDF), "to-trinh.pdf", "submission")

@@ -1,7 +1,8 @@
 """Request and response schemas of dossiers, their attachments, decisions and notifications.
 
-Requests are checked here for shape and type; what needs the rules or the database (award types
-in force, who the nominee is) is checked by engine/operations/dossiers, all faults at once.
+A dossier's body (create, edit) is read by engine/operations/award/inputs.py, which checks shape,
+limits and rules at once for the API, the web form and the Excel import alike; its request schemas
+here only describe it for the OpenAPI document, with the limits of that module.
 """
 from __future__ import annotations
 
@@ -23,8 +24,19 @@ from api.fields import (
 )
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema, UserRefSchema
 from engine.models import AttachmentKind, AwardeeKind, DecisionStatus, DossierKind, DossierStatus, NominationStatus
-
-MAX_NOMINATIONS = 1000
+from engine.operations.award.inputs import (
+    MAX_ACHIEVEMENTS,
+    MAX_AWARD_CODE,
+    MAX_NAME,
+    MAX_NOMINATIONS,
+    MAX_NOMINEE_UNIT,
+    MAX_POSITION,
+    MAX_REASON,
+    MAX_TITLE,
+    MAX_UNIT_CODE,
+    MAX_YEAR,
+    MIN_YEAR,
+)
 
 
 def _doc(text: str) -> dict[str, str]:
@@ -41,33 +53,34 @@ class Date(fields.Date):
 class NomineeSchema(BaseSchema):
     kind = Str(required=True, validate=one_of([k.value for k in AwardeeKind]), metadata=_doc("Cá nhân hay tập thể."))
     person_id = Id(metadata=_doc("Mã số trong sổ theo dõi (GET /people), nếu đã có."))
-    full_name = Str(validate=length(high=300), metadata=_doc("Họ tên (cá nhân)."))
-    name = Str(validate=length(high=300), metadata=_doc("Tên tập thể."))
-    position = Str(allow_none=True, validate=length(high=200), metadata=_doc("Chức vụ."))
-    unit = Str(allow_none=True, validate=length(high=300), metadata=_doc("Nơi công tác, bộ phận."))
+    full_name = Str(validate=length(high=MAX_NAME), metadata=_doc("Họ tên (cá nhân)."))
+    name = Str(validate=length(high=MAX_NAME), metadata=_doc("Tên tập thể."))
+    position = Str(allow_none=True, validate=length(high=MAX_POSITION), metadata=_doc("Chức vụ."))
+    unit = Str(allow_none=True, validate=length(high=MAX_NOMINEE_UNIT), metadata=_doc("Nơi công tác, bộ phận."))
 
 
 class NominationInSchema(BaseSchema):
     id = Id(metadata=_doc("Chỉ khi sửa: mã đề nghị đã có, giữ nguyên tài liệu đính kèm của đề nghị đó."))
-    award_type = Str(required=True, validate=length(1, 40), metadata=_doc("Mã loại khen thưởng (GET /award-types)."))
+    award_type = Str(required=True, validate=length(1, MAX_AWARD_CODE),
+                     metadata=_doc("Mã loại khen thưởng (GET /award-types)."))
     nominee = Nested(NomineeSchema, required=True)
-    achievements = Str(required=True, validate=length(high=20000), metadata=_doc("Tóm tắt thành tích."))
+    achievements = Str(required=True, validate=length(high=MAX_ACHIEVEMENTS), metadata=_doc("Tóm tắt thành tích."))
 
 
 class DossierCreateSchema(BaseSchema):
-    title = Str(required=True, validate=length(1, 500))
-    year = Int(required=True, validate=between(1945, 2200), metadata=_doc("Năm thi đua."))
+    title = Str(required=True, validate=length(1, MAX_TITLE))
+    year = Int(required=True, validate=between(MIN_YEAR, MAX_YEAR), metadata=_doc("Năm thi đua."))
     kind = Str(load_default=DossierKind.REGULAR.value, validate=one_of([k.value for k in DossierKind]),
                metadata=_doc("Loại khen thưởng: công trạng, đột xuất, chuyên đề, quá trình cống hiến, đối ngoại."))
-    proposing_unit = Str(validate=length(1, 64), metadata=_doc(
+    proposing_unit = Str(validate=length(1, MAX_UNIT_CODE), metadata=_doc(
         "Mã đơn vị đề nghị; không cần khi tôi chỉ đề nghị cho một đơn vị."))
     nominations = List(Nested(NominationInSchema), load_default=list,
                        validate=length(high=MAX_NOMINATIONS), metadata=_doc("Các đề nghị khen thưởng."))
 
 
 class DossierPatchSchema(BaseSchema):
-    title = Str(validate=length(1, 500))
-    year = Int(validate=between(1945, 2200))
+    title = Str(validate=length(1, MAX_TITLE))
+    year = Int(validate=between(MIN_YEAR, MAX_YEAR))
     kind = Str(validate=one_of([k.value for k in DossierKind]))
     nominations = List(Nested(NominationInSchema), validate=length(high=MAX_NOMINATIONS), metadata=_doc(
         "Khi có: thay cả danh sách. Đề nghị mang `id` được sửa tại chỗ; đề nghị không có trong danh sách bị bỏ."))
@@ -79,14 +92,14 @@ class UploadFormSchema(BaseSchema):
 
 
 class WithdrawSchema(BaseSchema):
-    reason = Str(required=True, validate=length(1, 2000), metadata=_doc("Lý do rút hồ sơ."))
+    reason = Str(required=True, validate=length(1, MAX_REASON), metadata=_doc("Lý do rút hồ sơ."))
 
 
 class DossierArgsSchema(PageArgsSchema):
     status = Str(validate=one_of([s.value for s in DossierStatus]))
     unit = Id(metadata=_doc("Hồ sơ do đơn vị này đề nghị hoặc đang được đơn vị này xét duyệt."))
-    year = Int(validate=between(1945, 2200))
-    award_type = Str(validate=length(1, 40), metadata=_doc("Hồ sơ có đề nghị loại khen thưởng này."))
+    year = Int(validate=between(MIN_YEAR, MAX_YEAR))
+    award_type = Str(validate=length(1, MAX_AWARD_CODE), metadata=_doc("Hồ sơ có đề nghị loại khen thưởng này."))
     q = Str(validate=length(high=200), metadata=_doc(
         "Tìm theo tên hồ sơ hoặc tên người, tập thể được đề nghị; không phân biệt dấu và hoa thường."))
 
@@ -97,7 +110,7 @@ class NotificationArgsSchema(PageArgsSchema):
 
 class DecisionArgsSchema(PageArgsSchema):
     issuer = Id(metadata=_doc("Đơn vị ban hành."))
-    year = Int(validate=between(1945, 2200))
+    year = Int(validate=between(MIN_YEAR, MAX_YEAR))
     dossier = Id()
 
 

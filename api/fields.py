@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from engine.db import MAX_ID
+from engine.text import BAD_CHARACTERS, clean_text
+
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 _COMMON = {
@@ -18,21 +21,6 @@ _COMMON = {
     "null": "Không được để trống.",
     "validator_failed": "Giá trị không hợp lệ.",
 }
-
-
-MAX_ID = 2**31 - 1  # ids are PostgreSQL integers; a larger number names nothing
-BAD_CHARACTERS = "Chuỗi chứa ký tự không hợp lệ (NUL hoặc nửa cặp UTF-16)."
-
-
-def clean_text(value: str) -> bool:
-    """No NUL (PostgreSQL refuses it in text) and no lone surrogate (not encodable as UTF-8)."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class Str(fields.String):

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, DateTime, Engine, Enum, MetaData, create_engi
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+MAX_ID = 2**31 - 1  # ids are PostgreSQL integers; a larger number names nothing
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

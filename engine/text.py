@@ -11,6 +11,20 @@ _LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
 _NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|;\x00-\x1f\x7f\s]+')
 
 
+BAD_CHARACTERS = "Chuỗi chứa ký tự không hợp lệ (NUL hoặc nửa cặp UTF-16)."
+
+
+def clean_text(value: str) -> bool:
+    """No NUL (PostgreSQL refuses it in text) and no lone surrogate (not encodable as UTF-8)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def fold(text: str) -> str:
     """Lower case, without diacritics, with runs of whitespace collapsed to one space."""
     decomposed = unicodedata.normalize("NFD", text.translate(_LETTERS))

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from marshmallow import missing
 from sqlalchemy import select
 
 from api.auth import public
-from api.blueprint import Blueprint, problems
+from api.blueprint import Blueprint, json_body, json_request_body, problems
 from api.complaint_schemas import (
     ComplaintArgsSchema,
     ComplaintCreateSchema,
@@ -26,18 +25,13 @@ from engine.context import Context
 from engine.models import Complaint, HumanTask, HumanTaskState, Unit
 from engine.operations.complaints import commands as complaints
 from engine.operations.complaints import queries as complaint_queries
+from engine.operations.complaints.inputs import SUBJECT_FIELDS, read_filing
 
 blp = Blueprint("complaints", __name__, url_prefix="/api/v1",
                 description="Khiếu nại, tố cáo về thi đua, khen thưởng: gửi đơn, theo dõi, khiếu nại lần hai.")
 
 # The filing is read by the engine, after the public endpoint has counted the attempt.
-_FILING_BODY = {"required": True, "content": {"application/json": {"schema": ComplaintCreateSchema}}}
-
-
-def _json_body() -> Any:
-    """The request's JSON, through the API's parser (400 on malformed or absurd JSON); None when absent."""
-    data = Blueprint.ARGUMENTS_PARSER.load_json(request, ComplaintCreateSchema())
-    return None if data is missing else data
+_FILING_BODY = json_request_body(ComplaintCreateSchema)
 
 
 def complaint_view(ctx: Context, complaint: Complaint) -> dict[str, Any]:
@@ -48,7 +42,7 @@ def complaint_view(ctx: Context, complaint: Complaint) -> dict[str, Any]:
         "id": complaint.id, "tracking_code": complaint.tracking_code, "kind": complaint.kind.value,
         "status": complaint.status.value, "instance_level": complaint.instance_level,
         "parent_id": complaint.parent_id,
-        "subject": {f: getattr(complaint, f) for f in complaints.SUBJECT_FIELDS if getattr(complaint, f) is not None},
+        "subject": {f: getattr(complaint, f) for f in SUBJECT_FIELDS if getattr(complaint, f) is not None},
         "handling_unit": unit_ref(ctx.session.get(Unit, complaint.handling_unit_id)),
         "complainant": {"full_name": complaint.complainant_name, "contact": complaint.complainant_contact},
         "public": complaint.public, "content": complaint.content, "remote_area": complaint.remote_area,
@@ -75,7 +69,7 @@ def file_complaint() -> dict[str, Any]:
     Đối tượng là đúng một trong: quyết định, đề nghị, hồ sơ mà tôi được xem (không thấy: 404;
     không có: 422). Đơn được chuyển đến cán bộ giải quyết khiếu nại của đơn vị có thẩm quyền.
     """
-    return _filed(complaints.file_complaint(current_ctx(), _json_body()))
+    return _filed(complaints.file_complaint(current_ctx(), read_filing(json_body(ComplaintCreateSchema))))
 
 
 @blp.route("/complaints")
@@ -124,7 +118,8 @@ def file_public_complaint() -> dict[str, Any]:
     """
     uow = current_uow()
     uow.keep_writes_on_refusal()  # a refused filing still counts towards the limit
-    complaint = complaints.file_complaint(uow.ctx, _json_body(), public=True, address=request.remote_addr)
+    complaint = complaints.file_public_complaint(uow.ctx, json_body(ComplaintCreateSchema),
+                                                 address=request.remote_addr)
     return {"tracking_code": complaint.tracking_code, "status": complaint.status.value}
 
 

@@ -8,7 +8,7 @@ from flask import Response, request
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import UnsupportedMediaType
 
-from api.blueprint import Blueprint, problems
+from api.blueprint import Blueprint, json_body, json_request_body, problems
 from api.dossier_schemas import (
     AttachmentSchema,
     DiagramSchema,
@@ -30,6 +30,7 @@ from engine.errors import InvalidInput
 from engine.models import Attachment, AwardeeKind, Decision, Dossier, Nomination, Unit, User
 from engine.operations.award import commands as dossiers
 from engine.operations.award import queries as access
+from engine.operations.award.inputs import check_dossier
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1",
                 description="Hồ sơ đề nghị khen thưởng: lập, đính kèm tài liệu, nộp, rút, theo dõi.")
@@ -118,10 +119,10 @@ def dossier_view(ctx: Context, dossier: Dossier) -> dict[str, Any]:
 # ---- routes -------------------------------------------------------------------------------------
 
 @blp.route("/dossiers", methods=["POST"])
-@blp.arguments(DossierCreateSchema)
+@blp.doc(requestBody=json_request_body(DossierCreateSchema))
 @blp.response(201, DossierSchema)
-@problems(blp, 403)
-def create_dossier(args: dict[str, Any]) -> dict[str, Any]:
+@problems(blp, 403, 422)
+def create_dossier() -> dict[str, Any]:
     """Lập hồ sơ đề nghị khen thưởng (bản nháp)
 
     Người lập phải có vai trò đề nghị (`proposer`) tại đơn vị đề nghị. Mọi lỗi (loại khen thưởng
@@ -129,7 +130,7 @@ def create_dossier(args: dict[str, Any]) -> dict[str, Any]:
     trường, ví dụ `nominations[2].award_type` (422).
     """
     ctx = current_ctx()
-    return dossier_view(ctx, dossiers.create_dossier(ctx, args))
+    return dossier_view(ctx, dossiers.create_dossier(ctx, check_dossier(ctx, json_body(DossierCreateSchema))))
 
 
 @blp.route("/dossiers")
@@ -158,17 +159,18 @@ def get_dossier(dossier_id: int) -> dict[str, Any]:
 
 
 @blp.route("/dossiers/<id:dossier_id>", methods=["PATCH"])
-@blp.arguments(DossierPatchSchema)
+@blp.doc(requestBody=json_request_body(DossierPatchSchema))
 @blp.response(200, DossierSchema)
-@problems(blp, 403, 404, 409)
-def update_dossier(args: dict[str, Any], dossier_id: int) -> dict[str, Any]:
+@problems(blp, 403, 404, 409, 422)
+def update_dossier(dossier_id: int) -> dict[str, Any]:
     """Sửa hồ sơ
 
     Chỉ khi hồ sơ đang soạn hoặc đang được yêu cầu bổ sung (409 nếu không). Khi gửi `nominations`,
     danh sách mới thay cho danh sách cũ.
     """
     ctx = current_ctx()
-    return dossier_view(ctx, dossiers.update_dossier(ctx, dossier_id, args))
+    changes = check_dossier(ctx, json_body(DossierPatchSchema), partial=True)
+    return dossier_view(ctx, dossiers.update_dossier(ctx, dossier_id, changes))
 
 
 @blp.route("/dossiers/<id:dossier_id>/attachments", methods=["POST"])

@@ -13,6 +13,8 @@ from api.auth import form_csrf_token
 from api.web import labels
 from api.web.complaint_pages import attach
 from api.web.site import page_not_found, web
+from engine.operations.award import inputs as dossier_inputs
+from engine.operations.complaints import inputs as complaint_inputs
 
 
 def register_web(app: Flask) -> None:
@@ -22,5 +24,7 @@ def register_web(app: Flask) -> None:
     app.register_error_handler(404, page_not_found)
     app.register_error_handler(405, page_not_found)
     app.jinja_env.filters.update(date=labels.format_date, time=labels.format_time, size=labels.format_size)
-    app.jinja_env.globals.update(csrf_token=form_csrf_token, labels=labels)  # macros see globals, not the context
+    # Macros see globals, not the context; form fields take their maxlength from the domain's limits.
+    app.jinja_env.globals.update(csrf_token=form_csrf_token, labels=labels, dossier_limits=dossier_inputs,
+                                 complaint_limits=complaint_inputs)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True

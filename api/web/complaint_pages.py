@@ -143,7 +143,7 @@ def public_file() -> Response | tuple[str, int]:
     uow = current_uow()
     uow.keep_writes_on_refusal()  # a refused filing still counts towards the limit of the address
     try:
-        complaint = complaints.file_complaint(uow.ctx, _payload(values), public=True, address=request.remote_addr)
+        complaint = complaints.file_public_complaint(uow.ctx, _payload(values), address=request.remote_addr)
     except Throttled as error:
         return _throttled(error, "web/complaint_form.html", values=values, errors={}, problem="",
                           groups=_decisions_by_issuer(), kinds=COMPLAINT_KIND)

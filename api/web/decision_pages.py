@@ -9,6 +9,7 @@ from api.web.common import PER_PAGE, Pager, arg_int, ctx, render
 from api.web.dossier_views import award_names
 from engine.models import Dossier, Unit
 from engine.operations.award import queries as access
+from engine.operations.award.inputs import MAX_YEAR, MIN_YEAR
 
 bp = Blueprint("decisions", __name__)
 
@@ -16,7 +17,7 @@ bp = Blueprint("decisions", __name__)
 @bp.route("/decisions")
 def index() -> tuple[str, int]:
     context = ctx()
-    year = arg_int("year", 1945, 2200)
+    year = arg_int("year", MIN_YEAR, MAX_YEAR)
     page = access.list_decisions(context, year=year, page=arg_int("page") or 1, per_page=PER_PAGE)
     rows = [(d, access.decision_nominations(context, d)) for d in page.items]
     session = context.session

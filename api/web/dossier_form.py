@@ -19,6 +19,7 @@ from engine.models import AwardeeKind, Dossier, DossierKind
 from engine.operations.award import commands as dossiers
 from engine.operations.award import queries as access
 from engine.operations.award.commands import EDITABLE
+from engine.operations.award.inputs import check_dossier
 from engine.storage import XLSX, NamedFile
 
 bp = Blueprint("dossier_form", __name__)
@@ -64,7 +65,8 @@ def _posted() -> DossierForm:
 
 
 def _payload(form: DossierForm, *, with_unit: bool) -> tuple[dict[str, Any], list[int]]:
-    """The API payload, and for each of its nominations the form row it came from."""
+    """The raw dossier `check_dossier` reads (as it reads the API's body), and for each of its
+    nominations the form row it came from."""
     payload: dict[str, Any] = {"title": form.values["title"], "kind": form.values["kind"] or DossierKind.REGULAR}
     year = form.values["year"]
     payload["year"] = int(year) if year.isdigit() else year
@@ -141,8 +143,9 @@ def _save(dossier: Dossier | None) -> Response | tuple[str, int]:
     _read_excel(form, payload)
     context = ctx()
     try:
-        saved = (dossiers.create_dossier(context, payload) if dossier is None
-                 else dossiers.update_dossier(context, dossier.id, payload))
+        data = check_dossier(context, payload, partial=dossier is not None)
+        saved = (dossiers.create_dossier(context, data) if dossier is None
+                 else dossiers.update_dossier(context, dossier.id, data))
     except (InvalidInput, Conflict) as error:
         discard_changes()
         form.errors["form"] = error.detail

@@ -19,6 +19,7 @@ from engine.operations.access import visible_units
 from engine.operations.award import commands as dossiers
 from engine.operations.award import queries as access
 from engine.operations.award.commands import EDITABLE
+from engine.operations.award.inputs import MAX_AWARD_CODE, MAX_YEAR, MIN_YEAR
 from engine.operations.council import queries as council_access
 
 bp = Blueprint("dossiers", __name__)
@@ -29,8 +30,8 @@ def index() -> tuple[str, int]:
     context, user = ctx(), me()
     status = request.args.get("status") or None
     status = status if status in set(DossierStatus) else None
-    award_type = arg_text("award_type", 40) or None
-    filters = {"status": status, "unit": arg_int("unit"), "year": arg_int("year", 1945, 2200),
+    award_type = arg_text("award_type", MAX_AWARD_CODE) or None
+    filters = {"status": status, "unit": arg_int("unit"), "year": arg_int("year", MIN_YEAR, MAX_YEAR),
                "award_type": award_type, "q": arg_text("q")}
     page = access.list_dossiers(context, **filters, page=arg_int("page") or 1, per_page=PER_PAGE)
     session = context.session
@@ -113,7 +114,7 @@ def submit(dossier_id: int) -> Response | tuple[str, int]:
 @bp.route("/dossiers/<id:dossier_id>/withdraw", methods=["POST"])
 def withdraw(dossier_id: int) -> Response | tuple[str, int]:
     try:
-        dossiers.withdraw_dossier(ctx(), dossier_id, request.form.get("reason", "")[:2000])
+        dossiers.withdraw_dossier(ctx(), dossier_id, request.form.get("reason", ""))
     except DomainError as error:
         return _refused(dossier_id, error, "withdraw")
     flash("Đã rút hồ sơ.", "success")

@@ -1,7 +1,8 @@
 """The nomination list as an Excel workbook (openpyxl): the template offered for download, and
-reading a filled-in copy into the nominations of a dossier payload, every bad row named by its row
-number. Reading only translates the sheet; the rules (award types in force, who may receive what,
-duplicates) are checked by engine/operations/dossiers like any other input."""
+reading a filled-in copy into the nominations of a raw dossier, every bad row named by its row
+number. Reading only translates the sheet; limits and rules (a name's length, award types in force,
+who may receive what, duplicates) are checked by engine/operations/award/inputs.py's check_dossier,
+as for any other input, and its faults are put back on their rows."""
 from __future__ import annotations
 
 import io
@@ -15,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from api.web.labels import NOMINEE_KIND, SUBJECT
+from engine.operations.award.inputs import MAX_NOMINATIONS
 from engine.rules import AwardType
 from engine.text import fold
 from engine.vocabulary import AwardeeKind
@@ -22,7 +24,7 @@ from engine.vocabulary import AwardeeKind
 SHEET = "Danh sách đề nghị"
 TEMPLATE_NAME = "Mẫu danh sách đề nghị khen thưởng.xlsx"
 CATALOGUE_SHEET = "Danh mục khen thưởng"
-MAX_ROWS = 1000
+MAX_ROWS = MAX_NOMINATIONS
 FIRST_ROW = 2  # row 1 holds the headers
 # field → (header, width, what a header must contain once folded)
 COLUMNS = {
@@ -34,15 +36,16 @@ COLUMNS = {
     "achievements": ("Tóm tắt thành tích", 60, ("thanh tich",)),
 }
 REQUIRED = ("award_type", "kind", "name", "achievements")
-# The field paths of engine/operations/dossiers, as the column a user sees.
+# The field paths of check_dossier, as the column a user sees.
 PATH_COLUMN = {"award_type": "award_type", "nominee.kind": "kind", "nominee.full_name": "name",
-               "nominee.name": "name", "nominee": "name", "nominee.person_id": "name", "achievements": "achievements"}
+               "nominee.name": "name", "nominee": "name", "nominee.person_id": "name", "nominee.position": "position",
+               "nominee.unit": "unit", "achievements": "achievements"}
 NOMINATION_PATH = re.compile(r"^nominations\[(\d+)\](?:\.(.+))?$")
 
 
 @dataclass
 class Sheet:
-    """The rows read: `nominations` in API payload shape, `rows[i]` the row number of nominations[i]."""
+    """The rows read: `nominations` as the API's body has them, `rows[i]` the row number of nominations[i]."""
 
     nominations: list[dict[str, Any]] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)

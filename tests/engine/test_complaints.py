@@ -30,6 +30,7 @@ from engine.operations import tasks, throttle
 from engine.operations.complaints import commands as complaints
 from engine.operations.complaints import queries as complaint_queries
 from engine.operations.complaints.commands import PUBLIC_FILING
+from engine.operations.complaints.inputs import read_filing
 from engine.operations.complaints.queries import PUBLIC_LOOKUP
 from tests.factories import make_unit, make_user
 from tests.registry_factories import make_decision, make_dossier, nominate
@@ -83,6 +84,11 @@ def filing(kind: str = "complaint", **subject: int) -> dict[str, object]:
     return {"kind": kind, "subject": subject, "complainant": dict(COMPLAINANT), "content": CONTENT}
 
 
+def file_as(actor: Context, raw: object) -> Complaint:
+    """File as a logged-in user does: the raw filing read into its typed input first."""
+    return complaints.file_complaint(actor, read_filing(raw))
+
+
 def count(session: Session, model: type) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
@@ -95,7 +101,7 @@ def scene(session: Session, settings: Settings) -> Scene:
 # ---- filing ---------------------------------------------------------------------------------------
 
 def test_proposer_complains_about_a_decision_and_the_commune_officer_gets_the_case(ctx: Context, scene: Scene):
-    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
+    complaint = file_as(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
     ctx.session.commit()
 
     assert re.fullmatch(r"KN-[2-9A-HJ-NP-Z]{8}", complaint.tracking_code)
@@ -115,28 +121,26 @@ def test_proposer_complains_about_a_decision_and_the_commune_officer_gets_the_ca
 
 
 def test_denunciation_of_a_nomination_under_review_goes_to_the_reviewing_unit(ctx: Context, scene: Scene):
-    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.proposer),
-                                          filing("denunciation", nomination_id=scene.pending.id))
+    complaint = file_as(ctx.as_actor(scene.tree.proposer), filing("denunciation", nomination_id=scene.pending.id))
     assert complaint.tracking_code.startswith("TC-")
     assert complaint.handling_unit_id == scene.tree.commune.id
     assert complaint.nomination_id == scene.pending.id and complaint.decision_id is None
 
 
 def test_decided_nomination_goes_to_the_unit_that_decided_it(ctx: Context, scene: Scene):
-    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.province_office),
-                                          filing(nomination_id=scene.awarded.id))
+    complaint = file_as(ctx.as_actor(scene.tree.province_office), filing(nomination_id=scene.awarded.id))
     assert complaint.handling_unit_id == scene.tree.commune.id
 
 
 def test_a_dossier_not_yet_reviewed_goes_to_the_first_reviewing_unit_above_the_proposer(ctx: Context, scene: Scene):
-    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.proposer), filing(dossier_id=scene.draft.id))
+    complaint = file_as(ctx.as_actor(scene.tree.proposer), filing(dossier_id=scene.draft.id))
     assert complaint.handling_unit_id == scene.tree.commune.id
 
 
 def test_a_dossier_the_complainant_cannot_see_is_not_found_and_nothing_is_written(ctx: Context, scene: Scene):
     before = count(ctx.session, AuditEvent)
     with pytest.raises(NotFound):
-        complaints.file_complaint(ctx.as_actor(scene.tree.proposer), filing(dossier_id=scene.hidden.id))
+        file_as(ctx.as_actor(scene.tree.proposer), filing(dossier_id=scene.hidden.id))
     ctx.session.rollback()
     assert count(ctx.session, Complaint) == 0 and count(ctx.session, AuditEvent) == before
 
@@ -144,10 +148,10 @@ def test_a_dossier_the_complainant_cannot_see_is_not_found_and_nothing_is_writte
 def test_unknown_subject_and_two_subjects_are_invalid(ctx: Context, scene: Scene):
     proposer = ctx.as_actor(scene.tree.proposer)
     with pytest.raises(InvalidInput) as unknown:
-        complaints.file_complaint(proposer, filing(decision_id=987654))
+        file_as(proposer, filing(decision_id=987654))
     assert set(unknown.value.errors) == {"subject.decision_id"}
     with pytest.raises(InvalidInput) as two:
-        complaints.file_complaint(proposer, filing(decision_id=scene.decision.id, dossier_id=scene.draft.id))
+        file_as(proposer, filing(decision_id=scene.decision.id, dossier_id=scene.draft.id))
     assert set(two.value.errors) == {"subject"}
     assert count(ctx.session, Complaint) == 0
 
@@ -156,22 +160,22 @@ def test_every_fault_of_a_malformed_filing_is_reported_at_once(ctx: Context, sce
     payload = {"kind": "petition", "subject": {"decision_id": "7"}, "complainant": {"full_name": " "},
                "content": 5, "remote_area": "yes", "extra": 1}
     with pytest.raises(InvalidInput) as caught:
-        complaints.file_complaint(ctx.as_actor(scene.tree.proposer), payload)
+        file_as(ctx.as_actor(scene.tree.proposer), payload)
     assert set(caught.value.errors) == {"kind", "subject.decision_id", "complainant.full_name",
                                         "complainant.contact", "content", "remote_area", "extra"}
 
 
 def test_public_filers_learn_nothing_about_drafts(ctx: Context, scene: Scene):
     with pytest.raises(InvalidInput) as draft:
-        complaints.file_complaint(ctx, filing(dossier_id=scene.draft.id), public=True, address="203.0.113.5")
+        complaints.file_public_complaint(ctx, filing(dossier_id=scene.draft.id), address="203.0.113.5")
     with pytest.raises(InvalidInput) as absent:
-        complaints.file_complaint(ctx, filing(dossier_id=987654), public=True, address="203.0.113.5")
+        complaints.file_public_complaint(ctx, filing(dossier_id=987654), address="203.0.113.5")
     assert draft.value.detail == absent.value.detail == "Không tìm thấy đối tượng khiếu nại."
     assert set(draft.value.errors) == set(absent.value.errors) == {"subject.dossier_id"}
 
 
 def test_public_filing_is_anonymous_and_counted_per_address(ctx: Context, scene: Scene):
-    complaint = complaints.file_complaint(ctx, filing(decision_id=scene.decision.id), public=True,
+    complaint = complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id),
                                           address="203.0.113.5")
     assert complaint.public and complaint.complainant_user_id is None
     assert complaint.handling_unit_id == scene.tree.commune.id
@@ -184,17 +188,17 @@ def test_public_filing_is_throttled_per_address_and_frees_after_the_window(ctx: 
     for _ in range(PUBLIC_FILING.limit):
         throttle.throttle(ctx, PUBLIC_FILING, "203.0.113.5")
     with pytest.raises(Throttled) as refused:
-        complaints.file_complaint(ctx, filing(decision_id=scene.decision.id), public=True, address="203.0.113.5")
+        complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id), address="203.0.113.5")
     assert 0 < refused.value.retry_after <= PUBLIC_FILING.window.total_seconds()
-    complaints.file_complaint(ctx, filing(decision_id=scene.decision.id), public=True, address="198.51.100.7")
+    complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id), address="198.51.100.7")
     clock.advance(seconds=refused.value.retry_after)
-    complaints.file_complaint(ctx, filing(decision_id=scene.decision.id), public=True, address="203.0.113.5")
+    complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id), address="203.0.113.5")
     assert count(ctx.session, RateEvent) == 1  # the stale uses of both addresses are gone
 
 
 def test_a_refused_public_filing_still_counts(ctx: Context, scene: Scene):
     with pytest.raises(InvalidInput):
-        complaints.file_complaint(ctx, {"kind": "complaint"}, public=True, address="203.0.113.5")
+        complaints.file_public_complaint(ctx, {"kind": "complaint"}, address="203.0.113.5")
     assert count(ctx.session, RateEvent) == 1 and count(ctx.session, Complaint) == 0
 
 
@@ -202,8 +206,8 @@ def test_a_refused_public_filing_still_counts(ctx: Context, scene: Scene):
 
 def test_handlers_of_the_unit_and_the_complainant_see_a_complaint_others_do_not(
         ctx: Context, scene: Scene, settings: Settings):
-    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
-    public = complaints.file_complaint(ctx, filing(nomination_id=scene.pending.id), public=True, address="x")
+    complaint = file_as(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
+    public = complaints.file_public_complaint(ctx, filing(nomination_id=scene.pending.id), address="x")
     admin = make_user(ctx.session, settings, "quan.tri", (Role.ADMIN, scene.tree.province))
 
     def ids(user: User) -> list[int]:
@@ -222,7 +226,7 @@ def test_handlers_of_the_unit_and_the_complainant_see_a_complaint_others_do_not(
 
 
 def test_public_status_tells_the_state_and_nothing_personal(ctx: Context, scene: Scene):
-    complaint = complaints.file_complaint(ctx, filing(decision_id=scene.decision.id), public=True, address="x")
+    complaint = complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id), address="x")
     status = complaint_queries.public_status(ctx, complaint.tracking_code.lower(), address="x")
     assert set(status) == PUBLIC_STATUS_KEYS
     assert status["tracking_code"] == complaint.tracking_code and status["status"] == "received"
@@ -242,14 +246,14 @@ def test_public_status_lookups_are_throttled_too(ctx: Context, scene: Scene):
 # ---- second instance ----------------------------------------------------------------------------
 
 def _resolved(ctx: Context, scene: Scene) -> Complaint:
-    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
+    complaint = file_as(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
     complaint.status, complaint.resolved_at, complaint.outcome = ComplaintStatus.RESOLVED, ctx.clock.now(), "rejected"
     ctx.session.flush()
     return complaint
 
 
 def test_escalation_before_the_first_result_is_refused(ctx: Context, scene: Scene):
-    complaint = complaints.file_complaint(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
+    complaint = file_as(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
     with pytest.raises(Conflict):
         complaints.escalate(ctx.as_actor(scene.tree.proposer), complaint.id)
 
@@ -292,7 +296,7 @@ def test_nothing_above_the_province_and_no_second_instance_for_denunciations(ctx
     at_province.handling_unit_id = ctx.session.scalar(select(Unit.id).where(Unit.code == "HBX"))
     with pytest.raises(Conflict, match="cấp trên"):
         complaints.escalate(proposer, at_province.id)
-    denunciation = complaints.file_complaint(proposer, filing("denunciation", nomination_id=scene.pending.id))
+    denunciation = file_as(proposer, filing("denunciation", nomination_id=scene.pending.id))
     denunciation.status, denunciation.resolved_at = ComplaintStatus.RESOLVED, ctx.clock.now()
     with pytest.raises(Conflict, match="tố cáo"):
         complaints.escalate(proposer, denunciation.id)

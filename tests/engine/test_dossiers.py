@@ -17,9 +17,11 @@ from engine.models import (
     Attachment,
     AuditEvent,
     Awardee,
+    AwardeeKind,
     Decision,
     DecisionStatus,
     Dossier,
+    DossierKind,
     DossierStatus,
     HumanTask,
     HumanTaskState,
@@ -32,6 +34,7 @@ from engine.models import (
 from engine.operations import notifications, tasks
 from engine.operations.award import commands as dossiers
 from engine.operations.award import queries as access
+from engine.operations.award.inputs import MAX_ACHIEVEMENTS, MAX_NAME, MAX_TITLE, NomineeInput, check_dossier
 from engine.storage import DOCX, JPEG, PDF, PNG, XLSX, AttachmentStore, human_size, sniff
 from tests.engine.helpers import build_world
 from tests.factories import make_unit, make_user
@@ -74,10 +77,19 @@ def school_nominations() -> list[dict]:
     ]
 
 
+def create_dossier(actor, raw):
+    """Create as every path does: the raw dossier is checked into its typed input first."""
+    return dossiers.create_dossier(actor, check_dossier(actor, raw))
+
+
+def update_dossier(actor, dossier_id, raw):
+    return dossiers.update_dossier(actor, dossier_id, check_dossier(actor, raw, partial=True))
+
+
 def new_dossier(ctx, world, **overrides):
     payload = {"title": "Đề nghị khen thưởng năm học 2025–2026", "year": 2026, "kind": "regular",
                "nominations": school_nominations(), **overrides}
-    return dossiers.create_dossier(ctx.as_actor(world.proposer), payload)
+    return create_dossier(ctx.as_actor(world.proposer), payload)
 
 
 def attach_all(ctx, world, dossier):
@@ -138,6 +150,28 @@ def test_every_fault_in_the_nominations_is_reported_at_once_and_nothing_is_writt
     assert count(session, AuditEvent) == events
 
 
+def test_limits_are_content_faults_told_with_the_rules_and_form_faults_alone(ctx, world):
+    """One check for every path: a name too long is told together with an award type not in force;
+    a body of the wrong form (a year in words, an unknown field) is told alone, as the API always did."""
+    proposer = ctx.as_actor(world.proposer)
+    long_name = {"award_type": "GIAY_KHEN", "achievements": "x" * (MAX_ACHIEVEMENTS + 1),
+                 "nominee": {"kind": "individual", "full_name": "N" * (MAX_NAME + 1)}}
+    unknown = {**school_nominations()[0], "award_type": "KHONG_CO"}
+    with pytest.raises(InvalidInput) as content:
+        check_dossier(proposer, {"title": "T" * (MAX_TITLE + 1), "year": 2026, "nominations": [long_name, unknown]})
+    assert content.value.errors == {
+        "title": f"Tối đa {MAX_TITLE} ký tự.",
+        "nominations[0].nominee.full_name": f"Tối đa {MAX_NAME} ký tự.",
+        "nominations[0].achievements": f"Tối đa {MAX_ACHIEVEMENTS} ký tự.",
+        "nominations[1].award_type": "Không có loại khen thưởng 'KHONG_CO' áp dụng ngày 23/11/2026."}
+    with pytest.raises(InvalidInput) as form:
+        check_dossier(proposer, {"title": "", "year": "năm nay", "colour": "đỏ", "nominations": [unknown]})
+    assert form.value.errors == {"year": "Cần một số nguyên.", "colour": "Trường không được hỗ trợ."}
+    typed = check_dossier(proposer, {"title": "  Hồ   sơ ", "year": "2026", "nominations": school_nominations()})
+    assert (typed.title, typed.year, typed.kind, len(typed.nominations)) == ("Hồ sơ", 2026, DossierKind.REGULAR, 2)
+    assert typed.nominations[1].nominee == NomineeInput(AwardeeKind.COLLECTIVE, "Tổ Toán – Tin", None, None, None)
+
+
 def test_the_same_person_twice_for_one_award_is_refused(ctx, world):
     twice = school_nominations()[:1] * 2
     twice[1] = {**twice[1], "nominee": {"kind": "individual", "full_name": "nguyễn thị  tươi"}}
@@ -151,24 +185,24 @@ def test_the_proposing_unit_is_needed_only_when_the_caller_proposes_for_several(
     both = make_user(session, settings, "hai.truong", (Role.PROPOSER, world.school), (Role.PROPOSER, other_school))
     payload = {"title": "Hồ sơ", "year": 2026, "nominations": []}
     with pytest.raises(InvalidInput) as ambiguous:
-        dossiers.create_dossier(ctx.as_actor(both), payload)
+        create_dossier(ctx.as_actor(both), payload)
     assert ambiguous.value.errors == {"proposing_unit": "Chọn một trong: T-X1-MN, T-X1-TH."}
-    chosen = dossiers.create_dossier(ctx.as_actor(both), {**payload, "proposing_unit": "T-X1-MN"})
+    chosen = create_dossier(ctx.as_actor(both), {**payload, "proposing_unit": "T-X1-MN"})
     assert chosen.proposing_unit_id == other_school.id
     with pytest.raises(InvalidInput) as unknown:
-        dossiers.create_dossier(ctx.as_actor(both), {**payload, "proposing_unit": "KHONG-CO"})
+        create_dossier(ctx.as_actor(both), {**payload, "proposing_unit": "KHONG-CO"})
     assert unknown.value.errors == {"proposing_unit": "Không có đơn vị này."}
     with pytest.raises(Forbidden):
-        dossiers.create_dossier(ctx.as_actor(world.proposer), {**payload, "proposing_unit": "T-X1-MN"})
+        create_dossier(ctx.as_actor(world.proposer), {**payload, "proposing_unit": "T-X1-MN"})
     with pytest.raises(Forbidden):
-        dossiers.create_dossier(ctx.as_actor(world.office), payload)
+        create_dossier(ctx.as_actor(world.office), payload)
 
 
 def test_editing_a_draft_replaces_the_list_and_keeps_papers_of_kept_nominations(ctx, world, session):
     dossier = new_dossier(ctx, world)
     attach_all(ctx, world, dossier)
     tuoi, to_toan = dossier.nominations
-    edited = dossiers.update_dossier(ctx.as_actor(world.proposer), dossier.id, {
+    edited = update_dossier(ctx.as_actor(world.proposer), dossier.id, {
         "title": "Đề nghị khen thưởng (bổ sung)",
         "nominations": [
             {"id": to_toan.id, "award_type": "BK_TINH", "nominee": {"kind": "collective", "name": "Tổ Toán - Tin học"},
@@ -191,7 +225,7 @@ def test_editing_a_draft_replaces_the_list_and_keeps_papers_of_kept_nominations(
 def test_a_nomination_id_from_elsewhere_is_refused(ctx, world):
     dossier = new_dossier(ctx, world)
     with pytest.raises(InvalidInput) as refused:
-        dossiers.update_dossier(ctx.as_actor(world.proposer), dossier.id, {
+        update_dossier(ctx.as_actor(world.proposer), dossier.id, {
             "nominations": [{**school_nominations()[0], "id": 987654}]})
     assert refused.value.errors == {"nominations[0].id": "Hồ sơ không có đề nghị số 987654."}
 
@@ -332,7 +366,7 @@ def test_a_submitted_dossier_goes_to_the_commune_office(ctx, world, session):
     with pytest.raises(Conflict):
         dossiers.submit_dossier(ctx.as_actor(world.proposer), dossier.id)
     with pytest.raises(Conflict):
-        dossiers.update_dossier(ctx.as_actor(world.proposer), dossier.id, {"title": "Sửa sau khi nộp"})
+        update_dossier(ctx.as_actor(world.proposer), dossier.id, {"title": "Sửa sau khi nộp"})
     with pytest.raises(Conflict):
         dossiers.add_attachment(ctx.as_actor(world.proposer), dossier.id, io.BytesIO(pdf("muộn")), "m.pdf",
                                 "evidence")
@@ -373,14 +407,14 @@ def test_during_a_supplement_the_proposer_edits_content_and_adds_papers_only(ctx
     same = [{"id": n.id, "award_type": n.award_type, "achievements": n.achievements + " Có bảng điểm kèm theo.",
              "nominee": {"kind": n.nominee_kind, "full_name": n.nominee_name, "name": n.nominee_name}}
             for n in (tuoi, to_toan)]
-    edited = dossiers.update_dossier(proposer, dossier.id, {"nominations": same})
+    edited = update_dossier(proposer, dossier.id, {"nominations": same})
     assert edited.nominations[0].achievements.endswith("Có bảng điểm kèm theo.")
     assert all(n.awardee_id is not None for n in edited.nominations)
     for changed in (same[:1], [*same, {**school_nominations()[0], "nominee": {"kind": "individual",
                                                                               "full_name": "Người mới"}}],
                     [{**same[0], "award_type": "LDTT"}, same[1]]):
         with pytest.raises(Conflict):
-            dossiers.update_dossier(proposer, dossier.id, {"nominations": changed})
+            update_dossier(proposer, dossier.id, {"nominations": changed})
     extra = dossiers.add_attachment(proposer, dossier.id, io.BytesIO(XLSX_BYTES), "bang-diem.xlsx", "evidence",
                                     tuoi.id)
     assert extra.content_type == XLSX
@@ -417,7 +451,7 @@ def test_a_person_in_another_commune_cannot_see_the_dossier(ctx, world, session,
         with pytest.raises(NotFound):
             access.open_attachment(as_stranger, dossier.id, attachment.id)
         with pytest.raises(NotFound):
-            dossiers.update_dossier(as_stranger, dossier.id, {"title": "Sửa trộm"})
+            update_dossier(as_stranger, dossier.id, {"title": "Sửa trộm"})
         with pytest.raises(NotFound):
             access.dossier_audit(as_stranger, dossier.id)
         assert access.list_dossiers(as_stranger).total == 0
@@ -429,7 +463,7 @@ def test_higher_levels_see_what_comes_from_below_but_cannot_edit(ctx, world, ses
         assert access.get_dossier(ctx.as_actor(viewer), dossier.id).id == dossier.id
         assert [d.id for d in access.list_dossiers(ctx.as_actor(viewer)).items] == [dossier.id]
     with pytest.raises(Forbidden):
-        dossiers.update_dossier(ctx.as_actor(world.office), dossier.id, {"title": "Văn phòng sửa"})
+        update_dossier(ctx.as_actor(world.office), dossier.id, {"title": "Văn phòng sửa"})
     with pytest.raises(Forbidden):
         dossiers.submit_dossier(ctx.as_actor(world.head), dossier.id)
 

@@ -13,6 +13,7 @@ from engine.context import Context
 from engine.models import Dossier, User
 from engine.operations import tasks
 from engine.operations.award import commands as dossiers
+from engine.operations.award.inputs import check_dossier
 from tests.api.conftest import app, client, db  # noqa: F401  (the same app per test as the API tests)
 from tests.engine.test_dossiers import pdf
 from tests.factories import PASSWORD
@@ -58,10 +59,10 @@ def workbook(*rows: list[object], headers: list[str] = HEADERS) -> bytes:
 def submitted_dossier(ctx: Context, tree: Tree, *nominations: tuple[str, str]) -> Dossier:
     """A dossier of the school with its papers, submitted and committed: (award type, nominee) pairs."""
     proposer = ctx.as_actor(tree.proposer)
-    dossier = dossiers.create_dossier(proposer, {
+    dossier = dossiers.create_dossier(proposer, check_dossier(proposer, {
         "title": "Đề nghị khen thưởng năm học 2025-2026", "year": 2026, "kind": "regular",
         "nominations": [{"award_type": code, "nominee": {"kind": "individual", "full_name": name},
-                         "achievements": "Hoàn thành xuất sắc nhiệm vụ"} for code, name in nominations]})
+                         "achievements": "Hoàn thành xuất sắc nhiệm vụ"} for code, name in nominations]}))
     for kind in ("submission", "council_minutes"):  # every document any award type may ask for
         dossiers.add_attachment(proposer, dossier.id, io.BytesIO(pdf(kind)), f"{kind}.pdf", kind)
     for nomination in dossier.nominations:

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from engine.models import Dossier, DossierStatus
+from engine.operations.award.inputs import MAX_ACHIEVEMENTS, MAX_NAME, MAX_POSITION
 from tests.api.helpers import audit_count
 from tests.engine.test_dossiers import pdf
 from tests.web.conftest import log_in, submitted_dossier, workbook
@@ -135,3 +136,30 @@ def test_search_ignores_diacritics_and_filters_by_status(client, ctx, tree, db):
     assert "0 hồ sơ" in client.get("/dossiers?status=decided").get_data(as_text=True)
     assert client.get("/dossiers?status=nonsense&year=abc&unit=-1").status_code == 200
     assert db(lambda s: s.scalar(select(func.count()).select_from(Dossier))) == 1
+
+
+def test_an_excel_row_over_a_limit_is_refused_with_its_row_named(client, tree, db):
+    """The limits of engine/operations/award/inputs.py hold for the sheet as for the API: an
+    achievements text one character too long is refused on its row, and nothing is saved."""
+    csrf = log_in(client, tree.proposer)
+    before = audit_count(db)
+    too_long = ["GIAY_KHEN", "Cá nhân", "Phạm Văn An", "", "", "x" * (MAX_ACHIEVEMENTS + 1)]
+    response = _create(client, csrf, workbook(GOOD, too_long))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Dòng 3" in page and f"Tóm tắt thành tích: Tối đa {MAX_ACHIEVEMENTS} ký tự." in page
+    assert "Dòng 2" not in page
+    assert _dossiers(db) == [] and audit_count(db) == before
+
+
+def test_a_typed_row_over_a_limit_is_refused_beside_its_field(client, tree, db):
+    csrf = log_in(client, tree.proposer)
+    response = _create(client, csrf, **{"n-0-award_type": "GIAY_KHEN", "n-0-kind": "individual",
+                                        "n-0-name": "N" * (MAX_NAME + 1), "n-0-achievements": "Thành tích",
+                                        "n-0-position": "P" * (MAX_POSITION + 1)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="n-0-name-loi"' in page and f"Tối đa {MAX_NAME} ký tự." in page
+    assert 'id="n-0-position-loi"' in page and f"Tối đa {MAX_POSITION} ký tự." in page
+    assert f'maxlength="{MAX_NAME}"' in page
+    assert _dossiers(db) == []

@@ -1,13 +1,13 @@
 """Changing dossiers (hồ sơ đề nghị khen thưởng): create and edit in draft, attach documents,
 submit into `award_dossier`, withdraw.
 
-Every check runs before anything is written, and all the faults of one request are reported
-together with their field paths (`nominations[2].award_type`), so a refused request leaves no
-trace. Who may see what, and the reads it guards, live in dossier_access.
+Operations take the typed input `check_dossier` made (award/inputs.py: the shape, the limits and
+the rules, every fault at once); what they check themselves depends on the dossier (its state, its
+nominations) and runs before anything is written, so a refused request leaves no trace. Who may
+see what, and the reads it guards, live in award/queries.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO
 
@@ -20,7 +20,6 @@ from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import (
     Attachment,
     AttachmentKind,
-    AwardeeKind,
     Dossier,
     DossierKind,
     DossierStatus,
@@ -32,10 +31,11 @@ from engine.models import (
     Unit,
 )
 from engine.operations.access import require_actor
-from engine.operations.award.queries import changeable_dossier, proposer_units
+from engine.operations.award.inputs import MAX_REASON, DossierInput, NominationInput
+from engine.operations.award.queries import changeable_dossier, proposer_units, rules_on
+from engine.operations.inputs import Faults, text
 from engine.operations.processes import cancel_process, start_process
 from engine.operations.registry.commands import find_or_create_awardee
-from engine.rules import load_rules
 from engine.storage import EXTENSIONS, attachment_store
 from engine.text import fold
 from engine.vocabulary import AuditAction
@@ -47,109 +47,27 @@ EDITABLE = (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED)
 CLOSED = (DossierStatus.DECIDED, DossierStatus.WITHDRAWN)
 
 
-def rules_on(ctx: Context, day: date) -> Any:
-    catalogue, _calendar = load_rules(ctx.settings.rules_dir)
-    return catalogue.on(day)
-
-
-# ---- checking nominations -----------------------------------------------------------------------
-
-@dataclass
-class NomineeSpec:
-    award_type: str
-    kind: str
-    name: str
-    position: str | None
-    unit: str | None
-    achievements: str
-    awardee_id: int | None
-    id: int | None = None
-
-
-def _text(value: Any) -> str:
-    return " ".join(str(value).split()) if value is not None else ""
-
-
-def _check_nomination(ctx: Context, rules: Any, day: date, raw: Any, path: str,
-                      errors: dict[str, str]) -> NomineeSpec | None:
-    """One nomination against the rules in force on `day`; faults go to `errors` under `path`."""
-    if not isinstance(raw, dict):
-        errors[path] = "Cần một đối tượng JSON."
-        return None
-    code, nominee = _text(raw.get("award_type")).upper(), raw.get("nominee")
-    nominee = nominee if isinstance(nominee, dict) else {}
-    kind, award = nominee.get("kind"), None
-    if not code:
-        errors[f"{path}.award_type"] = "Bắt buộc nhập."
-    else:
-        try:
-            award = rules.award_type(code)
-        except InvalidInput:
-            errors[f"{path}.award_type"] = f"Không có loại khen thưởng '{code}' áp dụng ngày {day:%d/%m/%Y}."
-    if kind not in tuple(AwardeeKind):
-        errors[f"{path}.nominee.kind"] = f"Phải là một trong: {', '.join(AwardeeKind)}."
-    elif award is not None and not award.subject.admits(AwardeeKind(kind)):
-        errors[f"{path}.nominee.kind"] = (f"{award.name} ({code}) chỉ dành cho {award.subject.label}, "
-                                          f"không dành cho {AwardeeKind(kind).label}.")
-    name = _text(nominee.get("full_name") or nominee.get("name"))
-    awardee_id = nominee.get("person_id")
-    if awardee_id is not None and kind in tuple(AwardeeKind):
-        try:
-            awardee = find_or_create_awardee(ctx, kind, name, None, person_id=awardee_id)
-            name = name or awardee.name
-        except (NotFound, InvalidInput) as exc:
-            errors[f"{path}.nominee.person_id"] = exc.detail
-    if not name:
-        field = "name" if kind == AwardeeKind.COLLECTIVE else "full_name"
-        errors[f"{path}.nominee.{field}"] = "Bắt buộc nhập họ tên cá nhân hoặc tên tập thể được đề nghị."
-    achievements = str(raw.get("achievements") or "").strip()
-    if not achievements:
-        errors[f"{path}.achievements"] = "Cần nêu tóm tắt thành tích."
-    return NomineeSpec(code, str(kind), name, _text(nominee.get("position")) or None,
-                       _text(nominee.get("unit")) or None, achievements, awardee_id, raw.get("id"))
-
-
-def check_nominations(ctx: Context, raw: Any, day: date) -> tuple[list[NomineeSpec], dict[str, str]]:
-    """Every nomination checked; the same person or collective proposed twice for one award is refused."""
-    errors: dict[str, str] = {}
-    if not isinstance(raw, list):
-        return [], {"nominations": "Cần một danh sách."}
-    rules = rules_on(ctx, day)
-    specs: list[NomineeSpec] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    for i, item in enumerate(raw):
-        spec = _check_nomination(ctx, rules, day, item, f"nominations[{i}]", errors)
-        if spec is None:
-            continue
-        key = (spec.award_type, spec.kind, fold(spec.name))
-        if spec.name and key in seen:
-            errors[f"nominations[{i}].nominee"] = (f"Trùng với đề nghị thứ {seen[key] + 1}: mỗi thành tích "
-                                                   "chỉ được đề nghị một hình thức khen thưởng.")
-        seen.setdefault(key, i)
-        specs.append(spec)
-    return specs, errors
-
-
 def _refuse(errors: dict[str, str]) -> None:
     if errors:
         raise InvalidInput("Hồ sơ có thông tin không hợp lệ; xem lỗi từng trường.", errors)
 
 
-def _apply(nomination: Nomination, spec: NomineeSpec) -> None:
+def _apply(nomination: Nomination, given: NominationInput) -> None:
     """Write the checked content; a nominee renamed without a registry id is looked up again."""
-    renamed = (nomination.nominee_kind, nomination.nominee_name) != (spec.kind, spec.name)
-    if spec.awardee_id is not None:
-        nomination.awardee_id = spec.awardee_id
+    nominee = given.nominee
+    renamed = (nomination.nominee_kind, nomination.nominee_name) != (nominee.kind.value, nominee.name)
+    if nominee.person_id is not None:
+        nomination.awardee_id = nominee.person_id
     elif renamed:
         nomination.awardee_id = None
-    nomination.award_type, nomination.nominee_kind = spec.award_type, spec.kind
-    nomination.nominee_name, nomination.nominee_position = spec.name, spec.position
-    nomination.nominee_unit, nomination.achievements = spec.unit, spec.achievements
+    nomination.award_type, nomination.nominee_kind = given.award_type, nominee.kind.value
+    nomination.nominee_name, nomination.nominee_position = nominee.name, nominee.position
+    nomination.nominee_unit, nomination.achievements = nominee.unit, given.achievements
 
 
-def _new_nomination(spec: NomineeSpec) -> Nomination:
+def _new_nomination(given: NominationInput) -> Nomination:
     nomination = Nomination(status=NominationStatus.PENDING, awardee_id=None)
-    _apply(nomination, spec)
+    _apply(nomination, given)
     return nomination
 
 
@@ -181,34 +99,17 @@ def _proposing_unit(ctx: Context, code: str | None) -> Unit:
     return units[0]
 
 
-def _check_header(payload: dict[str, Any], errors: dict[str, str], *, partial: bool) -> None:
-    if "title" in payload or not partial:
-        if not _text(payload.get("title")):
-            errors["title"] = "Bắt buộc nhập."
-    if "kind" in payload and payload["kind"] not in {k.value for k in DossierKind}:
-        errors["kind"] = "Phải là một trong: " + ", ".join(k.value for k in DossierKind) + "."
-    if "year" in payload or not partial:
-        year = payload.get("year")
-        if not isinstance(year, int) or not 1945 <= year <= 2200:
-            errors["year"] = "Năm phải từ 1945 đến 2200."
-
-
-def create_dossier(ctx: Context, payload: dict[str, Any]) -> Dossier:
-    """A new dossier in draft for the caller's proposing unit; every fault reported at once."""
+def create_dossier(ctx: Context, data: DossierInput) -> Dossier:
+    """A new dossier in draft for the caller's proposing unit, from input made by `check_dossier`."""
     user = require_actor(ctx.actor)
-    unit = _proposing_unit(ctx, payload.get("proposing_unit"))
-    errors: dict[str, str] = {}
-    _check_header(payload, errors, partial=False)
-    specs, nomination_errors = check_nominations(ctx, payload.get("nominations", []), local_today(ctx.clock))
-    errors.update(nomination_errors)
-    _refuse(errors)
+    unit = _proposing_unit(ctx, data.proposing_unit)
+    assert data.title is not None and data.year is not None
     now = ctx.clock.now()
-    title = _text(payload["title"])
-    dossier = Dossier(title=title, title_folded=fold(title), year=payload["year"],
-                      kind=DossierKind(payload.get("kind", DossierKind.REGULAR)), status=DossierStatus.DRAFT,
+    dossier = Dossier(title=data.title, title_folded=fold(data.title), year=data.year,
+                      kind=data.kind or DossierKind.REGULAR, status=DossierStatus.DRAFT,
                       proposing_unit_id=unit.id, created_by_id=user.id, created_at=now, updated_at=now,
                       overdue=False)
-    dossier.nominations = [_new_nomination(spec) for spec in specs]
+    dossier.nominations = [_new_nomination(given) for given in data.nominations or ()]
     _renumber(dossier)
     ctx.session.add(dossier)
     ctx.session.flush()
@@ -222,7 +123,7 @@ def _renumber(dossier: Dossier) -> None:
         nomination.position = position
 
 
-def _replace_nominations(ctx: Context, dossier: Dossier, specs: list[NomineeSpec]) -> None:
+def _replace_nominations(ctx: Context, dossier: Dossier, specs: tuple[NominationInput, ...]) -> None:
     """Nominations named by `id` are edited in place (keeping their attachments); the others are new;
     those left out are removed and their attachments stay with the dossier. While a supplement is
     requested the process already routed them: only their content may change."""
@@ -257,27 +158,19 @@ def _require_editable(dossier: Dossier, action: str) -> None:
                        "đang được yêu cầu bổ sung.")
 
 
-def update_dossier(ctx: Context, dossier_id: int, payload: dict[str, Any]) -> Dossier:
+def update_dossier(ctx: Context, dossier_id: int, data: DossierInput) -> Dossier:
     """Edit title, year, kind and (when given) the whole nomination list, in draft or during a supplement."""
     _, dossier = changeable_dossier(ctx, dossier_id)
     _require_editable(dossier, "được sửa")
-    errors: dict[str, str] = {}
-    _check_header(payload, errors, partial=True)
-    specs: list[NomineeSpec] | None = None
-    if "nominations" in payload:
-        specs, nomination_errors = check_nominations(ctx, payload["nominations"], local_today(ctx.clock))
-        errors.update(nomination_errors)
-    _refuse(errors)
     before = snapshot(dossier)
-    if "title" in payload:
-        dossier.title = _text(payload["title"])
-        dossier.title_folded = fold(dossier.title)
-    if "year" in payload:
-        dossier.year = payload["year"]
-    if "kind" in payload:
-        dossier.kind = DossierKind(payload["kind"])
-    if specs is not None:
-        _replace_nominations(ctx, dossier, specs)
+    if data.title is not None:
+        dossier.title, dossier.title_folded = data.title, fold(data.title)
+    if data.year is not None:
+        dossier.year = data.year
+    if data.kind is not None:
+        dossier.kind = data.kind
+    if data.nominations is not None:
+        _replace_nominations(ctx, dossier, data.nominations)
         if dossier.status != DossierStatus.DRAFT:
             _link_awardees(ctx, dossier)  # already under review: the checks read the registry now
     dossier.updated_at = ctx.clock.now()
@@ -405,9 +298,9 @@ def withdraw_dossier(ctx: Context, dossier_id: int, reason: str) -> Dossier:
     _, dossier = changeable_dossier(ctx, dossier_id)
     if dossier.status in CLOSED:
         raise Conflict(f"Hồ sơ {dossier.status.label}: không rút được nữa.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("Cần nêu lý do rút hồ sơ.", {"reason": "Bắt buộc nhập."})
+    faults = Faults()
+    reason = text(reason, "reason", faults, high=MAX_REASON, collapse=False) or ""
+    faults.refuse("Cần nêu lý do rút hồ sơ.")
     before = {"status": dossier.status.value}
     instance = ctx.session.get(ProcessInstance, dossier.instance_id) if dossier.instance_id is not None else None
     if instance is not None and instance.status == InstanceStatus.RUNNING:

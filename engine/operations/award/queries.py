@@ -9,6 +9,7 @@ Forbidden. A decision is seen by those who see its dossier or hold a role at or 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, BinaryIO
 
 from sqlalchemy import exists, or_, select
@@ -283,6 +284,12 @@ def decision_file(ctx: Context, decision_id: int) -> NamedFile:
     assert issuer is not None
     return NamedFile(_document_of(ctx, decision), decision_file_name(decision, issuer), DOCX)
 
+
+
+def rules_on(ctx: Context, day: date) -> Any:
+    """The rules version in force on `day`."""
+    catalogue, _calendar = load_rules(ctx.settings.rules_dir)
+    return catalogue.on(day)
 
 
 def rules_of(ctx: Context, dossier: Dossier) -> Any:

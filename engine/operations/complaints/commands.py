@@ -1,14 +1,12 @@
-"""Filing complaints (khiếu nại) and denunciations (tố cáo), reading them, their public status by
-tracking code, and the escalation of a first-instance result to the second instance.
+"""Filing complaints (khiếu nại) and denunciations (tố cáo), from the typed filing of
+complaints/inputs.py, and the escalation of a first-instance result to the second instance.
 
-The public endpoints answer without login, so each use is counted per address (rows of
+The public filing answers without login, so each use is counted per address (rows of
 `rate_event`) and refused beyond a limit; the caller commits the count even when it refuses.
 """
 from __future__ import annotations
 
 import secrets
-from contextlib import nullcontext
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -32,6 +30,7 @@ from engine.models import (
 )
 from engine.operations.access import require_actor
 from engine.operations.award.queries import can_see, can_see_decision, reviewing_ancestors
+from engine.operations.complaints.inputs import SUBJECT_FIELDS, ComplaintFiling, read_escalation, read_filing
 from engine.operations.complaints.queries import escalation_deadline, get_complaint
 from engine.operations.processes import start_process
 from engine.operations.throttle import RateLimit, throttle
@@ -42,81 +41,8 @@ PUBLIC_FILING = RateLimit("public-complaint", limit=5, window=timedelta(hours=1)
 TRACKING_PREFIX = {ComplaintKind.COMPLAINT: "KN", ComplaintKind.DENUNCIATION: "TC"}
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 TRACKING_LENGTH = 8
-SUBJECT_FIELDS = ("decision_id", "nomination_id", "dossier_id")
-MAX_NAME, MAX_CONTACT, MAX_CONTENT = 200, 300, 20000
-MAX_ID = 2**31 - 1
 NO_SUBJECT = "Không tìm thấy đối tượng khiếu nại"
 UNDER_REVIEW = (DossierStatus.SUBMITTED, DossierStatus.IN_REVIEW, DossierStatus.SUPPLEMENT_REQUESTED)
-
-# ---- throttling of public actions ----------------------------------------------------------------
-
-
-# ---- the filing, as sent -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Filing:
-    kind: ComplaintKind
-    subject_field: str
-    subject_id: int
-    full_name: str
-    contact: str
-    content: str
-    remote_area: bool
-
-
-def _text(value: Any, path: str, high: int, errors: dict[str, str]) -> str:
-    if value is None:
-        errors[path] = "Bắt buộc nhập."
-    elif not isinstance(value, str):
-        errors[path] = "Cần một chuỗi ký tự."
-    elif not value.strip():
-        errors[path] = "Không được để trống."
-    elif len(value) > high:
-        errors[path] = f"Tối đa {high} ký tự."
-    else:
-        return value.strip()
-    return ""
-
-
-def _object(value: Any, path: str, errors: dict[str, str]) -> dict[str, Any]:
-    if isinstance(value, dict):
-        return value
-    errors[path] = "Bắt buộc nhập." if value is None else "Cần một đối tượng JSON."
-    return {}
-
-
-def read_filing(payload: Any) -> Filing:
-    """Check the shape of a filing, every fault at once (422 with field paths)."""
-    errors: dict[str, str] = {}
-    body = _object(payload, "body", errors)
-    for key in sorted(set(body) - {"kind", "subject", "complainant", "content", "remote_area"}):
-        errors[str(key)] = "Trường không được hỗ trợ."
-    kind = body.get("kind")
-    if kind not in {k.value for k in ComplaintKind}:
-        errors["kind"] = "Bắt buộc nhập." if kind is None else "Chỉ nhận 'complaint' hoặc 'denunciation'."
-    subject = _object(body.get("subject"), "subject", errors)
-    for key in sorted(set(subject) - set(SUBJECT_FIELDS)):
-        errors[f"subject.{key}"] = "Trường không được hỗ trợ."
-    given = [(f, subject[f]) for f in SUBJECT_FIELDS if subject.get(f) is not None]
-    for field, value in given:
-        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ID:
-            errors[f"subject.{field}"] = f"Mã số phải là số nguyên từ 1 đến {MAX_ID}."
-    if "subject" not in errors and len(given) != 1:
-        errors["subject"] = "Cần đúng một đối tượng: quyết định, đề nghị hoặc hồ sơ."
-    complainant = _object(body.get("complainant"), "complainant", errors)
-    for key in sorted(set(complainant) - {"full_name", "contact"}):
-        errors[f"complainant.{key}"] = "Trường không được hỗ trợ."
-    full_name = _text(complainant.get("full_name"), "complainant.full_name", MAX_NAME, errors)
-    contact = _text(complainant.get("contact"), "complainant.contact", MAX_CONTACT, errors)
-    content = _text(body.get("content"), "content", MAX_CONTENT, errors)
-    remote_area = body.get("remote_area", False)
-    if not isinstance(remote_area, bool):
-        errors["remote_area"] = "Cần giá trị đúng/sai (true/false)."
-    if errors:
-        raise InvalidInput("Đơn không hợp lệ.", errors)
-    field, subject_id = given[0]
-    return Filing(ComplaintKind(kind), field, subject_id, full_name, contact, content, remote_area)
-
 
 # ---- the subject and the unit that handles it ----------------------------------------------------
 
@@ -138,7 +64,7 @@ def _nomination_handler(ctx: Context, nomination: Nomination, dossier: Dossier) 
     return nomination.decided_by_unit_id or _dossier_handler(ctx, dossier)
 
 
-def _subject(ctx: Context, filing: Filing, user: User | None) -> int:
+def _subject(ctx: Context, filing: ComplaintFiling, user: User | None) -> int:
     """The handling unit of the subject. Absent: 422; invisible to a logged-in filer: 404; a public filer
     learns nothing about dossiers beyond what is already public (drafts look absent)."""
     session, path = ctx.session, f"subject.{filing.subject_field}"
@@ -195,22 +121,22 @@ def _subject_of(complaint: Complaint) -> dict[str, int]:
 
 # ---- operations -----------------------------------------------------------------------------------
 
-def file_complaint(ctx: Context, payload: Any, *, public: bool = False, address: str | None = None) -> Complaint:
-    """File a complaint or denunciation and start its process.
+def file_complaint(ctx: Context, filing: ComplaintFiling) -> Complaint:
+    """File a complaint or denunciation as the caller, and start its process."""
+    return _file(ctx, filing, require_actor(ctx.actor), public=False)
 
-    `public`: sent without login from `address`, counted against the public limit before anything
-    else (the caller commits the count even when the filing is refused)."""
-    if public:
-        throttle(ctx, PUBLIC_FILING, address)
-        user = None
-    else:
-        user = require_actor(ctx.actor)
+
+def file_public_complaint(ctx: Context, raw: Any, *, address: str | None) -> Complaint:
+    """File without login from `address`: the attempt is counted against the public limit before
+    anything else, so this one operation reads the raw filing itself (through `read_filing`); the
+    caller commits the count even when the filing is refused."""
+    throttle(ctx, PUBLIC_FILING, address)
     # The count above stays whatever happens; the filing itself is all or nothing.
-    with ctx.session.begin_nested() if public else nullcontext():
-        return _file(ctx, read_filing(payload), user, public)
+    with ctx.session.begin_nested():
+        return _file(ctx, read_filing(raw), None, public=True)
 
 
-def _file(ctx: Context, filing: Filing, user: User | None, public: bool) -> Complaint:
+def _file(ctx: Context, filing: ComplaintFiling, user: User | None, *, public: bool) -> Complaint:
     handler = _subject(ctx, filing, user)
     complaint = Complaint(
         kind=filing.kind, tracking_code=_tracking_code(ctx, filing.kind), instance_level=1,
@@ -228,9 +154,9 @@ def _file(ctx: Context, filing: Filing, user: User | None, public: bool) -> Comp
     return complaint
 
 
-
 def escalate(ctx: Context, complaint_id: int, content: str | None = None) -> Complaint:
-    """The complainant takes a resolved first-instance complaint to the next reviewing level up."""
+    """The complainant takes a resolved first-instance complaint to the next reviewing level up;
+    `content` (None: the first one's) is checked by `read_escalation`."""
     user = require_actor(ctx.actor)
     first = get_complaint(ctx, complaint_id, for_update=True)
     if first.complainant_user_id != user.id:
@@ -249,14 +175,13 @@ def escalate(ctx: Context, complaint_id: int, content: str | None = None) -> Com
     handler = _first_reviewer(ctx, first.handling_unit_id)
     if handler is None:
         raise Conflict("Không có cấp trên để khiếu nại lần hai.")
-    if content is not None and not content.strip():
-        raise InvalidInput("Đơn không hợp lệ.", {"content": "Không được để trống."})
+    content = read_escalation(content)
     second = Complaint(
         kind=first.kind, tracking_code=_tracking_code(ctx, first.kind), instance_level=2, parent_id=first.id,
         decision_id=first.decision_id, nomination_id=first.nomination_id, dossier_id=first.dossier_id,
         handling_unit_id=handler, complainant_name=first.complainant_name,
         complainant_contact=first.complainant_contact, complainant_user_id=user.id, public=False,
-        content=content.strip() if content else first.content, remote_area=first.remote_area,
+        content=content or first.content, remote_area=first.remote_area,
         status=ComplaintStatus.RECEIVED, filed_at=ctx.clock.now(),
     )
     ctx.session.add(second)

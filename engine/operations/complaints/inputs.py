@@ -1,0 +1,62 @@
+"""What a complainant sends, typed: `ComplaintFiling`, its limits named once, and `read_filing`, the
+one function that turns a raw mapping (the JSON API's body, the public form's fields) into it.
+
+Reading checks the shape and the limits, every fault at once by field path; whether the subject
+exists and who handles it is the operation's part (absent: 422, invisible to the filer: 404).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine.models import ComplaintKind
+from engine.operations.inputs import Faults, at, boolean, choice, identifier, mapping, text
+
+MAX_NAME, MAX_CONTACT, MAX_CONTENT = 200, 300, 20000
+SUBJECT_FIELDS = ("decision_id", "nomination_id", "dossier_id")
+FILING_FIELDS = ("kind", "subject", "complainant", "content", "remote_area")
+COMPLAINANT_FIELDS = ("full_name", "contact")
+BLANK = "Không được để trống."
+
+
+@dataclass(frozen=True)
+class ComplaintFiling:
+    kind: ComplaintKind
+    subject_field: str  # one of SUBJECT_FIELDS
+    subject_id: int
+    full_name: str
+    contact: str
+    content: str
+    remote_area: bool
+
+
+def read_filing(raw: Any) -> ComplaintFiling:
+    """`raw` as a ComplaintFiling; InvalidInput naming every fault."""
+    faults = Faults()
+    body = mapping(raw, "", faults, FILING_FIELDS)
+    kind = choice(body.get("kind"), "kind", faults, ComplaintKind, message="Chỉ nhận 'complaint' hoặc 'denunciation'.")
+    subject = mapping(body.get("subject"), "subject", faults, SUBJECT_FIELDS)
+    given = [(f, identifier(subject[f], at("subject", f), faults))
+             for f in SUBJECT_FIELDS if subject.get(f) is not None]
+    if "subject" not in faults.errors and len(given) != 1:
+        faults.add("subject", "Cần đúng một đối tượng: quyết định, đề nghị hoặc hồ sơ.")
+    complainant = mapping(body.get("complainant"), "complainant", faults, COMPLAINANT_FIELDS)
+    full_name = text(complainant.get("full_name"), "complainant.full_name", faults, high=MAX_NAME, blank=BLANK)
+    contact = text(complainant.get("contact"), "complainant.contact", faults, high=MAX_CONTACT, blank=BLANK)
+    content = text(body.get("content"), "content", faults, high=MAX_CONTENT, blank=BLANK, collapse=False)
+    remote_area = boolean(body.get("remote_area"), "remote_area", faults)
+    faults.refuse("Đơn không hợp lệ.")
+    assert kind is not None and full_name is not None and contact is not None and content is not None
+    (field, subject_id), = given
+    assert subject_id is not None
+    return ComplaintFiling(kind, field, subject_id, full_name, contact, content, remote_area)
+
+
+def read_escalation(content: Any) -> str | None:
+    """The content of a second-instance complaint; None keeps the first one's."""
+    if content is None:
+        return None
+    faults = Faults()
+    checked = text(content, "content", faults, high=MAX_CONTENT, blank=BLANK, collapse=False)
+    faults.refuse("Đơn không hợp lệ.")
+    return checked
