@@ -2,13 +2,16 @@
 
 A filing is read by engine/operations/complaints/inputs.py (the public endpoint must count the
 attempt before anything is read); the request schemas here describe it for the OpenAPI document,
-with the limits of that module.
+with the limits of that module. The response schemas dump the complaints and the read models of
+engine/operations/complaints/queries.py (api/schemas.py).
 """
 from __future__ import annotations
 
-from marshmallow import fields
+from typing import Any
 
-from api.fields import BaseSchema, Bool, DateTime, Id, Int, List, Nested, Str, length, one_of
+from marshmallow import fields, post_dump
+
+from api.fields import BaseSchema, Bool, DateTime, Id, Inline, Int, List, Nested, Str, derived, length, one_of
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema
 from engine.models import ComplaintKind, ComplaintStatus
 from engine.operations.complaints.inputs import MAX_CONTACT, MAX_CONTENT, MAX_NAME
@@ -83,16 +86,31 @@ class PublicStatusSchema(BaseSchema):
     outcome = Str(allow_none=True, metadata=_doc("Kết quả giải quyết."))
 
 
+class SubjectOutSchema(SubjectSchema):
+    """The subject columns of a Complaint: only the one it has."""
+
+    @post_dump
+    def _given_only(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        return {key: value for key, value in data.items() if value is not None}
+
+
+class ComplainantOutSchema(BaseSchema):
+    full_name = Str(required=True, attribute="complainant_name")
+    contact = Str(required=True, attribute="complainant_contact")
+
+
 class ComplaintSchema(BaseSchema):
+    """Dumps a ComplaintView."""
+
     id = Int(required=True)
     tracking_code = Str(required=True)
     kind = Str(required=True, validate=one_of(KINDS))
     status = Str(required=True, validate=one_of(STATUSES))
     instance_level = Int(required=True)
     parent_id = Int(allow_none=True, metadata=_doc("Khiếu nại lần đầu, nếu đây là lần hai."))
-    subject = Nested(SubjectSchema, required=True)
+    subject = Inline(SubjectOutSchema, required=True)
     handling_unit = Nested(UnitRefSchema, required=True, metadata=_doc("Đơn vị giải quyết."))
-    complainant = Nested(ComplainantSchema, required=True)
+    complainant = Inline(ComplainantOutSchema, required=True)
     public = Bool(required=True, metadata=_doc("Gửi qua cổng công khai, không đăng nhập."))
     content = Str(required=True)
     remote_area = Bool(required=True)
@@ -108,7 +126,8 @@ class ComplaintSchema(BaseSchema):
     revoke = Bool(required=True, metadata=_doc("Kết luận hủy bỏ khen thưởng."))
     reason = Str(allow_none=True, metadata=_doc("Lý do không thụ lý hoặc căn cứ kết quả giải quyết."))
     froze_nomination = Bool(required=True, metadata=_doc("Đã tạm dừng xét đề nghị trong khi giải quyết."))
-    open_tasks = List(Str(), required=True, metadata=_doc("Khoá các nhiệm vụ đang chờ xử lý."))
+    open_tasks = derived(List, lambda view: [task.key for task in view.open_tasks], Str(), required=True,
+                         metadata=_doc("Khoá các nhiệm vụ đang chờ xử lý."))
 
 
 class ComplaintPageSchema(PageSchema):

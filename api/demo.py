@@ -9,16 +9,17 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import Clock
 from engine.config import Settings
 from engine.context import Context
-from engine.models import AwardeeKind, Dossier, User
+from engine.models import AwardeeKind
 from engine.operations import tasks
 from engine.operations.award import commands as dossiers
 from engine.operations.award.inputs import check_dossier
+from engine.operations.award.queries import any_dossier, load_dossier
+from engine.operations.directory import user_named
 from engine.operations.hooks import prefilled
 from engine.runtime import Runtime
 
@@ -34,7 +35,8 @@ class DemoSeeder:
 
     def _as(self, username: str, action: Callable[[Context], Any]) -> Any:
         with self.session_factory() as session:
-            user = session.scalars(select(User).where(User.username == username)).one()
+            user = user_named(session, username)
+            assert user is not None, username
             ctx = Context(session, self.settings, self.clock, self.runtime, user, "demo-seed")
             result = action(ctx)
             session.commit()
@@ -53,7 +55,7 @@ class DemoSeeder:
         def attach(ctx: Context) -> None:
             dossiers.add_attachment(ctx, dossier_id, io.BytesIO(DEMO_PDF), "to-trinh.pdf", "submission")
             dossiers.add_attachment(ctx, dossier_id, io.BytesIO(DEMO_PDF), "bien-ban-hoi-dong.pdf", "council_minutes")
-            for nomination in ctx.session.get(Dossier, dossier_id).nominations:
+            for nomination in load_dossier(ctx, dossier_id).nominations:
                 dossiers.add_attachment(ctx, dossier_id, io.BytesIO(DEMO_PDF), "bao-cao-thanh-tich.pdf",
                                         "achievement_report", nomination.id)
                 dossiers.add_attachment(ctx, dossier_id, io.BytesIO(DEMO_PDF), "cong-nhan-sang-kien.pdf",
@@ -83,9 +85,9 @@ class DemoSeeder:
 
     def seed(self) -> int:
         with self.session_factory() as session:
-            if session.scalar(select(func.count()).select_from(Dossier)):
+            if any_dossier(Context(session, self.settings, self.clock)):
                 return 0
-            if not session.scalar(select(func.count()).select_from(User).where(User.username == "truong.denghi")):
+            if user_named(session, "truong.denghi") is None:
                 return 0  # the demo organisation is not loaded
         complete: Callable[[dict[str, Any]], dict[str, Any]] = lambda _pre: {"outcome": "complete"}  # noqa: E731
         self.dossier("truong.denghi", "Đề nghị tặng Giấy khen (đang soạn)",

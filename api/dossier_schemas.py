@@ -2,9 +2,12 @@
 
 A dossier's body (create, edit) is read by engine/operations/award/inputs.py, which checks shape,
 limits and rules at once for the API, the web form and the Excel import alike; its request schemas
-here only describe it for the OpenAPI document, with the limits of that module.
+here only describe it for the OpenAPI document, with the limits of that module. The response
+schemas dump the models and the read models of engine/operations/award/queries (api/schemas.py).
 """
 from __future__ import annotations
+
+from typing import Any
 
 from marshmallow import fields
 
@@ -13,12 +16,14 @@ from api.fields import (
     Bool,
     DateTime,
     Id,
+    Inline,
     Int,
     List,
     Nested,
     Raw,
     Str,
     between,
+    derived,
     length,
     one_of,
 )
@@ -116,23 +121,32 @@ class DecisionArgsSchema(PageArgsSchema):
 
 # ---- responses ----------------------------------------------------------------------------------
 
+def _individual(nomination: Any) -> bool:
+    return bool(nomination.nominee_kind == AwardeeKind.INDIVIDUAL)
+
+
 class NomineeOutSchema(BaseSchema):
-    kind = Str(required=True)
-    person_id = Int(allow_none=True, metadata=_doc("Mã số trong sổ theo dõi."))
-    full_name = Str(allow_none=True, metadata=_doc("Họ tên, nếu là cá nhân."))
-    name = Str(allow_none=True, metadata=_doc("Tên tập thể, nếu là tập thể."))
-    position = Str(allow_none=True)
-    unit = Str(allow_none=True)
+    """The nominee columns of a Nomination."""
+
+    kind = Str(required=True, attribute="nominee_kind")
+    person_id = Int(allow_none=True, attribute="awardee_id", metadata=_doc("Mã số trong sổ theo dõi."))
+    full_name = derived(Str, lambda n: n.nominee_name if _individual(n) else None, allow_none=True,
+                        metadata=_doc("Họ tên, nếu là cá nhân."))
+    name = derived(Str, lambda n: None if _individual(n) else n.nominee_name, allow_none=True,
+                   metadata=_doc("Tên tập thể, nếu là tập thể."))
+    position = Str(allow_none=True, attribute="nominee_position")
+    unit = Str(allow_none=True, attribute="nominee_unit")
 
 
 class NominationSchema(BaseSchema):
     id = Int(required=True)
     position = Int(required=True, metadata=_doc("Số thứ tự trong hồ sơ."))
     award_type = Str(required=True)
-    nominee = Nested(NomineeOutSchema, required=True)
+    nominee = Inline(NomineeOutSchema, required=True)
     achievements = Str(required=True)
     status = Str(required=True, validate=one_of([s.value for s in NominationStatus]))
-    outcome = Str(allow_none=True, metadata=_doc("Kết quả, lý do (bắt buộc khi không được khen thưởng)."))
+    outcome = Str(allow_none=True, attribute="outcome_note",
+                  metadata=_doc("Kết quả, lý do (bắt buộc khi không được khen thưởng)."))
     eligible = Bool(allow_none=True, metadata=_doc("Kết luận thẩm định."))
     appraisal_note = Str(allow_none=True)
     deciding_unit = Nested(UnitRefSchema, allow_none=True, metadata=_doc("Cấp có thẩm quyền quyết định."))
@@ -163,7 +177,7 @@ class OpenTaskSchema(BaseSchema):
 
 class DecisionRefSchema(BaseSchema):
     id = Int(required=True)
-    number = Str(required=True, metadata=_doc("Số, ký hiệu, ví dụ `05/QĐ-UBND`."))
+    number = Str(required=True, attribute="label", metadata=_doc("Số, ký hiệu, ví dụ `05/QĐ-UBND`."))
     issuer = Nested(UnitRefSchema, required=True)
     signed_on = Date(required=True)
     status = Str(required=True, validate=one_of([s.value for s in DecisionStatus]))
@@ -177,7 +191,7 @@ class DossierSummarySchema(BaseSchema):
     status = Str(required=True, validate=one_of([s.value for s in DossierStatus]))
     proposing_unit = Nested(UnitRefSchema, required=True)
     reviewing_unit = Nested(UnitRefSchema, allow_none=True, metadata=_doc("Cấp đang xét duyệt."))
-    nomination_count = Int(required=True)
+    nomination_count = derived(Int, lambda dossier: len(dossier.nominations), required=True)
     rules_version = Str(allow_none=True, metadata=_doc("Phiên bản quy định áp dụng (cố định khi nộp)."))
     received_on = Date(allow_none=True, metadata=_doc("Ngày tiếp nhận hồ sơ đầy đủ tại cấp hiện tại."))
     result_due_on = Date(allow_none=True, metadata=_doc("Hạn trả kết quả thẩm định tại cấp hiện tại."))
@@ -195,6 +209,8 @@ class DossierPageSchema(PageSchema):
 
 
 class DossierSchema(DossierSummarySchema):
+    """Dumps a DossierDetail."""
+
     created_by = Nested(UserRefSchema, allow_none=True)
     nominations = List(Nested(NominationSchema), required=True)
     attachments = List(Nested(AttachmentSchema), required=True)
@@ -225,7 +241,7 @@ class DecidedNominationSchema(BaseSchema):
     id = Int(required=True)
     dossier_id = Int(required=True)
     award_type = Str(required=True)
-    nominee = Nested(NomineeOutSchema, required=True)
+    nominee = Inline(NomineeOutSchema, required=True)
     status = Str(required=True)
 
 
@@ -235,7 +251,8 @@ class DecisionSchema(DecisionRefSchema):
     signer_title = Str(allow_none=True)
     dossier_id = Int(allow_none=True)
     rules_version = Str(allow_none=True)
-    has_document = Bool(required=True, metadata=_doc("Đã có văn bản (GET /decisions/{id}/document.docx)."))
+    has_document = derived(Bool, lambda d: d.document_sha256 is not None, required=True,
+                           metadata=_doc("Đã có văn bản (GET /decisions/{id}/document.docx)."))
     nominations = List(Nested(DecidedNominationSchema), required=True)
 
 

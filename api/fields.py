@@ -5,11 +5,12 @@ class hierarchy, and apispec documents a subclass as its parent type.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, missing, validate
 
 from engine.db import MAX_ID
 from engine.text import BAD_CHARACTERS, clean_text
@@ -85,6 +86,28 @@ class Since(Str):
         except ValueError:
             raise ValidationError("Cần ngày dạng YYYY-MM-DD hoặc thời điểm theo ISO 8601.") from None
         return moment if moment.tzinfo is not None else moment.replace(tzinfo=LOCAL_TZ)
+
+
+class Inline(Nested):
+    """A nested object made of the parent's own attributes: a nomination's `nominee_*` columns dumped
+    as its `nominee` object (documented as the nested schema)."""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = missing) -> Any:
+        return obj
+
+
+F = TypeVar("F", bound=fields.Field)
+
+
+def derived(field: type[F], compute: Callable[[Any], Any], *args: Any, **kwargs: Any) -> F:
+    """A response field computed from the dumped object, documented as `field`:
+    `has_document = derived(Bool, lambda d: d.document_sha256 is not None, required=True)`."""
+
+    class Derived(field):  # type: ignore[valid-type,misc]
+        def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = missing) -> Any:
+            return compute(obj)
+
+    return Derived(*args, dump_only=True, **kwargs)
 
 
 def between(low: int, high: int | None = None) -> validate.Range:

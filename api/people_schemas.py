@@ -1,7 +1,7 @@
 """Schemas of the registry endpoints: people and collectives, their awards and initiatives."""
 from __future__ import annotations
 
-from api.fields import BaseSchema, Bool, DateTime, Id, Int, List, Nested, Str, length, one_of
+from api.fields import BaseSchema, Bool, DateTime, Id, Int, List, Nested, Str, derived, length, one_of
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema
 from engine.models import AwardeeKind, DossierKind, InitiativeLevel
 
@@ -34,13 +34,15 @@ class GrantedAwardSchema(BaseSchema):
     id = Int(required=True)
     award_type = Str(required=True, metadata=_doc("Mã loại khen thưởng, ví dụ `CSTD_CS`."))
     year = Int(required=True, metadata=_doc("Năm của thành tích."))
-    kind = Str(required=True, validate=one_of([k.value for k in DossierKind]),
+    kind = Str(required=True, attribute="dossier_kind", validate=one_of([k.value for k in DossierKind]),
                metadata=_doc("Khen thưởng thường xuyên, đột xuất, chuyên đề…; chỉ khen thưởng thường xuyên "
                              "được tính cho danh hiệu, hình thức khen thưởng sau."))
     decision_id = Int(allow_none=True)
-    decision_number = Str(allow_none=True, metadata=_doc("Số quyết định, ví dụ `12/QĐ-UBND`; trống với khen "
-                                                         "thưởng nhập từ sổ theo dõi cũ."))
-    revoked = Bool(required=True, metadata=_doc("Đã bị thu hồi: không còn được tính."))
+    decision_number = derived(Str, lambda award: award.decision.label if award.decision else None, allow_none=True,
+                              metadata=_doc("Số quyết định, ví dụ `12/QĐ-UBND`; trống với khen thưởng nhập từ sổ "
+                                            "theo dõi cũ."))
+    revoked = derived(Bool, lambda award: award.revoked_at is not None, required=True,
+                      metadata=_doc("Đã bị thu hồi: không còn được tính."))
     revoked_at = DateTime(allow_none=True)
 
 
@@ -50,7 +52,8 @@ class InitiativeSchema(BaseSchema):
     level = Str(required=True, validate=one_of([level.value for level in InitiativeLevel]),
                 metadata=_doc("Phạm vi công nhận: cơ sở, tỉnh, toàn quốc."))
     year = Int(required=True)
-    used = Bool(required=True, metadata=_doc("Đã dùng cho một đề nghị khen thưởng (mỗi sáng kiến dùng một lần)."))
+    used = derived(Bool, lambda initiative: initiative.used_by_nomination_id is not None, required=True,
+                   metadata=_doc("Đã dùng cho một đề nghị khen thưởng (mỗi sáng kiến dùng một lần)."))
     used_by_nomination_id = Int(allow_none=True)
 
 

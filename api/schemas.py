@@ -1,4 +1,11 @@
-"""Request and response schemas; they validate input and generate the OpenAPI document."""
+"""Request and response schemas; they validate input and generate the OpenAPI document.
+
+Output has one description: the response schemas. A route returns what the engine's queries give
+(a model, a read model of a domain's `queries`, a Page of them, or a mapping the engine made) and
+its response schema picks, names and dumps the fields; no presenter rebuilds them as a dict. Where
+a field is not an attribute of the object, the schema says how it is read (`attribute=`, `Inline`,
+`derived`). Response schemas of a resource live beside its request schemas (dossier_schemas.py…).
+"""
 from __future__ import annotations
 
 from api.fields import (
@@ -14,6 +21,7 @@ from api.fields import (
     Since,
     Str,
     between,
+    derived,
     length,
     one_of,
 )
@@ -77,14 +85,17 @@ class TokenSchema(BaseSchema):
 
 class HeldRoleSchema(BaseSchema):
     role = Str(required=True, validate=one_of([r.value for r in Role]))
-    role_label = Str(required=True, metadata=_doc("Tên vai trò bằng tiếng Việt."))
+    role_label = derived(Str, lambda held: held.role.label, required=True,
+                         metadata=_doc("Tên vai trò bằng tiếng Việt."))
     unit = Nested(UnitRefSchema, required=True)
 
 
 class MeSchema(BaseSchema):
-    id = Int(required=True)
-    username = Str(required=True)
-    full_name = Str(required=True)
+    """Dumps `{"user": User, "roles": [HeldRole], "csrf_token": …}`."""
+
+    id = Int(required=True, attribute="user.id")
+    username = Str(required=True, attribute="user.username")
+    full_name = Str(required=True, attribute="user.full_name")
     roles = List(Nested(HeldRoleSchema), required=True)
     csrf_token = Str(allow_none=True, metadata=_doc(
         "Chỉ khi đăng nhập bằng phiên (cookie): gửi lại trong tiêu đề `X-CSRF-Token` với mọi yêu cầu "
@@ -155,8 +166,9 @@ class CompletionSchema(BaseSchema):
     task = Nested(TaskSchema, required=True)
     next_tasks = List(Nested(TaskSchema), required=True, metadata=_doc("Các nhiệm vụ vừa mở ra."))
     process_completed = Bool(required=True)
-    receipt = Str(metadata=_doc("Biên nhận phiếu bầu kín (chỉ khi hoàn thành `cast_ballot`): tra cứu tại "
-                                "GET /ballots/{receipt}; không gắn với người bỏ phiếu."))
+    receipt = Str(attribute="reply.receipt", metadata=_doc(
+        "Biên nhận phiếu bầu kín (chỉ khi hoàn thành `cast_ballot`): tra cứu tại GET /ballots/{receipt}; "
+        "không gắn với người bỏ phiếu."))
 
 
 # ---- audit, definitions, administration ---------------------------------------------------------

@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from api.blueprint import Blueprint, problems
-from api.presenters import page_view
 from api.schemas import AuditArgsSchema, AuditPageSchema, ChainReportSchema
 from api.unit_of_work import current_ctx
 from engine.operations import auditlog
+from engine.operations.paging import Page
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1",
                 description="Nhật ký kiểm tra (chỉ quản trị hệ thống).")
@@ -17,12 +17,11 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1",
 @blp.arguments(AuditArgsSchema, location="query")
 @blp.response(200, AuditPageSchema)
 @problems(blp, 403)
-def events(args: dict[str, Any]) -> dict[str, Any]:
+def events(args: dict[str, Any]) -> Page:
     """Sự kiện nhật ký, mới nhất trước"""
-    page = auditlog.list_events(current_ctx(), entity=args.get("entity"), actor=args.get("actor"),
+    return auditlog.list_events(current_ctx(), entity=args.get("entity"), actor=args.get("actor"),
                                 action=args.get("action"), since=args.get("since"), page=args["page"],
                                 per_page=args["per_page"])
-    return page_view(page)
 
 
 @blp.route("/audit/verify")

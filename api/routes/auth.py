@@ -7,11 +7,11 @@ from flask import request
 
 from api.auth import end_session, public, start_session, token_codec
 from api.blueprint import Blueprint, problems
-from api.presenters import me_view
 from api.schemas import LoginSchema, MeSchema, TokenSchema
 from api.unit_of_work import current_uow
 from engine.models import User
 from engine.operations.auth import authenticate, log_out
+from engine.operations.directory import roles_of
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth",
                 description="Đăng nhập: mã truy cập cho ứng dụng, phiên làm việc (cookie) cho trình duyệt.")
@@ -54,7 +54,7 @@ def open_session(args: dict[str, Any]) -> dict[str, Any]:
     """
     user = _login(args)
     csrf = start_session(user)
-    return me_view(current_uow().ctx, user, csrf)
+    return {"user": user, "roles": roles_of(current_uow().ctx, user), "csrf_token": csrf}
 
 
 @blp.route("/session", methods=["DELETE"])

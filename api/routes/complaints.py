@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from sqlalchemy import select
 
 from api.auth import public
 from api.blueprint import Blueprint, json_body, json_request_body, problems
@@ -19,13 +18,13 @@ from api.complaint_schemas import (
     PublicFiledSchema,
     PublicStatusSchema,
 )
-from api.presenters import page_view, unit_ref
 from api.unit_of_work import current_ctx, current_uow
-from engine.context import Context
-from engine.models import Complaint, HumanTask, HumanTaskState, Unit
+from engine.models import Complaint
 from engine.operations.complaints import commands as complaints
 from engine.operations.complaints import queries as complaint_queries
-from engine.operations.complaints.inputs import SUBJECT_FIELDS, read_filing
+from engine.operations.complaints.inputs import read_filing
+from engine.operations.complaints.queries import ComplaintView
+from engine.operations.paging import Page
 
 blp = Blueprint("complaints", __name__, url_prefix="/api/v1",
                 description="Khiếu nại, tố cáo về thi đua, khen thưởng: gửi đơn, theo dõi, khiếu nại lần hai.")
@@ -34,75 +33,47 @@ blp = Blueprint("complaints", __name__, url_prefix="/api/v1",
 _FILING_BODY = json_request_body(ComplaintCreateSchema)
 
 
-def complaint_view(ctx: Context, complaint: Complaint) -> dict[str, Any]:
-    tasks = ctx.session.scalars(select(HumanTask.key).where(HumanTask.complaint_id == complaint.id,
-                                                           HumanTask.state == HumanTaskState.READY)
-                                .order_by(HumanTask.id))
-    return {
-        "id": complaint.id, "tracking_code": complaint.tracking_code, "kind": complaint.kind.value,
-        "status": complaint.status.value, "instance_level": complaint.instance_level,
-        "parent_id": complaint.parent_id,
-        "subject": {f: getattr(complaint, f) for f in SUBJECT_FIELDS if getattr(complaint, f) is not None},
-        "handling_unit": unit_ref(ctx.session.get(Unit, complaint.handling_unit_id)),
-        "complainant": {"full_name": complaint.complainant_name, "contact": complaint.complainant_contact},
-        "public": complaint.public, "content": complaint.content, "remote_area": complaint.remote_area,
-        "complex": complaint.complex, "especially_complex": complaint.especially_complex,
-        "extensions": complaint.extensions, "filed_at": complaint.filed_at, "accepted_on": complaint.accepted_on,
-        "due_on": complaint.due_on, "overdue": complaint.overdue, "resolved_at": complaint.resolved_at,
-        "outcome": complaint.outcome, "revoke": complaint.revoke, "reason": complaint.reason,
-        "froze_nomination": complaint.froze_nomination, "open_tasks": list(tasks),
-    }
-
-
-def _filed(complaint: Complaint) -> dict[str, Any]:
-    return {"id": complaint.id, "tracking_code": complaint.tracking_code, "status": complaint.status.value,
-            "due_on": complaint.due_on}
-
-
 @blp.route("/complaints", methods=["POST"])
 @blp.doc(requestBody=_FILING_BODY)
 @blp.response(201, FiledSchema)
 @problems(blp, 404, 422)
-def file_complaint() -> dict[str, Any]:
+def file_complaint() -> Complaint:
     """Gửi đơn khiếu nại, tố cáo
 
     Đối tượng là đúng một trong: quyết định, đề nghị, hồ sơ mà tôi được xem (không thấy: 404;
     không có: 422). Đơn được chuyển đến cán bộ giải quyết khiếu nại của đơn vị có thẩm quyền.
     """
-    return _filed(complaints.file_complaint(current_ctx(), read_filing(json_body(ComplaintCreateSchema))))
+    return complaints.file_complaint(current_ctx(), read_filing(json_body(ComplaintCreateSchema)))
 
 
 @blp.route("/complaints")
 @blp.arguments(ComplaintArgsSchema, location="query")
 @blp.response(200, ComplaintPageSchema)
-def list_complaints(args: dict[str, Any]) -> dict[str, Any]:
+def list_complaints(args: dict[str, Any]) -> Page:
     """Đơn tôi giải quyết hoặc tôi đã gửi, mới nhất trước"""
-    ctx = current_ctx()
-    page = complaint_queries.list_complaints(ctx, status=args.get("status"), kind=args.get("kind"), page=args["page"],
-                                      per_page=args["per_page"])
-    return page_view(page, lambda c: complaint_view(ctx, c))
+    return complaint_queries.complaint_page(current_ctx(), status=args.get("status"), kind=args.get("kind"),
+                                            page=args["page"], per_page=args["per_page"])
 
 
 @blp.route("/complaints/<id:complaint_id>")
 @blp.response(200, ComplaintSchema)
 @problems(blp, 404)
-def get_complaint(complaint_id: int) -> dict[str, Any]:
+def get_complaint(complaint_id: int) -> ComplaintView:
     """Chi tiết đơn khiếu nại, tố cáo"""
-    ctx = current_ctx()
-    return complaint_view(ctx, complaint_queries.get_complaint(ctx, complaint_id))
+    return complaint_queries.complaint_view(current_ctx(), complaint_id)
 
 
 @blp.route("/complaints/<id:complaint_id>/escalate", methods=["POST"])
 @blp.arguments(EscalateSchema)
 @blp.response(201, FiledSchema)
 @problems(blp, 403, 404, 409)
-def escalate(args: dict[str, Any], complaint_id: int) -> dict[str, Any]:
+def escalate(args: dict[str, Any], complaint_id: int) -> Complaint:
     """Khiếu nại lần hai
 
     Chỉ người khiếu nại, khi khiếu nại lần đầu đã có kết quả và còn trong thời hạn; đơn mới được
     chuyển lên cấp xét duyệt khen thưởng trên đơn vị đã giải quyết lần đầu.
     """
-    return _filed(complaints.escalate(current_ctx(), complaint_id, args.get("content")))
+    return complaints.escalate(current_ctx(), complaint_id, args.get("content"))
 
 
 @blp.route("/public/complaints", methods=["POST"])
@@ -110,7 +81,7 @@ def escalate(args: dict[str, Any], complaint_id: int) -> dict[str, Any]:
 @blp.response(201, PublicFiledSchema)
 @problems(blp, 422, 429)
 @public
-def file_public_complaint() -> dict[str, Any]:
+def file_public_complaint() -> Complaint:
     """Gửi đơn không cần đăng nhập
 
     Trả về mã theo dõi để tra cứu tình trạng đơn. Số đơn gửi từ một địa chỉ bị giới hạn
@@ -118,9 +89,7 @@ def file_public_complaint() -> dict[str, Any]:
     """
     uow = current_uow()
     uow.keep_writes_on_refusal()  # a refused filing still counts towards the limit
-    complaint = complaints.file_public_complaint(uow.ctx, json_body(ComplaintCreateSchema),
-                                                 address=request.remote_addr)
-    return {"tracking_code": complaint.tracking_code, "status": complaint.status.value}
+    return complaints.file_public_complaint(uow.ctx, json_body(ComplaintCreateSchema), address=request.remote_addr)
 
 
 @blp.route("/public/complaints/<string(maxlength=24):tracking_code>")

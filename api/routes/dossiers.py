@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import UnsupportedMediaType
 
 from api.blueprint import Blueprint, json_body, json_request_body, problems
@@ -22,15 +21,15 @@ from api.dossier_schemas import (
 )
 from api.downloads import send_document
 from api.errors import flatten_messages
-from api.presenters import page_view, unit_ref, user_ref
 from api.schemas import AuditPageSchema, PageArgsSchema
 from api.unit_of_work import current_ctx
-from engine.context import Context
 from engine.errors import InvalidInput
-from engine.models import Attachment, AwardeeKind, Decision, Dossier, Nomination, Unit, User
+from engine.models import Attachment
 from engine.operations.award import commands as dossiers
 from engine.operations.award import queries as access
 from engine.operations.award.inputs import check_dossier
+from engine.operations.award.queries import Diagram, DossierDetail
+from engine.operations.paging import Page
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1",
                 description="Hồ sơ đề nghị khen thưởng: lập, đính kèm tài liệu, nộp, rút, theo dõi.")
@@ -53,76 +52,13 @@ _FILE_RESPONSE = {"200": {"description": "Nội dung tệp.",
                           "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
 
 
-# ---- presenters ---------------------------------------------------------------------------------
-
-def _unit(session: Session, unit_id: int | None) -> dict[str, Any] | None:
-    return unit_ref(session.get(Unit, unit_id)) if unit_id is not None else None
-
-
-def nominee_view(nomination: Nomination) -> dict[str, Any]:
-    individual = nomination.nominee_kind == AwardeeKind.INDIVIDUAL
-    return {"kind": nomination.nominee_kind, "person_id": nomination.awardee_id,
-            "full_name": nomination.nominee_name if individual else None,
-            "name": None if individual else nomination.nominee_name,
-            "position": nomination.nominee_position, "unit": nomination.nominee_unit}
-
-
-def nomination_view(session: Session, nomination: Nomination) -> dict[str, Any]:
-    return {"id": nomination.id, "position": nomination.position, "award_type": nomination.award_type,
-            "nominee": nominee_view(nomination), "achievements": nomination.achievements,
-            "status": nomination.status.value, "outcome": nomination.outcome_note, "eligible": nomination.eligible,
-            "appraisal_note": nomination.appraisal_note,
-            "deciding_unit": _unit(session, nomination.deciding_unit_id),
-            "decided_by_unit": _unit(session, nomination.decided_by_unit_id), "decision_id": nomination.decision_id}
-
-
-def attachment_view(session: Session, attachment: Attachment) -> dict[str, Any]:
-    return {"id": attachment.id, "kind": attachment.kind.value, "filename": attachment.filename,
-            "content_type": attachment.content_type, "size": attachment.size, "sha256": attachment.sha256,
-            "nomination_id": attachment.nomination_id,
-            "uploaded_by": user_ref(session.get(User, attachment.uploaded_by_id)),
-            "uploaded_at": attachment.uploaded_at}
-
-
-def decision_ref(session: Session, decision: Decision) -> dict[str, Any]:
-    return {"id": decision.id, "number": decision.label, "issuer": _unit(session, decision.issuer_unit_id),
-            "signed_on": decision.signed_on, "status": decision.status.value}
-
-
-def dossier_summary(session: Session, dossier: Dossier) -> dict[str, Any]:
-    return {
-        "id": dossier.id, "title": dossier.title, "year": dossier.year, "kind": dossier.kind.value,
-        "status": dossier.status.value, "proposing_unit": _unit(session, dossier.proposing_unit_id),
-        "reviewing_unit": _unit(session, dossier.reviewing_unit_id), "nomination_count": len(dossier.nominations),
-        "rules_version": dossier.rules_version, "received_on": dossier.received_on,
-        "result_due_on": dossier.result_due_on, "overdue": dossier.overdue,
-        "supplement_request": dossier.supplement_request, "created_at": dossier.created_at,
-        "updated_at": dossier.updated_at, "submitted_at": dossier.submitted_at, "decided_at": dossier.decided_at,
-        "withdrawn_at": dossier.withdrawn_at,
-    }
-
-
-def dossier_view(ctx: Context, dossier: Dossier) -> dict[str, Any]:
-    session = ctx.session
-    tasks = [{"id": t.id, "key": t.key, "name": t.name, "unit": _unit(session, t.unit_id), "role": t.role,
-              "due_at": t.due_at} for t in access.open_tasks(ctx, dossier)]
-    return {
-        **dossier_summary(session, dossier),
-        "created_by": user_ref(session.get(User, dossier.created_by_id)),
-        "nominations": [nomination_view(session, n) for n in dossier.nominations],
-        "attachments": [attachment_view(session, a) for a in dossier.attachments],
-        "open_tasks": tasks,
-        "decisions": [decision_ref(session, d) for d in access.dossier_decisions(ctx, dossier)],
-    }
-
-
 # ---- routes -------------------------------------------------------------------------------------
 
 @blp.route("/dossiers", methods=["POST"])
 @blp.doc(requestBody=json_request_body(DossierCreateSchema))
 @blp.response(201, DossierSchema)
 @problems(blp, 403, 422)
-def create_dossier() -> dict[str, Any]:
+def create_dossier() -> DossierDetail:
     """Lập hồ sơ đề nghị khen thưởng (bản nháp)
 
     Người lập phải có vai trò đề nghị (`proposer`) tại đơn vị đề nghị. Mọi lỗi (loại khen thưởng
@@ -130,39 +66,36 @@ def create_dossier() -> dict[str, Any]:
     trường, ví dụ `nominations[2].award_type` (422).
     """
     ctx = current_ctx()
-    return dossier_view(ctx, dossiers.create_dossier(ctx, check_dossier(ctx, json_body(DossierCreateSchema))))
+    return access.detail_of(ctx, dossiers.create_dossier(ctx, check_dossier(ctx, json_body(DossierCreateSchema))))
 
 
 @blp.route("/dossiers")
 @blp.arguments(DossierArgsSchema, location="query")
 @blp.response(200, DossierPageSchema)
-def list_dossiers(args: dict[str, Any]) -> dict[str, Any]:
+def list_dossiers(args: dict[str, Any]) -> Page:
     """Danh sách hồ sơ tôi được xem
 
     Hồ sơ của các đơn vị nơi tôi có vai trò và các đơn vị cấp dưới; mới nhất trước. `q` tìm theo
     tên hồ sơ hoặc tên người, tập thể được đề nghị, không phân biệt dấu.
     """
-    ctx = current_ctx()
-    page = access.list_dossiers(ctx, status=args.get("status"), unit=args.get("unit"), year=args.get("year"),
-                                award_type=args.get("award_type"), q=args.get("q"), page=args["page"],
-                                per_page=args["per_page"])
-    return page_view(page, lambda d: dossier_summary(ctx.session, d))
+    return access.list_dossiers(current_ctx(), status=args.get("status"), unit=args.get("unit"),
+                                year=args.get("year"), award_type=args.get("award_type"), q=args.get("q"),
+                                page=args["page"], per_page=args["per_page"])
 
 
 @blp.route("/dossiers/<id:dossier_id>")
 @blp.response(200, DossierSchema)
 @problems(blp, 404)
-def get_dossier(dossier_id: int) -> dict[str, Any]:
+def get_dossier(dossier_id: int) -> DossierDetail:
     """Chi tiết hồ sơ: đề nghị và kết quả, tài liệu, nhiệm vụ đang chờ, quyết định"""
-    ctx = current_ctx()
-    return dossier_view(ctx, access.get_dossier(ctx, dossier_id))
+    return access.dossier_detail(current_ctx(), dossier_id)
 
 
 @blp.route("/dossiers/<id:dossier_id>", methods=["PATCH"])
 @blp.doc(requestBody=json_request_body(DossierPatchSchema))
 @blp.response(200, DossierSchema)
 @problems(blp, 403, 404, 409, 422)
-def update_dossier(dossier_id: int) -> dict[str, Any]:
+def update_dossier(dossier_id: int) -> DossierDetail:
     """Sửa hồ sơ
 
     Chỉ khi hồ sơ đang soạn hoặc đang được yêu cầu bổ sung (409 nếu không). Khi gửi `nominations`,
@@ -170,14 +103,14 @@ def update_dossier(dossier_id: int) -> dict[str, Any]:
     """
     ctx = current_ctx()
     changes = check_dossier(ctx, json_body(DossierPatchSchema), partial=True)
-    return dossier_view(ctx, dossiers.update_dossier(ctx, dossier_id, changes))
+    return access.detail_of(ctx, dossiers.update_dossier(ctx, dossier_id, changes))
 
 
 @blp.route("/dossiers/<id:dossier_id>/attachments", methods=["POST"])
 @blp.doc(requestBody=_UPLOAD_BODY)
 @blp.response(201, AttachmentSchema)
 @problems(blp, 403, 404, 409, 413, 415, 422)
-def add_attachment(dossier_id: int) -> dict[str, Any]:
+def add_attachment(dossier_id: int) -> Attachment:
     """Đính kèm tài liệu vào hồ sơ
 
     Chấp nhận PDF, DOCX, XLSX, JPEG, PNG, nhận biết theo nội dung tệp (415 nếu khác); quá dung
@@ -195,10 +128,8 @@ def add_attachment(dossier_id: int) -> dict[str, Any]:
         raise InvalidInput("Yêu cầu đính kèm tài liệu không hợp lệ; xem lỗi từng trường.", errors)
     assert upload is not None
     args = schema.load(form)
-    ctx = current_ctx()
-    attachment = dossiers.add_attachment(ctx, dossier_id, upload.stream, upload.filename, args["kind"],
-                                         args.get("nomination_id"))
-    return attachment_view(ctx.session, attachment)
+    return dossiers.add_attachment(current_ctx(), dossier_id, upload.stream, upload.filename, args["kind"],
+                                   args.get("nomination_id"))
 
 
 @blp.route("/dossiers/<id:dossier_id>/attachments/<id:attachment_id>")
@@ -212,46 +143,45 @@ def get_attachment(dossier_id: int, attachment_id: int) -> Response:
 @blp.route("/dossiers/<id:dossier_id>/submit", methods=["POST"])
 @blp.response(200, DossierSchema)
 @problems(blp, 403, 404, 409, 422)
-def submit_dossier(dossier_id: int) -> dict[str, Any]:
+def submit_dossier(dossier_id: int) -> DossierDetail:
     """Nộp hồ sơ
 
     Bắt đầu quy trình `award_dossier`. 409 nếu hồ sơ không còn là bản nháp; 422 nêu rõ tài liệu
     còn thiếu của từng đề nghị.
     """
     ctx = current_ctx()
-    return dossier_view(ctx, dossiers.submit_dossier(ctx, dossier_id))
+    return access.detail_of(ctx, dossiers.submit_dossier(ctx, dossier_id))
 
 
 @blp.route("/dossiers/<id:dossier_id>/withdraw", methods=["POST"])
 @blp.arguments(WithdrawSchema)
 @blp.response(200, DossierSchema)
 @problems(blp, 403, 404, 409)
-def withdraw_dossier(args: dict[str, Any], dossier_id: int) -> dict[str, Any]:
+def withdraw_dossier(args: dict[str, Any], dossier_id: int) -> DossierDetail:
     """Rút hồ sơ
 
     Trước khi có kết quả; các nhiệm vụ đang chờ của hồ sơ bị huỷ.
     """
     ctx = current_ctx()
-    return dossier_view(ctx, dossiers.withdraw_dossier(ctx, dossier_id, args["reason"]))
+    return access.detail_of(ctx, dossiers.withdraw_dossier(ctx, dossier_id, args["reason"]))
 
 
 @blp.route("/dossiers/<id:dossier_id>/audit")
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, AuditPageSchema)
 @problems(blp, 404)
-def dossier_audit(args: dict[str, Any], dossier_id: int) -> dict[str, Any]:
+def dossier_audit(args: dict[str, Any], dossier_id: int) -> Page:
     """Nhật ký của hồ sơ, cũ nhất trước"""
-    return page_view(access.dossier_audit(current_ctx(), dossier_id, page=args["page"], per_page=args["per_page"]))
+    return access.dossier_audit(current_ctx(), dossier_id, page=args["page"], per_page=args["per_page"])
 
 
 @blp.route("/dossiers/<id:dossier_id>/diagram")
 @blp.response(200, DiagramSchema)
 @problems(blp, 404)
-def dossier_diagram(dossier_id: int) -> dict[str, Any]:
+def dossier_diagram(dossier_id: int) -> Diagram:
     """Sơ đồ quy trình của hồ sơ và vị trí hiện tại
 
     `xml`: BPMN của quy trình hồ sơ; `called`: BPMN của các quy trình được gọi; `active`: khoá các
     nhiệm vụ đang chờ xử lý.
     """
-    diagram = access.dossier_diagram(current_ctx(), dossier_id)
-    return {"xml": diagram.xml, "active": diagram.active, "called": diagram.called}
+    return access.dossier_diagram(current_ctx(), dossier_id)

@@ -5,10 +5,10 @@ from typing import Any
 
 from api.auth import csrf_token
 from api.blueprint import Blueprint
-from api.presenters import me_view
 from api.schemas import MeSchema
 from api.unit_of_work import current_ctx
 from engine.operations.access import require_actor
+from engine.operations.directory import roles_of
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1", description="Người dùng đang đăng nhập.")
 
@@ -18,4 +18,5 @@ blp = Blueprint("me", __name__, url_prefix="/api/v1", description="Người dùn
 def me() -> dict[str, Any]:
     """Thông tin và vai trò của tôi"""
     ctx = current_ctx()
-    return me_view(ctx, require_actor(ctx.actor), csrf_token())
+    user = require_actor(ctx.actor)
+    return {"user": user, "roles": roles_of(ctx, user), "csrf_token": csrf_token()}

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import validate
-from marshmallow.fields import DateTime, Int, List, Str
+from marshmallow.validate import Length
 
 from api.blueprint import Blueprint, problems
-from api.schemas import BaseSchema
+from api.fields import BaseSchema, DateTime, Id, Int, List, Str, derived, length, one_of
 from api.unit_of_work import current_ctx
 from engine.models import Revocation, RevocationGround
 from engine.operations.complaints import revocation as revocations
@@ -17,19 +16,21 @@ blp = Blueprint("revocations", __name__, url_prefix="/api/v1", description="Hủ
 
 
 class StartRevocationSchema(BaseSchema):
-    decision_id = Int(required=True)
-    nomination_ids = List(Int(), required=True, validate=validate.Length(min=1))
-    ground = Str(required=True, validate=validate.OneOf([g.value for g in RevocationGround]))
-    reason = Str(required=True, validate=validate.Length(min=1, max=8000))
+    decision_id = Id(required=True)
+    nomination_ids = List(Id(), required=True, validate=Length(min=1, error="Chọn ít nhất một trường hợp."))
+    ground = Str(required=True, validate=one_of([g.value for g in RevocationGround]))
+    reason = Str(required=True, validate=length(1, 8000))
 
 
 class RevocationSchema(BaseSchema):
+    """Dumps a Revocation."""
+
     id = Int(required=True)
     decision_id = Int(required=True)
     granting_unit_id = Int(required=True)
     complaint_id = Int(allow_none=True, required=True)
     ground = Str(allow_none=True, required=True)
-    ground_label = Str(allow_none=True, required=True)
+    ground_label = derived(Str, lambda r: r.ground.label if r.ground else None, allow_none=True, required=True)
     nomination_ids = List(Int(), required=True)
     reason = Str(allow_none=True, required=True)
     status = Str(required=True)
@@ -39,32 +40,19 @@ class RevocationSchema(BaseSchema):
     created_at = DateTime(required=True)
 
 
-def _view(revocation: Revocation) -> dict[str, Any]:
-    return {"id": revocation.id, "decision_id": revocation.decision_id,
-            "granting_unit_id": revocation.granting_unit_id, "complaint_id": revocation.complaint_id,
-            "ground": revocation.ground.value if revocation.ground else None,
-            "ground_label": revocation.ground.label if revocation.ground else None,
-            "nomination_ids": revocation.nomination_ids, "reason": revocation.reason,
-            "status": revocation.status.value, "cancellation_decision_id": revocation.cancellation_decision_id,
-            "recovery_note": revocation.recovery_note, "recovered_at": revocation.recovered_at,
-            "created_at": revocation.created_at}
-
-
 @blp.route("/revocations", methods=["POST"])
 @blp.arguments(StartRevocationSchema)
 @blp.response(201, RevocationSchema)
 @problems(blp, 403, 404, 422)
-def start(args: dict[str, Any]) -> dict[str, Any]:
+def start(args: dict[str, Any]) -> Revocation:
     """Đề nghị hủy bỏ khen thưởng theo một trong bốn căn cứ của Luật (cơ quan thường trực của đơn vị đã khen thưởng)"""
-    ctx = current_ctx()
-    return _view(revocations.start_revocation(ctx, args["decision_id"], args["nomination_ids"], args["ground"],
-                                              args["reason"]))
+    return revocations.start_revocation(current_ctx(), args["decision_id"], args["nomination_ids"], args["ground"],
+                                        args["reason"])
 
 
 @blp.route("/revocations/<id:revocation_id>")
 @blp.response(200, RevocationSchema)
 @problems(blp, 404)
-def get(revocation_id: int) -> dict[str, Any]:
+def get(revocation_id: int) -> Revocation:
     """Hồ sơ hủy bỏ khen thưởng: căn cứ, các trường hợp, quyết định hủy bỏ, tình trạng thu hồi"""
-    ctx = current_ctx()
-    return _view(revocations.get_revocation(ctx, revocation_id))
+    return revocations.get_revocation(current_ctx(), revocation_id)

@@ -7,12 +7,12 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import render_template, request
-from sqlalchemy import func, select
 
 from api.unit_of_work import current_ctx, current_uow
 from engine.context import Context
-from engine.models import HumanTask, HumanTaskState, Notification, User
-from engine.operations.access import actionable_by, is_admin, require_actor
+from engine.models import User
+from engine.operations import notifications, tasks
+from engine.operations.access import is_admin, require_actor
 from engine.operations.paging import Page
 
 PER_PAGE = 20
@@ -40,12 +40,9 @@ def nav_counts(user: User | None) -> dict[str, Any]:
     """Open tasks and unread notifications for the navigation; nothing before login."""
     if user is None:
         return {}
-    session = current_uow().session
-    tasks = session.scalar(select(func.count()).select_from(HumanTask).where(
-        HumanTask.state == HumanTaskState.READY, actionable_by(user)))
-    unread = session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)))
-    return {"tasks": tasks or 0, "unread": unread or 0, "admin": is_admin(session, user)}
+    context = current_uow().ctx
+    return {"tasks": tasks.count_actionable(context, user), "unread": notifications.count_unread(context, user),
+            "admin": is_admin(context.session, user)}
 
 
 def arg_int(name: str, low: int = 1, high: int = 100_000) -> int | None:

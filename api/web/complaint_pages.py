@@ -16,30 +16,19 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Flask, Response, redirect, request, session, url_for
-from sqlalchemy import select
 
 from api.auth import public, require_csrf
 from api.unit_of_work import current_uow
 from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, me, render
-from api.web.inbox import task_rows
 from api.web.labels import COMPLAINT_INSTANCE_LEVEL, COMPLAINT_KIND, COMPLAINT_OUTCOME, COMPLAINT_STATUS
 from engine.errors import InvalidInput, NotFound, Throttled
-from engine.models import (
-    Complaint,
-    ComplaintKind,
-    ComplaintStatus,
-    Decision,
-    DecisionStatus,
-    Dossier,
-    HumanTask,
-    HumanTaskState,
-    Nomination,
-    Unit,
-    User,
-)
+from engine.models import ComplaintKind, ComplaintStatus, Decision, Unit, User
+from engine.operations import tasks
 from engine.operations.access import can_act_on, can_see
+from engine.operations.award.queries import issued_decisions_by_issuer
 from engine.operations.complaints import commands as complaints
 from engine.operations.complaints import queries as complaint_queries
+from engine.operations.complaints.queries import ComplaintSubject
 
 bp = Blueprint("complaints", __name__)
 
@@ -79,14 +68,7 @@ def attach(parent: Blueprint, app: Flask) -> None:
 
 def _decisions_by_issuer() -> list[tuple[Unit, list[Decision]]]:
     """Issued decisions, newest first, grouped by their issuing unit (what a citizen can name)."""
-    session = ctx().session
-    rows = session.execute(select(Decision, Unit).join(Unit, Unit.id == Decision.issuer_unit_id)
-                           .where(Decision.status == DecisionStatus.ISSUED)
-                           .order_by(Unit.name, Decision.year.desc(), Decision.number.desc()).limit(MAX_DECISIONS))
-    groups: dict[int, tuple[Unit, list[Decision]]] = {}
-    for decision, unit in rows:
-        groups.setdefault(unit.id, (unit, []))[1].append(decision)
-    return list(groups.values())
+    return issued_decisions_by_issuer(ctx(), MAX_DECISIONS)
 
 
 def _form_values() -> dict[str, Any]:
@@ -192,25 +174,12 @@ def track() -> Response | tuple[str, int]:
 
 # ---- officers and heads -----------------------------------------------------------------------------
 
-def _subject(complaint: Complaint) -> Subject:
-    session = ctx().session
-    if complaint.decision_id is not None:
-        decision = session.get(Decision, complaint.decision_id)
-        if decision is None:
-            return Subject(f"Quyết định số {complaint.decision_id}", None)
-        unit = session.get(Unit, decision.issuer_unit_id)
-        text = f"Quyết định số {decision.label}" + (f" của {unit.name}" if unit else "")
-        return Subject(text, url_for("web.decisions.index", year=decision.year))
-    if complaint.nomination_id is not None:
-        nomination = session.get(Nomination, complaint.nomination_id)
-        if nomination is None:
-            return Subject(f"Đề nghị số {complaint.nomination_id}", None)
-        return Subject(f"Đề nghị khen thưởng {nomination.nominee_name}",
-                       url_for("web.dossiers.detail", dossier_id=nomination.dossier_id))
-    dossier = session.get(Dossier, complaint.dossier_id) if complaint.dossier_id is not None else None
-    if dossier is None:
-        return Subject(f"Hồ sơ số {complaint.dossier_id}", None)
-    return Subject(f"Hồ sơ «{dossier.title}»", url_for("web.dossiers.detail", dossier_id=dossier.id))
+def _subject(found: ComplaintSubject) -> Subject:
+    if found.dossier_id is not None:
+        return Subject(found.text, url_for("web.dossiers.detail", dossier_id=found.dossier_id))
+    if found.decision_year is not None:
+        return Subject(found.text, url_for("web.decisions.index", year=found.decision_year))
+    return Subject(found.text, None)
 
 
 def _choice(name: str, table: dict[Any, str]) -> str | None:
@@ -222,10 +191,9 @@ def _choice(name: str, table: dict[Any, str]) -> str | None:
 def index() -> tuple[str, int]:
     context = ctx()
     status, kind = _choice("status", COMPLAINT_STATUS), _choice("kind", COMPLAINT_KIND)
-    page = complaint_queries.list_complaints(context, status=status, kind=kind, page=arg_int("page") or 1,
-                                      per_page=PER_PAGE)
-    units = {c.handling_unit_id: context.session.get(Unit, c.handling_unit_id) for c in page.items}
-    rows = [(c, _subject(c), units[c.handling_unit_id]) for c in page.items]
+    page = complaint_queries.complaint_page(context, status=status, kind=kind, page=arg_int("page") or 1,
+                                            per_page=PER_PAGE)
+    rows = [(c, _subject(c.subject), c.handling_unit) for c in page.items]
     return render("web/complaint_list.html", rows=rows, pager=Pager.of(page), status=status, kind=kind,
                   statuses=COMPLAINT_STATUS, kinds=COMPLAINT_KIND, tone=TONE)
 
@@ -233,16 +201,13 @@ def index() -> tuple[str, int]:
 @bp.route("/complaints/<id:complaint_id>")
 def detail(complaint_id: int) -> tuple[str, int]:
     context, user = ctx(), me()
-    complaint = complaint_queries.get_complaint(context, complaint_id)
+    complaint = complaint_queries.complaint_view(context, complaint_id)
     session = context.session
-    open_tasks = [t for t in session.scalars(select(HumanTask).where(
-        HumanTask.complaint_id == complaint.id, HumanTask.state == HumanTaskState.READY).order_by(HumanTask.id))
-        if can_see(session, user, t)]
-    rows = [(row, can_act_on(session, user, row.task)) for row in task_rows(open_tasks)]
-    parent = session.get(Complaint, complaint.parent_id) if complaint.parent_id is not None else None
-    second = session.scalar(select(Complaint).where(Complaint.parent_id == complaint.id))
-    return render("web/complaint_detail.html", complaint=complaint, subject=_subject(complaint),
-                  unit=session.get(Unit, complaint.handling_unit_id), tasks=rows, parent=parent, second=second,
+    open_tasks = [t for t in complaint.open_tasks if can_see(session, user, t)]
+    rows = [(row, can_act_on(session, user, row.task)) for row in tasks.task_rows(context, open_tasks)]
+    parent, second = complaint_queries.instances_of(context, complaint.base)
+    return render("web/complaint_detail.html", complaint=complaint, subject=_subject(complaint.subject),
+                  unit=complaint.handling_unit, tasks=rows, parent=parent, second=second,
                   kinds=COMPLAINT_KIND, statuses=COMPLAINT_STATUS, tone=TONE, outcomes=COMPLAINT_OUTCOME,
                   levels=COMPLAINT_INSTANCE_LEVEL)
 

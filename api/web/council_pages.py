@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
-from sqlalchemy import func, select
 
 from api.downloads import send_document
 from api.web.common import ctx, render
-from api.web.dossier_views import award_names
 from api.web.labels import MEMBER_POSITION, VOTE_CHOICE
 from engine.context import Context
 from engine.errors import DomainError
-from engine.models import CouncilSession, HumanTask, Participation, SessionStatus, Unit, User
+from engine.models import CouncilSession, HumanTask, SessionStatus
 from engine.operations import tasks
+from engine.operations.award import queries as access
 from engine.operations.council import queries as council_access
 
 bp = Blueprint("council", __name__)
@@ -32,11 +31,8 @@ def member_options(context: Context, task: HumanTask) -> dict[str, list[tuple[st
     session = open_session_of(context, task)
     if session is None:
         return {}
-    members = []
-    for member in session.members:
-        user = context.session.get(User, member.user_id)
-        members.append((str(member.user_id), f"{user.full_name if user else member.user_id} "
-                                             f"({MEMBER_POSITION[member.position]})"))
+    members = [(str(member.user_id), f"{member.user.full_name} ({MEMBER_POSITION[member.position]})")
+               for member in council_access.session_members(context, session)]
     schema = tasks.task_form(context, task)
     return {name: members for name, prop in (schema.get("properties") or {}).items()
             if name.endswith("_members") and prop.get("type") == "array"}
@@ -46,13 +42,12 @@ def member_options(context: Context, task: HumanTask) -> dict[str, list[tuple[st
 def session_page(session_id: int) -> tuple[str, int]:
     context = ctx()
     session = council_access.get_session(context, session_id)
-    voted = context.session.scalar(select(func.count()).select_from(Participation)
-                                   .where(Participation.session_id == session.id)) or 0
+    voted = council_access.ballots_cast(context, session)
     mine = [t for t in tasks.list_tasks(context, dossier_id=session.dossier_id, per_page=200).items
             if t.key in COUNCIL_TASKS]
     return render("web/council_session.html", view=council_access.session_view(context, session), session=session,
-                  unit=context.session.get(Unit, session.unit_id), voted=voted, mine=mine,
-                  names=award_names(context), positions=MEMBER_POSITION, choices=VOTE_CHOICE)
+                  unit=session.unit, voted=voted, mine=mine,
+                  names=access.award_names(context), positions=MEMBER_POSITION, choices=VOTE_CHOICE)
 
 
 @bp.route("/council-sessions/<id:session_id>/minutes.docx")
@@ -64,11 +59,12 @@ def minutes(session_id: int) -> Response:
 def ballot() -> tuple[str, int]:
     """The receipt travels in the form's body, never in an address that history or logs keep."""
     if request.method == "GET":
-        return render("web/ballot.html", ballot=None, choices=VOTE_CHOICE, names=award_names(ctx()))
+        return render("web/ballot.html", ballot=None, choices=VOTE_CHOICE, names=access.award_names(ctx()))
     receipt = request.form.get("receipt", "").strip()[:100]
     try:
         found = council_access.ballot_by_receipt(ctx(), receipt) if receipt else None
     except DomainError as error:
         return render("web/ballot.html", 404, ballot=None, error=error.detail, receipt=receipt, choices=VOTE_CHOICE,
-                      names=award_names(ctx()))
-    return render("web/ballot.html", ballot=found, receipt=receipt, choices=VOTE_CHOICE, names=award_names(ctx()))
+                      names=access.award_names(ctx()))
+    return render("web/ballot.html", ballot=found, receipt=receipt, choices=VOTE_CHOICE,
+                  names=access.award_names(ctx()))

@@ -12,7 +12,6 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from api.downloads import send_document
 from api.web import excel
 from api.web.common import ctx, discard_changes, me, render
-from api.web.dossier_views import award_names, award_types_in_force
 from engine.clock import local_today
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.models import AwardeeKind, Dossier, DossierKind
@@ -113,7 +112,7 @@ def _read_excel(form: DossierForm, payload: dict[str, Any]) -> None:
     if upload is None or not upload.filename:
         return
     data = upload.read(ctx().settings.max_upload_bytes + 1)
-    form.sheet = excel.read(data, award_types_in_force(ctx()))
+    form.sheet = excel.read(data, access.award_types_in_force(ctx()))
     if len(data) > ctx().settings.max_upload_bytes:
         form.sheet = excel.Sheet()
         form.sheet.refuse(0, "Tệp Excel quá lớn.")
@@ -124,7 +123,7 @@ def _page(form: DossierForm, dossier: Dossier | None, status: int = 200) -> tupl
     context = ctx()
     units = access.proposer_units(context.session, me()) if dossier is None else []
     return render("web/dossier_form.html", status, form=form, dossier=dossier, units=units,
-                  award_types=award_types_in_force(context), names=award_names(context),
+                  award_types=access.award_types_in_force(context), names=access.award_names(context),
                   kinds=list(DossierKind))
 
 
@@ -183,5 +182,5 @@ def edit(dossier_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/dossiers/template.xlsx")
 def template() -> Response:
-    return send_document(NamedFile(excel.template(award_types_in_force(ctx())), excel.TEMPLATE_NAME, XLSX))
+    return send_document(NamedFile(excel.template(access.award_types_in_force(ctx())), excel.TEMPLATE_NAME, XLSX))
 

@@ -5,22 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
-from sqlalchemy import select
 
 from api.downloads import send_document
 from api.errors import status_of
 from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, discard_changes, me, render
-from api.web.dossier_views import award_names, award_types_in_force, missing_before_submission, process_diagrams
+from api.web.dossier_views import missing_before_submission, process_diagrams
 from api.web.timeline import timeline
 from engine.errors import DomainError, InvalidInput
-from engine.models import AttachmentKind, DossierStatus, Unit
+from engine.models import AttachmentKind, DossierStatus
 from engine.operations import tasks
-from engine.operations.access import visible_units
 from engine.operations.award import commands as dossiers
 from engine.operations.award import queries as access
 from engine.operations.award.commands import EDITABLE
 from engine.operations.award.inputs import MAX_AWARD_CODE, MAX_YEAR, MIN_YEAR
 from engine.operations.council import queries as council_access
+from engine.operations.directory import units_within_reach
 
 bp = Blueprint("dossiers", __name__)
 
@@ -34,36 +33,25 @@ def index() -> tuple[str, int]:
     filters = {"status": status, "unit": arg_int("unit"), "year": arg_int("year", MIN_YEAR, MAX_YEAR),
                "award_type": award_type, "q": arg_text("q")}
     page = access.list_dossiers(context, **filters, page=arg_int("page") or 1, per_page=PER_PAGE)
-    session = context.session
-    units = list(session.scalars(select(Unit).where(Unit.id.in_(visible_units(user))).order_by(Unit.code)))
-    shown = {d.proposing_unit_id for d in page.items} | {d.reviewing_unit_id for d in page.items}
-    return render("web/dossiers.html", items=page.items, pager=Pager.of(page), filters=filters, units=units,
-                  units_by_id={u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(shown)))},
-                  award_types=award_types_in_force(context),
+    return render("web/dossiers.html", items=page.items, pager=Pager.of(page), filters=filters,
+                  units=units_within_reach(context), award_types=access.award_types_in_force(context),
                   can_propose=bool(access.proposer_units(context.session, user)))
 
 
 def detail_page(dossier_id: int, status: int = 200, **problems: Any) -> tuple[str, int]:
     """The dossier's page; `problems` are the errors of a refused upload, submission or withdrawal."""
     context, user = ctx(), me()
-    dossier = access.get_dossier(context, dossier_id)
-    session = context.session
-    can_change = access.can_change(session, user, dossier)
+    dossier = access.dossier_detail(context, dossier_id)
+    can_change = access.can_change(context.session, user, dossier.base)
     events = access.dossier_audit(context, dossier.id, per_page=200).items
     actionable = {t.id for t in tasks.list_tasks(context, dossier_id=dossier.id, per_page=200).items}
-    decisions = access.dossier_decisions(context, dossier)
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(
-        {dossier.proposing_unit_id, dossier.reviewing_unit_id} | {d.issuer_unit_id for d in decisions}
-        | {n.deciding_unit_id for n in dossier.nominations} | {t.unit_id for t in access.open_tasks(context, dossier)}
-    )))}
     return render(
-        "web/dossier.html", status, dossier=dossier, units=units, can_change=can_change,
-        editable=can_change and dossier.status in EDITABLE, names=award_names(context),
-        open_tasks=access.open_tasks(context, dossier), actionable=actionable,
-        decisions=decisions, timeline=timeline(session, events),
-        diagrams=process_diagrams(context, dossier, events), sessions=council_access.list_sessions(context, dossier.id),
-        missing=missing_before_submission(context, dossier),
-        document_kinds=list(AttachmentKind),
+        "web/dossier.html", status, dossier=dossier, can_change=can_change,
+        editable=can_change and dossier.status in EDITABLE, names=access.award_names(context),
+        actionable=actionable, timeline=timeline(context.session, events),
+        diagrams=process_diagrams(context, dossier.base, events),
+        sessions=council_access.list_sessions(context, dossier.id),
+        missing=missing_before_submission(context, dossier.base), document_kinds=list(AttachmentKind),
         problems=problems)
 
 

@@ -1,5 +1,5 @@
-"""What the dossier pages show beyond the dossier itself: award type names, the documents still
-missing before submission, and the process diagrams with the path taken and the current step."""
+"""What the dossier pages show beyond the dossier itself: the documents still missing before
+submission, and the process diagrams with the path taken and the current step."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,22 +11,11 @@ from api.web.diagram_svg import render_svg
 from api.web.process_path import Token, diagram_states
 from engine.clock import local_today
 from engine.context import Context
-from engine.models import AuditAction, AuditEvent, Dossier, DossierStatus, Unit
+from engine.models import AuditAction, AuditEvent, Dossier, DossierStatus
 from engine.operations.award import queries as access
 from engine.operations.award.commands import missing_documents, rules_on
-from engine.rules import AwardType, load_rules
 
 LEVEL_PROCESS = "level_review"  # entered anew at every reviewing level (WORKFLOWS.md)
-
-
-def award_types_in_force(context: Context) -> list[AwardType]:
-    return list(rules_on(context, local_today(context.clock)).award_types)
-
-
-def award_names(context: Context) -> dict[str, str]:
-    """Every award code of every catalogue version, with its name (the latest version's wording)."""
-    catalogue, _ = load_rules(context.settings.rules_dir)
-    return {t.code: t.name for version in catalogue.versions for t in version.award_types}
 
 
 def missing_before_submission(context: Context, dossier: Dossier) -> dict[str, str]:
@@ -64,9 +53,8 @@ def _tokens(events: list[AuditEvent]) -> list[Token]:
 
 
 def _title(model: Model, dossier: Dossier, context: Context) -> str:
-    if model.process_id == LEVEL_PROCESS and dossier.reviewing_unit_id is not None:
-        unit = context.session.get(Unit, dossier.reviewing_unit_id)
-        return f"{model.name} — {unit.name}" if unit is not None else model.name
+    if model.process_id == LEVEL_PROCESS and dossier.reviewing_unit is not None:
+        return f"{model.name} — {dossier.reviewing_unit.name}"
     return model.name or model.process_id
 
 

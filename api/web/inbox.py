@@ -7,9 +7,7 @@ from datetime import date, timedelta
 from flask import Blueprint, Response, flash, redirect, request, url_for
 
 from api.web.common import PER_PAGE, Pager, arg_int, ctx, render
-from api.web.labels import local
 from engine.clock import local_today
-from engine.models import Dossier, HumanTask, Role, Unit, User
 from engine.operations import notifications as notes
 from engine.operations import tasks
 
@@ -18,25 +16,13 @@ SOON_DAYS = 7
 
 
 @dataclass
-class TaskRow:
-    task: HumanTask
-    dossier: Dossier | None
-    unit: Unit | None
-    proposing_unit: Unit | None
-    role: str
-    claimed_by: User | None
-    due_on: date | None
-    days_late: int = 0
-
-
-@dataclass
 class Group:
     key: str
     title: str
-    rows: list[TaskRow] = field(default_factory=list)
+    rows: list[tasks.TaskRow] = field(default_factory=list)
 
 
-def _group_of(row: TaskRow, today: date) -> str:
+def _group_of(row: tasks.TaskRow, today: date) -> str:
     if row.due_on is None:
         return "none"
     if row.due_on < today:
@@ -44,21 +30,6 @@ def _group_of(row: TaskRow, today: date) -> str:
     if row.due_on == today:
         return "today"
     return "soon" if row.due_on <= today + timedelta(days=SOON_DAYS) else "later"
-
-
-def task_rows(items: list[HumanTask]) -> list[TaskRow]:
-    session = ctx().session
-    today = local_today(ctx().clock)
-    rows = []
-    for task in items:
-        dossier = session.get(Dossier, task.dossier_id) if task.dossier_id is not None else None
-        proposing = session.get(Unit, dossier.proposing_unit_id) if dossier is not None else None
-        claimer = session.get(User, task.claimed_by_id) if task.claimed_by_id is not None else None
-        role = Role(task.role).label
-        due_on = local(task.due_at).date() if task.due_at is not None else None
-        late = (today - due_on).days if due_on is not None and due_on < today else 0
-        rows.append(TaskRow(task, dossier, session.get(Unit, task.unit_id), proposing, role, claimer, due_on, late))
-    return rows
 
 
 @bp.route("/inbox")
@@ -70,7 +41,7 @@ def inbox() -> tuple[str, int]:
     groups = {key: Group(key, title) for key, title in (
         ("overdue", "Quá hạn"), ("today", "Đến hạn hôm nay"), ("soon", f"Đến hạn trong {SOON_DAYS} ngày tới"),
         ("later", "Còn thời gian"), ("none", "Không có hạn"))}
-    for row in task_rows(page.items):
+    for row in tasks.task_rows(context, page.items):
         groups[_group_of(row, today)].rows.append(row)
     return render("web/inbox.html", groups=[g for g in groups.values() if g.rows], total=page.total, mine=mine,
                   pager=Pager.of(page), today=today)
@@ -92,7 +63,7 @@ def mark_read(notification_id: int) -> Response:
 @bp.route("/notifications/read-all", methods=["POST"])
 def mark_all_read() -> Response:
     context = ctx()
-    for notification in notifications.list_notifications(context, unread_only=True, per_page=200).items:
+    for notification in notes.list_notifications(context, unread_only=True, per_page=200).items:
         notes.mark_read(context, notification.id)
     flash("Đã đánh dấu tất cả thông báo là đã đọc.", "info")
     return redirect(url_for(".notifications"))

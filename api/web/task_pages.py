@@ -9,13 +9,12 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from api.errors import status_of
 from api.web.common import ctx, discard_changes, me, render
 from api.web.council_pages import member_options
-from api.web.dossier_views import award_names
-from api.web.inbox import task_rows
 from api.web.schema_form import build_fields, merge, placed_paths, read_form
 from engine.errors import Conflict, InvalidInput
-from engine.models import Dossier, HumanTask
+from engine.models import HumanTask
 from engine.operations import tasks
 from engine.operations.access import can_act_on
+from engine.operations.award import queries as access
 from engine.operations.hooks import prefilled
 
 bp = Blueprint("tasks", __name__)
@@ -29,11 +28,12 @@ def _page(task: HumanTask, values: dict[str, Any], status: int = 200, errors: di
     prefill = _prefill_or_empty(context, task)
     fields = build_fields(schema, values, errors, prefill, member_options(context, task))
     unplaced = {path: message for path, message in (errors or {}).items() if path not in placed_paths(fields)}
-    dossier = context.session.get(Dossier, task.dossier_id) if task.dossier_id is not None else None
-    return render("web/task.html", status, task=task, row=task_rows([task])[0], schema=schema, fields=fields,
+    [row] = tasks.task_rows(context, [task])
+    dossier = row.dossier
+    return render("web/task.html", status, task=task, row=row, schema=schema, fields=fields,
                   errors=errors or {}, unplaced=unplaced, problem=problem, dossier=dossier,
                   can_act=can_act_on(context.session, user, task),
-                  look={"names": award_names(context),
+                  look={"names": access.award_names(context),
                         "nominations": {n.id: n for n in dossier.nominations} if dossier is not None else {}})
 
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.web.labels import DOCUMENT_KIND, format_date, label_of, sentence
-from engine.models import AttachmentKind, AuditEvent, Decision, HumanTask, Nomination, Unit, User
+from engine.models import AttachmentKind, AuditEvent, Decision, HumanTask, Nomination
+from engine.operations.auditlog import Referents, referents
 from engine.vocabulary import AuditAction
 
 # Bookkeeping the reader does not need on a dossier's page (the audit trail keeps it).
@@ -29,21 +29,21 @@ class Entry:
 
 
 class _Names:
-    """Names of the things events refer to by id, looked up once each."""
+    """Names of the things events refer to, from the rows loaded once for all of them."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, found: Referents) -> None:
+        self.found = found
 
     def entity(self, model: type[Any], key: str | None, attribute: str) -> str:
-        row = self.session.get(model, int(key)) if key and key.isdigit() else None
+        row = self.found.entities.get((model, int(key))) if key and key.isdigit() else None
         return str(getattr(row, attribute)) if row is not None else ""
 
     def unit(self, code: object) -> str:
-        unit = self.session.scalar(select(Unit).where(Unit.code == str(code))) if code else None
+        unit = self.found.units.get(str(code)) if code else None
         return unit.name if unit is not None else str(code or "")
 
     def user(self, event: AuditEvent) -> str:
-        user = self.session.get(User, event.actor_id) if event.actor_id is not None else None
+        user = self.found.users.get(event.actor_id) if event.actor_id is not None else None
         return user.full_name if user is not None else ("Hệ thống" if event.actor is None else event.actor)
 
 
@@ -106,7 +106,7 @@ def _describe(names: _Names, event: AuditEvent, action: AuditAction | None) -> t
 
 
 def timeline(session: Session, events: list[AuditEvent]) -> list[Entry]:
-    names = _Names(session)
+    names = _Names(referents(session, events))
     entries = []
     for event in events:
         action = AuditAction(event.action) if event.action in set(AuditAction) else None

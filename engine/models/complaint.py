@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, value_enum
 from engine.vocabulary import ComplaintKind, ComplaintOutcome, ComplaintStatus, RevocationGround, RevocationStatus
+
+if TYPE_CHECKING:
+    from engine.models.org import Unit
 
 
 class Complaint(Base):
@@ -43,6 +46,8 @@ class Complaint(Base):
     reason: Mapped[str | None] = mapped_column(Text)  # of the refusal or the resolution
     froze_nomination: Mapped[bool] = mapped_column(Boolean, default=False)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+
+    handling_unit: Mapped[Unit] = relationship(viewonly=True)  # read-only, for reads and response schemas
 
     __table_args__ = (
         CheckConstraint("decision_id IS NOT NULL OR nomination_id IS NOT NULL OR dossier_id IS NOT NULL",

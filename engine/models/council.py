@@ -8,13 +8,17 @@ rules mark as open votes, and are shown as such.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, value_enum
 from engine.vocabulary import MemberPosition, RecusalBase, SessionStatus, VoteChoice, VoteClosing
+
+if TYPE_CHECKING:
+    from engine.models.org import Unit, User
+
 
 
 class CouncilSession(Base):
@@ -39,6 +43,7 @@ class CouncilSession(Base):
 
     members: Mapped[list[SessionMember]] = relationship(cascade="all, delete-orphan")
     agenda: Mapped[list[AgendaItem]] = relationship(order_by="AgendaItem.id", cascade="all, delete-orphan")
+    unit: Mapped[Unit] = relationship(viewonly=True)  # read-only, for reads
 
 
 class SessionMember(Base):
@@ -51,6 +56,8 @@ class SessionMember(Base):
     position: Mapped[MemberPosition] = mapped_column(value_enum(MemberPosition, "council_member_position", 20))
     present: Mapped[bool | None] = mapped_column(Boolean)  # known once the vote is closed
     written_vote: Mapped[bool] = mapped_column(Boolean, default=False)  # absent, voted in writing
+
+    user: Mapped[User] = relationship(viewonly=True)  # read-only, for reads
 
 
 class AgendaItem(Base):

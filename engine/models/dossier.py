@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -19,6 +19,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, value_enum
 from engine.vocabulary import AttachmentKind, AwardeeKind, DecisionStatus, DossierKind, DossierStatus, NominationStatus
+
+if TYPE_CHECKING:
+    from engine.models.org import Unit, User
+
+# The relationships to units and users are read-only: reads and response schemas follow them; the
+# columns stay what operations write.
 
 
 class Dossier(Base):
@@ -49,6 +55,9 @@ class Dossier(Base):
         back_populates="dossier", order_by="Nomination.position", cascade="all, delete-orphan"
     )
     attachments: Mapped[list[Attachment]] = relationship(back_populates="dossier", order_by="Attachment.id")
+    proposing_unit: Mapped[Unit] = relationship(foreign_keys=[proposing_unit_id], viewonly=True)
+    reviewing_unit: Mapped[Unit | None] = relationship(foreign_keys=[reviewing_unit_id], viewonly=True)
+    created_by: Mapped[User] = relationship(viewonly=True)
 
     __table_args__ = (CheckConstraint("year BETWEEN 1945 AND 2200", name="plausible_year"),)
 
@@ -76,6 +85,8 @@ class Nomination(Base):
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
 
     dossier: Mapped[Dossier] = relationship(back_populates="nominations")
+    deciding_unit: Mapped[Unit | None] = relationship(foreign_keys=[deciding_unit_id], viewonly=True)
+    decided_by_unit: Mapped[Unit | None] = relationship(foreign_keys=[decided_by_unit_id], viewonly=True)
 
     __table_args__ = (
         CheckConstraint("status <> 'rejected' OR outcome_note IS NOT NULL", name="rejection_has_reason"),
@@ -100,6 +111,7 @@ class Attachment(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     dossier: Mapped[Dossier] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User] = relationship(viewonly=True)
 
 
 class Decision(Base):
@@ -120,6 +132,11 @@ class Decision(Base):
     status: Mapped[DecisionStatus] = mapped_column(value_enum(DecisionStatus, "decision_status"))
     document_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    issuer: Mapped[Unit] = relationship(viewonly=True)
+    dossier: Mapped[Dossier | None] = relationship(viewonly=True)
+    nominations: Mapped[list[Nomination]] = relationship(
+        viewonly=True, order_by=lambda: (Nomination.dossier_id, Nomination.position))
 
     __table_args__ = (UniqueConstraint("issuer_unit_id", "year", "number", name="uq_decision_issuer_year_number"),)
 

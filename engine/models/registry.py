@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, value_enum
 from engine.vocabulary import AwardeeKind, DossierKind, InitiativeLevel
+
+if TYPE_CHECKING:
+    from engine.models.dossier import Decision
+    from engine.models.org import Unit
+
 
 # Kinds of award the history may record; only regular awards count toward later ones (ND 98 Art. 4(3)).
 RECORDED_AWARD_KINDS = (DossierKind.REGULAR, DossierKind.AD_HOC, DossierKind.THEMATIC)
@@ -29,6 +35,7 @@ class Awardee(Base):
 
     awards: Mapped[list[GrantedAward]] = relationship(back_populates="awardee", order_by="GrantedAward.year")
     initiatives: Mapped[list[Initiative]] = relationship(back_populates="awardee", order_by="Initiative.year")
+    unit: Mapped[Unit | None] = relationship(viewonly=True)  # read-only, for reads and response schemas
 
 
 class GrantedAward(Base):
@@ -49,6 +56,7 @@ class GrantedAward(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     awardee: Mapped[Awardee] = relationship(back_populates="awards")
+    decision: Mapped[Decision | None] = relationship(viewonly=True)  # read-only, for reads
 
 
 class Initiative(Base):

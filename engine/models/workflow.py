@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, value_enum
 from engine.vocabulary import HumanTaskState, InstanceStatus, Role
+
+if TYPE_CHECKING:
+    from engine.models.dossier import Dossier
+    from engine.models.org import Unit, User
 
 
 class ProcessDefinition(Base):
@@ -71,6 +75,11 @@ class HumanTask(Base):
     complaint_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     instance: Mapped[ProcessInstance] = relationship()
+    # Read-only, for reads and response schemas (`dossier_id` names a dossier without a foreign key).
+    unit: Mapped[Unit] = relationship(viewonly=True)
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id], viewonly=True)
+    dossier: Mapped[Dossier | None] = relationship(primaryjoin="foreign(HumanTask.dossier_id) == Dossier.id",
+                                                   viewonly=True)
 
     __table_args__ = (
         UniqueConstraint("instance_id", "task_uuid", name="uq_human_task_instance_task"),

@@ -1,15 +1,25 @@
-"""Reading the audit trail and checking its chain; both for administrators only."""
+"""Reading the audit trail and checking its chain (both for administrators only), and the rows the
+events of a trail already shown refer to."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.context import Context
-from engine.models import AuditEvent
+from engine.models import AuditEvent, Decision, HumanTask, Nomination, Unit, User
 from engine.operations.access import require_admin
 from engine.operations.paging import Page, paginate
+from engine.operations.readmodels import by_id
+
+# The entity types whose rows a reader names (a task's name, a nominee, a decision's number).
+ENTITY_MODELS: dict[str, type[Any]] = {"human_task": HumanTask, "nomination": Nomination, "decision": Decision}
+UNIT_FIELDS = ("reviewing_unit",)  # fields of `after` that name a unit by its code
 
 
 def list_events(ctx: Context, *, entity: str | None = None, actor: str | None = None,
@@ -36,3 +46,23 @@ def verify(ctx: Context) -> audit.ChainReport:
     """Walk the whole chain and report the first event that does not hold."""
     require_admin(ctx.session, ctx.actor)
     return audit.verify_chain(ctx)
+
+
+@dataclass(frozen=True)
+class Referents:
+    """The rows a list of events refers to: entities by (model, id), actors by id, units by code."""
+
+    entities: dict[tuple[type[Any], int], Any]
+    users: dict[int, User]
+    units: dict[str, Unit]
+
+
+def referents(session: Session, events: Sequence[AuditEvent]) -> Referents:
+    """What `events` (already read by someone allowed to) refer to, in one query per kind of row."""
+    entities: dict[tuple[type[Any], int], Any] = {}
+    for entity_type, model in ENTITY_MODELS.items():
+        ids = {int(e.entity_id) for e in events if e.entity_type == entity_type and (e.entity_id or "").isdigit()}
+        entities.update(((model, key), row) for key, row in by_id(session, model, ids).items())
+    codes = {str(e.after[f]) for e in events if isinstance(e.after, dict) for f in UNIT_FIELDS if e.after.get(f)}
+    units = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_(codes)))} if codes else {}
+    return Referents(entities, by_id(session, User, (e.actor_id for e in events)), units)

@@ -1,13 +1,15 @@
-"""Reading the organisation: units with diacritic-insensitive search, and the roles a user holds."""
+"""Reading the organisation: units with diacritic-insensitive search, the units within a user's
+reach, a user by name, and the roles a user holds."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.context import Context
 from engine.models import Council, CouncilMember, Role, RoleGrant, Unit, UnitLevel, User
-from engine.operations.access import require_actor
+from engine.operations.access import require_actor, visible_units
 from engine.operations.paging import Page, paginate
 from engine.text import fold
 
@@ -31,6 +33,16 @@ def list_units(ctx: Context, *, parent_id: int | None = None, level: UnitLevel |
         return paginate(ctx.session, stmt, page, per_page)
     found = [u for u in ctx.session.scalars(stmt) if needle in fold(u.code) or needle in fold(u.name)]
     return Page(found[(page - 1) * per_page: page * per_page], len(found), page, per_page)
+
+
+def units_within_reach(ctx: Context) -> list[Unit]:
+    """The units where the caller holds a role and all below them, by code (a list's unit filter)."""
+    user = require_actor(ctx.actor)
+    return list(ctx.session.scalars(select(Unit).where(Unit.id.in_(visible_units(user))).order_by(Unit.code)))
+
+
+def user_named(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
 
 
 @dataclass(frozen=True)

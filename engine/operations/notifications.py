@@ -1,7 +1,7 @@
 """In-app notifications: the proposer told each outcome; offices and heads told what is overdue."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine.context import Context
 from engine.errors import NotFound
@@ -41,6 +41,11 @@ def list_notifications(ctx: Context, *, unread_only: bool = False, page: int = 1
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     return paginate(ctx.session, stmt.order_by(Notification.created_at.desc(), Notification.id.desc()), page, per_page)
+
+
+def count_unread(ctx: Context, user: User) -> int:
+    return ctx.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
 def mark_read(ctx: Context, notification_id: int) -> Notification:

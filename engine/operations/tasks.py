@@ -1,20 +1,24 @@
-"""Human tasks: list, read with its form, claim, unclaim, complete."""
+"""Human tasks: list, read with its form, claim, unclaim, complete; and the rows of an inbox."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from engine import audit
+from engine.clock import LOCAL_TZ, local_today
 from engine.context import Context, bound
 from engine.errors import Conflict, Forbidden, NotFound
-from engine.models import HumanTask, HumanTaskState, User
+from engine.models import Dossier, HumanTask, HumanTaskState, Role, Unit, User
 from engine.operations.access import actionable_by, can_act_on, can_see, require_actor
 from engine.operations.forms import validate_form_data
-from engine.operations.hooks import run_before_complete
+from engine.operations.hooks import prefilled, run_before_complete
 from engine.operations.paging import Page, paginate
 from engine.operations.processes import record_if_completed
+from engine.operations.readmodels import Extended, by_id
 from engine.vocabulary import AuditAction
 
 
@@ -38,7 +42,14 @@ def list_tasks(ctx: Context, *, dossier_id: int | None = None, key: str | None =
     if mine:
         stmt = stmt.where(HumanTask.claimed_by_id == user.id)
     stmt = stmt.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)  # soonest due first
-    return paginate(ctx.session, stmt, page, per_page)
+    return paginate(ctx.session, stmt.options(selectinload(HumanTask.unit), selectinload(HumanTask.claimed_by)),
+                    page, per_page)
+
+
+def count_actionable(ctx: Context, user: User) -> int:
+    """How many READY tasks the user may act on (the inbox's count in the navigation)."""
+    return ctx.session.scalar(select(func.count()).select_from(HumanTask).where(
+        HumanTask.state == HumanTaskState.READY, actionable_by(user))) or 0
 
 
 def get_task(ctx: Context, task_id: int) -> HumanTask:
@@ -52,6 +63,51 @@ def get_task(ctx: Context, task_id: int) -> HumanTask:
 def task_form(ctx: Context, task: HumanTask) -> dict[str, Any]:
     assert ctx.runtime is not None
     return ctx.runtime.form(ctx.session, task.instance, task.form_name)
+
+
+@dataclass(frozen=True)
+class TaskDetail(Extended[HumanTask]):
+    """A task with its form (JSON Schema) and the values the form starts from."""
+
+    form: dict[str, Any]
+    data: dict[str, Any]
+
+
+def task_detail(ctx: Context, task_id: int) -> TaskDetail:
+    task = get_task(ctx, task_id)
+    return TaskDetail(task, task_form(ctx, task), prefilled(ctx, task))
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A task as an inbox lists it: the dossier it concerns, where and by whom it is done, when due."""
+
+    task: HumanTask
+    dossier: Dossier | None
+    unit: Unit | None
+    proposing_unit: Unit | None
+    role: str  # the role's Vietnamese label
+    claimed_by: User | None
+    due_on: date | None  # the local day of `due_at`
+    days_late: int
+
+
+def task_rows(ctx: Context, tasks: list[HumanTask]) -> list[TaskRow]:
+    """Rows for these tasks, their dossiers, units and claimers loaded in one query per kind."""
+    session, today = ctx.session, local_today(ctx.clock)
+    dossiers = by_id(session, Dossier, (t.dossier_id for t in tasks))
+    units = by_id(session, Unit, [t.unit_id for t in tasks] + [d.proposing_unit_id for d in dossiers.values()])
+    users = by_id(session, User, (t.claimed_by_id for t in tasks))
+    rows = []
+    for task in tasks:
+        dossier = dossiers.get(task.dossier_id) if task.dossier_id is not None else None
+        due_on = task.due_at.astimezone(LOCAL_TZ).date() if task.due_at is not None else None
+        rows.append(TaskRow(
+            task, dossier, units.get(task.unit_id), units.get(dossier.proposing_unit_id) if dossier else None,
+            Role(task.role).label,
+            users.get(task.claimed_by_id) if task.claimed_by_id is not None else None,
+            due_on, (today - due_on).days if due_on is not None and due_on < today else 0))
+    return rows
 
 
 def _locked_task(ctx: Context, task_id: int) -> tuple[User, HumanTask]:

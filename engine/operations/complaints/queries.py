@@ -1,20 +1,36 @@
-"""Reading complaints and denunciations: those a handler handles or a complainant filed, the public
-status by tracking code, and the deadline for the second instance."""
+"""Reading complaints and denunciations: those a handler handles or a complainant filed (with their
+open tasks and what they are about), the public status by tracking code, and the deadline for the
+second instance."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import ColumnElement
 
 from engine.clock import LOCAL_TZ
 from engine.context import Context
 from engine.db import is_postgres
 from engine.errors import NotFound
-from engine.models import Complaint, ComplaintKind, ComplaintStatus, Role, RoleGrant, User
+from engine.models import (
+    Complaint,
+    ComplaintKind,
+    ComplaintStatus,
+    Decision,
+    Dossier,
+    HumanTask,
+    HumanTaskState,
+    Nomination,
+    Role,
+    RoleGrant,
+    User,
+)
 from engine.operations.access import is_admin, require_actor
 from engine.operations.paging import Page, paginate
+from engine.operations.readmodels import Extended, by_id
 from engine.operations.throttle import RateLimit, throttle
 from engine.rules import load_rules
 
@@ -47,7 +63,8 @@ def list_complaints(ctx: Context, *, status: ComplaintStatus | str | None = None
         stmt = stmt.where(Complaint.status == ComplaintStatus(status))
     if kind is not None:
         stmt = stmt.where(Complaint.kind == ComplaintKind(kind))
-    return paginate(ctx.session, stmt.order_by(Complaint.filed_at.desc(), Complaint.id.desc()), page, per_page)
+    stmt = stmt.order_by(Complaint.filed_at.desc(), Complaint.id.desc()).options(selectinload(Complaint.handling_unit))
+    return paginate(ctx.session, stmt, page, per_page)
 
 
 def get_complaint(ctx: Context, complaint_id: int, *, for_update: bool = False) -> Complaint:
@@ -62,6 +79,75 @@ def get_complaint(ctx: Context, complaint_id: int, *, for_update: bool = False) 
     if complaint is None:
         raise NotFound(f"Không tìm thấy đơn số {complaint_id}.")
     return complaint
+
+
+@dataclass(frozen=True)
+class ComplaintSubject:
+    """What a complaint is about, for a reader, and where to read it: a dossier's page, or the
+    decisions of a year."""
+
+    text: str
+    dossier_id: int | None = None
+    decision_year: int | None = None
+
+
+@dataclass(frozen=True)
+class ComplaintView(Extended[Complaint]):
+    """A complaint with its tasks waiting (oldest first) and what it is about."""
+
+    open_tasks: list[HumanTask]
+    subject: ComplaintSubject
+
+
+def views_of(ctx: Context, complaints: list[Complaint]) -> list[ComplaintView]:
+    """Views of these complaints; tasks and subjects loaded in one query per kind."""
+    ids = [c.id for c in complaints]
+    tasks: dict[int, list[HumanTask]] = {i: [] for i in ids}
+    for task in ctx.session.scalars(select(HumanTask).where(
+            HumanTask.complaint_id.in_(ids), HumanTask.state == HumanTaskState.READY).order_by(HumanTask.id)):
+        tasks[task.complaint_id].append(task)  # type: ignore[index]
+    subjects = _subjects(ctx, complaints)
+    return [ComplaintView(c, tasks[c.id], subjects[c.id]) for c in complaints]
+
+
+def complaint_page(ctx: Context, *, status: ComplaintStatus | str | None = None,
+                   kind: ComplaintKind | str | None = None, page: int = 1, per_page: int = 20) -> Page:
+    """`list_complaints` as views."""
+    found = list_complaints(ctx, status=status, kind=kind, page=page, per_page=per_page)
+    return Page(views_of(ctx, found.items), found.total, found.page, found.per_page)
+
+
+def complaint_view(ctx: Context, complaint_id: int) -> ComplaintView:
+    return views_of(ctx, [get_complaint(ctx, complaint_id)])[0]
+
+
+def instances_of(ctx: Context, complaint: Complaint) -> tuple[Complaint | None, Complaint | None]:
+    """The first instance this one continues, and the second instance that continued it."""
+    parent = ctx.session.get(Complaint, complaint.parent_id) if complaint.parent_id is not None else None
+    return parent, ctx.session.scalar(select(Complaint).where(Complaint.parent_id == complaint.id))
+
+
+def _subjects(ctx: Context, complaints: list[Complaint]) -> dict[int, ComplaintSubject]:
+    session = ctx.session
+    decisions = by_id(session, Decision, (c.decision_id for c in complaints), selectinload(Decision.issuer))
+    nominations = by_id(session, Nomination, (c.nomination_id for c in complaints))
+    dossiers = by_id(session, Dossier, (c.dossier_id for c in complaints))
+    subjects = {}
+    for c in complaints:
+        if c.decision_id is not None:
+            decision = decisions.get(c.decision_id)
+            subjects[c.id] = ComplaintSubject(f"Quyết định số {c.decision_id}") if decision is None else \
+                ComplaintSubject(f"Quyết định số {decision.label} của {decision.issuer.name}",
+                                 decision_year=decision.year)
+        elif c.nomination_id is not None:
+            nomination = nominations.get(c.nomination_id)
+            subjects[c.id] = ComplaintSubject(f"Đề nghị số {c.nomination_id}") if nomination is None else \
+                ComplaintSubject(f"Đề nghị khen thưởng {nomination.nominee_name}", dossier_id=nomination.dossier_id)
+        else:
+            dossier = dossiers.get(c.dossier_id) if c.dossier_id is not None else None
+            subjects[c.id] = ComplaintSubject(f"Hồ sơ số {c.dossier_id}") if dossier is None else \
+                ComplaintSubject(f"Hồ sơ «{dossier.title}»", dossier_id=dossier.id)
+    return subjects
 
 
 def _local_day(at: datetime | None) -> date | None:

@@ -4,11 +4,22 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from engine.context import Context
 from engine.errors import NotFound
-from engine.models import Ballot, CouncilSession, NamedVote, Nomination, SessionStatus, Unit, User
+from engine.models import (
+    Ballot,
+    CouncilSession,
+    NamedVote,
+    Nomination,
+    Participation,
+    SessionMember,
+    SessionStatus,
+    Unit,
+    User,
+)
 from engine.operations.access import require_actor
 from engine.operations.award.queries import visible_dossier
 from engine.storage import DOCX, NamedFile, attachment_store
@@ -21,6 +32,18 @@ def get_session(ctx: Context, session_id: int) -> CouncilSession:
         raise NotFound(f"Không có phiên họp số {session_id}.")
     visible_dossier(ctx, session.dossier_id)  # those who may see the dossier may see its sessions
     return session
+
+
+def session_members(ctx: Context, session: CouncilSession) -> list[SessionMember]:
+    """The session's members with their users loaded in the same round trip."""
+    return list(ctx.session.scalars(select(SessionMember).where(SessionMember.session_id == session.id)
+                                    .options(selectinload(SessionMember.user))))
+
+
+def ballots_cast(ctx: Context, session: CouncilSession) -> int:
+    """How many members have voted so far (participation only: never who chose what)."""
+    return ctx.session.scalar(select(func.count()).select_from(Participation)
+                              .where(Participation.session_id == session.id)) or 0
 
 
 def list_sessions(ctx: Context, dossier_id: int) -> list[CouncilSession]:

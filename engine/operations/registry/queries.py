@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from engine.context import Context
 from engine.errors import NotFound
-from engine.models import Awardee, AwardeeKind, Unit, User
+from engine.models import Awardee, AwardeeKind, GrantedAward, Unit, User
 from engine.operations.access import is_admin, require_actor, visible_units
 from engine.operations.paging import Page, paginate
 from engine.text import fold
@@ -45,7 +45,8 @@ def list_awardees(ctx: Context, *, q: str | None = None, unit: int | None = None
     if needle:
         stmt = stmt.where(Awardee.name_folded.contains(needle, autoescape=True)
                           | func.lower(Awardee.code).contains(needle, autoescape=True))
-    return paginate(ctx.session, stmt.order_by(Awardee.name_folded, Awardee.id), page, per_page)
+    stmt = stmt.order_by(Awardee.name_folded, Awardee.id).options(selectinload(Awardee.unit))
+    return paginate(ctx.session, stmt, page, per_page)
 
 
 def get_awardee(ctx: Context, awardee_id: int) -> Awardee:
@@ -53,7 +54,8 @@ def get_awardee(ctx: Context, awardee_id: int) -> Awardee:
     user = require_actor(ctx.actor)
     awardee = ctx.session.scalars(
         select(Awardee).where(Awardee.id == awardee_id)
-        .options(selectinload(Awardee.awards), selectinload(Awardee.initiatives))
+        .options(selectinload(Awardee.awards).selectinload(GrantedAward.decision), selectinload(Awardee.initiatives),
+                 selectinload(Awardee.unit))
     ).one_or_none()
     if awardee is None or not can_see_awardee(ctx, user, awardee):
         raise NotFound(f"Không tìm thấy cá nhân, tập thể số {awardee_id}.")

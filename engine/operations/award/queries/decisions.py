@@ -1,0 +1,83 @@
+"""Reading decisions (a cancellation decision is one too): the list a caller may see, one decision
+with its nominations, its document under a name that says whose it is, and the issued decisions a
+complainant may name."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from engine.context import Context
+from engine.errors import NotFound
+from engine.models import Decision, DecisionStatus, Nomination, Unit
+from engine.operations.access import require_actor
+from engine.operations.award.queries.access import can_see_decision, visible_decisions
+from engine.operations.paging import Page, paginate
+from engine.storage import DOCX, NamedFile, attachment_store
+from engine.text import file_name
+
+
+def list_decisions(ctx: Context, *, issuer: int | None = None, year: int | None = None,
+                   dossier: int | None = None, page: int = 1, per_page: int = 20) -> Page:
+    """Decisions the caller may see (issued at or below their units, or on a dossier they see), newest first."""
+    user = require_actor(ctx.actor)
+    stmt = select(Decision).where(visible_decisions(ctx.session, user))
+    if issuer is not None:
+        stmt = stmt.where(Decision.issuer_unit_id == issuer)
+    if year is not None:
+        stmt = stmt.where(Decision.year == year)
+    if dossier is not None:
+        stmt = stmt.where(Decision.dossier_id == dossier)
+    stmt = stmt.order_by(Decision.signed_on.desc(), Decision.id.desc()).options(
+        selectinload(Decision.issuer), selectinload(Decision.dossier), selectinload(Decision.nominations))
+    return paginate(ctx.session, stmt, page, per_page)
+
+
+def get_decision(ctx: Context, decision_id: int) -> Decision:
+    user = require_actor(ctx.actor)
+    decision = ctx.session.get(Decision, decision_id)
+    if decision is None or not can_see_decision(ctx.session, user, decision):
+        raise NotFound(f"Không tìm thấy quyết định số {decision_id}.")
+    return decision
+
+
+def decision_nominations(ctx: Context, decision: Decision) -> list[Nomination]:
+    return list(ctx.session.scalars(
+        select(Nomination).where(Nomination.decision_id == decision.id)
+        .order_by(Nomination.dossier_id, Nomination.position)
+    ))
+
+
+def decision_document(ctx: Context, decision_id: int) -> bytes:
+    """The generated decision (DOCX); NotFound while none was stored."""
+    return _document_of(ctx, get_decision(ctx, decision_id))
+
+
+def _document_of(ctx: Context, decision: Decision) -> bytes:
+    if decision.document_sha256 is None:
+        raise NotFound(f"Quyết định {decision.label} chưa có văn bản.")
+    return attachment_store(ctx.settings).read(decision.document_sha256)
+
+
+def decision_file_name(decision: Decision, issuer: Unit) -> str:
+    """Number, symbol, year and issuing unit: the commune's and the province's 01/QĐ-UBND differ.
+    "QĐ-05-QĐ-UBND-2026-UBND-xã-Bình-Minh.docx"."""
+    return file_name("QĐ", f"{decision.number:02d}", decision.symbol, str(decision.year), issuer.name,
+                     extension="docx")
+
+
+def decision_file(ctx: Context, decision_id: int) -> NamedFile:
+    """The decision's document (a cancellation decision's too) with the name it is saved under."""
+    decision = get_decision(ctx, decision_id)
+    return NamedFile(_document_of(ctx, decision), decision_file_name(decision, decision.issuer), DOCX)
+
+
+def issued_decisions_by_issuer(ctx: Context, limit: int) -> list[tuple[Unit, list[Decision]]]:
+    """The newest `limit` issued decisions, grouped by issuing unit (by name), newest first in each: what
+    anyone may name in a complaint, logged in or not."""
+    rows = ctx.session.execute(select(Decision, Unit).join(Unit, Unit.id == Decision.issuer_unit_id)
+                               .where(Decision.status == DecisionStatus.ISSUED)
+                               .order_by(Unit.name, Decision.year.desc(), Decision.number.desc()).limit(limit))
+    groups: dict[int, tuple[Unit, list[Decision]]] = {}
+    for decision, unit in rows:
+        groups.setdefault(unit.id, (unit, []))[1].append(decision)
+    return list(groups.values())

@@ -1,0 +1,151 @@
+"""Reading dossiers: the list a caller may see, one dossier with what is shown beside it (open
+tasks, decisions), its attachments, audit trail and process diagram."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import selectinload
+
+from engine.context import Context
+from engine.errors import NotFound
+from engine.models import (
+    Attachment,
+    AuditEvent,
+    Decision,
+    Dossier,
+    DossierStatus,
+    HumanTask,
+    HumanTaskState,
+    Nomination,
+    ProcessInstance,
+)
+from engine.operations.access import require_actor
+from engine.operations.award.queries.access import visible_dossier, visible_dossiers
+from engine.operations.paging import Page, paginate
+from engine.operations.readmodels import Extended
+from engine.storage import NamedFile, attachment_store
+from engine.text import fold
+
+# What a dossier's summary shows beside its columns, loaded with the page rather than row by row.
+SUMMARY = (selectinload(Dossier.proposing_unit), selectinload(Dossier.reviewing_unit),
+           selectinload(Dossier.nominations))
+
+
+def get_dossier(ctx: Context, dossier_id: int) -> Dossier:
+    return visible_dossier(ctx, dossier_id)[1]
+
+
+def list_dossiers(ctx: Context, *, status: DossierStatus | str | None = None, unit: int | None = None,
+                  year: int | None = None, award_type: str | None = None, q: str | None = None,
+                  page: int = 1, per_page: int = 20) -> Page:
+    """Dossiers the caller may see, newest first. `unit`: proposed by or now reviewed at that unit.
+    `q` matches the title or a nominee's name, ignoring case and Vietnamese diacritics."""
+    user = require_actor(ctx.actor)
+    stmt = select(Dossier).where(visible_dossiers(ctx.session, user))
+    if status is not None:
+        stmt = stmt.where(Dossier.status == DossierStatus(status))
+    if unit is not None:
+        stmt = stmt.where(or_(Dossier.proposing_unit_id == unit, Dossier.reviewing_unit_id == unit))
+    if year is not None:
+        stmt = stmt.where(Dossier.year == year)
+    if award_type:
+        stmt = stmt.where(Dossier.nominations.any(Nomination.award_type == award_type.strip().upper()))
+    needle = fold(q or "")
+    if needle:
+        # Nominee names have no folded column: fold them here, for the dossiers the filters kept.
+        names = ctx.session.execute(
+            select(Nomination.dossier_id, Nomination.nominee_name)
+            .where(Nomination.dossier_id.in_(stmt.with_only_columns(Dossier.id)))
+        )
+        by_name = {dossier_id for dossier_id, name in names if needle in fold(name)}
+        stmt = stmt.where(or_(Dossier.title_folded.contains(needle, autoescape=True), Dossier.id.in_(by_name)))
+    stmt = stmt.order_by(Dossier.created_at.desc(), Dossier.id.desc()).options(*SUMMARY)
+    return paginate(ctx.session, stmt, page, per_page)
+
+
+def any_dossier(ctx: Context) -> bool:
+    """Whether any dossier exists at all (the demo seeds an empty database only)."""
+    return bool(ctx.session.scalar(select(exists().where(Dossier.id.is_not(None)))))
+
+
+def open_tasks(ctx: Context, dossier: Dossier) -> list[HumanTask]:
+    """The dossier's tasks waiting for someone, soonest due first."""
+    return list(ctx.session.scalars(
+        select(HumanTask).where(HumanTask.dossier_id == dossier.id, HumanTask.state == HumanTaskState.READY)
+        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id).options(selectinload(HumanTask.unit))
+    ))
+
+
+def dossier_audit(ctx: Context, dossier_id: int, *, page: int = 1, per_page: int = 200) -> Page:
+    """The audit events of one dossier, oldest first."""
+    _, dossier = visible_dossier(ctx, dossier_id)
+    stmt = select(AuditEvent).where(AuditEvent.dossier_id == dossier.id)
+    return paginate(ctx.session, stmt.order_by(AuditEvent.seq), page, per_page)
+
+
+@dataclass(frozen=True)
+class Diagram:
+    xml: str
+    active: list[str]
+    called: dict[str, str]
+
+
+def dossier_diagram(ctx: Context, dossier_id: int) -> Diagram:
+    """The BPMN of the dossier's process (and of the processes it calls), with the open task keys."""
+    assert ctx.runtime is not None
+    _, dossier = visible_dossier(ctx, dossier_id)
+    if dossier.instance_id is None:
+        raise NotFound("Hồ sơ chưa được nộp nên chưa có quy trình.")
+    instance = ctx.session.get(ProcessInstance, dossier.instance_id)
+    assert instance is not None
+    definition = ctx.runtime.definition_of(ctx.session, instance)
+    current = ctx.runtime.definitions.get(instance.process_key)
+    xml = definition.source_xml or (current.source_xml if current else b"")
+    called = {key: d.source_xml.decode("utf-8") for key in definition.subprocess_specs
+              if (d := ctx.runtime.definitions.get(key)) is not None and d.source_xml}
+    active = sorted({t.key for t in open_tasks(ctx, dossier)})
+    return Diagram(xml.decode("utf-8"), active, called)
+
+
+def dossier_decisions(ctx: Context, dossier: Dossier) -> list[Decision]:
+    """Decisions issued on this dossier's nominations, oldest first."""
+    by_nomination = select(Nomination.decision_id).where(Nomination.dossier_id == dossier.id)
+    return list(ctx.session.scalars(
+        select(Decision).where(or_(Decision.dossier_id == dossier.id, Decision.id.in_(by_nomination)))
+        .order_by(Decision.signed_on, Decision.id).options(selectinload(Decision.issuer))
+    ))
+
+
+@dataclass(frozen=True)
+class DossierDetail(Extended[Dossier]):
+    """A dossier with what its page and the API show beside it: the tasks waiting (soonest due first)
+    and the decisions issued on it (oldest first)."""
+
+    open_tasks: list[HumanTask]
+    decisions: list[Decision]
+
+
+def detail_of(ctx: Context, dossier: Dossier) -> DossierDetail:
+    """The detail of a dossier the caller already holds (just read, created or changed)."""
+    return DossierDetail(dossier, open_tasks(ctx, dossier), dossier_decisions(ctx, dossier))
+
+
+def dossier_detail(ctx: Context, dossier_id: int) -> DossierDetail:
+    return detail_of(ctx, get_dossier(ctx, dossier_id))
+
+
+def open_attachment(ctx: Context, dossier_id: int, attachment_id: int) -> tuple[Attachment, BinaryIO]:
+    """The attachment and its bytes, for whoever may see the dossier."""
+    _, dossier = visible_dossier(ctx, dossier_id)
+    attachment = ctx.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.dossier_id != dossier.id:
+        raise NotFound(f"Hồ sơ không có tài liệu số {attachment_id}.")
+    return attachment, attachment_store(ctx.settings).open(attachment.sha256)
+
+
+def attachment_file(ctx: Context, dossier_id: int, attachment_id: int) -> NamedFile:
+    """An attachment under the name it was uploaded with."""
+    attachment, stream = open_attachment(ctx, dossier_id, attachment_id)
+    return NamedFile(stream, attachment.filename, attachment.content_type)
