@@ -37,8 +37,8 @@ def _pass_level(client, bearer, dossier_id, office, council, head, action):
     return receipts
 
 
-def test_cstd_tinh_through_two_councils_over_http(client, bearer, session, settings):
-    tree = build_tree(session, settings)
+def submitted_cstd_tinh(client, bearer, tree) -> int:
+    """The school's CSTD_TINH dossier for Nguyễn Thị Tươi with every paper, submitted over HTTP."""
     proposer = bearer(tree.proposer)
     dossier = client.post(f"{API}/dossiers", headers=proposer, json={
         "title": "Đề nghị Chiến sĩ thi đua cấp tỉnh", "year": 2026, "kind": "regular", "nominations": [
@@ -49,6 +49,13 @@ def test_cstd_tinh_through_two_councils_over_http(client, bearer, session, setti
                          ("evidence", nomination_id)):
         assert upload(client, proposer, dossier_id, pdf(kind), f"{kind}.pdf", kind, target).status_code == 201
     assert client.post(f"{API}/dossiers/{dossier_id}/submit", headers=proposer).status_code == 200
+    return dossier_id
+
+
+def test_cstd_tinh_through_two_councils_over_http(client, bearer, session, settings):
+    tree = build_tree(session, settings)
+    proposer = bearer(tree.proposer)
+    dossier_id = submitted_cstd_tinh(client, bearer, tree)
 
     _pass_level(client, bearer, dossier_id, tree.commune_office, tree.commune_council, tree.commune_head, "forward")
     receipts = _pass_level(client, bearer, dossier_id, tree.province_office, tree.province_council,

@@ -11,7 +11,7 @@ import pytest
 from api.downloads import content_disposition
 from engine.models import Decision, DecisionStatus
 from engine.storage import DOCX, PDF, XLSX, AttachmentStore
-from tests.api.test_council_api import _pass_level
+from tests.api.test_council_api import _pass_level, submitted_cstd_tinh
 from tests.api.test_dossiers_api import API, create, pdf, upload
 from tests.engine.test_dossiers import DOCX_BYTES
 from tests.workflows.journey import build_tree
@@ -83,20 +83,11 @@ def test_the_excel_template_is_a_download_like_any_other(client, world, bearer):
 def test_minutes_name_the_council_s_unit_and_the_session(client, bearer, session, settings):
     tree = build_tree(session, settings)
     proposer = bearer(tree.proposer)
-    dossier = client.post(f"{API}/dossiers", headers=proposer, json={
-        "title": "Đề nghị Chiến sĩ thi đua cấp tỉnh", "year": 2026, "kind": "regular", "nominations": [
-            {"award_type": "CSTD_TINH", "achievements": "Ba năm liền CSTĐ cơ sở",
-             "nominee": {"kind": "individual", "full_name": "Nguyễn Thị Tươi"}}]}).json
-    nomination_id = dossier["nominations"][0]["id"]
-    for kind, target in (("submission", None), ("council_minutes", None), ("achievement_report", nomination_id),
-                         ("evidence", nomination_id)):
-        assert upload(client, proposer, dossier["id"], pdf(kind), f"{kind}.pdf", kind, target).status_code == 201
-    assert client.post(f"{API}/dossiers/{dossier['id']}/submit", headers=proposer).status_code == 200
-    _pass_level(client, bearer, dossier["id"], tree.commune_office, tree.commune_council, tree.commune_head,
-                "forward")
-    _pass_level(client, bearer, dossier["id"], tree.province_office, tree.province_council, tree.province_head,
+    dossier_id = submitted_cstd_tinh(client, bearer, tree)
+    _pass_level(client, bearer, dossier_id, tree.commune_office, tree.commune_council, tree.commune_head, "forward")
+    _pass_level(client, bearer, dossier_id, tree.province_office, tree.province_council, tree.province_head,
                 "approve")
-    sessions = client.get(f"{API}/council-sessions?dossier={dossier['id']}", headers=proposer).json
+    sessions = client.get(f"{API}/council-sessions?dossier={dossier_id}", headers=proposer).json
     names = []
     for council, unit in zip(sessions, (tree.commune, tree.province), strict=True):
         path = f"/council-sessions/{council['id']}/minutes.docx"
