@@ -9,7 +9,7 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from api.downloads import send_document
 from api.errors import status_of
 from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, discard_changes, me, render
-from api.web.dossier_views import missing_before_submission, process_diagrams
+from api.web.dossier_views import process_diagrams
 from api.web.timeline import timeline
 from engine.errors import DomainError, InvalidInput
 from engine.models import AttachmentKind, DossierStatus
@@ -51,7 +51,7 @@ def detail_page(dossier_id: int, status: int = 200, **problems: Any) -> tuple[st
         actionable=actionable, timeline=timeline(context.session, events),
         diagrams=process_diagrams(context, dossier.base, events),
         sessions=council_access.list_sessions(context, dossier.id),
-        missing=missing_before_submission(context, dossier.base), document_kinds=list(AttachmentKind),
+        missing=access.missing_before_submission(context, dossier.base), document_kinds=list(AttachmentKind),
         problems=problems)
 
 

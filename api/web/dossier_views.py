@@ -1,5 +1,4 @@
-"""What the dossier pages show beyond the dossier itself: the documents still missing before
-submission, and the process diagrams with the path taken and the current step."""
+"""The process diagrams of a dossier's page, with the path taken and the current step."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,21 +8,11 @@ from markupsafe import Markup
 from api.web.bpmn_model import Model, parse
 from api.web.diagram_svg import render_svg
 from api.web.process_path import Token, diagram_states
-from engine.clock import local_today
 from engine.context import Context
-from engine.models import AuditAction, AuditEvent, Dossier, DossierStatus
+from engine.models import AuditAction, AuditEvent, Dossier
 from engine.operations.award import queries as access
-from engine.operations.award.commands import missing_documents, rules_on
 
 LEVEL_PROCESS = "level_review"  # entered anew at every reviewing level (WORKFLOWS.md)
-
-
-def missing_before_submission(context: Context, dossier: Dossier) -> dict[str, str]:
-    """What the proposer still has to add; empty when the dossier may be submitted."""
-    if dossier.status != DossierStatus.DRAFT:
-        return {}
-    today = local_today(context.clock)
-    return missing_documents(context, dossier, rules_on(context, today), today)
 
 
 @dataclass

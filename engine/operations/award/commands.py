@@ -8,7 +8,6 @@ see what, and the reads it guards, live in award/queries.
 """
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, BinaryIO
 
 from sqlalchemy import select
@@ -32,7 +31,7 @@ from engine.models import (
 )
 from engine.operations.access import require_actor
 from engine.operations.award.inputs import MAX_REASON, DossierInput, NominationInput
-from engine.operations.award.queries import changeable_dossier, proposer_units, rules_on
+from engine.operations.award.queries import changeable_dossier, missing_documents, proposer_units, rules_on
 from engine.operations.inputs import Faults, text
 from engine.operations.processes import cancel_process, start_process
 from engine.operations.registry.commands import find_or_create_awardee
@@ -41,8 +40,6 @@ from engine.text import fold
 from engine.vocabulary import AuditAction
 
 PROCESS_KEY = "award_dossier"
-# Documents that speak for the whole batch: one at dossier level serves every nomination.
-BATCH_DOCUMENTS = frozenset({AttachmentKind.SUBMISSION, AttachmentKind.COUNCIL_MINUTES})
 EDITABLE = (DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED)
 CLOSED = (DossierStatus.DECIDED, DossierStatus.WITHDRAWN)
 
@@ -221,34 +218,6 @@ def add_attachment(ctx: Context, dossier_id: int, stream: BinaryIO, filename: st
 
 
 # ---- submit and withdraw ------------------------------------------------------------------------
-
-def missing_documents(ctx: Context, dossier: Dossier, rules: Any, day: date) -> dict[str, str]:
-    """What keeps the dossier from being submitted, by field path; empty when it is complete."""
-    if not dossier.nominations:
-        return {"nominations": "Hồ sơ chưa có đề nghị khen thưởng nào."}
-    errors: dict[str, str] = {}
-    batch = {a.kind for a in dossier.attachments if a.nomination_id is None}
-    batch_missing: set[AttachmentKind] = set()
-    for i, nomination in enumerate(dossier.nominations):
-        try:
-            award = rules.award_type(nomination.award_type)
-        except InvalidInput:
-            errors[f"nominations[{i}].award_type"] = (f"Loại khen thưởng '{nomination.award_type}' không áp dụng "
-                                                      f"ngày {day:%d/%m/%Y}.")
-            continue
-        own = {a.kind for a in dossier.attachments if a.nomination_id == nomination.id}
-        lacking = [AttachmentKind(k) for k in award.required_documents if AttachmentKind(k) not in own]
-        batch_missing.update(k for k in lacking if k in BATCH_DOCUMENTS and k not in batch)
-        per_nominee = [k for k in lacking if k not in BATCH_DOCUMENTS]
-        if per_nominee:
-            errors[f"nominations[{i}].attachments"] = (
-                f"Thiếu {', '.join(k.label for k in per_nominee)} của {nomination.nominee_name} "
-                f"({nomination.award_type}).")
-    if batch_missing:
-        kinds = [k for k in AttachmentKind if k in batch_missing]
-        errors["attachments"] = f"Thiếu {', '.join(k.label for k in kinds)} của hồ sơ."
-    return errors
-
 
 def _link_awardees(ctx: Context, dossier: Dossier) -> None:
     """Tie each nominee to the registry (found or added) so history-based checks can read it."""

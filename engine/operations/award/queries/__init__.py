@@ -51,6 +51,8 @@ from engine.operations.award.queries.dossiers import (
     dossier_diagram,
     get_dossier,
     list_dossiers,
+    missing_before_submission,
+    missing_documents,
     open_attachment,
     open_tasks,
 )
@@ -60,7 +62,7 @@ __all__ = [
     "can_change", "can_see", "can_see_decision", "changeable_dossier", "decision_document", "decision_file",
     "decision_file_name", "decision_nominations", "detail_of", "Diagram", "dossier_audit", "dossier_decisions",
     "dossier_detail", "dossier_diagram", "DossierDetail", "get_decision", "get_dossier",
-    "issued_decisions_by_issuer", "list_decisions", "list_dossiers", "load_dossier", "open_attachment",
-    "open_nominations", "open_tasks", "proposer_units", "reviewing_ancestors", "role_units", "rules_of", "rules_on",
-    "visible_decisions", "visible_dossier", "visible_dossiers",
+    "issued_decisions_by_issuer", "list_decisions", "list_dossiers", "load_dossier", "missing_before_submission",
+    "missing_documents", "open_attachment", "open_nominations", "open_tasks", "proposer_units", "reviewing_ancestors",
+    "role_units", "rules_of", "rules_on", "visible_decisions", "visible_dossier", "visible_dossiers",
 ]

@@ -1,17 +1,21 @@
 """Reading dossiers: the list a caller may see, one dossier with what is shown beside it (open
-tasks, decisions), its attachments, audit trail and process diagram."""
+tasks, decisions), its attachments, audit trail and process diagram, and the documents it still
+lacks before it may be submitted."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import BinaryIO
+from datetime import date
+from typing import Any, BinaryIO
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
+from engine.clock import local_today
 from engine.context import Context
-from engine.errors import NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.models import (
     Attachment,
+    AttachmentKind,
     AuditEvent,
     Decision,
     Dossier,
@@ -23,11 +27,14 @@ from engine.models import (
 )
 from engine.operations.access import require_actor
 from engine.operations.award.queries.access import visible_dossier, visible_dossiers
+from engine.operations.award.queries.catalogue import rules_on
 from engine.operations.paging import Page, paginate
 from engine.operations.readmodels import Extended
 from engine.storage import NamedFile, attachment_store
 from engine.text import fold
 
+# Documents that speak for the whole batch: one at dossier level serves every nomination.
+BATCH_DOCUMENTS = frozenset({AttachmentKind.SUBMISSION, AttachmentKind.COUNCIL_MINUTES})
 # What a dossier's summary shows beside its columns, loaded with the page rather than row by row.
 SUMMARY = (selectinload(Dossier.proposing_unit), selectinload(Dossier.reviewing_unit),
            selectinload(Dossier.nominations))
@@ -149,3 +156,39 @@ def attachment_file(ctx: Context, dossier_id: int, attachment_id: int) -> NamedF
     """An attachment under the name it was uploaded with."""
     attachment, stream = open_attachment(ctx, dossier_id, attachment_id)
     return NamedFile(stream, attachment.filename, attachment.content_type)
+
+
+def missing_documents(ctx: Context, dossier: Dossier, rules: Any, day: date) -> dict[str, str]:
+    """What keeps the dossier from being submitted, by field path; empty when it is complete."""
+    if not dossier.nominations:
+        return {"nominations": "Hồ sơ chưa có đề nghị khen thưởng nào."}
+    errors: dict[str, str] = {}
+    batch = {a.kind for a in dossier.attachments if a.nomination_id is None}
+    batch_missing: set[AttachmentKind] = set()
+    for i, nomination in enumerate(dossier.nominations):
+        try:
+            award = rules.award_type(nomination.award_type)
+        except InvalidInput:
+            errors[f"nominations[{i}].award_type"] = (f"Loại khen thưởng '{nomination.award_type}' không áp dụng "
+                                                      f"ngày {day:%d/%m/%Y}.")
+            continue
+        own = {a.kind for a in dossier.attachments if a.nomination_id == nomination.id}
+        lacking = [AttachmentKind(k) for k in award.required_documents if AttachmentKind(k) not in own]
+        batch_missing.update(k for k in lacking if k in BATCH_DOCUMENTS and k not in batch)
+        per_nominee = [k for k in lacking if k not in BATCH_DOCUMENTS]
+        if per_nominee:
+            errors[f"nominations[{i}].attachments"] = (
+                f"Thiếu {', '.join(k.label for k in per_nominee)} của {nomination.nominee_name} "
+                f"({nomination.award_type}).")
+    if batch_missing:
+        kinds = [k for k in AttachmentKind if k in batch_missing]
+        errors["attachments"] = f"Thiếu {', '.join(k.label for k in kinds)} của hồ sơ."
+    return errors
+
+
+def missing_before_submission(ctx: Context, dossier: Dossier) -> dict[str, str]:
+    """What the proposer still has to add to a draft; empty when it may be submitted (or is no draft)."""
+    if dossier.status != DossierStatus.DRAFT:
+        return {}
+    today = local_today(ctx.clock)
+    return missing_documents(ctx, dossier, rules_on(ctx, today), today)
