@@ -28,6 +28,7 @@ from engine.migrate import upgrade
 from engine.models import Decision, User
 from engine.operations import tasks
 from engine.operations.complaints import commands as complaints
+from engine.operations.complaints.inputs import read_filing
 from engine.orgchart.writer import import_org_chart
 from engine.rules import load_rules
 from engine.runtime import Runtime
@@ -54,10 +55,10 @@ def populate(session_factory: sessionmaker[Session], settings: Settings, runtime
 
         decision = session.scalars(select(Decision).order_by(Decision.id)).first()
         assert decision is not None
-        complaints.file_complaint(acting("truong.denghi"), {
+        complaints.file_complaint(acting("truong.denghi"), read_filing({
             "kind": "complaint", "subject": {"decision_id": decision.id},
             "complainant": {"full_name": "Đỗ Thị Lan", "contact": "0912 000 111"},
-            "content": "Đề nghị xem xét lại việc không đưa tôi vào danh sách khen thưởng."})
+            "content": "Đề nghị xem xét lại việc không đưa tôi vào danh sách khen thưởng."}))
         session.commit()
         officer = acting("xa1.khieunai")
         (accept,) = [t for t in tasks.list_tasks(officer).items if t.key == "accept_complaint"]
