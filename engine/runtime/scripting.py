@@ -1,5 +1,5 @@
 """Scripts and expressions inside BPMN run here: compiled by RestrictedPython, with only the
-registered helper functions and a small set of builtins, under a time limit.
+registered helper functions and a small set of builtins, under a limit on the script's own CPU time.
 
 SpiffWorkflow's default engine is `exec` with full builtins, and a dunder-attribute walk
 (`().__class__.__bases__[0].__subclasses__()`) reaches `os.popen` even with trimmed builtins.
@@ -70,10 +70,13 @@ def compile_checked(source: str, mode: str) -> CodeType:
 
 class _Deadline:
     """Stops a script's own code that runs past its time limit (checked on every line of the script).
-    Registered helpers are trusted: they run untraced, and the time they take does not count."""
+
+    The limit is on the CPU time of the thread running the script, so that a busy machine (the thread
+    waiting for a core or for the GIL) never fails a step. Registered helpers are trusted: they run
+    untraced, and neither their CPU time nor their waits on the database count."""
 
     def __init__(self, seconds: float) -> None:
-        self.until = time.monotonic() + seconds
+        self.until = time.thread_time() + seconds
         self.seconds = seconds
 
     def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
@@ -82,28 +85,40 @@ class _Deadline:
         return self._line
 
     def _line(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if event == "line" and time.monotonic() > self.until:
+        if event == "line" and time.thread_time() > self.until:
             raise ScriptError(f"Biểu thức chạy quá thời gian cho phép ({self.seconds:g} giây).")
         return self._line
 
     def untimed(self, helper: Callable[..., Any]) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
-            started = time.monotonic()
+            tracing, started = sys.gettrace(), time.thread_time()
+            sys.settrace(None)  # the script's frame keeps its own tracer for when the helper returns
             try:
                 return helper(*args, **kwargs)
             finally:
-                self.until += time.monotonic() - started
+                sys.settrace(tracing)
+                self.until += time.thread_time() - started
 
         return call
 
 
-class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
-    """Task data in, task data out; nothing but registered helpers and safe builtins in between."""
+def _unchanged(value: Any) -> Any:
+    return value
 
-    def __init__(self, helpers: dict[str, Callable[..., Any]], time_limit_seconds: float) -> None:
+
+class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
+    """Task data in, task data out; nothing but registered helpers and safe builtins in between.
+
+    `plain` turns each value a script leaves in the task data into what the database will give back
+    (the runtime passes its serializer's), so the next step sees the same value whether it runs in
+    this process or in another; it raises for a value that cannot be stored."""
+
+    def __init__(self, helpers: dict[str, Callable[..., Any]], time_limit_seconds: float,
+                 plain: Callable[[Any], Any] = _unchanged) -> None:
         super().__init__({})
         self.helpers = helpers  # by reference: domain helpers may be registered after import
         self.time_limit = time_limit_seconds
+        self.plain = plain
 
     def _globals(self, context: Mapping[str, Any], external: Mapping[str, Any] | None) -> dict[str, Any]:
         clash = set(self.helpers).intersection(context)
@@ -139,10 +154,17 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
             if name in reserved or callable(value):
                 continue
             if name in context or name not in before:
-                context[name] = value
+                context[name] = self._stored(name, value)
         for name in [n for n in context if n not in scope]:  # `del x` in the script removes x
             del context[name]
         return True
+
+    def _stored(self, name: str, value: Any) -> Any:
+        try:
+            return self.plain(value)
+        except (TypeError, ValueError) as exc:
+            raise ScriptError(f"Biến '{name}' không lưu được vào dữ liệu quy trình ({type(value).__name__}): "
+                              f"{exc}") from None
 
     def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
         raise ScriptError("Quy trình không được gọi dịch vụ bên ngoài.")

@@ -122,3 +122,48 @@ def test_a_slow_registered_helper_does_not_count_against_the_script(env):
     data: dict = {}
     env.execute("a = slow()\nb = slow()\nc = a + b", data)  # 1.6 s of helpers under a 0.5 s limit
     assert data["c"] == 2
+
+
+def test_a_helper_busy_on_the_cpu_does_not_count_against_the_script():
+    import time as _time
+
+    def busy() -> int:
+        started = _time.thread_time()
+        while _time.thread_time() - started < 0.3:
+            pass
+        return 1
+
+    env = RestrictedEnvironment({**HELPERS, "busy": busy}, time_limit_seconds=0.2)
+    data: dict = {}
+    env.execute("a = busy()\nb = busy()", data)  # 0.6 s of CPU in helpers under a 0.2 s limit
+    assert data == {"a": 1, "b": 1}
+
+
+def test_time_the_script_waits_off_the_cpu_does_not_count(env):
+    """A busy machine: the thread running the script is held off the CPU in the middle of the script
+    (here a signal handler sleeping there, longer than the limit); only the script's own CPU time counts."""
+    import signal
+    import sys
+    import time as _time
+
+    held: list[bool] = []
+
+    def hold(signum, frame):
+        if type(sys.gettrace()).__name__ != "_Deadline":  # not inside the script yet (or any more)
+            if not held:
+                signal.setitimer(signal.ITIMER_REAL, 0.001)
+            return
+        if not held:
+            held.append(True)
+            _time.sleep(1.0)  # twice the 0.5 s limit, with the script's line tracer installed
+
+    previous = signal.signal(signal.SIGALRM, hold)
+    signal.setitimer(signal.ITIMER_REAL, 0.001)
+    try:
+        data: dict = {}
+        env.execute("total = 0\nfor i in range(50000):\n    total += i", data)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert held == [True]  # the wait happened while the script ran
+    assert data["total"] == sum(range(50000))
