@@ -25,6 +25,7 @@ from engine.maintenance.check import check_installation, helper_docs
 from engine.maintenance.process_docs import render
 from engine.maintenance.restore import restore_backup
 from engine.migrate import upgrade
+from engine.operations.processes import repair_instance, running_instance_ids
 from engine.orgchart.writer import import_org_chart
 from engine.rules import load_rules
 from engine.runtime import Runtime
@@ -55,9 +56,30 @@ def db() -> None:
 
 @db.command("upgrade")
 def db_upgrade() -> None:
-    """Apply every migration to KHENTHUONG_DATABASE_URL."""
-    upgrade(_settings().database_url)
+    """Apply every migration to KHENTHUONG_DATABASE_URL, then let instances stuck on unmerged votes go on."""
+    settings = _settings()
+    upgrade(settings.database_url)
     click.echo("Cơ sở dữ liệu đã được cập nhật.")
+    _repair_instances(settings)
+
+
+def _repair_instances(settings: Settings) -> None:
+    """Let instances stuck before issue 10's fix go on (finished votes never merged), one transaction each."""
+    factory = _session_factory(settings)
+    with factory() as session:
+        ids = running_instance_ids(Context(session=session, settings=settings, clock=SystemClock()))
+    runtime = Runtime.load(settings) if ids else None
+    repaired = 0
+    for instance_id in ids:
+        with factory() as session:
+            ctx = Context(session=session, settings=settings, clock=SystemClock(), runtime=runtime)
+            merged = repair_instance(ctx, instance_id)
+            session.commit()
+        if merged:
+            repaired += 1
+            click.echo(f"Phiên quy trình số {instance_id}: đã gộp {len(merged)} phiếu/nhiệm vụ đã xong ({merged[0]}).")
+    if repaired:
+        click.echo(f"Đã sửa {repaired} phiên quy trình.")
 
 
 @main.command("import")

@@ -257,6 +257,7 @@ class AuditAction(Code):
     PROCESS_STARTED = "process_started", "bắt đầu quy trình"
     PROCESS_COMPLETED = "process_completed", "kết thúc quy trình"
     PROCESS_CANCELLED = "process_cancelled", "dừng quy trình"
+    PROCESS_REPAIRED = "process_repaired", "gộp các phiếu đã bỏ mà quy trình chưa ghi nhận, quy trình chạy tiếp"
     MESSAGE_RECEIVED = "message_received", "quy trình nhận được thông báo"
     TIMER_FIRED = "timer_fired", "đến hạn theo lịch của quy trình"
     TASK_CLAIMED = "task_claimed", "nhận xử lý nhiệm vụ"

@@ -23,7 +23,9 @@ from engine.config import Settings
 from engine.context import Context
 from engine.db import Base, make_engine, make_session_factory
 from engine.migrate import upgrade
-from engine.runtime import Runtime
+from engine.rules import clear_rules_cache
+from engine.runtime import Definition, Runtime
+from tests.cache_check import assert_cache_matches_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -93,26 +95,62 @@ def session_factory(db_engine: Engine) -> sessionmaker[Session]:
 
 
 @pytest.fixture(scope="session")
-def runtime(settings: Settings) -> Runtime:
-    """The product's processes (workflows/, forms/) and the engine's own test process."""
+def parsed_definitions(settings: Settings) -> dict[str, Definition]:
+    """The product's processes (workflows/, forms/) and the engine's own test process, parsed once:
+    parsing the same files again is all a new process would redo identically."""
     import engine.operations  # noqa: F401  (registers the domain helpers scripts may call)
     from engine.config import PROJECT_ROOT
     from engine.runtime.definitions import parse_directory
 
     definitions = parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms")
     definitions.update(parse_directory(settings.workflows_dir, settings.forms_dir))
-    return Runtime(definitions, settings)
+    return definitions
+
+
+@pytest.fixture(scope="session")
+def runtime(parsed_definitions: dict[str, Definition], settings: Settings) -> Runtime:
+    """The runtime of the test process, shared by the whole session (its cache too)."""
+    return Runtime(parsed_definitions, settings)
+
+
+@pytest.fixture(scope="session")
+def new_runtime(parsed_definitions: dict[str, Definition], settings: Settings) -> Callable[[], Runtime]:
+    """What a newly started server process has before its first request: spec objects of its own
+    built from the stored text, no workflow cached, the rules files read again."""
+    def build() -> Runtime:
+        clear_rules_cache()
+        return Runtime(parsed_definitions, settings)
+
+    return build
+
+
+@pytest.fixture(params=["warm", "cold"])
+def next_step(request: pytest.FixtureRequest, new_runtime: Callable[[], Runtime]) -> Callable[[Context], None]:
+    """What happens between two steps of a path test, which runs once in each mode: `warm`, the same
+    process goes on (its cache checked against the database after every step); `cold`, the next
+    step is served by a new process that has nothing but the database (issue 10)."""
+    def step(ctx: Context) -> None:
+        ctx.session.expire_all()
+        if request.param == "cold":
+            ctx.runtime = new_runtime()
+        else:
+            assert ctx.runtime is not None
+            assert_cache_matches_database(ctx.runtime, ctx.session)
+
+    return step
 
 
 @pytest.fixture(autouse=True)
 def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
-    runtime = request.getfixturevalue("runtime") if "db_engine" in request.fixturenames else None
+    uses_database = "db_engine" in request.fixturenames
+    if uses_database:
+        request.getfixturevalue("runtime")  # the domain helpers and hooks registered before any test loads one
     yield
-    if runtime is None:
+    if not uses_database:
         return
     engine: Engine = request.getfixturevalue("db_engine")
-    # Emptied tables reuse ids (SQLite rowids): cached workflows of this test must not serve the next one.
-    runtime.forget()
+    # Emptied tables reuse ids and versions; the session runtime's cache keeps its workflows on purpose
+    # (a cached workflow is served only at the revision its row carries).
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":

@@ -39,6 +39,9 @@ class ProcessInstance(Base):
     state: Mapped[str] = mapped_column(Text, deferred=True)
     serializer_version: Mapped[str] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A random token written with every saved state: names that state in any copy of the database,
+    # which a version number does not (engine/runtime/cache.py).
+    revision: Mapped[str] = mapped_column(String(32), default="", server_default="")
     dossier_id: Mapped[int | None] = mapped_column(Integer, index=True)
     complaint_id: Mapped[int | None] = mapped_column(Integer, index=True)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

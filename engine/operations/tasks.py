@@ -10,14 +10,14 @@ from sqlalchemy.orm import selectinload
 
 from engine import audit
 from engine.clock import LOCAL_TZ, local_today
-from engine.context import Context, bound
+from engine.context import Context
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.models import Dossier, HumanTask, HumanTaskState, Role, Unit, User
 from engine.operations.access import actionable_by, can_act_on, can_see, require_actor
 from engine.operations.forms import validate_form_data
 from engine.operations.hooks import prefilled, run_before_complete
 from engine.operations.paging import Page, paginate
-from engine.operations.processes import record_if_completed
+from engine.operations.processes import checkout, record_if_completed, saved
 from engine.operations.readmodels import Extended, by_id
 from engine.vocabulary import AuditAction
 
@@ -110,22 +110,34 @@ def task_rows(ctx: Context, tasks: list[HumanTask]) -> list[TaskRow]:
     return rows
 
 
-def _locked_task(ctx: Context, task_id: int) -> tuple[User, HumanTask]:
-    """The task, re-read under its instance's lock, that the caller may act on and is READY."""
-    assert ctx.runtime is not None
+def _actionable_task(ctx: Context, task_id: int) -> tuple[User, HumanTask]:
+    """The task, if the caller may act on it (404 for those who cannot even see it)."""
     user = require_actor(ctx.actor)
     task = ctx.session.get(HumanTask, task_id)
     if task is None:
         raise NotFound(f"Không tìm thấy nhiệm vụ số {task_id}.")
     if not can_act_on(ctx.session, user, task):
-        get_task(ctx, task_id)  # 404 for those who cannot even see it
+        get_task(ctx, task_id)
         raise Forbidden("Bạn không có vai trò để xử lý nhiệm vụ này tại đơn vị này.")
-    ctx.runtime.lock(ctx.session, task.instance_id)
+    return user, task
+
+
+def _still_ready(ctx: Context, user: User, task: HumanTask) -> None:
+    """Re-read under the instance's lock: READY, and not claimed by someone else."""
     ctx.session.refresh(task, ["state", "claimed_by_id", "claimed_at"])
     if task.state != HumanTaskState.READY:
         raise Conflict("Nhiệm vụ đã được xử lý hoặc không còn hiệu lực.")
     if task.claimed_by_id not in (None, user.id):
         raise Conflict("Nhiệm vụ đang do cán bộ khác nhận xử lý.")
+
+
+def _locked_task(ctx: Context, task_id: int) -> tuple[User, HumanTask]:
+    """The task, re-read under its instance's lock, that the caller may act on and is READY
+    (claiming changes no workflow: the lock alone orders it against a completion)."""
+    assert ctx.runtime is not None
+    user, task = _actionable_task(ctx, task_id)
+    ctx.runtime.lock(ctx.session, task.instance_id)
+    _still_ready(ctx, user, task)
     return user, task
 
 
@@ -158,15 +170,15 @@ def unclaim_task(ctx: Context, task_id: int) -> HumanTask:
 def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
     """Validate, run, save and audit in the caller's transaction; 409 if someone got there first."""
     assert ctx.runtime is not None
-    user, task = _locked_task(ctx, task_id)
+    user, task = _actionable_task(ctx, task_id)
     instance = task.instance
-    data = validate_form_data(ctx.runtime.form(ctx.session, instance, task.form_name), data)
-    task.completed_by_id = user.id  # known before the engine runs: steps it triggers may need it
-    with bound(ctx):
+    with checkout(ctx, task.instance_id) as live:
+        _still_ready(ctx, user, task)
+        data = validate_form_data(ctx.runtime.form(ctx.session, instance, task.form_name), data)
+        task.completed_by_id = user.id  # known before the engine runs: steps it triggers may need it
         outcome = run_before_complete(ctx, task, data)
-        live = ctx.runtime.open(ctx.session, instance, ctx.clock)
         ctx.runtime.complete_user_task(live, task.task_uuid, outcome.data)
-        result = ctx.runtime.save(ctx.session, live)
+    result = saved(live)
     _audit_task(ctx, AuditAction.TASK_COMPLETED, task, {"state": HumanTaskState.READY.value},
                 {"state": task.state.value, "data": outcome.data})
     record_if_completed(ctx, instance, result)

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from engine.context import Context, bound
+from engine.context import Context
 from engine.db import is_postgres
 from engine.models import ProcessInstance, Timer
-from engine.operations.processes import record_if_completed, record_instance_event
+from engine.operations.processes import checkout, record_if_completed, record_instance_event, saved
 from engine.vocabulary import AuditAction
 
 
@@ -33,12 +33,9 @@ def fire_next_due(ctx: Context, skip: frozenset[int] = frozenset()) -> FiredTime
     instance_id = ctx.session.scalar(stmt)
     if instance_id is None:
         return None
-    instance = ctx.runtime.lock(ctx.session, instance_id)
-    with bound(ctx):
-        live = ctx.runtime.open(ctx.session, instance, ctx.clock)
+    with checkout(ctx, instance_id) as live:
         keys = ctx.runtime.fire_due_timers(live)
-        result = ctx.runtime.save(ctx.session, live)
     if keys:
-        record_instance_event(ctx, AuditAction.TIMER_FIRED, instance, {"timers": keys})
-    record_if_completed(ctx, instance, result)
-    return FiredTimers(instance.id, keys)
+        record_instance_event(ctx, AuditAction.TIMER_FIRED, live.instance, {"timers": keys})
+    record_if_completed(ctx, live.instance, saved(live))
+    return FiredTimers(instance_id, keys)

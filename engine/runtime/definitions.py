@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import DefinitionError, ScriptError
@@ -33,6 +34,8 @@ FORM_PROPERTY = "formJsonSchemaFilename"
 UNIT_PROPERTY = "unitVariable"  # task data variable holding the id of the unit the lane binds to
 ASSIGNEE_PROPERTY = "assigneeVariable"  # optional: the one user (id) who may act on the task
 DUE_PROPERTY = "dueVariable"  # optional: task data variable holding the due date or time
+HOOK_PROPERTY = "hook"  # `required`: the task is unsafe without a before_complete hook (engine/operations/hooks.py)
+HOOK_REQUIRED = "required"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class UserTaskSpec:
     unit_variable: str
     assignee_variable: str | None
     due_variable: str | None
+    process: str = ""  # the BPMN process that defines the task (hooks are keyed by it)
+    file: str = ""  # the BPMN file of that process
+    hook_required: bool = False
 
 
 @dataclass
@@ -66,6 +72,35 @@ def iter_task_specs(definition: Definition) -> Iterator[Any]:
             yield from spec.task_specs.values()
 
 
+def iter_process_task_specs(definition: Definition) -> Iterator[tuple[str, Any]]:
+    """(process id, task spec) of every task of the definition and of the processes it calls; a task
+    of an embedded sub-process belongs to the BPMN process it is drawn in."""
+    specs = [s for s in (definition.spec, *definition.subprocess_specs.values()) if s is not None]
+    inside = {task_spec.spec: spec.name for spec in specs for task_spec in spec.task_specs.values()
+              if isinstance(task_spec, SubWorkflowTask) and not isinstance(task_spec, CallActivity)}
+
+    def process_of(name: str) -> str:
+        while name in inside:
+            name = inside[name]
+        return name
+
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            yield process_of(spec.name), task_spec
+
+
+# Checks every Runtime runs over its definitions once they are built (e.g. the task hooks of
+# engine/operations/hooks.py against the user tasks): registered, like helpers, before a Runtime loads.
+DefinitionCheck = Callable[[dict[str, Definition]], None]
+CHECKS: list[DefinitionCheck] = []
+
+
+def register_check(check: DefinitionCheck) -> DefinitionCheck:
+    if check not in CHECKS:
+        CHECKS.append(check)
+    return check
+
+
 def _is_user_task(task_spec: Any) -> bool:
     return bool(getattr(task_spec, "manual", False))
 
@@ -75,7 +110,7 @@ def file_of(task_spec: Any, default: str = "?") -> str:
     return getattr(getattr(task_spec, "_wf_spec", None), "file", None) or default
 
 
-def describe_user_task(task_spec: Any, forms_dir: Path | None, source: str) -> UserTaskSpec:
+def describe_user_task(task_spec: Any, forms_dir: Path | None, source: str, process: str = "") -> UserTaskSpec:
     """Read and check what the engine needs of one user task."""
     props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
     source = file_of(task_spec, source)
@@ -84,6 +119,9 @@ def describe_user_task(task_spec: Any, forms_dir: Path | None, source: str) -> U
     def fault(message: str) -> DefinitionError:
         return DefinitionError(f"{where} {message}", file=source, element=task_spec.bpmn_id)
 
+    hook = props.get(HOOK_PROPERTY)
+    if hook not in (None, HOOK_REQUIRED):
+        raise fault(f"có thuộc tính '{HOOK_PROPERTY}' = '{hook}': chỉ nhận giá trị '{HOOK_REQUIRED}'.")
     role = Role.from_lane(task_spec.lane)
     if role is None or role is Role.ADMIN:
         raise fault(f"nằm trong làn '{task_spec.lane}', không phải vai trò đã biết.")
@@ -103,7 +141,40 @@ def describe_user_task(task_spec: Any, forms_dir: Path | None, source: str) -> U
         unit_variable=unit_variable,
         assignee_variable=props.get(ASSIGNEE_PROPERTY),
         due_variable=props.get(DUE_PROPERTY),
+        process=process,
+        file=source,
+        hook_required=hook == HOOK_REQUIRED,
     )
+
+
+def _user_tasks(definition: Definition, forms_dir: Path | None) -> Iterator[UserTaskSpec | DefinitionError]:
+    """Each user task of the definition described, or its fault. Human task rows name a task by its
+    key alone, so a key may appear in only one of the processes a definition runs."""
+    process_of: dict[str, str] = {}
+    for process, task_spec in iter_process_task_specs(definition):
+        if not _is_user_task(task_spec):
+            continue
+        try:
+            info = describe_user_task(task_spec, forms_dir, definition.source_file, process)
+        except DefinitionError as exc:
+            yield exc
+            continue
+        if process_of.setdefault(info.key, process) != process:
+            yield DefinitionError(f"{info.file}: nhiệm vụ '{info.key}' trùng mã với một nhiệm vụ của quy trình "
+                                  f"'{process_of[info.key]}' mà '{definition.key}' cũng chạy.",
+                                  file=info.file, element=info.key)
+            continue
+        yield info
+
+
+def collect_user_tasks(definition: Definition) -> dict[str, UserTaskSpec]:
+    """The user tasks of a definition restored from its stored text (checked when it was deployed)."""
+    found: dict[str, UserTaskSpec] = {}
+    for info in _user_tasks(definition, None):
+        if isinstance(info, DefinitionError):
+            raise info
+        found[info.key] = info
+    return found
 
 
 def load_form(forms_dir: Path, name: str, where: str) -> dict[str, Any]:
@@ -171,10 +242,10 @@ def definition_faults(definition: Definition, forms_dir: Path) -> list[Definitio
     protected: set[str] = set()
     for task_spec in iter_task_specs(definition):
         faults += _script_faults(definition, task_spec)
-        if not _is_user_task(task_spec):
-            continue
+    for info in _user_tasks(definition, forms_dir):
         try:
-            info = describe_user_task(task_spec, forms_dir, definition.source_file)
+            if isinstance(info, DefinitionError):
+                raise info
             if info.form_name not in definition.forms:
                 definition.forms[info.form_name] = load_form(forms_dir, info.form_name, definition.source_file)
         except DefinitionError as exc:

@@ -1,49 +1,60 @@
 """The SpiffWorkflow host: definitions, instances under a row lock, engine steps, side tables.
 
-Every change to an instance runs inside the caller's transaction:
-`lock()` (SELECT … FOR UPDATE) → `open()` (cached or deserialized) → act → `save()` (state,
-version, human_task and timer rows). A workflow object enters the per-process cache only after
-its transaction commits, keyed by instance id and version, so a rolled-back change is never seen.
+Every change to an instance runs inside the caller's transaction through `checkout()`:
+lock (SELECT … FOR UPDATE) → open (cached at the row's revision, or deserialized) → act → save
+(state, a new revision, human_task and timer rows). Whatever process serves a step sees the same
+thing: definitions run on specs rebuilt from their stored text, data entering a workflow is made
+exactly what the database will return, and a cached workflow is used only at the revision the row
+carries (engine/runtime/cache.py).
 """
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
-from uuid import UUID
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.clock import Clock, end_of_day
+from engine.clock import Clock
 from engine.config import Settings
 from engine.db import is_postgres, lock_advisory
-from engine.errors import Conflict, DomainError, NotFound, ProcessError
-from engine.models import HumanTask, HumanTaskState, InstanceStatus, ProcessDefinition, ProcessInstance, Timer
+from engine.errors import Conflict, DomainError, NotFound, ProcessError, ScriptError
+from engine.models import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance
+from engine.runtime.cache import WorkflowCache
 from engine.runtime.definitions import (
+    CHECKS,
     Definition,
-    UserTaskSpec,
+    collect_user_tasks,
     content_hash,
-    describe_user_task,
     link_event_subprocesses,
     parse_directory,
 )
 from engine.runtime.helpers import HELPERS
+from engine.runtime.inspection import Step, merge_finished_children, path_taken
 from engine.runtime.scripting import RestrictedEnvironment, RestrictedScriptEngine
 from engine.runtime.serialization import StateSerializer
+from engine.runtime.tables import sync_human_tasks, sync_timers, timer_due
 from engine.runtime.timeflow import engine_time
 
-_PENDING_KEY = "khenthuong_workflows_to_cache"
+T = TypeVar("T")
 _DEPLOY_LOCK_KEY = 0x4B54_4445  # "KTDE": one deployment at a time
+
+
+@dataclass
+class SaveResult:
+    opened: list[HumanTask] = field(default_factory=list)
+    closed: list[HumanTask] = field(default_factory=list)
+    completed: bool = False
 
 
 @dataclass
@@ -54,34 +65,26 @@ class LiveWorkflow:
     definition: Definition
     workflow: BpmnWorkflow
     clock: Clock
+    revision: str = ""  # the row's revision the workflow was opened at
     completed: set[str] = field(default_factory=set)  # user tasks completed in this transaction
-
-
-@dataclass
-class SaveResult:
-    opened: list[HumanTask] = field(default_factory=list)
-    closed: list[HumanTask] = field(default_factory=list)
-    completed: bool = False
+    touched: bool = False  # the engine ran on it: it no longer matches `revision`
+    result: SaveResult | None = None  # set by the save at the end of checkout()
 
 
 class Runtime:
     def __init__(self, definitions: dict[str, Definition], settings: Settings) -> None:
+        """`definitions` as parse_directory returns them; they are not changed, so one parse may seed
+        any number of runtimes (each builds its own spec objects from the serialized text)."""
         self.serializer = StateSerializer()
         self.script_engine = RestrictedScriptEngine(
-            RestrictedEnvironment(HELPERS, settings.script_time_limit_seconds)
+            RestrictedEnvironment(HELPERS, settings.script_time_limit_seconds, self.serializer.plain)
         )
-        self.definitions = definitions
-        self._by_hash: dict[str, Definition] = {}
-        for definition in definitions.values():
-            definition.serialized_spec = self.serializer.dump_specs(definition.spec, definition.subprocess_specs)
-            definition.content_hash = content_hash(definition.serialized_spec, definition.forms)
-            # What runs is what is stored: the parsed objects served only to check and serialize.
-            definition.spec, definition.subprocess_specs = self._executable_specs(definition.serialized_spec)
-            self._by_hash[definition.content_hash] = definition
-        self._by_id: dict[int, Definition] = {}
-        self._cache: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self.definitions = {key: self._runnable(parsed) for key, parsed in definitions.items()}
+        self._by_hash = {d.content_hash: d for d in self.definitions.values()}
         self._lock = threading.Lock()
-        self._cache_size = settings.workflow_cache_size
+        self._cache = WorkflowCache(settings.workflow_cache_size)
+        for check in CHECKS:
+            check(self.definitions)
 
     @classmethod
     def load(cls, settings: Settings) -> Runtime:
@@ -89,6 +92,26 @@ class Runtime:
         return cls(parse_directory(settings.workflows_dir, settings.forms_dir), settings)
 
     # -- definitions ---------------------------------------------------------------------------
+
+    def _runnable(self, parsed: Definition) -> Definition:
+        serialized = self.serializer.dump_specs(parsed.spec, parsed.subprocess_specs)
+        spec, subprocess_specs = self._executable_specs(serialized)
+        return replace(parsed, spec=spec, subprocess_specs=subprocess_specs, serialized_spec=serialized,
+                       content_hash=content_hash(serialized, parsed.forms))
+
+    def _executable_specs(self, serialized: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+        """The spec objects a definition's workflows run on, built from its stored text in every case
+        (current version or restored row), so every process runs the same objects however warm it is.
+
+        The spec deserializer wires each multi-instance task to merge its finished children
+        (SpiffWorkflow bpmn/serializer/default/process_spec.py); a spec fresh from the parser is wired
+        only when *this* process first creates children of that task. A process that had not (a restart,
+        another web process) never merged the ballots of a session opened elsewhere, so it never closed
+        (issue 10). The event-subprocess link is the other wiring that must exist before any workflow runs."""
+        spec, subprocess_specs = self.serializer.load_specs(serialized)
+        for each in (spec, *subprocess_specs.values()):
+            link_event_subprocesses(each)
+        return spec, subprocess_specs
 
     def deploy(self, session: Session, clock: Clock) -> list[ProcessDefinition]:
         """Store each current definition version once; returns the rows created now. Servers starting
@@ -107,45 +130,39 @@ class Runtime:
         return created
 
     def definition_of(self, session: Session, instance: ProcessInstance) -> Definition:
-        """The definition an instance started with: from memory, or restored from its stored row
-        when it is no longer the current version (the 10 KB row is read only then)."""
-        found = self._by_id.get(instance.definition_id)
+        """The definition an instance started with: a current one, or restored from the stored text."""
+        return self._definition(session, instance.definition_id)
+
+    def _definition(self, session: Session, definition_id: int) -> Definition:
+        """Found by the content hash of the row, read every time: a row id may name another definition
+        in a restored database, a hash never does."""
+        stored_hash = session.scalar(select(ProcessDefinition.content_hash)
+                                     .where(ProcessDefinition.id == definition_id))
+        found = self._by_hash.get(stored_hash or "")
         if found is not None:
             return found
-        row = session.get(ProcessDefinition, instance.definition_id)
-        assert row is not None
-        definition = self._by_hash.get(row.content_hash) or self._restore(row)
+        row = session.get(ProcessDefinition, definition_id)
+        if row is None:
+            raise NotFound(f"Không có định nghĩa quy trình số {definition_id}.")
+        restored = self._restore(row)
         with self._lock:
-            self._by_id[row.id] = definition
-        return definition
-
-    def _executable_specs(self, serialized: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
-        """The spec objects a definition's workflows run on, built from its stored text in every case
-        (current version or restored row), so every process runs the same objects however warm it is.
-
-        The spec deserializer wires each multi-instance task to merge its finished children
-        (SpiffWorkflow bpmn/serializer/default/process_spec.py); a spec fresh from the parser is wired
-        only when *this* process first creates children of that task. A process that had not (a restart,
-        another web process) never merged the ballots of a session opened elsewhere, so it never closed
-        (issue 10). The event-subprocess link is the other wiring that must exist before any workflow runs."""
-        spec, subprocess_specs = self.serializer.load_specs(serialized)
-        for each in (spec, *subprocess_specs.values()):
-            link_event_subprocesses(each)
-        return spec, subprocess_specs
+            return self._by_hash.setdefault(row.content_hash, restored)  # content-addressed: never stale
 
     def _restore(self, row: ProcessDefinition) -> Definition:
         spec, subprocess_specs = self._executable_specs(row.spec)
         definition = Definition(key=row.key, name=row.name, source_file=row.source_file, spec=spec,
                                 subprocess_specs=subprocess_specs, forms=row.forms, user_tasks={},
                                 serialized_spec=row.spec, content_hash=row.content_hash)
-        for task_spec in (t for s in (spec, *subprocess_specs.values()) for t in s.task_specs.values()):
-            if getattr(task_spec, "manual", False):
-                info = describe_user_task(task_spec, None, row.source_file)
-                definition.user_tasks[info.key] = info
+        definition.user_tasks = collect_user_tasks(definition)
         return definition
 
     def form(self, session: Session, instance: ProcessInstance, form_name: str) -> dict[str, Any]:
         return self.definition_of(session, instance).forms[form_name]
+
+    def task_process(self, session: Session, instance: ProcessInstance, task_key: str) -> str:
+        """The BPMN process that defines the user task `task_key` of the instance's definition."""
+        info = self.definition_of(session, instance).user_tasks.get(task_key)
+        return info.process if info is not None else instance.process_key
 
     # -- instances -----------------------------------------------------------------------------
 
@@ -163,15 +180,16 @@ class Runtime:
         now = clock.now()
         instance = ProcessInstance(definition=row, definition_id=row.id, process_key=key,
                                    status=InstanceStatus.RUNNING, state="", serializer_version="", version=0,
-                                   dossier_id=dossier_id, complaint_id=complaint_id,
+                                   revision="", dossier_id=dossier_id, complaint_id=complaint_id,
                                    started_by_id=started_by_id, started_at=now, updated_at=now)
         session.add(instance)
         session.flush()
+        data = self._plain(data, "dữ liệu khởi tạo")
         workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.script_engine)
         workflow.task_tree.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
-        live = LiveWorkflow(instance, definition, workflow, clock)
+        live = LiveWorkflow(instance, definition, workflow, clock, touched=True)
         self._engine_steps(live)
         return live, self.save(session, live)
 
@@ -190,15 +208,57 @@ class Runtime:
     def open(self, session: Session, instance: ProcessInstance, clock: Clock) -> LiveWorkflow:
         """The workflow of a locked instance, for this transaction only (taken out of the cache)."""
         definition = self.definition_of(session, instance)
-        with self._lock:
-            cached = self._cache.pop(instance.id, None)
-        if cached is not None and cached[0] == instance.version:
-            workflow = cached[1]
-        else:
+        workflow = self._cache.take(instance.id, instance.revision)
+        if workflow is None:
             workflow = self.serializer.load_state(instance.state, instance.serializer_version,
                                                   definition.spec, definition.subprocess_specs)
         workflow.script_engine = self.script_engine  # not serialized: attach ours after every load
-        return LiveWorkflow(instance, definition, workflow, clock)
+        return LiveWorkflow(instance, definition, workflow, clock, instance.revision)
+
+    @contextmanager
+    def checkout(self, session: Session, instance_id: int, clock: Clock) -> Iterator[LiveWorkflow]:
+        """Lock → open → (the block acts) → save, in the caller's transaction; `live.result` holds
+        what the save changed. Nothing is saved when the block raises or the engine did not run (a
+        timer not yet due, nothing to repair), and a workflow the engine has not touched goes back
+        to the cache as it was."""
+        live = self.open(session, self.lock(session, instance_id), clock)
+        try:
+            yield live
+        except BaseException:
+            self._give_back(live)
+            raise
+        if live.touched:
+            live.result = self.save(session, live)
+        else:
+            live.result = SaveResult()
+            self._give_back(live)
+
+    def _give_back(self, live: LiveWorkflow) -> None:
+        if not live.touched:
+            self._cache.put(live.instance.id, live.revision, live.workflow)
+
+    def read(self, session: Session, instance_id: int, reader: Callable[[BpmnWorkflow], T]) -> T:
+        """Run `reader` on the instance's committed workflow without locking it (pages, reports)."""
+        row = session.execute(
+            select(ProcessInstance.revision, ProcessInstance.state, ProcessInstance.serializer_version,
+                   ProcessInstance.definition_id).where(ProcessInstance.id == instance_id)).one_or_none()
+        if row is None:
+            raise NotFound(f"Không có phiên quy trình số {instance_id}.")
+        hit, value = self._cache.read(instance_id, row.revision, reader)
+        if hit:
+            return value  # type: ignore[return-value]
+        definition = self._definition(session, row.definition_id)
+        workflow = self.serializer.load_state(row.state, row.serializer_version, definition.spec,
+                                              definition.subprocess_specs)
+        workflow.script_engine = self.script_engine
+        value = reader(workflow)
+        self._cache.put(instance_id, row.revision, workflow)  # a revision names one state: safe to share
+        return value
+
+    def path_taken(self, session: Session, instance_id: int) -> list[Step]:
+        """The elements the instance completed, in order, with the element each followed (engine/runtime/
+        inspection.py): what a diagram marks as the path taken."""
+        return self.read(session, instance_id, path_taken)
 
     def _task(self, live: LiveWorkflow, task_uuid: str) -> Any:
         try:
@@ -211,6 +271,8 @@ class Runtime:
         # SpiffWorkflow runs a FUTURE task without complaint: the state guard is ours.
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise Conflict("Nhiệm vụ không còn ở trạng thái chờ xử lý.")
+        data = self._plain(data, "dữ liệu nhiệm vụ")
+        live.touched = True
         task.data.update(data)
         live.completed.add(task_uuid)
         self._guarded(live, task.run)
@@ -220,9 +282,10 @@ class Runtime:
         """Fire the timers due by the engine's clock; returns the keys of those that fired."""
         now = live.clock.now()
         due = {t.id: t.task_spec.bpmn_id for t in live.workflow.get_tasks(state=TaskState.WAITING)
-               if (at := _timer_due(t)) is not None and at <= now}
+               if (at := timer_due(t)) is not None and at <= now}
         if not due:
             return []
+        live.touched = True
         self._guarded(live, live.workflow.refresh_timers)
         self._engine_steps(live)
         still_waiting = {t.id for t in live.workflow.get_tasks(state=TaskState.WAITING)}
@@ -230,17 +293,36 @@ class Runtime:
 
     def cancel(self, live: LiveWorkflow) -> None:
         """Stop the instance: every open task is cancelled, every timer dropped at save()."""
+        live.touched = True
         self._guarded(live, live.workflow.cancel)
         live.instance.status = InstanceStatus.CANCELLED
         live.instance.completed_at = live.clock.now()
 
     def send_message(self, live: LiveWorkflow, name: str, payload: dict[str, Any]) -> None:
-        event_ = BpmnEvent(MessageEventDefinition(name), payload)
+        event_ = BpmnEvent(MessageEventDefinition(name), self._plain(payload, "nội dung thông điệp"))
+        live.touched = True
         try:
             live.workflow.send_event(event_)
         except WorkflowException:
             raise Conflict(f"Quy trình không chờ thông điệp '{name}'.") from None
         self._engine_steps(live)
+
+    def repair(self, live: LiveWorkflow) -> list[str]:
+        """Merge multi-instance children that finished without being merged, then run the engine on:
+        returns the loop tasks repaired (empty: nothing to do, nothing touched)."""
+        if live.workflow.is_completed():
+            return []
+        merged = merge_finished_children(live.workflow)
+        if merged:
+            live.touched = True
+            self._engine_steps(live)
+        return merged
+
+    def _plain(self, data: dict[str, Any], what: str) -> dict[str, Any]:
+        try:
+            return self.serializer.plain(data)  # type: ignore[no-any-return]
+        except (TypeError, ValueError) as exc:
+            raise ScriptError(f"Không lưu được {what}: {exc}") from None
 
     def _engine_steps(self, live: LiveWorkflow) -> None:
         self._guarded(live, live.workflow.do_engine_steps)
@@ -257,75 +339,23 @@ class Runtime:
             raise ProcessError(f"Quy trình '{live.definition.key}' gặp lỗi: {exc}") from exc
 
     def save(self, session: Session, live: LiveWorkflow) -> SaveResult:
-        """Write state, bump version, sync human tasks and timers; cache after commit."""
+        """Write state and a new revision, bump version, sync human tasks and timers; cache after commit."""
         instance, workflow = live.instance, live.workflow
         now = live.clock.now()
         instance.state = self.serializer.dump_state(workflow)
         instance.serializer_version = self.serializer.version
         instance.version += 1
+        instance.revision = uuid4().hex
         instance.updated_at = now
         result = SaveResult(completed=workflow.is_completed() and instance.status != InstanceStatus.CANCELLED)
         if result.completed and instance.status != InstanceStatus.COMPLETED:
             instance.status = InstanceStatus.COMPLETED
             instance.completed_at = now
-        self._sync_human_tasks(session, live, now, result)
-        self._sync_timers(session, live)
+        sync_human_tasks(session, live, now, result)
+        sync_timers(session, live)
         session.flush()
-        session.info.setdefault(_PENDING_KEY, []).append((self, instance.id, instance.version, workflow))
+        self._cache.put_after_commit(session, instance.id, instance.revision, workflow)
         return result
-
-    def _sync_human_tasks(self, session: Session, live: LiveWorkflow, now: datetime, result: SaveResult) -> None:
-        instance = live.instance
-        ready = {str(t.id): t for t in live.workflow.get_tasks(state=TaskState.READY, manual=True)}
-        open_rows = session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == HumanTaskState.READY)
-        ).all()
-        for row in open_rows:
-            if row.task_uuid in ready:
-                del ready[row.task_uuid]
-                continue
-            done = row.task_uuid in live.completed or self._state(live, row.task_uuid) == TaskState.COMPLETED
-            row.state = HumanTaskState.COMPLETED if done else HumanTaskState.CANCELLED
-            row.completed_at = now
-            result.closed.append(row)
-        for uuid, task in ready.items():
-            info = live.definition.user_tasks[task.task_spec.bpmn_id]
-            row = HumanTask(instance_id=instance.id, task_uuid=uuid, key=info.key, name=info.name,
-                            role=info.role.value, unit_id=_unit_of(task, info, live),
-                            assignee_id=_optional_int(task.data, info.assignee_variable, live),
-                            form_name=info.form_name, prefill=self._prefill(live, task, info),
-                            state=HumanTaskState.READY, due_at=_due_of(task, info), created_at=now,
-                            dossier_id=instance.dossier_id, complaint_id=instance.complaint_id)
-            session.add(row)
-            result.opened.append(row)
-
-    @staticmethod
-    def _state(live: LiveWorkflow, task_uuid: str) -> int | None:
-        """The task's state, or None when it is gone (a terminated called process drops its tasks)."""
-        try:
-            return live.workflow.get_task_from_id(UUID(task_uuid)).state
-        except SpiffWorkflowException:
-            return None
-
-    def _prefill(self, live: LiveWorkflow, task: Any, info: UserTaskSpec) -> dict[str, Any]:
-        fields = live.definition.forms[info.form_name]["properties"]
-        return {k: task.data[k] for k in fields if k in task.data}
-
-    def _sync_timers(self, session: Session, live: LiveWorkflow) -> None:
-        waiting = {}
-        for task in live.workflow.get_tasks(state=TaskState.WAITING):
-            due = _timer_due(task)
-            if due is not None:
-                waiting[str(task.id)] = (task.task_spec.bpmn_id, due)
-        rows = {r.task_uuid: r for r in session.scalars(select(Timer).where(Timer.instance_id == live.instance.id))}
-        gone = [uuid for uuid in rows if uuid not in waiting]
-        if gone:
-            session.execute(delete(Timer).where(Timer.instance_id == live.instance.id, Timer.task_uuid.in_(gone)))
-        for uuid, (key, due) in waiting.items():
-            if uuid in rows:
-                rows[uuid].due_at = due
-            else:
-                session.add(Timer(instance_id=live.instance.id, task_uuid=uuid, key=key, due_at=due))
 
     def ready_tasks(self, live: LiveWorkflow) -> list[str]:
         return [t.task_spec.bpmn_id for t in live.workflow.get_tasks(state=TaskState.READY, manual=True)]
@@ -335,20 +365,13 @@ class Runtime:
         last = live.workflow.last_task
         return dict(last.data) if last is not None else dict(live.workflow.data)
 
-    def _remember(self, instance_id: int, version: int, workflow: BpmnWorkflow) -> None:
-        """Keep running instances' workflows, most recently used last; finished ones are dropped."""
-        with self._lock:
-            if workflow.is_completed():
-                self._cache.pop(instance_id, None)
-                return
-            self._cache[instance_id] = (version, workflow)
-            self._cache.move_to_end(instance_id)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+    def cached_ids(self) -> list[int]:
+        """The instances whose workflow this process keeps deserialized, least recently used first."""
+        return self._cache.ids()
 
     def forget(self) -> None:
-        with self._lock:
-            self._cache.clear()
+        """Drop every cached workflow (never needed for correctness: a benchmark's cold start)."""
+        self._cache.clear()
 
 
 def _domain_cause(exc: BaseException) -> DomainError | None:
@@ -362,55 +385,3 @@ def _domain_cause(exc: BaseException) -> DomainError | None:
         seen.add(id(node))
         node = node.__cause__ or node.__context__
     return None
-
-
-def _timer_due(task: Any) -> datetime | None:
-    definition = getattr(task.task_spec, "event_definition", None)
-    if not isinstance(definition, TimerEventDefinition):
-        return None
-    value = task._get_internal_data("event_value")
-    if isinstance(value, dict):  # cycle timers keep their next occurrence
-        value = value.get("next")
-    if not value:
-        return None
-    due = TimerEventDefinition.get_datetime(value) if "T" in value else None
-    return due.astimezone(UTC) if due is not None else None
-
-
-def _unit_of(task: Any, info: UserTaskSpec, live: LiveWorkflow) -> int:
-    unit = _optional_int(task.data, info.unit_variable, live)
-    if unit is None:
-        raise ProcessError(
-            f"Nhiệm vụ '{info.key}' của quy trình '{live.definition.key}' không có đơn vị "
-            f"(biến '{info.unit_variable}')."
-        )
-    return unit
-
-
-def _optional_int(data: dict[str, Any], name: str | None, live: LiveWorkflow) -> int | None:
-    if not name or data.get(name) is None:
-        return None
-    value = data[name]
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
-        raise ProcessError(f"Biến '{name}' của quy trình '{live.definition.key}' phải là một mã số.")
-    return int(value)
-
-
-def _due_of(task: Any, info: UserTaskSpec) -> datetime | None:
-    if not info.due_variable or not task.data.get(info.due_variable):
-        return None
-    raw = str(task.data[info.due_variable])
-    if "T" in raw:
-        return datetime.fromisoformat(raw).astimezone(UTC)
-    return end_of_day(datetime.fromisoformat(raw).date())  # a date means the end of that day in Vietnam
-
-
-@event.listens_for(Session, "after_commit")
-def _cache_committed(session: Session) -> None:
-    for runtime, instance_id, version, workflow in session.info.pop(_PENDING_KEY, []):
-        runtime._remember(instance_id, version, workflow)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_rolled_back(session: Session, previous_transaction: Any) -> None:
-    session.info.pop(_PENDING_KEY, None)

@@ -55,6 +55,13 @@ class StateSerializer:
         registry = self._serializer.registry
         return registry.restore(dct["spec"]), {k: registry.restore(v) for k, v in dct["subprocess_specs"].items()}
 
+    def plain(self, value: Any) -> Any:
+        """`value` exactly as a process that loads it from the database will see it (tuples become
+        lists, integer keys strings…), so a workflow kept in memory holds what a cold one would.
+        Raises TypeError or ValueError for what cannot be stored at all (a set, an object)."""
+        registry = self._serializer.registry
+        return registry.restore(json.loads(json.dumps(registry.convert(value), ensure_ascii=False)))
+
     def dump_state(self, workflow: BpmnWorkflow) -> str:
         return json.dumps(self._serializer.to_dict(workflow), ensure_ascii=False, separators=(",", ":"))
 

@@ -1,5 +1,5 @@
-"""The test process walked through every path, with the workflow reloaded from the database
-(cache dropped) before every step, as a persisted engine does."""
+"""The test process walked through every path; each path test runs warm (one process, its cache
+checked against the database after every step) and cold (a new process for every step)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -12,45 +12,40 @@ from engine.operations.timers import fire_next_due
 from tests.engine.helpers import build_world, start_sample
 
 
-def _reload(ctx):
-    """Forget every cached workflow and expire the session: the next step deserializes."""
-    ctx.runtime.forget()
-    ctx.session.expire_all()
-
-
 def _only_task(ctx, user, key):
     items = tasks.list_tasks(ctx.as_actor(user), key=key).items
     assert len(items) == 1, [t.key for t in items]
     return items[0]
 
 
-def test_approved_path_with_votes_and_confirmation(ctx, settings, clock, session):
+def test_approved_path_with_votes_and_confirmation(ctx, settings, clock, session, next_step):
     world = build_world(session, settings)
+    next_step(ctx)
     instance_id = start_sample(ctx, world, clock)
-    _reload(ctx)
+    next_step(ctx)
 
     prepare = _only_task(ctx, world.proposer, "prepare")
     tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Đề nghị khen", "amount": 2})
     session.commit()
-    _reload(ctx)
+    next_step(ctx)
 
     review = _only_task(ctx, world.office, "review")
     assert review.due_at is not None and review.unit_id == world.commune.id
     completion = tasks.complete_task(ctx.as_actor(world.office), review.id, {"outcome": "approve"})
     session.commit()
     assert sorted(t.assignee_id for t in completion.next_tasks) == sorted(m.id for m in world.members)
-    _reload(ctx)
+    next_step(ctx)
 
     for member, choice in zip(world.members, ["yes", "no", "yes"], strict=True):
         vote = _only_task(ctx, member, "vote")
         tasks.complete_task(ctx.as_actor(member), vote.id, {"choice": choice})
         session.commit()
-        _reload(ctx)
+        next_step(ctx)
 
     result = send_message(ctx, instance_id, "confirmation", {"ok": True})
     session.commit()
     assert result.completed
-    _reload(ctx)
+    next_step(ctx)
 
     instance = session.get(ProcessInstance, instance_id)
     assert instance.status == InstanceStatus.COMPLETED and instance.completed_at is not None
@@ -64,14 +59,15 @@ def test_approved_path_with_votes_and_confirmation(ctx, settings, clock, session
     assert verify_chain(ctx).ok
 
 
-def test_rejected_path_ends_without_vote(ctx, settings, clock, session):
+def test_rejected_path_ends_without_vote(ctx, settings, clock, session, next_step):
     world = build_world(session, settings)
+    next_step(ctx)
     instance_id = start_sample(ctx, world, clock)
-    _reload(ctx)
+    next_step(ctx)
     prepare = _only_task(ctx, world.proposer, "prepare")
     tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Hồ sơ", "amount": 1})
     session.commit()
-    _reload(ctx)
+    next_step(ctx)
     review = _only_task(ctx, world.office, "review")
     completion = tasks.complete_task(ctx.as_actor(world.office), review.id, {"outcome": "reject", "note": "Thiếu"})
     session.commit()
@@ -81,9 +77,11 @@ def test_rejected_path_ends_without_vote(ctx, settings, clock, session):
     assert session.scalar(select(func.count()).select_from(Timer)) == 0
 
 
-def test_boundary_timer_fires_by_injected_clock_and_review_stays_open(ctx, settings, clock, session):
+def test_boundary_timer_fires_by_injected_clock_and_review_stays_open(ctx, settings, clock, session, next_step):
     world = build_world(session, settings)
+    next_step(ctx)
     instance_id = start_sample(ctx, world, clock, review_days=3)
+    next_step(ctx)
     prepare = _only_task(ctx, world.proposer, "prepare")
     tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Hồ sơ", "amount": 1})
     session.commit()
@@ -92,7 +90,7 @@ def test_boundary_timer_fires_by_injected_clock_and_review_stays_open(ctx, setti
 
     assert fire_next_due(ctx) is None  # not due yet: no sleeping, no firing
     clock.advance(days=3, seconds=1)
-    _reload(ctx)
+    next_step(ctx)
     fired = fire_next_due(ctx)
     session.commit()
     assert fired is not None and fired.keys == ["review_overdue"] and fired.instance_id == instance_id
@@ -100,11 +98,11 @@ def test_boundary_timer_fires_by_injected_clock_and_review_stays_open(ctx, setti
     assert session.scalar(select(func.count()).select_from(Timer)) == 0
 
     # Non-interrupting: the review is still waiting for the office, and finishing it works.
-    _reload(ctx)
+    next_step(ctx)
     review = _only_task(ctx, world.office, "review")
     tasks.complete_task(ctx.as_actor(world.office), review.id, {"outcome": "reject"})
     session.commit()
-    _reload(ctx)
+    next_step(ctx)
     live = ctx.runtime.open(session, session.get(ProcessInstance, instance_id), clock)
     assert ctx.runtime.data(live)["overdue"] is True
     assert session.get(ProcessInstance, instance_id).status == InstanceStatus.COMPLETED
@@ -142,17 +140,18 @@ def test_running_instance_keeps_its_definition_version(ctx, settings, clock, ses
     assert live.definition is not definition
 
 
-def test_cache_keeps_running_workflows_within_its_size_and_drops_finished_ones(settings, clock, session):
+def test_cache_keeps_running_workflows_within_its_size_and_drops_finished_ones(parsed_definitions, settings,
+                                                                            clock, session):
     from dataclasses import replace
 
     from engine.context import Context
     from engine.runtime import Runtime
 
-    runtime = Runtime.load(replace(settings, workflow_cache_size=2))
+    runtime = Runtime(parsed_definitions, replace(settings, workflow_cache_size=2))
     ctx = Context(session=session, settings=settings, clock=clock, runtime=runtime)
     world = build_world(session, settings)
     ids = [start_sample(ctx, world, clock) for _ in range(3)]
-    assert list(runtime._cache) == ids[1:]  # least recently used evicted
+    assert runtime.cached_ids() == ids[1:]  # least recently used evicted
 
     prepare = tasks.list_tasks(ctx.as_actor(world.proposer)).items
     review_of = {}
@@ -162,55 +161,18 @@ def test_cache_keeps_running_workflows_within_its_size_and_drops_finished_ones(s
         review_of[task.instance_id] = done.next_tasks[0].id
     tasks.complete_task(ctx.as_actor(world.office), review_of[ids[2]], {"outcome": "reject"})
     session.commit()
-    assert ids[2] not in runtime._cache and len(runtime._cache) <= 2
+    assert ids[2] not in runtime.cached_ids() and len(runtime.cached_ids()) <= 2
 
 
-def test_each_step_in_a_fresh_runtime_behaves_as_in_one_process(settings, clock, session):
-    """Issue 10: a Runtime built afresh for every step (as after a restart, or on another process) shares
-    no parsed spec object with the one that started the instance; every vote must still be merged."""
-    from engine.context import Context
-    from engine.runtime import Runtime
-
-    def fresh() -> Context:
-        session.expire_all()
-        return Context(session=session, settings=settings, clock=clock, runtime=Runtime.load(settings))
-
-    world = build_world(session, settings)
-    instance_id = start_sample(fresh(), world, clock)
-    ctx = fresh()
-    prepare = _only_task(ctx, world.proposer, "prepare")
-    tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Đề nghị khen", "amount": 2})
-    session.commit()
-    ctx = fresh()
-    tasks.complete_task(ctx.as_actor(world.office), _only_task(ctx, world.office, "review").id, {"outcome": "approve"})
-    session.commit()
-    for member, choice in zip(world.members, ["yes", "no", "yes"], strict=True):
-        ctx = fresh()
-        tasks.complete_task(ctx.as_actor(member), _only_task(ctx, member, "vote").id, {"choice": choice})
-        session.commit()
-
-    ctx = fresh()
-    assert send_message(ctx, instance_id, "confirmation", {"ok": True}).completed
-    session.commit()
-    ctx = fresh()
-    live = ctx.runtime.open(session, session.get(ProcessInstance, instance_id), clock)
-    final = ctx.runtime.data(live)
-    assert final["yes_count"] == 2 and sorted(final["choices"]) == ["no", "yes", "yes"]
-
-
-def test_a_new_runtime_runs_the_stored_specs_already_wired(settings):
+def test_a_new_runtime_runs_the_stored_specs_already_wired(new_runtime, runtime):
     """The specs workflows run on are rebuilt from the stored text (a lossless round trip), with every
-    multi-instance task wired to merge its children before any child exists in this process."""
+    multi-instance task wired to merge its children before any child exists in this process; two
+    runtimes built from one parse share no spec object."""
     from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 
-    import engine.operations  # noqa: F401  (registers the domain helpers scripts may call)
-    from engine.config import PROJECT_ROOT
-    from engine.runtime import Runtime
-    from engine.runtime.definitions import parse_directory
-
-    definitions = parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms")
-    definitions.update(parse_directory(settings.workflows_dir, settings.forms_dir))
-    runtime = Runtime(definitions, settings)
+    other = new_runtime()
+    assert all(other.definitions[k].spec is not d.spec for k, d in runtime.definitions.items())
+    runtime = new_runtime()
     loops = 0
     for definition in runtime.definitions.values():
         assert runtime.serializer.dump_specs(definition.spec, definition.subprocess_specs) == definition.serialized_spec

@@ -1,7 +1,9 @@
-"""A reviewing tree and a driver that walks award dossiers through the real BPMN files,
-committing every step and reloading the workflow from the database before the next one."""
+"""A reviewing tree and a driver that walks award dossiers through the real BPMN files, committing
+every step. Between steps (`reload`), the same process goes on (warm) or a new one takes over with
+nothing but the database (cold): tests taking the `journey` fixture run in both modes."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,6 +25,7 @@ from engine.models import (
     User,
 )
 from engine.operations import tasks
+from engine.operations.hooks import prefilled
 from engine.operations.processes import start_process
 from engine.operations.timers import fire_next_due
 from engine.text import fold
@@ -79,13 +82,18 @@ def _council(session, settings, unit: Unit, prefix: str, size: int) -> list[User
 
 
 class Journey:
-    def __init__(self, ctx: Context, tree: Tree) -> None:
+    def __init__(self, ctx: Context, tree: Tree, next_step: Callable[[Context], None] | None = None) -> None:
         self.ctx, self.tree, self.session = ctx, tree, ctx.session
         self.dossier_id: int | None = None
+        self._next_step = next_step
+        self.reload()  # cold: even the first step is served by a process that has seen nothing
 
     def reload(self) -> None:
-        self.ctx.runtime.forget()
-        self.session.expire_all()
+        """Between two steps: see the module's docstring (without a mode, the same process goes on)."""
+        if self._next_step is not None:
+            self._next_step(self.ctx)
+        else:
+            self.session.expire_all()
 
     def submit(self, *nominations: tuple[str, str], unit: Unit | None = None, proposer: User | None = None,
                title: str = "Đề nghị khen thưởng năm học 2025-2026") -> int:
@@ -130,8 +138,6 @@ class Journey:
         return done
 
     def prefill(self, user: User, key: str) -> dict[str, Any]:
-        from engine.operations.hooks import prefilled
-
         return prefilled(self.ctx.as_actor(user), self.task(user, key))
 
     def all_eligible(self, user: User) -> None:

@@ -9,7 +9,8 @@ from engine.storage import AttachmentStore
 from tests.office import docx_text_in_libreoffice
 
 
-def test_a_commune_decision_opens_and_reads_in_vietnamese(journey, tree, settings, tmp_path):
+def test_a_commune_decision_opens_and_reads_in_vietnamese(one_process_journey, tree, settings, tmp_path):
+    journey = one_process_journey
     journey.submit(("GIAY_KHEN", "Nguyễn Thị Tươi"), ("LDTT", "Trần Văn Đức"))
     journey.pass_level(tree.commune_office, tree.commune_head, Nguyễn_Thị_Tươi="approve", Trần_Văn_Đức="approve")
     decision = journey.session.scalars(select(Decision)).one()

@@ -1,8 +1,8 @@
 """Issue 10: a step taken by a fresh process (after a restart, or on another `khenthuong serve` process)
 must do what the same step does in the process that ran the previous ones.
 
-The journey's `reload()` drops cached workflows but keeps the parsed definitions of the test
-process; here every ballot runs in a child process of its own, which shares nothing with this one."""
+Every path test also runs cold (a new Runtime for each step, tests/conftest.py `next_step`); here
+every ballot runs in a child process of its own, which shares nothing with this one at all."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -13,8 +13,9 @@ from tests.workflows import fresh_process
 from tests.workflows.journey import Journey
 
 
-def test_a_council_whose_ballots_are_cast_by_fresh_processes_closes_by_itself(journey: Journey, tree, settings,
-                                                                              clock):
+def test_a_council_whose_ballots_are_cast_by_fresh_processes_closes_by_itself(one_process_journey: Journey, tree,
+                                                                              settings, clock):
+    journey = one_process_journey
     journey.submit(("CSTD_TINH", "Nguyễn Thị Tươi"))
     journey.complete(tree.commune_office, "check_completeness", {"outcome": "complete"})
     journey.all_eligible(tree.commune_office)  # opens the session: one cast_ballot per member
