@@ -138,7 +138,7 @@ def has_pending(dossier_id: int) -> bool:
     return bool(open_nominations(load_dossier(current_context(), dossier_id)))
 
 
-PROCESS = "award_dossier"  # level_review runs inside it: tasks belong to the award_dossier instance
+PROCESS = "level_review"  # hooks are keyed by the process defining the task, whoever calls it
 
 
 def _open_here(ctx: Context, task: HumanTask) -> list[Nomination]:

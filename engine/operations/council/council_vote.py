@@ -42,7 +42,7 @@ from engine.runtime.helpers import register
 from engine.text import fold
 from engine.vocabulary import AuditAction, AwardeeKind, VoteClosing
 
-PROCESS = "award_dossier"
+PROCESS = "council_vote"  # hooks are keyed by the process defining the task, whoever calls it
 
 
 def _agenda_candidates(ctx: Context, dossier_id: int) -> list[tuple[Nomination, Any]]:
