@@ -197,12 +197,14 @@ def ctx(session: Session, settings: Settings, clock: FixedClock, runtime: Runtim
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Backend-specific tests are deselected (not skipped) on the other database."""
+    """Backend-specific tests are deselected (not skipped) on the other database; checks over what
+    the path tests met run last."""
     other = "postgres_only" if _backend() == "sqlite" else "sqlite_only"
     deselected = [item for item in items if item.get_closest_marker(other)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker(other)]
+    items.sort(key=lambda item: item.get_closest_marker("after_path_tests") is not None)  # stable: order kept
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -35,21 +36,36 @@ def sync_human_tasks(session: Session, live: LiveWorkflow, now: datetime, result
         row.state = HumanTaskState.COMPLETED if done else HumanTaskState.CANCELLED
         row.completed_at = now
         result.closed.append(row)
+    if not ready:
+        return
+    typed = _typed_fields(session, live)
     for uuid, task in ready.items():
         info = live.definition.user_tasks[task.task_spec.bpmn_id]
         row = HumanTask(instance_id=instance.id, task_uuid=uuid, key=info.key, name=info.name,
                         role=info.role.value, unit_id=_unit_of(task, info, live),
                         assignee_id=_optional_int(task.data, info.assignee_variable, live),
-                        form_name=info.form_name, prefill=_prefill(live, task, info),
+                        form_name=info.form_name, prefill=_prefill(live, task, info, typed),
                         state=HumanTaskState.READY, due_at=_due_of(task, info), created_at=now,
                         dossier_id=instance.dossier_id, complaint_id=instance.complaint_id)
         session.add(row)
         result.opened.append(row)
 
 
-def _prefill(live: LiveWorkflow, task: Any, info: UserTaskSpec) -> dict[str, Any]:
+def _typed_fields(session: Session, live: LiveWorkflow) -> set[str]:
+    """The fields of every form already completed in this instance: what a user typed at one step
+    is that step's answer, never the pre-filled value of another (nor of the same step met again)."""
+    done = session.scalars(select(HumanTask.form_name).distinct().where(
+        HumanTask.instance_id == live.instance.id, HumanTask.state == HumanTaskState.COMPLETED))
+    forms = live.definition.forms
+    return {name for form in done if form in forms for name in forms[form]["properties"]}
+
+
+def _prefill(live: LiveWorkflow, task: Any, info: UserTaskSpec, typed: set[str]) -> dict[str, Any]:
+    """The values the process itself set (start data, scripts) for the form's fields, each one only if
+    it is valid for its field: posting the pre-filled data back must never be refused for its type."""
     fields = live.definition.forms[info.form_name]["properties"]
-    return {k: task.data[k] for k in fields if k in task.data}
+    return {name: task.data[name] for name, schema in fields.items()
+            if name in task.data and name not in typed and Draft202012Validator(schema).is_valid(task.data[name])}
 
 
 def _state(live: LiveWorkflow, task_uuid: str) -> int | None:

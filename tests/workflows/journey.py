@@ -1,6 +1,11 @@
 """A reviewing tree and a driver that walks award dossiers through the real BPMN files, committing
 every step. Between steps (`reload`), the same process goes on (warm) or a new one takes over with
-nothing but the database (cold): tests taking the `journey` fixture run in both modes."""
+nothing but the database (cold): tests taking the `journey` fixture run in both modes.
+
+Before completing a task the driver checks its pre-filled data as GET /tasks/{id} shows it: posted
+back with only the required fields the user must still fill, it must pass the task's form
+(`validate_form_data`, the first check of POST /tasks/{id}/complete); the tasks checked are
+recorded so that tests/workflows/test_prefill_coverage.py can require every user task to have been met."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -25,6 +30,7 @@ from engine.models import (
     User,
 )
 from engine.operations import tasks
+from engine.operations.forms import validate_form_data
 from engine.operations.hooks import prefilled
 from engine.operations.processes import start_process
 from engine.operations.timers import fire_next_due
@@ -81,6 +87,43 @@ def _council(session, settings, unit: Unit, prefix: str, size: int) -> list[User
     return members
 
 
+PREFILLS_CHECKED: set[tuple[str, str]] = set()  # (process, task) whose pre-filled data was posted back
+
+
+def fill_required(schema: dict[str, Any], data: Any) -> Any:
+    """`data` with a valid value for each required field it lacks, at every depth: what a user must
+    still type; nothing else is added or changed."""
+    if schema.get("type") == "array" and isinstance(data, list):
+        return [fill_required(schema.get("items", {}), item) for item in data]
+    if schema.get("type") != "object" or not isinstance(data, dict):
+        return data
+    fields = schema.get("properties", {})
+    filled = {key: fill_required(fields.get(key, {}), value) for key, value in data.items()}
+    for key in schema.get("required", []):
+        if key not in filled:
+            filled[key] = fill_required(fields.get(key, {}), _example(fields.get(key, {})))
+    return filled
+
+
+def _example(schema: dict[str, Any]) -> Any:
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "array":
+        return [_example(schema.get("items", {})) for _ in range(schema.get("minItems", 0))]
+    examples = {"string": "x" * max(1, schema.get("minLength", 1)), "integer": schema.get("minimum", 1),
+                "number": schema.get("minimum", 1), "boolean": True, "object": {}}
+    return examples.get(kind)
+
+
+def check_prefill(ctx: Context, task: HumanTask) -> None:
+    """The task's pre-filled data, with only the required fields filled in, passes its own form."""
+    assert ctx.runtime is not None
+    form = ctx.runtime.form(ctx.session, task.instance, task.form_name)
+    validate_form_data(form, fill_required(form, prefilled(ctx, task)))
+    PREFILLS_CHECKED.add((ctx.runtime.task_process(ctx.session, task.instance, task.key), task.key))
+
+
 class Journey:
     def __init__(self, ctx: Context, tree: Tree, next_step: Callable[[Context], None] | None = None) -> None:
         self.ctx, self.tree, self.session = ctx, tree, ctx.session
@@ -132,7 +175,9 @@ class Journey:
         return items[0]
 
     def complete(self, user: User, key: str, data: dict[str, Any]) -> tasks.Completion:
-        done = tasks.complete_task(self.ctx.as_actor(user), self.task(user, key).id, data)
+        task = self.task(user, key)
+        check_prefill(self.ctx.as_actor(user), task)
+        done = tasks.complete_task(self.ctx.as_actor(user), task.id, data)
         self.session.commit()
         self.reload()
         return done
