@@ -218,10 +218,20 @@ class DossierSchema(DossierSummarySchema):
     decisions = List(Nested(DecisionRefSchema), required=True)
 
 
+class PathStepSchema(BaseSchema):
+    process = Str(required=True, metadata=_doc("Quy trình (hoặc quy trình con) chứa phần tử."))
+    run = Str(required=True, metadata=_doc("Lần chạy của quy trình đó: `main`, hoặc mã hoạt động đã gọi nó."))
+    caller = Str(allow_none=True, metadata=_doc("Lần chạy đã gọi lần chạy này."))
+    element = Str(required=True, metadata=_doc("Mã BPMN của phần tử đã hoàn thành."))
+    after = Str(allow_none=True, metadata=_doc("Phần tử hoàn thành ngay trước nó trên cùng đường đi."))
+
+
 class DiagramSchema(BaseSchema):
     xml = Str(required=True, metadata=_doc("BPMN 2.0 XML của quy trình hồ sơ."))
     active = List(Str(), required=True, metadata=_doc("Khoá các nhiệm vụ đang chờ xử lý."))
     called = Raw(required=True, metadata=_doc("BPMN XML của các quy trình được gọi, theo khoá."))
+    path = List(Nested(PathStepSchema), required=True,
+                metadata=_doc("Đường đi đã qua, theo thứ tự hoàn thành, do bộ máy quy trình ghi nhận."))
 
 
 class NotificationSchema(BaseSchema):

@@ -182,6 +182,7 @@ def dossier_diagram(dossier_id: int) -> Diagram:
     """Sơ đồ quy trình của hồ sơ và vị trí hiện tại
 
     `xml`: BPMN của quy trình hồ sơ; `called`: BPMN của các quy trình được gọi; `active`: khoá các
-    nhiệm vụ đang chờ xử lý.
+    nhiệm vụ đang chờ xử lý; `path`: các phần tử đã hoàn thành theo thứ tự, mỗi phần tử kèm phần tử
+    ngay trước nó (đường đi đã qua).
     """
     return access.dossier_diagram(current_ctx(), dossier_id)

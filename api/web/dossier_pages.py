@@ -49,7 +49,7 @@ def detail_page(dossier_id: int, status: int = 200, **problems: Any) -> tuple[st
         "web/dossier.html", status, dossier=dossier, can_change=can_change,
         editable=can_change and dossier.status in EDITABLE, names=access.award_names(context),
         actionable=actionable, timeline=timeline(context.session, events),
-        diagrams=process_diagrams(context, dossier.base, events),
+        diagrams=process_diagrams(context, dossier.base),
         sessions=council_access.list_sessions(context, dossier.id),
         missing=access.missing_before_submission(context, dossier.base), document_kinds=list(AttachmentKind),
         problems=problems)

@@ -1,25 +1,19 @@
-"""Which parts of a process diagram a case went through and where it stands now, from what the
-audit trail records (the user tasks completed, the levels entered) and the tasks open now.
+"""Which parts of a process diagram a case went through and where it stands now: the path from the
+engine (the elements its workflow completed, each with the element it followed: Runtime.path_taken),
+the current step from the tasks open now.
 
-Between two recorded steps the case went the shortest way the sequence flows allow: gateways and
-script tasks in between are marked taken without needing events of their own. A process called by
-a call activity is drawn on its own; its activity in the caller counts as the steps inside it.
+A process called by a call activity is drawn on its own, with its latest run (the current reviewing
+level, not the one before); its activity in the caller counts as the steps inside it.
 """
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from api.web.bpmn_model import Model
+from engine.runtime import MAIN_RUN, Step
 
-
-@dataclass(frozen=True)
-class Token:
-    """A task completed (`task`, its key) or a called process entered anew (`enter`, its process id)."""
-
-    kind: str
-    key: str
+_ACTIVITIES = {"callActivity", "subProcess", "transaction", "adHocSubProcess"}
 
 
 @dataclass
@@ -27,49 +21,32 @@ class DiagramState:
     model: Model
     taken: set[str]  # node and flow ids
     active: set[str]  # node ids
-    trail: list[str]  # the nodes recorded, in order (for a text description)
+    trail: list[str]  # the activities passed, in order (for a text description)
 
 
-def _shortest(model: Model, sources: Iterable[str], accept: set[str] | None, *, step: bool = True) -> list[str]:
-    """Ids (nodes and flows) of the shortest way from one of `sources` to a node in `accept` (None: any
-    end event); with `step`, at least one flow is followed (a loop back to the same node)."""
-    queue: deque[tuple[str, list[str]]] = deque()
-    seen: set[str] = set()
-    for source in sources:
-        if not step and (source in (accept or set()) or (accept is None and model.is_end(source))):
-            return [source]
-        queue.append((source, [source]))
-    while queue:
-        node, path = queue.popleft()
-        for flow in model.outgoing(node):
-            if flow.target in seen:
+def _chosen_runs(models: dict[str, Model], main: str, steps: list[Step]) -> dict[str, set[str]]:
+    """Per drawn process, the runs to draw: the main run for the main process; for a called process,
+    its latest run started by a run already chosen (the level being reviewed now, not the last one);
+    every run of an embedded sub-process goes with the process that contains it."""
+    embedded = {node.id: key for key, model in models.items() for node in model.nodes.values()
+                if node.kind in _ACTIVITIES and not node.called}
+    chosen: dict[str, set[str]] = {main: {MAIN_RUN}}
+    pending = [MAIN_RUN]
+    while pending:
+        caller = pending.pop()
+        runs_of: dict[str, list[str]] = {}
+        for step in steps:  # in the order they finished: a process's last run listed is its latest
+            listed = runs_of.setdefault(step.process, [])
+            if step.caller == caller and step.run not in listed:
+                listed.append(step.run)
+        for process, runs in runs_of.items():
+            owner = embedded.get(process, process)
+            if owner not in models or not runs:
                 continue
-            seen.add(flow.target)
-            way = [*path, flow.id, flow.target]
-            if (accept is None and model.is_end(flow.target)) or (accept is not None and flow.target in accept):
-                return way
-            queue.append((flow.target, way))
-    return []
-
-
-def taken_path(model: Model, trail: list[str], *, finished: bool, current: Iterable[str] = ()) -> set[str]:
-    """The nodes and flows on the way through `trail`, on to each `current` node, and to an end event
-    when the process is `finished`."""
-    taken: set[str] = set()
-    last: str | None = None
-    for node in trail:
-        way = (_shortest(model, [last], {node}) if last is not None
-               else _shortest(model, model.starts(), {node}, step=False))
-        taken.update(way or [node])
-        last = node
-    for node in current:
-        way = (_shortest(model, [last], {node}) if last is not None
-               else _shortest(model, model.starts(), {node}, step=False))
-        taken.update(way)
-        taken.discard(node)
-    if finished and last is not None:
-        taken.update(_shortest(model, [last], None))
-    return taken
+            drawn = runs if process in embedded else runs[-1:]
+            chosen.setdefault(owner, set()).update(drawn)
+            pending.extend(drawn)
+    return chosen
 
 
 def _closures(models: dict[str, Model]) -> dict[str, set[str]]:
@@ -104,25 +81,26 @@ def _element(model: Model, key: str, closures: dict[str, set[str]]) -> str | Non
     return None
 
 
-def diagram_states(models: dict[str, Model], tokens: list[Token], active_keys: set[str], *,
-                   completed: bool) -> dict[str, DiagramState]:
-    """For each process: what was taken and what is active now."""
+def _is_activity(model: Model, node_id: str) -> bool:
+    node = model.nodes.get(node_id)
+    return node is not None and (node.kind.endswith("Task") or node.kind in _ACTIVITIES)
+
+
+def diagram_states(models: dict[str, Model], main: str, steps: Iterable[Step],
+                   active_keys: set[str]) -> dict[str, DiagramState]:
+    """For each process: what was taken (the elements completed and the flows between them, in the
+    runs drawn) and what is active now (the open tasks, or the activity that runs them)."""
+    steps = list(steps)
     closures = _closures(models)
+    chosen = _chosen_runs(models, main, steps)
     states = {}
     for key, model in models.items():
-        trail: list[str] = []
-        for token in tokens:
-            element = _element(model, token.key, closures)
-            if token.kind == "enter" and (token.key == key or key in closures.get(token.key, set())):
-                trail = []  # this process (or the one around it) starts again: only the latest visit is drawn
-            elif token.kind == "enter" and element is not None:
-                trail.append(element)  # a new visit of the call activity, even right after the last one
-            elif element is not None and (not trail or trail[-1] != element):
-                trail.append(element)
+        runs = chosen.get(key, set())
+        mine = [s for s in steps if s.run in runs and s.element in model.nodes]
+        pairs = {(s.after, s.element) for s in mine}
+        taken = {s.element for s in mine} | {f.id for f in model.flows.values() if (f.source, f.target) in pairs}
+        trail = [s.element for s in mine if _is_activity(model, s.element)]
+        trail = [e for i, e in enumerate(trail) if i == 0 or trail[i - 1] != e]
         active = {e for k in active_keys if (e := _element(model, k, closures)) is not None}
-        if trail and active and trail[-1] in active:
-            trail.pop()  # still there: the activity is current, not behind us
-        finished = bool(trail) and not active and (completed or bool(active_keys))
-        states[key] = DiagramState(model, taken_path(model, trail, finished=finished, current=sorted(active)),
-                                   active, trail)
+        states[key] = DiagramState(model, taken, active, trail)
     return states

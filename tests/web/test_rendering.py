@@ -7,9 +7,10 @@ from werkzeug.datastructures import MultiDict
 
 from api.web.bpmn_model import parse
 from api.web.diagram_svg import render_svg, wrap
-from api.web.process_path import Token, diagram_states, taken_path
+from api.web.process_path import diagram_states
 from api.web.schema_form import build_fields, read_form
 from engine.config import PROJECT_ROOT
+from engine.runtime import MAIN_RUN, Step
 
 LEVEL = (PROJECT_ROOT / "workflows" / "level_review.bpmn").read_text(encoding="utf-8")
 AWARD = (PROJECT_ROOT / "workflows" / "award_dossier.bpmn").read_text(encoding="utf-8")
@@ -36,29 +37,45 @@ def test_text_is_escaped_and_wrapped():
     assert "<script>" not in svg and "&lt;script&gt;" in svg
 
 
-def test_between_two_recorded_steps_the_shortest_way_is_taken():
-    tokens = [Token("enter", "level_review"), Token("task", "check_completeness")]
-    state = diagram_states(_models(), tokens, {"appraise"}, completed=False)["level_review"]
-    assert {"review_started", "check_completeness", "completeness_outcome", "to_receive", "receive"} <= state.taken
-    assert "request_supplement" not in state.taken and "appraise" not in state.taken
-    assert state.active == {"appraise"}
+def _chain(process: str, run: str, caller: str | None, *elements: str) -> list[Step]:
+    """Steps as Runtime.path_taken gives them: each element after the one before it."""
+    return [Step(process, run, caller, element, elements[i - 1] if i else None) for i, element in enumerate(elements)]
 
 
-def test_a_second_level_loops_the_main_process_and_redraws_the_level():
-    tokens = [Token("enter", "level_review"), Token("task", "check_completeness"), Token("task", "appraise"),
-              Token("task", "decide"), Token("enter", "level_review")]
-    states = diagram_states(_models(), tokens, {"check_completeness"}, completed=False)
-    main, level = states["award_dossier"], states["level_review"]
-    assert {"route", "climb", "to_climb", "to_next_level"} <= main.taken and main.active == {"review_at_level"}
-    assert "decide" not in level.taken and level.active == {"check_completeness"}
+FIRST_LEVEL = _chain("level_review", "level-1", MAIN_RUN, "review_started", "completeness_loop", "check_completeness",
+                     "completeness_outcome", "receive", "appraise", "plan_disclosure", "disclosure_needed",
+                     "to_decision", "council_needed", "after_council", "anything_to_decide", "decide", "level_done")
+
+
+def test_the_path_is_what_the_engine_completed_and_the_flows_between_them():
+    steps = _chain("award_dossier", MAIN_RUN, None, "dossier_submitted", "route", "level_loop") + FIRST_LEVEL[:4]
+    state = diagram_states(_models(), "award_dossier", steps, {"appraise"})["level_review"]
+    assert {"check_completeness", "completeness_outcome", "to_check", "to_completeness_outcome"} <= state.taken
+    assert "to_receive" not in state.taken and "request_supplement" not in state.taken  # not inferred
+    assert state.active == {"appraise"} and state.trail == ["check_completeness"]
+
+
+def test_a_second_level_loops_the_main_process_and_draws_only_the_level_under_review():
+    main = _chain("award_dossier", MAIN_RUN, None, "dossier_submitted", "route", "level_loop")
+    again = [Step("award_dossier", MAIN_RUN, None, "review_at_level", "level_loop"),
+             *_chain("award_dossier", MAIN_RUN, None, "review_at_level", "forward_left", "climb", "level_loop")[1:]]
+    second = _chain("level_review", "level-2", MAIN_RUN, "review_started", "completeness_loop")
+    states = diagram_states(_models(), "award_dossier", main + FIRST_LEVEL + again + second, {"check_completeness"})
+    top, level = states["award_dossier"], states["level_review"]
+    assert {"route", "climb", "to_climb", "to_next_level", "review_at_level"} <= top.taken
+    assert top.active == {"review_at_level"}
+    assert {"review_started", "to_completeness_loop", "completeness_loop"} <= level.taken
+    assert "decide" not in level.taken and "check_completeness" not in level.taken  # the first level is not drawn
+    assert level.active == {"check_completeness"}
 
 
 def test_a_finished_process_is_drawn_to_its_end():
-    tokens = [Token("enter", "level_review"), Token("task", "check_completeness"), Token("task", "appraise"),
-              Token("task", "decide")]
-    states = diagram_states(_models(), tokens, set(), completed=True)
-    assert {"issue_decisions", "notify_result", "dossier_decided"} <= states["award_dossier"].taken
-    assert {"decide", "level_done"} <= states["level_review"].taken
+    main = _chain("award_dossier", MAIN_RUN, None, "dossier_submitted", "route", "level_loop", "review_at_level",
+                  "forward_left", "issue_decisions", "notify_result", "dossier_decided")
+    states = diagram_states(_models(), "award_dossier", main + FIRST_LEVEL, set())
+    assert {"issue_decisions", "to_notify", "notify_result", "dossier_decided"} <= states["award_dossier"].taken
+    assert {"decide", "to_level_done", "level_done"} <= states["level_review"].taken
+    assert states["level_review"].trail[-1] == "decide"
 
 
 SCHEMA = {"type": "object", "required": ["nominations"], "properties": {
@@ -121,6 +138,6 @@ SUB = """<?xml version="1.0" encoding="UTF-8"?>
 def test_an_event_sub_process_is_drawn_as_a_dashed_frame_around_its_content():
     model = parse(SUB)
     assert model.starts() == ["start"] and model.nodes["freeze"].parent == "on_freeze"
-    svg = render_svg(SUB, taken=taken_path(model, [], finished=False, current=["end"]))
+    svg = render_svg(SUB, taken={"start", "f"}, active={"end"})
     assert 'stroke-dasharray="6 4"' in svg and "Khi có khiếu nại" in svg and "Tạm dừng" in svg
     assert svg.index('data-id="on_freeze"') < svg.index('data-id="freeze"')  # the frame first, its content over it

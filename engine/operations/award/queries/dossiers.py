@@ -30,6 +30,7 @@ from engine.operations.award.queries.access import visible_dossier, visible_doss
 from engine.operations.award.queries.catalogue import rules_on
 from engine.operations.paging import Page, paginate
 from engine.operations.readmodels import Extended
+from engine.runtime import Step
 from engine.storage import NamedFile, attachment_store
 from engine.text import fold
 
@@ -97,10 +98,12 @@ class Diagram:
     xml: str
     active: list[str]
     called: dict[str, str]
+    path: list[Step]  # what the engine completed, in order (Runtime.path_taken)
 
 
 def dossier_diagram(ctx: Context, dossier_id: int) -> Diagram:
-    """The BPMN of the dossier's process (and of the processes it calls), with the open task keys."""
+    """The BPMN of the dossier's process (and of the processes it calls), with the open task keys and
+    the path taken as the engine records it."""
     assert ctx.runtime is not None
     _, dossier = visible_dossier(ctx, dossier_id)
     if dossier.instance_id is None:
@@ -113,7 +116,7 @@ def dossier_diagram(ctx: Context, dossier_id: int) -> Diagram:
     called = {key: d.source_xml.decode("utf-8") for key in definition.subprocess_specs
               if (d := ctx.runtime.definitions.get(key)) is not None and d.source_xml}
     active = sorted({t.key for t in open_tasks(ctx, dossier)})
-    return Diagram(xml.decode("utf-8"), active, called)
+    return Diagram(xml.decode("utf-8"), active, called, ctx.runtime.path_taken(ctx.session, instance.id))
 
 
 def dossier_decisions(ctx: Context, dossier: Dossier) -> list[Decision]:
