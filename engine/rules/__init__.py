@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from engine.rules.calendar import WorkingCalendar
+from engine.rules.calendar import HOLIDAYS_FILE, WorkingCalendar
 from engine.rules.catalogue import (
+    CATALOGUE_FILE,
     AppraisalDeadlines,
     AwardKind,
     AwardType,
@@ -42,15 +43,33 @@ __all__ = [
 ]
 
 
+_Signature = tuple[tuple[str, int, int], ...]
+
+
 @functools.lru_cache(maxsize=8)
-def _load(rules_dir: Path) -> tuple[Catalogue, WorkingCalendar]:
+def _load(rules_dir: Path, signature: _Signature) -> tuple[Catalogue, WorkingCalendar]:
     return Catalogue.load(rules_dir), WorkingCalendar.load(rules_dir)
 
 
+def _signature(rules_dir: Path) -> _Signature:
+    """What identifies the content of the rules files without reading them: name, mtime, size."""
+    found = []
+    for name in (CATALOGUE_FILE, HOLIDAYS_FILE):
+        try:
+            stat = (rules_dir / name).stat()
+        except OSError:
+            continue  # reported by the load itself
+        found.append((name, stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
 def load_rules(rules_dir: Path) -> tuple[Catalogue, WorkingCalendar]:
-    """The catalogue and the calendar of `rules_dir`, read once per process (restart to reload).
-    A broken file raises DefinitionError every time it is asked for; call this at start-up."""
-    return _load(Path(rules_dir).resolve())
+    """The catalogue and the calendar of `rules_dir`, read again as soon as a file changes: every
+    server process and worker applies the same rules without a restart (a new version in force from
+    a date is an edit of catalogue.yaml, not a release). A broken file raises DefinitionError every
+    time it is asked for; call this at start-up too."""
+    path = Path(rules_dir).resolve()
+    return _load(path, _signature(path))
 
 
 def clear_rules_cache() -> None:

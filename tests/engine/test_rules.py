@@ -3,6 +3,7 @@ in exact integers, and deadlines counted in working days across Tết, weekends 
 from __future__ import annotations
 
 import copy
+import shutil
 from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -266,7 +267,7 @@ def test_the_real_holidays_file_loads_and_means_what_it_says():
             assert calendar.is_working_day(entry["date"]), (year, entry)
 
 
-def test_rules_are_read_once_per_folder(tmp_path):
+def test_rules_are_read_once_per_folder_and_again_when_a_file_changes(tmp_path):
     clear_rules_cache()
     first = load_rules(RULES)
     assert load_rules(RULES / ".." / "rules") is first
@@ -274,3 +275,15 @@ def test_rules_are_read_once_per_folder(tmp_path):
         load_rules(tmp_path)  # a broken folder is never cached as good
     clear_rules_cache()
     assert load_rules(RULES) is not first
+
+    # Every process sees an edit at its next read, without a restart (issue 10).
+    shutil.copytree(RULES, tmp_path / "rules")
+    catalogue_file = tmp_path / "rules" / "catalogue.yaml"
+    before, _ = load_rules(tmp_path / "rules")
+    assert load_rules(tmp_path / "rules")[0] is before
+    text = catalogue_file.read_text(encoding="utf-8")
+    name = before.versions[-1].award_types[0].name
+    assert name in text
+    catalogue_file.write_text(text.replace(name, name + " (sửa đổi)", 1), encoding="utf-8")
+    after, _ = load_rules(tmp_path / "rules")
+    assert after is not before and name + " (sửa đổi)" in [t.name for v in after.versions for t in v.award_types]
