@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
@@ -48,6 +48,7 @@ from engine.runtime.timeflow import engine_time
 
 T = TypeVar("T")
 _DEPLOY_LOCK_KEY = 0x4B54_4445  # "KTDE": one deployment at a time
+_HASHES_KEY = "khenthuong_definition_hashes"  # definition row id -> content hash, for one transaction
 
 
 @dataclass
@@ -134,11 +135,13 @@ class Runtime:
         return self._definition(session, instance.definition_id)
 
     def _definition(self, session: Session, definition_id: int) -> Definition:
-        """Found by the content hash of the row, read every time: a row id may name another definition
-        in a restored database, a hash never does."""
-        stored_hash = session.scalar(select(ProcessDefinition.content_hash)
-                                     .where(ProcessDefinition.id == definition_id))
-        found = self._by_hash.get(stored_hash or "")
+        """Found by the content hash of the row, read once per transaction: a row id may name another
+        definition in a restored database, a hash never does."""
+        hashes = session.info.setdefault(_HASHES_KEY, {})
+        if definition_id not in hashes:
+            hashes[definition_id] = session.scalar(select(ProcessDefinition.content_hash)
+                                                   .where(ProcessDefinition.id == definition_id))
+        found = self._by_hash.get(hashes[definition_id] or "")
         if found is not None:
             return found
         row = session.get(ProcessDefinition, definition_id)
@@ -372,6 +375,12 @@ class Runtime:
     def forget(self) -> None:
         """Drop every cached workflow (never needed for correctness: a benchmark's cold start)."""
         self._cache.clear()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_definition_hashes(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the transaction itself, not a savepoint inside it
+        session.info.pop(_HASHES_KEY, None)
 
 
 def _domain_cause(exc: BaseException) -> DomainError | None:
