@@ -118,6 +118,25 @@ def test_a_hook_naming_a_task_no_process_has_names_the_python_line(files, monkey
     assert f"test_check.py dòng {line}: móc before_complete của (level_review, tham_dinh)" in result.output
 
 
+def test_a_hook_keyed_by_the_calling_process_never_runs_and_is_named(files, monkeypatch):
+    def hook(ctx, task, data):  # noqa: ANN001, ANN202 - a stand-in registered for this test only
+        return None
+
+    monkeypatch.setitem(hooks._before_complete, ("award_dossier", "appraise"), hook)  # appraise is level_review's
+    result = _check(files)
+    assert result.exit_code == 1
+    assert "móc before_complete của (award_dossier, appraise): quy trình 'award_dossier' không có" in result.output
+
+
+def test_a_task_marked_hook_required_without_its_hook_names_the_task_line(files, monkeypatch):
+    monkeypatch.delitem(hooks._before_complete, ("council_vote", "close_vote"))
+    result = _check(files)
+    assert result.exit_code == 1
+    line = _line_of(files / "workflows" / "council_vote.bpmn", '<bpmn:userTask id="close_vote"')
+    assert f"council_vote.bpmn dòng {line}:" in result.output
+    assert "hook: required" in result.output
+
+
 def test_docs_processes_md_is_what_the_code_says(tmp_path):
     settings = Settings.from_env({}, instance_dir=tmp_path, secret_key="docs")
     report = check_installation(settings)

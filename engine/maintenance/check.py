@@ -3,7 +3,8 @@ them, with every fault named by file and line, for a province's IT officer editi
 
 A BPMN fault comes with the line lxml or SpiffWorkflow's validation gives, or else the line of the element
 at fault, found by its id; a form fault with the line of the JSON error or of the key at fault; a hook
-naming a task no process has, with the line of the hook in its Python module.
+naming a task its process does not define, with the line of the hook in its Python module; a user
+task marked `hook: required` without a before_complete hook, with the line of the task.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from engine.config import PROJECT_ROOT, Settings
 from engine.errors import DefinitionError
-from engine.operations.hooks import RegisteredHook, registered_hooks
+from engine.operations.hooks import RegisteredHook, missing_required_hooks, registered_hooks
 from engine.rules.calendar import WorkingCalendar
 from engine.rules.catalogue import Catalogue
 from engine.runtime.catalogue import SourceLines, describe_processes
@@ -155,11 +156,13 @@ def hook_place(hook: RegisteredHook) -> tuple[Path, int]:
 
 
 def _check_hooks(definitions: dict[str, Definition], hooks: list[RegisteredHook]) -> list[Fault]:
-    """A hook must name a process and one of the user tasks that process runs (its own or a called one's)."""
+    """A hook must name a process and one of the user tasks that process itself defines (a hook keyed
+    by a caller of the task's process would never run)."""
     faults = []
     for hook in hooks:
         definition = definitions.get(hook.process_key)
-        if definition is not None and hook.task_key in definition.user_tasks:
+        info = definition.user_tasks.get(hook.task_key) if definition is not None else None
+        if info is not None and info.process == hook.process_key:
             continue
         path, line = hook_place(hook)
         what = (f"quy trình '{hook.process_key}' không có nhiệm vụ người dùng '{hook.task_key}'"
@@ -184,6 +187,7 @@ def check_installation(settings: Settings) -> CheckReport:
     hooks = registered_hooks()
     if not errors:
         report.faults += _check_hooks(definitions, hooks)
+        report.faults += [_definition_fault(e, settings, lines) for e in missing_required_hooks(definitions)]
     report.faults.sort(key=lambda f: (f.path or "", f.line or 0))
     report.definitions, report.forms, report.hooks = definitions, len(form_names), len(hooks)
     report.user_tasks = sum(len(p.user_tasks) for p in describe_processes(definitions, settings.workflows_dir))
