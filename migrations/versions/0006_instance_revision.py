@@ -21,5 +21,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('process_instance', schema=None) as batch_op:
-        batch_op.drop_column('revision')
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite 3.35+ drops a plain column in place; batch mode would copy the table, and dropping the
+        # old copy fails while human_task and timer rows reference it (foreign keys are on).
+        op.execute("ALTER TABLE process_instance DROP COLUMN revision")
+    else:
+        op.drop_column('process_instance', 'revision')
