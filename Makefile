@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 PORT ?= 5000
 export KHENTHUONG_TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres lint bench worker yesterday docs clean
+.PHONY: typecheck run test test-sqlite test-postgres lint bench worker yesterday docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,9 +35,13 @@ test-postgres: $(STAMP)
 		echo "PostgreSQL not reachable at $$KHENTHUONG_TEST_PG_URL: the PostgreSQL run is SKIPPED (it is required on CI)." >&2; \
 	fi
 
-lint: $(STAMP)
+lint: typecheck
 	$(VENV)/bin/ruff check engine api tests bench
 	../shared/tools/bpmn-lint
+
+## mypy over engine/ (configured in pyproject.toml).
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 ## Benchmarks (not part of `make test`).
 bench: $(STAMP)

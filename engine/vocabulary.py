@@ -14,7 +14,11 @@ class Code(enum.StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> Self:
+    # `label` has a default only so that a lookup by value, `DossierStatus("draft")`, type-checks: the
+    # lookup never reaches __new__, while a member declared without its label stops the import.
+    def __new__(cls, value: str, label: str = "") -> Self:
+        if not label:
+            raise TypeError(f"the code {value!r} has no Vietnamese label")
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

@@ -78,7 +78,8 @@ def unpack(source: Path, staging: Path) -> Manifest:
             if first is None or first.name != MANIFEST or not first.isfile():
                 raise ArchiveError("Tệp không phải bản sao lưu khenthuong (thiếu manifest.json ở đầu).")
             manifest = Manifest.from_json(_read(archive, first))
-            expected = {entry.member: entry for entry in (*manifest.tables, *manifest.files)}
+            entries: list[TableEntry | FileEntry] = [*manifest.tables, *manifest.files]
+            expected = {entry.member: entry for entry in entries}
             seen = set()
             while (member := archive.next()) is not None:
                 entry = expected.get(member.name)

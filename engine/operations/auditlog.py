@@ -61,7 +61,8 @@ def referents(session: Session, events: Sequence[AuditEvent]) -> Referents:
     """What `events` (already read by someone allowed to) refer to, in one query per kind of row."""
     entities: dict[tuple[type[Any], int], Any] = {}
     for entity_type, model in ENTITY_MODELS.items():
-        ids = {int(e.entity_id) for e in events if e.entity_type == entity_type and (e.entity_id or "").isdigit()}
+        ids = {int(e.entity_id) for e in events
+               if e.entity_type == entity_type and e.entity_id is not None and e.entity_id.isdigit()}
         entities.update(((model, key), row) for key, row in by_id(session, model, ids).items())
     codes = {str(e.after[f]) for e in events if isinstance(e.after, dict) for f in UNIT_FIELDS if e.after.get(f)}
     units = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_(codes)))} if codes else {}

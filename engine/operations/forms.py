@@ -45,7 +45,7 @@ def _message(error: ValidationError) -> tuple[str, str]:
 
 def _type_name(value: Any) -> str:
     names = value if isinstance(value, list) else [value]
-    return " hoặc ".join(_TYPE_NAMES.get(n, n) for n in names)
+    return " hoặc ".join(_TYPE_NAMES.get(str(n), str(n)) for n in names)
 
 
 def _typename_paths(value: Any, path: str = "data") -> list[str]:

@@ -298,8 +298,8 @@ class _Writer:
 
     def _awards(self, awardee: Awardee, row: PersonRow) -> None:
         held: dict[tuple[str, int], GrantedAward] = {}
-        for award in awardee.awards:
-            held.setdefault((award.award_type, award.year), award)
+        for existing in awardee.awards:
+            held.setdefault((existing.award_type, existing.year), existing)
         for item in row.awards:
             assert item.year is not None, "checked by read_org_chart"
             about = {"awardee": row.code, "award_type": item.award_type, "year": item.year}

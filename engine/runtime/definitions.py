@@ -25,7 +25,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import DefinitionError, ScriptError
 from engine.runtime.helpers import HELPERS
-from engine.runtime.scripting import allowed_builtins, compile_checked
+from engine.runtime.scripting import ScriptMode, allowed_builtins, compile_checked
 from engine.vocabulary import Role
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -193,7 +193,7 @@ def load_form(forms_dir: Path, name: str, where: str) -> dict[str, Any]:
     return schema
 
 
-def task_expressions(task_spec: Any) -> Iterator[tuple[str, str]]:
+def task_expressions(task_spec: Any) -> Iterator[tuple[str, ScriptMode]]:
     """Every script and expression a task spec will hand to the script engine."""
     for attr in ("script", "prescript", "postscript"):
         source = getattr(task_spec, attr, None)

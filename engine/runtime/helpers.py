@@ -25,4 +25,4 @@ def register(name: str | None = None) -> Callable[[F], F]:
 @register()
 def count_equal(items: Iterable[Any], value: Any) -> int:
     """How many items equal `value` (e.g. the "yes" choices of a vote)."""
-    return sum(1 for item in items or () if item == value)
+    return sum(item == value for item in items or ())

@@ -323,7 +323,7 @@ class Runtime:
 
     def _plain(self, data: dict[str, Any], what: str) -> dict[str, Any]:
         try:
-            return self.serializer.plain(data)  # type: ignore[no-any-return]
+            return self.serializer.plain(data)
         except (TypeError, ValueError) as exc:
             raise ScriptError(f"Không lưu được {what}: {exc}") from None
 

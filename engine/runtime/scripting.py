@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from types import CodeType, FrameType
-from typing import Any
+from typing import Any, Literal
 
 from RestrictedPython import compile_restricted, safe_builtins
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
@@ -22,6 +22,8 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from engine.errors import DomainError, ScriptError
+
+ScriptMode = Literal["exec", "eval"]
 
 _EXTRA_BUILTINS = {
     "len": len, "min": min, "max": max, "sum": sum, "any": any, "all": all, "sorted": sorted,
@@ -58,7 +60,7 @@ def allowed_builtins() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=2048)
-def compile_checked(source: str, mode: str) -> CodeType:
+def compile_checked(source: str, mode: ScriptMode) -> CodeType:
     """Compile restrictedly; every refusal becomes a ScriptError naming what was refused."""
     try:
         return compile_restricted(source, filename=SCRIPT_FILENAME, mode=mode)

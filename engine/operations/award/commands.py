@@ -52,12 +52,12 @@ def _refuse(errors: dict[str, str]) -> None:
 def _apply(nomination: Nomination, given: NominationInput) -> None:
     """Write the checked content; a nominee renamed without a registry id is looked up again."""
     nominee = given.nominee
-    renamed = (nomination.nominee_kind, nomination.nominee_name) != (nominee.kind.value, nominee.name)
+    renamed = (nomination.nominee_kind, nomination.nominee_name) != (nominee.kind, nominee.name)
     if nominee.person_id is not None:
         nomination.awardee_id = nominee.person_id
     elif renamed:
         nomination.awardee_id = None
-    nomination.award_type, nomination.nominee_kind = given.award_type, nominee.kind.value
+    nomination.award_type, nomination.nominee_kind = given.award_type, nominee.kind
     nomination.nominee_name, nomination.nominee_position = nominee.name, nominee.position
     nomination.nominee_unit, nomination.achievements = nominee.unit, given.achievements
 

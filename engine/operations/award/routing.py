@@ -27,7 +27,7 @@ DECIDING_LEVELS: dict[DecidingLevel, set[UnitLevel] | None] = {
 
 
 
-def deciding_unit(proposing_unit: Unit, deciding_level: str) -> Unit | None:
+def deciding_unit(proposing_unit: Unit, deciding_level: DecidingLevel) -> Unit | None:
     """The unit competent for an award; None when it lies beyond this organisation tree."""
     reviewers = reviewing_ancestors(proposing_unit)
     wanted = DECIDING_LEVELS[deciding_level]
