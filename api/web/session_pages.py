@@ -1,6 +1,8 @@
 """Logging in and out of the web pages (the cookie session of api/auth.py), throttled like the API."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, Response, flash, redirect, request, url_for
 
 from api.auth import end_session, public, require_csrf, start_session
@@ -12,17 +14,33 @@ from engine.operations.auth import authenticate, log_out
 bp = Blueprint("session", __name__)
 
 
+MAX_NEXT = 2000
+
+
+def local_path(raw: str | None) -> str | None:
+    r"""`raw` if it is a path of this site (`/dossiers?q=…`), else None.
+
+    Browsers drop tabs and newlines inside a URL and read a backslash as a slash, so `/\t/evil`,
+    `/\\evil` and `//evil` all lead elsewhere: any control character, any backslash, any scheme or
+    host, and a path not starting with exactly one slash are refused (and a newline could not go
+    in a Location header anyway)."""
+    if not raw or len(raw) > MAX_NEXT or "\\" in raw or any(ch < " " or ch == "\x7f" for ch in raw):
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc or not raw.startswith("/") or raw.startswith("//"):
+        return None
+    return raw
+
+
 def _next_page(raw: str | None) -> str:
-    """Where to go after login: a path on this site only (never `//elsewhere` or `http://…`)."""
-    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
-        return raw
-    return url_for("web.inbox.inbox")
+    """Where to go after login: a path on this site, else the inbox."""
+    return local_path(raw) or url_for("web.inbox.inbox")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login() -> Response | tuple[str, int]:
-    target = request.values.get("next")
+    target = local_path(request.values.get("next"))
     if request.method == "GET":
         return render("web/login.html", next=target, username="")
     require_csrf()
