@@ -12,6 +12,7 @@ from flask import Flask, Response
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import auth, unit_of_work
 from api.blueprint import IdConverter, id_parameter_schema
@@ -101,4 +102,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     register_routes(api)
     app.register_blueprint(docs_blueprint)
     register_web(app)  # the HTML pages, over the same operations
+    if settings.trusted_proxies:
+        # The client's address (login throttling, public forms) and scheme as the proxies saw them;
+        # only the entries the trusted proxies added are believed, never one the client wrote.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=settings.trusted_proxies)
     return app

@@ -1,10 +1,10 @@
 """Who is calling: a bearer token (API clients) or the web session cookie, protected against CSRF.
 
-Every endpoint needs one of them unless its view is marked `@public`. A token is signed with
-the instance secret and carries the user id and its time of issue (read from the injected clock,
-so expiry is testable); a cookie session carries the user id, its start and a CSRF token that
-must come back in `X-CSRF-Token` (or, from a web page's form, its `csrf_token` field) on every
-unsafe request. Both are refused once the account is no longer active.
+Every endpoint needs one of them unless its view is marked `@public`. Both carry only the random
+secret of a session row (engine/operations/sessions.py), checked on every request: expired, revoked
+(logout, a password change, deactivation) or of an account no longer active, it opens nothing. The
+cookie (signed with the instance secret) also carries a CSRF token that must come back in
+`X-CSRF-Token` (or, from a web page's form, its `csrf_token` field) on every unsafe request.
 """
 from __future__ import annotations
 
@@ -16,23 +16,19 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
-from api.state import app_state
 from api.unit_of_work import current_uow
-from engine.clock import Clock
 from engine.config import Settings
 from engine.errors import Forbidden, Unauthenticated
-from engine.models import User
-from engine.operations.auth import active_user
+from engine.models import SessionKind
+from engine.operations.sessions import Opened, log_out, session_user
 
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"  # the hidden field of the web pages' forms, which cannot send headers
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 SESSION_COOKIE = "khenthuong_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-TOKEN_SALT = "khenthuong.access-token"
-_USER, _CSRF, _STARTED = "uid", "csrf", "started"
+_SECRET, _CSRF = "sid", "csrf"
 _PUBLIC = "_khenthuong_public"
 # Endpoints registered by libraries, whose views we cannot mark.
 PUBLIC_ENDPOINTS = frozenset({"api-docs.openapi_json"})
@@ -50,41 +46,6 @@ def public(view: View) -> View:
     return view
 
 
-class _ClockSigner(TimestampSigner):
-    def __init__(self, *args: Any, clock: Clock, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clock = clock
-
-    def get_timestamp(self) -> int:
-        return int(self._clock.now().timestamp())
-
-
-class TokenCodec:
-    """Bearer tokens: `{"uid": id}` signed and time-stamped; valid for settings.token_ttl_seconds."""
-
-    def __init__(self, settings: Settings, clock: Clock) -> None:
-        self.ttl = settings.token_ttl_seconds
-        self._serializer = URLSafeTimedSerializer(settings.secret_key, salt=TOKEN_SALT, signer=_ClockSigner,
-                                                  signer_kwargs={"clock": clock})
-
-    def issue(self, user: User) -> str:
-        return str(self._serializer.dumps({_USER: user.id}))
-
-    def user_id(self, token: str) -> object:
-        try:
-            payload = self._serializer.loads(token, max_age=self.ttl)
-        except SignatureExpired:
-            raise Unauthenticated("Mã truy cập đã hết hạn. Vui lòng đăng nhập lại.") from None
-        except BadData:
-            raise Unauthenticated("Mã truy cập không hợp lệ.") from None
-        return payload.get(_USER) if isinstance(payload, dict) else None
-
-
-def token_codec() -> TokenCodec:
-    state = app_state()
-    return TokenCodec(state.settings, state.clock)
-
-
 # ---- the web session ------------------------------------------------------------------------------
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -94,16 +55,21 @@ class _SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
-def start_session(user: User) -> str:
-    """Log the user in on this browser; returns the session's CSRF token."""
+def start_session(opened: Opened) -> str:
+    """Hold a session just opened (a cookie one) in this browser; returns its CSRF token."""
     session.clear()
     session.permanent = True
     csrf = secrets.token_urlsafe(32)
-    session.update({_USER: user.id, _CSRF: csrf, _STARTED: int(app_state().clock.now().timestamp())})
+    session.update({_SECRET: opened.secret, _CSRF: csrf})
     return csrf
 
 
-def end_session() -> None:
+def log_out_here() -> None:
+    """End the login this request came with (a token or a cookie session) for every process, and
+    make this browser forget its cookie."""
+    uow = current_uow()
+    assert uow.auth_session_id is not None, "an authenticated request has a login"
+    log_out(uow.ctx, uow.auth_session_id)
     session.clear()
 
 
@@ -155,19 +121,18 @@ def _authenticate() -> None:
         scheme, _, token = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("Tiêu đề Authorization phải có dạng 'Bearer <mã truy cập>'.")
-        uow.actor = active_user(uow.ctx, token_codec().user_id(token.strip()))
+        uow.actor, uow.auth_session_id = session_user(uow.ctx, token.strip(), SessionKind.TOKEN)
         return
-    user_id = session.get(_USER)
-    if user_id is None:
+    secret = session.get(_SECRET)
+    if not isinstance(secret, str):
         raise Unauthenticated("Cần đăng nhập.")
-    started = session.get(_STARTED)
-    now = app_state().clock.now().timestamp()
-    if not isinstance(started, int) or not 0 <= now - started <= app_state().settings.token_ttl_seconds:
-        session.clear()
-        raise Unauthenticated("Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.")
+    try:
+        uow.actor, uow.auth_session_id = session_user(uow.ctx, secret, SessionKind.COOKIE)
+    except Unauthenticated:
+        session.clear()  # the browser forgets a session that has ended
+        raise
     if request.method not in SAFE_METHODS:
         require_csrf()
-    uow.actor = active_user(uow.ctx, user_id)
 
 
 def init_app(app: Flask) -> None:

@@ -1,10 +1,11 @@
-"""The `khenthuong` command: db upgrade, import, demo, serve, worker, backup, restore, check, audit verify."""
+"""The `khenthuong` command: db upgrade, import, user, demo, serve, worker, backup, restore, check, audit verify."""
 from __future__ import annotations
 
 import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -25,6 +26,7 @@ from engine.maintenance.check import check_installation, helper_docs
 from engine.maintenance.process_docs import render
 from engine.maintenance.restore import restore_backup
 from engine.migrate import upgrade
+from engine.operations import sessions
 from engine.operations.processes import repair_instance, running_instance_ids
 from engine.orgchart.writer import import_org_chart
 from engine.rules import load_rules
@@ -100,6 +102,45 @@ def import_file(file: Path) -> None:
             sys.exit(1)
     for name, value in summary.as_dict().items():
         click.echo(f"{name}: {value}")
+
+
+@main.group()
+def user() -> None:
+    """Tài khoản người dùng: khoá, mở lại, chấm dứt mọi phiên đăng nhập."""
+
+
+def _user_command(change: Callable[[Context], int], done: str) -> None:
+    settings = _settings()
+    with _session_factory(settings)() as session:
+        try:
+            ended = change(Context(session=session, settings=settings, clock=SystemClock()))
+            session.commit()
+        except DomainError as exc:
+            click.echo(f"Lỗi: {exc.detail}", err=True)
+            sys.exit(1)
+    click.echo(f"{done} Số phiên đăng nhập đã chấm dứt: {ended}.")
+
+
+@user.command("deactivate")
+@click.argument("username")
+def user_deactivate(username: str) -> None:
+    """Lock an account: it can no longer log in, and every session it has open ends at once."""
+    _user_command(lambda ctx: sessions.set_active(ctx, username, False), f"Đã khoá tài khoản {username}.")
+
+
+@user.command("activate")
+@click.argument("username")
+def user_activate(username: str) -> None:
+    """Let a locked account log in again (its old sessions stay ended)."""
+    _user_command(lambda ctx: sessions.set_active(ctx, username, True), f"Đã mở lại tài khoản {username}.")
+
+
+@user.command("sign-out")
+@click.argument("username")
+def user_sign_out(username: str) -> None:
+    """End every session of an account (a lost phone, a leaked token); its password still works."""
+    _user_command(lambda ctx: sessions.sign_out_everywhere(ctx, username),
+                  f"Đã đăng xuất {username} khỏi mọi nơi.")
 
 
 @main.command("demo")

@@ -30,6 +30,7 @@ class UnitOfWork:
         self.state = state
         self.request_id = request_id
         self.actor: User | None = None
+        self.auth_session_id: int | None = None  # the login (token or cookie) this request came with
         self._session: Session | None = None
         self._keep_on_refusal = False
 

@@ -18,8 +18,11 @@ class Settings:
     forms_dir: Path = PROJECT_ROOT / "forms"
     secret_key: str = field(default="", repr=False)
     token_ttl_seconds: int = 8 * 3600
-    login_max_failures: int = 5
+    login_max_failures: int = 5  # per (account, address): engine/operations/login_throttle.py
+    login_account_max_failures: int = 20  # per account, from addresses that failed on it
+    login_address_max_failures: int = 100  # per address, on every account
     login_window_seconds: int = 15 * 60
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto are believed
     script_time_limit_seconds: float = 1.0
     argon2_time_cost: int = 3
     argon2_memory_cost_kib: int = 65536
@@ -47,7 +50,10 @@ class Settings:
             ("secret_key", str),
             ("token_ttl_seconds", int),
             ("login_max_failures", int),
+            ("login_account_max_failures", int),
+            ("login_address_max_failures", int),
             ("login_window_seconds", int),
+            ("trusted_proxies", int),
             ("script_time_limit_seconds", float),
             ("argon2_time_cost", int),
             ("argon2_memory_cost_kib", int),

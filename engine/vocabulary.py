@@ -57,6 +57,13 @@ class UnitLevel(Code):
     ENTERPRISE = "enterprise", "doanh nghiệp"
 
 
+class SessionKind(Code):
+    """What a login opened: a bearer token for an API client or a browser's cookie session."""
+
+    TOKEN = "token", "mã truy cập"
+    COOKIE = "cookie", "phiên làm việc trên trình duyệt"
+
+
 # ---- processes and tasks ------------------------------------------------------------------------
 
 class InstanceStatus(Code):
@@ -254,9 +261,12 @@ class AuditAction(Code):
     INITIATIVE_RECORDED = "initiative_recorded", "ghi sáng kiến vào sổ theo dõi"
     INITIATIVE_UPDATED = "initiative_updated", "sửa sáng kiến trong sổ theo dõi"
     INITIATIVE_USED = "initiative_used", "dùng sáng kiến cho đề nghị khen thưởng"
+    USER_DEACTIVATED = "user_deactivated", "khoá tài khoản người dùng"
+    USER_ACTIVATED = "user_activated", "mở lại tài khoản người dùng"
     # sessions
     USER_LOGGED_IN = "user_logged_in", "đăng nhập"
     USER_LOGGED_OUT = "user_logged_out", "đăng xuất"
+    SESSIONS_REVOKED = "sessions_revoked", "chấm dứt mọi phiên đăng nhập"
     # processes and tasks
     PROCESS_STARTED = "process_started", "bắt đầu quy trình"
     PROCESS_COMPLETED = "process_completed", "kết thúc quy trình"

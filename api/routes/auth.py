@@ -5,12 +5,13 @@ from typing import Any
 
 from flask import request
 
-from api.auth import end_session, public, start_session, token_codec
+from api.auth import log_out_here, public, start_session
 from api.blueprint import Blueprint, problems
 from api.schemas import LoginSchema, MeSchema, TokenSchema
 from api.unit_of_work import current_uow
-from engine.models import User
-from engine.operations.auth import authenticate, log_out
+from engine.models import SessionKind, User
+from engine.operations import sessions
+from engine.operations.auth import authenticate
 from engine.operations.directory import roles_of
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth",
@@ -35,9 +36,18 @@ def issue_token(args: dict[str, Any]) -> dict[str, Any]:
     Sai tên đăng nhập hoặc mật khẩu: 401. Sai quá nhiều lần với cùng tên đăng nhập hoặc cùng
     địa chỉ: 429, kèm tiêu đề Retry-After.
     """
-    user = _login(args)
-    codec = token_codec()
-    return {"access_token": codec.issue(user), "token_type": "Bearer", "expires_in": codec.ttl}
+    opened = sessions.open_session(current_uow().ctx, _login(args), SessionKind.TOKEN)
+    return {"access_token": opened.secret, "token_type": "Bearer", "expires_in": opened.ttl_seconds}
+
+
+@blp.route("/token", methods=["DELETE"])
+@blp.response(204)
+def revoke_token() -> None:
+    """Thu hồi mã truy cập đang dùng (đăng xuất)
+
+    Mã gửi kèm yêu cầu này không còn dùng được nữa, ở mọi máy chủ.
+    """
+    log_out_here()
 
 
 @blp.route("/session", methods=["POST"])
@@ -53,13 +63,16 @@ def open_session(args: dict[str, Any]) -> dict[str, Any]:
     với mọi yêu cầu làm thay đổi dữ liệu.
     """
     user = _login(args)
-    csrf = start_session(user)
-    return {"user": user, "roles": roles_of(current_uow().ctx, user), "csrf_token": csrf}
+    ctx = current_uow().ctx
+    csrf = start_session(sessions.open_session(ctx, user, SessionKind.COOKIE))
+    return {"user": user, "roles": roles_of(ctx, user), "csrf_token": csrf}
 
 
 @blp.route("/session", methods=["DELETE"])
 @blp.response(204)
 def close_session() -> None:
-    """Đăng xuất khỏi phiên (cookie)"""
-    log_out(current_uow().ctx)
-    end_session()
+    """Đăng xuất khỏi phiên (cookie)
+
+    Phiên kết thúc ở mọi máy chủ: cookie gửi lại sau đó bị từ chối (401).
+    """
+    log_out_here()

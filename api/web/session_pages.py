@@ -5,11 +5,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 
-from api.auth import end_session, public, require_csrf, start_session
+from api.auth import log_out_here, public, require_csrf, start_session
 from api.unit_of_work import current_uow
 from api.web.common import render
 from engine.errors import Throttled, Unauthenticated
-from engine.operations.auth import authenticate, log_out
+from engine.models import SessionKind
+from engine.operations.auth import authenticate
+from engine.operations.sessions import open_session
 
 bp = Blueprint("session", __name__)
 
@@ -58,14 +60,13 @@ def login() -> Response | tuple[str, int]:
         return Response(page, status, headers={"Retry-After": str(exc.retry_after)})
     except Unauthenticated as exc:
         return render("web/login.html", 401, next=target, username=username, error=exc.detail)
-    start_session(user)
+    start_session(open_session(uow.ctx, user, SessionKind.COOKIE))
     return redirect(_next_page(target))
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    log_out(current_uow().ctx)
-    end_session()
+    log_out_here()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("web.session.login"))
 

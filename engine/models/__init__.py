@@ -2,7 +2,7 @@
 
 The codes their columns hold live in engine/vocabulary.py and are re-exported here."""
 from engine.models.audit import AuditEvent
-from engine.models.auth import LoginFailure, RateEvent
+from engine.models.auth import AuthSession, LoginThrottle, RateEvent
 from engine.models.complaint import Complaint, Revocation
 from engine.models.council import (
     AgendaItem,
@@ -35,6 +35,7 @@ from engine.vocabulary import (
     RevocationGround,
     RevocationStatus,
     Role,
+    SessionKind,
     SessionStatus,
     UnitLevel,
     VoteChoice,
@@ -48,6 +49,7 @@ __all__ = [
     "AttachmentKind",
     "AuditAction",
     "AuditEvent",
+    "AuthSession",
     "Awardee",
     "AwardeeKind",
     "Ballot",
@@ -71,7 +73,7 @@ __all__ = [
     "Initiative",
     "InitiativeLevel",
     "InstanceStatus",
-    "LoginFailure",
+    "LoginThrottle",
     "MemberPosition",
     "NamedVote",
     "Nomination",
@@ -86,6 +88,7 @@ __all__ = [
     "RevocationStatus",
     "Role",
     "RoleGrant",
+    "SessionKind",
     "SessionMember",
     "SessionStatus",
     "Timer",

@@ -5,7 +5,8 @@ all-or-nothing, idempotent, one audit event per change.
 The file is the truth for what it lists: a unit row describes the whole unit (an omitted
 `reviews_awards` is false, an omitted `parent` makes it a root), a user's role grants and a
 council's members become exactly the file's lists. What the file does not list is left alone.
-A user's password is optional for a user who already exists, and re-hashed only when it differs.
+A user's password is optional for a user who already exists, and re-hashed only when it differs;
+a changed password ends every session the user had open.
 A person's awards and initiatives are added when missing (matched by award type and year, and by
 title and year) but never removed: the registry is history, also written by decisions, and an
 award is cancelled only by revocation.
@@ -23,6 +24,7 @@ from engine import audit
 from engine.context import Context
 from engine.models import Awardee, Council, CouncilMember, GrantedAward, Initiative, RoleGrant, Unit, User
 from engine.operations.access import require_admin
+from engine.operations.sessions import revoke_all
 from engine.orgchart.validate import CouncilRow, OrgChart, PersonRow, UnitRow, UserRow, read_org_chart
 from engine.rules import load_rules
 from engine.security import hash_password, verify_password
@@ -195,6 +197,7 @@ class _Writer:
                 # Only the fact of the change is recorded, never a password or a hash.
                 user.password_hash = hash_password(settings, row.password)
                 after["password_changed"] = True
+                after["sessions_ended"] = revoke_all(self.ctx, user)
             if after:
                 self.session.flush()
                 self._record(AuditAction.USER_UPDATED, "user", user.id, before={"username": row.username, **before},

@@ -16,13 +16,12 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import create_app
-from api.auth import TokenCodec
 from api.state import app_state
 from engine.clock import FixedClock
 from engine.config import Settings
 from engine.context import Context
-from engine.models import Role, User
-from engine.operations import tasks
+from engine.models import Role, SessionKind, User
+from engine.operations import sessions, tasks
 from engine.runtime import Runtime
 from tests.engine.helpers import World, build_world, start_sample
 from tests.factories import make_user
@@ -54,10 +53,19 @@ def db(session_factory: sessionmaker[Session]) -> Callable[[Callable[[Session], 
 
 
 @pytest.fixture
-def bearer(settings: Settings, clock: FixedClock) -> Callable[[User], dict[str, str]]:
-    """Headers carrying a token for the user, signed as `POST /auth/token` would sign it."""
-    codec = TokenCodec(settings, clock)
-    return lambda user: {"Authorization": f"Bearer {codec.issue(user)}"}
+def bearer(make_ctx: Callable[..., Context]) -> Callable[[User], dict[str, str]]:
+    """Headers carrying a token for the user, opened (and committed) as `POST /auth/token` opens one;
+    one token per user and test."""
+    issued: dict[int, str] = {}
+
+    def headers(user: User) -> dict[str, str]:
+        if user.id not in issued:
+            ctx = make_ctx()
+            issued[user.id] = sessions.open_session(ctx, user, SessionKind.TOKEN).secret
+            ctx.session.commit()
+        return {"Authorization": f"Bearer {issued[user.id]}"}
+
+    return headers
 
 
 @dataclass

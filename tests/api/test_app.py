@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from api import create_app
 from engine.errors import Conflict, DefinitionError
-from engine.models import LoginFailure, ProcessDefinition
+from engine.models import ProcessDefinition, RateEvent
 from tests.conftest import FIXTURES
 
 
@@ -26,11 +26,11 @@ def test_a_broken_process_definition_stops_the_start(settings, tmp_path, db_engi
 
 def test_an_error_response_rolls_back_what_the_handler_wrote(client, world, bearer, db, clock, monkeypatch):
     def write_then_refuse(ctx, **_kwargs: object) -> None:
-        ctx.session.add(LoginFailure(key="user:ghi-that-bai", at=clock.now()))
+        ctx.session.add(RateEvent(key="ghi-that-bai", at=clock.now()))
         ctx.session.flush()
         raise Conflict("Đã có thay đổi đồng thời.")
 
     monkeypatch.setattr("api.routes.units.list_units", write_then_refuse)
     response = client.get("/api/v1/units", headers=bearer(world.office))
     assert response.status_code == 409
-    assert db(lambda s: s.scalar(select(func.count()).select_from(LoginFailure))) == 0
+    assert db(lambda s: s.scalar(select(func.count()).select_from(RateEvent))) == 0
