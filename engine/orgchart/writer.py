@@ -197,7 +197,8 @@ class _Writer:
                 # Only the fact of the change is recorded, never a password or a hash.
                 user.password_hash = hash_password(settings, row.password)
                 after["password_changed"] = True
-                after["sessions_ended"] = revoke_all(self.ctx, user)
+                if ended := revoke_all(self.ctx, user):
+                    after["sessions_ended"] = ended
             if after:
                 self.session.flush()
                 self._record(AuditAction.USER_UPDATED, "user", user.id, before={"username": row.username, **before},
