@@ -14,7 +14,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import auth, unit_of_work
+from api import auth, request_text, unit_of_work
 from api.blueprint import IdConverter, id_parameter_schema
 from api.docs import blp as docs_blueprint
 from api.errors import HTTP_TEXT, PROBLEM_JSON, handle_http_exception, register_error_handlers
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                                                        "name": auth.SESSION_COOKIE})
     unit_of_work.init_app(app)  # first: authentication needs the request's unit of work
     auth.init_app(app)
+    request_text.init_app(app)
     register_routes(api)
     app.register_blueprint(docs_blueprint)
     register_web(app)  # the HTML pages, over the same operations

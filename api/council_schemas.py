@@ -1,8 +1,7 @@
 """Schemas of council sessions and ballot receipts (OpenAPI from marshmallow)."""
 from __future__ import annotations
 
-from marshmallow.fields import Bool, DateTime, Int, List, Nested, Str
-
+from api.fields import Bool, DateTime, Id, Int, List, Nested, Str
 from api.schemas import BaseSchema
 
 
@@ -71,4 +70,4 @@ class BallotSchema(BaseSchema):
 
 
 class SessionListArgsSchema(BaseSchema):
-    dossier = Int(required=True)
+    dossier = Id(required=True)

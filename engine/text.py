@@ -25,6 +25,11 @@ def clean_text(value: str) -> bool:
     return True
 
 
+def shown(value: str) -> str:
+    """`value` with each NUL and lone surrogate made U+FFFD, so that a message can name it."""
+    return "".join("\ufffd" if ch == "\x00" or "\ud800" <= ch <= "\udfff" else ch for ch in value)
+
+
 def fold(text: str) -> str:
     """Lower case, without diacritics, with runs of whitespace collapsed to one space."""
     decomposed = unicodedata.normalize("NFD", text.translate(_LETTERS))

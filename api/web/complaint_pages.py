@@ -18,6 +18,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, redirect, request, session, url_for
 
 from api.auth import public, require_csrf
+from api.request_text import reads_own_text
 from api.unit_of_work import current_uow
 from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, me, render
 from api.web.labels import COMPLAINT_INSTANCE_LEVEL, COMPLAINT_KIND, COMPLAINT_OUTCOME, COMPLAINT_STATUS
@@ -119,6 +120,7 @@ def public_form() -> tuple[str, int]:
 
 @bp.route("/khieu-nai", methods=["POST"])
 @public
+@reads_own_text  # read_filing refuses NUL beside its field
 def public_file() -> Response | tuple[str, int]:
     require_csrf()
     values = _form_values()

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, request, url_for
 
 from api.downloads import send_document
+from api.request_text import reads_own_text
 from api.web import excel
 from api.web.common import ctx, discard_changes, me, render
 from engine.clock import local_today
@@ -159,6 +160,7 @@ def _save(dossier: Dossier | None) -> Response | tuple[str, int]:
 
 
 @bp.route("/dossiers/new", methods=["GET", "POST"])
+@reads_own_text  # check_dossier refuses NUL beside its field
 def create() -> Response | tuple[str, int]:
     context = ctx()
     if not access.proposer_units(context.session, me()):
@@ -169,6 +171,7 @@ def create() -> Response | tuple[str, int]:
 
 
 @bp.route("/dossiers/<id:dossier_id>/edit", methods=["GET", "POST"])
+@reads_own_text
 def edit(dossier_id: int) -> Response | tuple[str, int]:
     context = ctx()
     _, dossier = access.changeable_dossier(context, dossier_id)

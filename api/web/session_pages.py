@@ -6,12 +6,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, flash, redirect, request, url_for
 
 from api.auth import log_out_here, public, require_csrf, start_session
+from api.request_text import reads_own_text
 from api.unit_of_work import current_uow
 from api.web.common import render
 from engine.errors import Throttled, Unauthenticated
 from engine.models import SessionKind
 from engine.operations.auth import authenticate
 from engine.operations.sessions import open_session
+from engine.text import clean_text, shown
 
 bp = Blueprint("session", __name__)
 
@@ -41,6 +43,7 @@ def _next_page(raw: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@reads_own_text
 def login() -> Response | tuple[str, int]:
     target = local_path(request.values.get("next"))
     if request.method == "GET":
@@ -51,6 +54,9 @@ def login() -> Response | tuple[str, int]:
     if not username or not password:
         return render("web/login.html", 400, next=target, username=username,
                       error="Vui lòng nhập tên đăng nhập và mật khẩu.")
+    if not clean_text(username + password):
+        return render("web/login.html", 422, next=target, username=shown(username),
+                      error="Tên đăng nhập hoặc mật khẩu chứa ký tự không hợp lệ.")
     uow = current_uow()
     uow.keep_writes_on_refusal()  # a refused attempt still counts towards the throttle
     try:

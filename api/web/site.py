@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from api.auth import CsrfRefused, public
 from api.errors import HTTP_TEXT, handle_http_exception, status_of
+from api.request_text import UncleanText
 from api.unit_of_work import current_uow
 from api.web import (
     admin_pages,
@@ -27,6 +28,7 @@ from engine.errors import DomainError, Unauthenticated
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 API_PATH = "/api/"
 NOT_LOGGED_IN = "Cần đăng nhập."  # api/auth.py's word for "no session at all": nothing to explain then
+UNCLEAN_FORM = "Hãy quay lại trang trước, xoá ký tự đó rồi gửi lại; chưa có gì được lưu."
 STALE_FORM = ("Thường là do trang đã mở từ trước khi bạn đăng nhập lại (ví dụ ở một thẻ khác). "
               "Hãy mở lại trang, nhập lại và gửi lại; chưa có gì được lưu.")
 # Pages are never framed, never cached by shared caches, and load nothing from elsewhere.
@@ -58,7 +60,7 @@ def _login_first(error: Unauthenticated) -> Response:
 
 @web.errorhandler(DomainError)
 def _domain_error(error: DomainError) -> tuple[str, int]:
-    hint = STALE_FORM if isinstance(error, CsrfRefused) else ""
+    hint = STALE_FORM if isinstance(error, CsrfRefused) else UNCLEAN_FORM if isinstance(error, UncleanText) else ""
     return render("web/error.html", status_of(error), title=error.title, detail=error.detail, errors=error.errors,
                   hint=hint)
 

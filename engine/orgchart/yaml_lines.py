@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import yaml
 
 from engine.errors import InvalidInput
+from engine.text import clean_text
 
 IDENTIFIER = re.compile(r"[A-Za-z0-9._-]+")
 MIN_YEAR, MAX_YEAR = 1945, 2200  # as the dossier's plausible_year constraint
@@ -69,10 +70,31 @@ LineLoader.add_constructor("tag:yaml.org,2002:map", LineLoader.construct_located
 LineLoader.add_constructor("tag:yaml.org,2002:seq", LineLoader.construct_located_sequence)
 
 
+def _unclean_line(data: Any) -> int | None:
+    """The first line holding a key or a string that no database stores (a NUL or a lone surrogate,
+    which YAML's escapes `\\0` and `\\ud800` can write), or None."""
+    lines = []
+    stack: list[tuple[Any, int]] = [(data, getattr(data, "line", 1))]
+    while stack:
+        node, line = stack.pop()
+        if isinstance(node, str) and not clean_text(node):
+            lines.append(line)
+        elif isinstance(node, LineMapping):
+            stack.extend(item for key, value in node.items() for item in ((key, line_of(node, key)),
+                                                                           (value, line_of(node, key))))
+        elif isinstance(node, LineSequence):
+            stack.extend((value, line_of(node, index)) for index, value in enumerate(node))
+    return min(lines, default=None)
+
+
 def load(source: str, filename: str) -> Any:
-    """Parse, or raise InvalidInput naming the line of the first syntax error."""
+    """Parse, or raise InvalidInput naming the line of the first syntax error or unstorable string."""
     try:
-        return yaml.load(source, Loader=LineLoader)  # a SafeLoader: plain data only
+        data = yaml.load(source, Loader=LineLoader)  # a SafeLoader: plain data only
+        line = _unclean_line(data)
+        if line is None:
+            return data
+        message = f"Dòng {line}: chuỗi chứa ký tự không hợp lệ (NUL hoặc nửa cặp UTF-16)."
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"Dòng {mark.line + 1}, cột {mark.column + 1}" if mark is not None else "Tệp"
