@@ -31,6 +31,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACCEPTED_TYPES = (PDF, DOCX, XLSX, JPEG, PNG)
 EXTENSIONS = {PDF: "pdf", PNG: "png", JPEG: "jpg", DOCX: "docx", XLSX: "xlsx"}
+_RIGHT_EXTENSIONS = {PDF: {"pdf"}, PNG: {"png"}, JPEG: {"jpg", "jpeg"}, DOCX: {"docx"}, XLSX: {"xlsx"}}
+_EXTENSION = re.compile(r"[A-Za-z0-9]{1,10}")
 
 _MAGIC = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -74,6 +76,17 @@ def sniff(head: bytes, path: Path) -> str | None:
     if any(name.startswith("xl/") for name in names):
         return XLSX
     return None
+
+
+def with_type_extension(filename: str, content_type: str) -> str:
+    """The name ending in the extension of its type (sniffed from the content): a PDF uploaded as
+    `virus.bat` or `trang.html` is kept and served as `virus.pdf`, `trang.pdf`, so that no program
+    opens it for its name; a right extension, in any case, stays."""
+    stem, dot, extension = filename.rpartition(".")
+    if dot and extension.lower() in _RIGHT_EXTENSIONS.get(content_type, set()):
+        return filename
+    base = stem if dot and stem and _EXTENSION.fullmatch(extension) else filename
+    return f"{base}.{EXTENSIONS.get(content_type, 'bin')}"
 
 
 def human_size(size: int) -> str:

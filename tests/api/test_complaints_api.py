@@ -46,11 +46,11 @@ def test_proposer_files_about_a_decision_and_the_officer_sees_the_task(client, b
     assert client.get(f"/api/v1/complaints/{complaint_id}", headers=bearer(scene.outsider)).status_code == 404
 
 
-def test_a_dossier_the_complainant_cannot_see_is_404_and_nothing_is_written(client, bearer, scene, db):
+def test_a_dossier_the_complainant_cannot_see_is_422_as_if_absent_and_nothing_is_written(client, bearer, scene, db):
     before = _count(db, AuditEvent)
     answer = client.post("/api/v1/complaints", json=filing(dossier_id=scene.hidden.id),
                          headers=bearer(scene.tree.proposer))
-    assert answer.status_code == 404 and answer.mimetype == PROBLEM
+    assert answer.status_code == 422 and answer.mimetype == PROBLEM
     assert _count(db, Complaint) == 0 and _count(db, AuditEvent) == before
 
 

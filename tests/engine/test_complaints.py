@@ -137,9 +137,10 @@ def test_a_dossier_not_yet_reviewed_goes_to_the_first_reviewing_unit_above_the_p
     assert complaint.handling_unit_id == scene.tree.commune.id
 
 
-def test_a_dossier_the_complainant_cannot_see_is_not_found_and_nothing_is_written(ctx: Context, scene: Scene):
+def test_a_dossier_the_complainant_cannot_see_is_refused_as_absent_and_nothing_is_written(ctx: Context,
+                                                                                           scene: Scene):
     before = count(ctx.session, AuditEvent)
-    with pytest.raises(NotFound):
+    with pytest.raises(InvalidInput, match="Không tìm thấy đối tượng khiếu nại"):
         file_as(ctx.as_actor(scene.tree.proposer), filing(dossier_id=scene.hidden.id))
     ctx.session.rollback()
     assert count(ctx.session, Complaint) == 0 and count(ctx.session, AuditEvent) == before

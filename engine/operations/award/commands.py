@@ -35,7 +35,7 @@ from engine.operations.award.queries import changeable_dossier, missing_document
 from engine.operations.inputs import Faults, text
 from engine.operations.processes import cancel_process, start_process
 from engine.operations.registry.commands import find_or_create_awardee
-from engine.storage import EXTENSIONS, attachment_store
+from engine.storage import attachment_store, with_type_extension
 from engine.text import fold
 from engine.vocabulary import AuditAction
 
@@ -180,14 +180,11 @@ def update_dossier(ctx: Context, dossier_id: int, data: DossierInput) -> Dossier
 # ---- attachments --------------------------------------------------------------------------------
 
 def _clean_filename(filename: str | None, content_type: str) -> str:
+    """The uploaded name without folders or unprintable characters, ending in its type's extension."""
     base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".")
-    if not base:
-        base = f"tep-dinh-kem.{EXTENSIONS[content_type]}"
-    if len(base) > 255:
-        stem, dot, ext = base.rpartition(".")
-        base = (stem[:250 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else base[:255]
-    return base
+    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".") or "tep-dinh-kem"
+    stem, dot, extension = with_type_extension(base, content_type).rpartition(".")
+    return stem[:250 - len(extension)] + dot + extension
 
 
 def add_attachment(ctx: Context, dossier_id: int, stream: BinaryIO, filename: str | None, kind: str,

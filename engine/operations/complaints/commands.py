@@ -15,7 +15,7 @@ from sqlalchemy import exists, select
 from engine import audit
 from engine.clock import local_today
 from engine.context import Context
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.models import (
     Complaint,
     ComplaintKind,
@@ -65,27 +65,24 @@ def _nomination_handler(ctx: Context, nomination: Nomination, dossier: Dossier) 
 
 
 def _subject(ctx: Context, filing: ComplaintFiling, user: User | None) -> int:
-    """The handling unit of the subject. Absent: 422; invisible to a logged-in filer: 404; a public filer
-    learns nothing about dossiers beyond what is already public (drafts look absent)."""
+    """The handling unit of the subject. Absent, or invisible to the filer, the same 422: filing learns
+    nothing of another unit's decisions and dossiers, nor a public filer of drafts."""
     session, path = ctx.session, f"subject.{filing.subject_field}"
     absent = InvalidInput(f"{NO_SUBJECT}.", {path: f"{NO_SUBJECT} số {filing.subject_id}."})
     handler: int | None
     if filing.subject_field == "decision_id":
         decision = session.get(Decision, filing.subject_id)
-        if decision is None:
+        if decision is None or (user is not None and not can_see_decision(session, user, decision)):
             raise absent
-        if user is not None and not can_see_decision(session, user, decision):
-            raise NotFound(f"Không tìm thấy quyết định số {filing.subject_id}.")
         handler = decision.issuer_unit_id
     else:
         nomination = session.get(Nomination, filing.subject_id) if filing.subject_field == "nomination_id" else None
         dossier_id = nomination.dossier_id if nomination is not None else (
             filing.subject_id if filing.subject_field == "dossier_id" else None)
         dossier = session.get(Dossier, dossier_id) if dossier_id is not None else None
-        if dossier is None or (user is None and dossier.status == DossierStatus.DRAFT):
+        if dossier is None or (user is None and dossier.status == DossierStatus.DRAFT) or (
+                user is not None and not can_see(session, user, dossier)):
             raise absent
-        if user is not None and not can_see(session, user, dossier):
-            raise NotFound(f"Không tìm thấy {'đề nghị' if nomination else 'hồ sơ'} số {filing.subject_id}.")
         handler = _nomination_handler(ctx, nomination, dossier) if nomination else _dossier_handler(ctx, dossier)
     if handler is None:
         raise InvalidInput("Không xác định được đơn vị có thẩm quyền giải quyết đơn.",

@@ -22,6 +22,7 @@ from engine.models import (
     Council,
     CouncilSession,
     HumanTask,
+    HumanTaskState,
     MemberPosition,
     NamedVote,
     Nomination,
@@ -116,12 +117,16 @@ def _session(ctx: Context, session_id: int) -> CouncilSession:
     return session
 
 
-def _open_session_of(ctx: Context, task: HumanTask) -> CouncilSession:
-    session = ctx.session.scalars(
+def _open_session(ctx: Context, task: HumanTask) -> CouncilSession | None:
+    return ctx.session.scalars(
         select(CouncilSession).where(CouncilSession.dossier_id == task.dossier_id,
                                      CouncilSession.unit_id == task.unit_id,
                                      CouncilSession.status == SessionStatus.OPEN)
         .order_by(CouncilSession.id.desc())).first()
+
+
+def _open_session_of(ctx: Context, task: HumanTask) -> CouncilSession:
+    session = _open_session(ctx, task)
     if session is None:
         raise Conflict("Phiên họp Hội đồng đã kết thúc.")
     return session
@@ -129,7 +134,11 @@ def _open_session_of(ctx: Context, task: HumanTask) -> CouncilSession:
 
 @prefill(PROCESS, "cast_ballot")
 def ballot_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
-    session = _open_session_of(ctx, task)
+    """The agenda to vote on while the task and its session are open; nothing once the ballot is cast
+    (its choice is never shown again) or the session tallied (there is nothing left to vote on)."""
+    session = _open_session(ctx, task) if task.state == HumanTaskState.READY else None
+    if session is None:
+        return {}
     return {"votes": [{"nomination_id": item.nomination_id, "nominee": _nomination(ctx, item).nominee_name,
                        "award_type": _nomination(ctx, item).award_type, "secret": item.secret}
                       for item in session.agenda if task.assignee_id not in item.recused and not _frozen(ctx, item)]}

@@ -31,7 +31,7 @@ from engine.operations.award.queries.catalogue import rules_on
 from engine.operations.paging import Page, paginate
 from engine.operations.readmodels import Extended
 from engine.runtime import Step
-from engine.storage import NamedFile, attachment_store
+from engine.storage import NamedFile, attachment_store, with_type_extension
 from engine.text import fold
 
 # Documents that speak for the whole batch: one at dossier level serves every nomination.
@@ -156,9 +156,11 @@ def open_attachment(ctx: Context, dossier_id: int, attachment_id: int) -> tuple[
 
 
 def attachment_file(ctx: Context, dossier_id: int, attachment_id: int) -> NamedFile:
-    """An attachment under the name it was uploaded with."""
+    """An attachment under the name it was uploaded with, ending in its type's extension (rows kept
+    before names were corrected at upload are served corrected too)."""
     attachment, stream = open_attachment(ctx, dossier_id, attachment_id)
-    return NamedFile(stream, attachment.filename, attachment.content_type)
+    return NamedFile(stream, with_type_extension(attachment.filename, attachment.content_type),
+                     attachment.content_type)
 
 
 def missing_documents(ctx: Context, dossier: Dossier, rules: Any, day: date) -> dict[str, str]:
