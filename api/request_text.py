@@ -37,6 +37,7 @@ def reads_own_text(view: View) -> View:
 def _unclean(values: MultiDict[str, Any]) -> dict[str, str]:
     found: dict[str, str] = {}
     for name, value in values.items(multi=True):
+        name = name or ""  # a multipart part may come without a name
         text = value if isinstance(value, str) else (getattr(value, "filename", None) or "")  # ids, files
         if not clean_text(name) or not clean_text(text):
             found[shown(name)] = BAD_CHARACTERS

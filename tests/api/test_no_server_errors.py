@@ -71,6 +71,16 @@ def test_nul_in_a_form_to_the_api_is_422_naming_its_field(client, world, bearer)
     assert set(assert_problem(response, 422)["errors"]) == {"kind"}
 
 
+def test_a_multipart_part_without_a_name_is_no_500(client, world, bearer):
+    """Found by the exploratory fuzz: werkzeug gives such a part the name None."""
+    boundary = "b0undary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\nx\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"a\x00\"\r\n\r\ny\r\n--{boundary}--\r\n")
+    response = client.post(f"{API}/admin/import", data=body.encode(), headers={
+        **bearer(world.admin), "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert set(assert_problem(response, 422)["errors"]) == {"a\ufffd"}
+
+
 @pytest.mark.parametrize("escape", ["\\0", "\\ud800", "\\x00"])
 def test_nul_or_a_lone_surrogate_in_the_org_chart_is_422_with_its_line(client, world, bearer, escape):
     chart = f'units:\n  - {{code: HY, name: "UBND tỉnh {escape}", level: province}}\n'
