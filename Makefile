@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 ## Migrate the embedded database, load the demo organisation, serve on 127.0.0.1:$(PORT).
 run: $(STAMP)
 	$(VENV)/bin/khenthuong db upgrade
+	$(VENV)/bin/khenthuong audit keygen --keep
 	$(VENV)/bin/khenthuong import demo/org.yaml
 	$(VENV)/bin/khenthuong demo
 	$(VENV)/bin/khenthuong serve --port $(PORT)

@@ -1,4 +1,5 @@
-"""The `khenthuong` command: db upgrade, import, user, demo, serve, worker, backup, restore, check, audit verify."""
+"""The `khenthuong` command: db upgrade, import, user, demo, serve, worker, backup, restore, check,
+audit (verify, keygen, checkpoint, export)."""
 from __future__ import annotations
 
 import logging
@@ -14,7 +15,7 @@ from api import create_app
 from api.demo import DemoSeeder
 from api.production import ServerOptions, serve_production
 from api.worker import run_forever
-from engine.audit import verify_chain
+from engine import anchor
 from engine.clock import SystemClock
 from engine.config import PROJECT_ROOT, Settings
 from engine.context import Context
@@ -31,6 +32,7 @@ from engine.operations.processes import repair_instance, running_instance_ids
 from engine.orgchart.writer import import_org_chart
 from engine.rules import load_rules
 from engine.runtime import Runtime
+from engine.security import SigningKeyError, VerifyKey, signing_key, write_signing_key
 
 PROCESS_DOCS = PROJECT_ROOT / "docs" / "processes.md"
 
@@ -272,13 +274,87 @@ def audit() -> None:
 
 
 @audit.command("verify")
-def audit_verify() -> None:
-    """Walk the hash chain; exit 1 and name the first broken event if any."""
+@click.option("--quick", is_flag=True, help="Only the checkpoints and the events after the last one.")
+@click.option("--checkpoints", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="An exported checkpoint file (`khenthuong audit export`) to hold the chain against too.")
+@click.option("--public-key", "public_key", default=None,
+              help="Check signatures with this public key (base64, as `audit keygen` prints it) instead of the "
+                   "configured signing key.")
+def audit_verify(quick: bool, files: tuple[Path, ...], public_key: str | None) -> None:
+    """Hold the chain against its signed checkpoints and walk it; exit 1 naming the first fault."""
+    settings = _settings()
+    try:
+        extra = [cp for file in files for cp in anchor.read_lines(file.read_text(encoding="utf-8"))]
+        sealing = signing_key(settings)
+        key = VerifyKey.from_text(public_key) if public_key else (sealing.verify_key if sealing else None)
+    except (anchor.CheckpointFormatError, SigningKeyError) as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(2)
+    if key is None:
+        click.echo("Lưu ý: chưa cấu hình khóa ký nhật ký (KHENTHUONG_AUDIT_SIGNING_KEY_FILE): chỉ kiểm tra chuỗi "
+                   "băm, không đối chiếu điểm neo.", err=True)
+
+    def progress(seq: int) -> None:
+        click.echo(f"  … đã duyệt đến sự kiện số {seq}", err=True)
+
+    with _session_factory(settings)() as session:
+        report = anchor.verify(session, key=key, sealing_key=sealing, extra=extra, full=not quick,
+                               progress=progress)
+        if not quick:
+            anchor.record_walk(Context(session=session, settings=settings, clock=SystemClock()), report)
+            session.commit()
+    if report.ok:
+        click.echo(f"Chuỗi nhật ký toàn vẹn: {report.events} sự kiện, mã băm cuối {report.head_hash}; "
+                   f"{report.checkpoints} điểm neo đã ký được đối chiếu"
+                   + (f" (đến sự kiện số {report.last_checkpoint_seq})." if report.last_checkpoint_seq else "."))
+        return
+    where = f" tại sự kiện số {report.first_bad_seq}" if report.first_bad_seq else ""
+    click.echo(f"Chuỗi nhật ký bị phá vỡ{where}: {report.problem}.", err=True)
+    sys.exit(1)
+
+
+@audit.command("keygen")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--keep", is_flag=True, help="A key already there is kept and is not an error (`make run`).")
+def audit_keygen(file: Path | None, keep: bool) -> None:
+    """Write a new Ed25519 signing key to FILE (default: <instance>/audit_signing_key.pem)."""
+    settings = _settings()
+    path = file or settings.instance_dir / "audit_signing_key.pem"
+    try:
+        key = write_signing_key(path)
+    except FileExistsError:
+        click.echo(f"Đã có khóa tại {path}: không ghi đè.", err=not keep)
+        sys.exit(0 if keep else 1)
+    click.echo(f"Đã ghi khóa ký nhật ký vào {path} (mã khóa {key.key_id}).")
+    click.echo(f"Khóa công khai (để kiểm tra điểm neo, in ra và lưu giữ): {key.verify_key.printable}")
+
+
+@audit.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign the chain's head now and print the checkpoint's line."""
     settings = _settings()
     with _session_factory(settings)() as session:
-        report = verify_chain(Context(session=session, settings=settings, clock=SystemClock()))
-    if report.ok:
-        click.echo(f"Chuỗi nhật ký toàn vẹn: {report.events} sự kiện, mã băm cuối {report.head_hash}.")
+        try:
+            made = anchor.checkpoint(Context(session=session, settings=settings, clock=SystemClock()))
+        except SigningKeyError as exc:
+            click.echo(f"Lỗi: {exc}", err=True)
+            sys.exit(2)
+        session.commit()
+    if made is None:
+        click.echo("Không ký được: chưa cấu hình khóa ký nhật ký hoặc nhật ký còn trống.", err=True)
+        sys.exit(1)
+    click.echo(made.line())
+
+
+@audit.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+def audit_export(file: Path | None) -> None:
+    """Write every checkpoint, one printable line each, to FILE (default: standard output)."""
+    settings = _settings()
+    with _session_factory(settings)() as session:
+        text = anchor.export_text(session)
+    if file is None:
+        click.echo(text, nl=False)
         return
-    click.echo(f"Chuỗi nhật ký bị phá vỡ tại sự kiện số {report.first_bad_seq}: {report.problem}.", err=True)
-    sys.exit(1)
+    file.write_text(text, encoding="utf-8")
+    click.echo(f"Đã ghi {len(text.splitlines()) - 1} điểm neo vào {file}.")

@@ -210,6 +210,13 @@ class ChainReportSchema(BaseSchema):
     head_hash = Str(required=True, metadata=_doc("Mã băm của sự kiện hợp lệ cuối cùng."))
     first_bad_seq = Int(allow_none=True, metadata=_doc("Số thứ tự của sự kiện hỏng đầu tiên."))
     problem = Str(allow_none=True)
+    full = Bool(metadata=_doc("Đã duyệt mọi sự kiện (sai: chỉ các sự kiện sau điểm neo cuối)."))
+    checkpoints = Int(metadata=_doc("Số điểm neo đã ký hợp lệ được đối chiếu."))
+    last_checkpoint_seq = Int(allow_none=True, metadata=_doc("Sự kiện cuối được điểm neo gần nhất ký."))
+    checked_from_seq = Int(metadata=_doc("Việc duyệt bắt đầu sau sự kiện số này."))
+    unchecked = Int(metadata=_doc("Số sự kiện chưa duyệt (quá giới hạn một yêu cầu): để lần duyệt toàn bộ."))
+    last_full_walk = Dict(allow_none=True, metadata=_doc("Kết quả lần duyệt toàn bộ gần nhất "
+                                                         "(`khenthuong audit verify`)."))
 
 
 class DeployedVersionSchema(BaseSchema):

@@ -9,6 +9,7 @@ from types import FrameType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import anchor
 from engine.clock import Clock
 from engine.config import Settings
 from engine.context import Context
@@ -40,6 +41,20 @@ def run_due_timers(session_factory: sessionmaker[Session], settings: Settings, r
     return fired
 
 
+def sign_head_if_due(session_factory: sessionmaker[Session], settings: Settings, clock: Clock) -> None:
+    """The periodic checkpoint of the audit chain (engine/anchor.py), in its own transaction."""
+    with session_factory() as session:
+        try:
+            made = anchor.checkpoint_if_due(Context(session=session, settings=settings, clock=clock))
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("signing the audit chain's head failed")
+            return
+    if made is not None:
+        log.info("audit checkpoint: %s", made.line())
+
+
 def run_forever(session_factory: sessionmaker[Session], settings: Settings, runtime: Runtime, clock: Clock,
                 once: bool = False, install_signals: bool = True,
                 stop: threading.Event | None = None, on_pass: Callable[[int], None] | None = None) -> int:
@@ -56,6 +71,7 @@ def run_forever(session_factory: sessionmaker[Session], settings: Settings, runt
     log.info("worker started (poll every %ss)", settings.worker_poll_seconds)
     while not stop.is_set():
         fired = run_due_timers(session_factory, settings, runtime, clock, stop)
+        sign_head_if_due(session_factory, settings, clock)
         total += fired
         if on_pass:
             on_pass(fired)

@@ -8,16 +8,20 @@ which also makes `seq` gapless and in chain order.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.context import Context
 from engine.db import lock_advisory
 from engine.models import AuditEvent
+from engine.security import SigningKey, signing_key
 from engine.vocabulary import AuditAction
 
 GENESIS_HASH = "0" * 64
@@ -37,10 +41,13 @@ def _format_at(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def event_hash(event: AuditEvent) -> str:
-    payload = {name: getattr(event, name) for name in HASHED_FIELDS}
-    payload["at"] = _format_at(event.at)
-    return hashlib.sha256((event.prev_hash + canonical_json(payload)).encode("utf-8")).hexdigest()
+def event_hash(event: Any) -> str:
+    """The hash of an ORM event or of a raw row (a mapping) of audit_event: the verifier reads raw rows."""
+    values: Mapping[str, Any] = (event if isinstance(event, Mapping)
+                                 else {name: getattr(event, name) for name in HASHED_FIELDS})
+    payload = {name: values[name] for name in HASHED_FIELDS}
+    payload["at"] = _format_at(values["at"])
+    return hashlib.sha256((values["prev_hash"] + canonical_json(payload)).encode("utf-8")).hexdigest()
 
 
 def record(
@@ -86,6 +93,8 @@ def record(
         prev_hash=head.hash if head else GENESIS_HASH,
     )
     event.hash = event_hash(event)
+    key = signing_key(ctx.settings)
+    event.seal = key.seal(event.hash) if key else None
     session.add(event)
     session.flush()
     return event
@@ -114,20 +123,43 @@ class ChainReport:
         return out
 
 
-def verify_chain(ctx: Context, batch: int = 2000) -> ChainReport:
-    """Walk the whole chain in order and name the first event that does not hold."""
-    prev_hash, expected_seq, count = GENESIS_HASH, 1, 0
-    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
-    for event in ctx.session.scalars(stmt):
+def verify_chain(ctx: Context, batch: int = 5000) -> ChainReport:
+    """Walk the whole chain in order and name the first event that does not hold (hashes and seals;
+    engine/anchor.py adds the signed checkpoints)."""
+    return walk(ctx.session, key=signing_key(ctx.settings), batch=batch)
+
+
+def walk(session: Session, *, after_seq: int = 0, prev_hash: str = GENESIS_HASH, sealed: bool = False,
+         key: SigningKey | None = None, limit: int | None = None, batch: int = 5000,
+         progress: Callable[[int], None] | None = None) -> ChainReport:
+    """Check the events after `after_seq` (whose hash is `prev_hash`) from raw rows, in seq order.
+
+    Each must follow the one before (gapless seq, prev_hash), hash to its stored hash and, once the
+    chain has begun to be sealed (`sealed`: the event at `after_seq` carries a seal), carry the seal of
+    `key` (checked when the key is at hand). `limit` stops after that many events: the report then
+    stands for the events walked. `progress` is called with the seq reached every `batch` events."""
+    table = AuditEvent.__table__
+    stmt = select(table).where(table.c.seq > after_seq).order_by(table.c.seq)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    expected_seq = after_seq + 1
+    for row in session.execute(stmt.execution_options(yield_per=batch, stream_results=True)).mappings():
         problem = None
-        if event.seq != expected_seq:
+        if row["seq"] != expected_seq:
             problem = f"thiếu sự kiện số {expected_seq}"
-        elif event.prev_hash != prev_hash:
+        elif row["prev_hash"] != prev_hash:
             problem = "liên kết với sự kiện trước không khớp"
-        elif event_hash(event) != event.hash:
+        elif event_hash(row) != row["hash"]:
             problem = "nội dung sự kiện đã bị thay đổi"
+        elif row["seal"] is None and sealed:
+            problem = "sự kiện không có dấu niêm phong: không do ứng dụng ghi"
+        elif row["seal"] is not None and key is not None and not hmac.compare_digest(row["seal"],
+                                                                                  key.seal(row["hash"])):
+            problem = "dấu niêm phong không hợp lệ: sự kiện không do ứng dụng ghi"
         if problem:
-            return ChainReport(False, count, prev_hash, event.seq, problem)
-        prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
-        ctx.session.expunge(event)
-    return ChainReport(True, count, prev_hash)
+            return ChainReport(False, expected_seq - 1, prev_hash, row["seq"], problem)
+        sealed = sealed or row["seal"] is not None
+        prev_hash, expected_seq = row["hash"], expected_seq + 1
+        if progress is not None and row["seq"] % batch == 0:
+            progress(row["seq"])
+    return ChainReport(True, expected_seq - 1, prev_hash)

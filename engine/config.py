@@ -31,6 +31,13 @@ class Settings:
     rules_dir: Path = PROJECT_ROOT / "workflows" / "rules"
     attachments_dir: Path | None = None  # default: <instance_dir>/attachments (never a served folder)
     max_upload_bytes: int = 20 * 1024 * 1024
+    # The audit chain's anchor (engine/anchor.py, docs/security.md): an Ed25519 key the database does not
+    # hold, as a PEM file or as the base64 of its 32-byte seed; default <instance_dir>/audit_signing_key.pem
+    # when that file exists (`khenthuong audit keygen` writes it).
+    audit_signing_key_file: Path | None = None
+    audit_signing_key: str = field(default="", repr=False)
+    audit_checkpoint_seconds: float = 3600.0  # the worker signs the head at least this often
+    audit_verify_tail_limit: int = 200_000  # events past the last checkpoint a request may walk
 
     @property
     def attachment_root(self) -> Path:
@@ -62,6 +69,10 @@ class Settings:
             ("rules_dir", Path),
             ("attachments_dir", Path),
             ("max_upload_bytes", int),
+            ("audit_signing_key_file", Path),
+            ("audit_signing_key", str),
+            ("audit_checkpoint_seconds", float),
+            ("audit_verify_tail_limit", int),
         ):
             raw = env.get(PREFIX + name.upper())
             if raw is not None:
@@ -69,6 +80,9 @@ class Settings:
         settings = replace(cls(**values), **overrides)  # type: ignore[arg-type]
         if not settings.secret_key:
             settings = replace(settings, secret_key=_instance_secret(settings.instance_dir))
+        default_key = settings.instance_dir / "audit_signing_key.pem"
+        if not settings.audit_signing_key and settings.audit_signing_key_file is None and default_key.exists():
+            settings = replace(settings, audit_signing_key_file=default_key)
         return settings
 
 

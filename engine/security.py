@@ -1,10 +1,20 @@
-"""Password hashing (argon2id, memory-hard) with parameters from settings."""
+"""Password hashing (argon2id, memory-hard) with parameters from settings, and the audit chain's
+signing key (Ed25519, read from configuration: never stored in the database)."""
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from engine.config import Settings
 
@@ -37,3 +47,106 @@ def dummy_verify(settings: Settings, password: str) -> None:
 @lru_cache(maxsize=4)
 def _dummy_hash(time_cost: int, memory_cost_kib: int) -> str:
     return _hasher(time_cost, memory_cost_kib).hash("khenthuong-dummy-password")
+
+
+class SigningKeyError(ValueError):
+    """The configured audit signing key cannot be read."""
+
+
+@dataclass(frozen=True)
+class VerifyKey:
+    """The public half: enough to check a checkpoint's signature, not to make one."""
+
+    public: Ed25519PublicKey
+    key_id: str  # the first 16 hex digits of SHA-256 over the raw public key
+
+    @classmethod
+    def from_public(cls, public: Ed25519PublicKey) -> VerifyKey:
+        raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return cls(public, hashlib.sha256(raw).hexdigest()[:16])
+
+    @classmethod
+    def from_text(cls, text: str) -> VerifyKey:
+        """A public key as printed by `khenthuong audit keygen` (base64 of 32 bytes) or as PEM."""
+        text = text.strip()
+        try:
+            if text.startswith("-----BEGIN"):
+                public = serialization.load_pem_public_key(text.encode())
+                if not isinstance(public, Ed25519PublicKey):
+                    raise SigningKeyError("khóa công khai không phải Ed25519")
+                return cls.from_public(public)
+            return cls.from_public(Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True)))
+        except (ValueError, binascii.Error) as exc:
+            raise SigningKeyError(f"khóa công khai không đọc được: {exc}") from exc
+
+    @property
+    def printable(self) -> str:
+        raw = self.public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return base64.b64encode(raw).decode()
+
+    def verify(self, signature: bytes, message: bytes) -> bool:
+        try:
+            self.public.verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    private: Ed25519PrivateKey
+    verify_key: VerifyKey
+    seal_key: bytes  # HMAC key for each event's seal, derived from the private key
+
+    @classmethod
+    def from_private(cls, private: Ed25519PrivateKey) -> SigningKey:
+        seed = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                     serialization.NoEncryption())
+        return cls(private, VerifyKey.from_public(private.public_key()),
+                   hashlib.sha256(b"khenthuong-audit-seal:" + seed).digest())
+
+    @property
+    def key_id(self) -> str:
+        return self.verify_key.key_id
+
+    def sign(self, message: bytes) -> bytes:
+        return self.private.sign(message)
+
+    def seal(self, event_hash: str) -> str:
+        return hmac.new(self.seal_key, event_hash.encode(), hashlib.sha256).hexdigest()
+
+
+def new_signing_key_pem() -> bytes:
+    """A fresh Ed25519 private key as unencrypted PKCS#8 PEM (what `khenthuong audit keygen` writes)."""
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+
+
+def write_signing_key(path: Path) -> SigningKey:
+    """Write a new key to `path` (readable by its owner only); refuse to overwrite one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "xb") as out:  # "x": an existing key is never replaced by accident
+        out.write(new_signing_key_pem())
+    path.chmod(0o600)
+    return _load(str(path), "")
+
+
+def signing_key(settings: Settings) -> SigningKey | None:
+    """The configured audit signing key, or None when none is configured."""
+    if not settings.audit_signing_key and settings.audit_signing_key_file is None:
+        return None
+    return _load(str(settings.audit_signing_key_file or ""), settings.audit_signing_key)
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, value: str) -> SigningKey:
+    try:
+        if value:
+            seed = base64.b64decode(value.strip(), validate=True)
+            return SigningKey.from_private(Ed25519PrivateKey.from_private_bytes(seed))
+        private = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    except (OSError, ValueError, TypeError, binascii.Error) as exc:
+        raise SigningKeyError(f"không đọc được khóa ký nhật ký: {exc}") from exc
+    if not isinstance(private, Ed25519PrivateKey):
+        raise SigningKeyError("khóa ký nhật ký phải là khóa Ed25519")
+    return SigningKey.from_private(private)

@@ -68,6 +68,10 @@ def fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         yield url
 
 
+# The audit chain's signing key of the suite (base64 of an Ed25519 seed; never a production key).
+TEST_AUDIT_KEY = "a2hlbnRodW9uZy10ZXN0LWF1ZGl0LWtleS0zMmJ5dGU="
+
+
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
@@ -76,6 +80,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         workflows_dir=FIXTURES / "processes",
         forms_dir=FIXTURES / "forms",
         secret_key="test-secret-key-not-for-production",
+        audit_signing_key=TEST_AUDIT_KEY,
         argon2_time_cost=1,
         argon2_memory_cost_kib=1024,
     )

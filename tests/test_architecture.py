@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("engine.rules",),
     ("engine.documents",),
     ("engine.runtime",),
-    ("engine.context", "engine.audit"),
+    ("engine.context", "engine.audit", "engine.anchor"),
     ("engine.operations.*shared", "engine.operations.registry"),
     ("engine.operations.<domain>", "engine.orgchart"),
     ("engine.operations",),  # the package itself: it imports every domain to register their hooks

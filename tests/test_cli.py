@@ -118,3 +118,33 @@ def test_worker_stops_cleanly_on_sigterm(cli_env, ctx, settings, clock, session)
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_audit_keygen_checkpoint_export_and_verify_against_the_officers_file(cli_env, db_engine, tmp_path):
+    keygen = _run(cli_env, "audit", "keygen")
+    assert keygen.exit_code == 0 and (tmp_path / "audit_signing_key.pem").exists(), keygen.output
+    assert (tmp_path / "audit_signing_key.pem").stat().st_mode & 0o077 == 0
+    assert _run(cli_env, "audit", "keygen").exit_code == 1  # never overwritten
+    public = keygen.output.rsplit(": ", 1)[1].strip()
+    assert _run(cli_env, "import", str(ROOT / "demo" / "org.yaml")).exit_code == 0
+    line = _run(cli_env, "audit", "checkpoint")
+    assert line.exit_code == 0 and line.output.startswith("KTAU1 "), line.output
+    exported = tmp_path / "diem-neo.txt"
+    assert _run(cli_env, "audit", "export", str(exported)).exit_code == 0
+    assert line.output.strip() in exported.read_text(encoding="utf-8").splitlines()
+    full = _run(cli_env, "audit", "verify")
+    assert full.exit_code == 0 and "1 điểm neo" in full.output, full.output
+    quick = _run(cli_env, "audit", "verify", "--quick", "--public-key", public)
+    assert quick.exit_code == 0, quick.output
+
+    with db_engine.begin() as conn:  # the owner empties both the chain and its checkpoints
+        if db_engine.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+            conn.execute(text("TRUNCATE audit_event, audit_checkpoint"))
+            conn.execute(text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
+        else:
+            conn.execute(text("DELETE FROM audit_event"))
+            conn.execute(text("DELETE FROM audit_checkpoint"))
+    assert CliRunner().invoke(main, ["audit", "verify"], env=cli_env).exit_code == 0  # nothing left to contradict
+    caught = CliRunner().invoke(main, ["audit", "verify", "--checkpoints", str(exported)], env=cli_env)
+    assert caught.exit_code == 1 and "xóa sạch" in caught.output

@@ -1,7 +1,7 @@
 """ORM models, one module per aggregate. Importing this package registers every table.
 
 The codes their columns hold live in engine/vocabulary.py and are re-exported here."""
-from engine.models.audit import AuditEvent
+from engine.models.audit import AuditCheckpoint, AuditEvent, AuditWalk
 from engine.models.auth import AuthSession, LoginThrottle, RateEvent
 from engine.models.complaint import Complaint, Revocation
 from engine.models.council import (
@@ -48,7 +48,9 @@ __all__ = [
     "Attachment",
     "AttachmentKind",
     "AuditAction",
+    "AuditCheckpoint",
     "AuditEvent",
+    "AuditWalk",
     "AuthSession",
     "Awardee",
     "AwardeeKind",

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import anchor
 from engine.context import Context
 from engine.models import AuditEvent, Decision, HumanTask, Nomination, Unit, User
 from engine.operations.access import require_admin
@@ -42,10 +42,11 @@ def list_events(ctx: Context, *, entity: str | None = None, actor: str | None = 
     return paginate(ctx.session, stmt.order_by(AuditEvent.seq.desc()), page, per_page)
 
 
-def verify(ctx: Context) -> audit.ChainReport:
-    """Walk the whole chain and report the first event that does not hold."""
+def verify(ctx: Context) -> anchor.AnchorReport:
+    """The check a request may run: the chain against its signed checkpoints, then the events after the
+    last one (never the whole chain: `khenthuong audit verify` walks it, and its last result is shown)."""
     require_admin(ctx.session, ctx.actor)
-    return audit.verify_chain(ctx)
+    return anchor.verify_ctx(ctx)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from engine import anchor
 from engine.audit import verify_chain
 from engine.clock import LOCAL_TZ
 from engine.errors import Conflict, InvalidInput
 from engine.models import (
+    AuditCheckpoint,
     AuditEvent,
     Decision,
     DossierStatus,
@@ -60,6 +62,12 @@ def test_school_gets_giay_khen_at_the_commune_and_bk_tinh_at_the_province_after_
     instance = journey.session.get(ProcessInstance, dossier.instance_id)
     assert instance.status == InstanceStatus.COMPLETED
     assert verify_chain(journey.ctx).ok
+    # Each decision signed the chain's head in its own transaction, its event included.
+    signed = journey.session.scalars(select(AuditCheckpoint.seq).order_by(AuditCheckpoint.seq)).all()
+    issued = journey.session.scalars(select(AuditEvent.seq).where(AuditEvent.action == "decision_issued")
+                                     .order_by(AuditEvent.seq)).all()
+    assert len(signed) == 2 and all(seq >= event for seq, event in zip(signed, issued, strict=True))
+    assert anchor.verify_ctx(journey.ctx).ok
 
 
 def test_the_office_returns_an_incomplete_dossier_and_the_proposer_learns_why(journey, tree):

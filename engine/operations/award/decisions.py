@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import audit
+from engine import anchor, audit
 from engine.clock import local_today
 from engine.context import Context
 from engine.documents import Awardee, AwardGroup, DecisionDocument, render_decision
@@ -80,6 +80,9 @@ def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomin
     audit.record(ctx, AuditAction.DECISION_ISSUED, "decision", decision.id,
                  after={"number": decision.label, "issuer": issuer.code, "nominations": [n.id for n in nominations]},
                  unit_id=issuer.id, dossier_id=dossier.id)
+    # Sign the chain's head with the decision in it, in the decision's own transaction: under the chain
+    # lock held to the commit, so the signed head is exactly what commits, and a rollback takes both.
+    anchor.checkpoint(ctx)
     return decision
 
 
