@@ -1,20 +1,23 @@
-"""Password hashing (argon2id, memory-hard) with parameters from settings, and the audit chain's
-signing key (Ed25519, read from configuration: never stored in the database)."""
+"""Password hashing (argon2id, memory-hard) with parameters from settings, the audit chain's signing
+key (Ed25519, read from configuration: never stored in the database), and the sealing of secret
+ballots' choices at rest (AES-GCM under a key derived from configuration)."""
 from __future__ import annotations
 
 import base64
 import binascii
 import hashlib
 import hmac
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from engine.config import Settings
 
@@ -150,3 +153,56 @@ def _load(path: str, value: str) -> SigningKey:
     if not isinstance(private, Ed25519PrivateKey):
         raise SigningKeyError("khóa ký nhật ký phải là khóa Ed25519")
     return SigningKey.from_private(private)
+
+
+# A secret ballot's choice is sealed (AES-GCM) while it rests in the database, so that whoever holds
+# only the database cannot read how a member voted, even through rows that share a transaction with
+# the member's participation. Every plaintext is padded to one width: the sealed form of "yes", "no"
+# and "abstain" has one length. The associated data binds a sealed choice to its ballot and agenda
+# item, so it cannot be moved to another row. Format: `b1.<key tag>.<base64(nonce + ciphertext)>`.
+_BALLOT_FORMAT = "b1"
+_CHOICE_WIDTH = 16
+
+
+class BallotSealError(ValueError):
+    """A sealed choice that the configured keys cannot open (another key, or a changed row)."""
+
+
+def _ballot_keys(settings: Settings) -> list[tuple[str, AESGCM]]:
+    """The keys a choice may be sealed under, the one to seal with first: derived from the audit
+    signing key when one is configured, else from the secret key."""
+    materials = []
+    audit_key = signing_key(settings)
+    if audit_key is not None:
+        materials.append(b"audit:" + audit_key.seal_key)
+    materials.append(b"secret:" + settings.secret_key.encode())
+    keys = []
+    for material in materials:
+        key = hashlib.sha256(b"khenthuong-ballot:" + material).digest()
+        keys.append((hashlib.sha256(key).hexdigest()[:8], AESGCM(key)))
+    return keys
+
+
+def seal_choice(settings: Settings, binding: str, choice: str) -> str:
+    if len(choice.encode()) > _CHOICE_WIDTH:
+        raise ValueError(f"choice longer than {_CHOICE_WIDTH} bytes: {choice!r}")
+    tag, aead = _ballot_keys(settings)[0]
+    nonce = os.urandom(12)
+    sealed = aead.encrypt(nonce, choice.encode().ljust(_CHOICE_WIDTH), binding.encode())
+    return f"{_BALLOT_FORMAT}.{tag}.{base64.b64encode(nonce + sealed).decode()}"
+
+
+def open_choice(settings: Settings, binding: str, stored: str) -> str:
+    """The choice a sealed value holds; a value stored before sealing existed is returned as it is."""
+    fmt, _, rest = stored.partition(".")
+    if fmt != _BALLOT_FORMAT:
+        return stored
+    tag, _, body = rest.partition(".")
+    for key_tag, aead in _ballot_keys(settings):
+        if key_tag == tag:
+            raw = base64.b64decode(body)
+            try:
+                return aead.decrypt(raw[:12], raw[12:], binding.encode()).decode().rstrip()
+            except InvalidTag as exc:
+                raise BallotSealError("phiếu bầu đã niêm phong không mở được: dữ liệu đã bị thay đổi") from exc
+    raise BallotSealError("phiếu bầu được niêm phong bằng một khóa không còn trong cấu hình")

@@ -1,9 +1,11 @@
 """Council sessions and secret ballots.
 
-A member's ballot is written to the ballot box (Ballot + BallotChoice: a random receipt and the
-choices) and, separately, to participation (member, session). Nothing links the two: the box has
-no member column, no timestamp and no sequential id. Named votes exist only for agenda items the
-rules mark as open votes, and are shown as such.
+A member's ballot is written to the ballot box (Ballot + BallotChoice: a digest of a random
+receipt and the choices) and, separately, to participation (member, session). The box has no member
+column, no timestamp and no sequential id; and since rows written in one transaction can still be
+joined (PostgreSQL's xmin, insertion order), each choice rests sealed (engine/security.py
+`seal_choice`): the database alone never shows how a member voted, even while the session is open.
+Named votes exist only for agenda items the rules mark as open votes, and are shown as such.
 """
 from __future__ import annotations
 
@@ -89,7 +91,8 @@ class Participation(Base):
 
 
 class Ballot(Base):
-    """A ballot in the box: identified only by its random receipt."""
+    """A ballot in the box: identified only by its random receipt, of which the box keeps a digest
+    (engine/operations/council/queries.py `receipt_digest`): the receipt itself is the member's alone."""
 
     __tablename__ = "council_ballot"
 
@@ -105,7 +108,8 @@ class BallotChoice(Base):
 
     receipt: Mapped[str] = mapped_column(ForeignKey("council_ballot.receipt", ondelete="CASCADE"), primary_key=True)
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("council_agenda_item.id"), primary_key=True)
-    choice: Mapped[VoteChoice] = mapped_column(value_enum(VoteChoice, "vote_choice", 20))
+    # The VoteChoice, sealed (`b1.…`); rows written before sealing hold the plain code.
+    choice: Mapped[str] = mapped_column(String(100))
 
 
 class NamedVote(Base):

@@ -1,4 +1,5 @@
-"""the audit chain's anchor: a seal on each event, signed checkpoints of the head, full-walk results
+"""the audit chain's anchor: a seal on each event, signed checkpoints of the head, full-walk results;
+secret ballots' choices sealed at rest (a wider column)
 
 Revision ID: 0021
 Revises: 0020
@@ -18,6 +19,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.add_column(sa.Column('seal', sa.String(length=64), nullable=True))
+    # Choices cast before stay as they are (the plain code); every new one is sealed (engine/security.py).
+    with op.batch_alter_table('council_ballot_choice', schema=None) as batch_op:
+        batch_op.alter_column('choice', existing_type=sa.String(length=20), type_=sa.String(length=100),
+                              existing_nullable=False)
 
     op.create_table('audit_checkpoint',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -44,6 +49,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('council_ballot_choice', schema=None) as batch_op:
+        batch_op.alter_column('choice', existing_type=sa.String(length=100),
+                              type_=sa.Enum('yes', 'no', 'abstain', name='vote_choice', native_enum=False, length=20),
+                              existing_nullable=False)
     op.drop_table('audit_walk')
     with op.batch_alter_table('audit_checkpoint', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_checkpoint_seq'))

@@ -23,6 +23,7 @@ from engine.models import (
 )
 from engine.operations import tasks
 from engine.operations.council.queries import ballot_by_receipt, minutes_document, session_view
+from engine.security import BallotSealError
 from tests.workflows.journey import Journey
 
 
@@ -199,3 +200,50 @@ def test_nothing_links_a_member_to_a_choice(journey, tree, db_engine):
         assert '"votes"' not in payload and '"choice"' not in payload, event.action
         if event.action == "ballot_cast":
             assert event.after == {"voted": True}
+
+
+@pytest.mark.postgres_only
+def test_while_a_session_is_open_the_database_alone_links_no_member_to_a_choice(journey, tree, db_engine):
+    """Issue 11: participation and ballot rows of one vote share PostgreSQL's xmin (one transaction),
+    and both are written in voting order. Joined by xmin, by insertion order or by anything else, what
+    a member's rows meet is a digest and sealed choices of one length; the receipt still finds it."""
+    journey.submit(("CSTD_TINH", "Nguyễn Thị Tươi"))
+    _to_council(journey, tree.commune_office)
+    receipts = journey.vote(tree.commune_council[:1], Nguyễn_Thị_Tươi="yes")
+    receipts += journey.vote(tree.commune_council[1:2], Nguyễn_Thị_Tươi="no")
+    receipts += journey.vote(tree.commune_council[2:3], Nguyễn_Thị_Tươi="abstain")
+    [session] = _sessions(journey)
+    assert session.status == "open"
+    journey.session.commit()
+    choices = {c.value for c in VoteChoice}
+    with db_engine.connect() as conn:
+        by_xmin = conn.execute(text(
+            "SELECT p.user_id, b.receipt, c.choice FROM council_participation p "
+            "JOIN council_ballot b ON b.xmin = p.xmin JOIN council_ballot_choice c ON c.xmin = p.xmin "
+            "ORDER BY p.ctid")).all()
+        assert len(by_xmin) == 3  # the join does reach one ballot per member …
+        assert not {row.choice for row in by_xmin} & choices  # … and finds no choice in it
+        assert len({len(row.choice) for row in by_xmin}) == 1  # yes, no and abstain look alike
+        assert len({row.choice for row in by_xmin}) == 3  # and no two seal alike
+        stored = set(conn.execute(text("SELECT receipt FROM council_ballot")).scalars())
+        assert not stored & set(receipts)  # the box keeps digests, never a receipt
+        in_order = conn.execute(text("SELECT choice FROM council_ballot_choice ORDER BY ctid")).scalars().all()
+        assert not set(in_order) & choices
+    seen = [ballot_by_receipt(journey.ctx.as_actor(member), receipt)["choices"][0]["choice"]
+            for member, receipt in zip(tree.commune_council[:3], receipts, strict=True)]
+    assert seen == ["yes", "no", "abstain"]
+
+
+def test_a_sealed_choice_moved_to_another_ballot_does_not_open(journey, tree, db_engine):
+    journey.submit(("CSTD_TINH", "Nguyễn Thị Tươi"))
+    _to_council(journey, tree.commune_office)
+    first, second = journey.vote(tree.commune_council[:2])
+    journey.session.commit()
+    with db_engine.begin() as conn:
+        rows = conn.execute(text("SELECT receipt, choice FROM council_ballot_choice ORDER BY receipt")).all()
+        conn.execute(text("UPDATE council_ballot_choice SET choice = :c WHERE receipt = :r"),
+                     {"c": rows[1].choice, "r": rows[0].receipt})
+    journey.session.expire_all()
+    with pytest.raises(BallotSealError, match="đã bị thay đổi"):
+        for member, receipt in zip(tree.commune_council[:2], (first, second), strict=True):
+            ballot_by_receipt(journey.ctx.as_actor(member), receipt)

@@ -1,8 +1,11 @@
 """The council stage of `level_review`: opening a session, secret ballots, closing, the tally.
 
-Secrecy: a ballot goes to the box (Ballot/BallotChoice: receipt and choices) and, separately,
-participation records that the member voted. The `cast_ballot` hook hands the workflow and the
-audit trail nothing of the choices; the reply carries the receipt to the member alone.
+Secrecy: a ballot goes to the box (Ballot/BallotChoice: a digest of the receipt and the choices,
+each sealed) and, separately, participation records that the member voted. Both are written in the
+member's transaction, so the database can join them (PostgreSQL's xmin, insertion order): what it
+joins is a digest and sealed choices of one length, which only the application's key opens, at the
+tally and for the holder of the receipt. The `cast_ballot` hook hands the workflow and the audit
+trail nothing of the choices; the reply carries the receipt to the member alone.
 """
 from __future__ import annotations
 
@@ -36,10 +39,11 @@ from engine.models import (
 )
 from engine.operations.award.queries import load_dossier, rules_of
 from engine.operations.council.minutes import store_minutes
-from engine.operations.council.queries import percent_text, threshold_text
+from engine.operations.council.queries import choice_binding, percent_text, receipt_digest, threshold_text
 from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.rules.catalogue import Comparison, Threshold, VoteBase, passes
 from engine.runtime.helpers import register
+from engine.security import open_choice, seal_choice
 from engine.text import fold
 from engine.vocabulary import AuditAction, AwardeeKind, VoteClosing
 
@@ -182,8 +186,11 @@ def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
     secret = [(items[n], c) for n, c in choices.items() if items[n].secret]
     if secret:
         receipt = secrets.token_urlsafe(18)
-        ctx.session.add(Ballot(receipt=receipt, session_id=session.id, counted=False, choices=[
-            BallotChoice(agenda_item_id=item.id, choice=choice) for item, choice in secret]))
+        digest = receipt_digest(receipt)
+        ctx.session.add(Ballot(receipt=digest, session_id=session.id, counted=False, choices=[
+            BallotChoice(agenda_item_id=item.id, choice=seal_choice(ctx.settings, choice_binding(digest, item.id),
+                                                                    choice.value))
+            for item, choice in secret]))
     for nomination_id, choice in choices.items():
         if not items[nomination_id].secret:
             ctx.session.add(NamedVote(agenda_item_id=items[nomination_id].id, user_id=user.id, choice=choice))
@@ -245,6 +252,13 @@ def _attendance(ctx: Context, session: CouncilSession, present: int, written: in
 
 
 
+def _secret_choices(ctx: Context, session: CouncilSession, item: AgendaItem) -> list[VoteChoice]:
+    """The item's choices from the box, each opened with the application's key."""
+    rows = ctx.session.execute(select(BallotChoice.receipt, BallotChoice.choice).join(Ballot)
+                               .where(Ballot.session_id == session.id, BallotChoice.agenda_item_id == item.id))
+    return [VoteChoice(open_choice(ctx.settings, choice_binding(digest, item.id), sealed)) for digest, sealed in rows]
+
+
 @register()
 def tally_session(session_id: int) -> None:
     """Count each agenda item against its threshold with exact arithmetic; reject what failed."""
@@ -259,10 +273,8 @@ def tally_session(session_id: int) -> None:
     for item in session.agenda:
         if _frozen(ctx, item):
             continue  # not tallied: it stays frozen until the complaint is resolved
-        source = (select(BallotChoice.choice).join(Ballot).where(Ballot.session_id == session.id,
-                                                                BallotChoice.agenda_item_id == item.id)
-                  if item.secret else select(NamedVote.choice).where(NamedVote.agenda_item_id == item.id))
-        counted = list(ctx.session.scalars(source))
+        counted = _secret_choices(ctx, session, item) if item.secret else list(
+            ctx.session.scalars(select(NamedVote.choice).where(NamedVote.agenda_item_id == item.id)))
         item.yes, item.no = counted.count(VoteChoice.YES), counted.count(VoteChoice.NO)
         item.abstain = counted.count(VoteChoice.ABSTAIN)
         item.base = rules.recusal.denominator(session.members_total, len(item.recused))

@@ -1,6 +1,7 @@
 """Reading council sessions, ballots by receipt and minutes; results only, never who voted what."""
 from __future__ import annotations
 
+import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from engine.models import (
 )
 from engine.operations.access import require_actor
 from engine.operations.award.queries import visible_dossier
+from engine.security import open_choice
 from engine.storage import DOCX, NamedFile, attachment_store
 from engine.text import file_name
 
@@ -87,10 +89,22 @@ def _name(ctx: Context, user_id: int) -> str:
     return user.full_name if user else str(user_id)
 
 
+def receipt_digest(receipt: str) -> str:
+    """What the ballot box keeps of a receipt: its SHA-256 (160 bits of it), never the receipt."""
+    return hashlib.sha256(receipt.encode()).hexdigest()[:40]
+
+
+def choice_binding(digest: str, agenda_item_id: int) -> str:
+    """The associated data a sealed choice is bound to: its ballot and its agenda item."""
+    return f"{digest}:{agenda_item_id}"
+
+
 def ballot_by_receipt(ctx: Context, receipt: str) -> dict[str, Any]:
     """Whoever holds the receipt sees that ballot and whether it was counted."""
     require_actor(ctx.actor)
-    ballot = ctx.session.get(Ballot, receipt)
+    ballot = ctx.session.get(Ballot, receipt_digest(receipt))
+    if ballot is None and len(receipt) < 40:  # cast before receipts were kept as digests (never a digest itself)
+        ballot = ctx.session.get(Ballot, receipt)
     if ballot is None:
         raise NotFound("Không có phiếu bầu với biên nhận này.")
     session = ctx.session.get(CouncilSession, ballot.session_id)
@@ -101,7 +115,9 @@ def ballot_by_receipt(ctx: Context, receipt: str) -> dict[str, Any]:
         nomination = ctx.session.get(Nomination, items[choice.agenda_item_id].nomination_id)
         assert nomination is not None
         choices.append({"nomination_id": nomination.id, "nominee": nomination.nominee_name,
-                        "award_type": nomination.award_type, "choice": choice.choice.value})
+                        "award_type": nomination.award_type,
+                        "choice": open_choice(ctx.settings, choice_binding(ballot.receipt, choice.agenda_item_id),
+                                              choice.choice)})
     return {"receipt": receipt, "session_id": session.id, "counted": ballot.counted, "choices": choices}
 
 
