@@ -14,6 +14,7 @@ from engine.models import AuditEvent, CouncilSession, SessionStatus
 from engine.operations.council.queries import ballot_by_receipt
 from engine.runtime import Runtime
 from engine.runtime.definitions import parse_directory
+from tests.conftest import TEST_AUDIT_KEY
 from tests.workflows.journey import Journey
 
 
@@ -31,7 +32,8 @@ def _runtime_before_the_fix(parsed_definitions, settings) -> Runtime:
 
 def _upgrade(settings, tmp_path):
     env = {"KHENTHUONG_DATABASE_URL": settings.database_url, "KHENTHUONG_INSTANCE_DIR": str(tmp_path),
-           "KHENTHUONG_SECRET_KEY": "cli-test-secret"}
+           "KHENTHUONG_SECRET_KEY": "cli-test-secret",
+           "KHENTHUONG_AUDIT_SIGNING_KEY": TEST_AUDIT_KEY}  # every process opens ballots with the same key
     return CliRunner().invoke(main, ["db", "upgrade"], env=env, catch_exceptions=False)
 
 
