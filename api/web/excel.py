@@ -16,7 +16,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from api.web.labels import NOMINEE_KIND, SUBJECT
-from engine.operations.award.inputs import MAX_NOMINATIONS
+from engine.operations.award.inputs import (
+    MAX_ACHIEVEMENTS,
+    MAX_AWARD_CODE,
+    MAX_NAME,
+    MAX_NOMINATIONS,
+    MAX_NOMINEE_UNIT,
+    MAX_POSITION,
+)
 from engine.rules import AwardType
 from engine.text import fold
 from engine.vocabulary import AwardeeKind
@@ -36,6 +43,17 @@ COLUMNS = {
     "achievements": ("Tóm tắt thành tích", 60, ("thanh tich",)),
 }
 REQUIRED = ("award_type", "kind", "name", "achievements")
+# The API's limits (engine/operations/award/inputs.py), applied to each cell as it is read, so that an
+# over-long cell is refused on its row and never carried further. A label ("Cá nhân", a full award
+# name) may be longer than its code: those cells are bounded by the longest name.
+CELL_LIMITS = {"award_type": MAX_NAME, "kind": MAX_AWARD_CODE, "name": MAX_NAME, "position": MAX_POSITION,
+               "unit": MAX_NOMINEE_UNIT, "achievements": MAX_ACHIEVEMENTS}
+# Bounds checked before openpyxl parses anything (issue 11: a 108 KB file unpacked to a 100 MB cell,
+# a 14.6 MB one took 26 s and 400 MB). A full list at the limits above fits well inside them.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 48 * 1024 * 1024  # every part of the zip, as the zip declares it (and enforces)
+MAX_PARTS = 200
+MAX_SCANNED_ROWS = FIRST_ROW + 10 * MAX_ROWS  # rows looked at, empty ones included
 # The field paths of check_dossier, as the column a user sees.
 PATH_COLUMN = {"award_type": "award_type", "nominee.kind": "kind", "nominee.full_name": "name",
                "nominee.name": "name", "nominee": "name", "nominee.person_id": "name", "nominee.position": "position",
@@ -103,6 +121,26 @@ def template(award_types: list[AwardType]) -> bytes:
     return out.getvalue()
 
 
+def _too_large(data: bytes) -> str | None:
+    """Why the file is refused before parsing: what its zip says it unpacks to."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile:
+        return None  # openpyxl's refusal below says it in words
+    if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        return (f"Tệp Excel khi giải nén quá lớn (tối đa {MAX_UNPACKED_BYTES // 1048576} MB). "
+                "Hãy dùng tệp mẫu và chia danh sách thành nhiều tệp.")
+    return None
+
+
+def _bound_cells(sheet: Sheet, number: int, cells: dict[str, str]) -> None:
+    """Refuse, on its row and column, a cell longer than the API accepts; keep only its allowed part."""
+    for name, limit in CELL_LIMITS.items():
+        if len(cells.get(name, "")) > limit:
+            sheet.refuse(number, f"{COLUMNS[name][0]}: Tối đa {limit} ký tự.", name)
+            cells[name] = cells[name][:limit]
+
+
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -153,22 +191,33 @@ def _nomination(sheet: Sheet, number: int, cells: dict[str, str], award_types: l
 def read(data: bytes, award_types: list[AwardType]) -> Sheet:
     """The nominations of a filled-in template; `problems` says what is wrong with which row."""
     sheet = Sheet()
+    if len(data) > MAX_FILE_BYTES:  # read no further than that: a zip so cut is not a zip any more
+        sheet.refuse(0, f"Tệp Excel quá lớn (tối đa {MAX_FILE_BYTES // 1048576} MB). "
+                        "Hãy chia danh sách thành nhiều tệp.")
+        return sheet
     if not zipfile.is_zipfile(io.BytesIO(data)):
         sheet.refuse(0, "Tệp không phải bảng tính Excel (.xlsx). Hãy dùng tệp mẫu tải về từ trang này.")
+        return sheet
+    if (refusal := _too_large(data)) is not None:
+        sheet.refuse(0, refusal)
         return sheet
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         rows = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-        values = rows.iter_rows(values_only=True)
-        columns = _columns(next(values, ()))
+        columns = _columns(next(rows.iter_rows(max_row=1, values_only=True), ()))
         missing = [COLUMNS[name][0] for name in REQUIRED if name not in columns]
         if missing:
             sheet.refuse(1, "Không tìm thấy cột: " + ", ".join(missing) + ". Hãy dùng tệp mẫu.")
             return sheet
+        values = rows.iter_rows(min_row=FIRST_ROW, max_col=max(columns.values()) + 1, values_only=True)
         for number, row in enumerate(values, start=FIRST_ROW):
+            if number > MAX_SCANNED_ROWS:
+                sheet.refuse(number, f"Bảng tính quá nhiều dòng: chỉ đọc đến dòng {MAX_SCANNED_ROWS}.")
+                break
             cells = {name: _cell_text(row[index]) if index < len(row) else "" for name, index in columns.items()}
             if not any(cells.values()):
                 continue
+            _bound_cells(sheet, number, cells)
             if len(sheet.rows) >= MAX_ROWS:
                 sheet.refuse(number, f"Một lần nhập tối đa {MAX_ROWS} dòng.")
                 break

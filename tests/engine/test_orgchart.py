@@ -30,6 +30,7 @@ from engine.models import (
     Unit,
     User,
 )
+from engine.orgchart import yaml_lines
 from engine.orgchart.writer import ImportSummary, import_org_chart
 from engine.security import verify_password
 from tests.factories import make_unit, make_user
@@ -620,3 +621,19 @@ def test_an_award_code_unknown_to_the_catalogue_is_a_bad_row(session, settings, 
         import_org_chart(Context(session=session, settings=settings, clock=clock), source)
     session.rollback()
     assert any("CSTD_XYZ" in message and "Dòng 4" in message for message in caught.value.errors.values())
+
+
+def test_a_file_over_the_size_bound_is_refused_before_parsing(org_ctx: Context) -> None:
+    source = "units:\n" + "  - {code: A, name: '" + "x" * (yaml_lines.MAX_SOURCE_CHARS) + "'}\n"
+    error = refused(org_ctx, source)
+    assert error.errors["file"].startswith("Tệp: quá lớn") and "chia thành nhiều tệp" in error.errors["file"]
+
+
+def test_a_file_with_too_many_nodes_is_refused_naming_the_line(org_ctx: Context) -> None:
+    rows = yaml_lines.MAX_NODES // 4 + 10  # each unit row: a mapping, two keys, two values
+    source = "units:\n" + "".join(f"  - {{code: U{i}, name: N}}\n" for i in range(rows))
+    assert len(source) < yaml_lines.MAX_SOURCE_CHARS
+    error = refused(org_ctx, source)
+    assert re.match(r"Dòng \d+: tệp có quá nhiều mục", error.errors["file"]), error.errors["file"]
+    line = int(error.errors["file"].split()[1].rstrip(":"))
+    assert 2 < line < rows + 2  # where the bound was crossed, not the file's end

@@ -4,10 +4,14 @@ submission; and everyone who may see the dossier reads it with its process drawn
 from __future__ import annotations
 
 import io
+import os
+import zipfile
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from api.web import excel
 from engine.models import Dossier, DossierStatus
 from engine.operations.award.inputs import MAX_ACHIEVEMENTS, MAX_NAME, MAX_POSITION
 from tests.api.helpers import audit_count
@@ -163,3 +167,46 @@ def test_a_typed_row_over_a_limit_is_refused_beside_its_field(client, tree, db):
     assert 'id="n-0-position-loi"' in page and f"Tối đa {MAX_POSITION} ký tự." in page
     assert f'maxlength="{MAX_NAME}"' in page
     assert _dossiers(db) == []
+
+
+def _with_part(data: bytes, name: str, size: int, *, random: bool = False) -> bytes:
+    """The workbook with one more part of `size` bytes (zeros compress to almost nothing)."""
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as book, book.open(name, "w") as part:
+        chunk = os.urandom(1 << 20) if random else bytes(1 << 20)
+        for _ in range(size >> 20):
+            part.write(chunk)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("size", "random", "refusal"), [
+    (excel.MAX_UNPACKED_BYTES + (1 << 20), False, "khi giải nén quá lớn"),  # a 100 KB file unpacking to 49 MB
+    (excel.MAX_FILE_BYTES + (1 << 20), True, "Tệp Excel quá lớn"),
+])
+def test_an_excel_file_over_the_bounds_is_refused_before_it_is_parsed(client, tree, db, size, random, refusal):
+    csrf = log_in(client, tree.proposer)
+    data = _with_part(workbook(GOOD), "xl/media/padding.bin", size, random=random)
+    response = _create(client, csrf, data)
+    assert response.status_code == 422 and refusal in response.get_data(as_text=True)
+    assert _dossiers(db) == []
+
+
+def test_an_excel_sheet_with_rows_far_below_the_list_is_refused_at_the_bound(client, tree, db):
+    csrf = log_in(client, tree.proposer)
+    book = load_workbook(io.BytesIO(workbook(GOOD)))
+    book.active.cell(row=excel.MAX_SCANNED_ROWS + 5, column=1, value="GIAY_KHEN")
+    out = io.BytesIO()
+    book.save(out)
+    response = _create(client, csrf, out.getvalue())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and f"Dòng {excel.MAX_SCANNED_ROWS + 1}" in page and "quá nhiều dòng" in page
+    assert _dossiers(db) == []
+
+
+def test_an_over_long_name_cell_is_refused_on_its_row_and_column(client, tree, db):
+    csrf = log_in(client, tree.proposer)
+    response = _create(client, csrf, workbook(GOOD, ["GIAY_KHEN", "Cá nhân", "N" * (MAX_NAME + 1), "", "", "Tốt"]))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Dòng 3" in page and f"Họ tên cá nhân hoặc tên tập thể: Tối đa {MAX_NAME} ký tự." in page
+    assert page.count(f"Tối đa {MAX_NAME} ký tự.") == 1  # the sheet's refusal, not again from check_dossier
