@@ -1,7 +1,12 @@
 """Counting uses of a public action per address (rows of `rate_event`) and refusing them beyond a limit;
-the caller commits the count even when it refuses."""
+the caller commits the count even when it refuses.
+
+The count is read and written under a transaction-scoped lock on its key (PostgreSQL advisory lock;
+SQLite serializes writers), so uses at once from one address are counted one by one: the next one
+reads the count only once the one before has committed (tests/engine/test_throttle.py)."""
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 
 from engine.context import Context
+from engine.db import lock_advisory
 from engine.errors import Throttled
 from engine.models import RateEvent
 
@@ -25,10 +31,16 @@ class RateLimit:
 _KEY_LENGTH = 200  # RateEvent.key
 
 
+def _lock_key(key: str) -> int:
+    """A signed 64-bit number for the advisory lock of one counter."""
+    return int.from_bytes(hashlib.sha256(b"rate:" + key.encode()).digest()[:8], "big", signed=True)
+
+
 def throttle(ctx: Context, rate: RateLimit, address: str | None) -> None:
     """Count one use of `rate.action` by `address`, or refuse it when the limit is reached."""
     now = ctx.clock.now()
     key = f"{rate.action}:{address or 'unknown'}"[:_KEY_LENGTH]
+    lock_advisory(ctx.session, _lock_key(key))  # held to the commit: the read below sees the last use
     since = now - rate.window
     # Stale rows of this action go, whoever left them, so the table stays the size of one window.
     ctx.session.execute(delete(RateEvent).where(RateEvent.key.startswith(f"{rate.action}:", autoescape=True),
