@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
+from api.worker import sign_head_if_due
 from engine import anchor, audit
 from engine.models import AuditCheckpoint, AuditEvent
 from engine.security import SigningKey, VerifyKey, signing_key
@@ -221,4 +222,14 @@ def test_an_application_role_with_only_dml_cannot_disable_the_trigger_or_truncat
         with db_engine.begin() as conn:
             conn.execute(text(f'DROP OWNED BY "{role}"'))
             conn.execute(text(f'DROP ROLE "{role}"'))
+    assert _check(ctx).ok
+
+
+def test_the_worker_pass_commits_its_periodic_checkpoint(ctx, session_factory, settings, clock):
+    _events(ctx, 2)
+    ctx.session.commit()
+    sign_head_if_due(session_factory, settings, clock)  # no checkpoint yet: the head is signed at once
+    with session_factory() as other:
+        made = anchor.latest(other)
+    assert made is not None and made.seq == 2
     assert _check(ctx).ok
