@@ -118,6 +118,8 @@ class ComplaintSchema(BaseSchema):
     especially_complex = Bool(required=True)
     extensions = Int(required=True, metadata=_doc("Số lần gia hạn (tố cáo)."))
     filed_at = DateTime(required=True)
+    acceptance_due_on = Date(allow_none=True, metadata=_doc("Hạn xem xét thụ lý, tính từ ngày nhận đơn."))
+    acceptance_overdue = Bool(required=True, metadata=_doc("Đã quá hạn thụ lý mà chưa thụ lý hoặc từ chối."))
     accepted_on = Date(allow_none=True)
     due_on = Date(allow_none=True)
     overdue = Bool(required=True)

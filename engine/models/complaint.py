@@ -37,6 +37,8 @@ class Complaint(Base):
     extensions: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[ComplaintStatus] = mapped_column(value_enum(ComplaintStatus, "complaint_status"), index=True)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    acceptance_due_on: Mapped[date | None] = mapped_column(Date)  # to accept or refuse, counted from receipt
+    acceptance_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     accepted_on: Mapped[date | None] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from engine.errors import InvalidInput, NotFound
+from engine.rules.calendar import WorkingCalendar
 from engine.rules.reader import Entry, load_yaml
 from engine.vocabulary import AttachmentKind, RecusalBase, Subject
 
@@ -74,6 +75,26 @@ class Recusal:
         return f"{who} {effect}."
 
 
+class DayCount(enum.StrEnum):
+    CALENDAR = "calendar"  # every day counts
+    WORKING = "working"  # working days on the public-holiday calendar (holidays.yaml)
+
+
+@dataclass(frozen=True)
+class StatutoryPeriod:
+    """A period the law sets, with how its days count and the article that sets it."""
+
+    days: int
+    count: DayCount
+    basis: str  # the citation, e.g. "Luật Khiếu nại 2011, Điều 27"
+
+    def last_day(self, start: date, calendar: WorkingCalendar) -> date:
+        """The last day of the period that starts the day after `start`."""
+        if self.count is DayCount.WORKING:
+            return calendar.add_working_days(start, self.days)
+        return start + timedelta(days=self.days)
+
+
 @dataclass(frozen=True)
 class ComplaintDeadlines:
     """Calendar days (Luật Khiếu nại 2011, Luật Tố cáo 2018)."""
@@ -86,6 +107,8 @@ class ComplaintDeadlines:
     max_extensions: dict[str, int]  # complex, especially_complex
 
     escalation: int = 30  # days after the first-instance result to escalate to the second instance
+    # by kind ("complaint", "denunciation"): the period to accept or refuse a filing, from its receipt
+    acceptance: dict[str, StatutoryPeriod] = field(default_factory=dict)
 
     def resolution_days(self, level: int, complex_case: bool, remote: bool) -> int:
         table = self.first if level == 1 else self.second
@@ -223,7 +246,7 @@ def _version(entry: Entry, source: str) -> RulesVersion:
 
 def _complaints(entry: Entry) -> ComplaintDeadlines:
     entry.keys("filing", "first_instance", "second_instance", "denunciation", "extension", "max_extensions",
-               "escalation")
+               "escalation", "acceptance")
     tables = []
     for key in ("first_instance", "second_instance"):
         table = entry.entry(key)
@@ -234,7 +257,17 @@ def _complaints(entry: Entry) -> ComplaintDeadlines:
     return ComplaintDeadlines(entry.integer("filing", minimum=1), tables[0], tables[1],
                               entry.integer("denunciation", minimum=1), entry.integer("extension", minimum=1),
                               {k: limits.integer(k, minimum=0) for k in ("complex", "especially_complex")},
-                              entry.integer("escalation", minimum=1))
+                              entry.integer("escalation", minimum=1), _acceptance(entry.entry("acceptance")))
+
+
+def _acceptance(entry: Entry) -> dict[str, StatutoryPeriod]:
+    entry.keys("complaint", "denunciation")
+    return {kind: _period(entry.entry(kind)) for kind in ("complaint", "denunciation")}
+
+
+def _period(entry: Entry) -> StatutoryPeriod:
+    entry.keys("days", "count", "basis")
+    return StatutoryPeriod(entry.integer("days", minimum=1), entry.choice("count", DayCount), entry.text("basis"))
 
 
 def _quorum(entry: Entry) -> Quorum:

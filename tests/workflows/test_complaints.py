@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from engine.clock import LOCAL_TZ, end_of_day
 from engine.errors import Conflict, InvalidInput
 from engine.models import (
     AuditEvent,
@@ -157,6 +158,51 @@ def test_the_investigation_deadline_escalates_to_the_head(journey, tree):
     assert journey.fire_timers(journey.ctx.clock.now() + timedelta(days=31)) == ["investigation_overdue"]
     assert journey.session.get(Complaint, case).overdue
     assert journey.notifications(tree.commune_head)[-1].title == "Quá hạn giải quyết đơn"
+
+
+def _local_day(at):
+    return at.astimezone(LOCAL_TZ).date()
+
+
+def test_a_complaint_not_accepted_within_ten_days_alerts_the_officer_and_the_head(journey, tree):
+    """Luật Khiếu nại 2011 Art. 27: accepted or refused within 10 (calendar) days of receipt."""
+    decision = _granted(journey, tree)
+    case = file(journey, "complaint", tree.commune, decision_id=decision.id)
+    complaint = journey.session.get(Complaint, case)
+    due = _local_day(complaint.filed_at) + timedelta(days=10)
+    assert complaint.acceptance_due_on == due
+    assert journey.task(tree.commune_complaints, "accept_complaint").due_at == end_of_day(due)
+    assert journey.fire_timers(end_of_day(due) - timedelta(minutes=1)) == []
+    assert not journey.session.get(Complaint, case).acceptance_overdue
+    assert journey.fire_timers(end_of_day(due) + timedelta(seconds=1)) == ["acceptance_overdue"]
+    complaint = journey.session.get(Complaint, case)
+    assert complaint.acceptance_overdue and complaint.status == ComplaintStatus.RECEIVED
+    for user in (tree.commune_complaints, tree.commune_head):
+        assert journey.notifications(user)[-1].title == "Quá hạn thụ lý đơn"
+    assert "complaint_acceptance_overdue" in journey.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.complaint_id == case)).all()
+    journey.complete(tree.commune_complaints, "accept_complaint", {"outcome": "accept"})  # late, but still possible
+    assert journey.session.get(Complaint, case).status == ComplaintStatus.INVESTIGATING
+
+
+def test_a_denunciation_is_accepted_within_seven_working_days(journey, tree):
+    """Luật Tố cáo 2018 Art. 24(1): filed Monday 23/11/2026; Tuesday 24/11 is a day off (Ngày Văn hóa Việt
+    Nam), so the seventh working day is Thursday 03/12/2026."""
+    _at_decide(journey, tree, ("GIAY_KHEN", "Nguyễn Thị Tươi"))
+    case = file(journey, "denunciation", tree.commune, nomination_id=journey.dossier.nominations[0].id)
+    assert _local_day(journey.session.get(Complaint, case).filed_at) == date(2026, 11, 23)
+    assert journey.session.get(Complaint, case).acceptance_due_on == date(2026, 12, 3)
+    assert journey.fire_timers(end_of_day(date(2026, 12, 2)) + timedelta(seconds=1)) == []
+    assert journey.fire_timers(end_of_day(date(2026, 12, 3)) + timedelta(seconds=1)) == ["acceptance_overdue"]
+    assert journey.session.get(Complaint, case).acceptance_overdue
+
+
+def test_an_accepted_case_never_fires_the_acceptance_timer(journey, tree):
+    decision = _granted(journey, tree)
+    case = file(journey, "complaint", tree.commune, decision_id=decision.id)
+    journey.complete(tree.commune_complaints, "accept_complaint", {"outcome": "accept"})
+    assert journey.fire_timers(journey.ctx.clock.now() + timedelta(days=11)) == []
+    assert not journey.session.get(Complaint, case).acceptance_overdue
 
 
 @pytest.mark.parametrize(("kind", "level", "complex_case", "remote", "days"), [

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from engine import audit
-from engine.clock import end_of_day, local_today
+from engine.clock import LOCAL_TZ, end_of_day, local_today
 from engine.context import Context, current_context
 from engine.errors import InvalidInput, NotFound
 from engine.models import (
@@ -70,6 +70,36 @@ def _tell_complainant(ctx: Context, complaint: Complaint, title: str, body: str)
 
 
 # ---- acceptance ------------------------------------------------------------------------------------
+
+@register()
+def receive_complaint_case(complaint_id: int) -> str:
+    """The filing is received: the period to accept or refuse it starts (its length, how its days count
+    and its legal basis are rules data). Returns the end of its last day (ISO time)."""
+    ctx = current_context()
+    complaint = _complaint(ctx, complaint_id)
+    catalogue, calendar = load_rules(ctx.settings.rules_dir)
+    received = complaint.filed_at.astimezone(LOCAL_TZ).date()
+    rules = catalogue.on(received).complaints
+    assert rules is not None, "every rules version has complaint deadlines"
+    complaint.acceptance_due_on = rules.acceptance[complaint.kind.value].last_day(received, calendar)
+    return end_of_day(complaint.acceptance_due_on).isoformat()
+
+
+@register()
+def alert_acceptance_overdue(complaint_id: int) -> None:
+    """The filing was neither accepted nor refused in time: flag it, tell the handling unit's complaint
+    officers and its head (the task stays open: a late decision is still due)."""
+    ctx = current_context()
+    complaint = _complaint(ctx, complaint_id)
+    complaint.acceptance_overdue = True
+    assert complaint.acceptance_due_on is not None
+    _event(ctx, AuditAction.COMPLAINT_ACCEPTANCE_OVERDUE, complaint, {"due_on": str(complaint.acceptance_due_on)})
+    unit = complaint.handling_unit_id
+    people = {u.id: u for role in (Role.COMPLAINT_OFFICER, Role.HEAD) for u in users_with_role(ctx, role, unit)}
+    notify(ctx, list(people.values()), None, "Quá hạn thụ lý đơn",
+           f"Đơn {complaint.tracking_code} chưa được xem xét thụ lý trong thời hạn "
+           f"(đến hết ngày {complaint.acceptance_due_on:%d/%m/%Y}).")
+
 
 def _accept(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
     assert task.complaint_id is not None
