@@ -14,7 +14,7 @@ from marshmallow import fields, post_dump
 from api.fields import BaseSchema, Bool, DateTime, Id, Inline, Int, List, Nested, Str, derived, length, one_of
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema
 from engine.models import ComplaintKind, ComplaintStatus
-from engine.operations.complaints.inputs import MAX_CONTACT, MAX_CONTENT, MAX_NAME
+from engine.operations.complaints.inputs import MAX_CONTACT, MAX_CONTENT, MAX_NAME, MAX_SECRET
 
 KINDS = [k.value for k in ComplaintKind]
 STATUSES = [s.value for s in ComplaintStatus]
@@ -73,6 +73,14 @@ class FiledSchema(BaseSchema):
 class PublicFiledSchema(BaseSchema):
     tracking_code = Str(required=True, metadata=_doc("Mã theo dõi: giữ lại để tra cứu tình trạng đơn."))
     status = Str(required=True, validate=one_of(STATUSES))
+    secret = Str(required=True, metadata=_doc(
+        "Mã bí mật, chỉ cho biết một lần: cùng mã theo dõi, dùng để khiếu nại lần hai không cần đăng nhập."))
+
+
+class PublicEscalateSchema(BaseSchema):
+    secret = Str(required=True, validate=length(1, MAX_SECRET), metadata=_doc("Mã bí mật nhận khi gửi đơn."))
+    content = Str(validate=length(1, MAX_CONTENT),
+                  metadata=_doc("Nội dung khiếu nại lần hai; bỏ trống để giữ nội dung lần đầu."))
 
 
 class PublicStatusSchema(BaseSchema):

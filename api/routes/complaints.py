@@ -15,6 +15,7 @@ from api.complaint_schemas import (
     ComplaintSchema,
     EscalateSchema,
     FiledSchema,
+    PublicEscalateSchema,
     PublicFiledSchema,
     PublicStatusSchema,
 )
@@ -81,10 +82,11 @@ def escalate(args: dict[str, Any], complaint_id: int) -> Complaint:
 @blp.response(201, PublicFiledSchema)
 @problems(blp, 422, 429)
 @public
-def file_public_complaint() -> Complaint:
+def file_public_complaint() -> complaints.PublicFiling:
     """Gửi đơn không cần đăng nhập
 
-    Trả về mã theo dõi để tra cứu tình trạng đơn. Số đơn gửi từ một địa chỉ bị giới hạn
+    Trả về mã theo dõi để tra cứu tình trạng đơn và mã bí mật (chỉ cho biết một lần) để khiếu nại
+    lần hai. Số đơn gửi từ một địa chỉ bị giới hạn
     (quá giới hạn: 429, kèm tiêu đề Retry-After); lần gửi bị từ chối vẫn được tính.
     """
     uow = current_uow()
@@ -105,3 +107,22 @@ def public_status(tracking_code: str) -> dict[str, Any]:
     uow = current_uow()
     uow.keep_writes_on_refusal()  # unknown codes count too: guessing codes is throttled
     return complaint_queries.public_status(uow.ctx, tracking_code, address=request.remote_addr)
+
+
+@blp.route("/public/complaints/<string(maxlength=24):tracking_code>/escalate", methods=["POST"])
+@blp.doc(security=[], requestBody=json_request_body(PublicEscalateSchema))
+@blp.response(201, FiledSchema)
+@problems(blp, 404, 409, 422, 429)
+@public
+def escalate_public(tracking_code: str) -> Complaint:
+    """Khiếu nại lần hai không cần đăng nhập
+
+    Bằng mã theo dõi và mã bí mật nhận khi gửi đơn, khi khiếu nại lần đầu đã có kết quả hoặc đã hết
+    thời hạn giải quyết mà chưa có kết quả, và còn trong thời hạn khiếu nại lần hai. Sai mã theo dõi
+    hay mã bí mật đều nhận cùng một câu trả lời (404); số lần thử từ một địa chỉ bị giới hạn (429).
+    """
+    uow = current_uow()
+    uow.keep_writes_on_refusal()  # wrong secrets count too: guessing is throttled
+    body = json_body(PublicEscalateSchema)
+    raw = {**body, "tracking_code": tracking_code} if isinstance(body, dict) else body
+    return complaints.escalate_public(uow.ctx, raw, address=request.remote_addr)

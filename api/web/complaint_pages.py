@@ -1,7 +1,9 @@
 """Complaints (khiếu nại) and denunciations (tố cáo) in the web pages.
 
-Public, without login: the filing form (`/khieu-nai`), the page that shows the tracking code once,
-and the tracking page (`/khieu-nai/tra-cuu`) that tells where a filing stands, nothing personal.
+Public, without login: the filing form (`/khieu-nai`), the page that shows the tracking code (and,
+on its first view, the secret for the second instance), the tracking page (`/khieu-nai/tra-cuu`)
+that tells where a filing stands, nothing personal, and the second-instance form
+(`/khieu-nai/lan-hai`: tracking code and secret).
 Both public actions are counted per address by the engine and refused beyond its limit (429), the
 count kept even when the answer is a refusal, as the JSON API does.
 
@@ -22,7 +24,7 @@ from api.request_text import reads_own_text
 from api.unit_of_work import current_uow
 from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, me, render
 from api.web.labels import COMPLAINT_INSTANCE_LEVEL, COMPLAINT_KIND, COMPLAINT_OUTCOME, COMPLAINT_STATUS
-from engine.errors import InvalidInput, NotFound, Throttled
+from engine.errors import Conflict, InvalidInput, NotFound, Throttled
 from engine.models import ComplaintKind, ComplaintStatus, Decision, Unit, User
 from engine.operations import tasks
 from engine.operations.access import can_act_on, can_see
@@ -42,6 +44,7 @@ FIELD_OF = {"kind": "kind", "subject": "decision_id", "subject.decision_id": "de
 FIELD_TEXT = {"kind": "Chọn khiếu nại hoặc tố cáo.", "decision_id": "Chọn quyết định bị khiếu nại, tố cáo."}
 MAX_DECISIONS = 500  # the newest issued decisions offered in the list
 FILED_CODE = "khieu_nai_ma"  # the session key holding the code just filed, shown once
+FILED_SECRET = "khieu_nai_bi_mat"  # the secret for the second instance, shown on the first view only
 CODE_LENGTH = 24
 
 
@@ -127,14 +130,14 @@ def public_file() -> Response | tuple[str, int]:
     uow = current_uow()
     uow.keep_writes_on_refusal()  # a refused filing still counts towards the limit of the address
     try:
-        complaint = complaints.file_public_complaint(uow.ctx, _payload(values), address=request.remote_addr)
+        filed = complaints.file_public_complaint(uow.ctx, _payload(values), address=request.remote_addr)
     except Throttled as error:
         return _throttled(error, "web/complaint_form.html", values=values, errors={}, problem="",
                           groups=_decisions_by_issuer(), kinds=COMPLAINT_KIND)
     except InvalidInput as error:
         errors = _field_errors(error)
         return _form(values, 422, errors, "" if errors else error.detail)
-    session[FILED_CODE] = complaint.tracking_code
+    session[FILED_CODE], session[FILED_SECRET] = filed.tracking_code, filed.secret
     return redirect(url_for(".filed"))
 
 
@@ -144,7 +147,8 @@ def filed() -> Response | tuple[str, int]:
     code = session.get(FILED_CODE)
     if not isinstance(code, str):
         return redirect(url_for(".public_form"))
-    return render("web/complaint_filed.html", code=code)
+    secret = session.pop(FILED_SECRET, None)  # shown once: only its digest is kept
+    return render("web/complaint_filed.html", code=code, secret=secret if isinstance(secret, str) else None)
 
 
 @bp.route("/khieu-nai/tra-cuu")
@@ -172,6 +176,46 @@ def track() -> Response | tuple[str, int]:
               "level_label": COMPLAINT_INSTANCE_LEVEL.get(status["instance_level"], ""),
               "outcome_label": COMPLAINT_OUTCOME.get(status["outcome"], "")}
     return render("web/complaint_track.html", code=status["tracking_code"], result=result, error="")
+
+
+def _escalation_form(values: dict[str, str], status: int = 200, errors: dict[str, str] | None = None,
+                     problem: str = "") -> tuple[str, int]:
+    return render("web/complaint_escalate.html", status, values=values, errors=errors or {}, problem=problem)
+
+
+@bp.route("/khieu-nai/lan-hai")
+@public
+def public_escalation() -> tuple[str, int]:
+    code = request.args.get("ma", "").strip().upper()[:CODE_LENGTH]
+    return _escalation_form({"tracking_code": code, "content": ""})
+
+
+@bp.route("/khieu-nai/lan-hai", methods=["POST"])
+@public
+@reads_own_text  # read_public_escalation refuses NUL beside its field
+def public_escalate() -> Response | tuple[str, int]:
+    """A public filer takes a complaint to the second instance with its tracking code and secret."""
+    require_csrf()
+    form = request.form
+    values = {"tracking_code": form.get("tracking_code", ""), "content": form.get("content", "")}
+    raw = {"tracking_code": values["tracking_code"], "secret": form.get("secret", ""),
+           "content": values["content"] if values["content"].strip() else None}
+    uow = current_uow()
+    uow.keep_writes_on_refusal()  # wrong secrets count too: guessing is throttled
+    try:
+        second = complaints.escalate_public(uow.ctx, raw, address=request.remote_addr)
+    except Throttled as error:
+        return _throttled(error, "web/complaint_escalate.html", values=values, errors={}, problem="")
+    except InvalidInput as error:
+        errors = {path: message for path, message in error.errors.items()
+                  if path in ("tracking_code", "secret", "content")}
+        return _escalation_form(values, 422, errors, "" if errors else error.detail)
+    except NotFound as error:
+        return _escalation_form(values, 404, None, error.detail)
+    except Conflict as error:
+        return _escalation_form(values, 409, None, error.detail)
+    session[FILED_CODE] = second.tracking_code
+    return redirect(url_for(".filed"))
 
 
 # ---- officers and heads -----------------------------------------------------------------------------

@@ -30,6 +30,8 @@ class Complaint(Base):
     complainant_contact: Mapped[str] = mapped_column(String(300))
     complainant_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     public: Mapped[bool] = mapped_column(Boolean, default=False)  # filed through the public endpoint
+    # SHA-256 of the secret a public filer was shown once, which with the tracking code lets them escalate
+    secret_hash: Mapped[str | None] = mapped_column(String(64))
     content: Mapped[str] = mapped_column(Text)
     remote_area: Mapped[bool] = mapped_column(Boolean, default=False)
     complex: Mapped[bool] = mapped_column(Boolean, default=False)

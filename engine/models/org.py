@@ -20,6 +20,8 @@ class Unit(Base):
     abbreviation: Mapped[str | None] = mapped_column(String(40))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     reviews_awards: Mapped[bool] = mapped_column(Boolean, default=False)
+    # vùng sâu, vùng xa: longer complaint periods (Luật Khiếu nại 2011 Art. 28, 33, 37)
+    remote_area: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")

@@ -38,7 +38,7 @@ from engine.orgchart.yaml_lines import (
 # ---- rows of the file ------------------------------------------------------------------------------
 
 SECTIONS = ("units", "users", "councils", "people")
-UNIT_FIELDS = ("code", "name", "level", "abbreviation", "parent", "reviews_awards")
+UNIT_FIELDS = ("code", "name", "level", "abbreviation", "parent", "reviews_awards", "remote_area")
 USER_FIELDS = ("username", "full_name", "password", "roles")
 GRANT_FIELDS = ("role", "unit")
 COUNCIL_FIELDS = ("unit", "chair", "secretary", "members")
@@ -70,6 +70,7 @@ class UnitRow:
     abbreviation: str | None
     parent: str | None
     reviews_awards: bool
+    remote_area: bool = False  # vùng sâu, vùng xa: longer complaint periods
 
 
 @dataclass
@@ -167,6 +168,7 @@ def _read_unit(f: Fields) -> UnitRow:
         abbreviation=f.optional_text("abbreviation", max_len=ABBR_LEN),
         parent=f.optional_text("parent", max_len=CODE_LEN, identifier=True),
         reviews_awards=f.flag("reviews_awards"),
+        remote_area=f.flag("remote_area"),
     )
 
 

@@ -101,6 +101,7 @@ def _unit_state(unit: Unit) -> dict[str, Any]:
         "abbreviation": unit.abbreviation,
         "parent": unit.parent.code if unit.parent is not None else None,
         "reviews_awards": unit.reviews_awards,
+        "remote_area": unit.remote_area,
     }
 
 
@@ -151,11 +152,12 @@ class _Writer:
         assert row.level is not None, "checked by read_org_chart"
         parent = self.units[row.parent] if row.parent else None
         wanted = {"name": row.name, "level": row.level.value, "abbreviation": row.abbreviation,
-                  "parent": row.parent, "reviews_awards": row.reviews_awards}
+                  "parent": row.parent, "reviews_awards": row.reviews_awards, "remote_area": row.remote_area}
         unit = self.units.get(row.code)
         if unit is None:
             unit = Unit(code=row.code, name=row.name, level=row.level, abbreviation=row.abbreviation,
-                        parent=parent, reviews_awards=row.reviews_awards, created_at=self.ctx.clock.now())
+                        parent=parent, reviews_awards=row.reviews_awards, remote_area=row.remote_area,
+                        created_at=self.ctx.clock.now())
             self.session.add(unit)
             self.session.flush()
             self.units[row.code] = unit
@@ -167,7 +169,7 @@ class _Writer:
         if not changed:
             return
         unit.name, unit.level, unit.abbreviation = row.name, row.level, row.abbreviation
-        unit.parent, unit.reviews_awards = parent, row.reviews_awards
+        unit.parent, unit.reviews_awards, unit.remote_area = parent, row.reviews_awards, row.remote_area
         self.session.flush()
         self._record(AuditAction.UNIT_UPDATED, "unit", unit.id, unit_id=unit.id,
                      before={"code": row.code, **{key: current[key] for key in changed}},

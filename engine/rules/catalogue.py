@@ -96,6 +96,18 @@ class StatutoryPeriod:
 
 
 @dataclass(frozen=True)
+class EscalationWindow:
+    """Calendar days to take a complaint to the second instance."""
+
+    normal: int
+    remote: int  # vùng sâu, vùng xa
+    basis: str
+
+    def days(self, remote: bool) -> int:
+        return self.remote if remote else self.normal
+
+
+@dataclass(frozen=True)
 class ComplaintDeadlines:
     """Calendar days (Luật Khiếu nại 2011, Luật Tố cáo 2018)."""
 
@@ -106,7 +118,8 @@ class ComplaintDeadlines:
     extension: int  # days of each written extension of a denunciation
     max_extensions: dict[str, int]  # complex, especially_complex
 
-    escalation: int = 30  # days after the first-instance result to escalate to the second instance
+    # from the first-instance result, or from the end of its resolution period passed without one
+    escalation: EscalationWindow = EscalationWindow(30, 45, "Luật Khiếu nại 2011, Điều 33 khoản 1")
     # by kind ("complaint", "denunciation"): the period to accept or refuse a filing, from its receipt
     acceptance: dict[str, StatutoryPeriod] = field(default_factory=dict)
 
@@ -257,7 +270,13 @@ def _complaints(entry: Entry) -> ComplaintDeadlines:
     return ComplaintDeadlines(entry.integer("filing", minimum=1), tables[0], tables[1],
                               entry.integer("denunciation", minimum=1), entry.integer("extension", minimum=1),
                               {k: limits.integer(k, minimum=0) for k in ("complex", "especially_complex")},
-                              entry.integer("escalation", minimum=1), _acceptance(entry.entry("acceptance")))
+                              _escalation(entry.entry("escalation")), _acceptance(entry.entry("acceptance")))
+
+
+def _escalation(entry: Entry) -> EscalationWindow:
+    entry.keys("normal", "remote", "basis")
+    return EscalationWindow(entry.integer("normal", minimum=1), entry.integer("remote", minimum=1),
+                            entry.text("basis"))
 
 
 def _acceptance(entry: Entry) -> dict[str, StatutoryPeriod]:

@@ -1,4 +1,5 @@
-"""complaints to the letter of the law: the acceptance deadline and its overdue flag
+"""complaints to the letter of the law: the acceptance deadline and its overdue flag, the public
+filer's escalation secret (its hash), units in remote areas
 
 Revision ID: 0026
 Revises: 0020
@@ -13,16 +14,22 @@ down_revision = '0020'
 branch_labels = None
 depends_on = None
 
+# Plain ADD COLUMN (no table copy on SQLite, whose copy would trip the foreign keys pointing at these
+# tables); the server defaults fill the existing rows and stay.
+
 
 def upgrade() -> None:
-    with op.batch_alter_table('complaint', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('acceptance_due_on', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('acceptance_overdue', sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table('complaint', schema=None) as batch_op:
-        batch_op.alter_column('acceptance_overdue', server_default=None)
+    op.add_column('complaint', sa.Column('acceptance_due_on', sa.Date(), nullable=True))
+    op.add_column('complaint', sa.Column('acceptance_overdue', sa.Boolean(), nullable=False,
+                                         server_default=sa.false()))
+    op.add_column('complaint', sa.Column('secret_hash', sa.String(length=64), nullable=True))
+    op.add_column('unit', sa.Column('remote_area', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('unit', schema=None) as batch_op:
+        batch_op.drop_column('remote_area')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.drop_column('secret_hash')
         batch_op.drop_column('acceptance_overdue')
         batch_op.drop_column('acceptance_due_on')

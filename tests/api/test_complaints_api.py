@@ -74,7 +74,7 @@ def test_filing_needs_login_outside_the_public_endpoint(client, scene):
 def test_public_filing_answers_a_tracking_code_and_the_status_leaks_nothing(client, scene, db):
     answer = _public(client, filing("denunciation", nomination_id=scene.pending.id))
     assert answer.status_code == 201, answer.json
-    assert set(answer.json) == {"tracking_code", "status"} and answer.json["tracking_code"].startswith("TC-")
+    assert set(answer.json) == {"tracking_code", "status", "secret"} and answer.json["tracking_code"].startswith("TC-")
 
     status = client.get(f"/api/v1/public/complaints/{answer.json['tracking_code']}")
     assert status.status_code == 200
@@ -137,3 +137,29 @@ def test_the_endpoints_are_documented(client):
             "/api/v1/public/complaints", "/api/v1/public/complaints/{tracking_code}"} <= set(paths)
     body = paths["/api/v1/public/complaints"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/ComplaintCreate"}
+
+
+def test_a_public_filer_gets_a_secret_once_and_escalates_with_it(client, scene, db, clock, session_factory):
+    filed = _public(client, filing(decision_id=scene.decision.id))
+    assert filed.status_code == 201 and set(filed.json) == {"tracking_code", "status", "secret"}
+    code, secret = filed.json["tracking_code"], filed.json["secret"]
+    stored = db(lambda s: s.scalar(select(Complaint.secret_hash).where(Complaint.tracking_code == code)))
+    assert stored and secret not in stored
+    url = f"/api/v1/public/complaints/{code}/escalate"
+    early = client.post(url, json={"secret": secret}, environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert early.status_code == 409 and early.mimetype == PROBLEM  # neither a result nor a passed deadline
+    wrong = client.post(url, json={"secret": "AAAA-AAAA-AAAA-AAAA"}, environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert wrong.status_code == 404 and wrong.mimetype == PROBLEM
+    missing = client.post(url, json={}, environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert missing.status_code == 422 and "secret" in missing.json["errors"]
+
+    def resolve(s):
+        complaint = s.scalar(select(Complaint).where(Complaint.tracking_code == code))
+        complaint.status, complaint.resolved_at, complaint.outcome = "resolved", clock.now(), "rejected"
+    with session_factory() as s:
+        resolve(s)
+        s.commit()
+    second = client.post(url, json={"secret": secret, "content": "Không đồng ý."},
+                         environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert second.status_code == 201, second.json
+    assert second.json["tracking_code"] != code and second.json["status"] == "received"

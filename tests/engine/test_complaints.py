@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.clock import LOCAL_TZ
 from engine.config import Settings
 from engine.context import Context
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, Throttled
@@ -29,7 +30,7 @@ from engine.models import (
 from engine.operations import tasks, throttle
 from engine.operations.complaints import commands as complaints
 from engine.operations.complaints import queries as complaint_queries
-from engine.operations.complaints.commands import PUBLIC_FILING
+from engine.operations.complaints.commands import PUBLIC_ESCALATION, PUBLIC_FILING
 from engine.operations.complaints.inputs import read_filing
 from engine.operations.complaints.queries import PUBLIC_LOOKUP
 from tests.factories import make_unit, make_user
@@ -177,7 +178,7 @@ def test_public_filers_learn_nothing_about_drafts(ctx: Context, scene: Scene):
 
 def test_public_filing_is_anonymous_and_counted_per_address(ctx: Context, scene: Scene):
     complaint = complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id),
-                                          address="203.0.113.5")
+                                                 address="203.0.113.5").complaint
     assert complaint.public and complaint.complainant_user_id is None
     assert complaint.handling_unit_id == scene.tree.commune.id
     assert count(ctx.session, RateEvent) == 1
@@ -208,7 +209,7 @@ def test_a_refused_public_filing_still_counts(ctx: Context, scene: Scene):
 def test_handlers_of_the_unit_and_the_complainant_see_a_complaint_others_do_not(
         ctx: Context, scene: Scene, settings: Settings):
     complaint = file_as(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
-    public = complaints.file_public_complaint(ctx, filing(nomination_id=scene.pending.id), address="x")
+    public = complaints.file_public_complaint(ctx, filing(nomination_id=scene.pending.id), address="x").complaint
     admin = make_user(ctx.session, settings, "quan.tri", (Role.ADMIN, scene.tree.province))
 
     def ids(user: User) -> list[int]:
@@ -227,7 +228,7 @@ def test_handlers_of_the_unit_and_the_complainant_see_a_complaint_others_do_not(
 
 
 def test_public_status_tells_the_state_and_nothing_personal(ctx: Context, scene: Scene):
-    complaint = complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id), address="x")
+    complaint = complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id), address="x").complaint
     status = complaint_queries.public_status(ctx, complaint.tracking_code.lower(), address="x")
     assert set(status) == PUBLIC_STATUS_KEYS
     assert status["tracking_code"] == complaint.tracking_code and status["status"] == "received"
@@ -271,7 +272,7 @@ def test_the_complainant_escalates_a_resolved_complaint_to_the_province_once(ctx
     assert (task.key, task.complaint_id) == ("accept_complaint", second.id)
     assert ctx.session.scalar(select(AuditEvent.after).where(AuditEvent.action == "complaint_escalated")) == {
         "parent_id": first.id, "subject": {"decision_id": scene.decision.id},
-        "handling_unit": scene.tree.province.id, "instance_level": 2}
+        "handling_unit": scene.tree.province.id, "instance_level": 2, "first_resolved": True}
     with pytest.raises(Conflict):
         complaints.escalate(proposer, first.id)
     with pytest.raises(Conflict):  # the second instance is the last
@@ -302,3 +303,73 @@ def test_nothing_above_the_province_and_no_second_instance_for_denunciations(ctx
     with pytest.raises(Conflict, match="tố cáo"):
         complaints.escalate(proposer, denunciation.id)
     assert scene.pending.status == NominationStatus.PENDING
+
+
+# ---- second instance: a deadline passed without a result, remote areas, public filers ------------------
+
+def _investigating(ctx: Context, scene: Scene, due_in_days: int) -> Complaint:
+    complaint = file_as(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
+    today = complaint.filed_at.astimezone(LOCAL_TZ).date()
+    complaint.status, complaint.accepted_on = ComplaintStatus.INVESTIGATING, today
+    complaint.due_on = today + timedelta(days=due_in_days)
+    ctx.session.flush()
+    return complaint
+
+
+def test_escalation_once_the_first_instance_deadline_passed_without_a_result(ctx: Context, scene: Scene, clock):
+    """Luật Khiếu nại 2011 Art. 33(1): within 30 days of the day the resolution period ended without one."""
+    first = _investigating(ctx, scene, due_in_days=30)
+    proposer = ctx.as_actor(scene.tree.proposer)
+    with pytest.raises(Conflict, match="chưa hết thời hạn"):
+        complaints.escalate(proposer, first.id)
+    clock.advance(days=31)  # the period has ended without a result
+    assert complaint_queries.escalation_deadline(ctx, first) == first.due_on + timedelta(days=30)
+    second = complaints.escalate(proposer, first.id)
+    assert (second.instance_level, second.parent_id, second.handling_unit_id) == (2, first.id, scene.tree.province.id)
+
+
+def test_escalation_after_a_passed_deadline_closes_thirty_days_later(ctx: Context, scene: Scene, clock):
+    first = _investigating(ctx, scene, due_in_days=30)
+    clock.advance(days=30 + 30 + 1)
+    with pytest.raises(Conflict, match="hết thời hạn khiếu nại lần hai"):
+        complaints.escalate(ctx.as_actor(scene.tree.proposer), first.id)
+
+
+def test_a_unit_in_a_remote_area_has_forty_five_days_to_escalate(ctx: Context, scene: Scene, clock):
+    scene.tree.school.remote_area = True  # the org chart's flag for vùng sâu, vùng xa
+    first = _resolved(ctx, scene)
+    assert first.remote_area
+    resolved_on = first.resolved_at.astimezone(LOCAL_TZ).date()
+    assert complaint_queries.escalation_deadline(ctx, first) == resolved_on + timedelta(days=45)
+    clock.advance(days=40)
+    assert complaints.escalate(ctx.as_actor(scene.tree.proposer), first.id).remote_area
+
+
+def test_a_public_filer_escalates_with_the_tracking_code_and_the_secret(ctx: Context, scene: Scene):
+    filed = complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id), address="x")
+    first = filed.complaint
+    assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}", filed.secret)
+    assert first.secret_hash and filed.secret not in first.secret_hash  # only a digest is kept
+    first.status, first.resolved_at, first.outcome = ComplaintStatus.RESOLVED, ctx.clock.now(), "rejected"
+    ctx.session.flush()
+    for code, secret in ((first.tracking_code, "AAAA-AAAA-AAAA-AAAA"), ("KN-AAAAAAAA", filed.secret)):
+        with pytest.raises(NotFound, match="mã bí mật"):  # the same answer for a wrong code or secret
+            complaints.escalate_public(ctx, {"tracking_code": code, "secret": secret}, address="x")
+    second = complaints.escalate_public(ctx, {"tracking_code": first.tracking_code.lower(),
+                                              "secret": filed.secret.lower().replace("-", " "),
+                                              "content": "Không đồng ý với kết quả lần đầu."}, address="x")
+    assert (second.instance_level, second.parent_id, second.public) == (2, first.id, True)
+    assert second.handling_unit_id == scene.tree.province.id and second.complainant_user_id is None
+    with pytest.raises(Conflict):
+        complaints.escalate_public(ctx, {"tracking_code": first.tracking_code, "secret": filed.secret}, address="x")
+
+
+def test_public_escalation_attempts_are_throttled(ctx: Context, scene: Scene):
+    filed = complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id), address="x")
+    for _ in range(PUBLIC_ESCALATION.limit):
+        with pytest.raises(NotFound):
+            complaints.escalate_public(ctx, {"tracking_code": filed.tracking_code, "secret": "AAAA"},
+                                       address="203.0.113.9")
+    with pytest.raises(Throttled):
+        complaints.escalate_public(ctx, {"tracking_code": filed.tracking_code, "secret": filed.secret},
+                                   address="203.0.113.9")

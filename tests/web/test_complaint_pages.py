@@ -158,3 +158,48 @@ def test_accepting_on_the_task_page_shows_investigating_with_the_due_date_to_the
     citizen = client.application.test_client()
     html = citizen.get(f"/khieu-nai/tra-cuu?ma={code}").get_data(as_text=True)
     assert "Đang xác minh" in html and f"Đến hết ngày {complaint.due_on:%d/%m/%Y}" in html
+
+
+_SECRET = re.compile(r'id="ma-bi-mat"[^>]*>([2-9A-HJ-NP-Z]{4}(?:-[2-9A-HJ-NP-Z]{4}){3})<')
+
+
+def test_the_secret_is_shown_once_and_a_wrong_one_is_refused(client, scene, db):
+    response = _file(client, _form(scene.decision.id))
+    code = _filed_code(client, response)  # the first view shows the secret
+    assert client.get("/khieu-nai/da-gui").get_data(as_text=True).count('id="ma-bi-mat"') == 0  # not again
+    [complaint] = db(lambda s: list(s.scalars(select(Complaint))))
+    assert complaint.secret_hash is not None
+
+    def escalate(secret: str):
+        data = {"csrf_token": token(client, "/khieu-nai/lan-hai"), "tracking_code": code, "secret": secret,
+                "content": ""}
+        return client.post("/khieu-nai/lan-hai", data=data, environ_base={"REMOTE_ADDR": "203.0.113.7"})
+
+    wrong = escalate("AAAA-AAAA-AAAA-AAAA")
+    assert wrong.status_code == 404 and "Mã theo dõi hoặc mã bí mật không đúng" in wrong.get_data(as_text=True)
+    assert _count(db, Complaint) == 1
+
+
+def test_a_citizen_escalates_on_the_page_with_the_secret_shown_at_filing(client, scene, db, clock,
+                                                                        session_factory):
+    response = _file(client, _form(scene.decision.id))
+    assert response.status_code == 302
+    page = client.get("/khieu-nai/da-gui").get_data(as_text=True)
+    code, secret = _CODE.search(page).group(0), _SECRET.search(page).group(1)
+    assert f'href="/khieu-nai/lan-hai?ma={code}"' in page
+
+    def resolve(s):
+        complaint = s.scalar(select(Complaint))
+        complaint.status, complaint.resolved_at, complaint.outcome = ComplaintStatus.RESOLVED, clock.now(), "rejected"
+    with session_factory() as s:
+        resolve(s)
+        s.commit()
+    form = client.get(f"/khieu-nai/lan-hai?ma={code}").get_data(as_text=True)
+    assert f'value="{code}"' in form
+    data = {"csrf_token": token(client, "/khieu-nai/lan-hai"), "tracking_code": code, "secret": secret,
+            "content": "Không đồng ý với kết quả giải quyết lần đầu."}
+    done = client.post("/khieu-nai/lan-hai", data=data, environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    assert done.status_code == 302 and done.headers["Location"] == "/khieu-nai/da-gui"
+    second = db(lambda s: s.scalar(select(Complaint).where(Complaint.instance_level == 2)))
+    assert second.handling_unit_id == scene.tree.province.id and second.public
+    assert second.tracking_code in client.get("/khieu-nai/da-gui").get_data(as_text=True)

@@ -6,7 +6,10 @@ The public filing answers without login, so each use is counted per address (row
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +18,8 @@ from sqlalchemy import exists, select
 from engine import audit
 from engine.clock import local_today
 from engine.context import Context
-from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.db import is_postgres
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import (
     Complaint,
     ComplaintKind,
@@ -30,17 +34,25 @@ from engine.models import (
 )
 from engine.operations.access import require_actor
 from engine.operations.award.queries import can_see, can_see_decision, reviewing_ancestors
-from engine.operations.complaints.inputs import SUBJECT_FIELDS, ComplaintFiling, read_escalation, read_filing
+from engine.operations.complaints.inputs import (
+    SUBJECT_FIELDS,
+    ComplaintFiling,
+    read_escalation,
+    read_filing,
+    read_public_escalation,
+)
 from engine.operations.complaints.queries import escalation_deadline, get_complaint
 from engine.operations.processes import start_process
 from engine.operations.throttle import RateLimit, throttle
 from engine.vocabulary import AuditAction
 
 PUBLIC_FILING = RateLimit("public-complaint", limit=5, window=timedelta(hours=1))
+PUBLIC_ESCALATION = RateLimit("public-complaint-escalation", limit=10, window=timedelta(hours=1))
 
 TRACKING_PREFIX = {ComplaintKind.COMPLAINT: "KN", ComplaintKind.DENUNCIATION: "TC"}
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 TRACKING_LENGTH = 8
+SECRET_GROUPS, SECRET_GROUP = 4, 4  # 16 characters of 32: 80 bits, read as XXXX-XXXX-XXXX-XXXX
 NO_SUBJECT = "Không tìm thấy đối tượng khiếu nại"
 UNDER_REVIEW = (DossierStatus.SUBMITTED, DossierStatus.IN_REVIEW, DossierStatus.SUPPLEMENT_REQUESTED)
 
@@ -90,6 +102,26 @@ def _subject(ctx: Context, filing: ComplaintFiling, user: User | None) -> int:
     return handler
 
 
+def _places(ctx: Context, filing: ComplaintFiling, handler: int) -> list[int]:
+    """The units a filing concerns: its handler and the unit that proposed the award it is about."""
+    session, dossier_id = ctx.session, None
+    if filing.subject_field == "decision_id":
+        decision = session.get(Decision, filing.subject_id)
+        dossier_id = decision.dossier_id if decision is not None else None
+    elif filing.subject_field == "nomination_id":
+        nomination = session.get(Nomination, filing.subject_id)
+        dossier_id = nomination.dossier_id if nomination is not None else None
+    else:
+        dossier_id = filing.subject_id
+    dossier = session.get(Dossier, dossier_id) if dossier_id is not None else None
+    return [handler] + ([dossier.proposing_unit_id] if dossier is not None else [])
+
+
+def _in_remote_area(ctx: Context, unit_ids: list[int]) -> bool:
+    """Whether one of these units is flagged in the org chart as in a remote area (vùng sâu, vùng xa)."""
+    return bool(ctx.session.scalar(select(exists().where(Unit.id.in_(unit_ids), Unit.remote_area.is_(True)))))
+
+
 def _tracking_code(ctx: Context, kind: ComplaintKind) -> str:
     while True:
         code = TRACKING_PREFIX[kind] + "-" + "".join(secrets.choice(TRACKING_ALPHABET)
@@ -123,14 +155,44 @@ def file_complaint(ctx: Context, filing: ComplaintFiling) -> Complaint:
     return _file(ctx, filing, require_actor(ctx.actor), public=False)
 
 
-def file_public_complaint(ctx: Context, raw: Any, *, address: str | None) -> Complaint:
+@dataclass(frozen=True)
+class PublicFiling:
+    """A public filing and the secret that, with its tracking code, lets the filer escalate it: shown
+    once, only its digest is stored."""
+
+    complaint: Complaint
+    secret: str
+
+    @property
+    def tracking_code(self) -> str:
+        return self.complaint.tracking_code
+
+    @property
+    def status(self) -> ComplaintStatus:
+        return self.complaint.status
+
+
+def _new_secret() -> str:
+    return "-".join("".join(secrets.choice(TRACKING_ALPHABET) for _ in range(SECRET_GROUP))
+                    for _ in range(SECRET_GROUPS))
+
+
+def _secret_digest(secret: str) -> str:
+    """What is stored and compared: the secret without case, spaces or dashes, hashed."""
+    return hashlib.sha256("".join(secret.upper().replace("-", " ").split()).encode()).hexdigest()
+
+
+def file_public_complaint(ctx: Context, raw: Any, *, address: str | None) -> PublicFiling:
     """File without login from `address`: the attempt is counted against the public limit before
     anything else, so this one operation reads the raw filing itself (through `read_filing`); the
     caller commits the count even when the filing is refused."""
     throttle(ctx, PUBLIC_FILING, address)
     # The count above stays whatever happens; the filing itself is all or nothing.
     with ctx.session.begin_nested():
-        return _file(ctx, read_filing(raw), None, public=True)
+        complaint = _file(ctx, read_filing(raw), None, public=True)
+        secret = _new_secret()
+        complaint.secret_hash = _secret_digest(secret)
+        return PublicFiling(complaint, secret)
 
 
 def _file(ctx: Context, filing: ComplaintFiling, user: User | None, *, public: bool) -> Complaint:
@@ -139,7 +201,8 @@ def _file(ctx: Context, filing: ComplaintFiling, user: User | None, *, public: b
         kind=filing.kind, tracking_code=_tracking_code(ctx, filing.kind), instance_level=1,
         handling_unit_id=handler, complainant_name=filing.full_name, complainant_contact=filing.contact,
         complainant_user_id=user.id if user is not None else None, public=public, content=filing.content,
-        remote_area=filing.remote_area, status=ComplaintStatus.RECEIVED, filed_at=ctx.clock.now(),
+        remote_area=filing.remote_area or _in_remote_area(ctx, _places(ctx, filing, handler)),
+        status=ComplaintStatus.RECEIVED, filed_at=ctx.clock.now(),
         **{filing.subject_field: filing.subject_id},
     )
     ctx.session.add(complaint)
@@ -152,19 +215,41 @@ def _file(ctx: Context, filing: ComplaintFiling, user: User | None, *, public: b
 
 
 def escalate(ctx: Context, complaint_id: int, content: str | None = None) -> Complaint:
-    """The complainant takes a resolved first-instance complaint to the next reviewing level up;
-    `content` (None: the first one's) is checked by `read_escalation`."""
+    """The complainant takes a first-instance complaint to the next reviewing level up, once it has a
+    result or once its resolution period has ended without one; `content` (None: the first one's) is
+    checked by `read_escalation`."""
     user = require_actor(ctx.actor)
     first = get_complaint(ctx, complaint_id, for_update=True)
     if first.complainant_user_id != user.id:
         raise Forbidden("Chỉ người khiếu nại được khiếu nại lần hai.")
+    return _escalate(ctx, first, read_escalation(content), user)
+
+
+def escalate_public(ctx: Context, raw: Any, *, address: str | None) -> Complaint:
+    """A public filer takes their complaint to the second instance with its tracking code and the secret
+    shown at filing. Attempts are counted per address before anything is read (guessing secrets is
+    throttled); a wrong code and a wrong secret get the same answer."""
+    throttle(ctx, PUBLIC_ESCALATION, address)
+    with ctx.session.begin_nested():
+        request = read_public_escalation(raw)
+        stmt = select(Complaint).where(Complaint.tracking_code == request.tracking_code.strip().upper())
+        if is_postgres(ctx.session):
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        first = ctx.session.scalar(stmt)
+        digest = _secret_digest(request.secret)
+        if first is None or first.secret_hash is None or not hmac.compare_digest(first.secret_hash, digest):
+            raise NotFound("Mã theo dõi hoặc mã bí mật không đúng.")
+        return _escalate(ctx, first, request.content, None)
+
+
+def _escalate(ctx: Context, first: Complaint, content: str | None, user: User | None) -> Complaint:
     if first.kind != ComplaintKind.COMPLAINT:
         raise Conflict("Chỉ khiếu nại mới được giải quyết lần hai; tố cáo không có thủ tục này.")
     if first.instance_level != 1:
         raise Conflict("Đơn này đã là khiếu nại lần hai.")
-    if first.status != ComplaintStatus.RESOLVED:
-        raise Conflict("Khiếu nại lần đầu chưa có kết quả giải quyết.")
     deadline = escalation_deadline(ctx, first)
+    if deadline is None:
+        raise Conflict("Khiếu nại lần đầu chưa có kết quả giải quyết và chưa hết thời hạn giải quyết.")
     if local_today(ctx.clock) > deadline:
         raise Conflict(f"Đã hết thời hạn khiếu nại lần hai (đến hết ngày {deadline:%d/%m/%Y}).")
     if ctx.session.scalar(select(exists().where(Complaint.parent_id == first.id))):
@@ -172,18 +257,19 @@ def escalate(ctx: Context, complaint_id: int, content: str | None = None) -> Com
     handler = _first_reviewer(ctx, first.handling_unit_id)
     if handler is None:
         raise Conflict("Không có cấp trên để khiếu nại lần hai.")
-    content = read_escalation(content)
     second = Complaint(
         kind=first.kind, tracking_code=_tracking_code(ctx, first.kind), instance_level=2, parent_id=first.id,
         decision_id=first.decision_id, nomination_id=first.nomination_id, dossier_id=first.dossier_id,
         handling_unit_id=handler, complainant_name=first.complainant_name,
-        complainant_contact=first.complainant_contact, complainant_user_id=user.id, public=False,
-        content=content or first.content, remote_area=first.remote_area,
+        complainant_contact=first.complainant_contact, complainant_user_id=user.id if user is not None else None,
+        public=user is None, content=content or first.content,
+        remote_area=first.remote_area or _in_remote_area(ctx, [handler]),
         status=ComplaintStatus.RECEIVED, filed_at=ctx.clock.now(),
     )
     ctx.session.add(second)
     ctx.session.flush()
     _event(ctx, AuditAction.COMPLAINT_ESCALATED, second, {"parent_id": first.id, "subject": _subject_of(second),
-                                                "handling_unit": handler, "instance_level": 2})
+                                                          "handling_unit": handler, "instance_level": 2,
+                                                          "first_resolved": first.status == ComplaintStatus.RESOLVED})
     _start(ctx, second)
     return second

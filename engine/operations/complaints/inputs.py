@@ -52,6 +52,30 @@ def read_filing(raw: Any) -> ComplaintFiling:
     return ComplaintFiling(kind, field, subject_id, full_name, contact, content, remote_area)
 
 
+MAX_TRACKING_CODE, MAX_SECRET = 24, 64
+PUBLIC_ESCALATION_FIELDS = ("tracking_code", "secret", "content")
+
+
+@dataclass(frozen=True)
+class PublicEscalation:
+    tracking_code: str  # as typed; compared upper-cased
+    secret: str  # as typed; compared without case, spaces or dashes
+    content: str | None  # None: the first instance's
+
+
+def read_public_escalation(raw: Any) -> PublicEscalation:
+    """A public filer's request for the second instance: their tracking code, the secret they were
+    shown at filing, and optionally new content; InvalidInput naming every fault."""
+    faults = Faults()
+    body = mapping(raw, "", faults, PUBLIC_ESCALATION_FIELDS)
+    code = text(body.get("tracking_code"), "tracking_code", faults, high=MAX_TRACKING_CODE, blank=BLANK)
+    secret = text(body.get("secret"), "secret", faults, high=MAX_SECRET, blank=BLANK)
+    content = text(body.get("content"), "content", faults, high=MAX_CONTENT, required=None, collapse=False)
+    faults.refuse("Yêu cầu khiếu nại lần hai không hợp lệ.")
+    assert code is not None and secret is not None
+    return PublicEscalation(code, secret, content)
+
+
 def read_escalation(content: Any) -> str | None:
     """The content of a second-instance complaint; None keeps the first one's."""
     if content is None:

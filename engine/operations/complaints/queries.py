@@ -11,7 +11,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import ColumnElement
 
-from engine.clock import LOCAL_TZ
+from engine.clock import LOCAL_TZ, local_today
 from engine.context import Context
 from engine.db import is_postgres
 from engine.errors import NotFound
@@ -167,11 +167,24 @@ def public_status(ctx: Context, tracking_code: str, *, address: str | None = Non
             "resolved_on": _local_day(complaint.resolved_at), "outcome": complaint.outcome}
 
 
-def escalation_deadline(ctx: Context, complaint: Complaint) -> date:
-    """The last day to take a first-instance result to the second instance."""
-    assert complaint.resolved_at is not None
-    resolved_on = complaint.resolved_at.astimezone(LOCAL_TZ).date()
+def escalation_opens(ctx: Context, complaint: Complaint) -> date | None:
+    """The day the second-instance window counts from: the first-instance result's, or the last day of
+    its resolution period when that has passed without a result; None while neither has happened."""
+    if complaint.status == ComplaintStatus.RESOLVED and complaint.resolved_at is not None:
+        return complaint.resolved_at.astimezone(LOCAL_TZ).date()
+    if (complaint.status == ComplaintStatus.INVESTIGATING and complaint.due_on is not None
+            and local_today(ctx.clock) > complaint.due_on):
+        return complaint.due_on
+    return None
+
+
+def escalation_deadline(ctx: Context, complaint: Complaint) -> date | None:
+    """The last day to take a first-instance complaint to the second instance (Luật Khiếu nại 2011
+    Art. 33(1); the days, longer in remote areas, are rules data), or None while it cannot be."""
+    opens = escalation_opens(ctx, complaint)
+    if opens is None:
+        return None
     catalogue, _ = load_rules(ctx.settings.rules_dir)
-    rules = catalogue.on(resolved_on).complaints
+    rules = catalogue.on(opens).complaints
     assert rules is not None
-    return resolved_on + timedelta(days=rules.escalation)
+    return opens + timedelta(days=rules.escalation.days(complaint.remote_area))
