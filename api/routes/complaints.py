@@ -69,10 +69,12 @@ def get_complaint(complaint_id: int) -> ComplaintView:
 @blp.response(201, FiledSchema)
 @problems(blp, 403, 404, 409)
 def escalate(args: dict[str, Any], complaint_id: int) -> Complaint:
-    """Khiếu nại lần hai
+    """Khiếu nại lần hai, tố cáo tiếp
 
-    Chỉ người khiếu nại, khi khiếu nại lần đầu đã có kết quả và còn trong thời hạn; đơn mới được
-    chuyển lên cấp xét duyệt khen thưởng trên đơn vị đã giải quyết lần đầu.
+    Chỉ người gửi đơn. Khiếu nại: khi lần đầu đã có kết quả, hoặc đã hết thời hạn giải quyết mà chưa có
+    kết quả, và còn trong thời hạn khiếu nại lần hai. Tố cáo: khi đã có kết luận (cho rằng giải quyết
+    không đúng pháp luật) hoặc đã quá thời hạn giải quyết. Đơn mới được chuyển lên cấp xét duyệt khen
+    thưởng trên đơn vị đã giải quyết.
     """
     return complaints.escalate(current_ctx(), complaint_id, args.get("content"))
 
@@ -115,7 +117,7 @@ def public_status(tracking_code: str) -> dict[str, Any]:
 @problems(blp, 404, 409, 422, 429)
 @public
 def escalate_public(tracking_code: str) -> Complaint:
-    """Khiếu nại lần hai không cần đăng nhập
+    """Khiếu nại lần hai, tố cáo tiếp không cần đăng nhập
 
     Bằng mã theo dõi và mã bí mật nhận khi gửi đơn, khi khiếu nại lần đầu đã có kết quả hoặc đã hết
     thời hạn giải quyết mà chưa có kết quả, và còn trong thời hạn khiếu nại lần hai. Sai mã theo dõi

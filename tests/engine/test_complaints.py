@@ -292,16 +292,12 @@ def test_escalation_is_for_the_complainant_within_the_window(ctx: Context, scene
         complaints.escalate(ctx.as_actor(scene.tree.proposer), first.id)
 
 
-def test_nothing_above_the_province_and_no_second_instance_for_denunciations(ctx: Context, scene: Scene):
+def test_nothing_above_the_province(ctx: Context, scene: Scene):
     proposer = ctx.as_actor(scene.tree.proposer)
     at_province = _resolved(ctx, scene)
     at_province.handling_unit_id = ctx.session.scalar(select(Unit.id).where(Unit.code == "HBX"))
     with pytest.raises(Conflict, match="cấp trên"):
         complaints.escalate(proposer, at_province.id)
-    denunciation = file_as(proposer, filing("denunciation", nomination_id=scene.pending.id))
-    denunciation.status, denunciation.resolved_at = ComplaintStatus.RESOLVED, ctx.clock.now()
-    with pytest.raises(Conflict, match="tố cáo"):
-        complaints.escalate(proposer, denunciation.id)
     assert scene.pending.status == NominationStatus.PENDING
 
 
@@ -373,3 +369,54 @@ def test_public_escalation_attempts_are_throttled(ctx: Context, scene: Scene):
     with pytest.raises(Throttled):
         complaints.escalate_public(ctx, {"tracking_code": filed.tracking_code, "secret": filed.secret},
                                    address="203.0.113.9")
+
+
+# ---- re-denunciation (tố cáo tiếp) ------------------------------------------------------------------
+
+def _denunciation(ctx: Context, scene: Scene, status: ComplaintStatus, due_in_days: int = 30) -> Complaint:
+    denunciation = file_as(ctx.as_actor(scene.tree.proposer), filing("denunciation", decision_id=scene.decision.id))
+    today = denunciation.filed_at.astimezone(LOCAL_TZ).date()
+    denunciation.status, denunciation.accepted_on = status, today
+    denunciation.due_on = today + timedelta(days=due_in_days)
+    if status == ComplaintStatus.RESOLVED:
+        denunciation.resolved_at, denunciation.outcome = ctx.clock.now(), "unfounded"
+    ctx.session.flush()
+    return denunciation
+
+
+def test_an_overdue_denunciation_is_denounced_again_to_the_level_above(ctx: Context, scene: Scene, clock):
+    """Luật Tố cáo 2018: the denunciation not resolved within its period goes to the level above."""
+    first = _denunciation(ctx, scene, ComplaintStatus.INVESTIGATING)
+    proposer = ctx.as_actor(scene.tree.proposer)
+    with pytest.raises(Conflict, match="tố cáo tiếp"):
+        complaints.escalate(proposer, first.id)
+    clock.advance(days=31)
+    again = complaints.escalate(proposer, first.id, "Quá hạn mà chưa có kết luận.")
+    assert (again.kind.value, again.instance_level, again.parent_id) == ("denunciation", 2, first.id)
+    assert again.handling_unit_id == scene.tree.province.id and again.tracking_code.startswith("TC-")
+    (task,) = tasks.list_tasks(ctx.as_actor(scene.province_officer)).items
+    assert (task.key, task.complaint_id) == ("accept_denunciation", again.id)
+    assert ctx.session.scalar(select(AuditEvent.action).where(AuditEvent.complaint_id == again.id,
+                                                              AuditEvent.action != "complaint_filed")) == \
+        "denunciation_renewed"
+    with pytest.raises(Conflict):
+        complaints.escalate(proposer, first.id)
+    with pytest.raises(Conflict):  # once, to the level directly above
+        complaints.escalate(proposer, again.id)
+
+
+def test_a_denunciation_thought_wrongly_resolved_is_denounced_again_without_a_time_limit(
+        ctx: Context, scene: Scene, clock):
+    first = _denunciation(ctx, scene, ComplaintStatus.RESOLVED)
+    clock.advance(days=400)
+    again = complaints.escalate(ctx.as_actor(scene.tree.proposer), first.id, "Kết luận không đúng pháp luật.")
+    assert again.instance_level == 2 and again.content == "Kết luận không đúng pháp luật."
+    assert complaint_queries.escalation_deadline(ctx, first) is None  # no window for a denunciation
+
+
+def test_a_public_denouncer_denounces_again_with_the_secret(ctx: Context, scene: Scene):
+    filed = complaints.file_public_complaint(ctx, filing("denunciation", decision_id=scene.decision.id), address="x")
+    filed.complaint.status, filed.complaint.resolved_at = ComplaintStatus.RESOLVED, ctx.clock.now()
+    again = complaints.escalate_public(ctx, {"tracking_code": filed.tracking_code, "secret": filed.secret},
+                                       address="x")
+    assert (again.kind.value, again.instance_level, again.public) == ("denunciation", 2, True)

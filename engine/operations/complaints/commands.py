@@ -41,7 +41,7 @@ from engine.operations.complaints.inputs import (
     read_filing,
     read_public_escalation,
 )
-from engine.operations.complaints.queries import escalation_deadline, get_complaint
+from engine.operations.complaints.queries import escalation_deadline, escalation_opens, get_complaint
 from engine.operations.processes import start_process
 from engine.operations.throttle import RateLimit, throttle
 from engine.vocabulary import AuditAction
@@ -215,13 +215,13 @@ def _file(ctx: Context, filing: ComplaintFiling, user: User | None, *, public: b
 
 
 def escalate(ctx: Context, complaint_id: int, content: str | None = None) -> Complaint:
-    """The complainant takes a first-instance complaint to the next reviewing level up, once it has a
-    result or once its resolution period has ended without one; `content` (None: the first one's) is
-    checked by `read_escalation`."""
+    """The complainant takes a first-instance complaint to the next reviewing level up (a denouncer
+    their denunciation: tố cáo tiếp), once it has a result or once its resolution period has ended
+    without one; `content` (None: the first one's) is checked by `read_escalation`."""
     user = require_actor(ctx.actor)
     first = get_complaint(ctx, complaint_id, for_update=True)
     if first.complainant_user_id != user.id:
-        raise Forbidden("Chỉ người khiếu nại được khiếu nại lần hai.")
+        raise Forbidden("Chỉ người gửi đơn được khiếu nại lần hai hoặc tố cáo tiếp.")
     return _escalate(ctx, first, read_escalation(content), user)
 
 
@@ -243,20 +243,27 @@ def escalate_public(ctx: Context, raw: Any, *, address: str | None) -> Complaint
 
 
 def _escalate(ctx: Context, first: Complaint, content: str | None, user: User | None) -> Complaint:
-    if first.kind != ComplaintKind.COMPLAINT:
-        raise Conflict("Chỉ khiếu nại mới được giải quyết lần hai; tố cáo không có thủ tục này.")
+    """A complaint's second instance (khiếu nại lần hai), or a denunciation denounced again to the level
+    above (tố cáo tiếp), when it is overdue or thought wrongly resolved; once, to the level directly above."""
+    denunciation = first.kind == ComplaintKind.DENUNCIATION
+    step = "tố cáo tiếp" if denunciation else "khiếu nại lần hai"
     if first.instance_level != 1:
-        raise Conflict("Đơn này đã là khiếu nại lần hai.")
-    deadline = escalation_deadline(ctx, first)
-    if deadline is None:
-        raise Conflict("Khiếu nại lần đầu chưa có kết quả giải quyết và chưa hết thời hạn giải quyết.")
-    if local_today(ctx.clock) > deadline:
-        raise Conflict(f"Đã hết thời hạn khiếu nại lần hai (đến hết ngày {deadline:%d/%m/%Y}).")
+        raise Conflict(f"Đơn này đã là đơn {step}.")
+    if denunciation:
+        if escalation_opens(ctx, first) is None:  # no time limit once open (none in the law that we know of)
+            raise Conflict("Chỉ được tố cáo tiếp khi tố cáo đã có kết luận hoặc đã quá thời hạn giải quyết "
+                           "mà chưa có kết luận.")
+    else:
+        deadline = escalation_deadline(ctx, first)
+        if deadline is None:
+            raise Conflict("Khiếu nại lần đầu chưa có kết quả giải quyết và chưa hết thời hạn giải quyết.")
+        if local_today(ctx.clock) > deadline:
+            raise Conflict(f"Đã hết thời hạn khiếu nại lần hai (đến hết ngày {deadline:%d/%m/%Y}).")
     if ctx.session.scalar(select(exists().where(Complaint.parent_id == first.id))):
-        raise Conflict("Khiếu nại này đã được khiếu nại lần hai.")
+        raise Conflict(f"Đơn này đã được {step}.")
     handler = _first_reviewer(ctx, first.handling_unit_id)
     if handler is None:
-        raise Conflict("Không có cấp trên để khiếu nại lần hai.")
+        raise Conflict(f"Không có cấp trên để {step}.")
     second = Complaint(
         kind=first.kind, tracking_code=_tracking_code(ctx, first.kind), instance_level=2, parent_id=first.id,
         decision_id=first.decision_id, nomination_id=first.nomination_id, dossier_id=first.dossier_id,
@@ -268,7 +275,8 @@ def _escalate(ctx: Context, first: Complaint, content: str | None, user: User | 
     )
     ctx.session.add(second)
     ctx.session.flush()
-    _event(ctx, AuditAction.COMPLAINT_ESCALATED, second, {"parent_id": first.id, "subject": _subject_of(second),
+    action = AuditAction.DENUNCIATION_RENEWED if denunciation else AuditAction.COMPLAINT_ESCALATED
+    _event(ctx, action, second, {"parent_id": first.id, "subject": _subject_of(second),
                                                           "handling_unit": handler, "instance_level": 2,
                                                           "first_resolved": first.status == ComplaintStatus.RESOLVED})
     _start(ctx, second)

@@ -180,9 +180,10 @@ def escalation_opens(ctx: Context, complaint: Complaint) -> date | None:
 
 def escalation_deadline(ctx: Context, complaint: Complaint) -> date | None:
     """The last day to take a first-instance complaint to the second instance (Luật Khiếu nại 2011
-    Art. 33(1); the days, longer in remote areas, are rules data), or None while it cannot be."""
+    Art. 33(1); the days, longer in remote areas, are rules data), or None while it cannot be (and
+    always for a denunciation, whose re-denunciation has no time limit)."""
     opens = escalation_opens(ctx, complaint)
-    if opens is None:
+    if opens is None or complaint.kind != ComplaintKind.COMPLAINT:
         return None
     catalogue, _ = load_rules(ctx.settings.rules_dir)
     rules = catalogue.on(opens).complaints
