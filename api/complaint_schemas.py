@@ -49,6 +49,9 @@ class ComplaintCreateSchema(BaseSchema):
     complainant = Nested(ComplainantSchema, required=True)
     content = Str(required=True, validate=length(1, MAX_CONTENT), metadata=_doc("Nội dung đơn."))
     remote_area = Bool(load_default=False, metadata=_doc("Vùng có điều kiện đi lại khó khăn (thời hạn dài hơn)."))
+    learned_on = Date(metadata=_doc(
+        "Ngày người khiếu nại nhận được hoặc biết được quyết định: thời hiệu khiếu nại tính từ ngày này "
+        "(cán bộ thụ lý kiểm tra lại). Không sau hôm nay, không trước ngày ký quyết định."))
 
 
 class EscalateSchema(BaseSchema):
@@ -128,6 +131,7 @@ class ComplaintSchema(BaseSchema):
     filed_at = DateTime(required=True)
     acceptance_due_on = Date(allow_none=True, metadata=_doc("Hạn xem xét thụ lý, tính từ ngày nhận đơn."))
     acceptance_overdue = Bool(required=True, metadata=_doc("Đã quá hạn thụ lý mà chưa thụ lý hoặc từ chối."))
+    learned_on = Date(allow_none=True, metadata=_doc("Ngày nhận được hoặc biết được quyết định."))
     accepted_on = Date(allow_none=True)
     due_on = Date(allow_none=True)
     overdue = Bool(required=True)

@@ -40,7 +40,7 @@ TONE = {ComplaintStatus.RECEIVED: "info", ComplaintStatus.REFUSED: "neutral",
 # The engine's field paths → the form's fields (errors are shown next to the field they concern).
 FIELD_OF = {"kind": "kind", "subject": "decision_id", "subject.decision_id": "decision_id",
             "complainant.full_name": "full_name", "complainant.contact": "contact", "content": "content",
-            "remote_area": "remote_area"}
+            "remote_area": "remote_area", "learned_on": "learned_on"}
 FIELD_TEXT = {"kind": "Chọn khiếu nại hoặc tố cáo.", "decision_id": "Chọn quyết định bị khiếu nại, tố cáo."}
 MAX_DECISIONS = 500  # the newest issued decisions offered in the list
 FILED_CODE = "khieu_nai_ma"  # the session key holding the code just filed, shown once
@@ -79,7 +79,8 @@ def _form_values() -> dict[str, Any]:
     form = request.form
     return {"kind": form.get("kind", ""), "decision_id": form.get("decision_id", "").strip(),
             "full_name": form.get("full_name", ""), "contact": form.get("contact", ""),
-            "content": form.get("content", ""), "remote_area": form.get("remote_area") == "1"}
+            "content": form.get("content", ""), "remote_area": form.get("remote_area") == "1",
+            "learned_on": form.get("learned_on", "").strip()}
 
 
 def _payload(values: dict[str, Any]) -> dict[str, Any]:
@@ -87,7 +88,8 @@ def _payload(values: dict[str, Any]) -> dict[str, Any]:
     subject = {"decision_id": int(raw)} if raw.isdigit() and len(raw) <= 10 else {}
     return {"kind": values["kind"] or None, "subject": subject,
             "complainant": {"full_name": values["full_name"], "contact": values["contact"]},
-            "content": values["content"], "remote_area": values["remote_area"]}
+            "content": values["content"], "remote_area": values["remote_area"],
+            "learned_on": values["learned_on"] or None}
 
 
 def _field_errors(error: InvalidInput) -> dict[str, str]:
@@ -118,7 +120,7 @@ def _throttled(error: Throttled, template: str, **values: Any) -> Response:
 def public_form() -> tuple[str, int]:
     chosen = request.args.get("quyet-dinh", "").strip()
     return _form({"kind": "", "decision_id": chosen if chosen.isdigit() else "", "full_name": "", "contact": "",
-                  "content": "", "remote_area": False})
+                  "content": "", "remote_area": False, "learned_on": ""})
 
 
 @bp.route("/khieu-nai", methods=["POST"])

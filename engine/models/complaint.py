@@ -39,6 +39,9 @@ class Complaint(Base):
     extensions: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[ComplaintStatus] = mapped_column(value_enum(ComplaintStatus, "complaint_status"), index=True)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # when the complainant received or learned of the decision (given at filing, checked at acceptance):
+    # the filing window runs from it (Luật Khiếu nại 2011 Art. 9)
+    learned_on: Mapped[date | None] = mapped_column(Date)
     acceptance_due_on: Mapped[date | None] = mapped_column(Date)  # to accept or refuse, counted from receipt
     acceptance_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     accepted_on: Mapped[date | None] = mapped_column(Date)

@@ -1,5 +1,5 @@
 """complaints to the letter of the law: the acceptance deadline and its overdue flag, the public
-filer's escalation secret (its hash), units in remote areas
+filer's escalation secret (its hash), units in remote areas, the day the complainant learned of the decision
 
 Revision ID: 0026
 Revises: 0020
@@ -23,6 +23,7 @@ def upgrade() -> None:
     op.add_column('complaint', sa.Column('acceptance_overdue', sa.Boolean(), nullable=False,
                                          server_default=sa.false()))
     op.add_column('complaint', sa.Column('secret_hash', sa.String(length=64), nullable=True))
+    op.add_column('complaint', sa.Column('learned_on', sa.Date(), nullable=True))
     op.add_column('unit', sa.Column('remote_area', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
@@ -30,6 +31,7 @@ def downgrade() -> None:
     with op.batch_alter_table('unit', schema=None) as batch_op:
         batch_op.drop_column('remote_area')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.drop_column('learned_on')
         batch_op.drop_column('secret_hash')
         batch_op.drop_column('acceptance_overdue')
         batch_op.drop_column('acceptance_due_on')

@@ -420,3 +420,18 @@ def test_a_public_denouncer_denounces_again_with_the_secret(ctx: Context, scene:
     again = complaints.escalate_public(ctx, {"tracking_code": filed.tracking_code, "secret": filed.secret},
                                        address="x")
     assert (again.kind.value, again.instance_level, again.public) == ("denunciation", 2, True)
+
+
+# ---- the day the complainant received or learned of the decision ------------------------------------
+
+def test_the_filing_says_when_the_complainant_learned_of_the_decision(ctx: Context, scene: Scene):
+    proposer = ctx.as_actor(scene.tree.proposer)
+    today = ctx.clock.now().astimezone(LOCAL_TZ).date()
+    signed = scene.decision.signed_on = today - timedelta(days=30)
+    for wrong in (str(today + timedelta(days=1)), str(signed - timedelta(days=1)), "2026-02-31", "01/02/2026"):
+        with pytest.raises(InvalidInput) as refused:
+            file_as(proposer, {**filing(decision_id=scene.decision.id), "learned_on": wrong})
+        assert set(refused.value.errors) == {"learned_on"}, wrong
+    complaint = file_as(proposer, {**filing(decision_id=scene.decision.id), "learned_on": str(signed)})
+    assert complaint.learned_on == signed
+    assert file_as(proposer, filing(decision_id=scene.decision.id)).learned_on is None  # the officer asks

@@ -203,3 +203,13 @@ def test_a_citizen_escalates_on_the_page_with_the_secret_shown_at_filing(client,
     second = db(lambda s: s.scalar(select(Complaint).where(Complaint.instance_level == 2)))
     assert second.handling_unit_id == scene.tree.province.id and second.public
     assert second.tracking_code in client.get("/khieu-nai/da-gui").get_data(as_text=True)
+
+
+def test_the_form_asks_when_the_citizen_learned_of_the_decision(client, scene, db):
+    html = client.get("/khieu-nai").get_data(as_text=True)
+    assert '<label for="learned_on">' in html and 'type="date"' in html
+    late = _file(client, _form(scene.decision.id, learned_on="2099-01-01"))
+    assert late.status_code == 422 and 'id="learned_on-loi"' in late.get_data(as_text=True)
+    assert _count(db, Complaint) == 0
+    _filed_code(client, _file(client, _form(scene.decision.id, learned_on="")))
+    assert db(lambda s: s.scalar(select(Complaint.learned_on))) is None

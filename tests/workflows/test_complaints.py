@@ -149,6 +149,53 @@ def test_a_complaint_filed_after_ninety_days_is_refused_at_acceptance_with_that_
     assert complaint.status == ComplaintStatus.REFUSED and complaint.reason.startswith("Quá thời hiệu khiếu nại")
 
 
+def _filed_late_about(journey, tree, *, learned_days_ago):
+    """A complaint about a decision signed 200 days before its filing, whose complainant learned of it
+    `learned_days_ago` days before filing (Luật Khiếu nại 2011 Art. 9: 90 days from receiving or learning of it)."""
+    decision = _granted(journey, tree)
+    filed = journey.ctx.clock.now() + timedelta(days=200)
+    journey.ctx.clock.set(filed)
+    case = file(journey, "complaint", tree.commune, decision_id=decision.id, filed_at=filed)
+    complaint = journey.session.get(Complaint, case)
+    complaint.learned_on = _local_day(filed) - timedelta(days=learned_days_ago)
+    journey.session.commit()
+    return case, decision
+
+
+def test_the_ninety_days_run_from_when_the_complainant_learned_of_the_decision(journey, tree):
+    case, decision = _filed_late_about(journey, tree, learned_days_ago=90)
+    assert journey.prefill(tree.commune_complaints, "accept_complaint")["learned_on"] == \
+        f"{journey.session.get(Complaint, case).learned_on:%d/%m/%Y}"
+    journey.complete(tree.commune_complaints, "accept_complaint", {"outcome": "accept"})
+    assert journey.session.get(Complaint, case).status == ComplaintStatus.INVESTIGATING
+
+
+def test_learning_of_it_ninety_one_days_before_filing_is_too_late(journey, tree):
+    case, _ = _filed_late_about(journey, tree, learned_days_ago=91)
+    journey.complete(tree.commune_complaints, "accept_complaint", {"outcome": "accept"})
+    complaint = journey.session.get(Complaint, case)
+    assert complaint.status == ComplaintStatus.REFUSED and complaint.reason.startswith("Quá thời hiệu khiếu nại")
+    assert f"{complaint.learned_on:%d/%m/%Y}" in complaint.reason
+
+
+def test_the_officer_checks_and_corrects_the_date_the_complainant_learned_of_it(journey, tree):
+    case, decision = _filed_late_about(journey, tree, learned_days_ago=10)
+    filed_on = _local_day(journey.session.get(Complaint, case).filed_at)
+    task = journey.task(tree.commune_complaints, "accept_complaint")
+    for wrong in (f"{filed_on + timedelta(days=1):%d/%m/%Y}", f"{decision.signed_on - timedelta(days=1):%d/%m/%Y}",
+                  "31/02/2026"):
+        with pytest.raises(InvalidInput) as refused:
+            tasks.complete_task(journey.ctx.as_actor(tree.commune_complaints), task.id,
+                                {"outcome": "accept", "learned_on": wrong})
+        assert "learned_on" in refused.value.errors
+        journey.session.rollback()
+    corrected = filed_on - timedelta(days=120)  # the officer found the complainant was served long before
+    journey.complete(tree.commune_complaints, "accept_complaint",
+                     {"outcome": "accept", "learned_on": f"{corrected:%d/%m/%Y}"})
+    complaint = journey.session.get(Complaint, case)
+    assert complaint.learned_on == corrected and complaint.status == ComplaintStatus.REFUSED
+
+
 def test_the_investigation_deadline_escalates_to_the_head(journey, tree):
     decision = _granted(journey, tree)
     case = file(journey, "complaint", tree.commune, decision_id=decision.id)

@@ -195,14 +195,29 @@ def file_public_complaint(ctx: Context, raw: Any, *, address: str | None) -> Pub
         return PublicFiling(complaint, secret)
 
 
+def _check_learned_on(ctx: Context, filing: ComplaintFiling) -> None:
+    """Not after today, not before the decision complained about was signed."""
+    day, today = filing.learned_on, local_today(ctx.clock)
+    if day is None:
+        return
+    if day > today:
+        raise InvalidInput("Ngày nhận được hoặc biết được quyết định không hợp lệ.",
+                           {"learned_on": f"Không được sau ngày hôm nay ({today:%d/%m/%Y})."})
+    decision = ctx.session.get(Decision, filing.subject_id) if filing.subject_field == "decision_id" else None
+    if decision is not None and day < decision.signed_on:
+        raise InvalidInput("Ngày nhận được hoặc biết được quyết định không hợp lệ.", {
+            "learned_on": f"Không được trước ngày ký quyết định ({decision.signed_on:%d/%m/%Y})."})
+
+
 def _file(ctx: Context, filing: ComplaintFiling, user: User | None, *, public: bool) -> Complaint:
     handler = _subject(ctx, filing, user)
+    _check_learned_on(ctx, filing)
     complaint = Complaint(
         kind=filing.kind, tracking_code=_tracking_code(ctx, filing.kind), instance_level=1,
         handling_unit_id=handler, complainant_name=filing.full_name, complainant_contact=filing.contact,
         complainant_user_id=user.id if user is not None else None, public=public, content=filing.content,
         remote_area=filing.remote_area or _in_remote_area(ctx, _places(ctx, filing, handler)),
-        status=ComplaintStatus.RECEIVED, filed_at=ctx.clock.now(),
+        learned_on=filing.learned_on, status=ComplaintStatus.RECEIVED, filed_at=ctx.clock.now(),
         **{filing.subject_field: filing.subject_id},
     )
     ctx.session.add(complaint)
@@ -270,7 +285,7 @@ def _escalate(ctx: Context, first: Complaint, content: str | None, user: User | 
         handling_unit_id=handler, complainant_name=first.complainant_name,
         complainant_contact=first.complainant_contact, complainant_user_id=user.id if user is not None else None,
         public=user is None, content=content or first.content,
-        remote_area=first.remote_area or _in_remote_area(ctx, [handler]),
+        remote_area=first.remote_area or _in_remote_area(ctx, [handler]), learned_on=first.learned_on,
         status=ComplaintStatus.RECEIVED, filed_at=ctx.clock.now(),
     )
     ctx.session.add(second)

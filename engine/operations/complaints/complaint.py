@@ -26,8 +26,9 @@ from engine.models import (
     User,
 )
 from engine.operations.access import users_with_role
+from engine.operations.complaints.inputs import form_day
 from engine.operations.complaints.revocation import start_revocation
-from engine.operations.hooks import Outcome, before_complete
+from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.operations.notifications import notify
 from engine.operations.processes import send_message
 from engine.rules import load_rules
@@ -107,17 +108,47 @@ def _accept(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
     complaint.complex = bool(data.get("complex"))
     complaint.especially_complex = bool(data.get("especially_complex"))
     complaint.remote_area = bool(data.get("remote_area", complaint.remote_area))
-    if data["outcome"] == "accept" and complaint.kind == ComplaintKind.COMPLAINT and complaint.decision_id:
-        decision = ctx.session.get(Decision, complaint.decision_id)
+    if complaint.kind == ComplaintKind.COMPLAINT:
+        decision = ctx.session.get(Decision, complaint.decision_id) if complaint.decision_id else None
+        complaint.learned_on = _checked_learned_on(complaint, decision, data.get("learned_on"))
+        start = complaint.learned_on or (decision.signed_on if decision is not None else None)
         limit = _deadlines(ctx, complaint).filing
-        if decision is not None and complaint.filed_at.date() > decision.signed_on + timedelta(days=limit):
+        filed_on = complaint.filed_at.astimezone(LOCAL_TZ).date()
+        if data["outcome"] == "accept" and start is not None and filed_on > start + timedelta(days=limit):
             # Refused at acceptance, whatever the officer chose: the law gives no discretion here.
-            reason = (f"Quá thời hiệu khiếu nại: đơn nộp ngày {complaint.filed_at:%d/%m/%Y}, sau {limit} ngày kể từ "
-                      f"ngày ban hành quyết định ({decision.signed_on:%d/%m/%Y}).")
+            since = ("ngày nhận được hoặc biết được quyết định" if complaint.learned_on is not None
+                     else "ngày ban hành quyết định")
+            reason = (f"Quá thời hiệu khiếu nại: đơn nộp ngày {filed_on:%d/%m/%Y}, sau {limit} ngày kể từ "
+                      f"{since} ({start:%d/%m/%Y}).")
             complaint.reason = reason
             return Outcome({**data, "outcome": "reject", "reason": reason})
     complaint.reason = data.get("reason")
     return Outcome(data)
+
+
+def _checked_learned_on(complaint: Complaint, decision: Decision | None, given: Any) -> date | None:
+    """The officer's date (dd/mm/yyyy) when given, else the filer's: not after the filing, not before
+    the decision was signed."""
+    day = form_day(given, "learned_on") or complaint.learned_on
+    filed_on = complaint.filed_at.astimezone(LOCAL_TZ).date()
+    if day is not None and day > filed_on:
+        raise InvalidInput("Ngày nhận được hoặc biết được quyết định không hợp lệ.",
+                           {"learned_on": f"Không được sau ngày nhận đơn ({filed_on:%d/%m/%Y})."})
+    if day is not None and decision is not None and day < decision.signed_on:
+        raise InvalidInput("Ngày nhận được hoặc biết được quyết định không hợp lệ.", {
+            "learned_on": f"Không được trước ngày ký quyết định ({decision.signed_on:%d/%m/%Y})."})
+    return day
+
+
+@prefill("complaint", "accept_complaint")
+def _accept_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
+    """What the filer said, for the officer to check: the day they learned of the decision (else its
+    signing date, the earliest it can be) and whether they are in a remote area."""
+    assert task.complaint_id is not None
+    complaint = _complaint(ctx, task.complaint_id)
+    decision = ctx.session.get(Decision, complaint.decision_id) if complaint.decision_id else None
+    day = complaint.learned_on or (decision.signed_on if decision is not None else None)
+    return {"remote_area": complaint.remote_area, **({"learned_on": f"{day:%d/%m/%Y}"} if day else {})}
 
 
 before_complete("complaint", "accept_complaint")(_accept)

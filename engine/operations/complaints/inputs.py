@@ -7,14 +7,16 @@ exists and who handles it is the operation's part (absent: 422, invisible to the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
+from engine.errors import InvalidInput
 from engine.models import ComplaintKind
 from engine.operations.inputs import Faults, at, boolean, choice, identifier, mapping, text
 
 MAX_NAME, MAX_CONTACT, MAX_CONTENT = 200, 300, 20000
 SUBJECT_FIELDS = ("decision_id", "nomination_id", "dossier_id")
-FILING_FIELDS = ("kind", "subject", "complainant", "content", "remote_area")
+FILING_FIELDS = ("kind", "subject", "complainant", "content", "remote_area", "learned_on")
 COMPLAINANT_FIELDS = ("full_name", "contact")
 BLANK = "Không được để trống."
 
@@ -28,6 +30,9 @@ class ComplaintFiling:
     contact: str
     content: str
     remote_area: bool
+    # the day the complainant received or learned of what they complain about (the filing window runs
+    # from it); None: not given, the officer establishes it at acceptance
+    learned_on: date | None = None
 
 
 def read_filing(raw: Any) -> ComplaintFiling:
@@ -45,11 +50,35 @@ def read_filing(raw: Any) -> ComplaintFiling:
     contact = text(complainant.get("contact"), "complainant.contact", faults, high=MAX_CONTACT, blank=BLANK)
     content = text(body.get("content"), "content", faults, high=MAX_CONTENT, blank=BLANK, collapse=False)
     remote_area = boolean(body.get("remote_area"), "remote_area", faults)
+    learned_on = iso_day(body.get("learned_on"), "learned_on", faults)
     faults.refuse("Đơn không hợp lệ.")
     assert kind is not None and full_name is not None and contact is not None and content is not None
     (field, subject_id), = given
     assert subject_id is not None
-    return ComplaintFiling(kind, field, subject_id, full_name, contact, content, remote_area)
+    return ComplaintFiling(kind, field, subject_id, full_name, contact, content, remote_area, learned_on)
+
+
+def iso_day(value: Any, path: str, faults: Faults) -> date | None:
+    """An optional calendar day written YYYY-MM-DD (the API's dates)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    faults.add(path, "Cần một ngày có thật, dạng YYYY-MM-DD.")
+    return None
+
+
+def form_day(value: Any, path: str) -> date | None:
+    """An optional calendar day as a task form writes it, dd/mm/yyyy; InvalidInput at `path` otherwise."""
+    if value is None or value == "":
+        return None
+    try:
+        return datetime.strptime(value, "%d/%m/%Y").date() if isinstance(value, str) else None
+    except ValueError:
+        raise InvalidInput("Ngày không hợp lệ.", {path: "Cần một ngày có thật, dạng dd/mm/yyyy."}) from None
 
 
 MAX_TRACKING_CODE, MAX_SECRET = 24, 64
