@@ -14,7 +14,7 @@ from marshmallow import fields, post_dump
 from api.fields import BaseSchema, Bool, DateTime, Id, Inline, Int, List, Nested, Str, derived, length, one_of
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema
 from engine.models import ComplaintKind, ComplaintStatus
-from engine.operations.complaints.inputs import MAX_CONTACT, MAX_CONTENT, MAX_NAME, MAX_SECRET
+from engine.operations.complaints.inputs import MAX_ADDRESS, MAX_CONTACT, MAX_CONTENT, MAX_NAME, MAX_SECRET
 
 KINDS = [k.value for k in ComplaintKind]
 STATUSES = [s.value for s in ComplaintStatus]
@@ -40,7 +40,9 @@ class SubjectSchema(BaseSchema):
 class ComplainantSchema(BaseSchema):
     full_name = Str(required=True, validate=length(1, MAX_NAME), metadata=_doc("Họ tên người gửi đơn."))
     contact = Str(required=True, validate=length(1, MAX_CONTACT),
-                  metadata=_doc("Địa chỉ, số điện thoại hoặc thư điện tử để nhận thông báo."))
+                  metadata=_doc("Số điện thoại hoặc thư điện tử để nhận thông báo."))
+    address = Str(required=True, validate=length(1, MAX_ADDRESS),
+                  metadata=_doc("Địa chỉ nơi cư trú của người gửi đơn."))
 
 
 class ComplaintCreateSchema(BaseSchema):
@@ -108,6 +110,17 @@ class SubjectOutSchema(SubjectSchema):
 class ComplainantOutSchema(BaseSchema):
     full_name = Str(required=True, attribute="complainant_name")
     contact = Str(required=True, attribute="complainant_contact")
+    address = Str(allow_none=True, attribute="complainant_address",
+                  metadata=_doc("Trống với đơn gửi trước khi có trường này."))
+
+
+class ComplaintAttachmentSchema(BaseSchema):
+    id = Int(required=True)
+    filename = Str(required=True)
+    content_type = Str(required=True)
+    size = Int(required=True, metadata=_doc("Dung lượng (byte)."))
+    sha256 = Str(required=True)
+    uploaded_at = DateTime(required=True)
 
 
 class ComplaintSchema(BaseSchema):
@@ -140,6 +153,7 @@ class ComplaintSchema(BaseSchema):
     revoke = Bool(required=True, metadata=_doc("Kết luận hủy bỏ khen thưởng."))
     reason = Str(allow_none=True, metadata=_doc("Lý do không thụ lý hoặc căn cứ kết quả giải quyết."))
     froze_nomination = Bool(required=True, metadata=_doc("Đã tạm dừng xét đề nghị trong khi giải quyết."))
+    attachments = List(Nested(ComplaintAttachmentSchema), required=True, metadata=_doc("Tài liệu kèm theo đơn."))
     open_tasks = derived(List, lambda view: [task.key for task in view.open_tasks], Str(), required=True,
                          metadata=_doc("Khoá các nhiệm vụ đang chờ xử lý."))
 

@@ -96,6 +96,15 @@ def human_size(size: int) -> str:
     return f"{size / 1024:g} KB" if size >= 1024 else f"{size} byte"
 
 
+def clean_upload_name(filename: str | None, content_type: str, fallback: str = "tep-dinh-kem") -> str:
+    """An uploaded name without folders or unprintable characters, at most 255 characters, ending in
+    its type's extension."""
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".") or fallback
+    stem, dot, extension = with_type_extension(base, content_type).rpartition(".")
+    return stem[:250 - len(extension)] + dot + extension
+
+
 class AttachmentStore:
     sniff = staticmethod(sniff)
 

@@ -307,6 +307,7 @@ class AuditAction(Code):
     COMPLAINT_FILED = "complaint_filed", "gửi đơn khiếu nại, tố cáo"
     COMPLAINT_ESCALATED = "complaint_escalated", "khiếu nại lần hai"
     DENUNCIATION_RENEWED = "denunciation_renewed", "tố cáo tiếp lên cấp trên"
+    COMPLAINT_DOCUMENT_ADDED = "complaint_document_added", "đính kèm tài liệu vào đơn"
     COMPLAINT_ACCEPTANCE_OVERDUE = "complaint_acceptance_overdue", "quá hạn thụ lý đơn"
     COMPLAINT_ACCEPTED = "complaint_accepted", "thụ lý đơn"
     COMPLAINT_REFUSED = "complaint_refused", "không thụ lý đơn"

@@ -164,7 +164,8 @@ def test_a_council_vote_and_a_complaint_reach_their_end_across_two_servers_and_r
     decision = next(d for d in cluster.ok("GET", "/decisions", "truong.denghi")["items"] if d["status"] == "issued")
     case = cluster.ok("POST", "/complaints", "truong.denghi", {
         "kind": "complaint", "subject": {"decision_id": decision["id"]}, "content": "Danh sách khen thưởng bỏ sót.",
-        "complainant": {"full_name": "Lê Thị Hoa", "contact": "0912 000 111"}})
+        "complainant": {"full_name": "Lê Thị Hoa", "contact": "0912 000 111",
+                        "address": "Thôn Đông, xã Bình Minh"}})
     cluster.complete("xa1.khieunai", "accept_complaint", {"outcome": "accept"})
     cluster.servers[1].restart()
     cluster.complete("xa1.khieunai", "investigate", {"findings": "Danh sách đúng quy định."})

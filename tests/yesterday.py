@@ -57,7 +57,7 @@ def populate(session_factory: sessionmaker[Session], settings: Settings, runtime
         assert decision is not None
         complaints.file_complaint(acting("truong.denghi"), read_filing({
             "kind": "complaint", "subject": {"decision_id": decision.id},
-            "complainant": {"full_name": "Đỗ Thị Lan", "contact": "0912 000 111"},
+            "complainant": {"full_name": "Đỗ Thị Lan", "contact": "0912 000 111", "address": "Xã Bình Minh"},
             "content": "Đề nghị xem xét lại việc không đưa tôi vào danh sách khen thưởng."}))
         session.commit()
         officer = acting("xa1.khieunai")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import Response, request
+from werkzeug.exceptions import UnsupportedMediaType
 
 from api.auth import public
 from api.blueprint import Blueprint, json_body, json_request_body, problems
 from api.complaint_schemas import (
     ComplaintArgsSchema,
+    ComplaintAttachmentSchema,
     ComplaintCreateSchema,
     ComplaintPageSchema,
     ComplaintSchema,
@@ -19,8 +21,10 @@ from api.complaint_schemas import (
     PublicFiledSchema,
     PublicStatusSchema,
 )
+from api.downloads import send_document
 from api.unit_of_work import current_ctx, current_uow
-from engine.models import Complaint
+from engine.errors import InvalidInput
+from engine.models import Complaint, ComplaintAttachment
 from engine.operations.complaints import commands as complaints
 from engine.operations.complaints import queries as complaint_queries
 from engine.operations.complaints.inputs import read_filing
@@ -128,3 +132,40 @@ def escalate_public(tracking_code: str) -> Complaint:
     body = json_body(PublicEscalateSchema)
     raw = {**body, "tracking_code": tracking_code} if isinstance(body, dict) else body
     return complaints.escalate_public(uow.ctx, raw, address=request.remote_addr)
+
+
+_UPLOAD_BODY = {
+    "required": True,
+    "description": "Tài liệu kèm theo đơn: PDF, DOCX, XLSX, JPEG hoặc PNG (kiểm tra theo nội dung tệp).",
+    "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary", "description": "Tệp tài liệu."}}}}},
+}
+_FILE_RESPONSE = {"200": {"description": "Nội dung tệp.",
+                          "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@blp.route("/complaints/<id:complaint_id>/attachments", methods=["POST"])
+@blp.doc(requestBody=_UPLOAD_BODY)
+@blp.response(201, ComplaintAttachmentSchema)
+@problems(blp, 403, 404, 409, 413, 415, 422)
+def add_attachment(complaint_id: int) -> ComplaintAttachment:
+    """Đính kèm tài liệu vào đơn
+
+    Chỉ người gửi đơn, khi đơn chưa kết thúc; tối đa 10 tệp. Chấp nhận PDF, DOCX, XLSX, JPEG, PNG,
+    nhận biết theo nội dung tệp (415 nếu khác); quá dung lượng cho phép: 413.
+    """
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType()
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput("Yêu cầu đính kèm tài liệu không hợp lệ.", {"file": "Bắt buộc tải tệp lên."})
+    return complaints.attach_to_complaint(current_ctx(), complaint_id, upload.stream, upload.filename)
+
+
+@blp.route("/complaints/<id:complaint_id>/attachments/<id:attachment_id>")
+@blp.doc(responses=_FILE_RESPONSE)
+@problems(blp, 404)
+def get_attachment(complaint_id: int, attachment_id: int) -> Response:
+    """Tải tài liệu kèm theo đơn"""
+    return send_document(complaint_queries.attachment_file(current_ctx(), complaint_id, attachment_id))

@@ -20,11 +20,13 @@ from typing import Any
 from flask import Blueprint, Flask, Response, redirect, request, session, url_for
 
 from api.auth import public, require_csrf
+from api.downloads import send_document
+from api.errors import status_of
 from api.request_text import reads_own_text
 from api.unit_of_work import current_uow
 from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, me, render
 from api.web.labels import COMPLAINT_INSTANCE_LEVEL, COMPLAINT_KIND, COMPLAINT_OUTCOME, COMPLAINT_STATUS
-from engine.errors import Conflict, InvalidInput, NotFound, Throttled
+from engine.errors import Conflict, InvalidInput, NotFound, Throttled, TooLarge, UnsupportedType
 from engine.models import ComplaintKind, ComplaintStatus, Decision, Unit, User
 from engine.operations import tasks
 from engine.operations.access import can_act_on, can_see
@@ -39,7 +41,8 @@ TONE = {ComplaintStatus.RECEIVED: "info", ComplaintStatus.REFUSED: "neutral",
         ComplaintStatus.INVESTIGATING: "warn", ComplaintStatus.RESOLVED: "good"}
 # The engine's field paths → the form's fields (errors are shown next to the field they concern).
 FIELD_OF = {"kind": "kind", "subject": "decision_id", "subject.decision_id": "decision_id",
-            "complainant.full_name": "full_name", "complainant.contact": "contact", "content": "content",
+            "complainant.full_name": "full_name", "complainant.contact": "contact",
+            "complainant.address": "address", "content": "content", "files": "files", "file": "files",
             "remote_area": "remote_area", "learned_on": "learned_on"}
 FIELD_TEXT = {"kind": "Chọn khiếu nại hoặc tố cáo.", "decision_id": "Chọn quyết định bị khiếu nại, tố cáo."}
 MAX_DECISIONS = 500  # the newest issued decisions offered in the list
@@ -79,6 +82,7 @@ def _form_values() -> dict[str, Any]:
     form = request.form
     return {"kind": form.get("kind", ""), "decision_id": form.get("decision_id", "").strip(),
             "full_name": form.get("full_name", ""), "contact": form.get("contact", ""),
+            "address": form.get("address", ""),
             "content": form.get("content", ""), "remote_area": form.get("remote_area") == "1",
             "learned_on": form.get("learned_on", "").strip()}
 
@@ -87,7 +91,8 @@ def _payload(values: dict[str, Any]) -> dict[str, Any]:
     raw = values["decision_id"]
     subject = {"decision_id": int(raw)} if raw.isdigit() and len(raw) <= 10 else {}
     return {"kind": values["kind"] or None, "subject": subject,
-            "complainant": {"full_name": values["full_name"], "contact": values["contact"]},
+            "complainant": {"full_name": values["full_name"], "contact": values["contact"],
+                            "address": values["address"]},
             "content": values["content"], "remote_area": values["remote_area"],
             "learned_on": values["learned_on"] or None}
 
@@ -120,6 +125,7 @@ def _throttled(error: Throttled, template: str, **values: Any) -> Response:
 def public_form() -> tuple[str, int]:
     chosen = request.args.get("quyet-dinh", "").strip()
     return _form({"kind": "", "decision_id": chosen if chosen.isdigit() else "", "full_name": "", "contact": "",
+                  "address": "",
                   "content": "", "remote_area": False, "learned_on": ""})
 
 
@@ -131,8 +137,11 @@ def public_file() -> Response | tuple[str, int]:
     values = _form_values()
     uow = current_uow()
     uow.keep_writes_on_refusal()  # a refused filing still counts towards the limit of the address
+    files = [(f.stream, f.filename) for f in request.files.getlist("files") if f.filename]
     try:
-        filed = complaints.file_public_complaint(uow.ctx, _payload(values), address=request.remote_addr)
+        filed = complaints.file_public_complaint(uow.ctx, _payload(values), address=request.remote_addr, files=files)
+    except (TooLarge, UnsupportedType) as error:  # the file was refused: nothing of the filing is kept
+        return _form(values, status_of(error), {"files": error.detail})
     except Throttled as error:
         return _throttled(error, "web/complaint_form.html", values=values, errors={}, problem="",
                           groups=_decisions_by_issuer(), kinds=COMPLAINT_KIND)
@@ -259,3 +268,8 @@ def detail(complaint_id: int) -> tuple[str, int]:
                   kinds=COMPLAINT_KIND, statuses=COMPLAINT_STATUS, tone=TONE, outcomes=COMPLAINT_OUTCOME,
                   levels=COMPLAINT_INSTANCE_LEVEL)
 
+
+
+@bp.route("/complaints/<id:complaint_id>/attachments/<id:attachment_id>")
+def attachment(complaint_id: int, attachment_id: int) -> Response:
+    return send_document(complaint_queries.attachment_file(ctx(), complaint_id, attachment_id))

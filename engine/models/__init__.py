@@ -3,7 +3,7 @@
 The codes their columns hold live in engine/vocabulary.py and are re-exported here."""
 from engine.models.audit import AuditCheckpoint, AuditEvent, AuditWalk
 from engine.models.auth import AuthSession, LoginThrottle, RateEvent
-from engine.models.complaint import Complaint, Revocation
+from engine.models.complaint import Complaint, ComplaintAttachment, Revocation
 from engine.models.council import (
     AgendaItem,
     Ballot,
@@ -57,6 +57,7 @@ __all__ = [
     "Ballot",
     "BallotChoice",
     "Complaint",
+    "ComplaintAttachment",
     "ComplaintKind",
     "ComplaintOutcome",
     "ComplaintStatus",

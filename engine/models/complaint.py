@@ -28,6 +28,7 @@ class Complaint(Base):
     handling_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     complainant_name: Mapped[str] = mapped_column(String(200))
     complainant_contact: Mapped[str] = mapped_column(String(300))
+    complainant_address: Mapped[str | None] = mapped_column(String(300))  # required of every filing since 0026
     complainant_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     public: Mapped[bool] = mapped_column(Boolean, default=False)  # filed through the public endpoint
     # SHA-256 of the secret a public filer was shown once, which with the tracking code lets them escalate
@@ -55,11 +56,27 @@ class Complaint(Base):
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
 
     handling_unit: Mapped[Unit] = relationship(viewonly=True)  # read-only, for reads and response schemas
+    attachments: Mapped[list[ComplaintAttachment]] = relationship(
+        order_by="ComplaintAttachment.id", cascade="all, delete-orphan", passive_deletes=True)
 
     __table_args__ = (
         CheckConstraint("decision_id IS NOT NULL OR nomination_id IS NOT NULL OR dossier_id IS NOT NULL",
                         name="has_subject"),
     )
+
+
+class ComplaintAttachment(Base):
+    """A document filed with a complaint; the bytes live in the attachment store, named by SHA-256."""
+
+    __tablename__ = "complaint_attachment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Revocation(Base):

@@ -1,5 +1,6 @@
 """complaints to the letter of the law: the acceptance deadline and its overdue flag, the public
-filer's escalation secret (its hash), units in remote areas, the day the complainant learned of the decision
+filer's escalation secret (its hash), units in remote areas, the day the complainant learned of the decision, the complainant's address and
+the documents filed with a complaint
 
 Revision ID: 0026
 Revises: 0020
@@ -7,6 +8,7 @@ Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
+import engine.db
 
 
 revision = '0026'
@@ -24,13 +26,30 @@ def upgrade() -> None:
                                          server_default=sa.false()))
     op.add_column('complaint', sa.Column('secret_hash', sa.String(length=64), nullable=True))
     op.add_column('complaint', sa.Column('learned_on', sa.Date(), nullable=True))
+    op.add_column('complaint', sa.Column('complainant_address', sa.String(length=300), nullable=True))
+    op.create_table('complaint_attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('uploaded_at', engine.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_complaint_attachment_complaint_id_complaint'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_attachment'))
+    )
+    with op.batch_alter_table('complaint_attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_attachment_complaint_id'), ['complaint_id'], unique=False)
     op.add_column('unit', sa.Column('remote_area', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
+    op.drop_table('complaint_attachment')
     with op.batch_alter_table('unit', schema=None) as batch_op:
         batch_op.drop_column('remote_area')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.drop_column('complainant_address')
         batch_op.drop_column('learned_on')
         batch_op.drop_column('secret_hash')
         batch_op.drop_column('acceptance_overdue')

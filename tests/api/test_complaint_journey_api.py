@@ -23,7 +23,8 @@ def _submit(client, proposer, name, award="GIAY_KHEN"):
 def _file(client, headers, kind, **subject):
     answer = client.post(f"{API}/complaints", headers=headers, json={
         "kind": kind, "subject": subject, "content": "Thành tích không đúng sự thật.",
-        "complainant": {"full_name": "Lê Thị Hoa", "contact": "0912 000 111"}})
+        "complainant": {"full_name": "Lê Thị Hoa", "contact": "0912 000 111",
+                        "address": "Thôn Đông, xã Bình Minh"}})
     assert answer.status_code == 201, answer.json
     return answer.json
 

@@ -2,6 +2,8 @@
 throttle, and escalation."""
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import func, select
 
@@ -163,3 +165,24 @@ def test_a_public_filer_gets_a_secret_once_and_escalates_with_it(client, scene, 
                          environ_base={"REMOTE_ADDR": "203.0.113.5"})
     assert second.status_code == 201, second.json
     assert second.json["tracking_code"] != code and second.json["status"] == "received"
+
+
+def test_the_complainant_attaches_a_document_and_the_officer_downloads_it(client, bearer, scene):
+    filed = client.post("/api/v1/complaints", json=filing(decision_id=scene.decision.id),
+                        headers=bearer(scene.tree.proposer))
+    url = f"/api/v1/complaints/{filed.json['id']}/attachments"
+    pdf = b"%PDF-1.7\n%don\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+    added = client.post(url, data={"file": (io.BytesIO(pdf), "đơn.pdf")}, content_type="multipart/form-data",
+                        headers=bearer(scene.tree.proposer))
+    assert added.status_code == 201, added.json
+    assert (added.json["filename"], added.json["content_type"]) == ("đơn.pdf", "application/pdf")
+    refused = client.post(url, data={"file": (io.BytesIO(b"plain text"), "a.pdf")},
+                          content_type="multipart/form-data", headers=bearer(scene.tree.proposer))
+    assert refused.status_code == 415 and refused.mimetype == PROBLEM
+    officer = bearer(scene.commune_officer)
+    detail = client.get(f"/api/v1/complaints/{filed.json['id']}", headers=officer).json
+    assert [a["filename"] for a in detail["attachments"]] == ["đơn.pdf"]
+    assert detail["complainant"]["address"] == COMPLAINANT["address"]
+    download = client.get(f"{url}/{added.json['id']}", headers=officer)
+    assert download.status_code == 200 and download.data == pdf
+    assert client.get(f"{url}/{added.json['id']}", headers=bearer(scene.outsider)).status_code == 404

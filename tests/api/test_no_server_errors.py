@@ -14,7 +14,8 @@ HUGE = "1" * 5000  # Python refuses to read an integer of more than 4,300 digits
 
 
 def test_a_list_for_the_kind_of_a_public_complaint_is_422(client, world):
-    body = {"kind": [], "subject": {"decision_id": 1}, "complainant": {"full_name": "Nguyễn Văn A", "contact": "0900"},
+    body = {"kind": [], "subject": {"decision_id": 1},
+            "complainant": {"full_name": "Nguyễn Văn A", "contact": "0900", "address": "Xã Bình Minh"},
             "content": "Nội dung"}
     answer = assert_problem(client.post(f"{API}/public/complaints", json=body), 422)
     assert set(answer["errors"]) == {"kind"}

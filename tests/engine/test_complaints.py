@@ -2,6 +2,7 @@
 escalation to the second instance, on the province → commune → school tree."""
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine.clock import LOCAL_TZ
 from engine.config import Settings
 from engine.context import Context
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, Throttled
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, Throttled, UnsupportedType
 from engine.models import (
     AuditEvent,
     Complaint,
@@ -29,17 +30,20 @@ from engine.models import (
 )
 from engine.operations import tasks, throttle
 from engine.operations.complaints import commands as complaints
+from engine.operations.complaints import inputs as complaint_inputs
 from engine.operations.complaints import queries as complaint_queries
 from engine.operations.complaints.commands import PUBLIC_ESCALATION, PUBLIC_FILING
 from engine.operations.complaints.inputs import read_filing
 from engine.operations.complaints.queries import PUBLIC_LOOKUP
+from engine.storage import attachment_store
 from tests.factories import make_unit, make_user
 from tests.registry_factories import make_decision, make_dossier, nominate
 from tests.workflows.journey import Tree, build_tree
 
 PUBLIC_STATUS_KEYS = {"tracking_code", "kind", "status", "instance_level", "filed_on", "due_on", "resolved_on",
                       "outcome"}
-COMPLAINANT = {"full_name": "Phạm Thị Thu", "contact": "0912 345 678, thôn Đông, xã Bình Minh"}
+COMPLAINANT = {"full_name": "Phạm Thị Thu", "contact": "0912 345 678",
+               "address": "Thôn Đông, xã Bình Minh, tỉnh Hòa Bình Xanh"}
 CONTENT = "Thành tích nêu trong hồ sơ không đúng với thực tế năm học 2025-2026."
 
 
@@ -164,7 +168,7 @@ def test_every_fault_of_a_malformed_filing_is_reported_at_once(ctx: Context, sce
     with pytest.raises(InvalidInput) as caught:
         file_as(ctx.as_actor(scene.tree.proposer), payload)
     assert set(caught.value.errors) == {"kind", "subject.decision_id", "complainant.full_name",
-                                        "complainant.contact", "content", "remote_area", "extra"}
+                                        "complainant.contact", "complainant.address", "content", "remote_area", "extra"}
 
 
 def test_public_filers_learn_nothing_about_drafts(ctx: Context, scene: Scene):
@@ -435,3 +439,55 @@ def test_the_filing_says_when_the_complainant_learned_of_the_decision(ctx: Conte
     complaint = file_as(proposer, {**filing(decision_id=scene.decision.id), "learned_on": str(signed)})
     assert complaint.learned_on == signed
     assert file_as(proposer, filing(decision_id=scene.decision.id)).learned_on is None  # the officer asks
+
+
+# ---- the complainant's address and attached documents -----------------------------------------------
+
+def _pdf(text: str = "Đơn") -> io.BytesIO:
+    return io.BytesIO(b"%PDF-1.7\n%" + text.encode() + b"\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+
+
+def test_a_filing_needs_the_complainants_address(ctx: Context, scene: Scene):
+    raw = filing(decision_id=scene.decision.id)
+    raw["complainant"] = {k: v for k, v in COMPLAINANT.items() if k != "address"}
+    with pytest.raises(InvalidInput) as refused:
+        read_filing(raw)
+    assert set(refused.value.errors) == {"complainant.address"}
+    complaint = file_as(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
+    assert complaint.complainant_address == COMPLAINANT["address"]
+
+
+def test_a_public_filing_carries_documents_checked_like_a_dossiers(ctx: Context, scene: Scene, settings: Settings):
+    filed = complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id), address="x",
+                                             files=[(_pdf(), "C:\\giấy tờ\\quyết định.pdf"), (_pdf("2"), "ảnh")])
+    (first, second) = filed.complaint.attachments
+    assert (first.filename, first.content_type) == ("quyết định.pdf", "application/pdf")
+    assert second.filename == "ảnh.pdf"
+    assert attachment_store(settings).read(first.sha256).startswith(b"%PDF")
+    with pytest.raises(UnsupportedType):
+        complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id), address="x",
+                                         files=[(io.BytesIO(b"MZ not a document"), "virus.pdf")])
+    too_many = [(_pdf(str(i)), f"{i}.pdf") for i in range(complaint_inputs.MAX_ATTACHMENTS + 1)]
+    with pytest.raises(InvalidInput) as refused:
+        complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id), address="x", files=too_many)
+    assert set(refused.value.errors) == {"files"}
+    assert count(ctx.session, Complaint) == 1
+
+
+def test_the_complainant_attaches_documents_and_the_handlers_read_them(ctx: Context, scene: Scene):
+    complaint = file_as(ctx.as_actor(scene.tree.proposer), filing(decision_id=scene.decision.id))
+    attachment = complaints.attach_to_complaint(ctx.as_actor(scene.tree.proposer), complaint.id, _pdf(), "bằng.pdf")
+    ctx.session.commit()
+    with pytest.raises(Forbidden):
+        complaints.attach_to_complaint(ctx.as_actor(scene.commune_officer), complaint.id, _pdf(), "x.pdf")
+    document = complaint_queries.attachment_file(ctx.as_actor(scene.commune_officer), complaint.id, attachment.id)
+    assert (document.filename, document.content_type) == ("bằng.pdf", "application/pdf")
+    for user in (scene.outsider, scene.province_officer):
+        with pytest.raises(NotFound):
+            complaint_queries.attachment_file(ctx.as_actor(user), complaint.id, attachment.id)
+    assert ctx.session.scalar(select(AuditEvent.after).where(AuditEvent.action == "complaint_document_added")) == {
+        "filename": "bằng.pdf", "size": attachment.size, "sha256": attachment.sha256}
+    complaint.status = ComplaintStatus.RESOLVED
+    with pytest.raises(Conflict):
+        complaints.attach_to_complaint(ctx.as_actor(scene.tree.proposer), complaint.id, _pdf(), "muộn.pdf")
+

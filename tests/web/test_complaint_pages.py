@@ -2,6 +2,7 @@
 list and detail, which show only the complaints of the officer's unit."""
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -28,7 +29,7 @@ def _count(db, model) -> int:
 
 def _form(decision_id: int | str, **changes: str) -> dict[str, str]:
     return {"kind": "complaint", "decision_id": str(decision_id), "full_name": COMPLAINANT["full_name"],
-            "contact": COMPLAINANT["contact"], "content": CONTENT, **changes}
+            "contact": COMPLAINANT["contact"], "address": COMPLAINANT["address"], "content": CONTENT, **changes}
 
 
 def _file(client, data: dict[str, str], address: str = "203.0.113.7"):
@@ -74,10 +75,11 @@ def test_a_citizen_files_and_reads_the_tracking_code_once(client, scene, db):
 
 def test_bad_input_shows_errors_next_to_the_fields_and_writes_nothing(client, scene, db):
     before = _count(db, AuditEvent)
-    response = _file(client, {"kind": "", "decision_id": "", "full_name": "  ", "contact": "", "content": ""})
+    response = _file(client, {"kind": "", "decision_id": "", "full_name": "  ", "contact": "", "address": "",
+                              "content": ""})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    for field in ("kind", "decision_id", "full_name", "contact", "content"):
+    for field in ("kind", "decision_id", "full_name", "contact", "address", "content"):
         assert f'id="{field}-loi"' in html, field
     assert "Chọn khiếu nại hoặc tố cáo." in html and "Chọn quyết định bị khiếu nại, tố cáo." in html
     assert 'aria-invalid="true"' in html and "Đơn chưa được gửi" in html
@@ -213,3 +215,34 @@ def test_the_form_asks_when_the_citizen_learned_of_the_decision(client, scene, d
     assert _count(db, Complaint) == 0
     _filed_code(client, _file(client, _form(scene.decision.id, learned_on="")))
     assert db(lambda s: s.scalar(select(Complaint.learned_on))) is None
+
+
+_PDF = b"%PDF-1.7\n%don\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def test_the_form_carries_the_address_and_documents_the_officer_downloads(client, scene, db):
+    data = {"csrf_token": token(client, "/khieu-nai"), **_form(scene.decision.id),
+            "files": [(io.BytesIO(_PDF), "quyết định.pdf"), (io.BytesIO(_PDF + b"2"), "biên nhận.pdf")]}
+    response = client.post("/khieu-nai", data=data, content_type="multipart/form-data",
+                           environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    _filed_code(client, response)
+    complaint = db(lambda s: s.scalar(select(Complaint)))
+    assert complaint.complainant_address == COMPLAINANT["address"]
+    names = db(lambda s: [a.filename for a in s.scalar(select(Complaint)).attachments])
+    assert names == ["quyết định.pdf", "biên nhận.pdf"]
+    log_in(client, scene.commune_officer)
+    page = client.get(f"/complaints/{complaint.id}").get_data(as_text=True)
+    assert COMPLAINANT["address"] in page and "quyết định.pdf" in page
+    link = re.search(rf'href="(/complaints/{complaint.id}/attachments/\d+)"', page).group(1)
+    download = client.get(link)
+    assert download.status_code == 200 and download.data == _PDF
+    assert download.headers["Cache-Control"].startswith("no-store")
+
+
+def test_a_document_that_is_not_one_is_refused_and_nothing_is_filed(client, scene, db):
+    data = {"csrf_token": token(client, "/khieu-nai"), **_form(scene.decision.id),
+            "files": [(io.BytesIO(b"MZ\x90\x00 not a document"), "don.pdf")]}
+    response = client.post("/khieu-nai", data=data, content_type="multipart/form-data",
+                           environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    assert response.status_code == 415 and 'id="files-loi"' in response.get_data(as_text=True)
+    assert _count(db, Complaint) == 0

@@ -28,7 +28,8 @@ def test_the_login_form_comes_back_with_the_error(client, tree, db):
 
 def test_the_public_complaint_form_comes_back_with_the_error_beside_the_field(client, tree, db):
     data = {"csrf_token": token(client, "/khieu-nai"), "kind": "complaint", "decision_id": "1",
-            "full_name": "Nguyễn\x00 Văn A", "contact": "0900 000 000", "content": "Nội dung"}
+            "full_name": "Nguyễn\x00 Văn A", "contact": "0900 000 000", "address": "Xã Bình Minh",
+            "content": "Nội dung"}
     response = client.post("/khieu-nai", data=data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)

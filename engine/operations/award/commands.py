@@ -35,7 +35,7 @@ from engine.operations.award.queries import changeable_dossier, missing_document
 from engine.operations.inputs import Faults, text
 from engine.operations.processes import cancel_process, start_process
 from engine.operations.registry.commands import find_or_create_awardee
-from engine.storage import attachment_store, with_type_extension
+from engine.storage import attachment_store, clean_upload_name
 from engine.text import fold
 from engine.vocabulary import AuditAction
 
@@ -181,10 +181,7 @@ def update_dossier(ctx: Context, dossier_id: int, data: DossierInput) -> Dossier
 
 def _clean_filename(filename: str | None, content_type: str) -> str:
     """The uploaded name without folders or unprintable characters, ending in its type's extension."""
-    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".") or "tep-dinh-kem"
-    stem, dot, extension = with_type_extension(base, content_type).rpartition(".")
-    return stem[:250 - len(extension)] + dot + extension
+    return clean_upload_name(filename, content_type)
 
 
 def add_attachment(ctx: Context, dossier_id: int, stream: BinaryIO, filename: str | None, kind: str,

@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import exists, select
 
@@ -22,6 +23,7 @@ from engine.db import is_postgres
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import (
     Complaint,
+    ComplaintAttachment,
     ComplaintKind,
     ComplaintStatus,
     Decision,
@@ -35,6 +37,7 @@ from engine.models import (
 from engine.operations.access import require_actor
 from engine.operations.award.queries import can_see, can_see_decision, reviewing_ancestors
 from engine.operations.complaints.inputs import (
+    MAX_ATTACHMENTS,
     SUBJECT_FIELDS,
     ComplaintFiling,
     read_escalation,
@@ -44,6 +47,7 @@ from engine.operations.complaints.inputs import (
 from engine.operations.complaints.queries import escalation_deadline, escalation_opens, get_complaint
 from engine.operations.processes import start_process
 from engine.operations.throttle import RateLimit, throttle
+from engine.storage import attachment_store, clean_upload_name
 from engine.vocabulary import AuditAction
 
 PUBLIC_FILING = RateLimit("public-complaint", limit=5, window=timedelta(hours=1))
@@ -150,9 +154,12 @@ def _subject_of(complaint: Complaint) -> dict[str, int]:
 
 # ---- operations -----------------------------------------------------------------------------------
 
-def file_complaint(ctx: Context, filing: ComplaintFiling) -> Complaint:
-    """File a complaint or denunciation as the caller, and start its process."""
-    return _file(ctx, filing, require_actor(ctx.actor), public=False)
+Upload = tuple[BinaryIO, str | None]  # a document's stream and the name it was sent under
+
+
+def file_complaint(ctx: Context, filing: ComplaintFiling, files: Sequence[Upload] = ()) -> Complaint:
+    """File a complaint or denunciation as the caller, with its documents, and start its process."""
+    return _file(ctx, filing, require_actor(ctx.actor), public=False, files=files)
 
 
 @dataclass(frozen=True)
@@ -182,14 +189,14 @@ def _secret_digest(secret: str) -> str:
     return hashlib.sha256("".join(secret.upper().replace("-", " ").split()).encode()).hexdigest()
 
 
-def file_public_complaint(ctx: Context, raw: Any, *, address: str | None) -> PublicFiling:
+def file_public_complaint(ctx: Context, raw: Any, *, address: str | None, files: Sequence[Upload] = ()) -> PublicFiling:
     """File without login from `address`: the attempt is counted against the public limit before
     anything else, so this one operation reads the raw filing itself (through `read_filing`); the
     caller commits the count even when the filing is refused."""
     throttle(ctx, PUBLIC_FILING, address)
     # The count above stays whatever happens; the filing itself is all or nothing.
     with ctx.session.begin_nested():
-        complaint = _file(ctx, read_filing(raw), None, public=True)
+        complaint = _file(ctx, read_filing(raw), None, public=True, files=files)
         secret = _new_secret()
         complaint.secret_hash = _secret_digest(secret)
         return PublicFiling(complaint, secret)
@@ -209,19 +216,25 @@ def _check_learned_on(ctx: Context, filing: ComplaintFiling) -> None:
             "learned_on": f"Không được trước ngày ký quyết định ({decision.signed_on:%d/%m/%Y})."})
 
 
-def _file(ctx: Context, filing: ComplaintFiling, user: User | None, *, public: bool) -> Complaint:
+def _file(ctx: Context, filing: ComplaintFiling, user: User | None, *, public: bool,
+          files: Sequence[Upload]) -> Complaint:
+    if len(files) > MAX_ATTACHMENTS:
+        raise InvalidInput("Đơn không hợp lệ.", {"files": f"Đính kèm tối đa {MAX_ATTACHMENTS} tệp."})
     handler = _subject(ctx, filing, user)
     _check_learned_on(ctx, filing)
     complaint = Complaint(
         kind=filing.kind, tracking_code=_tracking_code(ctx, filing.kind), instance_level=1,
         handling_unit_id=handler, complainant_name=filing.full_name, complainant_contact=filing.contact,
-        complainant_user_id=user.id if user is not None else None, public=public, content=filing.content,
+        complainant_address=filing.address, complainant_user_id=user.id if user is not None else None,
+        public=public, content=filing.content,
         remote_area=filing.remote_area or _in_remote_area(ctx, _places(ctx, filing, handler)),
         learned_on=filing.learned_on, status=ComplaintStatus.RECEIVED, filed_at=ctx.clock.now(),
         **{filing.subject_field: filing.subject_id},
     )
     ctx.session.add(complaint)
     ctx.session.flush()
+    for stream, name in files:
+        _store_document(ctx, complaint, stream, name)
     _event(ctx, AuditAction.COMPLAINT_FILED, complaint, {"kind": complaint.kind.value,
                                                          "subject": _subject_of(complaint),
                                                          "handling_unit": handler, "public": public})
@@ -283,7 +296,8 @@ def _escalate(ctx: Context, first: Complaint, content: str | None, user: User | 
         kind=first.kind, tracking_code=_tracking_code(ctx, first.kind), instance_level=2, parent_id=first.id,
         decision_id=first.decision_id, nomination_id=first.nomination_id, dossier_id=first.dossier_id,
         handling_unit_id=handler, complainant_name=first.complainant_name,
-        complainant_contact=first.complainant_contact, complainant_user_id=user.id if user is not None else None,
+        complainant_contact=first.complainant_contact, complainant_address=first.complainant_address,
+        complainant_user_id=user.id if user is not None else None,
         public=user is None, content=content or first.content,
         remote_area=first.remote_area or _in_remote_area(ctx, [handler]), learned_on=first.learned_on,
         status=ComplaintStatus.RECEIVED, filed_at=ctx.clock.now(),
@@ -296,3 +310,32 @@ def _escalate(ctx: Context, first: Complaint, content: str | None, user: User | 
                                                           "first_resolved": first.status == ComplaintStatus.RESOLVED})
     _start(ctx, second)
     return second
+
+
+# ---- documents ------------------------------------------------------------------------------------
+
+def _store_document(ctx: Context, complaint: Complaint, stream: BinaryIO, filename: str | None) -> ComplaintAttachment:
+    """Store a document as a dossier's are (too large: 413, not PDF, DOCX, XLSX, JPEG, PNG by content:
+    415), then its row."""
+    stored = attachment_store(ctx.settings).put_upload(stream, ctx.settings.max_upload_bytes)
+    attachment = ComplaintAttachment(filename=clean_upload_name(filename, stored.content_type),
+                                     content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                                     uploaded_at=ctx.clock.now())
+    complaint.attachments.append(attachment)
+    ctx.session.flush()
+    _event(ctx, AuditAction.COMPLAINT_DOCUMENT_ADDED, complaint, {
+        "filename": attachment.filename, "size": attachment.size, "sha256": attachment.sha256})
+    return attachment
+
+
+def attach_to_complaint(ctx: Context, complaint_id: int, stream: BinaryIO, filename: str | None) -> ComplaintAttachment:
+    """The logged-in filer adds a document to their filing while it is not yet resolved or refused."""
+    user = require_actor(ctx.actor)
+    complaint = get_complaint(ctx, complaint_id, for_update=True)
+    if complaint.complainant_user_id != user.id:
+        raise Forbidden("Chỉ người gửi đơn được đính kèm tài liệu vào đơn.")
+    if complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.REFUSED):
+        raise Conflict("Đơn đã được giải quyết hoặc không được thụ lý; không đính kèm thêm tài liệu.")
+    if len(complaint.attachments) >= MAX_ATTACHMENTS:
+        raise InvalidInput("Đã đủ số tài liệu.", {"file": f"Đính kèm tối đa {MAX_ATTACHMENTS} tệp."})
+    return _store_document(ctx, complaint, stream, filename)

@@ -14,10 +14,11 @@ from engine.errors import InvalidInput
 from engine.models import ComplaintKind
 from engine.operations.inputs import Faults, at, boolean, choice, identifier, mapping, text
 
-MAX_NAME, MAX_CONTACT, MAX_CONTENT = 200, 300, 20000
+MAX_NAME, MAX_CONTACT, MAX_ADDRESS, MAX_CONTENT = 200, 300, 300, 20000
+MAX_ATTACHMENTS = 10  # documents filed with one complaint (each checked like a dossier's: type, size)
 SUBJECT_FIELDS = ("decision_id", "nomination_id", "dossier_id")
 FILING_FIELDS = ("kind", "subject", "complainant", "content", "remote_area", "learned_on")
-COMPLAINANT_FIELDS = ("full_name", "contact")
+COMPLAINANT_FIELDS = ("full_name", "contact", "address")
 BLANK = "Không được để trống."
 
 
@@ -28,6 +29,7 @@ class ComplaintFiling:
     subject_id: int
     full_name: str
     contact: str
+    address: str  # the law asks every filing for the filer's address (Luật Khiếu nại 2011 Art. 8)
     content: str
     remote_area: bool
     # the day the complainant received or learned of what they complain about (the filing window runs
@@ -48,14 +50,16 @@ def read_filing(raw: Any) -> ComplaintFiling:
     complainant = mapping(body.get("complainant"), "complainant", faults, COMPLAINANT_FIELDS)
     full_name = text(complainant.get("full_name"), "complainant.full_name", faults, high=MAX_NAME, blank=BLANK)
     contact = text(complainant.get("contact"), "complainant.contact", faults, high=MAX_CONTACT, blank=BLANK)
+    address = text(complainant.get("address"), "complainant.address", faults, high=MAX_ADDRESS, blank=BLANK)
     content = text(body.get("content"), "content", faults, high=MAX_CONTENT, blank=BLANK, collapse=False)
     remote_area = boolean(body.get("remote_area"), "remote_area", faults)
     learned_on = iso_day(body.get("learned_on"), "learned_on", faults)
     faults.refuse("Đơn không hợp lệ.")
     assert kind is not None and full_name is not None and contact is not None and content is not None
+    assert address is not None
     (field, subject_id), = given
     assert subject_id is not None
-    return ComplaintFiling(kind, field, subject_id, full_name, contact, content, remote_area, learned_on)
+    return ComplaintFiling(kind, field, subject_id, full_name, contact, address, content, remote_area, learned_on)
 
 
 def iso_day(value: Any, path: str, faults: Faults) -> date | None:

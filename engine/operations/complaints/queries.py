@@ -17,6 +17,7 @@ from engine.db import is_postgres
 from engine.errors import NotFound
 from engine.models import (
     Complaint,
+    ComplaintAttachment,
     ComplaintKind,
     ComplaintStatus,
     Decision,
@@ -33,6 +34,7 @@ from engine.operations.paging import Page, paginate
 from engine.operations.readmodels import Extended, by_id
 from engine.operations.throttle import RateLimit, throttle
 from engine.rules import load_rules
+from engine.storage import NamedFile, attachment_store, with_type_extension
 
 PUBLIC_LOOKUP = RateLimit("public-complaint-status", limit=60, window=timedelta(hours=1))  # reads: lighter
 
@@ -189,3 +191,13 @@ def escalation_deadline(ctx: Context, complaint: Complaint) -> date | None:
     rules = catalogue.on(opens).complaints
     assert rules is not None
     return opens + timedelta(days=rules.escalation.days(complaint.remote_area))
+
+
+def attachment_file(ctx: Context, complaint_id: int, attachment_id: int) -> NamedFile:
+    """A document filed with a complaint, for whoever may read the complaint (its handlers, its filer)."""
+    complaint = get_complaint(ctx, complaint_id)
+    attachment = ctx.session.get(ComplaintAttachment, attachment_id)
+    if attachment is None or attachment.complaint_id != complaint.id:
+        raise NotFound(f"Đơn không có tài liệu số {attachment_id}.")
+    return NamedFile(attachment_store(ctx.settings).open(attachment.sha256),
+                     with_type_extension(attachment.filename, attachment.content_type), attachment.content_type)
