@@ -224,13 +224,19 @@ COMPLAINT_INSTANCE = {1: "giải quyết lần đầu", 2: "giải quyết lần
 
 
 class RevocationGround(Code):
-    """The four grounds of the Law on Emulation and Commendation (ch. VII) for cancelling an award."""
+    """The four grounds for cancelling an award, in the words of Luật Thi đua, khen thưởng 2022,
+    Art. 93(2), points a to d (in that order)."""
 
-    FALSE_DECLARATION = "false_declaration", "Kê khai gian dối thành tích để được khen thưởng"
-    FORGED_DOCUMENTS = "forged_documents", "Làm giả hồ sơ, giấy tờ để được khen thưởng"
-    WRONG_PROCEDURE = "wrong_procedure", "Việc xét, đề nghị khen thưởng vi phạm quy trình, thủ tục theo quy định"
+    FALSE_DECLARATION = ("false_declaration", "Có hành vi gian dối trong việc kê khai công trạng, thành tích để được "
+                         "tặng danh hiệu thi đua, hình thức khen thưởng")
+    FORGED_DOCUMENTS = ("forged_documents", "Cung cấp thông tin sai sự thật hoặc làm giả hồ sơ, giấy tờ để đề nghị "
+                        "tặng danh hiệu thi đua, hình thức khen thưởng")
+    WRONG_PROCEDURE = ("wrong_procedure", "Thẩm định, xét, duyệt, đề nghị danh hiệu thi đua, hình thức khen thưởng "
+                       "trái quy định của pháp luật")
     CRITERIA_NOT_MET = ("criteria_not_met",
-                        "Theo kết luận của cơ quan có thẩm quyền, không đủ tiêu chuẩn khen thưởng")
+                        "Có kết luận, quyết định, bản án của cơ quan có thẩm quyền về việc người đã được tặng danh "
+                        "hiệu thi đua, hình thức khen thưởng có vi phạm, khuyết điểm dẫn đến không bảo đảm tiêu "
+                        "chuẩn xét tặng trong khoảng thời gian tính thành tích")
 
 
 class RevocationStatus(Code):

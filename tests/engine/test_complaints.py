@@ -3,6 +3,7 @@ escalation to the second instance, on the province → commune → school tree."
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.clock import LOCAL_TZ
-from engine.config import Settings
+from engine.config import PROJECT_ROOT, Settings
 from engine.context import Context
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, Throttled, UnsupportedType
 from engine.models import (
@@ -24,6 +25,7 @@ from engine.models import (
     Nomination,
     NominationStatus,
     RateEvent,
+    RevocationGround,
     Role,
     Unit,
     User,
@@ -35,6 +37,7 @@ from engine.operations.complaints import queries as complaint_queries
 from engine.operations.complaints.commands import PUBLIC_ESCALATION, PUBLIC_FILING
 from engine.operations.complaints.inputs import read_filing
 from engine.operations.complaints.queries import PUBLIC_LOOKUP
+from engine.operations.complaints.revocation import legal_point
 from engine.storage import attachment_store
 from tests.factories import make_unit, make_user
 from tests.registry_factories import make_decision, make_dossier, nominate
@@ -491,3 +494,26 @@ def test_the_complainant_attaches_documents_and_the_handlers_read_them(ctx: Cont
     with pytest.raises(Conflict):
         complaints.attach_to_complaint(ctx.as_actor(scene.tree.proposer), complaint.id, _pdf(), "muộn.pdf")
 
+
+# ---- revocation grounds ---------------------------------------------------------------------------
+
+LAW_93_2 = {  # Luật Thi đua, khen thưởng 2022, Art. 93(2), points a-d
+    "false_declaration": "Có hành vi gian dối trong việc kê khai công trạng, thành tích để được tặng danh hiệu thi "
+                         "đua, hình thức khen thưởng",
+    "forged_documents": "Cung cấp thông tin sai sự thật hoặc làm giả hồ sơ, giấy tờ để đề nghị tặng danh hiệu thi "
+                        "đua, hình thức khen thưởng",
+    "wrong_procedure": "Thẩm định, xét, duyệt, đề nghị danh hiệu thi đua, hình thức khen thưởng trái quy định của "
+                       "pháp luật",
+    "criteria_not_met": "Có kết luận, quyết định, bản án của cơ quan có thẩm quyền về việc người đã được tặng danh "
+                        "hiệu thi đua, hình thức khen thưởng có vi phạm, khuyết điểm dẫn đến không bảo đảm tiêu chuẩn "
+                        "xét tặng trong khoảng thời gian tính thành tích",
+}
+
+
+def test_the_revocation_grounds_are_the_laws_words_in_the_vocabulary_and_the_form():
+    assert {ground.value: ground.label for ground in RevocationGround} == LAW_93_2
+    form = json.loads((PROJECT_ROOT / "forms" / "prepare_revocation.json").read_text(encoding="utf-8"))
+    assert form["properties"]["ground"]["x-labels"] == LAW_93_2
+    assert {ground: legal_point(RevocationGround(ground)) for ground in LAW_93_2} == {
+        "false_declaration": "điểm a khoản 2 Điều 93", "forged_documents": "điểm b khoản 2 Điều 93",
+        "wrong_procedure": "điểm c khoản 2 Điều 93", "criteria_not_met": "điểm d khoản 2 Điều 93"}

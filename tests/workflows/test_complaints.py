@@ -2,9 +2,11 @@
 nominations under review, deadlines in calendar days, and the revocation of an award."""
 from __future__ import annotations
 
+import io
 import secrets
 from datetime import date, timedelta
 
+import docx
 import pytest
 from sqlalchemy import select
 
@@ -301,6 +303,10 @@ def test_an_upheld_complaint_revokes_the_award_and_the_registry_stops_counting_i
     cancellation = journey.session.get(Decision, revocation.cancellation_decision_id)
     assert cancellation.label == "02/QĐ-UBND" and cancellation.document_sha256
     assert attachment_store(settings).read(cancellation.document_sha256)[:2] == b"PK"
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(attachment_store(settings).read(
+        cancellation.document_sha256))).paragraphs)
+    assert ("Lý do: Có hành vi gian dối trong việc kê khai công trạng, thành tích để được tặng danh hiệu thi đua, "
+            "hình thức khen thưởng (điểm a khoản 2 Điều 93 Luật Thi đua, khen thưởng năm 2022)") in text
     assert journey.session.get(Decision, decision.id).status == DecisionStatus.CANCELLED
     assert journey.dossier.nominations[0].status == NominationStatus.REVOKED
     award = journey.session.scalars(select(GrantedAward).where(GrantedAward.nomination_id == nomination_id)).one()

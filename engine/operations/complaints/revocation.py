@@ -1,4 +1,5 @@
-"""Revocation of awards (Law ch. VII): prepare, decide, record the cancellation, confirm recovery."""
+"""Revocation of awards (Luật Thi đua, khen thưởng 2022, Art. 93(2)): prepare, decide, record the cancellation, confirm
+recovery."""
 from __future__ import annotations
 
 from typing import Any
@@ -32,6 +33,15 @@ from engine.operations.processes import start_process
 from engine.runtime.helpers import register
 from engine.storage import attachment_store
 from engine.vocabulary import AuditAction
+
+# The point of Luật Thi đua, khen thưởng 2022, Art. 93(2), each ground is (its label is that point's words).
+LEGAL_POINTS = {RevocationGround.FALSE_DECLARATION: "a", RevocationGround.FORGED_DOCUMENTS: "b",
+                RevocationGround.WRONG_PROCEDURE: "c", RevocationGround.CRITERIA_NOT_MET: "d"}
+
+
+def legal_point(ground: RevocationGround) -> str:
+    """Where the law states the ground, as a decision cites it: "điểm b khoản 2 Điều 93"."""
+    return f"điểm {LEGAL_POINTS[ground]} khoản 2 Điều 93"
 
 
 def start_revocation(ctx: Context, decision_id: int, nomination_ids: list[int], ground: RevocationGround | str,
@@ -191,7 +201,9 @@ def store_cancellation(ctx: Context, revocation: Revocation, original: Decision,
         signed_on=cancellation.signed_on, authority=f"{title} {name.upper()}", legal_bases=list(rules.legal_bases),
         original_decision=(f"Quyết định số {original.label} ngày {original.signed_on:%d/%m/%Y} của "
                            f"{title.capitalize()} {name}"),
-        ground=revocation.ground.label, finding=revocation.reason or revocation.ground.label,
+        ground=(f"{revocation.ground.label} ({legal_point(revocation.ground)} Luật Thi đua, khen thưởng năm "
+                "2022)"),
+        finding=revocation.reason or revocation.ground.label,
         awards=[RevokedAward(name=n.nominee_name, position=n.nominee_position,
                              award_name=rules.award_type(n.award_type).name) for n in nominations],
         recovery=("Cơ quan thường trực Hội đồng Thi đua - Khen thưởng thu hồi bằng, giấy khen, hiện vật và tiền "
