@@ -13,10 +13,21 @@ from sqlalchemy import func, select
 
 from engine.audit import verify_chain
 from engine.errors import Conflict
-from engine.models import AuditEvent, HumanTask, HumanTaskState, ProcessInstance, Role
+from engine.models import (
+    AuditEvent,
+    Complaint,
+    ComplaintOutcome,
+    ComplaintStatus,
+    HumanTask,
+    HumanTaskState,
+    ProcessInstance,
+    Role,
+)
 from engine.operations import tasks
+from engine.operations.complaints import commands as complaints
 from engine.operations.timers import fire_next_due
 from tests.engine.helpers import build_world, start_sample
+from tests.engine.test_complaints import build_scene, filing
 from tests.factories import make_user
 
 
@@ -172,3 +183,20 @@ def test_conflict_when_claimed_by_another_officer(ctx, settings, clock, session)
     session.commit()
     assert [a for a in session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq))][-3:] == [
         "task_claimed", "task_unclaimed", "task_completed"]
+
+
+def test_two_requests_escalate_one_public_complaint_once(make_ctx, ctx, settings, session):
+    """The public filer's tracking code and secret sent twice at once (a double click, two devices):
+    one second instance, the other request refused."""
+    scene = build_scene(session, settings)
+    filed = complaints.file_public_complaint(ctx, filing(decision_id=scene.decision.id), address="x")
+    filed.complaint.status, filed.complaint.resolved_at = ComplaintStatus.RESOLVED, ctx.clock.now()
+    filed.complaint.outcome = ComplaintOutcome.REJECTED
+    session.commit()
+    raw = {"tracking_code": filed.tracking_code, "secret": filed.secret}
+
+    outcomes = _race(2, lambda i: _committing(
+        make_ctx, None, lambda c: complaints.escalate_public(c, raw, address=f"198.51.100.{i}").id))
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "int"], outcomes
+    assert session.scalar(select(func.count()).select_from(Complaint).where(Complaint.parent_id.is_not(None))) == 1

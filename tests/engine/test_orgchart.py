@@ -366,6 +366,23 @@ def test_moving_and_renaming_a_unit_updates_it_with_one_event(org_ctx: Context) 
     assert updated.after == {"code": "T-X1", "name": "UBND xã Một Mới", "parent": "T-X2"}
 
 
+
+def test_a_unit_in_a_remote_area_is_flagged_by_the_file(org_ctx: Context) -> None:
+    """vùng sâu, vùng xa: longer complaint periods (docs/complaints.md)."""
+    run(org_ctx, SMALL_PROVINCE)
+    seq = last_seq(org_ctx.session)
+    summary = run(org_ctx, """\
+        units:
+          - {code: T-X1, name: "UBND xã Một", level: commune, parent: T, reviews_awards: true, remote_area: true}
+    """)
+    assert summary.units_updated == 1
+    assert org_ctx.session.scalars(select(Unit.remote_area).where(Unit.code == "T-X1")).one() is True
+    assert org_ctx.session.scalars(select(Unit.remote_area).where(Unit.code == "T")).one() is False
+    updated = events_after(org_ctx.session, seq)[-1]
+    assert (updated.before, updated.after) == ({"code": "T-X1", "remote_area": False},
+                                               {"code": "T-X1", "remote_area": True})
+
+
 # ---- people, roles, councils --------------------------------------------------------------------------
 
 def test_changing_a_users_roles_grants_the_new_and_revokes_the_old(org_ctx: Context) -> None:
