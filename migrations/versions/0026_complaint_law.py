@@ -12,7 +12,7 @@ import engine.db
 
 
 revision = '0026'
-down_revision = '0020'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
