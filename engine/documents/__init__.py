@@ -10,6 +10,7 @@ from engine.documents.decision import (
     Awardee,
     AwardGroup,
     DecisionDocument,
+    award_phrase,
     decision_number_label,
     render_decision,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "MinutesItem",
     "MinutesMember",
     "RevokedAward",
+    "award_phrase",
     "decision_number_label",
     "render_cancellation",
     "render_decision",

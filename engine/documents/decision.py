@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.text.paragraph import Paragraph
 
 from engine.documents.layout import (
     CENTER,
@@ -25,6 +26,7 @@ from engine.documents.layout import (
     borderless_table,
     fill_cell,
     grid_table,
+    keep_row_together,
     set_up_page_and_fonts,
     vietnamese_date_line,
 )
@@ -43,9 +45,28 @@ class Awardee:
 
 @dataclass(frozen=True)
 class AwardGroup:
-    """One award type in the decision and who receives it."""
+    """One award type in the decision and who receives it; `phrase` is what Điều 1 says of it
+    ("Công nhận danh hiệu “Lao động tiên tiến” năm 2026", see `award_phrase`), by default
+    "Tặng" and the name."""
     award_name: str
     recipients: list[Awardee]
+    phrase: str | None = None
+
+    @property
+    def wording(self) -> str:
+        return self.phrase or f"Tặng {_in_sentence(self.award_name)}"
+
+
+def award_phrase(printed_name: str, title: bool, year: int) -> str:
+    """How a decision confers an award: a title is recognised for its year ("Công nhận danh hiệu
+    “Chiến sĩ thi đua cơ sở” năm 2026"), a flag is a title given ("Tặng Cờ thi đua của Ủy ban nhân
+    dân tỉnh năm 2026"); a form of commendation is given without a year ("Tặng Bằng khen của Chủ
+    tịch Ủy ban nhân dân tỉnh"). The year is what later proves consecutive years."""
+    if not title:
+        return f"Tặng {printed_name}"
+    if printed_name.startswith("Cờ "):
+        return f"Tặng {printed_name} năm {year}"
+    return f"Công nhận danh hiệu “{printed_name}” năm {year}"
 
 
 @dataclass(frozen=True)
@@ -68,7 +89,7 @@ class DecisionDocument:
     signer_capacity: str | None
     signer_title: str
     signer_name: str
-    recipients: list[str]
+    recipients: list[str]  # after "Như Điều n;" (the executors' article), which is printed first
 
 
 def decision_number_label(number: int, issuer_short: str) -> str:
@@ -127,28 +148,41 @@ def _title_and_preamble(document: DocxDocument, doc: DecisionDocument) -> None:
 
 def _articles(document: DocxDocument, doc: DecisionDocument) -> None:
     if len(doc.groups) == 1:
-        _article(document, 1, f"Tặng {_in_sentence(doc.groups[0].award_name)} cho:")
+        _article(document, 1, f"{doc.groups[0].wording} cho:")
         _awardee_table(document, doc.groups[0].recipients)
     else:
         _article(document, 1, "Khen thưởng như sau:")
         for index, group in enumerate(doc.groups, start=1):
-            add_body(document, f"{index}. Tặng {_in_sentence(group.award_name)} cho:")
+            add_body(document, f"{index}. {group.wording} cho:")
             _awardee_table(document, group.recipients)
     # Articles are numbered without gaps: with no reward note the executors are Điều 2.
-    later = [text for text in (doc.reward_note, doc.executors) if text]
-    for number, text in enumerate(later, start=2):
-        _article(document, number, text)
+    last = None
+    for number, text in enumerate(_later_articles(doc), start=2):
+        last = _article(document, number, text)
+    if last is not None:
+        last.paragraph_format.keep_with_next = True  # the last article stays with the signature
 
 
-def _article(document: DocxDocument, number: int, text: str) -> None:
+def _later_articles(doc: DecisionDocument) -> list[str]:
+    return [text for text in (doc.reward_note, doc.executors) if text]
+
+
+def executors_article(doc: DecisionDocument) -> int:
+    """The number of the article naming who carries the decision out: Nơi nhận sends it "Như Điều n"."""
+    return 1 + len(_later_articles(doc))
+
+
+def _article(document: DocxDocument, number: int, text: str) -> Paragraph:
     paragraph = add_body(document, "")
     add_run(paragraph, f"Điều {number}.", bold=True)
     add_run(paragraph, f" {text}")
+    return paragraph
 
 
 def _awardee_table(document: DocxDocument, awardees: list[Awardee]) -> None:
     with_achievement = any(a.achievement for a in awardees)
-    widths = (12, 48, 50, TEXT_WIDTH_MM - 110) if with_achievement else (12, 70, TEXT_WIDTH_MM - 82)
+    # 15 mm: "STT" in bold 13 pt with the cell margins stays on one line.
+    widths = (15, 47, 48, TEXT_WIDTH_MM - 110) if with_achievement else (15, 70, TEXT_WIDTH_MM - 85)
     headings = ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị", "Thành tích"][: len(widths)]
     table = grid_table(document, widths, headings)
     for index, awardee in enumerate(awardees, start=1):
@@ -159,11 +193,14 @@ def _awardee_table(document: DocxDocument, awardees: list[Awardee]) -> None:
 
 
 def _signature_block(document: DocxDocument, doc: DecisionDocument) -> None:
-    add_spacer(document, 12)
+    """Nơi nhận and the signer in one table row that may not break across pages: the title, the
+    signature and the name are always on one page (with the last article, kept with it)."""
+    add_spacer(document, 12).paragraph_format.keep_with_next = True
     left, right = borderless_table(document, (TEXT_WIDTH_MM - 95, 95))
+    keep_row_together(left)
     add_paragraph(left, "Nơi nhận:", size=RECIPIENTS_LABEL_PT, bold=True, italic=True, align=LEFT)
-    for line in doc.recipients:
-        add_paragraph(left, line, size=RECIPIENTS_PT, align=LEFT)
+    for line in [f"Như Điều {executors_article(doc)};", *doc.recipients]:
+        add_paragraph(left, line if line.startswith("- ") else f"- {line}", size=RECIPIENTS_PT, align=LEFT)
     if doc.signer_capacity:
         add_paragraph(right, doc.signer_capacity.upper(), bold=True)
     add_paragraph(right, doc.signer_title.upper(), bold=True)

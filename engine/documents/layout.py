@@ -127,8 +127,16 @@ def add_rule(container: DocxDocument | _Cell, length_mm: float, width_mm: float)
     mark_size(paragraph, 2)
 
 
-def add_spacer(document: DocxDocument, height_pt: float) -> None:
-    mark_size(add_paragraph(document, ""), height_pt)
+def add_spacer(document: DocxDocument, height_pt: float) -> Paragraph:
+    paragraph = add_paragraph(document, "")
+    mark_size(paragraph, height_pt)
+    return paragraph
+
+
+def keep_row_together(cell: _Cell) -> None:
+    """The row of `cell` may not break across pages (Word's and LibreOffice's "cantSplit")."""
+    row_properties = cell._tc.getparent().get_or_add_trPr()
+    row_properties.append(OxmlElement("w:cantSplit"))
 
 
 def mark_size(paragraph: Paragraph, size_pt: float) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from engine.errors import InvalidInput, NotFound
 from engine.rules.calendar import WorkingCalendar
 from engine.rules.reader import Entry, load_yaml
-from engine.vocabulary import AttachmentKind, RecusalBase, Subject
+from engine.vocabulary import AttachmentKind, RecusalBase, Subject, UnitLevel
 
 CATALOGUE_FILE = "catalogue.yaml"
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{0,39}")  # fits nomination.award_type
@@ -168,6 +168,29 @@ class AwardType:
     approval_threshold: Threshold | None
     disclosure_days: int
     required_documents: tuple[AttachmentKind, ...]
+    # The name a decision prints when a unit of that level issues it ("Bằng khen của Chủ tịch Ủy ban
+    # nhân dân tỉnh" or "… của Bộ trưởng" for BK_TINH); `name` where the level has none.
+    printed_names: tuple[tuple[UnitLevel, str], ...] = ()
+
+    def printed_name(self, issuer_level: UnitLevel) -> str:
+        return dict(self.printed_names).get(issuer_level, self.name)
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+DOCUMENT_PLACEHOLDERS = ("issuer", "parent")
+
+
+@dataclass(frozen=True)
+class DocumentWording:
+    """What a decision prints for an issuer of each level: the basis of its competence, the standing
+    office that proposes alongside the submitting unit, the official charged with carrying it out."""
+
+    competence: dict[UnitLevel, tuple[str, ...]]
+    standing_office: dict[UnitLevel, str]
+    office_chief: dict[UnitLevel, str]
+
+    def competence_bases(self, level: UnitLevel, issuer: str, parent: str) -> list[str]:
+        return [text.format(issuer=issuer, parent=parent) for text in self.competence.get(level, ())]
 
 
 @dataclass(frozen=True)
@@ -181,6 +204,7 @@ class RulesVersion:
     award_types: tuple[AwardType, ...]
     recusal: Recusal = Recusal(same_unit=False, base=RecusalBase.MEMBERS_NOT_RECUSED)
     complaints: ComplaintDeadlines | None = None
+    documents: DocumentWording = DocumentWording({}, {}, {})
 
     def applies_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -234,7 +258,7 @@ def _version(entry: Entry, source: str) -> RulesVersion:
     version_id = entry.text("id", pattern=_VERSION_ID)
     entry = entry.at(f"{source}, phiên bản '{version_id}'")
     entry.keys("id", "effective_from", "effective_to", "legal_bases", "quorum", "deadlines", "award_types",
-               optional=("recusal", "complaints"))
+               optional=("recusal", "complaints", "documents"))
     effective_from = entry.day("effective_from")
     effective_to = entry.optional_day("effective_to")
     if effective_to is not None and effective_to < effective_from:
@@ -254,7 +278,37 @@ def _version(entry: Entry, source: str) -> RulesVersion:
         version = replace(version, recusal=Recusal(recusal.flag("same_unit"), recusal.choice("base", RecusalBase)))
     if entry.get("complaints") is not None:
         version = replace(version, complaints=_complaints(entry.entry("complaints")))
+    if entry.get("documents") is not None:
+        version = replace(version, documents=_documents(entry.entry("documents")))
     return version
+
+
+def _by_level(entry: Entry, key: str) -> Entry:
+    table = entry.entry(key)
+    levels = [level.value for level in UnitLevel]
+    if unknown := sorted(str(k) for k in table.data if k not in levels):
+        raise table.error(f"cấp không hợp lệ: {', '.join(unknown)}; phải là một trong: {', '.join(levels)}.")
+    return table
+
+
+def _checked_text(entry: Entry, key: str, text: str) -> str:
+    for name in _PLACEHOLDER.findall(text):
+        if name not in DOCUMENT_PLACEHOLDERS:
+            raise entry.error(f"'{key}' có chỗ thay thế không biết {{{name}}}; chỉ dùng "
+                              + ", ".join(f"{{{n}}}" for n in DOCUMENT_PLACEHOLDERS) + ".")
+    return text
+
+
+def _documents(entry: Entry) -> DocumentWording:
+    entry.keys("competence", "standing_office", "office_chief")
+    competence = _by_level(entry, "competence")
+    offices, chiefs = _by_level(entry, "standing_office"), _by_level(entry, "office_chief")
+    return DocumentWording(
+        competence={UnitLevel(k): tuple(_checked_text(competence, k, t) for t in competence.texts(k))
+                    for k in competence.data},
+        standing_office={UnitLevel(k): offices.text(k) for k in offices.data},
+        office_chief={UnitLevel(k): chiefs.text(k) for k in chiefs.data},
+    )
 
 
 def _complaints(entry: Entry) -> ComplaintDeadlines:
@@ -314,7 +368,7 @@ def _award_type(entry: Entry, where: str) -> AwardType:
     code = entry.text("code", pattern=_CODE)
     entry = entry.at(f"{where}, loại khen thưởng '{code}'")
     entry.keys("code", "name", "kind", "subject", "deciding_level", "council_vote", "secret_ballot",
-               "approval_threshold", "disclosure_days", "required_documents")
+               "approval_threshold", "disclosure_days", "required_documents", optional=("printed_names",))
     council_vote, secret_ballot = entry.flag("council_vote"), entry.flag("secret_ballot")
     threshold = None if entry.get("approval_threshold") is None else _threshold(entry.entry("approval_threshold"))
     if council_vote and threshold is None:
@@ -333,7 +387,13 @@ def _award_type(entry: Entry, where: str) -> AwardType:
         approval_threshold=threshold,
         disclosure_days=entry.integer("disclosure_days", minimum=0),
         required_documents=documents,
+        printed_names=_printed_names(entry) if entry.get("printed_names") is not None else (),
     )
+
+
+def _printed_names(entry: Entry) -> tuple[tuple[UnitLevel, str], ...]:
+    table = _by_level(entry, "printed_names")
+    return tuple((UnitLevel(k), table.text(k)) for k in table.data)
 
 
 def _threshold(entry: Entry) -> Threshold:

@@ -16,8 +16,21 @@ from engine.errors import DefinitionError
 E = TypeVar("E", bound=enum.Enum)
 
 
+class LinedDict(dict[Any, Any]):
+    """A mapping read from a file, knowing the line it starts on (1-based)."""
+
+    line: int | None = None
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """The safe loader, refusing a key given twice in one mapping (PyYAML keeps the last one silently)."""
+    """The safe loader, refusing a key given twice in one mapping (PyYAML keeps the last one silently);
+    every mapping remembers its line, so that a refusal says where to look."""
+
+    def construct_lined_map(self, node: yaml.MappingNode) -> Iterator[LinedDict]:
+        data = LinedDict()
+        data.line = node.start_mark.line + 1
+        yield data
+        data.update(self.construct_mapping(node))
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -28,6 +41,9 @@ class _StrictLoader(yaml.SafeLoader):
                                                         key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_lined_map)
 
 
 def load_yaml(path: Path) -> Any:
@@ -57,7 +73,8 @@ class Entry:
         return Entry(self.data, where)
 
     def error(self, message: str) -> DefinitionError:
-        return DefinitionError(f"{self.where}: {message}")
+        line = getattr(self.data, "line", None) if hasattr(self, "data") else None
+        return DefinitionError(f"{self.where}: {message}" + (f" (dòng {line})" if line else ""))
 
     def keys(self, *required: str, optional: Collection[str] = ()) -> None:
         if unknown := [str(k) for k in self.data if k not in required and k not in optional]:

@@ -22,7 +22,7 @@ def test_a_day_under_the_previous_decree_answers_its_catalogue(client, world, be
         ("nd98-2024", "2024-01-01", "2025-06-30")}
     cstd_tinh = next(item for item in items if item["code"] == "CSTD_TINH")
     assert cstd_tinh == {
-        "code": "CSTD_TINH", "name": "Chiến sĩ thi đua cấp bộ, ngành, tỉnh", "kind": "title",
+        "code": "CSTD_TINH", "name": "Chiến sĩ thi đua bộ, ban, ngành, tỉnh", "kind": "title",
         "subject": "individual", "deciding_level": "province", "council_vote": True, "secret_ballot": True,
         "approval_threshold": {"op": ">=", "percent": 90, "base": "members"}, "disclosure_days": 0,
         "required_documents": ["submission", "achievement_report", "council_minutes", "evidence"],

@@ -15,6 +15,7 @@ from engine.documents import (
     Awardee,
     AwardGroup,
     DecisionDocument,
+    award_phrase,
     decision_number_label,
     render_decision,
     vietnamese_date_line,
@@ -56,7 +57,7 @@ def _decision(**changes: object) -> DecisionDocument:
         signer_capacity="KT. CHỦ TỊCH",
         signer_title="PHÓ CHỦ TỊCH",
         signer_name="Phạm Văn Hùng",
-        recipients=["- Như Điều 3;", "- Lưu: VT."],
+        recipients=["Trường THCS Bình Minh;", "Lưu: VT."],
     )
     values.update(changes)
     return DecisionDocument(**values)  # type: ignore[arg-type]
@@ -143,7 +144,8 @@ def test_signer_block_and_recipients(rendered):
     label = recipients_cell.paragraphs[0]
     assert label.text == "Nơi nhận:" and label.runs[0].bold and label.runs[0].italic
     assert label.runs[0].font.size.pt == 12
-    assert [p.text for p in recipients_cell.paragraphs[1:]] == ["- Như Điều 3;", "- Lưu: VT."]
+    assert [p.text for p in recipients_cell.paragraphs[1:]] == [
+        "- Như Điều 3;", "- Trường THCS Bình Minh;", "- Lưu: VT."]
     assert all(p.runs[0].font.size.pt == 11 for p in recipients_cell.paragraphs[1:])
     assert [p.text for p in signer_cell.paragraphs] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Phạm Văn Hùng"]
     assert all(p.runs[0].bold for p in signer_cell.paragraphs)
@@ -186,6 +188,7 @@ def test_several_award_types_are_numbered_within_article_1_and_articles_close_ra
     assert any(t.startswith("Điều 2. Văn phòng HĐND") for t in texts)
     assert not any(t.startswith("Điều 3.") for t in texts)
     assert [p.text for p in document.tables[-1].rows[0].cells[1].paragraphs] == ["CHỦ TỊCH", "Phạm Văn Hùng"]
+    assert document.tables[-1].rows[0].cells[0].paragraphs[1].text == "- Như Điều 2;"  # the executors' article
     awardee_tables = document.tables[1:3]
     assert [len(t.columns) for t in awardee_tables] == [4, 3]  # no Thành tích column when none is given
 
@@ -218,3 +221,40 @@ def test_a_decision_without_awardees_is_refused():
 def test_the_number_must_come_from_the_register_of_the_signing_year():
     with pytest.raises(InvalidInput):
         render_decision(_decision(year=2025))
+
+
+def test_titles_are_recognised_for_their_year_flags_and_commendations_are_given():
+    assert award_phrase("Lao động tiên tiến", True, 2026) == "Công nhận danh hiệu “Lao động tiên tiến” năm 2026"
+    assert award_phrase("Cờ thi đua của Ủy ban nhân dân tỉnh", True, 2026) == (
+        "Tặng Cờ thi đua của Ủy ban nhân dân tỉnh năm 2026")
+    assert award_phrase("Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", False, 2026) == (
+        "Tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh")
+    document = _open(_decision(groups=[AwardGroup("Lao động tiên tiến", AWARDEES[:1],
+                                                  award_phrase("Lao động tiên tiến", True, 2026))]))
+    assert "Điều 1. Công nhận danh hiệu “Lao động tiên tiến” năm 2026 cho:" in [p.text for p in document.paragraphs]
+
+
+def test_the_signature_row_cannot_break_and_the_last_article_keeps_with_it(rendered):
+    row = rendered.tables[-1].rows[0]._tr
+    assert row.trPr is not None and row.trPr.find(qn("w:cantSplit")) is not None
+    last_article = next(p for p in rendered.paragraphs if p.text.startswith("Điều 3."))
+    assert last_article.paragraph_format.keep_with_next
+
+
+def test_in_libreoffice_the_signature_never_leaves_its_title_and_stt_stays_one_word(tmp_path):
+    """Decisions of 1 to 24 awardees push the signature block past every point of the first page
+    break: the title, the signature space and the name always print on one page, with Nơi nhận."""
+    from tests.office import pages_in_libreoffice
+
+    documents = {}
+    for count in range(1, 25):
+        awardees = [Awardee(f"Người thứ {i} Nguyễn Văn", "Giáo viên Trường THCS Bình Minh",
+                            "Hoàn thành xuất sắc nhiệm vụ năm học 2025 - 2026") for i in range(1, count + 1)]
+        documents[f"d{count:02d}"] = render_decision(_decision(groups=[AwardGroup("Giấy khen", awardees)],
+                                                               signer_name="Phạm Văn Hùng Ký Tên"))
+    for name, pages in pages_in_libreoffice(documents, tmp_path).items():
+        with_name = [i for i, page in enumerate(pages) if "Phạm Văn Hùng Ký Tên" in page]
+        with_title = [i for i, page in enumerate(pages) if "PHÓ CHỦ TỊCH" in page]
+        with_recipients = [i for i, page in enumerate(pages) if "- Lưu: VT." in page]
+        assert with_name == with_title == with_recipients, (name, with_name, with_title)
+        assert " STT " in f" {' '.join(pages[0].split())} ", name

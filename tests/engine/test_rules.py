@@ -145,12 +145,28 @@ def _broken(tmp_path: Path, change) -> str:
     (lambda d: d["versions"][0]["quorum"].update(fraction="3/2"), "tỷ lệ '3/2' lớn hơn 1"),
     (lambda d: d["versions"][0].update(legal_bases=[]), "cần ít nhất một căn cứ pháp lý"),
     (lambda d: d.update(version=[]), "khóa không được hỗ trợ: version."),
+    (lambda d: _award(d, 1, "BK_TINH")["printed_names"].update(tinh="Bằng khen"),
+     "loại khen thưởng 'BK_TINH', 'printed_names': cấp không hợp lệ: tinh"),
+    (lambda d: d["versions"][1]["documents"]["competence"].update(department=["Căn cứ Quyết định của {cha};"]),
+     "'department' có chỗ thay thế không biết {cha}"),
+    (lambda d: d["versions"][1]["documents"].update(fund="Quỹ"), "'documents': khóa không được hỗ trợ: fund."),
 ], ids=["unknown-key", "missing-key", "unknown-level", "vote-without-threshold", "secret-without-vote",
         "percent", "operator", "not-a-bool", "negative-days", "unknown-document", "duplicate-code", "overlap",
         "open-before-last", "gap", "duplicate-version", "bad-date", "missing-deadline", "quorum", "no-legal-basis",
-        "unknown-top-key"])
+        "unknown-top-key", "printed-name-level", "unknown-placeholder", "documents-key"])
 def test_a_broken_catalogue_stops_the_start_naming_file_and_entry(tmp_path, change, expected):
     assert expected in _broken(tmp_path, change)
+
+
+def test_a_mistake_names_the_line_of_the_entry(tmp_path):
+    text = (RULES / CATALOGUE_FILE).read_text(encoding="utf-8")
+    name = "        name: Chiến sĩ thi đua cơ sở\n"
+    broken = text.replace(name, name + "        quota: 15\n")
+    (tmp_path / CATALOGUE_FILE).write_text(broken, encoding="utf-8")
+    line = next(i for i, row in enumerate(broken.splitlines(), 1) if row.strip() == "- code: CSTD_CS")
+    expected = rf"loại khen thưởng 'CSTD_CS': khóa không được hỗ trợ: quota\. \(dòng {line}\)"
+    with pytest.raises(DefinitionError, match=expected):
+        Catalogue.load(tmp_path)
 
 
 def test_a_key_given_twice_or_a_missing_file_is_refused(tmp_path):

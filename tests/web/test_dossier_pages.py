@@ -54,8 +54,9 @@ def test_an_excel_list_with_bad_rows_saves_nothing_and_names_every_bad_row(clien
 
 def test_a_good_excel_list_becomes_the_dossier_s_nominations(client, tree, db):
     csrf = log_in(client, tree.proposer)
-    data = workbook(GOOD, ["Bằng khen của Chủ tịch UBND tỉnh / Bộ trưởng", "Cá nhân", "Phạm Văn An", "Hiệu trưởng",
-                           "", "Dẫn dắt nhà trường"], ["GIAY_KHEN", "Tập thể", "Tổ Ngữ văn", "", "", "Tập thể giỏi"])
+    data = workbook(GOOD, ["Bằng khen của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh", "Cá nhân", "Phạm Văn An",
+                           "Hiệu trưởng", "", "Dẫn dắt nhà trường"],
+                    ["GIAY_KHEN", "Tập thể", "Tổ Ngữ văn", "", "", "Tập thể giỏi"])
     response = _create(client, csrf, data)
     assert response.status_code == 302, response.get_data(as_text=True)
     [dossier] = _dossiers(db)

@@ -9,10 +9,14 @@ from typing import Any
 from sqlalchemy import select
 
 from engine import anchor, audit
-from engine.clock import local_today
+from engine.clock import LOCAL_TZ, local_today
 from engine.context import Context
-from engine.documents import Awardee, AwardGroup, DecisionDocument, render_decision
+from engine.documents import Awardee, AwardGroup, DecisionDocument, award_phrase, render_decision
+from engine.documents.layout import vietnamese_date
+from engine.models import Awardee as RegistryAwardee
 from engine.models import (
+    AwardeeKind,
+    CouncilSession,
     Decision,
     DecisionStatus,
     Dossier,
@@ -23,9 +27,10 @@ from engine.models import (
     UnitLevel,
     User,
 )
-from engine.operations.award.queries import rules_of
+from engine.operations.award.queries import reviewing_ancestors, rules_of
 from engine.operations.numbering import next_number
 from engine.operations.registry.commands import find_or_create_awardee, record_award
+from engine.rules import AwardKind
 from engine.storage import AttachmentStore
 from engine.vocabulary import AuditAction
 
@@ -89,28 +94,103 @@ def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomin
 
 def render(ctx: Context, decision: Decision, dossier: Dossier, issuer: Unit, nominations: list[Nomination],
            rules: Any) -> bytes:
-
+    """The decision's text, to the law (Luật Thi đua, khen thưởng 2022; Nghị định 30/2020 for the form)."""
     proposing = ctx.session.get(Unit, dossier.proposing_unit_id)
     assert proposing is not None
+    submitting = submitting_unit(proposing, issuer)
+    wording = rules.documents
     by_type: dict[str, list[Nomination]] = defaultdict(list)
     for nomination in nominations:
         by_type[nomination.award_type].append(nomination)
-    groups = [AwardGroup(award_name=rules.award_type(code).name, recipients=[
-        Awardee(name=n.nominee_name,
-                position=", ".join(p for p in (n.nominee_position, n.nominee_unit) if p) or None,
-                achievement=None) for n in items]) for code, items in by_type.items()]
+    groups = []
+    for code, items in by_type.items():
+        award_type = rules.award_type(code)
+        printed = award_type.printed_name(issuer.level)
+        groups.append(AwardGroup(
+            award_name=printed, phrase=award_phrase(printed, award_type.kind == AwardKind.TITLE, dossier.year),
+            recipients=[Awardee(name=n.nominee_name, position=_position(ctx, n, proposing),
+                                achievement=(n.achievements or "").strip() or None) for n in items]))
     issuer_name = issuer.spelled_name
-    governing = issuer.parent.spelled_name.upper() if issuer.level == UnitLevel.DEPARTMENT and issuer.parent else None
+    parent_name = issuer.parent.spelled_name if issuer.parent else ""
+    governing = parent_name.upper() if issuer.level == UnitLevel.DEPARTMENT and parent_name else None
     title = decision.signer_title or "CHỦ TỊCH"
+    bases = [*wording.competence_bases(issuer.level, issuer_name, parent_name), *rules.legal_bases,
+             *_council_bases(ctx, dossier, issuer, nominations, rules)]
+    standing = wording.standing_office.get(issuer.level)
+    proposal = f"Xét đề nghị của {_head_of(submitting)}" + (
+        f" và của {standing} (cơ quan thường trực Hội đồng Thi đua - Khen thưởng)." if standing else ".")
+    officials = list(dict.fromkeys(o for o in (wording.office_chief.get(issuer.level), standing) if o))
+    officials.append(_head_of(submitting, executor=True))
+    recipients = [f"{unit.spelled_name};" for unit in dict.fromkeys((submitting, proposing))]
     return render_decision(DecisionDocument(
         governing_body=governing, issuer=issuer_name.upper(), issuer_short=issuer.abbreviation or "UBND",
         number=decision.number, year=decision.year, place=issuer.place_name, signed_on=decision.signed_on,
-        summary="Về việc khen thưởng", authority=f"{title} {issuer_name.upper()}",
-        legal_bases=list(rules.legal_bases),
-        proposal=f"Xét đề nghị của {proposing.name} và của cơ quan thường trực Hội đồng Thi đua - Khen thưởng.",
-        groups=groups, reward_note=None,
-        executors=(f"Văn phòng {issuer_name}, thủ trưởng các cơ quan, đơn vị có liên quan và các cá nhân, "
-                   "tập thể có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này."),
+        summary=_summary(groups, rules, by_type, dossier.year), authority=f"{title} {issuer_name.upper()}",
+        legal_bases=bases, proposal=proposal, groups=groups, reward_note=None,
+        executors=("Quyết định này có hiệu lực kể từ ngày ký. " + ", ".join(officials)
+                   + ", thủ trưởng các cơ quan, đơn vị có liên quan và các cá nhân, tập thể có tên tại Điều 1 "
+                   "chịu trách nhiệm thi hành Quyết định này."),
         signer_capacity=None, signer_title=title, signer_name=decision.signer_name or "",
-        recipients=["Như Điều 3;", f"{proposing.name};", "Lưu: VT, TĐKT."],
+        recipients=[*recipients, "Lưu: VT, TĐKT."],
     ))
+
+
+def submitting_unit(proposing: Unit, issuer: Unit) -> Unit:
+    """The unit that submitted the nominations to `issuer`: the reviewing unit just below it on the
+    dossier's way up, or the proposing unit when the issuer is the first level."""
+    chain = [proposing, *reviewing_ancestors(proposing)]
+    ids = [unit.id for unit in chain]
+    return chain[ids.index(issuer.id) - 1] if issuer.id in ids[1:] else proposing
+
+
+_PEOPLE_COMMITTEE = "Ủy ban nhân dân "
+_HEADS = {UnitLevel.DEPARTMENT: "Giám đốc", UnitLevel.MINISTRY: "Bộ trưởng"}
+
+
+def _head_of(unit: Unit, executor: bool = False) -> str:
+    """Who speaks for a unit: "Chủ tịch Ủy ban nhân dân xã Bình Minh", "Giám đốc Sở …"; another
+    unit proposes by its name and carries a decision out through its head ("Thủ trưởng …")."""
+    name = unit.spelled_name
+    if name.startswith(_PEOPLE_COMMITTEE):
+        return f"Chủ tịch {name}"
+    if unit.level in _HEADS:
+        return f"{_HEADS[unit.level]} {name}"
+    return f"Thủ trưởng {name}" if executor else name
+
+
+def _position(ctx: Context, nomination: Nomination, proposing: Unit) -> str | None:
+    """Chức vụ - Đơn vị: the position and the unit as the proposer wrote them; a unit left empty is
+    the awardee's unit in the registry, else the proposing unit (an awardee is never unit-less)."""
+    unit = (nomination.nominee_unit or "").strip()
+    if not unit:
+        awardee = ctx.session.get(RegistryAwardee, nomination.awardee_id) if nomination.awardee_id else None
+        unit = (awardee.unit if awardee and awardee.unit else proposing).name
+    if nomination.nominee_kind == AwardeeKind.COLLECTIVE and unit == nomination.nominee_name:
+        unit = ""
+    return ", ".join(p for p in ((nomination.nominee_position or "").strip(), unit) if p) or None
+
+
+def _council_bases(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomination],
+                   rules: Any) -> list[str]:
+    """For titles the council voted on, its result is a basis of the decision."""
+    if not any(rules.award_type(n.award_type).council_vote for n in nominations):
+        return []
+    closed = ctx.session.scalars(
+        select(CouncilSession.closed_at).where(CouncilSession.dossier_id == dossier.id,
+                                               CouncilSession.unit_id == issuer.id,
+                                               CouncilSession.closed_at.is_not(None))
+        .order_by(CouncilSession.closed_at.desc())).first()
+    if closed is None:
+        return []
+    council = issuer.spelled_name.removeprefix(_PEOPLE_COMMITTEE)
+    return [f"Căn cứ kết quả biểu quyết của Hội đồng Thi đua - Khen thưởng {council} tại phiên họp "
+            f"{vietnamese_date(closed.astimezone(LOCAL_TZ).date())};"]
+
+
+def _summary(groups: list[AwardGroup], rules: Any, by_type: dict[str, list[Nomination]], year: int) -> str:
+    kinds = {rules.award_type(code).kind for code in by_type}
+    if kinds == {AwardKind.TITLE}:
+        return f"Về việc công nhận danh hiệu thi đua năm {year}"
+    if kinds == {AwardKind.COMMENDATION} and len(groups) == 1:
+        return f"Về việc tặng {groups[0].award_name}"
+    return "Về việc khen thưởng"
