@@ -8,6 +8,7 @@ from marshmallow import fields
 from api.fields import BaseSchema, Bool, Int, List, Nested, Str
 from engine.models.dossier import AttachmentKind
 from engine.rules import AwardKind, Comparison, DecidingLevel, Subject, VoteBase
+from engine.vocabulary import AwardeeKind
 
 
 def _doc(text: str, values: type[Enum] | None = None) -> dict[str, object]:
@@ -31,6 +32,17 @@ class ThresholdSchema(BaseSchema):
     base = Str(required=True, metadata=_doc("Cơ sở tính: `members` là tổng số thành viên hội đồng.", VoteBase))
 
 
+class RewardSchema(BaseSchema):
+    subject = Str(required=True, metadata=_doc("Đối tượng: cá nhân hoặc tập thể.", AwardeeKind))
+    multiple = Str(required=True, metadata=_doc("Hệ số so với mức lương cơ sở (số thập phân, ví dụ \"0.3\")."))
+    amount = Int(required=True, metadata=_doc("Tiền thưởng (đồng), đã làm tròn theo nghị định."))
+    base_salary = Int(required=True, attribute="base_salary.amount",
+                      metadata=_doc("Mức lương cơ sở áp dụng (đồng/tháng)."))
+    base_salary_source = Str(required=True, attribute="base_salary.source",
+                             metadata=_doc("Văn bản quy định mức lương cơ sở."))
+    source = Str(required=True, metadata=_doc("Văn bản quy định hệ số tiền thưởng."))
+
+
 class AwardTypeSchema(BaseSchema):
     code = Str(required=True, metadata=_doc("Mã loại khen thưởng (ổn định)."))
     name = Str(required=True, metadata=_doc("Tên loại khen thưởng."))
@@ -49,3 +61,5 @@ class AwardTypeSchema(BaseSchema):
     effective_to = Date(required=True, allow_none=True,
                         metadata=_doc("Ngày hết hiệu lực (kể cả ngày này); null khi chưa có."))
     rules_version = Str(required=True, metadata=_doc("Mã phiên bản quy định áp dụng."))
+    rewards = List(Nested(RewardSchema), required=True,
+                   metadata=_doc("Tiền thưởng áp dụng vào ngày `on`, theo đối tượng (rỗng khi không có)."))

@@ -20,6 +20,7 @@ from engine.errors import DefinitionError
 from engine.operations.hooks import RegisteredHook, missing_required_hooks, registered_hooks
 from engine.rules.calendar import WorkingCalendar
 from engine.rules.catalogue import Catalogue
+from engine.rules.rewards import REWARDS_FILE, RewardTable, check_codes
 from engine.runtime.catalogue import SourceLines, describe_processes
 from engine.runtime.definitions import BPMN_NS, Definition, load_form, parse_all
 from engine.runtime.helpers import HELPERS
@@ -141,9 +142,16 @@ def _check_forms(settings: Settings) -> tuple[list[Fault], list[str]]:
 
 def _check_rules(settings: Settings) -> list[Fault]:
     faults = []
-    for load in (Catalogue.load, WorkingCalendar.load):
+    for load in (Catalogue.load, WorkingCalendar.load, RewardTable.load):
         try:
             load(settings.rules_dir)
+        except DefinitionError as exc:
+            faults.append(Fault(None, None, exc.message))
+    if not faults:
+        try:
+            check_codes(RewardTable.load(settings.rules_dir),
+                        {t.code for v in Catalogue.load(settings.rules_dir).versions for t in v.award_types},
+                        str(settings.rules_dir / REWARDS_FILE))
         except DefinitionError as exc:
             faults.append(Fault(None, None, exc.message))
     return faults

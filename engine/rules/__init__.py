@@ -23,6 +23,7 @@ from engine.rules.catalogue import (
     VoteBase,
     passes,
 )
+from engine.rules.rewards import REWARDS_FILE, Reward, RewardTable, check_codes
 
 __all__ = [
     "AppraisalDeadlines",
@@ -34,12 +35,15 @@ __all__ = [
     "DecidingLevel",
     "DocumentWording",
     "Quorum",
+    "Reward",
+    "RewardTable",
     "RulesVersion",
     "Subject",
     "Threshold",
     "VoteBase",
     "WorkingCalendar",
     "clear_rules_cache",
+    "load_rewards",
     "load_rules",
     "passes",
 ]
@@ -49,14 +53,16 @@ _Signature = tuple[tuple[str, int, int], ...]
 
 
 @functools.lru_cache(maxsize=8)
-def _load(rules_dir: Path, signature: _Signature) -> tuple[Catalogue, WorkingCalendar]:
-    return Catalogue.load(rules_dir), WorkingCalendar.load(rules_dir)
+def _load(rules_dir: Path, signature: _Signature) -> tuple[tuple[Catalogue, WorkingCalendar], RewardTable]:
+    catalogue, rewards = Catalogue.load(rules_dir), RewardTable.load(rules_dir)
+    check_codes(rewards, {t.code for v in catalogue.versions for t in v.award_types}, str(rules_dir / REWARDS_FILE))
+    return (catalogue, WorkingCalendar.load(rules_dir)), rewards
 
 
 def _signature(rules_dir: Path) -> _Signature:
     """What identifies the content of the rules files without reading them: name, mtime, size."""
     found = []
-    for name in (CATALOGUE_FILE, HOLIDAYS_FILE):
+    for name in (CATALOGUE_FILE, HOLIDAYS_FILE, REWARDS_FILE):
         try:
             stat = (rules_dir / name).stat()
         except OSError:
@@ -71,7 +77,13 @@ def load_rules(rules_dir: Path) -> tuple[Catalogue, WorkingCalendar]:
     a date is an edit of catalogue.yaml, not a release). A broken file raises DefinitionError every
     time it is asked for; call this at start-up too."""
     path = Path(rules_dir).resolve()
-    return _load(path, _signature(path))
+    return _load(path, _signature(path))[0]
+
+
+def load_rewards(rules_dir: Path) -> RewardTable:
+    """The reward money of `rules_dir` (rewards.yaml), read and checked with the other rules files."""
+    path = Path(rules_dir).resolve()
+    return _load(path, _signature(path))[1]
 
 
 def clear_rules_cache() -> None:

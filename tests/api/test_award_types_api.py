@@ -27,6 +27,9 @@ def test_a_day_under_the_previous_decree_answers_its_catalogue(client, world, be
         "approval_threshold": {"op": ">=", "percent": 90, "base": "members"}, "disclosure_days": 0,
         "required_documents": ["submission", "achievement_report", "council_minutes", "evidence"],
         "effective_from": "2024-01-01", "effective_to": "2025-06-30", "rules_version": "nd98-2024",
+        "rewards": [{"subject": "individual", "multiple": "3.0", "amount": 5_400_000, "base_salary": 1_800_000,
+                     "base_salary_source": "Nghị định số 24/2023/NĐ-CP ngày 14 tháng 5 năm 2023 của Chính phủ",
+                     "source": "Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ"}],
     }
 
 
@@ -38,6 +41,16 @@ def test_a_day_after_the_2025_reform_answers_the_new_version(client, world, bear
     assert (giay_khen["subject"], giay_khen["deciding_level"], giay_khen["approval_threshold"]) == (
         "either", "grassroots", None)
     assert next(item for item in items if item["code"] == "HC_LD3")["disclosure_days"] == 10
+
+
+def test_the_reward_money_is_the_one_in_force_on_the_day(client, world, bearer):
+    before, after = (
+        {item["code"]: item["rewards"] for item in catalogue(client, bearer(world.proposer), on=day)}
+        for day in ("2024-06-30", "2024-07-01"))
+    assert [(r["multiple"], r["amount"]) for r in before["LDTT"]] == [("0.3", 540_000)]
+    assert [(r["multiple"], r["amount"]) for r in after["LDTT"]] == [("0.3", 710_000)]  # 702,000 rounded up
+    assert [(r["subject"], r["amount"]) for r in after["GIAY_KHEN"]] == [("individual", 710_000),
+                                                                          ("collective", 1_410_000)]
 
 
 def test_without_a_day_the_app_clock_s_today_applies(client, world, bearer, clock):

@@ -56,6 +56,11 @@ def test_a_mixed_dossier_gives_two_decisions_each_to_the_law(one_process_journey
     assert "Xét đề nghị của Trường THCS Bình Minh và của Trưởng phòng Văn hóa - Xã hội xã" in commune
     assert "Trần Văn Đức\nGiáo viên, Trường THCS Bình Minh\nHoàn thành xuất sắc nhiệm vụ năm học 2025 - 2026" in commune
     assert "- Trường THCS Bình Minh;" in commune and "\nCHỦ TỊCH\nNguyễn Văn Bình" in commune
+    # NĐ 152/2025: 0.3 × 2,340,000 = 702,000, rounded up to tens of thousands.
+    assert ("Điều 2. Kèm theo mức tiền thưởng: Giấy khen của Chủ tịch Ủy ban nhân dân xã: 710.000 đồng/người "
+            "(0,3 lần mức lương cơ sở); Lao động tiên tiến: 710.000 đồng/người (0,3 lần mức lương cơ sở). "
+            "Mức lương cơ sở 2.340.000 đồng/tháng theo Nghị định số 73/2024/NĐ-CP") in commune
+    assert "Kinh phí khen thưởng chi từ Quỹ thi đua, khen thưởng của Ủy ban nhân dân xã Bình Minh." in commune
 
     province = decision_text(journey, settings, tree.province.id)
     articles_and_recipients_agree(province)
@@ -66,6 +71,8 @@ def test_a_mixed_dossier_gives_two_decisions_each_to_the_law(one_process_journey
             "(cơ quan thường trực Hội đồng Thi đua - Khen thưởng).") in province
     assert "- Ủy ban nhân dân xã Bình Minh;\n- Trường THCS Bình Minh;\n- Lưu: VT, TĐKT." in province
     assert "\nCHỦ TỊCH\nTrần Văn Bình" in province
+    assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh: 2.340.000 đồng/người (1,0 lần mức lương cơ sở)" in province
+    assert "Quỹ thi đua, khen thưởng của Ủy ban nhân dân tỉnh Hòa Bình Xanh" in province
 
 
 def test_a_title_voted_by_the_council_cites_its_result(one_process_journey, tree, settings):

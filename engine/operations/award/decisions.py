@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -30,7 +32,7 @@ from engine.models import (
 from engine.operations.award.queries import reviewing_ancestors, rules_of
 from engine.operations.numbering import next_number
 from engine.operations.registry.commands import find_or_create_awardee, record_award
-from engine.rules import AwardKind
+from engine.rules import AwardKind, Reward, load_rewards
 from engine.storage import AttachmentStore
 from engine.vocabulary import AuditAction
 
@@ -126,13 +128,48 @@ def render(ctx: Context, decision: Decision, dossier: Dossier, issuer: Unit, nom
         governing_body=governing, issuer=issuer_name.upper(), issuer_short=issuer.abbreviation or "UBND",
         number=decision.number, year=decision.year, place=issuer.place_name, signed_on=decision.signed_on,
         summary=_summary(groups, rules, by_type, dossier.year), authority=f"{title} {issuer_name.upper()}",
-        legal_bases=bases, proposal=proposal, groups=groups, reward_note=None,
+        legal_bases=bases, proposal=proposal, groups=groups,
+        reward_note=reward_note(ctx, issuer, nominations, rules, decision.signed_on),
         executors=("Quyết định này có hiệu lực kể từ ngày ký. " + ", ".join(officials)
                    + ", thủ trưởng các cơ quan, đơn vị có liên quan và các cá nhân, tập thể có tên tại Điều 1 "
                    "chịu trách nhiệm thi hành Quyết định này."),
         signer_capacity=None, signer_title=title, signer_name=decision.signer_name or "",
         recipients=[*recipients, "Lưu: VT, TĐKT."],
     ))
+
+
+def money(amount: int | Decimal) -> str:
+    """Vietnamese figures: 2.340.000 (a dot between thousands), 0,3 (a decimal comma)."""
+    whole, _, fraction = f"{amount:,}".partition(".")
+    return whole.replace(",", ".") + (f",{fraction}" if fraction else "")
+
+
+def reward_note(ctx: Context, issuer: Unit, nominations: list[Nomination], rules: Any, day: date) -> str | None:
+    """The article on the money: the amount per person or collective of each award (a multiple of the
+    base salary in force on the decision's date, rounded as the decree says) and the fund it is paid
+    from; None when no award of the decision carries money in rewards.yaml."""
+    table = load_rewards(ctx.settings.rules_dir)
+    found: dict[tuple[str, AwardeeKind], Reward] = {}
+    for nomination in nominations:
+        kind = AwardeeKind(nomination.nominee_kind)
+        reward = table.reward(nomination.award_type, kind, day)
+        if reward is not None:
+            found.setdefault((nomination.award_type, kind), reward)
+    if not found:
+        return None
+    multiples = table.table_on(day)
+    assert multiples is not None
+    parts = []
+    for (code, kind), reward in found.items():
+        per = "người" if kind == AwardeeKind.INDIVIDUAL else "tập thể"
+        parts.append(f"{rules.award_type(code).printed_name(issuer.level)}: {money(reward.amount)} đồng/{per} "
+                     f"({money(reward.multiple)} lần mức lương cơ sở)")
+    salary = next(iter(found.values())).base_salary
+    rounding = ("hàng chục nghìn đồng" if multiples.round_up_to == 10_000
+                else f"bội số của {money(multiples.round_up_to)} đồng")
+    return (f"Kèm theo mức tiền thưởng: {'; '.join(parts)}. Mức lương cơ sở {money(salary.amount)} đồng/tháng "
+            f"theo {salary.source}; tiền thưởng tính theo {multiples.source}, làm tròn lên {rounding}. "
+            f"Kinh phí khen thưởng chi từ {table.fund(day, issuer.spelled_name)}.")
 
 
 def submitting_unit(proposing: Unit, issuer: Unit) -> Unit:

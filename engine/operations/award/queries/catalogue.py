@@ -10,7 +10,8 @@ from engine.clock import local_today
 from engine.context import Context
 from engine.models import Dossier
 from engine.operations.readmodels import Extended
-from engine.rules import AwardType, load_rules
+from engine.rules import AwardType, Reward, load_rewards, load_rules
+from engine.vocabulary import AwardeeKind, Subject
 
 
 def rules_on(ctx: Context, day: date) -> Any:
@@ -33,12 +34,26 @@ class AwardTypeInForce(Extended[AwardType]):
     effective_from: date
     effective_to: date | None
     rules_version: str
+    rewards: list[Reward]  # the money in force that day, per subject (none when the data has no multiple)
+
+
+_SUBJECTS = {Subject.INDIVIDUAL: (AwardeeKind.INDIVIDUAL,), Subject.COLLECTIVE: (AwardeeKind.COLLECTIVE,),
+             Subject.EITHER: (AwardeeKind.INDIVIDUAL, AwardeeKind.COLLECTIVE)}
+
+
+def rewards_of(ctx: Context, award_type: AwardType, day: date) -> list[Reward]:
+    table = load_rewards(ctx.settings.rules_dir)
+    found = (table.reward(award_type.code, subject, day) for subject in _SUBJECTS[award_type.subject])
+    return [reward for reward in found if reward is not None]
 
 
 def award_types_on(ctx: Context, day: date | None = None) -> list[AwardTypeInForce]:
-    """The award types of the rules version in force on `day` (default: today in Vietnam)."""
-    version = rules_on(ctx, day or local_today(ctx.clock))
-    return [AwardTypeInForce(award_type, version.effective_from, version.effective_to, version.id)
+    """The award types of the rules version in force on `day` (default: today in Vietnam), with the
+    reward money in force that day."""
+    day = day or local_today(ctx.clock)
+    version = rules_on(ctx, day)
+    return [AwardTypeInForce(award_type, version.effective_from, version.effective_to, version.id,
+                             rewards_of(ctx, award_type, day))
             for award_type in version.award_types_in_force()]
 
 
