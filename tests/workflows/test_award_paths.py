@@ -194,3 +194,39 @@ def test_decision_numbers_follow_each_other_per_issuer_and_year(journey, tree):
     labels = journey.session.scalars(select(Decision.number).order_by(Decision.id)).all()
     assert labels == [1, 2, 3]
     assert date(2026, 1, 1) <= journey.session.scalars(select(Decision.signed_on)).first()
+
+
+def test_each_level_s_decision_is_issued_when_its_head_decides_and_forwarded_nominations_go_on(journey, tree):
+    """Giấy khen and LĐTT decided by the commune, CSTĐ tỉnh forwarded: the commune's decision exists,
+    dated that day, and the proposer knows, long before the province rules on the rest."""
+    journey.submit(("GIAY_KHEN", "Nguyễn Thị Tươi"), ("LDTT", "Trần Văn Đức"), ("BK_TINH", "Phạm Văn An"))
+    commune_day = journey.ctx.clock.now()
+    journey.pass_level(tree.commune_office, tree.commune_head, Nguyễn_Thị_Tươi="approve",
+                       Trần_Văn_Đức="reject", Phạm_Văn_An="forward")
+    [commune] = journey.session.scalars(select(Decision)).all()
+    assert (commune.issuer_unit_id, commune.label, commune.signed_on) == (
+        tree.commune.id, "01/QĐ-UBND", commune_day.astimezone(LOCAL_TZ).date())
+    assert [n.nominee_name for n in commune.nominations] == ["Nguyễn Thị Tươi"]
+    told = journey.notifications(tree.proposer)[-1]
+    assert told.title == "Kết quả xét khen thưởng tại UBND xã Bình Minh"
+    issued = f"Quyết định số 01/QĐ-UBND ngày {commune.signed_on:%d/%m/%Y}"
+    assert f"Nguyễn Thị Tươi (GIAY_KHEN): được khen thưởng. {issued}" in told.body
+    assert "Trần Văn Đức (LDTT)" in told.body and "Lý do: Chưa đủ thành tích" in told.body
+    assert "Phạm Văn An" not in told.body
+    assert journey.dossier.status == DossierStatus.IN_REVIEW  # the forwarded nomination goes on alone
+
+    journey.fire_timers(commune_day + timedelta(days=30))  # weeks later, the province decides
+    journey.pass_level(tree.province_office, tree.province_head, Phạm_Văn_An="approve")
+    decisions = journey.session.scalars(select(Decision).order_by(Decision.id)).all()
+    assert [d.issuer_unit_id for d in decisions] == [tree.commune.id, tree.province.id]
+    assert decisions[0].signed_on == commune.signed_on < decisions[1].signed_on
+    assert journey.dossier.status == DossierStatus.DECIDED
+    assert journey.notifications(tree.proposer)[-1].title == "Kết quả xét khen thưởng"
+
+
+def test_a_single_level_dossier_tells_the_proposer_once(journey, tree):
+    journey.submit(("GIAY_KHEN", "Nguyễn Thị Tươi"))
+    journey.pass_level(tree.commune_office, tree.commune_head, Nguyễn_Thị_Tươi="approve")
+    titles = [n.title for n in journey.notifications(tree.proposer)]
+    assert titles.count("Kết quả xét khen thưởng") == 1 and not any(t.startswith("Kết quả xét khen thưởng tại")
+                                                                     for t in titles)

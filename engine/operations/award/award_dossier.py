@@ -80,7 +80,7 @@ def notify_result(dossier_id: int) -> None:
     dossier = load_dossier(ctx, dossier_id)
     dossier.status = DossierStatus.DECIDED
     dossier.decided_at = dossier.updated_at = ctx.clock.now()
-    lines = [_outcome_line(n) for n in dossier.nominations]
+    lines = [outcome_line(n) for n in dossier.nominations]
     dossier_event(ctx, AuditAction.DOSSIER_DECIDED, dossier,
                   {"outcomes": {n.id: n.status.value for n in dossier.nominations}})
     notify_proposers(ctx, dossier, "Kết quả xét khen thưởng", f"Kết quả hồ sơ «{dossier.title}»:\n" + "\n".join(lines))
@@ -90,7 +90,7 @@ def notify_result(dossier_id: int) -> None:
 _OUTCOME_NOTE = {NominationStatus.FORWARDED: " Cấp có thẩm quyền xét tiếp ngoài hệ thống."}
 
 
-def _outcome_line(nomination: Any) -> str:
+def outcome_line(nomination: Any) -> str:
     status = NominationStatus(nomination.status)
     note = _OUTCOME_NOTE.get(status, "")
     if status == NominationStatus.REJECTED:

@@ -40,12 +40,16 @@ HEAD_TITLES = {UnitLevel.DEPARTMENT: "GIÁM ĐỐC", UnitLevel.MINISTRY: "BỘ T
 
 
 
-def issue_for_dossier(ctx: Context, dossier: Dossier) -> list[Decision]:
+def issue_for_dossier(ctx: Context, dossier: Dossier, unit_id: int | None = None) -> list[Decision]:
+    """A decision for each unit (or only `unit_id`) that approved nominations not yet in a decision.
+    Each level's head decides in turn, and its decision is issued then (`issue_level_decisions`);
+    what is left at the end of the dossier (instances started before that step existed) is issued then."""
     groups: dict[int, list[Nomination]] = defaultdict(list)
     for nomination in dossier.nominations:
         if nomination.status == NominationStatus.APPROVED and nomination.decision_id is None:
             assert nomination.decided_by_unit_id is not None
-            groups[nomination.decided_by_unit_id].append(nomination)
+            if unit_id is None or nomination.decided_by_unit_id == unit_id:
+                groups[nomination.decided_by_unit_id].append(nomination)
     return [_issue(ctx, dossier, ctx.session.get(Unit, unit_id), nominations)  # type: ignore[arg-type]
             for unit_id, nominations in sorted(groups.items())]
 

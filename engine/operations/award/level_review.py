@@ -15,6 +15,8 @@ from engine.clock import end_of_day, local_today
 from engine.context import Context, current_context
 from engine.errors import Conflict, InvalidInput
 from engine.models import Dossier, DossierStatus, HumanTask, Nomination, NominationStatus, Unit, UnitLevel
+from engine.operations.award.award_dossier import outcome_line
+from engine.operations.award.decisions import issue_for_dossier
 from engine.operations.award.queries import load_dossier, open_nominations, rules_of
 from engine.operations.award.routing import dossier_event, next_reviewing_unit, unit_of
 from engine.operations.hooks import before_complete, prefill
@@ -130,6 +132,28 @@ def plan_disclosure(dossier_id: int, reviewing_unit: int) -> str | None:
     dossier_event(ctx, AuditAction.DOSSIER_PUBLISHED, dossier, {"working_days": days, "until": until},
                   unit_id=reviewing_unit)
     return until
+
+
+@register()
+def issue_level_decisions(dossier_id: int, reviewing_unit: int) -> list[int]:
+    """The head of this level has decided: its decision is issued now, numbered and dated today, not
+    when the nominations it forwarded are decided above. When some go on to the level above, the
+    proposer is told now what this level decided. Returns the ids of the decisions issued."""
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    unit = unit_of(reviewing_unit, dossier)
+    issued = issue_for_dossier(ctx, dossier, unit_id=unit.id)
+    decided = [n for n in dossier.nominations
+               if n.decided_by_unit_id == unit.id and n.status != NominationStatus.FORWARDED]
+    goes_on = any(n.status == NominationStatus.FORWARDED for n in dossier.nominations)
+    if decided and goes_on and next_reviewing_unit(dossier, unit) is not None:
+        labels = {d.id: f"{d.label} ngày {d.signed_on:%d/%m/%Y}" for d in issued}
+        lines = [outcome_line(n) + (f" Quyết định số {labels[n.decision_id]}." if n.decision_id in labels else "")
+                 for n in decided]
+        notify_proposers(ctx, dossier, f"Kết quả xét khen thưởng tại {unit.name}",
+                         f"{unit.name} đã quyết định đối với hồ sơ «{dossier.title}»:\n" + "\n".join(lines)
+                         + "\nCác đề nghị còn lại được trình cấp trên xét tiếp.")
+    return [d.id for d in issued]
 
 
 @register()
