@@ -32,6 +32,7 @@ class Role(Code):
     OFFICE = "office", "Cơ quan thường trực"
     COUNCIL = "council", "Hội đồng Thi đua - Khen thưởng"
     HEAD = "head", "Thủ trưởng"
+    DEPUTY = "deputy", "Cấp phó của thủ trưởng"  # acts on the head's tasks; signs "KT." for the head
     COMPLAINT_OFFICER = "complaint_officer", "Cán bộ giải quyết khiếu nại, tố cáo"
     ADMIN = "admin", "Quản trị hệ thống"
 

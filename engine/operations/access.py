@@ -17,9 +17,11 @@ def require_actor(user: User | None) -> User:
 
 
 def holds_role(session: Session, user: User, role: Role | str, unit_id: int) -> bool:
-    """A role held at exactly this unit; council membership counts as the council role."""
+    """A role held at exactly this unit; council membership counts as the council role, and the
+    head's deputy (Role.DEPUTY) holds the head's role."""
+    roles = [Role(role), Role.DEPUTY] if Role(role) is Role.HEAD else [Role(role)]
     granted = session.scalar(
-        select(exists().where(RoleGrant.user_id == user.id, RoleGrant.role == Role(role),
+        select(exists().where(RoleGrant.user_id == user.id, RoleGrant.role.in_(roles),
                               RoleGrant.unit_id == unit_id))
     )
     if granted or Role(role) is not Role.COUNCIL:
@@ -63,7 +65,10 @@ def actionable_by(user: User) -> ColumnElement[bool]:
                               RoleGrant.unit_id == HumanTask.unit_id)
     by_council = exists().where(HumanTask.role == Role.COUNCIL.value, Council.unit_id == HumanTask.unit_id,
                                 CouncilMember.council_id == Council.id, CouncilMember.user_id == user.id)
-    return (or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id == user.id)) & or_(by_grant, by_council)
+    by_deputy = exists().where(HumanTask.role == Role.HEAD.value, RoleGrant.user_id == user.id,
+                               RoleGrant.role == Role.DEPUTY, RoleGrant.unit_id == HumanTask.unit_id)
+    return (or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id == user.id)) & or_(by_grant, by_council,
+                                                                                          by_deputy)
 
 
 def users_with_role(ctx: Context, role: str, unit_id: int) -> list[User]:

@@ -87,3 +87,22 @@ def test_a_title_voted_by_the_council_cites_its_result(one_process_journey, tree
             "ngày 23 tháng 11 năm 2026;") in text
     assert "Về việc công nhận danh hiệu thi đua năm 2026" in text
     assert "Điều 1. Công nhận danh hiệu “Chiến sĩ thi đua cơ sở” năm 2026 cho:" in text
+
+
+def test_a_deputy_decides_and_signs_for_the_chairman(one_process_journey, tree, settings):
+    from engine.models import Role
+    from tests.factories import make_user
+
+    journey = one_process_journey
+    deputy = make_user(journey.session, settings, "xa.phochutich", (Role.DEPUTY, tree.commune),
+                       full_name="Phạm Văn Hùng")
+    journey.session.commit()
+    journey.submit(("GIAY_KHEN", "Nguyễn Thị Tươi"))
+    journey.complete(tree.commune_office, "check_completeness", {"outcome": "complete"})
+    journey.all_eligible(tree.commune_office)
+    journey.decide(deputy, Nguyễn_Thị_Tươi="approve")  # the head's task is in the deputy's list too
+    decision = journey.session.scalars(select(Decision)).one()
+    assert (decision.signer_name, decision.signer_title) == ("Phạm Văn Hùng", "PHÓ CHỦ TỊCH")
+    text = decision_text(journey, settings, tree.commune.id)
+    assert "\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nPhạm Văn Hùng" in text
+    assert "\nCHỦ TỊCH ỦY BAN NHÂN DÂN XÃ BÌNH MINH\n" in text  # the competence stays the chairman's

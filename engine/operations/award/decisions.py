@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from engine import anchor, audit
 from engine.clock import LOCAL_TZ, local_today
@@ -25,6 +25,8 @@ from engine.models import (
     HumanTask,
     Nomination,
     NominationStatus,
+    Role,
+    RoleGrant,
     Unit,
     UnitLevel,
     User,
@@ -37,6 +39,22 @@ from engine.storage import AttachmentStore
 from engine.vocabulary import AuditAction
 
 HEAD_TITLES = {UnitLevel.DEPARTMENT: "GIÁM ĐỐC", UnitLevel.MINISTRY: "BỘ TRƯỞNG", UnitLevel.CENTRAL: "THỦ TƯỚNG"}
+DEPUTY_PREFIX, ON_BEHALF = "PHÓ ", "KT. "  # ND30: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" when a deputy signs
+
+
+def head_title(unit: Unit) -> str:
+    return HEAD_TITLES.get(unit.level, "CHỦ TỊCH")
+
+
+def signer_title(ctx: Context, signer: User | None, unit: Unit) -> str:
+    """The head's title, or the deputy's ("PHÓ CHỦ TỊCH") when the one who decided holds the
+    deputy's role at the unit and not the head's."""
+    title = head_title(unit)
+    if signer is None:
+        return title
+    is_head = ctx.session.scalar(select(exists().where(RoleGrant.user_id == signer.id, RoleGrant.role == Role.HEAD,
+                                                       RoleGrant.unit_id == unit.id)))
+    return title if is_head else DEPUTY_PREFIX + title
 
 
 
@@ -72,7 +90,7 @@ def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomin
     decision = Decision(
         issuer_unit_id=issuer.id, year=today.year, number=next_number(ctx, issuer.id, today.year),
         symbol=f"QĐ-{issuer.abbreviation or 'UBND'}", signed_on=today,
-        signer_name=signer.full_name if signer else None, signer_title=HEAD_TITLES.get(issuer.level, "CHỦ TỊCH"),
+        signer_name=signer.full_name if signer else None, signer_title=signer_title(ctx, signer, issuer),
         dossier_id=dossier.id, rules_version=rules.id, status=DecisionStatus.ISSUED, created_at=ctx.clock.now(),
     )
     ctx.session.add(decision)
@@ -119,7 +137,9 @@ def render(ctx: Context, decision: Decision, dossier: Dossier, issuer: Unit, nom
     issuer_name = issuer.spelled_name
     parent_name = issuer.parent.spelled_name if issuer.parent else ""
     governing = parent_name.upper() if issuer.level == UnitLevel.DEPARTMENT and parent_name else None
-    title = decision.signer_title or "CHỦ TỊCH"
+    title = head_title(issuer)
+    signed_as = decision.signer_title or title
+    deputy = signed_as != title
     bases = [*wording.competence_bases(issuer.level, issuer_name, parent_name), *rules.legal_bases,
              *_council_bases(ctx, dossier, issuer, nominations, rules)]
     standing = wording.standing_office.get(issuer.level)
@@ -137,7 +157,8 @@ def render(ctx: Context, decision: Decision, dossier: Dossier, issuer: Unit, nom
         executors=("Quyết định này có hiệu lực kể từ ngày ký. " + ", ".join(officials)
                    + ", thủ trưởng các cơ quan, đơn vị có liên quan và các cá nhân, tập thể có tên tại Điều 1 "
                    "chịu trách nhiệm thi hành Quyết định này."),
-        signer_capacity=None, signer_title=title, signer_name=decision.signer_name or "",
+        signer_capacity=ON_BEHALF + title if deputy else None, signer_title=signed_as,
+        signer_name=decision.signer_name or "",
         recipients=[*recipients, "Lưu: VT, TĐKT."],
     ))
 
