@@ -38,6 +38,11 @@ class Settings:
     audit_signing_key: str = field(default="", repr=False)
     audit_checkpoint_seconds: float = 3600.0  # the worker signs the head at least this often
     audit_verify_tail_limit: int = 200_000  # events past the last checkpoint a request may walk
+    # Issued decisions as PDF too (LibreOffice headless, `soffice` on the PATH), signed (PAdES) with
+    # the unit's certificate when a PKCS#12 file is named: docs/decisions.md.
+    decision_pdf: bool = False
+    signing_pkcs12: Path | None = None
+    signing_passphrase: str = field(default="", repr=False)
 
     @property
     def attachment_root(self) -> Path:
@@ -73,6 +78,9 @@ class Settings:
             ("audit_signing_key", str),
             ("audit_checkpoint_seconds", float),
             ("audit_verify_tail_limit", int),
+            ("decision_pdf", _flag),
+            ("signing_pkcs12", Path),
+            ("signing_passphrase", str),
         ):
             raw = env.get(PREFIX + name.upper())
             if raw is not None:
@@ -84,6 +92,11 @@ class Settings:
         if not settings.audit_signing_key and settings.audit_signing_key_file is None and default_key.exists():
             settings = replace(settings, audit_signing_key_file=default_key)
         return settings
+
+
+def _flag(raw: str) -> bool:
+    """`1`, `true`, `yes`, `on` (any case) turn a setting on; anything else leaves it off."""
+    return raw.strip().lower() in ("1", "true", "yes", "on")
 
 
 def _instance_secret(instance_dir: Path) -> str:

@@ -12,10 +12,12 @@ from api.unit_of_work import current_ctx
 from engine.models import Decision
 from engine.operations.award import queries as access
 from engine.operations.paging import Page
-from engine.storage import DOCX
+from engine.storage import DOCX, PDF
 
 blp = Blueprint("decisions", __name__, url_prefix="/api/v1", description="Quyết định khen thưởng.")
 
+_PDF_RESPONSE = {"200": {"description": "Bản PDF của quyết định khi ban hành (có chữ ký số PAdES nếu được cấu hình).",
+                         "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}}
 _DOCX_RESPONSE = {"200": {"description": "Quyết định (DOCX, thể thức Nghị định 30/2020/NĐ-CP).",
                           "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}}}}
 
@@ -43,3 +45,11 @@ def get_decision(decision_id: int) -> Decision:
 def decision_document(decision_id: int) -> Response:
     """Tải văn bản quyết định (DOCX)"""
     return send_document(access.decision_file(current_ctx(), decision_id))
+
+
+@blp.route("/decisions/<id:decision_id>/document.pdf")
+@blp.doc(responses=_PDF_RESPONSE)
+@problems(blp, 404)
+def decision_pdf(decision_id: int) -> Response:
+    """Tải bản PDF của quyết định (đúng bản đã ban hành, có chữ ký số nếu được cấu hình)"""
+    return send_document(access.decision_pdf_file(current_ctx(), decision_id))

@@ -131,6 +131,7 @@ class Decision(Base):
     rules_version: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[DecisionStatus] = mapped_column(value_enum(DecisionStatus, "decision_status"))
     document_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))  # the issued PDF (signed when configured)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     issuer: Mapped[Unit] = relationship(viewonly=True)

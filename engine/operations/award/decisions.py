@@ -15,6 +15,8 @@ from engine.clock import LOCAL_TZ, local_today
 from engine.context import Context
 from engine.documents import Awardee, AwardGroup, DecisionDocument, award_phrase, render_decision
 from engine.documents.layout import vietnamese_date
+from engine.documents.pdf import docx_to_pdf
+from engine.documents.signing import sign_pdf
 from engine.models import Awardee as RegistryAwardee
 from engine.models import (
     AwardeeKind,
@@ -104,16 +106,30 @@ def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomin
         record_award(ctx, awardee, nomination.award_type, dossier.year, dossier.kind.value, decision.id,
                      nomination.id)
     document = render(ctx, decision, dossier, issuer, nominations, rules)
-    decision.document_sha256, _ = AttachmentStore(ctx.settings.attachment_root).put(
-        io.BytesIO(document), ctx.settings.max_upload_bytes * 10)
+    store = AttachmentStore(ctx.settings.attachment_root)
+    decision.document_sha256, _ = store.put(io.BytesIO(document), ctx.settings.max_upload_bytes * 10)
+    if ctx.settings.decision_pdf:
+        decision.pdf_sha256, _ = store.put(io.BytesIO(issued_pdf(ctx, document, issuer)),
+                                           ctx.settings.max_upload_bytes * 10)
     audit.record(ctx, AuditAction.DECISION_ISSUED, "decision", decision.id,
-                 after={"number": decision.label, "issuer": issuer.code, "nominations": [n.id for n in nominations]},
+                 after={"number": decision.label, "issuer": issuer.code, "nominations": [n.id for n in nominations],
+                        "docx_sha256": decision.document_sha256, "pdf_sha256": decision.pdf_sha256},
                  unit_id=issuer.id, dossier_id=dossier.id)
     # Sign the chain's head with the decision in it, in the decision's own transaction: under the chain
     # lock held to the commit, so the signed head is exactly what commits, and a rollback takes both.
     anchor.checkpoint(ctx)
     return decision
 
+
+
+def issued_pdf(ctx: Context, document: bytes, issuer: Unit) -> bytes:
+    """The decision as PDF (LibreOffice), signed (PAdES) with the certificate of the configuration when
+    one is named. Made once, when the decision is issued; its bytes and SHA-256 are kept, never remade."""
+    pdf = docx_to_pdf(document)
+    if ctx.settings.signing_pkcs12 is None:
+        return pdf
+    return sign_pdf(pdf, ctx.settings.signing_pkcs12, ctx.settings.signing_passphrase,
+                    reason="Ban hành quyết định khen thưởng", location=issuer.place_name)
 
 
 def render(ctx: Context, decision: Decision, dossier: Dossier, issuer: Unit, nominations: list[Nomination],

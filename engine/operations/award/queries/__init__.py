@@ -35,6 +35,7 @@ from engine.operations.award.queries.decisions import (
     decision_file,
     decision_file_name,
     decision_nominations,
+    decision_pdf_file,
     get_decision,
     issued_decisions_by_issuer,
     list_decisions,
@@ -60,8 +61,8 @@ from engine.operations.award.queries.dossiers import (
 __all__ = [
     "any_dossier", "attachment_file", "award_names", "award_types_in_force", "award_types_on", "AwardTypeInForce",
     "can_change", "can_see", "can_see_decision", "changeable_dossier", "decision_document", "decision_file",
-    "decision_file_name", "decision_nominations", "detail_of", "Diagram", "dossier_audit", "dossier_decisions",
-    "dossier_detail", "dossier_diagram", "DossierDetail", "get_decision", "get_dossier",
+    "decision_file_name", "decision_pdf_file", "decision_nominations", "detail_of", "Diagram", "dossier_audit",
+    "dossier_decisions", "dossier_detail", "dossier_diagram", "DossierDetail", "get_decision", "get_dossier",
     "issued_decisions_by_issuer", "list_decisions", "list_dossiers", "load_dossier", "missing_before_submission",
     "missing_documents", "open_attachment", "open_nominations", "open_tasks", "proposer_units", "reviewing_ancestors",
     "role_units", "rules_of", "rules_on", "visible_decisions", "visible_dossier", "visible_dossiers",

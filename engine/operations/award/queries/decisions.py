@@ -12,7 +12,7 @@ from engine.models import Decision, DecisionStatus, Nomination, Unit
 from engine.operations.access import require_actor
 from engine.operations.award.queries.access import can_see_decision, visible_decisions
 from engine.operations.paging import Page, paginate
-from engine.storage import DOCX, NamedFile, attachment_store
+from engine.storage import DOCX, PDF, NamedFile, attachment_store
 from engine.text import file_name
 
 
@@ -69,6 +69,16 @@ def decision_file(ctx: Context, decision_id: int) -> NamedFile:
     """The decision's document (a cancellation decision's too) with the name it is saved under."""
     decision = get_decision(ctx, decision_id)
     return NamedFile(_document_of(ctx, decision), decision_file_name(decision, decision.issuer), DOCX)
+
+
+def decision_pdf_file(ctx: Context, decision_id: int) -> NamedFile:
+    """The PDF made when the decision was issued (signed when a certificate was configured), as kept:
+    NotFound when none was made (KHENTHUONG_DECISION_PDF off at the time). Never regenerated."""
+    decision = get_decision(ctx, decision_id)
+    if decision.pdf_sha256 is None:
+        raise NotFound(f"Quyết định {decision.label} không có bản PDF.")
+    name = decision_file_name(decision, decision.issuer).removesuffix(".docx") + ".pdf"
+    return NamedFile(attachment_store(ctx.settings).read(decision.pdf_sha256), name, PDF)
 
 
 def issued_decisions_by_issuer(ctx: Context, limit: int) -> list[tuple[Unit, list[Decision]]]:

@@ -1,0 +1,24 @@
+"""the issued PDF of a decision (LibreOffice, signed with PAdES when configured), by SHA-256
+
+Revision ID: 0023
+Revises: 0020
+Create Date: 2026-11-30
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0023'
+down_revision = '0020'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('decision', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('pdf_sha256', sa.String(length=64), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('decision', schema=None) as batch_op:
+        batch_op.drop_column('pdf_sha256')
