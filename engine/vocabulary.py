@@ -33,6 +33,7 @@ class Role(Code):
     COUNCIL = "council", "Hội đồng Thi đua - Khen thưởng"
     HEAD = "head", "Thủ trưởng"
     DEPUTY = "deputy", "Cấp phó của thủ trưởng"  # acts on the head's tasks; signs "KT." for the head
+    CLERK = "clerk", "Văn thư"  # numbers and dates decisions from the agency's own register
     COMPLAINT_OFFICER = "complaint_officer", "Cán bộ giải quyết khiếu nại, tố cáo"
     ADMIN = "admin", "Quản trị hệ thống"
 

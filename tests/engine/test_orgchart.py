@@ -118,8 +118,8 @@ def test_demo_province_imports_once_and_the_second_import_changes_nothing(org_ct
     first = run(org_ctx, DEMO.read_text(encoding="utf-8"))
 
     assert first.as_dict() == {
-        "units_created": 6, "units_updated": 0, "users_created": 51, "users_updated": 0,
-        "roles_granted": 51, "roles_revoked": 0, "councils_created": 5, "councils_updated": 0,
+        "units_created": 6, "units_updated": 0, "users_created": 52, "users_updated": 0,
+        "roles_granted": 52, "roles_revoked": 0, "councils_created": 5, "councils_updated": 0,
         "awardees_created": 18, "awardees_updated": 0, "awards_recorded": 37, "awards_updated": 0,
         "initiatives_recorded": 5, "initiatives_updated": 0, "warnings": [], "changed": True,
     }
@@ -140,7 +140,7 @@ def test_demo_province_imports_once_and_the_second_import_changes_nothing(org_ct
     assert [(i.level, i.year) for i in teacher.initiatives] == [("province", 2025)]
     school_collective = session.scalars(select(Awardee).where(Awardee.code == "TT-0001")).one()
     assert school_collective.kind.value == "collective"
-    assert row_counts(session)["audit_event"] == 6 + 51 + 51 + 5 + 18 + 37 + 5
+    assert row_counts(session)["audit_event"] == 6 + 52 + 52 + 5 + 18 + 37 + 5
     assert verify_chain(org_ctx).ok
 
     before, head_hash = row_counts(session), head.password_hash

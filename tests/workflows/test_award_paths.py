@@ -230,3 +230,34 @@ def test_a_single_level_dossier_tells_the_proposer_once(journey, tree):
     titles = [n.title for n in journey.notifications(tree.proposer)]
     assert titles.count("Kết quả xét khen thưởng") == 1 and not any(t.startswith("Kết quả xét khen thưởng tại")
                                                                      for t in titles)
+
+
+def test_a_commune_s_vanthu_numbers_its_decision_from_the_agency_register_the_province_uses_the_app_s(
+        journey, tree, settings):
+    from engine.models import Role
+    from tests.factories import make_user
+
+    clerk = make_user(journey.session, settings, "xa.vanthu", (Role.CLERK, tree.commune), full_name="Vũ Thị Thư")
+    journey.session.commit()
+    journey.submit(("GIAY_KHEN", "Nguyễn Thị Tươi"), ("BK_TINH", "Phạm Văn An"))
+    journey.pass_level(tree.commune_office, tree.commune_head, Nguyễn_Thị_Tươi="approve", Phạm_Văn_An="forward")
+    assert journey.open_tasks() == [("register_decision", tree.commune.id)]  # the clerk's is the level's last step
+    assert journey.session.scalar(select(func.count()).select_from(Decision)) == 0
+
+    today = journey.ctx.clock.now().astimezone(LOCAL_TZ).date()
+    task = journey.task(clerk, "register_decision")
+    with pytest.raises(InvalidInput) as refused:
+        tasks.complete_task(journey.ctx.as_actor(clerk), task.id,
+                            {"number": 37, "signed_on": (today + timedelta(days=1)).isoformat()})
+    journey.session.rollback()
+    assert set(refused.value.errors) == {"signed_on"}
+    journey.reload()
+    journey.complete(clerk, "register_decision", {"number": 37, "signed_on": today.isoformat()})
+
+    [commune] = journey.session.scalars(select(Decision)).all()
+    assert (commune.issuer_unit_id, commune.label, commune.signed_on) == (tree.commune.id, "37/QĐ-UBND", today)
+    assert "Quyết định số 37/QĐ-UBND" in journey.notifications(tree.proposer)[-1].body
+    assert journey.open_tasks() == [("check_completeness", tree.province.id)]
+    journey.pass_level(tree.province_office, tree.province_head, Phạm_Văn_An="approve")
+    labels = [d.label for d in journey.session.scalars(select(Decision).order_by(Decision.id))]
+    assert labels == ["37/QĐ-UBND", "01/QĐ-UBND"]  # the province has no văn thư: the app's register

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -60,7 +61,15 @@ def signer_title(ctx: Context, signer: User | None, unit: Unit) -> str:
 
 
 
-def issue_for_dossier(ctx: Context, dossier: Dossier, unit_id: int | None = None) -> list[Decision]:
+@dataclass(frozen=True)
+class Registered:
+    """The number and date a unit's văn thư gives a decision from the agency's own register."""
+    number: int
+    signed_on: date
+
+
+def issue_for_dossier(ctx: Context, dossier: Dossier, unit_id: int | None = None,
+                      registered: Registered | None = None) -> list[Decision]:
     """A decision for each unit (or only `unit_id`) that approved nominations not yet in a decision.
     Each level's head decides in turn, and its decision is issued then (`issue_level_decisions`);
     what is left at the end of the dossier (instances started before that step existed) is issued then."""
@@ -70,7 +79,7 @@ def issue_for_dossier(ctx: Context, dossier: Dossier, unit_id: int | None = None
             assert nomination.decided_by_unit_id is not None
             if unit_id is None or nomination.decided_by_unit_id == unit_id:
                 groups[nomination.decided_by_unit_id].append(nomination)
-    return [_issue(ctx, dossier, ctx.session.get(Unit, unit_id), nominations)  # type: ignore[arg-type]
+    return [_issue(ctx, dossier, ctx.session.get(Unit, unit_id), nominations, registered)  # type: ignore[arg-type]
             for unit_id, nominations in sorted(groups.items())]
 
 
@@ -84,13 +93,14 @@ def _signer(ctx: Context, dossier: Dossier, unit_id: int) -> User | None:
     return ctx.session.get(User, task.completed_by_id) if task and task.completed_by_id else None
 
 
-def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomination]) -> Decision:
-
-    today = local_today(ctx.clock)
+def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomination],
+           registered: Registered | None = None) -> Decision:
+    today = registered.signed_on if registered else local_today(ctx.clock)
     rules, _ = rules_of(ctx, dossier)
     signer = _signer(ctx, dossier, issuer.id)
     decision = Decision(
-        issuer_unit_id=issuer.id, year=today.year, number=next_number(ctx, issuer.id, today.year),
+        issuer_unit_id=issuer.id, year=today.year,
+        number=registered.number if registered else next_number(ctx, issuer.id, today.year),
         symbol=f"QĐ-{issuer.abbreviation or 'UBND'}", signed_on=today,
         signer_name=signer.full_name if signer else None, signer_title=signer_title(ctx, signer, issuer),
         dossier_id=dossier.id, rules_version=rules.id, status=DecisionStatus.ISSUED, created_at=ctx.clock.now(),

@@ -8,15 +8,29 @@ transaction; arguments are ids from task data, results plain JSON values.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
 from engine import audit
-from engine.clock import end_of_day, local_today
+from engine.clock import LOCAL_TZ, end_of_day, local_today
 from engine.context import Context, current_context
 from engine.errors import Conflict, InvalidInput
-from engine.models import Dossier, DossierStatus, HumanTask, Nomination, NominationStatus, Unit, UnitLevel
+from engine.models import (
+    Decision,
+    Dossier,
+    DossierStatus,
+    HumanTask,
+    Nomination,
+    NominationStatus,
+    Role,
+    Unit,
+    UnitLevel,
+)
+from engine.operations.access import users_with_role
 from engine.operations.award.award_dossier import outcome_line
-from engine.operations.award.decisions import issue_for_dossier
+from engine.operations.award.decisions import Registered, issue_for_dossier
 from engine.operations.award.queries import load_dossier, open_nominations, rules_of
 from engine.operations.award.routing import dossier_event, next_reviewing_unit, unit_of
 from engine.operations.hooks import before_complete, prefill
@@ -147,13 +161,26 @@ def issue_level_decisions(dossier_id: int, reviewing_unit: int) -> list[int]:
                if n.decided_by_unit_id == unit.id and n.status != NominationStatus.FORWARDED]
     goes_on = any(n.status == NominationStatus.FORWARDED for n in dossier.nominations)
     if decided and goes_on and next_reviewing_unit(dossier, unit) is not None:
-        labels = {d.id: f"{d.label} ngày {d.signed_on:%d/%m/%Y}" for d in issued}
+        ids = {n.decision_id for n in decided if n.decision_id is not None}  # issued now or by the văn thư
+        labels = {d.id: f"{d.label} ngày {d.signed_on:%d/%m/%Y}"
+                  for d in ctx.session.scalars(select(Decision).where(Decision.id.in_(ids)))}
         lines = [outcome_line(n) + (f" Quyết định số {labels[n.decision_id]}." if n.decision_id in labels else "")
                  for n in decided]
         notify_proposers(ctx, dossier, f"Kết quả xét khen thưởng tại {unit.name}",
                          f"{unit.name} đã quyết định đối với hồ sơ «{dossier.title}»:\n" + "\n".join(lines)
                          + "\nCác đề nghị còn lại được trình cấp trên xét tiếp.")
     return [d.id for d in issued]
+
+
+@register()
+def clerk_registers(dossier_id: int, reviewing_unit: int) -> bool:
+    """This level approved nominations and its org chart names a văn thư: the clerk numbers and dates
+    the decision from the agency's register (`register_decision`); otherwise the app's register does."""
+    ctx = current_context()
+    dossier = load_dossier(ctx, dossier_id)
+    approved = any(n.status == NominationStatus.APPROVED and n.decided_by_unit_id == reviewing_unit
+                   and n.decision_id is None for n in dossier.nominations)
+    return approved and bool(users_with_role(ctx, Role.CLERK, reviewing_unit))
 
 
 @register()
@@ -277,6 +304,36 @@ def decide_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
                                                           "award_type": nomination.award_type},
                      reason=nomination.outcome_note, role=task.role, unit_id=task.unit_id,
                      dossier_id=nomination.dossier_id)
+
+
+@prefill(PROCESS, "register_decision")
+def register_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
+    """Today as the date; the number is the clerk's, from the agency's register."""
+    return {"signed_on": local_today(ctx.clock).isoformat()}
+
+
+@before_complete(PROCESS, "register_decision")
+def register_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
+    """Issue the level's decision under the number and date the văn thư entered: the number must be
+    free in this unit's register for that year, the date neither in the future nor before the head decided."""
+    assert task.dossier_id is not None
+    dossier = load_dossier(ctx, task.dossier_id)
+    signed_on = date.fromisoformat(data["signed_on"])
+    errors: dict[str, str] = {}
+    today = local_today(ctx.clock)
+    if signed_on > today:
+        errors["signed_on"] = f"Ngày ban hành không được sau hôm nay ({today:%d/%m/%Y})."
+    decided_on = task.created_at.astimezone(LOCAL_TZ).date()  # the head's decision opened this task
+    if signed_on < decided_on:
+        errors["signed_on"] = f"Ngày ban hành không được trước ngày thủ trưởng quyết định ({decided_on:%d/%m/%Y})."
+    taken = ctx.session.scalar(select(Decision.id).where(Decision.issuer_unit_id == task.unit_id,
+                                                         Decision.year == signed_on.year,
+                                                         Decision.number == data["number"]))
+    if taken is not None:
+        errors["number"] = f"Số {data['number']:02d} năm {signed_on.year} đã được dùng cho quyết định khác của đơn vị."
+    if errors:
+        raise InvalidInput("Số, ngày quyết định chưa hợp lệ.", errors)
+    issue_for_dossier(ctx, dossier, unit_id=task.unit_id, registered=Registered(data["number"], signed_on))
 
 
 @before_complete(PROCESS, "supplement_dossier")
