@@ -53,3 +53,12 @@ def decision_document(decision_id: int) -> Response:
 def decision_pdf(decision_id: int) -> Response:
     """Tải bản PDF của quyết định (đúng bản đã ban hành, có chữ ký số nếu được cấu hình)"""
     return send_document(access.decision_pdf_file(current_ctx(), decision_id))
+
+
+@blp.route("/decisions/<id:decision_id>/certificates.pdf")
+@blp.doc(responses={"200": {"description": "Phôi khen thưởng của mọi cá nhân, tập thể trong quyết định (PDF).",
+                            "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}})
+@problems(blp, 404)
+def decision_certificates(decision_id: int) -> Response:
+    """In phôi Bằng khen, Giấy khen, danh hiệu của một quyết định (PDF, mỗi người một trang)"""
+    return send_document(access.certificates_file(current_ctx(), decision_id))

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from engine.context import Context
 from engine.models import Decision
-from engine.operations.award.queries import decision_pdf_file
+from engine.operations.award.queries import certificates_file, decision_pdf_file
 from engine.storage import AttachmentStore
 
 PASSPHRASE = "mật-khẩu-thử"
@@ -105,3 +105,26 @@ def test_the_signature_does_not_validate_against_another_certificate(one_process
     status = validate_pdf_signature(signature, ValidationContext(
         trust_roots=[asn1_x509.Certificate.load(stranger)], allow_fetching=False))
     assert status.intact and not status.trusted
+
+
+def test_the_certificates_of_a_decision_print_one_page_per_awardee(one_process_journey, tree, ctx, tmp_path):
+    """Phôi: the award as its issuer prints it, the name, the achievement, the decision's number and date."""
+    import subprocess
+
+    journey = one_process_journey
+    journey.submit(("LDTT", "Nguyễn Thị Tươi"), ("GIAY_KHEN", "Trần Văn Đức"))
+    journey.pass_level(tree.commune_office, tree.commune_head, Nguyễn_Thị_Tươi="approve", Trần_Văn_Đức="approve")
+    decision = journey.session.scalars(select(Decision)).one()
+    named = certificates_file(ctx.as_actor(tree.commune_head), decision.id)
+    assert named.content_type == "application/pdf" and named.filename.endswith(".pdf")
+    (tmp_path / "phoi.pdf").write_bytes(named.content)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "phoi.pdf"), "-"], check=True,
+                          capture_output=True).stdout.decode("utf-8")
+    pages = [" ".join(page.split()) for page in text.split("\f") if page.strip()]
+    assert len(pages) == 2
+    assert "CÔNG NHẬN DANH HIỆU LAO ĐỘNG TIÊN TIẾN NĂM 2026 Nguyễn Thị Tươi" in pages[0]
+    assert "TẶNG GIẤY KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ Trần Văn Đức" in pages[1]
+    for page in pages:
+        assert "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ BÌNH MINH" in page and "Nguyễn Văn Bình" in page
+        assert f"Quyết định số 01/QĐ-UBND ngày {decision.signed_on:%d/%m/%Y}" in page
+        assert "Đã có thành tích: Hoàn thành xuất sắc" in page

@@ -31,6 +31,7 @@ from engine.operations.award.queries.catalogue import (
     rules_on,
 )
 from engine.operations.award.queries.decisions import (
+    certificates_file,
     decision_document,
     decision_file,
     decision_file_name,
@@ -60,7 +61,8 @@ from engine.operations.award.queries.dossiers import (
 
 __all__ = [
     "any_dossier", "attachment_file", "award_names", "award_types_in_force", "award_types_on", "AwardTypeInForce",
-    "can_change", "can_see", "can_see_decision", "changeable_dossier", "decision_document", "decision_file",
+    "can_change", "can_see", "can_see_decision", "certificates_file", "changeable_dossier", "decision_document",
+    "decision_file",
     "decision_file_name", "decision_pdf_file", "decision_nominations", "detail_of", "Diagram", "dossier_audit",
     "dossier_decisions", "dossier_detail", "dossier_diagram", "DossierDetail", "get_decision", "get_dossier",
     "issued_decisions_by_issuer", "list_decisions", "list_dossiers", "load_dossier", "missing_before_submission",

@@ -7,11 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from engine.context import Context
+from engine.documents.certificate import Certificate, certificate_award, render_certificates
+from engine.documents.pdf import docx_to_pdf
 from engine.errors import NotFound
-from engine.models import Decision, DecisionStatus, Nomination, Unit
+from engine.models import Awardee, Decision, DecisionStatus, Nomination, Unit
 from engine.operations.access import require_actor
 from engine.operations.award.queries.access import can_see_decision, visible_decisions
+from engine.operations.award.queries.catalogue import rules_of
 from engine.operations.paging import Page, paginate
+from engine.rules import AwardKind
 from engine.storage import DOCX, PDF, NamedFile, attachment_store
 from engine.text import file_name
 
@@ -79,6 +83,37 @@ def decision_pdf_file(ctx: Context, decision_id: int) -> NamedFile:
         raise NotFound(f"Quyết định {decision.label} không có bản PDF.")
     name = decision_file_name(decision, decision.issuer).removesuffix(".docx") + ".pdf"
     return NamedFile(attachment_store(ctx.settings).read(decision.pdf_sha256), name, PDF)
+
+
+def certificates_file(ctx: Context, decision_id: int) -> NamedFile:
+    """The certificates (phôi) of every awardee of a decision, one page each, as a PDF to print: the
+    award named by its issuer, the name, position and unit, the achievement, the decision's number
+    and date, the signer. Made on demand from the issued decision (a print aid, not a record)."""
+    decision = get_decision(ctx, decision_id)
+    if decision.dossier is None or decision.status is not DecisionStatus.ISSUED:
+        raise NotFound(f"Quyết định {decision.label} không có phôi khen thưởng.")
+    rules, _ = rules_of(ctx, decision.dossier)
+    issuer = decision.issuer
+    head = (decision.signer_title or "").removeprefix("PHÓ ")
+    deputy = bool(decision.signer_title) and decision.signer_title != head
+    items = []
+    for nomination in decision_nominations(ctx, decision):
+        award_type = rules.award_type(nomination.award_type)
+        verb, award = certificate_award(award_type.printed_name(issuer.level), award_type.kind == AwardKind.TITLE,
+                                        decision.dossier.year)
+        awardee = ctx.session.get(Awardee, nomination.awardee_id) if nomination.awardee_id else None
+        unit = (nomination.nominee_unit or "").strip() or (awardee.unit.name if awardee and awardee.unit else "")
+        position = ", ".join(p for p in ((nomination.nominee_position or "").strip(), unit)
+                             if p and p != nomination.nominee_name)
+        items.append(Certificate(
+            authority=f"{head or 'CHỦ TỊCH'} {issuer.spelled_name.upper()}", verb=verb, award=award,
+            name=nomination.nominee_name, position=position or None,
+            achievement=(nomination.achievements or "").strip() or None, decision_label=decision.label,
+            decision_date=decision.signed_on, place=issuer.place_name,
+            signer_capacity=f"KT. {head}" if deputy else None, signer_title=decision.signer_title or head,
+            signer_name=decision.signer_name or ""))
+    name = decision_file_name(decision, issuer).removesuffix(".docx").replace("QĐ-", "Phôi-QĐ-", 1) + ".pdf"
+    return NamedFile(docx_to_pdf(render_certificates(items)), name, PDF)
 
 
 def issued_decisions_by_issuer(ctx: Context, limit: int) -> list[tuple[Unit, list[Decision]]]:
