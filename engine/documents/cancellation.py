@@ -153,8 +153,8 @@ def _signature_block(document: DocxDocument, doc: CancellationDocument) -> None:
     # One unbreakable row: a page break never leaves the signer's name alone on the next page.
     left._tc.getparent().get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     add_paragraph(left, "Nơi nhận:", size=RECIPIENTS_LABEL_PT, bold=True, italic=True, align=LEFT)
-    for line in doc.recipients:
-        add_paragraph(left, line, size=RECIPIENTS_PT, align=LEFT)
+    for line in doc.recipients:  # ND30: each recipient on its own line after "- "
+        add_paragraph(left, line if line.startswith("- ") else f"- {line}", size=RECIPIENTS_PT, align=LEFT)
     if doc.signer_capacity:
         add_paragraph(right, doc.signer_capacity.upper(), bold=True)
     add_paragraph(right, doc.signer_title.upper(), bold=True)
