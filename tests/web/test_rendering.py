@@ -44,7 +44,8 @@ def _chain(process: str, run: str, caller: str | None, *elements: str) -> list[S
 
 FIRST_LEVEL = _chain("level_review", "level-1", MAIN_RUN, "review_started", "completeness_loop", "check_completeness",
                      "completeness_outcome", "receive", "appraise", "plan_disclosure", "disclosure_needed",
-                     "to_decision", "council_needed", "after_council", "anything_to_decide", "decide", "level_done")
+                     "to_decision", "council_needed", "after_council", "anything_to_decide", "decide", "clerk_numbers",
+                     "numbered", "issue_at_level", "level_done")
 
 
 def test_the_path_is_what_the_engine_completed_and_the_flows_between_them():
@@ -74,8 +75,9 @@ def test_a_finished_process_is_drawn_to_its_end():
                   "forward_left", "issue_decisions", "notify_result", "dossier_decided")
     states = diagram_states(_models(), "award_dossier", main + FIRST_LEVEL, set())
     assert {"issue_decisions", "to_notify", "notify_result", "dossier_decided"} <= states["award_dossier"].taken
-    assert {"decide", "to_level_done", "level_done"} <= states["level_review"].taken
-    assert states["level_review"].trail[-1] == "decide"
+    level = states["level_review"].taken
+    assert {"decide", "to_app_register", "issue_at_level", "to_level_done", "level_done"} <= level
+    assert states["level_review"].trail[-1] == "issue_at_level"  # the level ends issuing its decision
 
 
 SCHEMA = {"type": "object", "required": ["nominations"], "properties": {
