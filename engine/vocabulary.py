@@ -31,6 +31,8 @@ class Role(Code):
     PROPOSER = "proposer", "Đơn vị đề nghị"
     OFFICE = "office", "Cơ quan thường trực"
     COUNCIL = "council", "Hội đồng Thi đua - Khen thưởng"
+    # Held by the chair and the secretary of the unit's council, never granted: who closes a vote.
+    COUNCIL_CHAIR = "council_chair", "Chủ tịch, Thư ký Hội đồng Thi đua - Khen thưởng"
     HEAD = "head", "Thủ trưởng"
     DEPUTY = "deputy", "Cấp phó của thủ trưởng"  # acts on the head's tasks; signs "KT." for the head
     CLERK = "clerk", "Văn thư"  # numbers and dates decisions from the agency's own register

@@ -26,13 +26,20 @@ def open_session_of(context: Context, task: HumanTask) -> CouncilSession | None:
     return next((s for s in reversed(sessions) if s.status == SessionStatus.OPEN), None)
 
 
+def vote_count(context: Context, task: HumanTask) -> tuple[int, int] | None:
+    """For the close-vote form: (members who have voted, members of the session)."""
+    session = open_session_of(context, task) if task.key == "close_vote" else None
+    return (council_access.ballots_cast(context, session), session.members_total) if session else None
+
+
 def member_options(context: Context, task: HumanTask) -> dict[str, list[tuple[str, str]]]:
     """For the forms of a council task: lists of members (`…_members`) offered as check boxes."""
     session = open_session_of(context, task)
     if session is None:
         return {}
+    voted = council_access.voters(context, session)  # who voted was there (or wrote): never offered as absent
     members = [(str(member.user_id), f"{member.user.full_name} ({MEMBER_POSITION[member.position]})")
-               for member in council_access.session_members(context, session)]
+               for member in council_access.session_members(context, session) if member.user_id not in voted]
     schema = tasks.task_form(context, task)
     return {name: members for name, prop in (schema.get("properties") or {}).items()
             if name.endswith("_members") and prop.get("type") == "array"}

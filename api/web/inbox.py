@@ -10,6 +10,7 @@ from api.web.common import PER_PAGE, Pager, arg_int, ctx, render
 from engine.clock import local_today
 from engine.operations import notifications as notes
 from engine.operations import tasks
+from engine.operations.complaints.queries import cases_of_tasks
 
 bp = Blueprint("inbox", __name__)
 SOON_DAYS = 7
@@ -44,6 +45,7 @@ def inbox() -> tuple[str, int]:
     for row in tasks.task_rows(context, page.items):
         groups[_group_of(row, today)].rows.append(row)
     return render("web/inbox.html", groups=[g for g in groups.values() if g.rows], total=page.total, mine=mine,
+                  cases=cases_of_tasks(context, page.items),
                   pager=Pager.of(page), today=today)
 
 

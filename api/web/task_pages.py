@@ -8,13 +8,15 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 
 from api.errors import status_of
 from api.web.common import ctx, discard_changes, me, render
-from api.web.council_pages import member_options
+from api.web.council_pages import member_options, vote_count
 from api.web.schema_form import build_fields, merge, placed_paths, read_form
 from engine.errors import Conflict, InvalidInput
 from engine.models import HumanTask
 from engine.operations import tasks
 from engine.operations.access import can_act_on
 from engine.operations.award import queries as access
+from engine.operations.complaints.queries import cases_of_tasks
+from engine.operations.council.queries import results_by_nomination
 from engine.operations.hooks import prefilled
 
 bp = Blueprint("tasks", __name__)
@@ -32,9 +34,11 @@ def _page(task: HumanTask, values: dict[str, Any], status: int = 200, errors: di
     dossier = row.dossier
     return render("web/task.html", status, task=task, row=row, schema=schema, fields=fields,
                   errors=errors or {}, unplaced=unplaced, problem=problem, dossier=dossier,
+                  case=cases_of_tasks(context, [task]).get(task.id), votes=vote_count(context, task),
                   can_act=can_act_on(context.session, user, task),
                   look={"names": access.award_names(context),
-                        "nominations": {n.id: n for n in dossier.nominations} if dossier is not None else {}})
+                        "nominations": {n.id: n for n in dossier.nominations} if dossier is not None else {},
+                        "council": results_by_nomination(context, dossier.id, task.unit_id) if dossier else {}})
 
 
 def _prefill_or_empty(context: Any, task: HumanTask) -> dict[str, Any]:

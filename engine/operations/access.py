@@ -1,7 +1,7 @@
 """Permissions as named questions: who holds which role where, and who may act on a task."""
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import CompoundSelect, Select, exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -24,8 +24,11 @@ def holds_role(session: Session, user: User, role: Role | str, unit_id: int) -> 
         select(exists().where(RoleGrant.user_id == user.id, RoleGrant.role.in_(roles),
                               RoleGrant.unit_id == unit_id))
     )
-    if granted or Role(role) is not Role.COUNCIL:
+    if granted or Role(role) not in (Role.COUNCIL, Role.COUNCIL_CHAIR):
         return bool(granted)
+    if Role(role) is Role.COUNCIL_CHAIR:
+        return bool(session.scalar(select(exists().where(
+            Council.unit_id == unit_id, or_(Council.chair_id == user.id, Council.secretary_id == user.id)))))
     return bool(session.scalar(
         select(exists().where(Council.unit_id == unit_id, CouncilMember.council_id == Council.id,
                               CouncilMember.user_id == user.id))
@@ -67,8 +70,10 @@ def actionable_by(user: User) -> ColumnElement[bool]:
                                 CouncilMember.council_id == Council.id, CouncilMember.user_id == user.id)
     by_deputy = exists().where(HumanTask.role == Role.HEAD.value, RoleGrant.user_id == user.id,
                                RoleGrant.role == Role.DEPUTY, RoleGrant.unit_id == HumanTask.unit_id)
+    by_chair = exists().where(HumanTask.role == Role.COUNCIL_CHAIR.value, Council.unit_id == HumanTask.unit_id,
+                              or_(Council.chair_id == user.id, Council.secretary_id == user.id))
     return (or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id == user.id)) & or_(by_grant, by_council,
-                                                                                          by_deputy)
+                                                                                          by_deputy, by_chair)
 
 
 def users_with_role(ctx: Context, role: str, unit_id: int) -> list[User]:
@@ -77,6 +82,14 @@ def users_with_role(ctx: Context, role: str, unit_id: int) -> list[User]:
         .where(RoleGrant.role == role, RoleGrant.unit_id == unit_id, User.active.is_(True))
         .order_by(User.id)
     ))
+
+
+def council_readers(user: User) -> CompoundSelect[int]:
+    """SQL: ids of the units whose council's participation (who voted, when) this user may read: where
+    the user sits on the council or holds the standing office's role."""
+    return select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id, RoleGrant.role == Role.OFFICE).union(
+        select(Council.unit_id).join(CouncilMember, CouncilMember.council_id == Council.id)
+        .where(CouncilMember.user_id == user.id))
 
 
 def visible_units(user: User) -> Select[tuple[int]]:

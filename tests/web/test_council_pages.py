@@ -59,10 +59,16 @@ def test_members_vote_in_secret_the_chair_closes_and_everyone_reads_the_results(
     chair_csrf = log_in(chair_browser, chair)
     close = open_task(ctx, chair, dossier.id, "close_vote")
     form = chair_browser.get(f"/tasks/{close}").get_data(as_text=True)
-    assert 'type="checkbox" name="absent_members"' in form and "Chủ tịch Hội đồng" in form
+    assert 'type="checkbox" name="absent_members"' in form and "Đã bỏ phiếu: 3/5 thành viên." in form
+    assert "(Ủy viên)" in form and "(Chủ tịch Hội đồng)" not in form  # the chair voted: not absent
     three_absent = [str(m.id) for m in [*members[1:], secretary]]
-    too_few = chair_browser.post(f"/tasks/{close}", data={"csrf_token": chair_csrf, "present": "2",
-                                                          "written_votes": "0", "absent_members": three_absent})
+    voted_absent = chair_browser.post(f"/tasks/{close}", data={"csrf_token": chair_csrf, "present": "2",
+                                                               "written_votes": "0", "absent_members": three_absent})
+    assert voted_absent.status_code == 422  # the secretary voted: present, or absent with a written vote
+    assert "đã bỏ phiếu nên không thể vắng mặt: " + secretary.full_name in voted_absent.get_data(as_text=True)
+    too_few = chair_browser.post(f"/tasks/{close}", data={
+        "csrf_token": chair_csrf, "present": "2", "written_votes": "1", "absent_members": three_absent,
+        "written_vote_members": [str(secretary.id)]})
     assert too_few.status_code == 409 and "Chưa đủ số thành viên" in too_few.get_data(as_text=True)
     absent = [str(members[2].id)]
     done = chair_browser.post(f"/tasks/{close}", data={"csrf_token": chair_csrf, "present": "4", "written_votes": "0",

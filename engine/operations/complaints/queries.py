@@ -25,6 +25,7 @@ from engine.models import (
     HumanTask,
     HumanTaskState,
     Nomination,
+    Revocation,
     Role,
     RoleGrant,
     User,
@@ -150,6 +151,55 @@ def _subjects(ctx: Context, complaints: list[Complaint]) -> dict[int, ComplaintS
             subjects[c.id] = ComplaintSubject(f"Hồ sơ số {c.dossier_id}") if dossier is None else \
                 ComplaintSubject(f"Hồ sơ «{dossier.title}»", dossier_id=dossier.id)
     return subjects
+
+
+@dataclass(frozen=True)
+class TaskCase:
+    """The case a complaint, denunciation or revocation task is about, as its task page and inbox row
+    show it, so that two such tasks never look alike: its code, what it is about (with a link), who
+    filed it, what they wrote, when it came in and when it is due."""
+
+    kind: str  # the Vietnamese label of the case: "khiếu nại", "tố cáo", "hủy bỏ khen thưởng"
+    code: str  # the complaint's tracking code, or the revocation's number
+    subject: ComplaintSubject
+    party: str  # the complainant, or who proposed the revocation
+    content: str  # what the complainant wrote, or the revocation's ground and reason
+    filed_at: datetime
+    due_on: date | None = None
+    complaint_id: int | None = None  # the complaint's page, when it is one
+
+
+def cases_of_tasks(ctx: Context, tasks: list[HumanTask]) -> dict[int, TaskCase]:
+    """The case of every complaint, denunciation and revocation task among these, by task id (tasks of
+    a dossier have none); one query per kind. Callers show it only with a task the reader may see."""
+    complaints = by_id(ctx.session, Complaint, (t.complaint_id for t in tasks))
+    subjects = _subjects(ctx, list(complaints.values()))
+    cases: dict[int, TaskCase] = {}
+    for task in tasks:
+        complaint = complaints.get(task.complaint_id) if task.complaint_id is not None else None
+        if complaint is not None:
+            cases[task.id] = TaskCase(complaint.kind.label, complaint.tracking_code, subjects[complaint.id],
+                                      complaint.complainant_name, complaint.content, complaint.filed_at,
+                                      complaint.due_on, complaint.id)
+    rest = {t.instance_id: t.id for t in tasks if t.complaint_id is None and t.dossier_id is None}
+    if rest:
+        revocations = list(ctx.session.scalars(select(Revocation).where(Revocation.instance_id.in_(rest))))
+        decisions = by_id(ctx.session, Decision, (r.decision_id for r in revocations), selectinload(Decision.issuer))
+        nominations = by_id(ctx.session, Nomination, (i for r in revocations for i in r.nomination_ids))
+        users = by_id(ctx.session, User, (r.created_by_id for r in revocations))
+        for revocation in revocations:
+            decision = decisions[revocation.decision_id]
+            names = ", ".join(nominations[i].nominee_name for i in revocation.nomination_ids if i in nominations)
+            subject = ComplaintSubject(f"Quyết định số {decision.label} của {decision.issuer.name}: {names}",
+                                       decision_year=decision.year)
+            creator = users.get(revocation.created_by_id) if revocation.created_by_id is not None else None
+            content = "; ".join(part for part in (revocation.ground.label if revocation.ground else "",
+                                                   revocation.reason or "") if part)
+            cases[rest[revocation.instance_id]] = TaskCase(  # type: ignore[index]
+                "hủy bỏ khen thưởng", f"số {revocation.id}", subject,
+                creator.full_name if creator else "theo kết quả giải quyết khiếu nại, tố cáo", content,
+                revocation.created_at, complaint_id=revocation.complaint_id)
+    return cases
 
 
 def _local_day(at: datetime | None) -> date | None:

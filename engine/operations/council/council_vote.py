@@ -241,6 +241,10 @@ def _attendance(ctx: Context, session: CouncilSession, present: int, written: in
     errors = {}
     if unknown := sorted((absent | in_writing) - ids):
         errors["absent_members"] = "Không phải thành viên phiên họp: " + ", ".join(map(str, unknown)) + "."
+    elif voted_absent := sorted((absent - in_writing) & voted):
+        names = {m.user_id: m.user.full_name for m in session.members}
+        errors["absent_members"] = ("Thành viên đã bỏ phiếu nên không thể vắng mặt: "
+                                    + ", ".join(names[uid] for uid in voted_absent) + ".")
     elif len(absent) != session.members_total - present:
         errors["absent_members"] = (f"Cần liệt kê đúng {session.members_total - present} thành viên vắng mặt "
                                     f"(đang có {len(absent)}).")

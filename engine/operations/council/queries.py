@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from engine.context import Context
 from engine.errors import NotFound
 from engine.models import (
+    AgendaItem,
     Ballot,
     CouncilSession,
     NamedVote,
@@ -48,10 +50,43 @@ def ballots_cast(ctx: Context, session: CouncilSession) -> int:
                               .where(Participation.session_id == session.id)) or 0
 
 
+def voters(ctx: Context, session: CouncilSession) -> set[int]:
+    """The members who have voted so far (participation only: never who chose what); only the council
+    and the standing office read this (the close-vote form)."""
+    return set(ctx.session.scalars(select(Participation.user_id).where(Participation.session_id == session.id)))
+
+
 def list_sessions(ctx: Context, dossier_id: int) -> list[CouncilSession]:
     visible_dossier(ctx, dossier_id)
     return list(ctx.session.scalars(select(CouncilSession).where(CouncilSession.dossier_id == dossier_id)
                                     .order_by(CouncilSession.id)))
+
+
+@dataclass(frozen=True)
+class CouncilResult:
+    """A council's result on one nomination, as the head reads it before deciding: "Đạt 9/9"."""
+
+    session_id: int
+    passed: bool
+    yes: int
+    base: int
+    has_minutes: bool
+
+    @property
+    def text(self) -> str:
+        return f"{'Đạt' if self.passed else 'Không đạt'} {self.yes}/{self.base}"
+
+
+def results_by_nomination(ctx: Context, dossier_id: int, unit_id: int) -> dict[int, CouncilResult]:
+    """The latest tallied result of the council of `unit_id` on each nomination of the dossier."""
+    visible_dossier(ctx, dossier_id)
+    rows = ctx.session.execute(
+        select(AgendaItem, CouncilSession).join(CouncilSession, AgendaItem.session_id == CouncilSession.id)
+        .where(CouncilSession.dossier_id == dossier_id, CouncilSession.unit_id == unit_id,
+               CouncilSession.status == SessionStatus.TALLIED, AgendaItem.passed.is_not(None))
+        .order_by(CouncilSession.id))
+    return {item.nomination_id: CouncilResult(session.id, bool(item.passed), item.yes or 0, item.base or 0,
+                                              session.minutes_sha256 is not None) for item, session in rows}
 
 
 def session_view(ctx: Context, session: CouncilSession) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from engine.clock import local_today
@@ -24,8 +24,9 @@ from engine.models import (
     HumanTaskState,
     Nomination,
     ProcessInstance,
+    Role,
 )
-from engine.operations.access import require_actor
+from engine.operations.access import council_readers, require_actor
 from engine.operations.award.queries.access import visible_dossier, visible_dossiers
 from engine.operations.award.queries.catalogue import rules_on
 from engine.operations.paging import Page, paginate
@@ -33,6 +34,7 @@ from engine.operations.readmodels import Extended
 from engine.runtime import Step
 from engine.storage import NamedFile, attachment_store, with_type_extension
 from engine.text import fold
+from engine.vocabulary import AuditAction
 
 # Documents that speak for the whole batch: one at dossier level serves every nomination.
 BATCH_DOCUMENTS = frozenset({AttachmentKind.SUBMISSION, AttachmentKind.COUNCIL_MINUTES})
@@ -88,8 +90,11 @@ def open_tasks(ctx: Context, dossier: Dossier) -> list[HumanTask]:
 
 def dossier_audit(ctx: Context, dossier_id: int, *, page: int = 1, per_page: int = 200) -> Page:
     """The audit events of one dossier, oldest first."""
-    _, dossier = visible_dossier(ctx, dossier_id)
-    stmt = select(AuditEvent).where(AuditEvent.dossier_id == dossier.id)
+    user, dossier = visible_dossier(ctx, dossier_id)
+    participation = or_(AuditEvent.action == AuditAction.BALLOT_CAST.value,  # NULL roles are not the council's
+                        func.coalesce(AuditEvent.role, "") == Role.COUNCIL.value)
+    stmt = select(AuditEvent).where(AuditEvent.dossier_id == dossier.id,  # who voted when: the council's and
+                                    ~participation | AuditEvent.unit_id.in_(council_readers(user)))  # office's
     return paginate(ctx.session, stmt.order_by(AuditEvent.seq), page, per_page)
 
 
