@@ -29,6 +29,7 @@ from engine.models import (
     NominationStatus,
     Unit,
 )
+from engine.text import fold
 from engine.vocabulary import Result
 
 LDTT, CSTD_CS, CSTD_TINH, CSTD_TQ, BK_TINH, BK_TTG = "LDTT", "CSTD_CS", "CSTD_TINH", "CSTD_TQ", "BK_TINH", "BK_TTG"
@@ -68,10 +69,21 @@ def check_nomination(session: Session, nomination: Nomination, *, year: int,
                             "các năm trước."))
     elif nomination.dossier.kind == DossierKind.REGULAR:
         checks.append(_not_already_awarded(subject))
+    if twice := _proposed_twice(session, nomination, year):
+        checks.append(twice)
     checks.extend(_CRITERIA.get(nomination.award_type, _no_more)(subject))
     if not any(check.criterion in _INITIATIVE_CRITERIA for check in checks) and subject.linked_initiatives:
         checks.append(_initiative_used_once(subject))
     return checks
+
+
+def initiative_relied_on(session: Session, nomination: Nomination, *, year: int) -> int | None:
+    """The id of the initiative the nomination's title rests on (the first one its initiative
+    criterion counts as met), or None: the one to mark used when the award is granted."""
+    for check in check_nomination(session, nomination, year=year):
+        if check.criterion in _INITIATIVE_CRITERIA and check.result is Result.MET:
+            return next((int(r.split(":", 1)[1]) for r in check.records if r.startswith("initiative:")), None)
+    return None
 
 
 # ---- what the registry holds about the nominee -------------------------------------------------------
@@ -185,6 +197,35 @@ def _not_already_awarded(s: _Subject) -> Check:
         return Check("not_already_awarded", label, Result.NOT_MET, f"Đã có {_listing(award_type, held.values())}.",
                      [a.ref for a in held.values()])
     return Check("not_already_awarded", label, Result.MET, f"Sổ theo dõi chưa có {award_type} năm {s.year}.")
+
+
+def _proposed_twice(session: Session, nomination: Nomination, year: int) -> Check | None:
+    """Another open nomination, in any dossier submitted at any level, proposing the same nominee for
+    the same award and year: the same person in the registry is a fault, the same name a doubt; None
+    (no line in the pre-check) when there is none."""
+    award_type = nomination.award_type
+    label = f"Không có đề nghị {award_type} năm {year} khác cho cùng người, cùng tập thể đang được xét"
+    others = session.execute(
+        select(Nomination, Dossier).join(Dossier, Nomination.dossier_id == Dossier.id)
+        .where(Nomination.id != nomination.id, Nomination.award_type == award_type, Dossier.year == year,
+               Nomination.nominee_kind == nomination.nominee_kind, Nomination.status.in_(_OPEN_NOMINATION),
+               Dossier.status.not_in((DossierStatus.DRAFT, DossierStatus.WITHDRAWN, DossierStatus.DECIDED)))
+        .order_by(Nomination.id)).all()
+    same = [(n, d) for n, d in others if nomination.awardee_id is not None and n.awardee_id == nomination.awardee_id]
+    name = fold(nomination.nominee_name)
+    alike = [(n, d) for n, d in others if (n, d) not in same and fold(n.nominee_name) == name
+             and (nomination.awardee_id is None or n.awardee_id is None)]
+    found = same or alike
+    if not found:
+        return None
+    where = "; ".join(f"đề nghị số {n.id} trong hồ sơ số {d.id} «{d.title}»" for n, d in found)
+    if same:
+        return Check("not_proposed_twice", label, Result.NOT_MET,
+                     f"{nomination.nominee_name} đang được đề nghị {award_type} năm {year} ở: {where}.",
+                     [f"nomination:{n.id}" for n, _ in found])
+    return Check("not_proposed_twice", label, Result.UNKNOWN,
+                 f"Có đề nghị {award_type} năm {year} cho người, tập thể cùng tên ở: {where}; kiểm tra có phải "
+                 "cùng một người không.", [f"nomination:{n.id}" for n, _ in found])
 
 
 def _consecutive(s: _Subject, criterion: str, award_type: str, count: int, article: str) -> Check:

@@ -340,3 +340,27 @@ def test_every_label_and_detail_is_finished_vietnamese_text(session, world, awar
     for item in check(session, world, award_type).values():
         assert item.label and item.detail.endswith(".")
         assert "{" not in item.label + item.detail, item
+
+
+def test_two_open_dossiers_proposing_the_same_person_for_the_same_award_and_year_are_flagged(session, world):
+    first = nominate(session, make_dossier(session, world.school, world.proposer), "CSTD_TINH", world.teacher)
+    elsewhere = make_dossier(session, world.commune, world.proposer, status="supplement_requested")
+    second = nominate(session, elsewhere, "CSTD_TINH", world.teacher)
+    nominate(session, make_dossier(session, world.school, world.proposer, status="draft"), "CSTD_TINH", world.teacher)
+    nominate(session, make_dossier(session, world.school, world.proposer, year=2025), "CSTD_TINH", world.teacher)
+    nominate(session, make_dossier(session, world.school, world.proposer), "CSTD_CS", world.teacher)
+
+    for mine, other in ((first, second), (second, first)):
+        twice = {c.criterion: c for c in check_nomination(session, mine, year=2026)}["not_proposed_twice"]
+        assert twice.result is NOT_MET and twice.records == [f"nomination:{other.id}"]
+        assert f"đề nghị số {other.id} trong hồ sơ số {other.dossier_id}" in twice.detail
+    second.status, second.outcome_note = NominationStatus.REJECTED, "Trùng đề nghị."  # no longer open: not flagged
+    assert "not_proposed_twice" not in {c.criterion for c in check_nomination(session, first, year=2026)}
+
+
+def test_the_same_name_without_a_registry_entry_is_a_doubt_not_a_fault(session, world):
+    first = nominate(session, make_dossier(session, world.school, world.proposer), "GIAY_KHEN", name="Phạm Thị Hoa")
+    second = nominate(session, make_dossier(session, world.school, world.proposer), "GIAY_KHEN", name="phạm thị  hoa")
+    twice = {c.criterion: c for c in check_nomination(session, first, year=2026)}["not_proposed_twice"]
+    assert twice.result is UNKNOWN and twice.records == [f"nomination:{second.id}"]
+    assert "cùng tên" in twice.detail

@@ -36,7 +36,7 @@ from engine.models import (
 )
 from engine.operations.award.queries import reviewing_ancestors, rules_of
 from engine.operations.numbering import next_number
-from engine.operations.registry.commands import find_or_create_awardee, record_award
+from engine.operations.registry.commands import find_or_create_awardee, record_award, use_initiative_relied_on
 from engine.rules import AwardKind, Reward, load_rewards
 from engine.storage import AttachmentStore
 from engine.vocabulary import AuditAction
@@ -115,6 +115,7 @@ def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomin
         nomination.awardee_id = awardee.id
         record_award(ctx, awardee, nomination.award_type, dossier.year, dossier.kind.value, decision.id,
                      nomination.id)
+        use_initiative_relied_on(ctx, nomination, dossier.year)  # "đã dùng" in every later pre-check
     document = render(ctx, decision, dossier, issuer, nominations, rules)
     store = AttachmentStore(ctx.settings.attachment_root)
     decision.document_sha256, _ = store.put(io.BytesIO(document), ctx.settings.max_upload_bytes * 10)

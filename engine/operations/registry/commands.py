@@ -18,6 +18,7 @@ from engine.models import (
     Nomination,
 )
 from engine.operations.registry.queries import can_see_awardee
+from engine.rules.eligibility import initiative_relied_on
 from engine.text import fold
 from engine.vocabulary import AuditAction
 
@@ -90,6 +91,14 @@ def record_award(ctx: Context, awardee: Awardee, award_type: str, year: int, dos
                  after={"awardee_id": awardee.id, "award_type": award_type, "year": year,
                         "kind": award.dossier_kind, "decision_id": decision_id, "nomination_id": nomination_id})
     return award
+
+
+def use_initiative_relied_on(ctx: Context, nomination: Nomination, year: int) -> None:
+    """When the award is granted: the initiative the title rests on is used, once and for all."""
+    initiative_id = initiative_relied_on(ctx.session, nomination, year=year)
+    initiative = ctx.session.get(Initiative, initiative_id) if initiative_id is not None else None
+    if initiative is not None:
+        mark_initiative_used(ctx, initiative, nomination.id)
 
 
 def mark_initiative_used(ctx: Context, initiative: Initiative, nomination_id: int) -> None:
