@@ -136,12 +136,15 @@ def test_the_list_shows_only_what_the_caller_may_see(client, world, bearer, stra
     proposer = bearer(world.proposer)
     first = create(client, proposer).json
     second = create(client, proposer, title="Khen thưởng đột xuất chống bão", kind="ad_hoc").json
-    listed = client.get(f"{API}/dossiers?q=chong bao", headers=bearer(world.office))
+    listed = client.get(f"{API}/dossiers?q=chong bao", headers=proposer)
     assert listed.status_code == 200
     assert [d["id"] for d in listed.json["items"]] == [second["id"]]
     assert listed.json["items"][0]["nomination_count"] == 2
-    everything = client.get(f"{API}/dossiers?q=NGUYEN THI TUOI&status=draft", headers=bearer(world.other_office))
+    everything = client.get(f"{API}/dossiers?q=NGUYEN THI TUOI&status=draft", headers=proposer)
     assert [d["id"] for d in everything.json["items"]] == [second["id"], first["id"]]
+    # Drafts belong to the school until submitted: the offices above see none of them yet.
+    for office in (world.office, world.other_office):
+        assert client.get(f"{API}/dossiers", headers=bearer(office)).json["total"] == 0
     assert client.get(f"{API}/dossiers", headers=bearer(stranger)).json["total"] == 0
     assert client.get(f"{API}/dossiers?status=unknown", headers=proposer).status_code == 422
 
@@ -271,19 +274,20 @@ def test_a_person_in_another_commune_sees_neither_the_dossier_nor_its_papers(cli
         assert response.json["title"] == "Không tìm thấy"
 
 
-def test_a_colleague_at_the_commune_office_sees_but_cannot_edit(client, world, bearer, db):
+def test_a_colleague_at_the_commune_office_neither_sees_nor_edits_a_draft(client, world, bearer, db):
     dossier = prepared(client, bearer(world.proposer))
     colleague = bearer(world.colleague)
-    assert client.get(f"{API}/dossiers/{dossier['id']}", headers=colleague).status_code == 200
+    assert client.get(f"{API}/dossiers/{dossier['id']}", headers=colleague).status_code == 404
     for response in (
         client.patch(f"{API}/dossiers/{dossier['id']}", headers=colleague, json={"title": "Văn phòng sửa"}),
         upload(client, colleague, dossier["id"], pdf("vp"), "vp.pdf", "other"),
         client.post(f"{API}/dossiers/{dossier['id']}/submit", headers=colleague),
         client.post(f"{API}/dossiers/{dossier['id']}/withdraw", headers=colleague, json={"reason": "Thử"}),
     ):
-        assert response.status_code == 403, response.request.path
+        assert response.status_code == 404, response.request.path  # a draft is the school's alone
     assert count(db, Attachment) == 3
-    assert client.get(f"{API}/dossiers/{dossier['id']}", headers=colleague).json["title"] == DOSSIER["title"]
+    assert client.get(f"{API}/dossiers/{dossier['id']}", headers=bearer(world.proposer)).json["title"] == \
+        DOSSIER["title"]
 
 
 def test_an_outsider_cannot_propose(client, world, bearer, db):

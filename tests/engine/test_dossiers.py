@@ -320,7 +320,7 @@ def test_an_attachment_row_records_the_sniffed_type_and_a_safe_name(ctx, world, 
     assert attachment.content_type == DOCX and attachment.filename == "Báo cáo thành tích.docx"
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "attachment_added")).one()
     assert event.dossier_id == dossier.id and event.after["sha256"] == attachment.sha256
-    found, stream = access.open_attachment(ctx.as_actor(world.office), dossier.id, attachment.id)
+    found, stream = access.open_attachment(ctx.as_actor(world.proposer), dossier.id, attachment.id)
     with stream:
         assert found.id == attachment.id and stream.read() == DOCX_BYTES
 
@@ -458,8 +458,14 @@ def test_a_person_in_another_commune_cannot_see_the_dossier(ctx, world, session,
         assert access.list_dossiers(as_stranger).total == 0
 
 
-def test_higher_levels_see_what_comes_from_below_but_cannot_edit(ctx, world, session):
+def test_higher_levels_see_what_comes_from_below_once_submitted_but_cannot_edit(ctx, world, session):
     dossier = new_dossier(ctx, world)
+    for viewer in (world.office, world.head, world.other_office, world.members[0]):  # a draft: the school's
+        with pytest.raises(NotFound):
+            access.get_dossier(ctx.as_actor(viewer), dossier.id)
+        assert access.list_dossiers(ctx.as_actor(viewer)).items == []
+    dossier.status, dossier.submitted_at = DossierStatus.SUBMITTED, ctx.clock.now()
+    session.flush()
     for viewer in (world.office, world.head, world.other_office, world.members[0]):
         assert access.get_dossier(ctx.as_actor(viewer), dossier.id).id == dossier.id
         assert [d.id for d in access.list_dossiers(ctx.as_actor(viewer)).items] == [dossier.id]
@@ -474,7 +480,7 @@ def test_the_list_filters_and_searches_without_diacritics(ctx, world):
     second = new_dossier(ctx, world, title="Khen thưởng chuyên đề phòng chống bão lũ", kind="thematic", year=2025,
                          nominations=[{"award_type": "LDTT", "achievements": "Cứu hộ.",
                                        "nominee": {"kind": "individual", "full_name": "Đặng Văn Hùng"}}])
-    office = ctx.as_actor(world.office)
+    office = ctx.as_actor(world.proposer)  # drafts: only their unit sees them
     ids = lambda **kw: [d.id for d in access.list_dossiers(office, **kw).items]  # noqa: E731
     assert ids() == [second.id, first.id]
     assert ids(q="nguyen thi tuoi") == [first.id]

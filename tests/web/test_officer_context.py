@@ -183,3 +183,27 @@ def test_only_a_denunciation_offers_an_extension(ctx, scene):
         investigate = _task_of(ctx, scene.commune_officer, complaint_id=case.id)
         form = tasks.task_form(officer, tasks.get_task(officer, investigate))
         assert ("request_extension" in form["properties"]) is offered, case.kind
+
+
+def test_a_draft_belongs_to_its_unit_until_it_is_submitted(app, client, ctx, tree):
+    from engine.operations.award import commands as dossiers
+    from engine.operations.award.inputs import check_dossier
+
+    proposer = ctx.as_actor(tree.proposer)
+    draft = dossiers.create_dossier(proposer, check_dossier(proposer, {
+        "title": "Bản nháp chưa nộp", "year": 2026, "kind": "regular",
+        "nominations": [{"award_type": "GIAY_KHEN", "nominee": {"kind": "individual", "full_name": "Lò Văn Pá"},
+                         "achievements": "Hoàn thành xuất sắc nhiệm vụ"}]}))
+    ctx.session.commit()
+    submitted = submitted_dossier(ctx, tree, ("GIAY_KHEN", "Nguyễn Thị Tươi"))
+    log_in(client, tree.commune_office)
+    assert client.get(f"/dossiers/{draft.id}").status_code == 404
+    assert client.get(f"/dossiers/{submitted.id}").status_code == 200
+    listing = client.get("/dossiers").get_data(as_text=True)
+    assert "Bản nháp chưa nộp" not in listing and f'href="/dossiers/{submitted.id}"' in listing
+    assert client.get(f"/api/v1/dossiers/{draft.id}").status_code == 404
+    assert client.get(f"/api/v1/dossiers/{submitted.id}").status_code == 200
+    school = app.test_client()
+    log_in(school, tree.proposer)
+    assert school.get(f"/dossiers/{draft.id}").status_code == 200
+    assert "Bản nháp chưa nộp" in school.get("/dossiers").get_data(as_text=True)

@@ -2,7 +2,8 @@
 that mirror those answers in lists.
 
 A dossier is seen by anyone holding a role at the proposing unit or at any unit above it (higher
-levels see what comes from below) and by administrators; to everybody else it does not exist
+levels see what comes from below) and by administrators; a draft never submitted belongs to its unit:
+above it, nobody sees it until it is submitted; to everybody else it does not exist
 (NotFound). Changing it is for the proposers of the proposing unit; others who see it are told
 Forbidden. A decision is seen by those who see its dossier or hold a role at or above its issuer.
 """
@@ -20,6 +21,7 @@ from engine.models import (
     CouncilMember,
     Decision,
     Dossier,
+    DossierStatus,
     Nomination,
     NominationStatus,
     Role,
@@ -44,7 +46,11 @@ def visible_dossiers(session: Session, user: User) -> ColumnElement[bool]:
     """SQL filter on Dossier mirroring `can_see`."""
     if is_admin(session, user):
         return Dossier.id.is_not(None)
-    return Dossier.proposing_unit_id.in_(visible_units(user))
+    own = select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id).union(
+        select(Council.unit_id).join(CouncilMember, CouncilMember.council_id == Council.id)
+        .where(CouncilMember.user_id == user.id))
+    unsubmitted = (Dossier.status == DossierStatus.DRAFT) & Dossier.submitted_at.is_(None)
+    return Dossier.proposing_unit_id.in_(visible_units(user)) & (~unsubmitted | Dossier.proposing_unit_id.in_(own))
 
 
 def visible_decisions(session: Session, user: User) -> ColumnElement[bool]:
@@ -61,8 +67,16 @@ def _unit_and_ancestors(session: Session, unit_id: int) -> set[int]:
     return set() if unit is None else {unit.id, *(u.id for u in unit.ancestors())}
 
 
+def _unsubmitted(dossier: Dossier) -> bool:
+    return dossier.status == DossierStatus.DRAFT and dossier.submitted_at is None
+
+
 def can_see(session: Session, user: User, dossier: Dossier) -> bool:
-    if role_units(session, user) & _unit_and_ancestors(session, dossier.proposing_unit_id):
+    units = role_units(session, user)
+    if _unsubmitted(dossier):  # a draft belongs to its unit until submitted
+        if dossier.proposing_unit_id in units:
+            return True
+    elif units & _unit_and_ancestors(session, dossier.proposing_unit_id):
         return True
     return is_admin(session, user)
 
