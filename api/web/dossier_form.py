@@ -4,10 +4,11 @@ template to fill in."""
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, session, url_for
 
 from api.downloads import send_document
 from api.request_text import reads_own_text
@@ -26,6 +27,10 @@ bp = Blueprint("dossier_form", __name__)
 ROW_FIELDS = ("id", "award_type", "kind", "name", "position", "unit", "achievements")
 _ROW_KEY = re.compile(r"^n-(\d+)-([a-z_]+)$")
 _HEADER_FIELDS = ("title", "year", "kind", "proposing_unit")
+ONCE_FIELD = "once"  # the new-dossier form's one-time token: one form, at most one dossier
+_SAVED_ONCE = "saved_once"  # in the login's session: token -> the dossier it created (the latest few)
+KEEP_SAVED_ONCE = 20
+ALREADY_SAVED = "Hồ sơ này đã được lưu trước đó (bạn vừa quay lại trang cũ và bấm Lưu lần nữa): không tạo thêm hồ sơ."
 EXCEL_REFUSED = ("Tệp Excel có dòng chưa đúng nên chưa lưu gì. Sửa các dòng được nêu dưới đây trong tệp "
                  "rồi chọn lại tệp.")
 
@@ -38,6 +43,7 @@ class DossierForm:
     rows: list[dict[str, str]]
     errors: dict[str, str] = field(default_factory=dict)
     sheet: excel.Sheet | None = None
+    once: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
     @classmethod
     def of(cls, dossier: Dossier | None, year: int) -> DossierForm:
@@ -61,7 +67,25 @@ def _posted() -> DossierForm:
         if match:
             by_index.setdefault(int(match.group(1)), _blank())[match.group(2)] = value.strip()
     rows = [row for _, row in sorted(by_index.items()) if row.get("remove") != "1"]
-    return DossierForm(values, rows or [_blank()])
+    form = DossierForm(values, rows or [_blank()])
+    posted_once = request.form.get(ONCE_FIELD, "")[:64]
+    if posted_once:
+        form.once = posted_once  # the same form, shown again with its errors: still the same token
+    return form
+
+
+def _saved_with(once: str) -> int | None:
+    """The dossier a new-dossier form with this token already created, if any."""
+    saved = session.get(_SAVED_ONCE) or {}
+    found = saved.get(once) if isinstance(saved, dict) else None
+    return found if isinstance(found, int) else None
+
+
+def _remember(once: str, dossier_id: int) -> None:
+    saved = session.get(_SAVED_ONCE)
+    saved = dict(saved) if isinstance(saved, dict) else {}
+    saved[once] = dossier_id
+    session[_SAVED_ONCE] = dict(list(saved.items())[-KEEP_SAVED_ONCE:])
 
 
 def _payload(form: DossierForm, *, with_unit: bool) -> tuple[dict[str, Any], list[int]]:
@@ -136,6 +160,9 @@ def _save(dossier: Dossier | None) -> Response | tuple[str, int]:
     if request.form.get("action") == "add_row":
         form.rows.append(_blank())
         return _page(form, dossier)
+    if dossier is None and (earlier := _saved_with(form.once)) is not None:
+        flash(ALREADY_SAVED, "info")  # Back, then Save again: the dossier this form made, not a second one
+        return redirect(url_for("web.dossiers.detail", dossier_id=earlier))
     payload, origins = _payload(form, with_unit=dossier is None)
     _read_excel(form, payload)
     context = ctx()
@@ -151,6 +178,8 @@ def _save(dossier: Dossier | None) -> Response | tuple[str, int]:
     if form.sheet is not None and form.sheet.problems:
         discard_changes()  # every row must be good before anything is kept
         return _refused(form, dossier)
+    if dossier is None:
+        _remember(form.once, saved.id)
     imported = len(form.sheet.nominations) if form.sheet is not None else 0
     flash("Đã lưu hồ sơ." + (f" Đã nhập {imported} đề nghị từ tệp Excel." if imported else ""), "success")
     return redirect(url_for("web.dossiers.detail", dossier_id=saved.id))

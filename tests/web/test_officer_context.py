@@ -4,6 +4,8 @@ wrote, when it came in, when it is due) on the task page and in the inbox row, s
 complaints never look alike."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -207,3 +209,24 @@ def test_a_draft_belongs_to_its_unit_until_it_is_submitted(app, client, ctx, tre
     log_in(school, tree.proposer)
     assert school.get(f"/dossiers/{draft.id}").status_code == 200
     assert "Bản nháp chưa nộp" in school.get("/dossiers").get_data(as_text=True)
+
+
+def test_a_new_dossier_form_saves_once_and_a_second_save_leads_to_the_dossier_made(client, tree, db):
+    from engine.models import Dossier
+
+    csrf = log_in(client, tree.proposer)
+    page = client.get("/dossiers/new").get_data(as_text=True)
+    [once] = re.findall(r'name="once" data-once="([^"]+)"', page)
+    form = {"csrf_token": csrf, "once": once, "title": "Đề nghị cuối năm", "year": "2026", "kind": "regular",
+            "n-0-award_type": "GIAY_KHEN", "n-0-kind": "individual", "n-0-name": "Nguyễn Văn Ba",
+            "n-0-achievements": "Hoàn thành xuất sắc nhiệm vụ", "action": "save"}
+    first = client.post("/dossiers/new", data=form)
+    again = client.post("/dossiers/new", data=form)
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert "đã được lưu trước đó" in client.get(again.headers["Location"]).get_data(as_text=True)
+    fresh = re.findall(r'name="once" data-once="([^"]+)"', client.get("/dossiers/new").get_data(as_text=True))
+    assert fresh != [once]  # a new form, a new token: a deliberate second dossier is still possible
+    assert client.post("/dossiers/new", data={**form, "once": fresh[0]}).headers["Location"] != first.headers[
+        "Location"]
+    assert db(lambda s: s.query(Dossier).count()) == 2
