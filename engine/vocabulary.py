@@ -291,6 +291,7 @@ class AuditAction(Code):
     DOSSIER_CREATED = "dossier_created", "lập hồ sơ"
     DOSSIER_UPDATED = "dossier_updated", "sửa hồ sơ"
     ATTACHMENT_ADDED = "attachment_added", "đính kèm tài liệu"
+    ATTACHMENT_REMOVED = "attachment_removed", "gỡ bỏ tài liệu đính kèm"
     DOSSIER_SUBMITTED = "dossier_submitted", "nộp hồ sơ"
     DOSSIER_WITHDRAWN = "dossier_withdrawn", "rút hồ sơ"
     DOSSIER_ROUTED = "dossier_routed", "chuyển hồ sơ đến đơn vị xét duyệt"

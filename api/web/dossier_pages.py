@@ -84,6 +84,29 @@ def upload(dossier_id: int) -> Response | tuple[str, int]:
     return redirect(url_for(".detail", dossier_id=dossier_id, _anchor="tai-lieu"))
 
 
+@bp.route("/dossiers/<id:dossier_id>/attachments/<id:attachment_id>/remove", methods=["POST"])
+def remove_attachment(dossier_id: int, attachment_id: int) -> Response | tuple[str, int]:
+    try:
+        removed = dossiers.remove_attachment(ctx(), dossier_id, attachment_id)
+    except DomainError as error:
+        return _refused(dossier_id, error, "upload")
+    flash(f"Đã gỡ bỏ tài liệu «{removed.filename}» (bản cũ vẫn được lưu trong nhật ký hồ sơ).", "success")
+    return redirect(url_for(".detail", dossier_id=dossier_id, _anchor="tai-lieu"))
+
+
+@bp.route("/dossiers/<id:dossier_id>/attachments/<id:attachment_id>/replace", methods=["POST"])
+def replace_attachment(dossier_id: int, attachment_id: int) -> Response | tuple[str, int]:
+    upload_file = request.files.get("file")
+    try:
+        if upload_file is None or not upload_file.filename:
+            raise InvalidInput("Chưa chọn tệp.", {"file": "Chọn tệp thay thế."})
+        new = dossiers.replace_attachment(ctx(), dossier_id, attachment_id, upload_file.stream, upload_file.filename)
+    except DomainError as error:
+        return _refused(dossier_id, error, "upload")
+    flash(f"Đã thay tài liệu bằng «{new.filename}» (bản cũ vẫn được lưu trong nhật ký hồ sơ).", "success")
+    return redirect(url_for(".detail", dossier_id=dossier_id, _anchor="tai-lieu"))
+
+
 @bp.route("/dossiers/<id:dossier_id>/attachments/<id:attachment_id>")
 def attachment(dossier_id: int, attachment_id: int) -> Response:
     return send_document(access.attachment_file(ctx(), dossier_id, attachment_id))

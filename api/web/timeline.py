@@ -78,6 +78,9 @@ _TEXT: dict[AuditAction, Describe] = {
 _DETAIL: dict[AuditAction, Callable[[dict[str, Any]], str]] = {
     AuditAction.ATTACHMENT_ADDED: lambda a: (
         f"{label_of(DOCUMENT_KIND, _kind(a.get('kind')))}: {a.get('filename', '')}"),
+    AuditAction.ATTACHMENT_REMOVED: lambda a: (
+        f"{a.get('removed_filename', '')}" + (f", thay bằng {a.get('filename')}" if a.get("replaced_by") else "")
+        + " (bản cũ vẫn được lưu)"),
     AuditAction.DOSSIER_RECEIVED: lambda a: f"Hạn trả kết quả thẩm định: {_due(a)}" if _due(a) else "",
     AuditAction.DOSSIER_SUPPLEMENT_REQUESTED: lambda a: str(a.get("missing") or ""),
     AuditAction.DOSSIER_SUPPLEMENTED: lambda a: str(a.get("note") or ""),

@@ -13,7 +13,15 @@ from engine.models.council import (
     Participation,
     SessionMember,
 )
-from engine.models.dossier import Attachment, Decision, DecisionCounter, Dossier, Nomination, Notification
+from engine.models.dossier import (
+    Attachment,
+    Decision,
+    DecisionCounter,
+    Dossier,
+    Nomination,
+    Notification,
+    RemovedAttachment,
+)
 from engine.models.org import Council, CouncilMember, RoleGrant, Unit, User
 from engine.models.registry import RECORDED_AWARD_KINDS, Awardee, GrantedAward, Initiative
 from engine.models.workflow import HumanTask, ProcessDefinition, ProcessInstance, Timer
@@ -46,6 +54,7 @@ __all__ = [
     "RECORDED_AWARD_KINDS",
     "AgendaItem",
     "Attachment",
+    "RemovedAttachment",
     "AttachmentKind",
     "AuditAction",
     "AuditCheckpoint",

@@ -114,6 +114,28 @@ class Attachment(Base):
     uploaded_by: Mapped[User] = relationship(viewonly=True)
 
 
+class RemovedAttachment(Base):
+    """An attachment the proposer removed or replaced while the dossier could change: its metadata as it
+    was, and who removed it when. The bytes stay in the store (named by `sha256`, which backups follow)."""
+
+    __tablename__ = "removed_attachment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attachment_id: Mapped[int] = mapped_column(Integer)  # the id the attachment had
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[AttachmentKind] = mapped_column(value_enum(AttachmentKind, "attachment_kind"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    removed_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    replaced_by_id: Mapped[int | None] = mapped_column(Integer)  # the attachment that replaced it, if any
+
+
 class Decision(Base):
     """A numbered decision (quyết định) of an issuing unit; numbers are gapless per issuer per year."""
 

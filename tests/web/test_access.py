@@ -17,7 +17,8 @@ from tests.web.conftest import log_in, open_task, submitted_dossier, token
 PUBLIC = {"web.session.login", "web.asset"}
 # Every form of the web pages; test_the_list_of_forms_is_complete keeps it honest.
 FORMS = ["/login", "/logout", "/notifications/1/read", "/notifications/read-all", "/dossiers/new", "/dossiers/1/edit",
-         "/dossiers/1/attachments", "/dossiers/1/submit", "/dossiers/1/withdraw", "/tasks/1", "/tasks/1/claim",
+         "/dossiers/1/attachments", "/dossiers/1/attachments/1/remove", "/dossiers/1/attachments/1/replace",
+         "/dossiers/1/submit", "/dossiers/1/withdraw", "/tasks/1", "/tasks/1/claim",
          "/tasks/1/unclaim", "/admin/import", "/ballots", "/khieu-nai"]
 # Pages anyone may open without login: the public complaint form, its "filed" page and the tracking page.
 PUBLIC_PAGES = {"/khieu-nai", "/khieu-nai/da-gui", "/khieu-nai/tra-cuu"}

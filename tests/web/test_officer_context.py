@@ -230,3 +230,56 @@ def test_a_new_dossier_form_saves_once_and_a_second_save_leads_to_the_dossier_ma
     assert client.post("/dossiers/new", data={**form, "once": fresh[0]}).headers["Location"] != first.headers[
         "Location"]
     assert db(lambda s: s.query(Dossier).count()) == 2
+
+
+def test_a_document_is_removed_or_replaced_while_the_dossier_may_change_and_the_old_one_is_kept(
+        client, ctx, tree, db, settings):
+    import io
+
+    from engine.models import Attachment, AuditEvent, RemovedAttachment
+    from engine.operations.award import commands as dossiers
+    from engine.operations.award.inputs import check_dossier
+    from engine.storage import attachment_store
+    from tests.engine.test_dossiers import pdf
+
+    proposer = ctx.as_actor(tree.proposer)
+    dossier = dossiers.create_dossier(proposer, check_dossier(proposer, {
+        "title": "Hồ sơ có tài liệu sai", "year": 2026, "kind": "regular",
+        "nominations": [{"award_type": "GIAY_KHEN", "nominee": {"kind": "individual", "full_name": "Lò Văn Pá"},
+                         "achievements": "Hoàn thành xuất sắc nhiệm vụ"}]}))
+    [nomination] = dossier.nominations
+    wrong = dossiers.add_attachment(proposer, dossier.id, io.BytesIO(pdf("sai")), "bao-cao-sai.pdf",
+                                    "achievement_report", nomination.id)
+    extra = dossiers.add_attachment(proposer, dossier.id, io.BytesIO(pdf("thua")), "thua.pdf", "other")
+    ctx.session.commit()
+    old_sha = wrong.sha256
+    csrf = log_in(client, tree.proposer)
+    page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    assert f"/attachments/{wrong.id}/remove" in page and f"/attachments/{wrong.id}/replace" in page
+
+    replaced = client.post(f"/dossiers/{dossier.id}/attachments/{wrong.id}/replace",
+                           content_type="multipart/form-data",
+                           data={"csrf_token": csrf, "file": (io.BytesIO(pdf("dung")), "bao-cao-dung.pdf")})
+    assert replaced.status_code == 302
+    assert client.post(f"/dossiers/{dossier.id}/attachments/{extra.id}/remove",
+                       data={"csrf_token": csrf}).status_code == 302
+    rows = db(lambda s: [(a.kind.value, a.nomination_id, a.filename) for a in s.scalars(select(Attachment))])
+    assert rows == [("achievement_report", nomination.id, "bao-cao-dung.pdf")]
+    kept = db(lambda s: [(r.attachment_id, r.sha256, r.replaced_by_id is not None)
+                         for r in s.scalars(select(RemovedAttachment).order_by(RemovedAttachment.id))])
+    assert kept == [(wrong.id, old_sha, True), (extra.id, extra.sha256, False)]
+    assert attachment_store(settings).path(old_sha).exists()  # the bytes stay in the store
+    events = db(lambda s: [e.before["sha256"] for e in s.scalars(
+        select(AuditEvent).where(AuditEvent.action == "attachment_removed").order_by(AuditEvent.seq))])
+    assert events == [old_sha, extra.sha256]
+    timeline = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    assert "bao-cao-sai.pdf, thay bằng bao-cao-dung.pdf (bản cũ vẫn được lưu)" in timeline
+
+
+def test_a_submitted_dossier_keeps_its_documents(client, ctx, tree):
+    dossier = submitted_dossier(ctx, tree, ("GIAY_KHEN", "Nguyễn Thị Tươi"))
+    attachment_id = dossier.attachments[0].id
+    csrf = log_in(client, tree.proposer)
+    assert f"/attachments/{attachment_id}/remove" not in client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    refused = client.post(f"/dossiers/{dossier.id}/attachments/{attachment_id}/remove", data={"csrf_token": csrf})
+    assert refused.status_code == 409 and "gỡ bỏ hoặc thay tài liệu" in refused.get_data(as_text=True)

@@ -26,6 +26,7 @@ from engine.models import (
     Nomination,
     NominationStatus,
     ProcessInstance,
+    RemovedAttachment,
     Role,
     Unit,
 )
@@ -209,6 +210,49 @@ def add_attachment(ctx: Context, dossier_id: int, stream: BinaryIO, filename: st
                         "sha256": attachment.sha256, "content_type": attachment.content_type,
                         "nomination_id": nomination_id})
     return attachment
+
+
+def remove_attachment(ctx: Context, dossier_id: int, attachment_id: int, *,
+                      replaced_by: Attachment | None = None) -> RemovedAttachment:
+    """Take a document off the dossier while it may change (draft, supplement requested). Its metadata
+    is kept in `removed_attachment` and the audit trail, its bytes in the store."""
+    user, dossier = changeable_dossier(ctx, dossier_id)
+    _require_editable(dossier, "được gỡ bỏ hoặc thay tài liệu")
+    attachment = next((a for a in dossier.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        raise NotFound(f"Hồ sơ không có tài liệu số {attachment_id}.")
+    removed = RemovedAttachment(
+        attachment_id=attachment.id, dossier_id=dossier.id, nomination_id=attachment.nomination_id,
+        kind=attachment.kind, filename=attachment.filename, content_type=attachment.content_type,
+        size=attachment.size, sha256=attachment.sha256, uploaded_by_id=attachment.uploaded_by_id,
+        uploaded_at=attachment.uploaded_at, removed_by_id=user.id, removed_at=ctx.clock.now(),
+        replaced_by_id=replaced_by.id if replaced_by is not None else None)
+    ctx.session.add(removed)
+    dossier.attachments.remove(attachment)
+    ctx.session.delete(attachment)
+    dossier.updated_at = ctx.clock.now()
+    ctx.session.flush()
+    audit.record(ctx, AuditAction.ATTACHMENT_REMOVED, "attachment", attachment_id, role=Role.PROPOSER,
+                 unit_id=dossier.proposing_unit_id, dossier_id=dossier.id,
+                 before={"kind": removed.kind.value, "filename": removed.filename, "size": removed.size,
+                         "sha256": removed.sha256, "content_type": removed.content_type,
+                         "nomination_id": removed.nomination_id},
+                 after={"removed_attachment": removed.id, "removed_filename": removed.filename,
+                        "replaced_by": removed.replaced_by_id,
+                        "filename": replaced_by.filename if replaced_by is not None else None})
+    return removed
+
+
+def replace_attachment(ctx: Context, dossier_id: int, attachment_id: int, stream: BinaryIO,
+                       filename: str | None) -> Attachment:
+    """A new file in place of an attachment: same kind, same nomination; the old one kept as removed."""
+    _, dossier = changeable_dossier(ctx, dossier_id)
+    old = next((a for a in dossier.attachments if a.id == attachment_id), None)
+    if old is None:
+        raise NotFound(f"Hồ sơ không có tài liệu số {attachment_id}.")
+    new = add_attachment(ctx, dossier_id, stream, filename, old.kind.value, old.nomination_id)
+    remove_attachment(ctx, dossier_id, attachment_id, replaced_by=new)
+    return new
 
 
 # ---- submit and withdraw ------------------------------------------------------------------------
