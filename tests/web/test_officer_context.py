@@ -283,3 +283,28 @@ def test_a_submitted_dossier_keeps_its_documents(client, ctx, tree):
     assert f"/attachments/{attachment_id}/remove" not in client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     refused = client.post(f"/dossiers/{dossier.id}/attachments/{attachment_id}/remove", data={"csrf_token": csrf})
     assert refused.status_code == 409 and "gỡ bỏ hoặc thay tài liệu" in refused.get_data(as_text=True)
+
+
+# ---- words a clerk understands --------------------------------------------------------------------
+
+def test_a_ballot_receipt_can_be_read_aloud_and_typed_back_loosely_and_old_receipts_still_work(app, ctx, tree):
+    from engine.models import Ballot, BallotChoice, CouncilSession
+    from engine.operations.council.queries import ballot_by_receipt
+
+    dossier, nomination = _voting(ctx, tree)
+    member = tree.commune_council[3]
+    done = tasks.complete_task(ctx.as_actor(member), open_task(ctx, member, dossier.id, "cast_ballot"),
+                               {"votes": [{"nomination_id": nomination.id, "choice": "yes"}]})
+    ctx.session.commit()
+    receipt = done.reply["receipt"]
+    assert re.fullmatch(r"PB(-[23456789A-HJ-NP-Z]{4}){4}", receipt), receipt
+    reader = ctx.as_actor(tree.proposer)
+    for typed in (receipt, receipt.lower(), receipt.replace("-", " "), " " + receipt.replace("-", "") + " "):
+        assert ballot_by_receipt(reader, typed)["receipt"] == receipt, typed
+    # A receipt handed out before this format keeps working, exactly as it was given.
+    session_id = ctx.session.scalar(select(CouncilSession.id))
+    [item_id] = [i.id for i in ctx.session.get(CouncilSession, session_id).agenda]
+    ctx.session.add(Ballot(receipt="q3_Zx-old-Receipt_9", session_id=session_id, counted=False,
+                           choices=[BallotChoice(agenda_item_id=item_id, choice="no")]))
+    ctx.session.commit()
+    assert ballot_by_receipt(reader, " q3_Zx-old-Receipt_9 ")["choices"][0]["choice"] == "no"

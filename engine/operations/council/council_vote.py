@@ -9,7 +9,6 @@ trail nothing of the choices; the reply carries the receipt to the member alone.
 """
 from __future__ import annotations
 
-import secrets
 from fractions import Fraction
 from typing import Any
 
@@ -39,7 +38,7 @@ from engine.models import (
 )
 from engine.operations.award.queries import load_dossier, rules_of
 from engine.operations.council.minutes import store_minutes
-from engine.operations.council.queries import choice_binding, percent_text, receipt_digest, threshold_text
+from engine.operations.council.queries import choice_binding, new_receipt, percent_text, receipt_digest, threshold_text
 from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.rules.catalogue import Comparison, Threshold, VoteBase, passes
 from engine.runtime.helpers import register
@@ -185,7 +184,7 @@ def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
     receipt = None
     secret = [(items[n], c) for n, c in choices.items() if items[n].secret]
     if secret:
-        receipt = secrets.token_urlsafe(18)
+        receipt = new_receipt()
         digest = receipt_digest(receipt)
         ctx.session.add(Ballot(receipt=digest, session_id=session.id, counted=False, choices=[
             BallotChoice(agenda_item_id=item.id, choice=seal_choice(ctx.settings, choice_binding(digest, item.id),

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -28,6 +30,27 @@ from engine.operations.award.queries import visible_dossier
 from engine.security import open_choice
 from engine.storage import DOCX, NamedFile, attachment_store
 from engine.text import file_name
+
+# A secret ballot's receipt, read aloud and copied by hand like a complaint's tracking code: no 0/O,
+# 1/I/l; "PB-7KQ2-M9XD-4HTR-B8NC" (16 characters of 32: 80 bits). Older receipts (URL-safe random
+# text) stay valid: they are looked up as they are.
+RECEIPT_PREFIX, RECEIPT_ALPHABET, RECEIPT_GROUPS, RECEIPT_GROUP = "PB", "23456789ABCDEFGHJKLMNPQRSTUVWXYZ", 4, 4
+_RECEIPT_TYPED = re.compile(rf"^{RECEIPT_PREFIX}([{RECEIPT_ALPHABET}]{{{RECEIPT_GROUPS * RECEIPT_GROUP}}})$")
+
+
+def new_receipt() -> str:
+    body = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_GROUPS * RECEIPT_GROUP))
+    return "-".join([RECEIPT_PREFIX, *(body[i:i + RECEIPT_GROUP] for i in range(0, len(body), RECEIPT_GROUP))])
+
+
+def canonical_receipt(typed: str) -> str:
+    """A receipt as typed (any case, spaces or dashes anywhere) in its stored form; an older receipt as is."""
+    squeezed = re.sub(r"[\s\-–]", "", typed).upper()
+    match = _RECEIPT_TYPED.match(squeezed)
+    if match is None:
+        return typed.strip()
+    body = match.group(1)
+    return "-".join([RECEIPT_PREFIX, *(body[i:i + RECEIPT_GROUP] for i in range(0, len(body), RECEIPT_GROUP))])
 
 
 def get_session(ctx: Context, session_id: int) -> CouncilSession:
@@ -137,6 +160,7 @@ def choice_binding(digest: str, agenda_item_id: int) -> str:
 def ballot_by_receipt(ctx: Context, receipt: str) -> dict[str, Any]:
     """Whoever holds the receipt sees that ballot and whether it was counted."""
     require_actor(ctx.actor)
+    receipt = canonical_receipt(receipt)
     ballot = ctx.session.get(Ballot, receipt_digest(receipt))
     if ballot is None and len(receipt) < 40:  # cast before receipts were kept as digests (never a digest itself)
         ballot = ctx.session.get(Ballot, receipt)
