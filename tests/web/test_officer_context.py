@@ -308,3 +308,26 @@ def test_a_ballot_receipt_can_be_read_aloud_and_typed_back_loosely_and_old_recei
                            choices=[BallotChoice(agenda_item_id=item_id, choice="no")]))
     ctx.session.commit()
     assert ballot_by_receipt(reader, " q3_Zx-old-Receipt_9 ")["choices"][0]["choice"] == "no"
+
+
+def test_the_minutes_of_a_vote_where_nothing_passed_say_so(ctx, tree):
+    import io
+
+    from docx import Document
+
+    from engine.models import CouncilSession
+    from engine.operations.council.minutes import conclusion
+    from engine.operations.council.queries import minutes_document
+
+    dossier, nomination = _voting(ctx, tree)
+    for member in tree.commune_council:
+        tasks.complete_task(ctx.as_actor(member), open_task(ctx, member, dossier.id, "cast_ballot"),
+                            {"votes": [{"nomination_id": nomination.id, "choice": "no"}]})
+        ctx.session.commit()
+    session_id = ctx.session.scalar(select(CouncilSession.id))
+    text = "\n".join(p.text for p in Document(io.BytesIO(
+        minutes_document(ctx.as_actor(tree.commune_office), session_id))).paragraphs)
+    assert "Không có trường hợp nào đạt tỷ lệ phiếu theo quy định" in text
+    assert "đề nghị khen thưởng 0/1" not in text
+    assert conclusion(2, 2).startswith("Hội đồng thống nhất đề nghị khen thưởng cả 2 trường hợp")
+    assert conclusion(1, 3).startswith("Hội đồng thống nhất đề nghị khen thưởng 1/3 trường hợp")

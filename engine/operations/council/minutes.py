@@ -47,9 +47,20 @@ def render_session_minutes(ctx: Context, session: CouncilSession) -> bytes:
                      + (f", {written} thành viên vắng mặt gửi phiếu bằng văn bản" if written else "")
                      + f"; đủ điều kiện tiến hành phiên họp (từ {session.quorum} tổng số thành viên trở lên)."),
         recusal_policy=rules.recusal.statement, items=items,
-        conclusion=(f"Hội đồng thống nhất đề nghị khen thưởng {passed}/{len(items)} trường hợp đạt tỷ lệ phiếu "
-                    "theo quy định; các trường hợp không đạt không được đề nghị khen thưởng."),
+        conclusion=conclusion(passed, len(items)),
         closed_at=f"{closed:%H} giờ {closed:%M} phút"))
+
+
+def conclusion(passed: int, total: int) -> str:
+    """The council's conclusion, phrased for what happened: nothing passed, everything, or some."""
+    if passed == 0:
+        return ("Không có trường hợp nào đạt tỷ lệ phiếu theo quy định; Hội đồng không đề nghị khen thưởng "
+                f"trường hợp nào trong số {total} trường hợp đã xem xét.")
+    if passed == total:
+        return (f"Hội đồng thống nhất đề nghị khen thưởng {'trường hợp' if total == 1 else f'cả {total} trường hợp'} "
+                "đã xem xét, đạt tỷ lệ phiếu theo quy định.")
+    return (f"Hội đồng thống nhất đề nghị khen thưởng {passed}/{total} trường hợp đạt tỷ lệ phiếu theo quy định; "
+            "các trường hợp không đạt không được đề nghị khen thưởng.")
 
 
 def store_minutes(ctx: Context, session: CouncilSession) -> None:
