@@ -44,11 +44,12 @@ def detail_page(dossier_id: int, status: int = 200, **problems: Any) -> tuple[st
     dossier = access.dossier_detail(context, dossier_id)
     can_change = access.can_change(context.session, user, dossier.base)
     events = access.dossier_audit(context, dossier.id, per_page=200).items
+    names = access.award_names(context)
     actionable = {t.id for t in tasks.list_tasks(context, dossier_id=dossier.id, per_page=200).items}
     return render(
         "web/dossier.html", status, dossier=dossier, can_change=can_change,
-        editable=can_change and dossier.status in EDITABLE, names=access.award_names(context),
-        actionable=actionable, timeline=timeline(context.session, events),
+        editable=can_change and dossier.status in EDITABLE, names=names,
+        actionable=actionable, timeline=timeline(context.session, events, names),
         diagrams=process_diagrams(context, dossier.base),
         sessions=council_access.list_sessions(context, dossier.id),
         missing=access.missing_before_submission(context, dossier.base), document_kinds=list(AttachmentKind),

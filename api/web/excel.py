@@ -35,7 +35,7 @@ MAX_ROWS = MAX_NOMINATIONS
 FIRST_ROW = 2  # row 1 holds the headers
 # field → (header, width, what a header must contain once folded)
 COLUMNS = {
-    "award_type": ("Loại khen thưởng (mã)", 18, ("loai khen thuong", "hinh thuc")),
+    "award_type": ("Loại khen thưởng", 40, ("loai khen thuong", "hinh thuc")),
     "kind": ("Cá nhân hay tập thể", 16, ("ca nhan hay tap the", "doi tuong")),
     "name": ("Họ tên cá nhân hoặc tên tập thể", 32, ("ho ten", "ten tap the")),
     "position": ("Chức vụ", 22, ("chuc vu",)),
@@ -103,12 +103,13 @@ def template(award_types: list[AwardType]) -> bytes:
         sheet.column_dimensions[cell.column_letter].width = width
     sheet.freeze_panes = "A2"
     catalogue = book.create_sheet(CATALOGUE_SHEET)
-    catalogue.append(["Mã", "Loại khen thưởng", "Dành cho"])
+    catalogue.append(["Loại khen thưởng", "Dành cho", "Mã"])
     for award in award_types:
-        catalogue.append([award.code, award.name, SUBJECT[award.subject]])
-    for letter, width in (("A", 14), ("B", 50), ("C", 22)):
+        catalogue.append([award.name, SUBJECT[award.subject], award.code])
+    for letter, width in (("A", 50), ("B", 22), ("C", 14)):
         catalogue.column_dimensions[letter].width = width
     last = FIRST_ROW + MAX_ROWS - 1
+    # A drop-down of the names a clerk reads; the reader takes a name or a code (_award_code).
     codes = DataValidation(type="list", formula1=f"'{CATALOGUE_SHEET}'!$A$2:$A${len(award_types) + 1}",
                            allow_blank=True, showErrorMessage=False)
     kinds = DataValidation(type="list", formula1='"' + ",".join(NOMINEE_KIND.values()) + '"', allow_blank=True)

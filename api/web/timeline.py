@@ -31,8 +31,12 @@ class Entry:
 class _Names:
     """Names of the things events refer to, from the rows loaded once for all of them."""
 
-    def __init__(self, found: Referents) -> None:
-        self.found = found
+    def __init__(self, found: Referents, awards: dict[str, str]) -> None:
+        self.found, self.awards = found, awards
+
+    def award(self, code: object) -> str:
+        """The award's name ("Giấy khen"), not its code."""
+        return self.awards.get(str(code or ""), str(code or ""))
 
     def entity(self, model: type[Any], key: str | None, attribute: str) -> str:
         row = self.found.entities.get((model, int(key))) if key and key.isdigit() else None
@@ -64,11 +68,12 @@ _TEXT: dict[AuditAction, Describe] = {
     AuditAction.TASK_UNCLAIMED: lambda n, e, a: f"Trả lại «{n.entity(HumanTask, e.entity_id, 'name')}»",
     AuditAction.TASK_COMPLETED: lambda n, e, a: f"Hoàn thành «{n.entity(HumanTask, e.entity_id, 'name')}»",
     AuditAction.NOMINATION_APPROVED: lambda n, e, a: (
-        f"Quyết định khen thưởng {n.entity(Nomination, e.entity_id, 'nominee_name')} ({a.get('award_type', '')})"),
+        f"Quyết định khen thưởng {n.entity(Nomination, e.entity_id, 'nominee_name')} ({n.award(a.get('award_type'))})"),
     AuditAction.NOMINATION_REJECTED: lambda n, e, a: (
-        f"Không khen thưởng {n.entity(Nomination, e.entity_id, 'nominee_name')} ({a.get('award_type', '')})"),
+        f"Không khen thưởng {n.entity(Nomination, e.entity_id, 'nominee_name')} ({n.award(a.get('award_type'))})"),
     AuditAction.NOMINATION_FORWARDED: lambda n, e, a: (
-        f"Trình cấp trên đề nghị của {n.entity(Nomination, e.entity_id, 'nominee_name')} ({a.get('award_type', '')})"),
+        f"Trình cấp trên đề nghị của {n.entity(Nomination, e.entity_id, 'nominee_name')} "
+        f"({n.award(a.get('award_type'))})"),
     AuditAction.NOMINATION_FROZEN: lambda n, e, a: (
         f"Tạm dừng xét đề nghị của {n.entity(Nomination, e.entity_id, 'nominee_name')} do khiếu nại, tố cáo"),
     AuditAction.NOMINATION_RELEASED: lambda n, e, a: (
@@ -108,8 +113,9 @@ def _describe(names: _Names, event: AuditEvent, action: AuditAction | None) -> t
             detail(after) if detail else "")
 
 
-def timeline(session: Session, events: list[AuditEvent]) -> list[Entry]:
-    names = _Names(referents(session, events))
+def timeline(session: Session, events: list[AuditEvent], awards: dict[str, str] | None = None) -> list[Entry]:
+    """`awards`: award names by code, so that the timeline names awards rather than coding them."""
+    names = _Names(referents(session, events), awards or {})
     entries = []
     for event in events:
         action = AuditAction(event.action) if event.action in set(AuditAction) else None

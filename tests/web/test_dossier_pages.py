@@ -83,10 +83,13 @@ def test_the_template_downloads_with_its_columns_and_the_award_types_in_force(cl
     response = client.get("/dossiers/template.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert [c.value for c in book["Danh sách đề nghị"][1]][:3] == ["Loại khen thưởng (mã)", "Cá nhân hay tập thể",
+    assert [c.value for c in book["Danh sách đề nghị"][1]][:3] == ["Loại khen thưởng", "Cá nhân hay tập thể",
                                                                   "Họ tên cá nhân hoặc tên tập thể"]
-    codes = [row[0].value for row in book["Danh mục khen thưởng"].iter_rows(min_row=2)]
-    assert "GIAY_KHEN" in codes and "BK_TINH" in codes
+    rows = [[c.value for c in row] for row in book["Danh mục khen thưởng"].iter_rows(min_row=2)]
+    assert ["Giấy khen", "Cá nhân, tập thể", "GIAY_KHEN"] in rows or any(
+        r[0] == "Giấy khen" and r[2] == "GIAY_KHEN" for r in rows)
+    [names] = [v for v in book["Danh sách đề nghị"].data_validations.dataValidation if "A2" in str(v.sqref)]
+    assert names.formula1 == f"'Danh mục khen thưởng'!$A$2:$A${len(rows) + 1}"  # a drop-down of names
 
 
 def test_typed_rows_show_their_errors_beside_the_field_and_keep_what_was_typed(client, tree, db):

@@ -331,3 +331,27 @@ def test_the_minutes_of_a_vote_where_nothing_passed_say_so(ctx, tree):
     assert "đề nghị khen thưởng 0/1" not in text
     assert conclusion(2, 2).startswith("Hội đồng thống nhất đề nghị khen thưởng cả 2 trường hợp")
     assert conclusion(1, 3).startswith("Hội đồng thống nhất đề nghị khen thưởng 1/3 trường hợp")
+
+
+def test_pages_and_notifications_name_awards_rather_than_code_them(client, ctx, tree, db):
+    from engine.models import Dossier, Notification
+
+    dossier = submitted_dossier(ctx, tree, ("GIAY_KHEN", "Nguyễn Thị Tươi"))
+    office = ctx.as_actor(tree.commune_office)
+    tasks.complete_task(office, open_task(ctx, tree.commune_office, dossier.id, "check_completeness"),
+                        {"outcome": "complete"})
+    [nomination] = dossier.nominations
+    tasks.complete_task(office, open_task(ctx, tree.commune_office, dossier.id, "appraise"),
+                        {"nominations": [{"id": nomination.id, "eligible": True}]})
+    ctx.session.commit()
+    tasks.complete_task(ctx.as_actor(tree.commune_head), open_task(ctx, tree.commune_head, dossier.id, "decide"),
+                        {"nominations": [{"id": nomination.id, "action": "approve"}]})
+    ctx.session.commit()
+    bodies = db(lambda s: [n.body for n in s.scalars(select(Notification).where(
+        Notification.user_id == tree.proposer.id))])
+    assert any("Nguyễn Thị Tươi (Giấy khen): được khen thưởng" in b for b in bodies), bodies
+    assert not any("GIAY_KHEN" in b for b in bodies)
+    log_in(client, tree.commune_office)
+    page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    assert "Quyết định khen thưởng Nguyễn Thị Tươi (Giấy khen)" in page
+    assert db(lambda s: s.get(Dossier, dossier.id).status.value) == "decided"

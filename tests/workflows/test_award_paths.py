@@ -58,7 +58,7 @@ def test_school_gets_giay_khen_at_the_commune_and_bk_tinh_at_the_province_after_
     awards = journey.session.scalars(select(GrantedAward.award_type).order_by(GrantedAward.award_type)).all()
     assert awards == ["BK_TINH", "GIAY_KHEN"]
     result = journey.notifications(tree.proposer)[-1]
-    assert "Nguyễn Thị Tươi (GIAY_KHEN): được khen thưởng" in result.body
+    assert "Nguyễn Thị Tươi (Giấy khen): được khen thưởng" in result.body  # the award named, not coded
     instance = journey.session.get(ProcessInstance, dossier.instance_id)
     assert instance.status == InstanceStatus.COMPLETED
     assert verify_chain(journey.ctx).ok

@@ -14,7 +14,7 @@ from engine.context import current_context
 from engine.models import DossierStatus, NominationStatus, Role
 from engine.operations.access import users_with_role
 from engine.operations.award.decisions import issue_for_dossier
-from engine.operations.award.queries import load_dossier, rules_of
+from engine.operations.award.queries import award_names, load_dossier, rules_of
 from engine.operations.award.routing import (
     deciding_unit,
     dossier_event,
@@ -80,7 +80,8 @@ def notify_result(dossier_id: int) -> None:
     dossier = load_dossier(ctx, dossier_id)
     dossier.status = DossierStatus.DECIDED
     dossier.decided_at = dossier.updated_at = ctx.clock.now()
-    lines = [outcome_line(n) for n in dossier.nominations]
+    names = award_names(ctx)  # a clerk reads award names, not codes
+    lines = [outcome_line(n, names) for n in dossier.nominations]
     dossier_event(ctx, AuditAction.DOSSIER_DECIDED, dossier,
                   {"outcomes": {n.id: n.status.value for n in dossier.nominations}})
     notify_proposers(ctx, dossier, "Kết quả xét khen thưởng", f"Kết quả hồ sơ «{dossier.title}»:\n" + "\n".join(lines))
@@ -90,12 +91,13 @@ def notify_result(dossier_id: int) -> None:
 _OUTCOME_NOTE = {NominationStatus.FORWARDED: " Cấp có thẩm quyền xét tiếp ngoài hệ thống."}
 
 
-def outcome_line(nomination: Any) -> str:
+def outcome_line(nomination: Any, names: dict[str, str]) -> str:
     status = NominationStatus(nomination.status)
     note = _OUTCOME_NOTE.get(status, "")
     if status == NominationStatus.REJECTED:
         note = f" Lý do: {nomination.outcome_note}"
-    return f"- {nomination.nominee_name} ({nomination.award_type}): {status.label}.{note}"
+    award = names.get(nomination.award_type, nomination.award_type)
+    return f"- {nomination.nominee_name} ({award}): {status.label}.{note}"
 
 
 @register()

@@ -31,7 +31,7 @@ from engine.models import (
 from engine.operations.access import users_with_role
 from engine.operations.award.award_dossier import outcome_line
 from engine.operations.award.decisions import Registered, issue_for_dossier
-from engine.operations.award.queries import load_dossier, open_nominations, rules_of
+from engine.operations.award.queries import award_names, load_dossier, open_nominations, rules_of
 from engine.operations.award.routing import dossier_event, next_reviewing_unit, unit_of
 from engine.operations.hooks import before_complete, prefill
 from engine.operations.notifications import notify_heads, notify_office, notify_proposers
@@ -164,7 +164,9 @@ def issue_level_decisions(dossier_id: int, reviewing_unit: int) -> list[int]:
         ids = {n.decision_id for n in decided if n.decision_id is not None}  # issued now or by the văn thư
         labels = {d.id: f"{d.label} ngày {d.signed_on:%d/%m/%Y}"
                   for d in ctx.session.scalars(select(Decision).where(Decision.id.in_(ids)))}
-        lines = [outcome_line(n) + (f" Quyết định số {labels[n.decision_id]}." if n.decision_id in labels else "")
+        names = award_names(ctx)
+        lines = [outcome_line(n, names)
+                 + (f" Quyết định số {labels[n.decision_id]}." if n.decision_id in labels else "")
                  for n in decided]
         notify_proposers(ctx, dossier, f"Kết quả xét khen thưởng tại {unit.name}",
                          f"{unit.name} đã quyết định đối với hồ sơ «{dossier.title}»:\n" + "\n".join(lines)
