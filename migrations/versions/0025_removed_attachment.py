@@ -11,7 +11,7 @@ import engine.db
 
 
 revision = '0025'
-down_revision = '0020'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
