@@ -65,7 +65,7 @@ def test_a_revocation_task_shows_the_decision_and_the_awards_it_cancels(client, 
     case = page.split('<section class="card case"', 1)[1].split("</section>", 1)[0]
     assert "Hủy bỏ khen thưởng số" in case and "Lê Văn Nam" in case
     assert f"Quyết định số {scene.decision.label} của UBND xã Bình Minh" in case
-    assert "Kê khai gian dối thành tích" in case and "Thanh tra huyện kết luận" in case
+    assert "gian dối trong việc kê khai công trạng, thành tích" in case and "Thanh tra huyện kết luận" in case
     inbox = client.get("/inbox").get_data(as_text=True)
     assert "Hủy bỏ khen thưởng số" in inbox and "Lê Văn Nam" in inbox
 

@@ -210,8 +210,8 @@ def test_each_level_s_decision_is_issued_when_its_head_decides_and_forwarded_nom
     told = journey.notifications(tree.proposer)[-1]
     assert told.title == "Kết quả xét khen thưởng tại UBND xã Bình Minh"
     issued = f"Quyết định số 01/QĐ-UBND ngày {commune.signed_on:%d/%m/%Y}"
-    assert f"Nguyễn Thị Tươi (GIAY_KHEN): được khen thưởng. {issued}" in told.body
-    assert "Trần Văn Đức (LDTT)" in told.body and "Lý do: Chưa đủ thành tích" in told.body
+    assert f"Nguyễn Thị Tươi (Giấy khen): được khen thưởng. {issued}" in told.body
+    assert "Trần Văn Đức (Lao động tiên tiến)" in told.body and "Lý do: Chưa đủ thành tích" in told.body
     assert "Phạm Văn An" not in told.body
     assert journey.dossier.status == DossierStatus.IN_REVIEW  # the forwarded nomination goes on alone
 
