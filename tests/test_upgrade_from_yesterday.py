@@ -20,6 +20,7 @@ from engine.config import Settings
 from engine.db import make_engine
 from engine.maintenance.archive import MANIFEST
 from engine.migrate import current_revision, head_revision
+from engine.text import fold
 from tests.yesterday import FIXTURE
 
 API = "/api/v1"
@@ -118,6 +119,11 @@ def test_yesterdays_data_after_the_upgrade(client):
     assert [task["key"] for task in done["next_tasks"]] == ["appraise"]
 
     voting = _dossier(client, office, "Đề nghị Chiến sĩ thi đua cấp tỉnh")
+    # Nominee names folded by migration 0024 are what the search reads.
+    nominee = voting["nominations"][0]["nominee"]
+    folded = fold(nominee["full_name"] or nominee["name"]).upper()
+    found = client.get(f"{API}/dossiers", query_string={"q": folded}, headers=office)
+    assert voting["id"] in [d["id"] for d in found.json["items"]], (folded, found.json)
     for member in ("xa1.hd.uyvien1", "xa1.hd.uyvien2", "xa1.hd.uyvien3"):
         headers = _login(client, member)
         ballot = _task(client, headers, voting["id"], "cast_ballot")

@@ -493,6 +493,27 @@ def test_the_list_filters_and_searches_without_diacritics(ctx, world):
     assert access.list_dossiers(office, per_page=1, page=2).items[0].id == first.id
 
 
+
+def test_the_name_search_reads_a_folded_column_kept_current_on_every_write(ctx, world):
+    """The search asks SQL for the folded name (no name is folded in Python while searching): a renamed
+    nominee is found by the new name only, and LIKE's wildcards in the query are plain characters."""
+    dossier = new_dossier(ctx, world)
+    office = ctx.as_actor(world.office)
+    ids = lambda q: [d.id for d in access.list_dossiers(office, q=q).items]  # noqa: E731
+    stored = ctx.session.execute(select(Nomination.nominee_name, Nomination.nominee_name_folded)
+                                 .where(Nomination.dossier_id == dossier.id).order_by(Nomination.position)).all()
+    assert [tuple(row) for row in stored] == [("Nguyễn Thị Tươi", "nguyen thi tuoi"),
+                                              ("Tổ Toán – Tin", "to toan – tin")]
+    renamed = school_nominations()
+    renamed[0]["nominee"] = {**renamed[0]["nominee"], "full_name": "Đỗ  Thị   Đào"}
+    update_dossier(ctx.as_actor(world.proposer), dossier.id, {"nominations": renamed})
+    ctx.session.flush()
+    assert ids("do thi dao") == [dossier.id]
+    assert ids("ĐỖ THỊ") == [dossier.id]
+    assert ids("nguyen thi tuoi") == []
+    assert ids("%") == [] and ids("_") == []
+    assert ids("toan – tin") == [dossier.id]
+
 # ---- notifications and decisions ------------------------------------------------------------------------
 
 def test_notifications_are_read_only_by_their_owner(ctx, world, session, clock):
