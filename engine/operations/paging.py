@@ -17,7 +17,14 @@ class Page:
 
 
 def paginate(session: Session, stmt: Select[Any], page: int, per_page: int) -> Page:
-    """`stmt` already ordered; counts the whole result, returns rows of page `page` (from 1)."""
+    """`stmt` already ordered; returns rows of page `page` (from 1) and the total number of rows.
+
+    The rows are read first: a page that is not full is the last one and tells the total by itself
+    (most lists of most users fit in one page), so the count of the whole result — the part of a
+    list whose cost grows with the table — runs only when more rows may follow."""
+    offset = (page - 1) * per_page
+    rows = list(session.scalars(stmt.offset(offset).limit(per_page)).all())
+    if len(rows) < per_page and (rows or offset == 0):
+        return Page(rows, offset + len(rows), page, per_page)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(list(rows), total, page, per_page)
+    return Page(rows, total, page, per_page)
