@@ -24,7 +24,7 @@ from engine.models.dossier import (
 )
 from engine.models.org import Council, CouncilMember, RoleGrant, Unit, User
 from engine.models.registry import RECORDED_AWARD_KINDS, Awardee, GrantedAward, Initiative
-from engine.models.workflow import HumanTask, ProcessDefinition, ProcessInstance, Timer
+from engine.models.workflow import HumanTask, ProcessDefinition, ProcessInstance, ProcessStep, Timer
 from engine.vocabulary import (
     AttachmentKind,
     AuditAction,
@@ -94,6 +94,7 @@ __all__ = [
     "Participation",
     "ProcessDefinition",
     "ProcessInstance",
+    "ProcessStep",
     "RateEvent",
     "Revocation",
     "RevocationGround",

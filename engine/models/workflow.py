@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, value_enum
@@ -50,6 +50,22 @@ class ProcessInstance(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     definition: Mapped[ProcessDefinition] = relationship()
+
+
+class ProcessStep(Base):
+    """An element an instance completed whose task has left the saved state (engine/runtime/pruning.py):
+    with the completed tasks still in the state, the path the instance took (Runtime.path_taken)."""
+
+    __tablename__ = "process_step"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    finished_at: Mapped[float] = mapped_column(Double)  # the task's last state change (seconds since the epoch)
+    process: Mapped[str] = mapped_column(String(100))
+    run: Mapped[str] = mapped_column(String(40))
+    caller: Mapped[str | None] = mapped_column(String(40))
+    element: Mapped[str] = mapped_column(String(200))
+    after: Mapped[str | None] = mapped_column(String(200))
 
 
 class HumanTask(Base):

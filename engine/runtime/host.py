@@ -22,14 +22,14 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.config import Settings
 from engine.db import is_postgres, lock_advisory
 from engine.errors import Conflict, DomainError, NotFound, ProcessError, ScriptError
-from engine.models import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance
+from engine.models import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance, ProcessStep
 from engine.runtime.cache import WorkflowCache
 from engine.runtime.definitions import (
     CHECKS,
@@ -40,7 +40,8 @@ from engine.runtime.definitions import (
     parse_directory,
 )
 from engine.runtime.helpers import HELPERS
-from engine.runtime.inspection import Step, merge_finished_children, path_taken
+from engine.runtime.inspection import Step, in_order, merge_finished_children, timed_steps
+from engine.runtime.pruning import prune
 from engine.runtime.scripting import RestrictedEnvironment, RestrictedScriptEngine
 from engine.runtime.serialization import StateSerializer
 from engine.runtime.tables import sync_human_tasks, sync_timers, timer_due
@@ -260,8 +261,14 @@ class Runtime:
 
     def path_taken(self, session: Session, instance_id: int) -> list[Step]:
         """The elements the instance completed, in order, with the element each followed (engine/runtime/
-        inspection.py): what a diagram marks as the path taken."""
-        return self.read(session, instance_id, path_taken)
+        inspection.py): what a diagram marks as the path taken. Those whose tasks left the saved state
+        (engine/runtime/pruning.py) are read from `process_step`."""
+        current = self.read(session, instance_id, timed_steps)
+        earlier = session.execute(
+            select(ProcessStep.finished_at, ProcessStep.process, ProcessStep.run, ProcessStep.caller,
+                   ProcessStep.element, ProcessStep.after)
+            .where(ProcessStep.instance_id == instance_id).order_by(ProcessStep.id))
+        return in_order([(row[0], Step(*row[1:])) for row in earlier], current)
 
     def _task(self, live: LiveWorkflow, task_uuid: str) -> Any:
         try:
@@ -342,10 +349,10 @@ class Runtime:
             raise ProcessError(f"Quy trình '{live.definition.key}' gặp lỗi: {exc}") from exc
 
     def save(self, session: Session, live: LiveWorkflow) -> SaveResult:
-        """Write state and a new revision, bump version, sync human tasks and timers; cache after commit."""
+        """Sync human tasks and timers, prune what the engine no longer needs (its path steps stored), write
+        state and a new revision, bump version; cache after commit."""
         instance, workflow = live.instance, live.workflow
         now = live.clock.now()
-        instance.state = self.serializer.dump_state(workflow)
         instance.serializer_version = self.serializer.version
         instance.version += 1
         instance.revision = uuid4().hex
@@ -356,6 +363,12 @@ class Runtime:
             instance.completed_at = now
         sync_human_tasks(session, live, now, result)
         sync_timers(session, live)
+        pruned = prune(workflow)
+        if pruned:
+            session.execute(insert(ProcessStep), [
+                {"instance_id": instance.id, "finished_at": at, "process": step.process, "run": step.run,
+                 "caller": step.caller, "element": step.element, "after": step.after} for at, step in pruned])
+        instance.state = self.serializer.dump_state(workflow)
         session.flush()
         self._cache.put_after_commit(session, instance.id, instance.revision, workflow)
         return result

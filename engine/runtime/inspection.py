@@ -2,6 +2,7 @@
 multi-instance tasks whose finished children were never merged (issue 10's stuck council sessions)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 MAIN_RUN = "main"
+ABOVE = "khenthuong_above"  # internal data of a task that pruning made the root's child (pruning.py)
 
 
 @dataclass(frozen=True)
@@ -23,36 +25,63 @@ class Step:
     after: str | None  # the element completed just before it on the same way, in the same run
 
 
-def path_taken(workflow: BpmnWorkflow) -> list[Step]:
-    """Every completed element of the workflow and of the processes it ran, in the order they finished."""
-    found: list[tuple[float, int, Step]] = []
-    runs: list[tuple[Any, str, str | None]] = [(workflow, MAIN_RUN, None)]
-    runs += [(sub, str(task_id), _run_of(sub.parent_workflow)) for task_id, sub in workflow.subprocesses.items()]
-    for run_workflow, run, caller in runs:
-        for task in run_workflow.tasks.values():
-            element = task.task_spec.bpmn_id
-            if element is None or task.state != TaskState.COMPLETED:
-                continue
-            step = Step(run_workflow.spec.name, run, caller, element, _previous_element(task, element))
-            found.append((task.last_state_change or 0.0, len(found), step))
-    return [step for _, _, step in sorted(found, key=lambda item: (item[0], item[1]))]
+TimedStep = tuple[float, Step]  # with the time its task finished (SpiffWorkflow's last state change)
 
 
-def _run_of(workflow: Any) -> str:
+def path_taken(workflow: BpmnWorkflow, earlier: list[TimedStep] | None = None) -> list[Step]:
+    """Every completed element of the workflow and of the processes it ran, in the order they finished;
+    `earlier`: the steps whose tasks pruning took out of the workflow (stored beside it)."""
+    return in_order(earlier or [], timed_steps(workflow))
+
+
+def timed_steps(workflow: BpmnWorkflow) -> list[TimedStep]:
+    """The steps of the completed elements still in the workflow and in the processes it ran."""
+    return [step for run_workflow in (workflow, *workflow.subprocesses.values())
+            for task in run_workflow.tasks.values() if (step := timed_step(run_workflow, task))]
+
+
+def in_order(earlier: list[TimedStep], current: list[TimedStep]) -> list[Step]:
+    """Both lists as one path, in the order the tasks finished (a step read in both, when a save pruned
+    between the two reads, counts once)."""
+    seen = set(current)
+    found = [step for step in earlier if step not in seen] + current
+    return [step for _, _, step in sorted(((at, i, step) for i, (at, step) in enumerate(found)),
+                                          key=lambda item: (item[0], item[1]))]
+
+
+def timed_step(run_workflow: Any, task: Any) -> TimedStep | None:
+    """The step a task of this run stands for, if it is a completed BPMN element."""
+    element = task.task_spec.bpmn_id
+    if element is None or task.state != TaskState.COMPLETED:
+        return None
+    run = run_of(run_workflow)
+    caller = None if run == MAIN_RUN else run_of(run_workflow.parent_workflow)
+    step = Step(run_workflow.spec.name, run, caller, element, previous_element(task, element))
+    return task.last_state_change or 0.0, step
+
+
+def run_of(workflow: Any) -> str:
     parent = getattr(workflow, "parent_task_id", None)
     return MAIN_RUN if parent is None else str(parent)
 
 
-def _previous_element(task: Any, element: str) -> str | None:
-    """The nearest ancestor that is a BPMN element other than this one (the library inserts tasks of
-    its own between two elements, and a multi-instance child sits under its loop task)."""
-    node = task.parent
-    while node is not None:
-        previous = node.task_spec.bpmn_id
-        if previous is not None and previous != element:
-            return previous
+def ancestor_elements(task: Any) -> Iterator[str]:
+    """The BPMN elements above the task, nearest first (tasks the library inserts have none); past a
+    task that pruning made the root's child, the elements that were above it."""
+    node = task
+    while ABOVE not in node.internal_data:
         node = node.parent
-    return None
+        if node is None:
+            return
+        if node.task_spec.bpmn_id is not None:
+            yield node.task_spec.bpmn_id
+    yield from node.internal_data[ABOVE]
+
+
+def previous_element(task: Any, element: str) -> str | None:
+    """The nearest element above the task other than its own (the library inserts tasks of its own
+    between two elements, and a multi-instance child sits under its loop task)."""
+    return next((previous for previous in ancestor_elements(task) if previous != element), None)
 
 
 def merge_finished_children(workflow: BpmnWorkflow) -> list[str]:

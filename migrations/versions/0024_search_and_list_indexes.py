@@ -1,5 +1,6 @@
 """nominee names folded for the search (backfilled), trigram indexes on the folded columns on
-PostgreSQL (pg_trgm), and the dossier list's sort key indexed
+PostgreSQL (pg_trgm), the dossier list's sort key indexed; process_step: the path steps whose tasks
+left an instance's saved state
 
 Revision ID: 0024
 Revises: 0020
@@ -55,8 +56,25 @@ def upgrade() -> None:
     _searchable('ix_dossier_title_folded', 'dossier', 'title_folded')
     op.create_index('ix_dossier_created_at_id', 'dossier', ['created_at', 'id'], unique=False)
 
+    op.create_table('process_step',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('finished_at', sa.Double(), nullable=False),
+    sa.Column('process', sa.String(length=100), nullable=False),
+    sa.Column('run', sa.String(length=40), nullable=False),
+    sa.Column('caller', sa.String(length=40), nullable=True),
+    sa.Column('element', sa.String(length=200), nullable=False),
+    sa.Column('after', sa.String(length=200), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'],
+                            name=op.f('fk_process_step_instance_id_process_instance'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_process_step'))
+    )
+    op.create_index(op.f('ix_process_step_instance_id'), 'process_step', ['instance_id'], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_process_step_instance_id'), table_name='process_step')
+    op.drop_table('process_step')
     op.drop_index('ix_dossier_created_at_id', table_name='dossier')
     op.drop_index('ix_dossier_title_folded', table_name='dossier')
     op.drop_index('ix_nomination_nominee_name_folded', table_name='nomination')
