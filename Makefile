@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 PORT ?= 5000
 export KHENTHUONG_TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: typecheck run test test-sqlite test-postgres lint bench worker yesterday docs clean
+.PHONY: typecheck run test test-sqlite test-postgres lint bench bench-quick worker yesterday docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,9 +44,16 @@ lint: typecheck
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-## Benchmarks (not part of `make test`).
+## Benchmarks (not part of `make test`): bench/README.md. `make bench-quick` skips the 100,000-dossier registry.
 bench: $(STAMP)
 	$(PY) -m bench.lifecycle
+	$(PY) -m bench.long_loop
+	$(PY) -m bench.history
+
+bench-quick: $(STAMP)
+	$(PY) -m bench.lifecycle --n 50
+	$(PY) -m bench.long_loop --loops 30
+	$(PY) -m bench.history --small 1000 --large 10000 --no-states
 
 worker: $(STAMP)
 	$(VENV)/bin/khenthuong worker

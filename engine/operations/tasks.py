@@ -171,8 +171,8 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
     """Validate, run, save and audit in the caller's transaction; 409 if someone got there first."""
     assert ctx.runtime is not None
     user, task = _actionable_task(ctx, task_id)
-    instance = task.instance
     with checkout(ctx, task.instance_id) as live:
+        instance = live.instance  # the row read under the lock (no second read of it)
         _still_ready(ctx, user, task)
         data = validate_form_data(ctx.runtime.form(ctx.session, instance, task.form_name), data)
         task.completed_by_id = user.id  # known before the engine runs: steps it triggers may need it

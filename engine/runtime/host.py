@@ -353,14 +353,7 @@ class Runtime:
         state and a new revision, bump version; cache after commit."""
         instance, workflow = live.instance, live.workflow
         now = live.clock.now()
-        instance.serializer_version = self.serializer.version
-        instance.version += 1
-        instance.revision = uuid4().hex
-        instance.updated_at = now
         result = SaveResult(completed=workflow.is_completed() and instance.status != InstanceStatus.CANCELLED)
-        if result.completed and instance.status != InstanceStatus.COMPLETED:
-            instance.status = InstanceStatus.COMPLETED
-            instance.completed_at = now
         sync_human_tasks(session, live, now, result)
         sync_timers(session, live)
         pruned = prune(workflow)
@@ -368,7 +361,15 @@ class Runtime:
             session.execute(insert(ProcessStep), [
                 {"instance_id": instance.id, "finished_at": at, "process": step.process, "run": step.run,
                  "caller": step.caller, "element": step.element, "after": step.after} for at, step in pruned])
+        # The instance's columns last: one UPDATE at the flush below, not one per autoflush above.
         instance.state = self.serializer.dump_state(workflow)
+        instance.serializer_version = self.serializer.version
+        instance.version += 1
+        instance.revision = uuid4().hex
+        instance.updated_at = now
+        if result.completed and instance.status != InstanceStatus.COMPLETED:
+            instance.status = InstanceStatus.COMPLETED
+            instance.completed_at = now
         session.flush()
         self._cache.put_after_commit(session, instance.id, instance.revision, workflow)
         return result
