@@ -9,7 +9,7 @@ Forbidden. A decision is seen by those who see its dossier or hold a role at or 
 """
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -43,14 +43,23 @@ def role_units(session: Session, user: User) -> set[int]:
 
 
 def visible_dossiers(session: Session, user: User) -> ColumnElement[bool]:
-    """SQL filter on Dossier mirroring `can_see`."""
+    """SQL filter on Dossier mirroring `can_see`: a draft never submitted belongs to its own unit. Whoever
+    sees every unit (an administrator, the province's own people) gets no filter on the unit, so that a
+    list is read off its sort index instead of sorting every dossier of every unit (SQLite's planner would)."""
     if is_admin(session, user):
-        return Dossier.id.is_not(None)
+        return true()
     own = select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id).union(
         select(Council.unit_id).join(CouncilMember, CouncilMember.council_id == Council.id)
         .where(CouncilMember.user_id == user.id))
     unsubmitted = (Dossier.status == DossierStatus.DRAFT) & Dossier.submitted_at.is_(None)
-    return Dossier.proposing_unit_id.in_(visible_units(user)) & (~unsubmitted | Dossier.proposing_unit_id.in_(own))
+    not_a_draft_of_others = ~unsubmitted | Dossier.proposing_unit_id.in_(own)
+    if _sees_every_unit(session, user):
+        return not_a_draft_of_others
+    return Dossier.proposing_unit_id.in_(visible_units(user)) & not_a_draft_of_others
+
+
+def _sees_every_unit(session: Session, user: User) -> bool:
+    return not session.scalar(select(exists().where(Unit.id.not_in(visible_units(user)))))
 
 
 def visible_decisions(session: Session, user: User) -> ColumnElement[bool]:
