@@ -8,7 +8,7 @@ steps — each copy with nominees drawn from common Vietnamese names and its own
 Not copied: audit events (a hash chain, rebuilt only through the engine) and the registry's awards.
 On PostgreSQL the id sequences are moved past the copies.
 
-`python -m bench.history [--small 10000] [--large 100000] [--skip-pg] [--no-states]` seeds the small
+`python -m bench.history [--small 10000] [--large 100000] [--skip-pg] [--skip-sqlite] [--no-states]` seeds the small
 registry, measures, grows it to the large one, measures again, and reports each read's median as a
 ratio large/small (the small registry is the baseline, measured in the same run).
 """
@@ -32,7 +32,7 @@ from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 import engine.operations  # noqa: F401  (registers the helpers the product's scripts call)
-from bench.long_loop import pg_database
+from bench.long_loop import DEFAULT_PG_URL, pg_database
 from engine.clock import FixedClock
 from engine.config import PROJECT_ROOT, Settings
 from engine.context import Context
@@ -262,14 +262,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--no-states", action="store_true", help="copy instances without their saved state")
     args = parser.parse_args(argv)
     results = []
     with tempfile.TemporaryDirectory(prefix="khenthuong_bench_") as tmp:
-        results.append(scaling(f"sqlite:///{Path(tmp) / 'history.sqlite'}", "SQLite", args.small, args.large,
-                               Path(tmp), args.repeat, not args.no_states))
+        if not args.skip_sqlite:
+            results.append(scaling(f"sqlite:///{Path(tmp) / 'history.sqlite'}", "SQLite", args.small, args.large,
+                                   Path(tmp), args.repeat, not args.no_states))
         if not args.skip_pg:
-            database = pg_database(os.environ.get("KHENTHUONG_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+            database = pg_database(os.environ.get("KHENTHUONG_BENCH_PG_URL", DEFAULT_PG_URL))
             if database is not None:
                 url, drop = database
                 try:
