@@ -13,7 +13,7 @@ from engine.text import fold
 
 
 revision = '0024'
-down_revision = '0020'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 
