@@ -498,8 +498,8 @@ def test_the_name_search_reads_a_folded_column_kept_current_on_every_write(ctx, 
     """The search asks SQL for the folded name (no name is folded in Python while searching): a renamed
     nominee is found by the new name only, and LIKE's wildcards in the query are plain characters."""
     dossier = new_dossier(ctx, world)
-    office = ctx.as_actor(world.office)
-    ids = lambda q: [d.id for d in access.list_dossiers(office, q=q).items]  # noqa: E731
+    proposer = ctx.as_actor(world.proposer)  # a draft is seen by its own unit only
+    ids = lambda q: [d.id for d in access.list_dossiers(proposer, q=q).items]  # noqa: E731
     stored = ctx.session.execute(select(Nomination.nominee_name, Nomination.nominee_name_folded)
                                  .where(Nomination.dossier_id == dossier.id).order_by(Nomination.position)).all()
     assert [tuple(row) for row in stored] == [("Nguyễn Thị Tươi", "nguyen thi tuoi"),
