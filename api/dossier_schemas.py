@@ -62,6 +62,8 @@ class NomineeSchema(BaseSchema):
     name = Str(validate=length(high=MAX_NAME), metadata=_doc("Tên tập thể."))
     position = Str(allow_none=True, validate=length(high=MAX_POSITION), metadata=_doc("Chức vụ."))
     unit = Str(allow_none=True, validate=length(high=MAX_NOMINEE_UNIT), metadata=_doc("Nơi công tác, bộ phận."))
+    birth_date = Date(allow_none=True, metadata=_doc("Ngày sinh (YYYY-MM-DD): phân biệt người trùng tên trong sổ "
+                                                     "theo dõi khi nộp hồ sơ."))
 
 
 class NominationInSchema(BaseSchema):
@@ -136,6 +138,7 @@ class NomineeOutSchema(BaseSchema):
                    metadata=_doc("Tên tập thể, nếu là tập thể."))
     position = Str(allow_none=True, attribute="nominee_position")
     unit = Str(allow_none=True, attribute="nominee_unit")
+    birth_date = Date(allow_none=True, attribute="nominee_birth_date", metadata=_doc("Ngày sinh, nếu đã nhập."))
 
 
 class NominationSchema(BaseSchema):

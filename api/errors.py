@@ -15,6 +15,7 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import (
+    AmbiguousPerson,
     Conflict,
     DomainError,
     Forbidden,
@@ -65,10 +66,11 @@ _LOCATIONS = {"json", "query", "querystring", "form", "files", "headers", "cooki
 
 
 def problem(status: int, title: str, detail: str, *, kind: str, errors: Mapping[str, str] | None = None,
-            headers: Mapping[str, str] | None = None) -> Response:
+            headers: Mapping[str, str] | None = None, extra: Mapping[str, Any] | None = None) -> Response:
     body: dict[str, Any] = {"type": PROBLEM_TYPE + kind, "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = dict(errors)
+    body.update(extra or {})
     response = current_app.response_class(current_app.json.dumps(body) + "\n", status=status,
                                           mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
@@ -92,8 +94,9 @@ def handle_domain_error(error: DomainError) -> Response:
     if status >= 500:
         log.error("%s %s: %s", request.method, request.path, error.detail, exc_info=error)
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Throttled) else None
+    extra = {"candidates": error.candidates} if isinstance(error, AmbiguousPerson) else None
     return problem(status, error.title, error.detail, kind=_kind(type(error).__name__),
-                   errors=error.errors, headers=headers)
+                   errors=error.errors, headers=headers, extra=extra)
 
 
 def handle_http_exception(error: HTTPException) -> Response:

@@ -1,13 +1,21 @@
 """Schemas of the registry endpoints: people and collectives, their awards and initiatives."""
 from __future__ import annotations
 
+from marshmallow import fields
+
 from api.fields import BaseSchema, Bool, DateTime, Id, Int, List, Nested, Str, derived, length, one_of
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema
-from engine.models import AwardeeKind, DossierKind, InitiativeLevel
+from engine.models import AwardeeKind, DossierKind, Gender, InitiativeLevel
+from engine.operations.registry.inputs import MAX_NAME, MAX_NATIONAL_ID
 
 
 def _doc(text: str) -> dict[str, str]:
     return {"description": text}
+
+
+class Date(fields.Date):
+    default_error_messages = {"required": "Bắt buộc nhập.", "null": "Không được để trống.",
+                              "invalid": "Cần ngày dạng YYYY-MM-DD.", "format": "Không biểu diễn được ngày."}
 
 
 class PeopleArgsSchema(PageArgsSchema):
@@ -23,7 +31,11 @@ class AwardeeSchema(BaseSchema):
     kind = Str(required=True, validate=one_of([k.value for k in AwardeeKind]))
     name = Str(required=True, metadata=_doc("Họ và tên cá nhân hoặc tên tập thể."))
     position = Str(allow_none=True, metadata=_doc("Chức vụ."))
-    unit = Nested(UnitRefSchema, allow_none=True, metadata=_doc("Đơn vị công tác."))
+    unit = Nested(UnitRefSchema, allow_none=True, metadata=_doc("Đơn vị công tác hiện nay."))
+    birth_date = Date(allow_none=True, metadata=_doc("Ngày sinh."))
+    gender = Str(allow_none=True, validate=one_of([g.value for g in Gender]), metadata=_doc("Giới tính."))
+    has_national_id = derived(Bool, lambda a: a.national_id_hash is not None, required=True,
+                              metadata=_doc("Đã ghi số CCCD (chỉ lưu giá trị băm có khoá, không lưu số)."))
 
 
 class AwardeePageSchema(PageSchema):
@@ -44,6 +56,9 @@ class GrantedAwardSchema(BaseSchema):
     revoked = derived(Bool, lambda award: award.revoked_at is not None, required=True,
                       metadata=_doc("Đã bị thu hồi: không còn được tính."))
     revoked_at = DateTime(allow_none=True)
+    period = Str(allow_none=True, metadata=_doc("Năm học (`2023-2024`) nếu thành tích tính theo năm học."))
+    registry_decision_id = Int(allow_none=True, metadata=_doc("Quyết định ghi trong sổ theo dõi (nhập từ tệp)."))
+    citation = Str(allow_none=True, metadata=_doc("Quyết định khen thưởng: `QĐ số … ngày … của …`."))
 
 
 class InitiativeSchema(BaseSchema):
@@ -57,6 +72,36 @@ class InitiativeSchema(BaseSchema):
     used_by_nomination_id = Int(allow_none=True)
 
 
+class MembershipSchema(BaseSchema):
+    unit = Nested(UnitRefSchema, required=True)
+    from_date = Date(allow_none=True, metadata=_doc("Từ ngày (trống: không rõ)."))
+    to_date = Date(allow_none=True, metadata=_doc("Đến ngày (trống: hiện còn công tác)."))
+    position = Str(allow_none=True)
+
+
 class AwardeeDetailSchema(AwardeeSchema):
+    memberships = List(Nested(MembershipSchema), required=True,
+                       metadata=_doc("Quá trình công tác: các đơn vị theo thời gian."))
     awards = List(Nested(GrantedAwardSchema), required=True, metadata=_doc("Khen thưởng đã có, năm cũ trước."))
     initiatives = List(Nested(InitiativeSchema), required=True, metadata=_doc("Sáng kiến được công nhận."))
+
+
+class MatchSchema(BaseSchema):
+    kind = Str(validate=one_of([k.value for k in AwardeeKind]), metadata=_doc("Cá nhân (mặc định) hay tập thể."))
+    name = Str(required=True, validate=length(1, MAX_NAME), metadata=_doc("Họ tên hoặc tên tập thể."))
+    unit = Id(allow_none=True, metadata=_doc("Mã số đơn vị công tác (hiện nay hoặc trước đây)."))
+    birth_date = Date(allow_none=True, metadata=_doc("Ngày sinh (YYYY-MM-DD)."))
+    national_id = Str(allow_none=True, validate=length(high=MAX_NATIONAL_ID),
+                      metadata=_doc("Số CCCD: chỉ dùng để so khớp giá trị băm, không được lưu."))
+
+
+class MatchResultSchema(BaseSchema):
+    person = Nested(AwardeeSchema, allow_none=True, metadata=_doc("Người trong sổ theo dõi; trống: người mới."))
+
+
+class IdentitySchema(BaseSchema):
+    birth_date = Date(allow_none=True, metadata=_doc("Ngày sinh (YYYY-MM-DD)."))
+    gender = Str(allow_none=True, validate=one_of([g.value for g in Gender]), metadata=_doc("Giới tính."))
+    national_id = Str(allow_none=True, validate=length(high=MAX_NATIONAL_ID),
+                      metadata=_doc("Số CCCD (12 chữ số) hoặc CMND (9 chữ số); chỉ lưu giá trị băm có khoá. "
+                                    "Để trống: giữ nguyên."))

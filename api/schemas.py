@@ -44,6 +44,9 @@ class ProblemSchema(BaseSchema):
     detail = Str(required=True, metadata=_doc("Mô tả lỗi cho người dùng."))
     errors = Dict(keys=Str(), values=Str(),
                   metadata=_doc("Lỗi theo từng trường: đường dẫn trường → thông báo."))
+    candidates = List(Dict(), metadata=_doc(
+        "Khi tên trùng với nhiều người trong sổ theo dõi (loại lỗi `ambiguous-person`): các ứng viên (mã số, "
+        "họ tên, ngày sinh, giới tính, chức vụ, đơn vị; `for`: đề nghị nào) để chọn đúng người."))
 
 
 class PageArgsSchema(BaseSchema):

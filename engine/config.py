@@ -43,6 +43,8 @@ class Settings:
     decision_pdf: bool = False
     signing_pkcs12: Path | None = None
     signing_passphrase: str = field(default="", repr=False)
+    # The key of the national ID numbers' keyed hashes (docs/registry.md); an instance file by default.
+    identity_key: str = field(default="", repr=False)
 
     @property
     def attachment_root(self) -> Path:
@@ -81,6 +83,7 @@ class Settings:
             ("decision_pdf", _flag),
             ("signing_pkcs12", Path),
             ("signing_passphrase", str),
+            ("identity_key", str),
         ):
             raw = env.get(PREFIX + name.upper())
             if raw is not None:
@@ -91,6 +94,8 @@ class Settings:
         default_key = settings.instance_dir / "audit_signing_key.pem"
         if not settings.audit_signing_key and settings.audit_signing_key_file is None and default_key.exists():
             settings = replace(settings, audit_signing_key_file=default_key)
+        if not settings.identity_key:
+            settings = replace(settings, identity_key=_instance_secret(settings.instance_dir, "identity_key"))
         return settings
 
 
@@ -99,9 +104,9 @@ def _flag(raw: str) -> bool:
     return raw.strip().lower() in ("1", "true", "yes", "on")
 
 
-def _instance_secret(instance_dir: Path) -> str:
-    """A development secret kept in the instance folder, so tokens survive restarts."""
-    path = instance_dir / "secret_key"
+def _instance_secret(instance_dir: Path, name: str = "secret_key") -> str:
+    """A secret kept in the instance folder, so tokens survive restarts and hashes stay comparable."""
+    path = instance_dir / name
     if path.exists():
         return path.read_text().strip()
     instance_dir.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,17 @@ class InvalidInput(DomainError):
     title = "Dữ liệu không hợp lệ"
 
 
+class AmbiguousPerson(InvalidInput):
+    """A name that several people of the registry bear, none told apart by what was given: the caller
+    chooses among `candidates` (id, name, birth date, unit), never the system."""
+
+    title = "Cần chọn đúng người"
+
+    def __init__(self, detail: str, errors: dict[str, str], candidates: list[dict[str, object]]) -> None:
+        super().__init__(detail, errors)
+        self.candidates = candidates
+
+
 class TooLarge(DomainError):
     """An upload larger than the configured limit."""
 

@@ -1,6 +1,7 @@
 """Password hashing (argon2id, memory-hard) with parameters from settings, the audit chain's signing
 key (Ed25519, read from configuration: never stored in the database), and the sealing of secret
-ballots' choices at rest (AES-GCM under a key derived from configuration)."""
+ballots' choices at rest (AES-GCM under a key derived from configuration); the keyed hash of national
+ID numbers."""
 from __future__ import annotations
 
 import base64
@@ -206,3 +207,13 @@ def open_choice(settings: Settings, binding: str, stored: str) -> str:
             except InvalidTag as exc:
                 raise BallotSealError("phiếu bầu đã niêm phong không mở được: dữ liệu đã bị thay đổi") from exc
     raise BallotSealError("phiếu bầu được niêm phong bằng một khóa không còn trong cấu hình")
+
+
+def identity_hash(settings: Settings, national_id: str) -> str:
+    """HMAC-SHA256 (hex) of a national ID number's digits under `identity_key`: equal numbers give
+    equal hashes, and without the key a hash cannot be turned back into the number by trying all
+    twelve-digit numbers. The number itself is never stored."""
+    if not settings.identity_key:
+        raise ValueError("identity_key is not configured")
+    digits = "".join(ch for ch in national_id if ch.isdigit())
+    return hmac.new(settings.identity_key.encode(), digits.encode(), hashlib.sha256).hexdigest()

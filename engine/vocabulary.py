@@ -149,6 +149,28 @@ class InitiativeLevel(Code):
     NATIONAL = "national", "toàn quốc"
 
 
+class Gender(Code):
+    MALE = "male", "giới tính nam"
+    FEMALE = "female", "giới tính nữ"
+
+
+class TaskGrade(Code):
+    """The yearly grade (xếp loại) of a person or a collective, best first (NĐ 98/2023 and the rules on
+    assessing officials): what later criteria read as "hoàn thành xuất sắc / tốt nhiệm vụ"."""
+
+    EXCELLENT = "excellent", "hoàn thành xuất sắc nhiệm vụ"
+    GOOD = "good", "hoàn thành tốt nhiệm vụ"
+    DONE = "done", "hoàn thành nhiệm vụ"
+    NOT_DONE = "not_done", "không hoàn thành nhiệm vụ"
+
+
+class ImportStatus(Code):
+    """A history import: read and shown (with its bad rows) but not yet written, or written."""
+
+    PREVIEWED = "previewed", "đã kiểm tra, chờ xác nhận"
+    IMPORTED = "imported", "đã nhập"
+
+
 class Result(Code):
     """The result of one automatic eligibility check."""
 
@@ -271,6 +293,11 @@ class AuditAction(Code):
     INITIATIVE_RECORDED = "initiative_recorded", "ghi sáng kiến vào sổ theo dõi"
     INITIATIVE_UPDATED = "initiative_updated", "sửa sáng kiến trong sổ theo dõi"
     INITIATIVE_USED = "initiative_used", "dùng sáng kiến cho đề nghị khen thưởng"
+    REGISTRY_DECISION_RECORDED = "registry_decision_recorded", "ghi quyết định khen thưởng vào sổ theo dõi"
+    HISTORY_IMPORTED = "history_imported", "nhập lịch sử khen thưởng từ tệp Excel"
+    AWARDEES_MERGED = "awardees_merged", "gộp hai hồ sơ trùng trong sổ theo dõi"
+    AWARDEES_UNMERGED = "awardees_unmerged", "hoàn tác gộp hồ sơ trùng trong sổ theo dõi"
+    MEMBERSHIP_RECORDED = "membership_recorded", "ghi quá trình công tác tại đơn vị"
     USER_DEACTIVATED = "user_deactivated", "khoá tài khoản người dùng"
     USER_ACTIVATED = "user_activated", "mở lại tài khoản người dùng"
     # sessions

@@ -81,6 +81,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         forms_dir=FIXTURES / "forms",
         secret_key="test-secret-key-not-for-production",
         audit_signing_key=TEST_AUDIT_KEY,
+        identity_key="test-identity-key-not-for-production",
         argon2_time_cost=1,
         argon2_memory_cost_kib=1024,
     )

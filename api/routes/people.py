@@ -3,12 +3,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.blueprint import Blueprint, problems
-from api.people_schemas import AwardeeDetailSchema, AwardeePageSchema, PeopleArgsSchema
+from api.blueprint import Blueprint, json_body, json_request_body, problems
+from api.people_schemas import (
+    AwardeeDetailSchema,
+    AwardeePageSchema,
+    IdentitySchema,
+    MatchResultSchema,
+    MatchSchema,
+    PeopleArgsSchema,
+)
 from api.unit_of_work import current_ctx
 from engine.models import Awardee
 from engine.operations.paging import Page
-from engine.operations.registry.queries import get_awardee, list_awardees
+from engine.operations.registry.commands import set_identity
+from engine.operations.registry.inputs import read_identity, read_match
+from engine.operations.registry.queries import get_awardee, list_awardees, match_person
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1",
                 description="Sổ theo dõi khen thưởng: cá nhân, tập thể, khen thưởng và sáng kiến đã có.")
@@ -39,3 +48,34 @@ def person(awardee_id: int) -> Awardee:
     đơn vị cấp trên.
     """
     return get_awardee(current_ctx(), awardee_id)
+
+
+@blp.route("/people/match", methods=["POST"])
+@blp.doc(requestBody=json_request_body(MatchSchema))
+@blp.response(200, MatchResultSchema)
+@problems(blp, 422)
+def match() -> dict[str, Any]:
+    """Tìm đúng người trong sổ theo dõi (chọn người được đề nghị)
+
+    So khớp theo họ tên, đơn vị công tác (hiện nay hoặc trước đây), ngày sinh và số CCCD (so bằng
+    giá trị băm có khoá, số không được lưu). Một người: trả về người đó; không có: `person` trống
+    (người mới). Nhiều người trùng tên mà không phân biệt được: 422 loại `ambiguous-person` với danh
+    sách ứng viên (`candidates`) để chọn, không bao giờ tự gán cho một người.
+    """
+    ctx = current_ctx()
+    return {"person": match_person(ctx, read_match(ctx, json_body(MatchSchema)))}
+
+
+@blp.route("/people/<id:awardee_id>/identity", methods=["PUT"])
+@blp.doc(requestBody=json_request_body(IdentitySchema))
+@blp.response(200, AwardeeDetailSchema)
+@problems(blp, 403, 404, 409, 422)
+def identity(awardee_id: int) -> Awardee:
+    """Ghi ngày sinh, giới tính, số CCCD của một người
+
+    Dành cho cơ quan thường trực của đơn vị hoặc cấp trên. Số CCCD chỉ được lưu dưới dạng giá trị
+    băm có khoá (HMAC-SHA256); 409 nếu một hồ sơ khác đã có số đó (hãy gộp hai hồ sơ).
+    """
+    ctx = current_ctx()
+    set_identity(ctx, awardee_id, read_identity(ctx, json_body(IdentitySchema)))
+    return get_awardee(ctx, awardee_id)

@@ -90,6 +90,7 @@ class Nomination(Base):
     nominee_name_folded: Mapped[str] = mapped_column(String(300))  # fold(nominee_name), set with it
     nominee_position: Mapped[str | None] = mapped_column(String(200))
     nominee_unit: Mapped[str | None] = mapped_column(String(300))
+    nominee_birth_date: Mapped[date | None] = mapped_column(Date)  # tells namesakes apart at submission
     achievements: Mapped[str] = mapped_column(Text)
     status: Mapped[NominationStatus] = mapped_column(value_enum(NominationStatus, "nomination_status"))
     deciding_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))  # None: beyond this tree

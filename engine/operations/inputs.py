@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Collection
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from engine.db import MAX_ID
@@ -122,6 +123,32 @@ def choice(value: Any, path: str, faults: Faults, choices: type[E], *, message: 
             faults.add(path, message or "Phải là một trong: " + ", ".join(str(c.value) for c in choices) + ".",
                        form=True)
         return None
+
+
+def day(value: Any, path: str, faults: Faults, *, required: bool = False, low: date = date(1900, 1, 1),
+        high: date = date(2200, 12, 31)) -> date | None:
+    """A date: a date (or datetime) object, `YYYY-MM-DD`, or `dd/mm/yyyy` as Vietnamese write it."""
+    if value is None or value == "":
+        if required:
+            faults.add(path, REQUIRED)
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str):
+        raw = value.strip()
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+            try:
+                value = datetime.strptime(raw, pattern).date()
+                break
+            except ValueError:
+                continue
+    if not isinstance(value, date):
+        faults.add(path, "Cần ngày dạng dd/mm/yyyy (hoặc YYYY-MM-DD).", form=not isinstance(value, str))
+        return None
+    if not low <= value <= high:
+        faults.add(path, f"Phải từ {low:%d/%m/%Y} đến {high:%d/%m/%Y}.")
+        return None
+    return value
 
 
 def boolean(value: Any, path: str, faults: Faults, *, default: bool = False) -> bool:

@@ -22,8 +22,19 @@ from sqlalchemy.orm import selectinload
 
 from engine import audit
 from engine.context import Context
-from engine.models import Awardee, Council, CouncilMember, GrantedAward, Initiative, RoleGrant, Unit, User
+from engine.models import (
+    Awardee,
+    Council,
+    CouncilMember,
+    GrantedAward,
+    Initiative,
+    Membership,
+    RoleGrant,
+    Unit,
+    User,
+)
 from engine.operations.access import require_admin
+from engine.operations.registry.commands import join_unit
 from engine.operations.sessions import revoke_all
 from engine.orgchart.validate import CouncilRow, OrgChart, PersonRow, UnitRow, UserRow, read_org_chart
 from engine.rules import load_rules
@@ -271,6 +282,8 @@ class _Writer:
                               position=row.position, unit_id=unit.id, created_at=self.ctx.clock.now())
             self.session.add(awardee)
             self.session.flush()
+            self.session.add(Membership(awardee_id=awardee.id, unit_id=unit.id, position=row.position,
+                                        created_at=self.ctx.clock.now()))
             self.awardees[row.code] = awardee
             self._record(AuditAction.AWARDEE_CREATED, "awardee", awardee.id, after={"code": row.code, **wanted},
                          unit_id=unit.id)
@@ -278,6 +291,8 @@ class _Writer:
         else:
             current = self._awardee_state(awardee)
             changed = [key for key in wanted if wanted[key] != current[key]]
+            if "unit" in changed:
+                join_unit(self.ctx, awardee, unit.id, None, row.position)  # moved: the history follows
             if changed:
                 awardee.name, awardee.name_folded, awardee.kind = row.name, fold(row.name), row.kind
                 awardee.position, awardee.unit_id = row.position, unit.id

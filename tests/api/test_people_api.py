@@ -40,7 +40,8 @@ def test_a_teacher_is_found_without_typing_diacritics(client, world, people, bea
     (item,) = response.json["items"]
     assert item == {"id": people["tuoi"].id, "code": "P-1", "kind": "individual", "name": "Nguyễn Thị Tươi",
                     "position": "Giáo viên Toán",
-                    "unit": {"id": world.school.id, "code": "T-X1-TH", "name": "Đơn vị T-X1-TH"}}
+                    "unit": {"id": world.school.id, "code": "T-X1-TH", "name": "Đơn vị T-X1-TH"},
+                    "birth_date": None, "gender": None, "has_national_id": False}
 
 
 def test_a_person_shows_awards_with_decision_numbers_and_initiatives(client, world, people, bearer):

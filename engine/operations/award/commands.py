@@ -15,7 +15,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.clock import local_today
 from engine.context import Context
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import AmbiguousPerson, Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import (
     Attachment,
     AttachmentKind,
@@ -61,6 +61,9 @@ def _apply(nomination: Nomination, given: NominationInput) -> None:
     nomination.award_type, nomination.nominee_kind = given.award_type, nominee.kind
     nomination.nominee_name, nomination.nominee_position = nominee.name, nominee.position
     nomination.nominee_unit, nomination.achievements = nominee.unit, given.achievements
+    if nomination.nominee_birth_date != nominee.birth_date and nominee.person_id is None:
+        nomination.awardee_id = None  # looked up again with the birth date
+    nomination.nominee_birth_date = nominee.birth_date
 
 
 def _new_nomination(given: NominationInput) -> Nomination:
@@ -260,16 +263,25 @@ def replace_attachment(ctx: Context, dossier_id: int, attachment_id: int, stream
 def _link_awardees(ctx: Context, dossier: Dossier) -> None:
     """Tie each nominee to the registry (found or added) so history-based checks can read it."""
     errors: dict[str, str] = {}
+    candidates: list[dict[str, Any]] = []
     for i, nomination in enumerate(dossier.nominations):
         if nomination.awardee_id is not None:
             continue
         try:
             awardee = find_or_create_awardee(ctx, nomination.nominee_kind, nomination.nominee_name,
-                                             dossier.proposing_unit_id, nomination.nominee_position)
+                                             dossier.proposing_unit_id, nomination.nominee_position,
+                                             birth_date=nomination.nominee_birth_date)
+        except AmbiguousPerson as exc:
+            errors[f"nominations[{i}].nominee.person_id"] = exc.detail
+            candidates += [{**candidate, "for": f"nominations[{i}]"} for candidate in exc.candidates]
+            continue
         except (InvalidInput, NotFound) as exc:
             errors[f"nominations[{i}].nominee.person_id"] = exc.detail
             continue
         nomination.awardee_id = awardee.id
+    if candidates:
+        raise AmbiguousPerson("Có người được đề nghị trùng tên với nhiều người trong sổ theo dõi; hãy chọn đúng "
+                              "người (person_id) hoặc nhập ngày sinh. Xem danh sách ứng viên.", errors, candidates)
     _refuse(errors)
 
 

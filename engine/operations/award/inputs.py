@@ -21,6 +21,7 @@ from engine.errors import InvalidInput, NotFound
 from engine.models import AwardeeKind, DossierKind
 from engine.operations.award.queries import rules_on
 from engine.operations.inputs import Faults, at, choice, identifier, integer, items, mapping, text
+from engine.operations.inputs import day as read_day
 from engine.operations.registry.commands import find_or_create_awardee
 from engine.text import fold
 
@@ -36,7 +37,7 @@ MAX_NOMINATIONS = 1000
 MAX_REASON = 2000
 HEADER_FIELDS = ("title", "year", "kind", "nominations")
 NOMINATION_FIELDS = ("id", "award_type", "nominee", "achievements")
-NOMINEE_FIELDS = ("kind", "person_id", "full_name", "name", "position", "unit")
+NOMINEE_FIELDS = ("kind", "person_id", "full_name", "name", "position", "unit", "birth_date")
 REFUSED = "Hồ sơ có thông tin không hợp lệ; xem lỗi từng trường."
 
 
@@ -47,6 +48,7 @@ class NomineeInput:
     position: str | None
     unit: str | None
     person_id: int | None  # a registry entry the author chose
+    birth_date: date | None = None  # tells namesakes apart (engine/operations/registry/identity.py)
 
 
 @dataclass(frozen=True)
@@ -139,9 +141,11 @@ def _nomination(ctx: Context, rules: Any, day: date, raw: Any, path: str, faults
     position = text(nominee.get("position"), at(path, "nominee.position"), faults, high=MAX_POSITION, required=None)
     unit = text(nominee.get("unit"), at(path, "nominee.unit"), faults, high=MAX_NOMINEE_UNIT, required=None)
     nomination_id = identifier(body.get("id"), at(path, "id"), faults, digits=True)
+    born = read_day(nominee.get("birth_date"), at(path, "nominee.birth_date"), faults, high=local_today(ctx.clock))
     if len(faults.errors) > before or kind is None or achievements is None:
         return None
-    return NominationInput(code, NomineeInput(kind, name, position, unit, person_id), achievements, nomination_id)
+    return NominationInput(code, NomineeInput(kind, name, position, unit, person_id, born), achievements,
+                           nomination_id)
 
 
 def _award_type(rules: Any, day: date, code: str, path: str, faults: Faults) -> Any:

@@ -2,49 +2,48 @@
 award, mark an initiative used."""
 from __future__ import annotations
 
-import unicodedata
+from datetime import date, timedelta
 
 from sqlalchemy import exists, select, update
 
 from engine import audit
+from engine.clock import local_today
 from engine.context import Context
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import (
     Awardee,
     AwardeeKind,
     DossierKind,
     GrantedAward,
     Initiative,
+    Membership,
     Nomination,
 )
-from engine.operations.registry.queries import can_see_awardee
+from engine.operations.access import require_actor
+from engine.operations.registry import identity
+from engine.operations.registry.inputs import IdentityInput
+from engine.operations.registry.queries import can_keep_awardee, can_see_awardee
 from engine.rules.eligibility import initiative_relied_on
 from engine.text import fold
 from engine.vocabulary import AuditAction
 
-# ---- who sees whom ------------------------------------------------------------------------------------
-
-
-
-# ---- reading ---------------------------------------------------------------------------------------------
-
-
 # ---- extending -------------------------------------------------------------------------------------------
 
-def _same_name(name: str) -> str:
-    """Names compared exactly but for case, spacing and Unicode form: `Tươi` and `Tuổi` stay different."""
-    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
-
-
 def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, unit_id: int | None,
-                           position: str | None = None, person_id: int | None = None) -> Awardee:
-    """The registry entry a nomination names: the one given by `person_id`, else the only one of that
-    kind and name in that unit, else a new entry. Several namesakes in the unit: the caller must choose."""
+                           position: str | None = None, person_id: int | None = None, *,
+                           birth_date: date | None = None, national_id_hash: str | None = None) -> Awardee:
+    """The registry entry a nomination names: the one given by `person_id`, else the one the identity
+    rules find (engine/operations/registry/identity.py: name, birth date, national ID hash, the unit's
+    members over time), else a new entry with a membership in the unit. Several namesakes that
+    nothing tells apart: AmbiguousPerson with the candidates; the caller must choose."""
     kind = AwardeeKind(kind)
     if person_id is not None:
         awardee = ctx.session.get(Awardee, person_id)
         if awardee is None or (ctx.actor is not None and not can_see_awardee(ctx, ctx.actor, awardee)):
             raise NotFound(f"Không tìm thấy cá nhân, tập thể số {person_id}.")
+        if awardee.merged_into_id is not None:
+            raise InvalidInput(f"'{awardee.name}' (số {awardee.id}) đã được gộp vào hồ sơ số "
+                               f"{awardee.merged_into_id}.", {"person_id": "Hãy chọn hồ sơ được giữ lại."})
         if awardee.kind != kind:
             raise InvalidInput(f"'{awardee.name}' trong sổ theo dõi là {awardee.kind.label}, "
                                f"không phải {kind.label}.", {"person_id": "Không đúng loại đối tượng."})
@@ -52,26 +51,75 @@ def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, uni
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("Cần tên cá nhân hoặc tập thể được đề nghị.", {"name": "Bắt buộc nhập."})
-    candidates = ctx.session.scalars(
-        select(Awardee).where(Awardee.kind == kind, Awardee.name_folded == fold(name),
-                              Awardee.unit_id.is_(None) if unit_id is None else Awardee.unit_id == unit_id)
-        .order_by(Awardee.id)
-    ).all()
-    namesakes = [a for a in candidates if _same_name(a.name) == _same_name(name)]
-    if len(namesakes) == 1:
-        return namesakes[0]
-    if namesakes:
-        codes = ", ".join(a.code or f"số {a.id}" for a in namesakes)
-        raise InvalidInput(f"Đơn vị có {len(namesakes)} {kind.label} tên '{name}' ({codes}); "
-                           "hãy chọn đúng người trong sổ theo dõi (person_id).",
-                           {"person_id": "Cần chọn một người trong sổ theo dõi."})
+    found = identity.match(ctx.session, identity.Identity(kind, name, unit_id, birth_date, national_id_hash))
+    if found is not None:
+        return found
+    now = ctx.clock.now()
     awardee = Awardee(kind=kind, name=name, name_folded=fold(name), position=position, unit_id=unit_id,
-                      created_at=ctx.clock.now())
+                      birth_date=birth_date, national_id_hash=national_id_hash, created_at=now)
     ctx.session.add(awardee)
     ctx.session.flush()
-    audit.record(ctx, AuditAction.AWARDEE_CREATED, "awardee", awardee.id, unit_id=unit_id,
-                 after={"kind": kind.value, "name": name, "position": position, "unit_id": unit_id})
+    if unit_id is not None:
+        ctx.session.add(Membership(awardee_id=awardee.id, unit_id=unit_id, position=position, created_at=now))
+    after: dict[str, object] = {"kind": kind.value, "name": name, "position": position, "unit_id": unit_id}
+    if birth_date is not None:
+        after["birth_date"] = birth_date.isoformat()
+    if national_id_hash is not None:
+        after["national_id_hash"] = national_id_hash
+    audit.record(ctx, AuditAction.AWARDEE_CREATED, "awardee", awardee.id, unit_id=unit_id, after=after)
     return awardee
+
+
+def set_identity(ctx: Context, awardee_id: int, given: IdentityInput) -> Awardee:
+    """Record what tells a person apart; a national ID number is kept only as its keyed hash (a blank
+    leaves the one held). Another live record holding the same number: Conflict (merge them instead)."""
+    user = require_actor(ctx.actor)
+    awardee = ctx.session.get(Awardee, awardee_id)
+    if awardee is None or awardee.merged_into_id is not None or not can_see_awardee(ctx, user, awardee):
+        raise NotFound(f"Không tìm thấy cá nhân, tập thể số {awardee_id}.")
+    if not can_keep_awardee(ctx, user, awardee):
+        raise Forbidden("Chỉ cơ quan thường trực của đơn vị hoặc cấp trên được sửa thông tin trong sổ theo dõi.")
+    birth_date, gender = given.birth_date, given.gender
+    hashed = identity.hash_national_id(ctx.settings, given.national_id)
+    if hashed is not None:
+        other = ctx.session.scalar(select(Awardee).where(Awardee.national_id_hash == hashed, Awardee.id != awardee.id,
+                                                         Awardee.merged_into_id.is_(None)))
+        if other is not None:
+            raise Conflict(f"Số CCCD này đã gắn với hồ sơ số {other.id} ({other.name}); nếu là một người, hãy gộp "
+                           "hai hồ sơ.", {"national_id": "Đã gắn với một hồ sơ khác."})
+    before = {"birth_date": awardee.birth_date.isoformat() if awardee.birth_date else None,
+              "gender": awardee.gender.value if awardee.gender else None,
+              "national_id_hash": awardee.national_id_hash}
+    awardee.birth_date, awardee.gender = birth_date, gender
+    awardee.national_id_hash = hashed or awardee.national_id_hash
+    after = {"birth_date": birth_date.isoformat() if birth_date else None,
+             "gender": gender.value if gender else None, "national_id_hash": awardee.national_id_hash}
+    if after != before:
+        ctx.session.flush()
+        audit.record(ctx, AuditAction.AWARDEE_UPDATED, "awardee", awardee.id, unit_id=awardee.unit_id,
+                     before=before, after=after)
+    return awardee
+
+
+def join_unit(ctx: Context, awardee: Awardee, unit_id: int, on: date | None,
+              position: str | None = None) -> Membership | None:
+    """`awardee` is a member of `unit_id` from `on` (None: since a date not known): the open membership
+    elsewhere ends the day before, and the current unit follows. Nothing when already a member there."""
+    current = ctx.session.scalars(select(Membership).where(Membership.awardee_id == awardee.id,
+                                                           Membership.to_date.is_(None))).all()
+    if any(m.unit_id == unit_id for m in current):
+        return None
+    for membership in current:
+        membership.to_date = (on - timedelta(days=1)) if on is not None else local_today(ctx.clock)
+    membership = Membership(awardee_id=awardee.id, unit_id=unit_id, from_date=on, position=position,
+                            created_at=ctx.clock.now())
+    ctx.session.add(membership)
+    awardee.unit_id = unit_id
+    ctx.session.flush()
+    audit.record(ctx, AuditAction.MEMBERSHIP_RECORDED, "awardee", awardee.id, unit_id=unit_id,
+                 before={"units": [m.unit_id for m in current]},
+                 after={"unit_id": unit_id, "from": on.isoformat() if on else None})
+    return membership
 
 
 def record_award(ctx: Context, awardee: Awardee, award_type: str, year: int, dossier_kind: DossierKind | str,

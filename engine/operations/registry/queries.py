@@ -6,11 +6,37 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from engine.context import Context
-from engine.errors import NotFound
-from engine.models import Awardee, AwardeeKind, GrantedAward, Unit, User
+from engine.errors import AmbiguousPerson, Forbidden, NotFound
+from engine.models import Awardee, AwardeeKind, GrantedAward, Membership, Role, RoleGrant, Unit, User
 from engine.operations.access import is_admin, require_actor, visible_units
 from engine.operations.paging import Page, paginate
+from engine.operations.registry import identity
 from engine.text import fold
+
+
+def office_units(user: User) -> Select[tuple[int]]:
+    """SQL: ids of the units where the user is the standing office (cơ quan thường trực), and all below."""
+    held = select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id, RoleGrant.role == Role.OFFICE)
+    tree = select(Unit.id).where(Unit.id.in_(held)).cte("office_unit", recursive=True)
+    tree = tree.union_all(select(Unit.id).join(tree, Unit.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def require_registry_office(ctx: Context) -> User:
+    """The caller keeps the registry: a standing office somewhere, or an administrator."""
+    user = require_actor(ctx.actor)
+    if is_admin(ctx.session, user) or ctx.session.scalar(
+            select(func.count()).where(RoleGrant.user_id == user.id, RoleGrant.role == Role.OFFICE)):
+        return user
+    raise Forbidden("Chỉ cơ quan thường trực (văn phòng) hoặc quản trị hệ thống được quản lý sổ theo dõi.")
+
+
+def can_keep_awardee(ctx: Context, user: User, awardee: Awardee) -> bool:
+    """The caller may change this record: an administrator, or the office of its unit or one above."""
+    if is_admin(ctx.session, user):
+        return True
+    return awardee.unit_id is not None and bool(ctx.session.scalar(
+        select(func.count()).where(Unit.id == awardee.unit_id, Unit.id.in_(office_units(user)))))
 
 
 def can_see_awardee(ctx: Context, user: User, awardee: Awardee) -> bool:
@@ -34,7 +60,7 @@ def list_awardees(ctx: Context, *, q: str | None = None, unit: int | None = None
     """People and collectives the caller may see, by name. `q` matches the name ignoring case and
     Vietnamese diacritics (or the code); `unit` keeps those of that unit and the units below it."""
     user = require_actor(ctx.actor)
-    stmt = select(Awardee)
+    stmt = select(Awardee).where(Awardee.merged_into_id.is_(None))
     if not is_admin(ctx.session, user):
         stmt = stmt.where(Awardee.unit_id.in_(visible_units(user)))
     if unit is not None:
@@ -54,9 +80,28 @@ def get_awardee(ctx: Context, awardee_id: int) -> Awardee:
     user = require_actor(ctx.actor)
     awardee = ctx.session.scalars(
         select(Awardee).where(Awardee.id == awardee_id)
-        .options(selectinload(Awardee.awards).selectinload(GrantedAward.decision), selectinload(Awardee.initiatives),
-                 selectinload(Awardee.unit))
+        .options(selectinload(Awardee.awards).selectinload(GrantedAward.decision),
+                 selectinload(Awardee.awards).selectinload(GrantedAward.registry_decision),
+                 selectinload(Awardee.initiatives), selectinload(Awardee.unit),
+                 selectinload(Awardee.memberships).selectinload(Membership.unit))
     ).one_or_none()
     if awardee is None or not can_see_awardee(ctx, user, awardee):
         raise NotFound(f"Không tìm thấy cá nhân, tập thể số {awardee_id}.")
     return awardee
+
+
+def match_person(ctx: Context, who: identity.Identity) -> Awardee | None:
+    """The nominee picker: the record `who` is, among those the caller may see (None: a new person);
+    AmbiguousPerson with the candidates when several fit."""
+    user = require_actor(ctx.actor)
+    try:
+        found = identity.match(ctx.session, who)
+    except AmbiguousPerson as exc:
+        seen = [c for c in exc.candidates
+                if can_see_awardee(ctx, user, ctx.session.get_one(Awardee, c["id"]))]
+        if len(seen) > 1:
+            raise AmbiguousPerson(exc.detail, exc.errors, seen) from None
+        return ctx.session.get(Awardee, seen[0]["id"]) if seen else None
+    if found is not None and not can_see_awardee(ctx, user, found):
+        return None
+    return found

@@ -1,0 +1,61 @@
+"""What the registry's office sends, typed: a nominee to match, the identity of a person; every limit
+named once, read from a raw mapping with every fault at once by field."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from engine.clock import local_today
+from engine.context import Context
+from engine.errors import InvalidInput
+from engine.models import AwardeeKind, Gender
+from engine.operations.inputs import Faults, choice, day, identifier, mapping, text
+from engine.operations.registry.identity import Identity, hash_national_id
+
+MAX_NAME = 300
+MAX_NATIONAL_ID = 20
+MATCH_FIELDS = ("kind", "name", "unit", "birth_date", "national_id")
+IDENTITY_FIELDS = ("birth_date", "gender", "national_id")
+REFUSED = "Thông tin không hợp lệ; xem lỗi từng trường."
+
+
+@dataclass(frozen=True)
+class IdentityInput:
+    birth_date: date | None
+    gender: Gender | None
+    national_id: str | None  # hashed by the command, never stored
+
+
+def _national_id(ctx: Context, raw: Any, faults: Faults) -> str | None:
+    value = text(raw, "national_id", faults, high=MAX_NATIONAL_ID, required=None)
+    try:
+        hash_national_id(ctx.settings, value)
+    except InvalidInput as exc:
+        faults.add("national_id", exc.errors.get("national_id", exc.detail))
+        return None
+    return value
+
+
+def read_match(ctx: Context, raw: Any) -> Identity:
+    """A nominee to find in the registry: kind, name, the unit's id, optionally birth date and CCCD."""
+    faults = Faults(form_first=True)
+    body = mapping(raw, "", faults, MATCH_FIELDS)
+    kind = choice(body.get("kind", AwardeeKind.INDIVIDUAL.value), "kind", faults, AwardeeKind)
+    name = text(body.get("name"), "name", faults, high=MAX_NAME)
+    unit = identifier(body.get("unit"), "unit", faults)
+    born = day(body.get("birth_date"), "birth_date", faults, high=local_today(ctx.clock))
+    national_id = _national_id(ctx, body.get("national_id"), faults)
+    faults.refuse(REFUSED)
+    assert kind is not None and name is not None
+    return Identity(kind, name, unit, born, hash_national_id(ctx.settings, national_id))
+
+
+def read_identity(ctx: Context, raw: Any) -> IdentityInput:
+    faults = Faults(form_first=True)
+    body = mapping(raw, "", faults, IDENTITY_FIELDS)
+    born = day(body.get("birth_date"), "birth_date", faults, high=local_today(ctx.clock))
+    gender = choice(body["gender"], "gender", faults, Gender) if body.get("gender") is not None else None
+    national_id = _national_id(ctx, body.get("national_id"), faults)
+    faults.refuse(REFUSED)
+    return IdentityInput(born, gender, national_id)
