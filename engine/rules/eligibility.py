@@ -27,6 +27,7 @@ from engine.models import (
     InitiativeLevel,
     Nomination,
     NominationStatus,
+    RegistryDecision,
     Unit,
 )
 from engine.text import fold
@@ -93,6 +94,7 @@ class _Award:
     row: GrantedAward
     decision: str | None  # the decision's number, e.g. "12/QĐ-UBND"
     excluded: str | None  # why it does not count, or None
+    recorded: RegistryDecision | None = None  # a decision recorded in the registry (imported history)
 
     @property
     def ref(self) -> str:
@@ -100,7 +102,11 @@ class _Award:
 
     @property
     def source(self) -> str:
-        return f"QĐ số {self.decision}" if self.decision else "theo sổ theo dõi"
+        if self.decision:
+            return f"QĐ số {self.decision}"
+        if self.recorded is not None:
+            return self.recorded.citation
+        return "theo sổ theo dõi"
 
 
 @dataclass
@@ -119,12 +125,14 @@ class _Subject:
         if awardee is None:
             return cls(session, nomination, year, quota_percent, None, [], [])
         rows = session.execute(
-            select(GrantedAward, Decision).outerjoin(Decision, GrantedAward.decision_id == Decision.id)
+            select(GrantedAward, Decision, RegistryDecision)
+            .outerjoin(Decision, GrantedAward.decision_id == Decision.id)
+            .outerjoin(RegistryDecision, GrantedAward.registry_decision_id == RegistryDecision.id)
             .where(GrantedAward.awardee_id == awardee.id, GrantedAward.nomination_id.is_distinct_from(nomination.id))
             .order_by(GrantedAward.year, GrantedAward.id)
         ).all()
-        awards = [_Award(award, decision.label if decision else None, _excluded(award, decision))
-                  for award, decision in rows]
+        awards = [_Award(award, decision.label if decision else None, _excluded(award, decision), recorded)
+                  for award, decision, recorded in rows]
         initiatives = list(session.scalars(
             select(Initiative).where(Initiative.awardee_id == awardee.id).order_by(Initiative.year, Initiative.id)
         ))

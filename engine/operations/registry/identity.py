@@ -14,11 +14,12 @@ The rule, for the nominee picker, submission and the Excel import alike:
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from engine.config import Settings
@@ -67,18 +68,6 @@ def describe(awardee: Awardee) -> dict[str, Any]:
             "unit_id": awardee.unit_id}
 
 
-def _live(kind: AwardeeKind) -> Any:
-    return select(Awardee).where(Awardee.kind == kind, Awardee.merged_into_id.is_(None)).options(
-        selectinload(Awardee.unit))
-
-
-def _in_unit(unit_id: int | None) -> Any:
-    if unit_id is None:
-        return Awardee.unit_id.is_(None)
-    return or_(Awardee.unit_id == unit_id,
-               Awardee.id.in_(select(Membership.awardee_id).where(Membership.unit_id == unit_id)))
-
-
 def _compatible(awardee: Awardee, who: Identity) -> bool:
     if who.birth_date is not None and awardee.birth_date is not None and awardee.birth_date != who.birth_date:
         return False
@@ -86,38 +75,92 @@ def _compatible(awardee: Awardee, who: Identity) -> bool:
                 and awardee.national_id_hash != who.national_id_hash)
 
 
+@dataclass
+class Pool:
+    """Live records that may be someone, with the units each has been a member of; loaded once for a
+    whole Excel file (by folded names), or for one nominee."""
+
+    people: list[Awardee]
+    units: dict[int, set[int]]  # awardee id → units (memberships and the current unit)
+
+    @classmethod
+    def load(cls, session: Session, folded_names: Collection[str], hashes: Collection[str] = ()) -> Pool:
+        people: dict[int, Awardee] = {}
+        names, wanted = sorted(folded_names), sorted(hashes)
+        for i in range(0, len(names), 500):
+            people.update((a.id, a) for a in session.scalars(
+                select(Awardee).where(Awardee.merged_into_id.is_(None), Awardee.name_folded.in_(names[i:i + 500]))
+                .options(selectinload(Awardee.unit))))
+        for i in range(0, len(wanted), 500):
+            people.update((a.id, a) for a in session.scalars(
+                select(Awardee).where(Awardee.merged_into_id.is_(None),
+                                      Awardee.national_id_hash.in_(wanted[i:i + 500]))
+                .options(selectinload(Awardee.unit))))
+        units: dict[int, set[int]] = {a.id: ({a.unit_id} if a.unit_id is not None else set()) for a in people.values()}
+        ids = sorted(people)
+        for i in range(0, len(ids), 500):
+            for awardee_id, unit_id in session.execute(
+                    select(Membership.awardee_id, Membership.unit_id).where(Membership.awardee_id.in_(ids[i:i + 500]))):
+                units[awardee_id].add(unit_id)
+        pool = cls(sorted(people.values(), key=lambda a: a.id), units)
+        pool.index()
+        return pool
+
+    def index(self) -> None:
+        self.by_name: dict[str, list[Awardee]] = {}
+        self.by_hash: dict[str, list[Awardee]] = {}
+        for a in self.people:
+            self.by_name.setdefault(a.name_folded, []).append(a)
+            if a.national_id_hash:
+                self.by_hash.setdefault(a.national_id_hash, []).append(a)
+
+    def add(self, awardee: Awardee, unit_ids: set[int]) -> None:
+        """A record created meanwhile (by the same import) is a candidate for the rows after it."""
+        self.people.append(awardee)
+        self.units[awardee.id] = set(unit_ids)
+        self.by_name.setdefault(awardee.name_folded, []).append(awardee)
+        if awardee.national_id_hash:
+            self.by_hash.setdefault(awardee.national_id_hash, []).append(awardee)
+
+    def candidates(self, who: Identity) -> list[Awardee]:
+        """The records `who` may be, by the rule above (before deciding)."""
+        if who.national_id_hash is not None:
+            held = [a for a in self.by_hash.get(who.national_id_hash, []) if a.kind == who.kind]
+            if held:
+                return held
+        wanted = same_name(who.name)
+        namesakes = [a for a in self.by_name.get(fold(who.name), [])
+                     if a.kind == who.kind and same_name(a.name) == wanted and _compatible(a, who)]
+        if who.unit_id is None:
+            local = [a for a in namesakes if a.unit_id is None]
+        else:
+            local = [a for a in namesakes if who.unit_id in self.units.get(a.id, set())]
+        if local or who.birth_date is None:
+            return local
+        return [a for a in namesakes if a.birth_date == who.birth_date]
+
+    def match(self, who: Identity, *, field: str = "person_id") -> Awardee | None:
+        """The one record `who` is, None when there is none; AmbiguousPerson (naming `field`) when several
+        fit. A namesake whose birth date is given narrows the candidates to those born that day."""
+        found = self.candidates(who)
+        if len(found) > 1 and who.birth_date is not None:
+            exact = [a for a in found if a.birth_date == who.birth_date]
+            found = exact or found
+        if len(found) <= 1:
+            return found[0] if found else None
+        born = f", sinh ngày {who.birth_date:%d/%m/%Y}" if who.birth_date else ""
+        listed = ", ".join(a.code or f"số {a.id}" for a in found)
+        raise AmbiguousPerson(
+            f"Sổ theo dõi có {len(found)} {who.kind.label} tên '{who.name}'{born} ({listed}); hãy chọn đúng người "
+            "(person_id) hoặc nhập thêm ngày sinh, số CCCD.",
+            {field: "Cần chọn một người trong danh sách."}, [describe(a) for a in found])
+
+
 def candidates(session: Session, who: Identity) -> list[Awardee]:
-    """The records `who` may be, by the rule above (before deciding)."""
-    if who.national_id_hash is not None:
-        held = list(session.scalars(_live(who.kind).where(Awardee.national_id_hash == who.national_id_hash)
-                                    .order_by(Awardee.id)))
-        if held:
-            return held
-    folded = fold(who.name)
-    wanted = same_name(who.name)
-    local = [a for a in session.scalars(_live(who.kind).where(Awardee.name_folded == folded, _in_unit(who.unit_id))
-                                        .order_by(Awardee.id))
-             if same_name(a.name) == wanted and _compatible(a, who)]
-    if local or who.birth_date is None:
-        return local
-    return [a for a in session.scalars(_live(who.kind).where(Awardee.name_folded == folded,
-                                                            Awardee.birth_date == who.birth_date)
-                                       .order_by(Awardee.id))
-            if same_name(a.name) == wanted and _compatible(a, who)]
+    hashes = {who.national_id_hash} if who.national_id_hash else set()
+    return Pool.load(session, {fold(who.name)}, hashes).candidates(who)
 
 
 def match(session: Session, who: Identity, *, field: str = "person_id") -> Awardee | None:
-    """The one record `who` is, None when there is none; AmbiguousPerson (naming `field`) when several
-    fit. A namesake whose birth date is given narrows the candidates to those born that day."""
-    found = candidates(session, who)
-    if len(found) > 1 and who.birth_date is not None:
-        exact = [a for a in found if a.birth_date == who.birth_date]
-        found = exact or found
-    if len(found) <= 1:
-        return found[0] if found else None
-    born = f", sinh ngày {who.birth_date:%d/%m/%Y}" if who.birth_date else ""
-    listed = ", ".join(a.code or f"số {a.id}" for a in found)
-    raise AmbiguousPerson(
-        f"Sổ theo dõi có {len(found)} {who.kind.label} tên '{who.name}'{born} ({listed}); hãy chọn đúng người "
-        "(person_id) hoặc nhập thêm ngày sinh, số CCCD.",
-        {field: "Cần chọn một người trong danh sách."}, [describe(a) for a in found])
+    hashes = {who.national_id_hash} if who.national_id_hash else set()
+    return Pool.load(session, {fold(who.name)}, hashes).match(who, field=field)

@@ -1,0 +1,80 @@
+"""A history workbook as an office would fill it: people of several units over years, with awards
+(some under a recorded decision), initiatives and yearly grades; on demand, bad rows, homonyms and
+a person who moved. Used by the import tests and by bench/history_import.py."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+
+from engine.operations.registry.history import COLUMNS, SHEET
+
+HEADERS = [c.header for c in COLUMNS]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Ngọc", "Quang", "Thu"]
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam", "Phương",
+         "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Tươi", "Vân", "Yến"]
+AWARDS = ["LDTT", "CSTD_CS", "Giấy khen", "Bằng khen của Chủ tịch UBND tỉnh / Bộ trưởng"]
+GRADES = ["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "HTNV"]
+
+
+@dataclass
+class HistoryFile:
+    data: bytes
+    rows: int  # data rows
+    bad: dict[int, str] = field(default_factory=dict)  # row number → the column at fault
+
+
+def row(**cells: object) -> list[object]:
+    by_key = {c.key: i for i, c in enumerate(COLUMNS)}
+    values: list[object] = [None] * len(COLUMNS)
+    for key, value in cells.items():
+        values[by_key[key]] = value
+    return values
+
+
+def generate(units: list[str], people: int, *, years: range = range(2016, 2026), extra: list[list[object]] = (),
+             bad: bool = False) -> HistoryFile:
+    """`people` individuals spread over `units`, one row per person and year (an award every year, a
+    decision on odd years, an initiative every fourth, a grade every year); `extra` rows appended."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(SHEET)
+    sheet.append(HEADERS)
+    number, out = 1, HistoryFile(b"", 0)
+    for p in range(people):
+        name = f"{FAMILY[p % 10]} {MIDDLE[(p // 10) % 8]} {GIVEN[(p // 80) % 23]} {p // 1840 or ''}".strip()
+        born = f"{1 + p % 28:02d}/{1 + p % 12:02d}/{1960 + p % 40}"
+        unit = units[p % len(units)]
+        for year in years:
+            number += 1
+            award = AWARDS[(p + year) % len(AWARDS)]
+            decision = ({"decision_number": f"{p % 97 + 1}/QĐ-UBND", "decision_date": f"20/12/{year}",
+                         "decision_issuer": f"UBND {unit}"} if year % 2 else {})
+            initiative = ({"initiative": f"Sáng kiến {p}-{year}", "initiative_level": "cấp cơ sở"}
+                          if (p + year) % 4 == 0 else {})
+            sheet.append(row(name=name, birth_date=born, gender="Nam" if p % 2 else "Nữ", unit=unit,
+                             position="Chuyên viên", year=year, award=award, grade=GRADES[(p + year) % 3],
+                             **decision, **initiative))
+    for values in extra:
+        number += 1
+        sheet.append(values)
+    if bad:
+        for column, values in (
+                ("year", row(name="Lỗi Năm", unit=units[0], year="năm ngoái", award="LDTT")),
+                ("unit", row(name="Lỗi Đơn Vị", unit="KHONG-CO", year=2020, award="LDTT")),
+                ("award", row(name="Lỗi Khen", unit=units[0], year=2020, award="Huy chương vàng")),
+                ("birth_date", row(name="Lỗi Ngày", birth_date="31/02/1980", unit=units[0], year=2020, award="LDTT")),
+                ("national_id", row(name="Lỗi CCCD", national_id="12AB", unit=units[0], year=2020, award="LDTT")),
+                ("decision_date", row(name="Lỗi QĐ", unit=units[0], year=2020, award="LDTT",
+                                      decision_number="5/QĐ-UBND", decision_issuer="UBND xã")),
+                ("grade", row(name="Lỗi Xếp Loại", unit=units[0], year=2020, grade="giỏi")),
+                ("name", row(unit=units[0], year=2020, award="LDTT")),
+        ):
+            number += 1
+            sheet.append(values)
+            out.bad[number] = column
+    buffer = io.BytesIO()
+    book.save(buffer)
+    out.data, out.rows = buffer.getvalue(), number - 1
+    return out
