@@ -55,13 +55,14 @@ from engine.operations.access import is_admin
 from engine.operations.registry.identity import Identity, Pool, hash_national_id, same_name
 from engine.operations.registry.queries import office_units, require_registry_office
 from engine.rules import load_rules
+from engine.storage import XLSX, NamedFile
 from engine.text import fold
 from engine.vocabulary import AuditAction
 
 SHEET = "Lịch sử khen thưởng"
 GUIDE_SHEET = "Hướng dẫn"
 TEMPLATE_NAME = "Mẫu nhập lịch sử khen thưởng.xlsx"
-MAX_BYTES = 40 * 1024 * 1024  # the file as uploaded
+MAX_BYTES = 30 * 1024 * 1024  # the file as uploaded (a request is refused above 32 MB anyway)
 MAX_UNPACKED = 400 * 1024 * 1024  # its XML once unzipped: a small bomb is refused before parsing
 MAX_ROWS = 100_000
 MAX_CELL = 500  # characters in one cell
@@ -844,6 +845,10 @@ def confirm_history(ctx: Context, import_id: int) -> HistoryImport:
     record.rows_read, record.rows_bad = reading.rows_read, len(reading.bad_rows)
     record.problems = [pr.as_list() for pr in sorted(reading.problems, key=lambda x: x.row)[:KEPT_PROBLEMS]]
     return _finish(ctx, record, p)
+
+
+def template_file(ctx: Context) -> NamedFile:
+    return NamedFile(template(ctx), TEMPLATE_NAME, XLSX)
 
 
 def get_import(ctx: Context, import_id: int) -> HistoryImport:
