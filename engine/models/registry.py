@@ -45,6 +45,7 @@ class Awardee(Base):
     unit: Mapped[Unit | None] = relationship(viewonly=True)  # read-only, for reads and response schemas
     memberships: Mapped[list[Membership]] = relationship(
         viewonly=True, order_by="(Membership.from_date, Membership.id)")
+    grades: Mapped[list[YearlyGrade]] = relationship(viewonly=True, order_by="YearlyGrade.year")
 
 
 class Membership(Base):

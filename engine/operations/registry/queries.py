@@ -83,11 +83,20 @@ def get_awardee(ctx: Context, awardee_id: int) -> Awardee:
         .options(selectinload(Awardee.awards).selectinload(GrantedAward.decision),
                  selectinload(Awardee.awards).selectinload(GrantedAward.registry_decision),
                  selectinload(Awardee.initiatives), selectinload(Awardee.unit),
-                 selectinload(Awardee.memberships).selectinload(Membership.unit))
+                 selectinload(Awardee.memberships).selectinload(Membership.unit), selectinload(Awardee.grades))
     ).one_or_none()
     if awardee is None or not can_see_awardee(ctx, user, awardee):
         raise NotFound(f"Không tìm thấy cá nhân, tập thể số {awardee_id}.")
     return awardee
+
+
+def can_keep_registry(ctx: Context, user: User) -> bool:
+    """Whether the user may import history (a standing office somewhere, or an administrator)."""
+    try:
+        require_registry_office(ctx.as_actor(user))
+    except Forbidden:
+        return False
+    return True
 
 
 def match_person(ctx: Context, who: identity.Identity) -> Awardee | None:

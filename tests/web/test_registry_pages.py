@@ -1,0 +1,58 @@
+"""The registry's pages: the office previews an Excel history, sees its bad rows by cell, confirms the
+good ones; a person's page shows the whole history across units with the decision behind each award."""
+from __future__ import annotations
+
+import io
+import re
+
+from tests.history_file import generate, row
+from tests.web.conftest import log_in
+
+MOVED = [
+    row(name="Trần Thị Tươi", birth_date="05/05/1985", unit="HBX-X01-THCS", year="2022-2023", award="CSTD_CS",
+        decision_number="7/QĐ-UBND", decision_date="18/06/2023", decision_issuer="UBND xã Bình Minh",
+        grade="Hoàn thành tốt nhiệm vụ"),
+    row(name="Trần Thị Tươi", birth_date="05/05/1985", unit="HBX-X01", year=2024, award="LDTT",
+        initiative="Sổ điểm điện tử", initiative_level="cấp cơ sở"),
+]
+
+
+def test_the_office_previews_confirms_and_reads_a_persons_history(client, tree):
+    csrf = log_in(client, tree.commune_office)
+    page = client.get("/registry").get_data(as_text=True)
+    assert "Nhập lịch sử khen thưởng từ tệp Excel" in page
+    template = client.get("/registry/template.xlsx")
+    assert template.status_code == 200 and template.data[:2] == b"PK"
+
+    file = generate(["HBX-X01-THCS"], 5, years=range(2022, 2025), extra=MOVED, bad=True)
+    refused = client.post("/registry/import", content_type="multipart/form-data", data={
+        "csrf_token": csrf, "mode": "all", "file": (io.BytesIO(file.data), "lich-su.xlsx")})
+    assert refused.status_code == 422
+    assert "chưa nhập gì" in refused.get_data(as_text=True)
+
+    preview = client.post("/registry/import", content_type="multipart/form-data", data={
+        "csrf_token": csrf, "mode": "preview", "file": (io.BytesIO(file.data), "lich-su.xlsx")})
+    text = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and f"{len(file.bad)} dòng không hợp lệ" in text
+    confirm = re.search(r'action="(/registry/imports/\d+/confirm)"', text)
+    assert confirm
+    done = client.post(confirm.group(1), data={"csrf_token": csrf}).get_data(as_text=True)
+    assert "Đã thêm: 6 cá nhân, tập thể" in done
+
+    listing = client.get("/registry?q=tran thi tuoi").get_data(as_text=True)
+    link = re.search(r'href="(/registry/people/\d+)">Trần Thị Tươi', listing)
+    assert link
+    person = client.get(link.group(1)).get_data(as_text=True)
+    assert "Lý lịch khen thưởng" in person and "05/05/1985" in person
+    assert "Trường THCS Bình Minh" in person and "UBND xã Bình Minh" in person  # both units
+    assert "QĐ số 7/QĐ-UBND ngày 18/06/2023 của UBND xã Bình Minh" in person
+    assert "2022-2023" in person and "Hoàn thành tốt nhiệm vụ" in person and "Sổ điểm điện tử" in person
+
+
+def test_a_proposer_reads_the_registry_but_does_not_import(client, tree):
+    csrf = log_in(client, tree.proposer)
+    assert "Nhập lịch sử khen thưởng" not in client.get("/registry").get_data(as_text=True)
+    file = generate(["HBX-X01-THCS"], 1, years=range(2024, 2025))
+    response = client.post("/registry/import", content_type="multipart/form-data", data={
+        "csrf_token": csrf, "file": (io.BytesIO(file.data), "x.xlsx")})
+    assert response.status_code == 403
