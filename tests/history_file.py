@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from engine.operations.registry.history import COLUMNS, SHEET
 
@@ -102,6 +103,11 @@ def shared_strings(data: bytes) -> bytes:
             body = source.read(info.filename)
             if info.filename.startswith("xl/worksheets/sheet"):
                 body = _INLINE.sub(index, body)
+                if b"<dimension" not in body:  # Excel writes the sheet's extent; without it a reader scans twice
+                    last = body.rfind(b'<row r="')
+                    rows = body[last + 8:body.index(b'"', last + 8)] if last >= 0 else b"1"
+                    body = body.replace(b"<sheetViews>", b'<dimension ref="A1:%s%s"/><sheetViews>'
+                                        % (get_column_letter(len(COLUMNS)).encode(), rows), 1)
             elif info.filename == "[Content_Types].xml":
                 body = body.replace(b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" '
                                                  f'ContentType="{_SST}"/></Types>'.encode())

@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +147,7 @@ class DecisionKey:
 
     @property
     def natural(self) -> tuple[str, date, str]:
-        return (self.number, self.signed_on, fold(self.issuer))
+        return (self.number, self.signed_on, _folded(self.issuer))
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,19 @@ def _cells(data: bytes) -> Iterator[tuple[int, tuple[Any, ...]]]:
         book.close()
 
 
+_folded = lru_cache(maxsize=8192)(fold)  # the cells of a column repeat: fold each distinct text once
+
+
+@lru_cache(maxsize=8192)
+def _parse_day(text: str) -> date | None:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -277,18 +291,18 @@ class _Reader:
     def __init__(self, ctx: Context, scope: set[int] | None) -> None:
         self.ctx = ctx
         self.today = local_today(ctx.clock)
-        self.units = {code: (uid, fold(code)) for uid, code in ctx.session.execute(select(Unit.id, Unit.code))}
+        self.units = {code: (uid, _folded(code)) for uid, code in ctx.session.execute(select(Unit.id, Unit.code))}
         self.units_folded = {folded: uid for _code, (uid, folded) in self.units.items()}
         self.scope = scope
         names = _award_names(ctx)
-        self.awards = {fold(code): code for code in names} | {fold(name): code for code, name in names.items()}
+        self.awards = {_folded(code): code for code in names} | {_folded(name): code for code, name in names.items()}
         self.reading = Reading()
         self.hashes: dict[str, str] = {}
 
     def header(self, values: tuple[Any, ...]) -> dict[str, int]:
         found: dict[str, int] = {}
         for index, value in enumerate(values):
-            key = _BY_HEADER.get(fold(_text(value)))
+            key = _BY_HEADER.get(_folded(_text(value)))
             if key is not None:
                 found.setdefault(key, index)
         missing = [_HEADER[k] for k in ("name", "unit", "year") if k not in found]
@@ -327,7 +341,7 @@ class _Reader:
     def who(self, number: int, raw: dict[str, Any], cells: dict[str, str]
             ) -> tuple[AwardeeKind | None, date | None, Gender | None, str | None]:
         r = self.reading
-        kind = _KINDS.get(fold(cells.get("kind", "")) or AwardeeKind.INDIVIDUAL.value)
+        kind = _KINDS.get(_folded(cells.get("kind", "")) or AwardeeKind.INDIVIDUAL.value)
         if kind is None:
             r.refuse(number, "kind", "Ghi 'Cá nhân' hoặc 'Tập thể'.")
         if not cells.get("name"):
@@ -335,7 +349,7 @@ class _Reader:
         born = self.day(number, "birth_date", raw.get("birth_date"), cells.get("birth_date", ""))
         if born is not None and born > self.today:
             r.refuse(number, "birth_date", "Ngày sinh ở tương lai.")
-        gender = _GENDERS.get(fold(cells["gender"])) if cells.get("gender") else None
+        gender = _GENDERS.get(_folded(cells["gender"])) if cells.get("gender") else None
         if cells.get("gender") and gender is None:
             r.refuse(number, "gender", "Ghi 'Nam' hoặc 'Nữ'.")
         return kind, born, gender, self.national_id(number, cells.get("national_id", ""))
@@ -352,11 +366,12 @@ class _Reader:
         return self.hashes[text] or None
 
     def award(self, number: int, cells: dict[str, str]) -> tuple[str | None, DossierKind]:
-        award_type = self.awards.get(fold(cells["award"])) if cells.get("award") else None
+        award_type = self.awards.get(_folded(cells["award"])) if cells.get("award") else None
         if cells.get("award") and award_type is None:
             self.reading.refuse(number, "award", f"Không có loại khen thưởng '{cells['award']}' trong danh mục (xem "
                                                  "trang Hướng dẫn của tệp mẫu).")
-        award_kind = _AWARD_KINDS.get(fold(cells["award_kind"])) if cells.get("award_kind") else DossierKind.REGULAR
+        award_kind = (_AWARD_KINDS.get(_folded(cells["award_kind"])) if cells.get("award_kind")
+                      else DossierKind.REGULAR)
         if award_kind is None:
             self.reading.refuse(number, "award_kind", "Ghi 'thường xuyên', 'đột xuất', 'chuyên đề'….")
         return award_type, award_kind or DossierKind.REGULAR
@@ -364,7 +379,7 @@ class _Reader:
     def initiative(self, number: int, cells: dict[str, str]) -> tuple[str | None, InitiativeLevel | None]:
         title, level = cells.get("initiative") or None, None
         if cells.get("initiative_level"):
-            level = _LEVELS.get(fold(cells["initiative_level"]))
+            level = _LEVELS.get(_folded(cells["initiative_level"]))
             if level is None:
                 self.reading.refuse(number, "initiative_level", "Ghi 'cấp cơ sở', 'cấp tỉnh' hoặc 'toàn quốc'.")
         elif title:
@@ -376,7 +391,7 @@ class _Reader:
     def grade(self, number: int, text: str) -> TaskGrade | None:
         if not text:
             return None
-        grade = _GRADES.get(fold(text).replace(" nv", " nhiem vu"))
+        grade = _GRADES.get(_folded(text).replace(" nv", " nhiem vu"))
         if grade is None:
             self.reading.refuse(number, "grade", "Ghi 'hoàn thành xuất sắc nhiệm vụ', 'hoàn thành tốt nhiệm vụ', "
                                                  "'hoàn thành nhiệm vụ' hoặc 'không hoàn thành nhiệm vụ'.")
@@ -389,11 +404,9 @@ class _Reader:
             return raw
         if not text:
             return None
-        for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-            try:
-                return datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
+        parsed = _parse_day(text)
+        if parsed is not None:
+            return parsed
         self.reading.refuse(number, key, f"'{text}' không phải ngày dạng dd/mm/yyyy.")
         return None
 
@@ -402,7 +415,7 @@ class _Reader:
             self.reading.refuse(number, "unit", "Bắt buộc nhập mã đơn vị.")
             return None
         found = self.units.get(code)
-        unit_id = found[0] if found else self.units_folded.get(fold(code))
+        unit_id = found[0] if found else self.units_folded.get(_folded(code))
         if unit_id is None:
             self.reading.refuse(number, "unit", f"Không có đơn vị mã '{code}' trong sơ đồ tổ chức.")
             return None
@@ -522,7 +535,7 @@ def plan(ctx: Context, reading: Reading) -> Plan:
     for row in reading.rows:
         groups.setdefault(row.person_key, _Person([])).rows.append(row)
     people = list(groups.values())
-    names = {fold(r.name) for r in reading.rows}
+    names = {_folded(r.name) for r in reading.rows}
     hashes = {r.id_hash for r in reading.rows if r.id_hash}
     pool = Pool.load(ctx.session, names, hashes)
     codes = sorted({r.code for r in reading.rows if r.code})
