@@ -105,3 +105,23 @@ class IdentitySchema(BaseSchema):
     national_id = Str(allow_none=True, validate=length(high=MAX_NATIONAL_ID),
                       metadata=_doc("Số CCCD (12 chữ số) hoặc CMND (9 chữ số); chỉ lưu giá trị băm có khoá. "
                                     "Để trống: giữ nguyên."))
+
+
+class DuplicatePairSchema(BaseSchema):
+    first = Nested(AwardeeSchema, required=True)
+    second = Nested(AwardeeSchema, required=True)
+
+
+class MergeSchema(BaseSchema):
+    kept = Id(required=True, metadata=_doc("Hồ sơ được giữ lại."))
+    merged = Id(required=True, metadata=_doc("Hồ sơ trùng, được gộp vào hồ sơ giữ lại."))
+
+
+class AwardeeMergeSchema(BaseSchema):
+    id = Int(required=True)
+    kept_id = Int(required=True)
+    merged_id = Int(required=True)
+    moved = fields.Dict(keys=Str(), values=List(Int()), required=True,
+                        metadata=_doc("Các bản ghi đã chuyển sang hồ sơ giữ lại, theo bảng."))
+    merged_at = DateTime(required=True)
+    undone_at = DateTime(allow_none=True, metadata=_doc("Đã hoàn tác lúc."))

@@ -6,17 +6,21 @@ from typing import Any
 from api.blueprint import Blueprint, json_body, json_request_body, problems
 from api.people_schemas import (
     AwardeeDetailSchema,
+    AwardeeMergeSchema,
     AwardeePageSchema,
+    DuplicatePairSchema,
     IdentitySchema,
     MatchResultSchema,
     MatchSchema,
+    MergeSchema,
     PeopleArgsSchema,
 )
 from api.unit_of_work import current_ctx
-from engine.models import Awardee
+from engine.models import Awardee, AwardeeMerge
 from engine.operations.paging import Page
+from engine.operations.registry import duplicates
 from engine.operations.registry.commands import set_identity
-from engine.operations.registry.inputs import read_identity, read_match
+from engine.operations.registry.inputs import read_identity, read_match, read_merge
 from engine.operations.registry.queries import get_awardee, list_awardees, match_person
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1",
@@ -79,3 +83,37 @@ def identity(awardee_id: int) -> Awardee:
     ctx = current_ctx()
     set_identity(ctx, awardee_id, read_identity(ctx, json_body(IdentitySchema)))
     return get_awardee(ctx, awardee_id)
+
+
+@blp.route("/people/duplicates")
+@blp.response(200, DuplicatePairSchema(many=True))
+@problems(blp, 403)
+def likely_duplicates() -> list[duplicates.DuplicatePair]:
+    """Các cặp hồ sơ có thể trùng (cùng tên không dấu, cùng ngày sinh)
+
+    Dành cho cơ quan thường trực (trong phạm vi đơn vị của mình) và quản trị hệ thống; tối đa 500 cặp.
+    """
+    return duplicates.likely_duplicates(current_ctx())
+
+
+@blp.route("/people/merges", methods=["POST"])
+@blp.doc(requestBody=json_request_body(MergeSchema))
+@blp.response(201, AwardeeMergeSchema)
+@problems(blp, 403, 404, 409, 422)
+def merge() -> AwardeeMerge:
+    """Gộp hai hồ sơ trùng
+
+    Mọi khen thưởng, sáng kiến, xếp loại, quá trình công tác và đề nghị của hồ sơ trùng chuyển sang hồ
+    sơ giữ lại; hồ sơ trùng bị ẩn. 409 nếu hai hồ sơ khác ngày sinh, giới tính, số CCCD hoặc xếp loại
+    cùng năm (là hai người). Hoàn tác được bằng `POST /people/merges/{id}/undo`.
+    """
+    kept, merged = read_merge(json_body(MergeSchema))
+    return duplicates.merge_awardees(current_ctx(), kept, merged)
+
+
+@blp.route("/people/merges/<id:merge_id>/undo", methods=["POST"])
+@blp.response(200, AwardeeMergeSchema)
+@problems(blp, 403, 404, 409)
+def undo_merge(merge_id: int) -> AwardeeMerge:
+    """Hoàn tác một lần gộp: hai hồ sơ và lịch sử của từng hồ sơ như trước khi gộp"""
+    return duplicates.undo_merge(current_ctx(), merge_id)

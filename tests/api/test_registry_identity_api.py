@@ -94,3 +94,23 @@ def test_the_picker_finds_a_person_who_moved_by_birth_date_and_by_national_id(cl
                       json={"birth_date": "1985-01-21"}).status_code == 404  # not in his part of the tree
     assert client.put(f"{API}/people/{colleague.id}/identity", headers=proposer,
                       json={"birth_date": "1985-01-21"}).status_code == 403  # seen, but kept by the office
+
+
+def test_the_office_lists_merges_and_undoes_a_duplicate_over_http(client, world, bearer, session, db):
+    first = _born(session, make_awardee(session, "Phạm Thị Lan", world.school, code="GV-1"), date(1970, 1, 2))
+    second = _born(session, make_awardee(session, "Pham Thi Lan", world.school, code="GV-2"), date(1970, 1, 2))
+    session.commit()
+    office = bearer(world.office)
+
+    pairs = client.get(f"{API}/people/duplicates", headers=office)
+    assert pairs.status_code == 200
+    assert [(p["first"]["id"], p["second"]["id"]) for p in pairs.json] == [(first.id, second.id)]
+    assert client.post(f"{API}/people/merges", headers=office, json={"kept": "x"}).status_code == 422
+    merged = client.post(f"{API}/people/merges", headers=office, json={"kept": first.id, "merged": second.id})
+    assert merged.status_code == 201, merged.json
+    assert merged.json["moved"]["awardee_membership"]
+    assert client.get(f"{API}/people/duplicates", headers=office).json == []
+    undone = client.post(f"{API}/people/merges/{merged.json['id']}/undo", headers=office)
+    assert undone.status_code == 200 and undone.json["undone_at"]
+    assert db(lambda s: s.get(Awardee, second.id).merged_into_id) is None
+    assert client.get(f"{API}/people/duplicates", headers=bearer(world.proposer)).status_code == 403

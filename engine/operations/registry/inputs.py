@@ -59,3 +59,14 @@ def read_identity(ctx: Context, raw: Any) -> IdentityInput:
     national_id = _national_id(ctx, body.get("national_id"), faults)
     faults.refuse(REFUSED)
     return IdentityInput(born, gender, national_id)
+
+
+def read_merge(raw: Any) -> tuple[int, int]:
+    """The record kept and the duplicate merged into it."""
+    faults = Faults(form_first=True)
+    body = mapping(raw, "", faults, ("kept", "merged"))
+    kept = identifier(body.get("kept"), "kept", faults, required=True)
+    merged = identifier(body.get("merged"), "merged", faults, required=True)
+    faults.refuse(REFUSED)
+    assert kept is not None and merged is not None
+    return kept, merged
