@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
+
 from api.blueprint import Blueprint, json_body, json_request_body, problems
+from api.downloads import send_document
 from api.people_schemas import (
     AwardeeDetailSchema,
     AwardeeMergeSchema,
@@ -18,7 +21,7 @@ from api.people_schemas import (
 from api.unit_of_work import current_ctx
 from engine.models import Awardee, AwardeeMerge
 from engine.operations.paging import Page
-from engine.operations.registry import duplicates
+from engine.operations.registry import duplicates, export
 from engine.operations.registry.commands import set_identity
 from engine.operations.registry.inputs import read_identity, read_match, read_merge
 from engine.operations.registry.queries import get_awardee, list_awardees, match_person
@@ -117,3 +120,24 @@ def merge() -> AwardeeMerge:
 def undo_merge(merge_id: int) -> AwardeeMerge:
     """Hoàn tác một lần gộp: hai hồ sơ và lịch sử của từng hồ sơ như trước khi gộp"""
     return duplicates.undo_merge(current_ctx(), merge_id)
+
+
+_XLSX_RESPONSE = {"200": {"description": "Tệp Excel.", "content": {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "schema": {"type": "string", "format": "binary"}}}}}
+
+
+@blp.route("/people/<id:awardee_id>/history.xlsx")
+@blp.doc(responses=_XLSX_RESPONSE)
+@problems(blp, 404)
+def person_history(awardee_id: int) -> Response:
+    """Lý lịch khen thưởng của một người (Excel): mọi khen thưởng, quyết định, quá trình công tác"""
+    return send_document(export.person_history(current_ctx(), awardee_id))
+
+
+@blp.route("/units/<id:unit_id>/award-history.xlsx")
+@blp.doc(responses=_XLSX_RESPONSE)
+@problems(blp, 404)
+def unit_history(unit_id: int) -> Response:
+    """Lịch sử khen thưởng của một đơn vị (Excel): mọi người đã và đang công tác tại đơn vị"""
+    return send_document(export.unit_history(current_ctx(), unit_id))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import re
 
+from openpyxl import load_workbook
+
 from tests.history_file import generate, row
 from tests.web.conftest import log_in
 
@@ -47,6 +49,21 @@ def test_the_office_previews_confirms_and_reads_a_persons_history(client, tree):
     assert "Trường THCS Bình Minh" in person and "UBND xã Bình Minh" in person  # both units
     assert "QĐ số 7/QĐ-UBND ngày 18/06/2023 của UBND xã Bình Minh" in person
     assert "2022-2023" in person and "Hoàn thành tốt nhiệm vụ" in person and "Sổ điểm điện tử" in person
+
+    # The same history as a workbook, for the person and for the school.
+    excel = re.search(r'href="(/api/v1/people/\d+/history.xlsx)"', person)
+    assert excel
+    book = load_workbook(io.BytesIO(client.get(excel.group(1)).data), read_only=True)
+    rows = list(book["Lý lịch khen thưởng"].iter_rows(values_only=True))
+    assert rows[2][3:7] == ("2022-2023", "CSTD_CS", "thường xuyên",
+                            "QĐ số 7/QĐ-UBND ngày 18/06/2023 của UBND xã Bình Minh")
+    assert [r[1] for r in book["Quá trình công tác"].iter_rows(values_only=True)][1:] == [
+        "Trường THCS Bình Minh", "UBND xã Bình Minh"]
+    school = client.get(f"/api/v1/units/{tree.school.id}/award-history.xlsx")
+    assert school.status_code == 200
+    names = {r[0] for r in load_workbook(io.BytesIO(school.data), read_only=True).worksheets[0]
+             .iter_rows(min_row=3, values_only=True)}
+    assert "Trần Thị Tươi" in names and len(names) == 6  # she moved away, her years there stay
 
 
 def test_a_proposer_reads_the_registry_but_does_not_import(client, tree):
