@@ -30,11 +30,12 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from engine import audit
 from engine.clock import local_today
 from engine.context import Context
+from engine.db import Base
 from engine.errors import AmbiguousPerson, Conflict, InvalidInput, NotFound
 from engine.models import (
     Awardee,
@@ -672,6 +673,11 @@ def write(ctx: Context, p: Plan, import_id: int) -> dict[str, int]:
     return added
 
 
+def _table(model: Any) -> Table:
+    """The model's table, written to with Core (executemany; no ORM unit of work per row)."""
+    return Base.metadata.tables[model.__tablename__]
+
+
 def _awardee_id(person: _Person) -> int:
     awardee_id = person.awardee.id if person.awardee is not None else person.new_id
     assert awardee_id is not None
@@ -693,7 +699,8 @@ def _insert_people(ctx: Context, people: list[tuple[_Person, list[Row]]]) -> int
                "gender": next((r.gender for r in rows if r.gender), None),
                "national_id_hash": next((r.id_hash for r in rows if r.id_hash), None), "created_at": now}
               for _person, rows in new]
-    returned = ctx.session.execute(insert(Awardee).returning(Awardee.id, sort_by_parameter_order=True), values)
+    table = _table(Awardee)
+    returned = ctx.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), values)
     for (person, _rows), awardee_id in zip(new, returned.scalars(), strict=True):
         person.new_id = awardee_id
     return len(new)
@@ -720,7 +727,7 @@ def _insert_memberships(ctx: Context, people: list[tuple[_Person, list[Row]]]) -
             memberships.append({"awardee_id": awardee_id, "unit_id": unit_id, "from_date": start, "to_date": end,
                                 "position": rows[-1].position, "created_at": now})
     if memberships:
-        ctx.session.execute(insert(Membership), memberships)
+        ctx.session.execute(insert(_table(Membership)), memberships)
     return len(memberships)
 
 
@@ -735,7 +742,7 @@ def _insert_decisions(ctx: Context, p: Plan, people: list[tuple[_Person, list[Ro
     if fresh:
         now = ctx.clock.now()
         returned = ctx.session.execute(
-            insert(RegistryDecision).returning(RegistryDecision.id, sort_by_parameter_order=True),
+            insert(_table(RegistryDecision)).returning(_table(RegistryDecision).c.id, sort_by_parameter_order=True),
             [{"number": d.number, "signed_on": d.signed_on, "issuer": d.issuer, "issuer_folded": fold(d.issuer),
               "import_id": import_id, "created_at": now} for d in fresh.values()])
         decisions.update(zip(list(fresh), returned.scalars(), strict=True))
@@ -770,7 +777,7 @@ def _insert_records(ctx: Context, p: Plan, people: list[tuple[_Person, list[Row]
     for model, values, key in ((GrantedAward, awards, "awards"), (Initiative, initiatives, "initiatives"),
                                (YearlyGrade, grades, "grades")):
         for i in range(0, len(values), 5000):
-            ctx.session.execute(insert(model), values[i:i + 5000])
+            ctx.session.execute(insert(_table(model)), values[i:i + 5000])  # Core: no ORM per row
         added[key] = len(values)
     return added
 
