@@ -12,7 +12,7 @@ import engine.db
 
 
 revision = '0022'
-down_revision = '0020'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 
