@@ -14,6 +14,15 @@ from engine.models import DecisionCounter
 def next_number(ctx: Context, issuer_unit_id: int, year: int) -> int:
     """The next decision number of an issuer in a year. The counter row stays locked until commit, so
     concurrent issuers wait for each other and numbers have no gaps and no repeats."""
+    counter = lock_register(ctx, issuer_unit_id, year)
+    counter.last_number += 1
+    ctx.session.flush()
+    return counter.last_number
+
+
+def lock_register(ctx: Context, issuer_unit_id: int, year: int) -> DecisionCounter:
+    """The issuer's register for the year, locked until commit: whoever numbers a decision of this issuer
+    and year (the app, or a văn thư entering a number from the agency's register) waits for the other."""
     session = ctx.session
     insert = pg_insert if is_postgres(session) else sqlite_insert
     session.execute(insert(DecisionCounter).values(issuer_unit_id=issuer_unit_id, year=year, last_number=0)
@@ -22,7 +31,4 @@ def next_number(ctx: Context, issuer_unit_id: int, year: int) -> int:
                                          DecisionCounter.year == year)
     if is_postgres(session):
         stmt = stmt.with_for_update()
-    counter = session.scalars(stmt.execution_options(populate_existing=True)).one()
-    counter.last_number += 1
-    session.flush()
-    return counter.last_number
+    return session.scalars(stmt.execution_options(populate_existing=True)).one()

@@ -35,6 +35,7 @@ from engine.operations.award.queries import award_names, load_dossier, open_nomi
 from engine.operations.award.routing import dossier_event, next_reviewing_unit, unit_of
 from engine.operations.hooks import before_complete, prefill
 from engine.operations.notifications import notify_heads, notify_office, notify_proposers
+from engine.operations.numbering import lock_register
 from engine.rules.eligibility import check_nomination
 from engine.runtime.helpers import register
 from engine.vocabulary import AuditAction, Result
@@ -328,6 +329,7 @@ def register_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
     decided_on = task.created_at.astimezone(LOCAL_TZ).date()  # the head's decision opened this task
     if signed_on < decided_on:
         errors["signed_on"] = f"Ngày ban hành không được trước ngày thủ trưởng quyết định ({decided_on:%d/%m/%Y})."
+    lock_register(ctx, task.unit_id, signed_on.year)  # two clerks typing one number: the second is told it is taken
     taken = ctx.session.scalar(select(Decision.id).where(Decision.issuer_unit_id == task.unit_id,
                                                          Decision.year == signed_on.year,
                                                          Decision.number == data["number"]))
