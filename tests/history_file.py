@@ -18,7 +18,7 @@ FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "B�
 MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Ngọc", "Quang", "Thu"]
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam", "Phương",
          "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Tươi", "Vân", "Yến"]
-AWARDS = ["LDTT", "CSTD_CS", "Giấy khen", "Bằng khen của Chủ tịch UBND tỉnh / Bộ trưởng"]
+AWARDS = ["LDTT", "CSTD_CS", "Giấy khen", "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"]  # a printed name reads too
 GRADES = ["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "HTNV"]
 
 

@@ -20,5 +20,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('decision', schema=None) as batch_op:
-        batch_op.drop_column('pdf_sha256')
+    if op.get_bind().dialect.name == "sqlite":
+        # In place (SQLite 3.35+): batch mode would copy the table, and dropping the old copy fails while
+        # nominations and granted awards reference it (foreign keys are on).
+        op.execute("ALTER TABLE decision DROP COLUMN pdf_sha256")
+    else:
+        op.drop_column('decision', 'pdf_sha256')

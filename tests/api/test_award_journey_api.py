@@ -91,7 +91,7 @@ def test_giay_khen_at_the_commune_and_bk_tinh_at_the_province_over_http(client, 
         text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
         assert "QUYẾT ĐỊNH" in text
     notes = client.get(f"{API}/notifications", headers=proposer).json["items"]
-    assert any("Phạm Văn An (Bằng khen của Chủ tịch UBND tỉnh / Bộ trưởng): được khen thưởng" in n["body"]
+    assert any("Phạm Văn An (Bằng khen của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh): được khen thưởng" in n["body"]
                for n in notes)
     actions = [e["action"] for e in client.get(f"{API}/dossiers/{dossier_id}/audit?per_page=200",
                                                      headers=proposer).json["items"]]

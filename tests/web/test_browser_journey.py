@@ -152,7 +152,8 @@ def test_a_dossier_from_proposal_to_decision_in_the_browser(browser, live_server
     me.shot("ho-so-moi-chua-du-tai-lieu")
     me.upload("submission", None, "to-trinh.pdf")
     me.upload("achievement_report", "1. Nguyễn Thị Tươi — Giấy khen", "bao-cao-tuoi.pdf")
-    me.upload("achievement_report", "2. Phạm Văn An — Bằng khen của Chủ tịch UBND tỉnh / Bộ trưởng", "bao-cao-an.pdf")
+    me.upload("achievement_report", "2. Phạm Văn An — Bằng khen của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh",
+              "bao-cao-an.pdf")
     assert "có thể nộp" in page.inner_text("main")
     me.shot("ho-so-du-tai-lieu")
     page.get_by_role("button", name="Nộp hồ sơ").click()

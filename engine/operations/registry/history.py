@@ -242,6 +242,18 @@ def _award_names(ctx: Context) -> dict[str, str]:
     return names
 
 
+def _award_aliases(ctx: Context) -> dict[str, str]:
+    """Every name an award type is known by: its name in each rules version and the name each issuer
+    prints on it ("Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"), so an old file's wording still reads."""
+    catalogue, _calendar = load_rules(ctx.settings.rules_dir)
+    aliases: dict[str, str] = {}
+    for version in catalogue.versions:
+        for award_type in version.award_types:
+            for name in (award_type.name, *(printed for _level, printed in award_type.printed_names)):
+                aliases.setdefault(name, award_type.code)
+    return aliases
+
+
 # ---- reading -----------------------------------------------------------------------------------
 
 def _check_package(data: bytes) -> None:
@@ -295,8 +307,8 @@ class _Reader:
         self.units = {code: (uid, _folded(code)) for uid, code in ctx.session.execute(select(Unit.id, Unit.code))}
         self.units_folded = {folded: uid for _code, (uid, folded) in self.units.items()}
         self.scope = scope
-        names = _award_names(ctx)
-        self.awards = {_folded(code): code for code in names} | {_folded(name): code for code, name in names.items()}
+        self.awards = {_folded(code): code for code in _award_names(ctx)} | {
+            _folded(alias): code for alias, code in _award_aliases(ctx).items()}
         self.reading = Reading()
         self.hashes: dict[str, str] = {}
 
