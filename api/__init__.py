@@ -25,6 +25,7 @@ from api.web import register_web
 from engine.clock import Clock, SystemClock
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
+from engine.documents.signing import check_document_settings
 from engine.rules import load_rules
 from engine.runtime import Runtime
 
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     clock = clock or SystemClock()
     runtime = runtime or Runtime.load(settings)  # a DefinitionError propagates: the start fails
     load_rules(settings.rules_dir)  # so does a broken rules file (catalogue, holidays)
+    check_document_settings(settings.decision_pdf, settings.signing_pkcs12, settings.signing_passphrase)
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
     try:

@@ -23,6 +23,8 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
 from engine.context import Context
+from engine.documents.signing import check_document_settings
+from engine.errors import DefinitionError
 from engine.models import Decision
 from engine.operations.award.queries import certificates_file, decision_pdf_file
 from engine.storage import AttachmentStore
@@ -128,3 +130,16 @@ def test_the_certificates_of_a_decision_print_one_page_per_awardee(one_process_j
         assert "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ BÌNH MINH" in page and "Nguyễn Văn Bình" in page
         assert f"Quyết định số 01/QĐ-UBND ngày {decision.signed_on:%d/%m/%Y}" in page
         assert "Đã có thành tích: Hoàn thành xuất sắc" in page
+
+
+def test_a_server_configured_for_pdfs_it_cannot_make_or_sign_refuses_to_start(tmp_path, monkeypatch):
+    """Found at start-up with what is wrong, not as a failed step at a head's first decision."""
+    path, _ = _certificate(tmp_path)
+    check_document_settings(False, path, PASSPHRASE)  # the certificate opens with its passphrase
+    with pytest.raises(DefinitionError, match="mật khẩu"):
+        check_document_settings(False, path, "not-the-passphrase")
+    with pytest.raises(DefinitionError, match="Không tìm thấy"):
+        check_document_settings(False, tmp_path / "missing.p12", PASSPHRASE)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice here
+    with pytest.raises(DefinitionError, match="soffice"):
+        check_document_settings(True, None, "")
