@@ -49,10 +49,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('council_ballot_choice', schema=None) as batch_op:
-        batch_op.alter_column('choice', existing_type=sa.String(length=100),
-                              type_=sa.Enum('yes', 'no', 'abstain', name='vote_choice', native_enum=False, length=20),
-                              existing_nullable=False)
+    # council_ballot_choice.choice stays 100 characters wide: the sealed choices written since this
+    # revision do not fit the old 20, and the release before reads a wider column unchanged.
     op.drop_table('audit_walk')
     with op.batch_alter_table('audit_checkpoint', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_checkpoint_seq'))
