@@ -307,8 +307,9 @@ class _Reader:
         self.units = {code: (uid, _folded(code)) for uid, code in ctx.session.execute(select(Unit.id, Unit.code))}
         self.units_folded = {folded: uid for _code, (uid, folded) in self.units.items()}
         self.scope = scope
-        self.awards = {_folded(code): code for code in _award_names(ctx)} | {
-            _folded(alias): code for alias, code in _award_aliases(ctx).items()}
+        aliases = _award_aliases(ctx)
+        self.awards = {_folded(code): code for code in aliases.values()} | {
+            _folded(alias): code for alias, code in aliases.items()}
         self.reading = Reading()
         self.hashes: dict[str, str] = {}
 
