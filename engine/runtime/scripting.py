@@ -8,6 +8,7 @@ RestrictedPython refuses such names at compile time, and its guards refuse them 
 """
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -75,11 +76,22 @@ class _Deadline:
 
     The limit is on the CPU time of the thread running the script, so that a busy machine (the thread
     waiting for a core or for the GIL) never fails a step. Registered helpers are trusted: they run
-    untraced, and neither their CPU time nor their waits on the database count."""
+    untraced, and neither their CPU time nor their waits on the database count. Nor do the
+    interpreter's garbage collections: a full collection walks the whole process's heap (a long-lived
+    server's, or a test run's), which can take longer than the limit and is not the script's work."""
 
     def __init__(self, seconds: float) -> None:
         self.until = time.thread_time() + seconds
         self.seconds = seconds
+        self._collecting_since: float | None = None
+
+    def collection(self, phase: str, info: dict[str, Any]) -> None:
+        """gc.callbacks hook: the time a collection takes moves the deadline by as much."""
+        if phase == "start":
+            self._collecting_since = time.thread_time()
+        elif self._collecting_since is not None:
+            self.until += time.thread_time() - self._collecting_since
+            self._collecting_since = None
 
     def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
         if frame.f_code.co_filename != SCRIPT_FILENAME:
@@ -132,6 +144,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         previous = sys.gettrace()
         deadline = _Deadline(self.time_limit)
         scope.update({name: deadline.untimed(helper) for name, helper in self.helpers.items()})
+        gc.callbacks.append(deadline.collection)
         sys.settrace(deadline)
         try:
             return eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with guards
@@ -141,6 +154,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
             raise ScriptError(f"Biểu thức lỗi: {type(exc).__name__}: {exc}") from exc
         finally:
             sys.settrace(previous)
+            gc.callbacks.remove(deadline.collection)
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
         code = compile_checked(expression.strip(), "eval")
