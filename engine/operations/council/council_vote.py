@@ -40,7 +40,7 @@ from engine.operations.award.queries import load_dossier, rules_of
 from engine.operations.council.minutes import store_minutes
 from engine.operations.council.queries import choice_binding, new_receipt, percent_text, receipt_digest, threshold_text
 from engine.operations.hooks import Outcome, before_complete, prefill
-from engine.rules.catalogue import Comparison, Threshold, VoteBase, passes
+from engine.rules.catalogue import Threshold, VoteBase, passes
 from engine.runtime.helpers import register
 from engine.security import open_choice, seal_choice
 from engine.text import fold
@@ -89,14 +89,15 @@ def open_council_session(dossier_id: int, reviewing_unit: int) -> int:
         position = (MemberPosition.CHAIR if member.user_id == council.chair_id else
                     MemberPosition.SECRETARY if member.user_id == council.secretary_id else MemberPosition.MEMBER)
         session.members.append(SessionMember(user_id=member.user_id, position=position))
+    level = council.unit.level
     for nomination, award in _agenda_candidates(ctx, dossier_id):
         recused = {m.user_id: why for m in council.members
                    if (why := _is_recused(ctx, m.user, nomination, rules.recusal.same_unit))}
-        threshold = award.approval_threshold
+        threshold = award.threshold_at(level)  # the rules may give a level's council its own threshold
+        assert threshold is not None  # an award type put to a vote has one (checked as the rules load)
         session.agenda.append(AgendaItem(
             nomination_id=nomination.id, secret=award.secret_ballot, recused=sorted(recused),
-            recusal_reason="; ".join(sorted(set(recused.values()))) or None,
-            threshold={"op": threshold.op.value, "percent": threshold.percent, "base": threshold.base.value}))
+            recusal_reason="; ".join(sorted(set(recused.values()))) or None, threshold=threshold.as_json()))
     ctx.session.add(session)
     ctx.session.flush()
     audit.record(ctx, AuditAction.COUNCIL_SESSION_OPENED, "council_session", session.id, unit_id=reviewing_unit,
@@ -273,6 +274,8 @@ def tally_session(session_id: int) -> None:
         for member in session.members:
             member.present, member.written_vote = True, False
     results = {}
+    everyone = {m.user_id for m in session.members}
+    taking_part = {m.user_id for m in session.members if m.present or m.written_vote}
     for item in session.agenda:
         if _frozen(ctx, item):
             continue  # not tallied: it stays frozen until the complaint is resolved
@@ -280,9 +283,11 @@ def tally_session(session_id: int) -> None:
             ctx.session.scalars(select(NamedVote.choice).where(NamedVote.agenda_item_id == item.id)))
         item.yes, item.no = counted.count(VoteChoice.YES), counted.count(VoteChoice.NO)
         item.abstain = counted.count(VoteChoice.ABSTAIN)
-        item.base = rules.recusal.denominator(session.members_total, len(item.recused))
-        threshold = Threshold(Comparison(item.threshold["op"]), item.threshold["percent"],
-                              VoteBase(item.threshold["base"]))
+        threshold = Threshold.from_json(item.threshold)
+        # members: the whole council (the law's default); present: those who took part, in person or in
+        # writing. A recused member shrinks either only where the rules version says so.
+        pool = taking_part if threshold.base is VoteBase.PRESENT else everyone
+        item.base = rules.recusal.denominator(len(pool), len(set(item.recused) & pool))
         item.passed = item.base > 0 and passes(threshold, item.yes, item.base)
         results[item.nomination_id] = {"yes": item.yes, "no": item.no, "abstain": item.abstain,
                                        "base": item.base, "passed": item.passed}
