@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -150,12 +151,15 @@ def _entries(ctx: Context, condition: object) -> list[RoundDossier]:
     names = award_names(ctx)
     today = local_today(ctx.clock)
     lines = []
+    versions: dict[str | None, Any] = {}  # the rules each dossier was submitted under, read once per version
     for entry in entries:
         dossier = dossiers[entry.dossier_id]
         missing: list[str] = []
         if dossier.status is DossierStatus.SUPPLEMENT_REQUESTED and dossier.supplement_request:
             missing.append(f"Yêu cầu bổ sung: {dossier.supplement_request}")
-        rules, _ = rules_of(ctx, dossier)
+        if dossier.rules_version not in versions:
+            versions[dossier.rules_version] = rules_of(ctx, dossier)[0]
+        rules = versions[dossier.rules_version]
         missing.extend(missing_documents(ctx, dossier, rules, today).values())
         lines.append(RoundDossier(
             dossier.id, dossier.title, dossier.proposing_unit.name, dossier.status, entry.late, entry.entered_at,
