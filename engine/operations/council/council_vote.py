@@ -30,13 +30,16 @@ from engine.models import (
     Nomination,
     NominationStatus,
     Participation,
+    Role,
     RoleGrant,
     SessionMember,
     SessionStatus,
     User,
     VoteChoice,
 )
+from engine.operations.access import require_actor
 from engine.operations.award.queries import load_dossier, rules_of
+from engine.operations.council.inputs import PaperBallot
 from engine.operations.council.minutes import store_minutes
 from engine.operations.council.queries import choice_binding, new_receipt, percent_text, receipt_digest, threshold_text
 from engine.operations.hooks import Outcome, before_complete, prefill
@@ -159,20 +162,18 @@ def _nomination(ctx: Context, item: AgendaItem) -> Nomination:
     return nomination
 
 
-@before_complete(PROCESS, "cast_ballot")
-def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
-    user = ctx.actor
-    assert user is not None
-    session = _open_session_of(ctx, task)
-    if ctx.session.get(Participation, (session.id, user.id)) is not None:
-        raise Conflict("Bạn đã bỏ phiếu trong phiên họp này.")
+def _into_box(ctx: Context, session: CouncilSession, user_id: int, votes: list[dict[str, Any]]) -> str | None:
+    """Check a member's votes against their part of the agenda and put them in the box (secret items)
+    or on the record (open items), with the member's participation; the receipt of the secret part."""
+    if ctx.session.get(Participation, (session.id, user_id)) is not None:
+        raise Conflict("Thành viên này đã bỏ phiếu trong phiên họp.")
     items = {item.nomination_id: item for item in session.agenda
-             if user.id not in item.recused and not _frozen(ctx, item)}
+             if user_id not in item.recused and not _frozen(ctx, item)}
     choices: dict[int, VoteChoice] = {}
     errors: dict[str, str] = {}
-    for index, vote in enumerate(data["votes"]):
+    for index, vote in enumerate(votes):
         if vote["nomination_id"] not in items:
-            errors[f"votes[{index}].nomination_id"] = "Đề nghị này không có trong phần bạn được bỏ phiếu."
+            errors[f"votes[{index}].nomination_id"] = "Đề nghị này không có trong phần được bỏ phiếu."
         elif vote["nomination_id"] in choices:
             errors[f"votes[{index}].nomination_id"] = "Mỗi đề nghị chỉ bỏ một phiếu."
         else:
@@ -181,7 +182,7 @@ def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
         errors["votes"] = "Còn thiếu ý kiến cho đề nghị số: " + ", ".join(map(str, missing)) + "."
     if errors:
         raise InvalidInput("Phiếu bầu chưa hợp lệ.", errors)
-    ctx.session.add(Participation(session_id=session.id, user_id=user.id))
+    ctx.session.add(Participation(session_id=session.id, user_id=user_id))
     receipt = None
     secret = [(items[n], c) for n, c in choices.items() if items[n].secret]
     if secret:
@@ -193,11 +194,49 @@ def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
             for item, choice in secret]))
     for nomination_id, choice in choices.items():
         if not items[nomination_id].secret:
-            ctx.session.add(NamedVote(agenda_item_id=items[nomination_id].id, user_id=user.id, choice=choice))
+            ctx.session.add(NamedVote(agenda_item_id=items[nomination_id].id, user_id=user_id, choice=choice))
     ctx.session.flush()
+    return receipt
+
+
+@before_complete(PROCESS, "cast_ballot")
+def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
+    user = ctx.actor
+    assert user is not None
+    session = _open_session_of(ctx, task)
+    if ctx.session.get(Participation, (session.id, user.id)) is not None:
+        raise Conflict("Bạn đã bỏ phiếu trong phiên họp này.")
+    receipt = _into_box(ctx, session, user.id, data["votes"])
     audit.record(ctx, AuditAction.BALLOT_CAST, "council_session", session.id, role=task.role, unit_id=task.unit_id,
                  dossier_id=task.dossier_id, after={"voted": True})  # that the member voted, never how
     return Outcome(data={}, reply={"receipt": receipt} if receipt else {})
+
+
+def enter_paper_ballot(ctx: Context, ballot: PaperBallot) -> dict[str, Any]:
+    """The vote-counting board (the chair or the secretary) enters the written ballot of an absent member
+    while the vote is open ("nếu thành viên vắng mặt thì lấy ý kiến bằng văn bản"): it goes into the box as
+    the member's own would, the member counts as absent and voting in writing, and the receipt of its
+    secret part is handed back for the member. The member's own ballot task then refuses a second vote."""
+    user = require_actor(ctx.actor)
+    session = _session(ctx, ballot.session_id)
+    if session.status is not SessionStatus.OPEN or session.closed_how is not None:
+        raise Conflict("Phiên họp đã kết thúc bỏ phiếu.")
+    board = ctx.session.get(SessionMember, (session.id, user.id))
+    if board is None or board.position is MemberPosition.MEMBER:
+        raise Forbidden("Chỉ Chủ tịch hoặc Thư ký Hội đồng (Ban kiểm phiếu) được nhập phiếu bằng văn bản.")
+    member = ctx.session.get(SessionMember, (session.id, ballot.member_id))
+    if member is None:
+        raise InvalidInput("Không phải thành viên phiên họp.", {"member_id": "Không phải thành viên phiên họp."})
+    if member.user_id == user.id:
+        raise InvalidInput("Thành viên có mặt tự bỏ phiếu.", {"member_id": "Bạn tự bỏ phiếu của mình."})
+    receipt = _into_box(ctx, session, member.user_id, [{"nomination_id": n, "choice": c.value}
+                                                        for n, c in ballot.votes])
+    member.written_vote = True
+    ctx.session.flush()
+    audit.record(ctx, AuditAction.BALLOT_CAST, "council_session", session.id, role=Role.COUNCIL_CHAIR,
+                 unit_id=session.unit_id, dossier_id=session.dossier_id,
+                 after={"voted": True, "in_writing": True, "member": member.user_id})  # never how
+    return {"session_id": session.id, "member_id": member.user_id, "receipt": receipt}
 
 
 @before_complete(PROCESS, "close_vote")
@@ -236,8 +275,9 @@ def _attendance(ctx: Context, session: CouncilSession, present: int, written: in
     """Who was present and who voted in writing, by member: as listed, or else inferred from who voted."""
     ids = {m.user_id for m in session.members}
     voted = set(ctx.session.scalars(select(Participation.user_id).where(Participation.session_id == session.id)))
-    absent = set(data.get("absent_members") or (ids - voted if "absent_members" not in data else []))
-    in_writing = set(data.get("written_vote_members") or [])
+    on_paper = {m.user_id for m in session.members if m.written_vote}  # entered by the vote-counting board
+    absent = set(data.get("absent_members") or ((ids - voted) | on_paper if "absent_members" not in data else []))
+    in_writing = set(data.get("written_vote_members") or []) | on_paper
     errors = {}
     if unknown := sorted((absent | in_writing) - ids):
         errors["absent_members"] = "Không phải thành viên phiên họp: " + ", ".join(map(str, unknown)) + "."
