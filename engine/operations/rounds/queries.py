@@ -184,9 +184,3 @@ def round_detail(ctx: Context, round_id: int) -> RoundDetail:
                        sum(len(d.nominations) for d in dossiers),
                        [names.get(code, code) for code in rnd.award_types], can_manage(ctx.session, ctx.actor, rnd))
 
-
-def round_of_dossier(ctx: Context, dossier_id: int, unit_id: int) -> ReviewRound | None:
-    """The round the dossier joined at that unit, if any."""
-    round_id = ctx.session.scalar(select(RoundEntry.round_id).where(RoundEntry.dossier_id == dossier_id,
-                                                                    RoundEntry.unit_id == unit_id))
-    return ctx.session.get(ReviewRound, round_id) if round_id is not None else None
