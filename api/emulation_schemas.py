@@ -137,7 +137,7 @@ class ConsolidatedArgsSchema(BaseSchema):
 
 # ---- responses ------------------------------------------------------------------------------------
 
-class TaskSchema(BaseSchema):
+class PlanTaskViewSchema(BaseSchema):
     id = Int(required=True, attribute="task.id")
     title = Str(required=True, attribute="task.title")
     owner_unit = Nested(UnitRefSchema, required=True, attribute="task.owner_unit")
@@ -162,12 +162,12 @@ class PlanSchema(BaseSchema):
 
 class PlanViewSchema(BaseSchema):
     plan = Nested(PlanSchema, required=True)
-    tasks = List(Nested(TaskSchema), required=True)
+    tasks = List(Nested(PlanTaskViewSchema), required=True)
     behind = Dict(keys=Str(), values=Int(), required=True, metadata=_doc("Đơn vị → số nhiệm vụ chậm."))
     late = Int(required=True)
 
 
-class PlanTaskSchema(BaseSchema):
+class PlanTaskOutSchema(BaseSchema):
     id = Int(required=True)
     plan_id = Int(required=True)
     title = Str(required=True)

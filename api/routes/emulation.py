@@ -26,7 +26,7 @@ from api.emulation_schemas import (
     NominationRefSchema,
     PlanCreateSchema,
     PlanSchema,
-    PlanTaskSchema,
+    PlanTaskOutSchema,
     PlanViewSchema,
     RegistrationSchema,
     RegistrationsCreateSchema,
@@ -113,7 +113,7 @@ def plan_file(plan_id: int) -> Response:
 
 @blp.route("/emulation/plans/<id:plan_id>/tasks", methods=["POST"])
 @blp.doc(requestBody=json_request_body(TaskCreateSchema))
-@blp.response(201, PlanTaskSchema)
+@blp.response(201, PlanTaskOutSchema)
 @problems(blp, 403, 404, 422)
 def add_task(plan_id: int) -> Any:
     """Giao một nhiệm vụ của kế hoạch cho một đơn vị, có thời hạn"""
@@ -122,7 +122,7 @@ def add_task(plan_id: int) -> Any:
 
 @blp.route("/emulation/tasks/<id:task_id>", methods=["PUT"])
 @blp.doc(requestBody=json_request_body(TaskFollowSchema))
-@blp.response(200, PlanTaskSchema)
+@blp.response(200, PlanTaskOutSchema)
 @problems(blp, 403, 404, 422)
 def follow_task(task_id: int) -> Any:
     """Cập nhật tiến độ nhiệm vụ (ngày hoàn thành, ghi chú)"""

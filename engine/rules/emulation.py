@@ -65,7 +65,7 @@ class EmulationRuleBook:
 
 
 @functools.lru_cache(maxsize=8)
-def _load(path: Path, mtime_ns: int) -> EmulationRuleBook:
+def _load(path: Path, stamp: tuple[int, int]) -> EmulationRuleBook:
     return EmulationRuleBook.parse(load_yaml(path), str(path))
 
 
@@ -73,10 +73,11 @@ def load_emulation_rules(rules_dir: Path) -> EmulationRuleBook:
     """The rules of emulation.yaml in `rules_dir`, read again when the file changes."""
     path = (Path(rules_dir) / EMULATION_FILE).resolve()
     try:
-        mtime = path.stat().st_mtime_ns
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
     except OSError:
-        mtime = 0
-    return _load(path, mtime)
+        stamp = (0, 0)  # the load itself says the file is missing
+    return _load(path, stamp)
 
 
 @dataclass(frozen=True)

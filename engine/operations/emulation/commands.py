@@ -223,7 +223,8 @@ def register(ctx: Context, given: RegistrationsInput, *, lines_checked: bool = F
     once). Refused after the deadline the level above set in its plan for the year."""
     user = queries.require_speaker(ctx, given.unit_id)
     due = queries.registration_due(ctx, given.unit_id, given.year)
-    if due is not None and local_today(ctx.clock) > due and not queries.can_keep(ctx, user, given.unit_id):
+    above = queries.ancestors(ctx, given.unit_id)
+    if due is not None and local_today(ctx.clock) > due and not (above and queries.can_keep(ctx, user, above[0])):
         raise Conflict(f"Đã hết hạn đăng ký thi đua năm {given.year} (hạn {due:%d/%m/%Y}, do cấp trên đặt); "
                        "liên hệ cơ quan thường trực cấp trên.")
     if not lines_checked and (errors := check_lines(ctx, given.lines)):
@@ -292,6 +293,11 @@ def set_cluster_year(ctx: Context, given: ClusterInput) -> ClusterYear:
     return row
 
 
+def _shown(points: object) -> str:
+    """Points as a Vietnamese reads them: 40, 7,5."""
+    return f"{Decimal(str(points)).normalize():f}".replace(".", ",")
+
+
 def _criteria(row: ClusterYear) -> dict[str, dict[str, object]]:
     return {str(c["code"]): c for c in row.sheet.get("criteria", [])}
 
@@ -311,7 +317,7 @@ def self_score(ctx: Context, cluster_year_id: int, unit_id: int, lines: list[Sco
         if criterion is None:
             errors[f"scores[{index}].criterion"] = f"Không có tiêu chí '{line.criterion}' trong bảng chấm điểm."
         elif line.points > Decimal(str(criterion["max_points"])):
-            errors[f"scores[{index}].points"] = f"Tối đa {criterion['max_points']} điểm."
+            errors[f"scores[{index}].points"] = f"Tối đa {_shown(criterion['max_points'])} điểm."
         elif criterion.get("evidence_required") and line.points > 0 and not line.evidence:
             errors[f"scores[{index}].evidence"] = "Tiêu chí này cần minh chứng."
     if errors:
@@ -350,7 +356,7 @@ def adjust_score(ctx: Context, cluster_year_id: int, given: AdjustInput) -> Clus
                            {"criterion": f"Không có tiêu chí '{given.criterion}' trong bảng chấm điểm."})
     if given.points > Decimal(str(criterion["max_points"])):
         raise InvalidInput("Thông tin không hợp lệ; xem lỗi từng trường.",
-                           {"points": f"Tối đa {criterion['max_points']} điểm."})
+                           {"points": f"Tối đa {_shown(criterion['max_points'])} điểm."})
     score = ctx.session.scalar(select(ClusterScore).where(
         ClusterScore.cluster_year_id == row.id, ClusterScore.unit_id == given.unit_id,
         ClusterScore.criterion == given.criterion))

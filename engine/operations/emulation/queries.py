@@ -258,7 +258,7 @@ def get_movement(ctx: Context, movement_id: int) -> MovementView:
 class RegistrationList:
     unit: Unit
     year: int
-    due_on: date | None  # set by the level above in its plan for the year
+    due_on: date | None  # set by the unit in its plan for those below, else by the nearest level above
     registrations: list[Registration]
     by_award: dict[str, int]  # award type → how many registered
     units: dict[str, int]  # unit name → how many registered
@@ -290,8 +290,10 @@ def consolidated(ctx: Context, unit_id: int, year: int) -> RegistrationList:
     for row in rows:
         by_award[row.award_type] += 1
         units[row.unit.name] += 1
-    return RegistrationList(unit, year, registration_due(ctx, unit_id, year), rows, dict(sorted(by_award.items())),
-                            dict(sorted(units.items())))
+    own = ctx.session.scalar(select(EmulationPlan.registration_due_on).where(
+        EmulationPlan.unit_id == unit_id, EmulationPlan.year == year))
+    return RegistrationList(unit, year, own or registration_due(ctx, unit_id, year), rows,
+                            dict(sorted(by_award.items())), dict(sorted(units.items())))
 
 
 # ---- clusters -------------------------------------------------------------------------------------
