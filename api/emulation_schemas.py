@@ -6,7 +6,22 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from api.fields import BaseSchema, Bool, DateTime, Dict, Id, Int, List, Nested, Raw, Str, derived, length, one_of
+from api.fields import (
+    BaseSchema,
+    Bool,
+    DateTime,
+    Dict,
+    Id,
+    Int,
+    List,
+    Nested,
+    Raw,
+    Str,
+    between,
+    derived,
+    length,
+    one_of,
+)
 from api.schemas import UnitRefSchema
 from engine.models import AwardeeKind, ClusterKind, MovementKind, TaskGrade
 from engine.operations.emulation import inputs
@@ -127,12 +142,12 @@ class GradeSchema(BaseSchema):
 
 
 class YearArgsSchema(BaseSchema):
-    year = Int(metadata=_doc("Lọc theo năm."))
+    year = Int(validate=between(inputs.MIN_YEAR, inputs.MAX_YEAR), metadata=_doc("Lọc theo năm."))
 
 
 class ConsolidatedArgsSchema(BaseSchema):
     unit = Id(required=True)
-    year = Int(required=True)
+    year = Int(required=True, validate=between(inputs.MIN_YEAR, inputs.MAX_YEAR))
 
 
 # ---- responses ------------------------------------------------------------------------------------

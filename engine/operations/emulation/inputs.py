@@ -158,11 +158,11 @@ def points(value: Any, path: str, faults: Faults, *, high: Decimal = MAX_POINTS)
     except InvalidOperation:
         faults.add(path, "Cần một số.")
         return None
-    if not number.is_finite() or number != number.quantize(Decimal("0.01")):
-        faults.add(path, "Tối đa hai chữ số thập phân.")
-        return None
-    if not Decimal(0) <= number <= high:
+    if not number.is_finite() or not Decimal(0) <= number <= high:
         faults.add(path, f"Phải từ 0 đến {high}.")
+        return None
+    if number != number.quantize(Decimal("0.01")):
+        faults.add(path, "Tối đa hai chữ số thập phân.")
         return None
     return number.quantize(Decimal("0.01"))
 
@@ -298,10 +298,12 @@ def read_cluster(raw: Any) -> ClusterInput:
             members.append(unit)
     if len(set(members)) != len(members):
         faults.add("members", "Một đơn vị được kê hai lần.")
+    if isinstance(body.get("members"), list) and not body["members"]:
+        faults.add("members", "Cần ít nhất một đơn vị thành viên.")
     head = identifier(body.get("head_unit"), "head_unit", faults, required=True, digits=True)
     deputy = identifier(body.get("deputy_unit"), "deputy_unit", faults, digits=True)
     for field, unit in (("head_unit", head), ("deputy_unit", deputy)):
-        if unit is not None and members and unit not in members:
+        if unit is not None and unit not in members:
             faults.add(field, "Phải là một đơn vị thành viên của cụm, khối.")
     if head is not None and head == deputy:
         faults.add("deputy_unit", "Cụm phó phải khác cụm trưởng.")
@@ -318,7 +320,7 @@ def read_scores(raw: Any) -> tuple[int, list[ScoreLine]]:
     faults = Faults(form_first=True)
     body = mapping(raw, "", faults, ("unit", "scores"))
     unit = identifier(body.get("unit"), "unit", faults, required=True, digits=True)
-    lines = []
+    lines: list[ScoreLine] = []
     for index, row in enumerate(items(body.get("scores"), "scores", faults, high=MAX_SCORES, noun="điểm")):
         path = at("scores", index)
         line = mapping(row, path, faults, SCORE_FIELDS)
@@ -326,7 +328,9 @@ def read_scores(raw: Any) -> tuple[int, list[ScoreLine]]:
         value = points(line.get("points"), at(path, "points"), faults)
         evidence = text(line.get("evidence"), at(path, "evidence"), faults, high=MAX_TEXT, required=None,
                         collapse=False)
-        if criterion is not None and value is not None:
+        if criterion is not None and any(line.criterion == criterion for line in lines):
+            faults.add(at(path, "criterion"), "Tiêu chí bị kê hai lần.")
+        elif criterion is not None and value is not None:
             lines.append(ScoreLine(criterion, value, evidence))
     faults.refuse(REFUSED)
     assert unit is not None
