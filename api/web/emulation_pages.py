@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from api.downloads import send_document
 from api.web.common import arg_int, ctx, discard_changes, me, render
+from api.web.registry_pages import person_page
 from engine.clock import local_today
 from engine.errors import InvalidInput
 from engine.models import AwardeeKind, MovementKind
@@ -222,3 +223,25 @@ def adjust(cluster_year_id: int) -> tuple[str, int] | Response:
         discard_changes()
         return _cluster(cluster_year_id, 422, error=error)
     return redirect(url_for("web.emulation.cluster", cluster_year_id=cluster_year_id), 303)
+
+
+# ---- yearly grades --------------------------------------------------------------------------------
+
+@bp.route("/emulation/grades", methods=["POST"])
+def record_grade() -> tuple[str, int] | Response:
+    """A yearly grade entered from a person's page in the registry."""
+    awardee_id = arg_form_id("awardee")
+    try:
+        awardee, year, grade = inputs.read_grade(_form("awardee", "year", "grade"))
+        commands.record_grade(ctx(), awardee, year, grade)
+    except InvalidInput as error:
+        discard_changes()
+        if awardee_id is None:
+            raise
+        return person_page(awardee_id, 422, grade_error=error)
+    return redirect(url_for("web.registry.person", awardee_id=awardee), 303)
+
+
+def arg_form_id(name: str) -> int | None:
+    raw = request.form.get(name, "").strip()
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 2**31 - 1 else None

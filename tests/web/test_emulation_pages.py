@@ -103,3 +103,24 @@ def test_the_cluster_page_scores_adjusts_and_ranks(client, tree, session, settin
     rows = re.findall(r"<tr><td>(\d)</td><td>([^<]+)</td><td>([\d.]+)</td><td><strong>([\d.]+)</strong>", ranking)
     assert rows == [("1", "UBND xã Bình Minh", "44.00", "44.00"), ("2", "UBND xã Hòa An", "45.50", "40.00")]
     assert "40.00 – Thiếu minh chứng." in ranking
+
+
+def test_the_office_enters_a_yearly_grade_on_a_persons_page(client, tree, session):
+    from tests.registry_factories import make_awardee
+
+    teacher = make_awardee(session, "Đỗ Thị Lan", tree.school)
+    session.commit()
+    page = f"/registry/people/{teacher.id}"
+    csrf = log_in(client, tree.proposer)
+    assert "Ghi xếp loại" not in client.get(page).get_data(as_text=True)  # the proposer does not keep the record
+    client.post("/logout", data={"csrf_token": csrf})
+
+    csrf = log_in(client, tree.commune_office)
+    assert "Ghi xếp loại" in client.get(page).get_data(as_text=True)
+    refused = client.post("/emulation/grades", data={"csrf_token": csrf, "awardee": teacher.id, "year": "2030",
+                                                     "grade": "good"})
+    assert refused.status_code == 422 and "<code>year</code>: Phải từ 2000 đến 2026." in refused.get_data(as_text=True)
+    saved = client.post("/emulation/grades", data={"csrf_token": csrf, "awardee": teacher.id, "year": "2025",
+                                                   "grade": "good"})
+    assert saved.status_code == 303 and saved.headers["Location"].endswith(page)
+    assert "2025: Hoàn thành tốt nhiệm vụ" in client.get(page).get_data(as_text=True)
