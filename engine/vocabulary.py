@@ -297,6 +297,23 @@ class RevocationStatus(Code):
 
 # ---- the audit trail ----------------------------------------------------------------------------
 
+# ---- the emulation year -------------------------------------------------------------------------
+
+class MovementKind(Code):
+    """The kinds of emulation movement (phong trào thi đua) the annual plans launch (Luật TĐKT 2022 Art. 8)."""
+
+    REGULAR = "regular", "thi đua thường xuyên"
+    PERIOD = "period", "thi đua theo đợt"
+    THEMATIC = "thematic", "thi đua theo chuyên đề"
+
+
+class ClusterKind(Code):
+    """An emulation cluster (units alike by place) or block (units alike by function)."""
+
+    CLUSTER = "cluster", "cụm thi đua"
+    BLOCK = "block", "khối thi đua"
+
+
 class AuditAction(Code):
     """What an audit event records. The value is hashed into the chain: never rename one."""
 
@@ -384,3 +401,17 @@ class AuditAction(Code):
     AWARDS_REVOKED = "awards_revoked", "ban hành quyết định hủy bỏ khen thưởng"
     REVOCATION_RECOVERED = "revocation_recovered", "đã thu hồi hiện vật và tiền thưởng"
     REVOCATION_REJECTED = "revocation_rejected", "không hủy bỏ khen thưởng"
+    # the emulation year: plans, movements, registrations, clusters, grades
+    PLAN_RECORDED = "plan_recorded", "ghi kế hoạch thi đua năm"
+    PLAN_FILE_ATTACHED = "plan_file_attached", "đính kèm văn bản kế hoạch thi đua"
+    PLAN_TASK_ADDED = "plan_task_added", "giao nhiệm vụ của kế hoạch thi đua"
+    PLAN_TASK_FOLLOWED = "plan_task_followed", "cập nhật tiến độ nhiệm vụ của kế hoạch thi đua"
+    MOVEMENT_LAUNCHED = "movement_launched", "phát động phong trào thi đua"
+    MOVEMENT_JOINED = "movement_joined", "đăng ký tham gia phong trào thi đua"
+    MOVEMENT_REPORTED = "movement_reported", "báo cáo kết quả phong trào thi đua"
+    MOVEMENT_NOMINATION_LINKED = "movement_nomination_linked", "gắn đề nghị khen thưởng với phong trào thi đua"
+    REGISTRATIONS_RECORDED = "registrations_recorded", "đăng ký danh hiệu thi đua"
+    CLUSTER_YEAR_SET = "cluster_year_set", "lập cụm, khối thi đua của năm"
+    CLUSTER_SELF_SCORED = "cluster_self_scored", "tự chấm điểm thi đua của cụm, khối"
+    CLUSTER_SCORE_ADJUSTED = "cluster_score_adjusted", "trưởng cụm, khối điều chỉnh điểm thi đua"
+    GRADE_RECORDED = "grade_recorded", "ghi xếp loại hằng năm"

@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 from api.downloads import send_document
 from api.web.common import Pager, ctx, discard_changes, me, render
 from engine.errors import InvalidInput
-from engine.models import HistoryImport
+from engine.models import HistoryImport, TaskGrade
 from engine.operations.registry import history
-from engine.operations.registry.queries import can_keep_registry, get_awardee, list_awardees
+from engine.operations.registry.queries import can_keep_awardee, can_keep_registry, get_awardee, list_awardees
 
 bp = Blueprint("registry", __name__)
 
@@ -66,4 +66,12 @@ def confirm(import_id: int) -> tuple[str, int]:
 
 @bp.route("/registry/people/<id:awardee_id>")
 def person(awardee_id: int) -> tuple[str, int]:
-    return render("web/registry_person.html", awardee=get_awardee(ctx(), awardee_id))
+    return person_page(awardee_id)
+
+
+def person_page(awardee_id: int, status: int = 200, **values: object) -> tuple[str, int]:
+    """A person's page; the office keeping the record also gets the form to enter a yearly grade."""
+    context = ctx()
+    awardee = get_awardee(context, awardee_id)
+    return render("web/registry_person.html", status, awardee=awardee, grades=list(TaskGrade),
+                  keeps=can_keep_awardee(context, me(), awardee), **values)

@@ -22,6 +22,16 @@ from engine.models.dossier import (
     Notification,
     RemovedAttachment,
 )
+from engine.models.emulation import (
+    Cluster,
+    ClusterScore,
+    ClusterYear,
+    EmulationPlan,
+    Movement,
+    MovementResponse,
+    PlanTask,
+    Registration,
+)
 from engine.models.org import Council, CouncilMember, RoleGrant, Unit, User
 from engine.models.registry import (
     RECORDED_AWARD_KINDS,
@@ -40,6 +50,7 @@ from engine.vocabulary import (
     AttachmentKind,
     AuditAction,
     AwardeeKind,
+    ClusterKind,
     ComplaintKind,
     ComplaintOutcome,
     ComplaintStatus,
@@ -53,6 +64,7 @@ from engine.vocabulary import (
     InstanceStatus,
     LatePolicy,
     MemberPosition,
+    MovementKind,
     NominationStatus,
     RevocationGround,
     RevocationStatus,
@@ -68,6 +80,16 @@ from engine.vocabulary import (
 )
 
 __all__ = [
+    "Registration",
+    "PlanTask",
+    "MovementResponse",
+    "MovementKind",
+    "Movement",
+    "EmulationPlan",
+    "ClusterYear",
+    "ClusterScore",
+    "ClusterKind",
+    "Cluster",
     "RECORDED_AWARD_KINDS",
     "AgendaItem",
     "Attachment",

@@ -100,6 +100,8 @@ class Nomination(Base):
     outcome_note: Mapped[str | None] = mapped_column(Text)  # reason, required for a rejection
     decided_by_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    # The emulation movement the award rewards (a thematic award goes to the level that launched it).
+    movement_id: Mapped[int | None] = mapped_column(ForeignKey("movement.id"), index=True)
 
     dossier: Mapped[Dossier] = relationship(back_populates="nominations")
     deciding_unit: Mapped[Unit | None] = relationship(foreign_keys=[deciding_unit_id], viewonly=True)

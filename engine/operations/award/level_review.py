@@ -37,6 +37,7 @@ from engine.operations.hooks import before_complete, prefill
 from engine.operations.notifications import notify_heads, notify_office, notify_proposers
 from engine.operations.numbering import lock_register
 from engine.rules.eligibility import check_nomination
+from engine.rules.emulation import emulation_checks
 from engine.runtime.helpers import register
 from engine.vocabulary import AuditAction, Result
 
@@ -227,9 +228,12 @@ def appraise_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
     """The automatic eligibility pre-check of every nomination open here: it informs, the officer decides."""
     items = []
     for nomination in _open_here(ctx, task):
-        checks = [c.as_dict() for c in check_nomination(ctx.session, nomination, year=nomination.dossier.year)]
+        year = nomination.dossier.year
+        found = check_nomination(ctx.session, nomination, year=year) + emulation_checks(
+            ctx.session, nomination, year=year, rules_dir=ctx.settings.rules_dir, on=local_today(ctx.clock))
+        checks = [c.as_dict() for c in found]
         items.append({**_summary(nomination), "checks": checks,
-                      "eligible": all(c["result"] != Result.NOT_MET for c in checks)})
+                      "eligible": all(c["result"] != Result.NOT_MET or c.get("blocking") is False for c in checks)})
     return {"nominations": items}
 
 
