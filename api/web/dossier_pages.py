@@ -53,7 +53,7 @@ def detail_page(dossier_id: int, status: int = 200, **problems: Any) -> tuple[st
         diagrams=process_diagrams(context, dossier.base),
         sessions=council_access.list_sessions(context, dossier.id),
         missing=access.missing_before_submission(context, dossier.base), document_kinds=list(AttachmentKind),
-        problems=problems)
+        receipts=access.dossier_receipts(context, dossier.id), problems=problems)
 
 
 @bp.route("/dossiers/<id:dossier_id>")
@@ -121,6 +121,25 @@ def submit(dossier_id: int) -> Response | tuple[str, int]:
         return _refused(dossier_id, error, "submit")
     flash(f"Đã nộp hồ sơ «{dossier.title}». Hồ sơ được chuyển đến cấp xét duyệt.", "success")
     return redirect(url_for(".detail", dossier_id=dossier_id))
+
+
+@bp.route("/dossiers/<id:dossier_id>/nominations/<id:nomination_id>/person", methods=["POST"])
+def choose_person(dossier_id: int, nomination_id: int) -> Response | tuple[str, int]:
+    raw = request.form.get("person_id", "")
+    try:
+        if not raw.isdigit() or len(raw) > 12:
+            raise InvalidInput("Chưa chọn người.", {"person_id": "Chọn một người trong danh sách."})
+        nomination = dossiers.choose_nominee(ctx(), dossier_id, nomination_id, int(raw))
+    except DomainError as error:
+        return _refused(dossier_id, error, "submit")
+    flash(f"Đã chọn đúng người trong sổ theo dõi cho đề nghị «{nomination.nominee_name}» (hồ sơ số "
+          f"{nomination.awardee_id}).", "success")
+    return redirect(url_for(".detail", dossier_id=dossier_id, _anchor="thao-tac"))
+
+
+@bp.route("/dossiers/<id:dossier_id>/receipts/<id:seq>.docx")
+def receipt(dossier_id: int, seq: int) -> Response:
+    return send_document(access.receipt_file(ctx(), dossier_id, seq))
 
 
 @bp.route("/dossiers/<id:dossier_id>/withdraw", methods=["POST"])
