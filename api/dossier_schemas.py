@@ -28,7 +28,15 @@ from api.fields import (
     one_of,
 )
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema, UserRefSchema
-from engine.models import AttachmentKind, AwardeeKind, DecisionStatus, DossierKind, DossierStatus, NominationStatus
+from engine.models import (
+    AttachmentKind,
+    AwardeeKind,
+    DecisionStatus,
+    DossierKind,
+    DossierStatus,
+    Gender,
+    NominationStatus,
+)
 from engine.operations.award.inputs import (
     MAX_ACHIEVEMENTS,
     MAX_AWARD_CODE,
@@ -42,6 +50,7 @@ from engine.operations.award.inputs import (
     MAX_YEAR,
     MIN_YEAR,
 )
+from engine.operations.registry.inputs import MAX_NATIONAL_ID
 
 
 def _doc(text: str) -> dict[str, str]:
@@ -64,6 +73,12 @@ class NomineeSchema(BaseSchema):
     unit = Str(allow_none=True, validate=length(high=MAX_NOMINEE_UNIT), metadata=_doc("Nơi công tác, bộ phận."))
     birth_date = Date(allow_none=True, metadata=_doc("Ngày sinh (YYYY-MM-DD): phân biệt người trùng tên trong sổ "
                                                      "theo dõi khi nộp hồ sơ."))
+    gender = Str(allow_none=True, validate=one_of([g.value for g in Gender]), metadata=_doc("Giới tính."))
+    national_id = Str(allow_none=True, validate=length(high=MAX_NATIONAL_ID),
+                      metadata=_doc("Số CCCD (12 chữ số) hoặc CMND (9 chữ số), không bắt buộc: chỉ lưu giá trị băm có "
+                                    "khoá, dùng để phân biệt người trùng tên. Để trống khi sửa: giữ số đã nhập."))
+    has_national_id = fields.Bool(allow_none=True, metadata=_doc("Bỏ qua (trường của câu trả lời, nhận lại để có "
+                                                                 "thể gửi lại đề nghị như đã đọc)."))
 
 
 class NominationInSchema(BaseSchema):
@@ -139,6 +154,10 @@ class NomineeOutSchema(BaseSchema):
     position = Str(allow_none=True, attribute="nominee_position")
     unit = Str(allow_none=True, attribute="nominee_unit")
     birth_date = Date(allow_none=True, attribute="nominee_birth_date", metadata=_doc("Ngày sinh, nếu đã nhập."))
+    gender = derived(Str, lambda n: n.nominee_gender.value if n.nominee_gender else None, allow_none=True,
+                     metadata=_doc("Giới tính, nếu đã nhập."))
+    has_national_id = derived(fields.Bool, lambda n: n.nominee_national_id_hash is not None,
+                              metadata=_doc("Đã nhập số CCCD (chỉ lưu giá trị băm; số không bao giờ được trả về)."))
 
 
 class NominationSchema(BaseSchema):

@@ -373,6 +373,7 @@ class AuditAction(Code):
     NOMINATION_APPROVED = "nomination_approved", "quyết định khen thưởng"
     NOMINATION_REJECTED = "nomination_rejected", "không khen thưởng"
     NOMINATION_FORWARDED = "nomination_forwarded", "trình cấp trên"
+    STATE_DECISION_RECORDED = "state_decision_recorded", "ghi quyết định khen thưởng của cấp trên ngoài hệ thống"
     NOMINATION_FROZEN = "nomination_frozen", "tạm dừng xét đề nghị do khiếu nại, tố cáo"
     NOMINATION_RELEASED = "nomination_released", "hết tạm dừng xét đề nghị"
     DECISION_ISSUED = "decision_issued", "ban hành quyết định khen thưởng"

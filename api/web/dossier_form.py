@@ -24,9 +24,11 @@ from engine.operations.award.inputs import check_dossier
 from engine.storage import XLSX, NamedFile
 
 bp = Blueprint("dossier_form", __name__)
-ROW_FIELDS = ("id", "award_type", "kind", "name", "position", "unit", "achievements")
+ROW_FIELDS = ("id", "award_type", "kind", "name", "position", "unit", "birth_date", "gender", "national_id",
+              "achievements")
 _ROW_KEY = re.compile(r"^n-(\d+)-([a-z_]+)$")
 _HEADER_FIELDS = ("title", "year", "kind", "proposing_unit")
+_IDENTITY_PATHS = {"nominee.birth_date": "birth_date", "nominee.gender": "gender", "nominee.national_id": "national_id"}
 ONCE_FIELD = "once"  # the new-dossier form's one-time token: one form, at most one dossier
 _SAVED_ONCE = "saved_once"  # in the login's session: token -> the dossier it created (the latest few)
 KEEP_SAVED_ONCE = 20
@@ -51,6 +53,9 @@ class DossierForm:
             return cls({"title": "", "year": str(year), "kind": DossierKind.REGULAR.value}, [_blank()])
         rows = [{"id": str(n.id), "award_type": n.award_type, "kind": n.nominee_kind, "name": n.nominee_name,
                  "position": n.nominee_position or "", "unit": n.nominee_unit or "",
+                 "birth_date": f"{n.nominee_birth_date:%d/%m/%Y}" if n.nominee_birth_date else "",
+                 "gender": n.nominee_gender.value if n.nominee_gender else "", "national_id": "",
+                 "has_national_id": "1" if n.nominee_national_id_hash else "",
                  "achievements": n.achievements} for n in dossier.nominations]
         return cls({"title": dossier.title, "year": str(dossier.year), "kind": dossier.kind.value}, [*rows, _blank()])
 
@@ -98,13 +103,15 @@ def _payload(form: DossierForm, *, with_unit: bool) -> tuple[dict[str, Any], lis
         payload["proposing_unit"] = form.values["proposing_unit"]
     nominations, origins = [], []
     for index, row in enumerate(form.rows):
-        if not any(row.get(name) for name in ROW_FIELDS if name not in ("id", "kind")):
+        if not any(row.get(name) for name in ROW_FIELDS if name not in ("id", "kind", "gender")):
             continue
         name_key = "name" if row.get("kind") == AwardeeKind.COLLECTIVE else "full_name"
         nomination: dict[str, Any] = {
             "award_type": row.get("award_type", ""), "achievements": row.get("achievements", ""),
             "nominee": {"kind": row.get("kind") or None, name_key: row.get("name", ""),
-                        "position": row.get("position") or None, "unit": row.get("unit") or None}}
+                        "position": row.get("position") or None, "unit": row.get("unit") or None,
+                        "birth_date": row.get("birth_date") or None, "gender": row.get("gender") or None,
+                        "national_id": row.get("national_id") or None}}
         if row.get("id", "").isdigit():
             nomination["id"] = int(row["id"])
         nominations.append(nomination)
@@ -123,7 +130,7 @@ def _place_errors(form: DossierForm, errors: dict[str, str], origins: list[int])
             continue
         index = int(match.group(1))
         if index < len(origins):
-            suffix = excel.PATH_COLUMN.get(match.group(2) or "", "row")
+            suffix = {**excel.PATH_COLUMN, **_IDENTITY_PATHS}.get(match.group(2) or "", "row")
             form.errors[f"n-{origins[index]}-{suffix}"] = message
         elif form.sheet is not None:
             sheet_errors[f"nominations[{index - len(origins)}]" + (f".{match.group(2)}" if match.group(2) else "")] = \

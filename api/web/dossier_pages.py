@@ -16,6 +16,7 @@ from engine.models import AttachmentKind, DossierStatus
 from engine.operations import tasks
 from engine.operations.award import commands as dossiers
 from engine.operations.award import queries as access
+from engine.operations.award import state_awards
 from engine.operations.award.commands import EDITABLE
 from engine.operations.award.inputs import MAX_AWARD_CODE, MAX_YEAR, MIN_YEAR
 from engine.operations.council import queries as council_access
@@ -53,7 +54,9 @@ def detail_page(dossier_id: int, status: int = 200, **problems: Any) -> tuple[st
         diagrams=process_diagrams(context, dossier.base),
         sessions=council_access.list_sessions(context, dossier.id),
         missing=access.missing_before_submission(context, dossier.base), document_kinds=list(AttachmentKind),
-        problems=problems)
+        receipts=access.dossier_receipts(context, dossier.id), problems=problems,
+        waiting_outside=state_awards.waiting_outside(dossier.base),
+        records_state=state_awards.can_record(context, dossier.base))
 
 
 @bp.route("/dossiers/<id:dossier_id>")
@@ -120,6 +123,39 @@ def submit(dossier_id: int) -> Response | tuple[str, int]:
     except DomainError as error:
         return _refused(dossier_id, error, "submit")
     flash(f"Đã nộp hồ sơ «{dossier.title}». Hồ sơ được chuyển đến cấp xét duyệt.", "success")
+    return redirect(url_for(".detail", dossier_id=dossier_id))
+
+
+@bp.route("/dossiers/<id:dossier_id>/nominations/<id:nomination_id>/person", methods=["POST"])
+def choose_person(dossier_id: int, nomination_id: int) -> Response | tuple[str, int]:
+    raw = request.form.get("person_id", "")
+    try:
+        if not raw.isdigit() or len(raw) > 12:
+            raise InvalidInput("Chưa chọn người.", {"person_id": "Chọn một người trong danh sách."})
+        nomination = dossiers.choose_nominee(ctx(), dossier_id, nomination_id, int(raw))
+    except DomainError as error:
+        return _refused(dossier_id, error, "submit")
+    flash(f"Đã chọn đúng người trong sổ theo dõi cho đề nghị «{nomination.nominee_name}» (hồ sơ số "
+          f"{nomination.awardee_id}).", "success")
+    return redirect(url_for(".detail", dossier_id=dossier_id, _anchor="thao-tac"))
+
+
+@bp.route("/dossiers/<id:dossier_id>/receipts/<id:seq>.docx")
+def receipt(dossier_id: int, seq: int) -> Response:
+    return send_document(access.receipt_file(ctx(), dossier_id, seq))
+
+
+@bp.route("/dossiers/<id:dossier_id>/state-decision", methods=["POST"])
+def state_decision(dossier_id: int) -> Response | tuple[str, int]:
+    context = ctx()
+    raw = {"number": request.form.get("number", ""), "signed_on": request.form.get("signed_on", ""),
+           "issuer": request.form.get("issuer", ""), "awarded": request.form.getlist("awarded")}
+    try:
+        decision = state_awards.record_state_decision(context, dossier_id,
+                                                      state_awards.read_state_decision(context, raw))
+    except DomainError as error:
+        return _refused(dossier_id, error, "state_decision")
+    flash(f"Đã ghi {decision.citation} vào sổ theo dõi khen thưởng.", "success")
     return redirect(url_for(".detail", dossier_id=dossier_id))
 
 

@@ -1,16 +1,17 @@
 """The registry's pages: people and collectives with their whole history (across units, the decision
 behind each award, printable as the "lý lịch khen thưởng"), and, for the standing office, the import
-of award history from Excel."""
+of award history from Excel, the likely duplicates compared side by side, merged and unmerged."""
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from api.downloads import send_document
+from api.errors import status_of
 from api.web.common import Pager, ctx, discard_changes, me, render
-from engine.errors import InvalidInput
+from engine.errors import DomainError, InvalidInput
 from engine.models import HistoryImport, TaskGrade
-from engine.operations.registry import history
+from engine.operations.registry import duplicates, history
 from engine.operations.registry.queries import can_keep_awardee, can_keep_registry, get_awardee, list_awardees
 
 bp = Blueprint("registry", __name__)
@@ -75,3 +76,52 @@ def person_page(awardee_id: int, status: int = 200, **values: object) -> tuple[s
     awardee = get_awardee(context, awardee_id)
     return render("web/registry_person.html", status, awardee=awardee, grades=list(TaskGrade),
                   keeps=can_keep_awardee(context, me(), awardee), **values)
+
+
+def _duplicates(status: int = 200, **values: object) -> tuple[str, int]:
+    context = ctx()
+    return render("web/registry_duplicates.html", status, pairs=duplicates.likely_duplicates(context),
+                  merges=duplicates.recent_merges(context), limit=duplicates.MAX_PAIRS, **values)
+
+
+@bp.route("/registry/duplicates")
+def duplicate_list() -> tuple[str, int]:
+    return _duplicates()
+
+
+@bp.route("/registry/duplicates/<id:first_id>/<id:second_id>")
+def compare(first_id: int, second_id: int) -> tuple[str, int]:
+    context = ctx()
+    duplicates.require_registry_office(context)
+    return render("web/registry_compare.html", first=get_awardee(context, first_id),
+                  second=get_awardee(context, second_id))
+
+
+def _form_id(name: str) -> int:
+    raw = request.form.get(name, "")
+    if not raw.isdigit() or len(raw) > 12:
+        raise InvalidInput("Chưa chọn hồ sơ.", {name: "Chọn hồ sơ giữ lại và hồ sơ gộp vào."})
+    return int(raw)
+
+
+@bp.route("/registry/merges", methods=["POST"])
+def merge() -> Response | tuple[str, int]:
+    try:
+        record = duplicates.merge_awardees(ctx(), _form_id("kept"), _form_id("merged"))
+    except DomainError as error:
+        discard_changes()
+        return _duplicates(status_of(error), error=error)
+    flash(f"Đã gộp hồ sơ số {record.merged_id} vào hồ sơ số {record.kept_id} (lần gộp số {record.id}; "
+          "có thể hoàn tác).", "success")
+    return redirect(url_for(".duplicate_list"))
+
+
+@bp.route("/registry/merges/<id:merge_id>/undo", methods=["POST"])
+def undo(merge_id: int) -> Response | tuple[str, int]:
+    try:
+        record = duplicates.undo_merge(ctx(), merge_id)
+    except DomainError as error:
+        discard_changes()
+        return _duplicates(status_of(error), error=error)
+    flash(f"Đã hoàn tác lần gộp số {record.id}: hồ sơ số {record.merged_id} trở lại như trước.", "success")
+    return redirect(url_for(".duplicate_list"))

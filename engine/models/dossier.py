@@ -20,7 +20,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from engine.db import Base, UTCDateTime, value_enum
 from engine.text import fold
-from engine.vocabulary import AttachmentKind, AwardeeKind, DecisionStatus, DossierKind, DossierStatus, NominationStatus
+from engine.vocabulary import (
+    AttachmentKind,
+    AwardeeKind,
+    DecisionStatus,
+    DossierKind,
+    DossierStatus,
+    Gender,
+    NominationStatus,
+)
 
 if TYPE_CHECKING:
     from engine.models.org import Unit, User
@@ -91,6 +99,8 @@ class Nomination(Base):
     nominee_position: Mapped[str | None] = mapped_column(String(200))
     nominee_unit: Mapped[str | None] = mapped_column(String(300))
     nominee_birth_date: Mapped[date | None] = mapped_column(Date)  # tells namesakes apart at submission
+    nominee_gender: Mapped[Gender | None] = mapped_column(value_enum(Gender, "gender", 10))
+    nominee_national_id_hash: Mapped[str | None] = mapped_column(String(64))  # keyed hash only (registry.md)
     achievements: Mapped[str] = mapped_column(Text)
     status: Mapped[NominationStatus] = mapped_column(value_enum(NominationStatus, "nomination_status"))
     deciding_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))  # None: beyond this tree

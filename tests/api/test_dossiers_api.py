@@ -85,7 +85,8 @@ def test_a_school_proposes_uploads_and_submits(client, world, bearer, settings):
                                                                                                    None)
     tuoi, to_toan = dossier["nominations"]
     assert tuoi["nominee"] == {"kind": "individual", "person_id": None, "full_name": "Nguyễn Thị Tươi",
-                               "name": None, "position": "Giáo viên", "unit": "Tổ Toán – Tin", "birth_date": None}
+                               "name": None, "position": "Giáo viên", "unit": "Tổ Toán – Tin", "birth_date": None,
+                               "gender": None, "has_national_id": False}
     assert to_toan["nominee"]["name"] == "Tổ Toán – Tin" and to_toan["award_type"] == "BK_TINH"
     assert (tuoi["status"], tuoi["outcome"]) == ("pending", None)
     assert dossier["open_tasks"] == [] and dossier["decisions"] == [] and dossier["attachments"] == []

@@ -114,3 +114,29 @@ def test_the_office_lists_merges_and_undoes_a_duplicate_over_http(client, world,
     assert undone.status_code == 200 and undone.json["undone_at"]
     assert db(lambda s: s.get(Awardee, second.id).merged_into_id) is None
     assert client.get(f"{API}/people/duplicates", headers=bearer(world.proposer)).status_code == 403
+
+
+def test_a_national_id_given_with_the_nominee_tells_namesakes_apart_and_is_kept_only_as_its_hash(
+        client, world, bearer, session, db, settings):
+    first = _born(session, make_awardee(session, "Nguyễn Thị Tươi", world.school, code="GV-1"), date(1980, 3, 2))
+    second = _born(session, make_awardee(session, "Nguyễn Thị Tươi", world.school, code="GV-2"), date(1991, 7, 9))
+    second.national_id_hash = identity_hash(settings, "001091012345")
+    session.commit()
+    proposer = bearer(world.proposer)
+    dossier = prepared(client, proposer)
+    nominations = [{"id": n["id"], "award_type": n["award_type"], "achievements": n["achievements"],
+                    "nominee": {k: v for k, v in n["nominee"].items()
+                                if v is not None and k not in ("person_id", "has_national_id")}}
+                   for n in dossier["nominations"]]
+    nominations[0]["nominee"]["national_id"] = "0010910"
+    refused = client.patch(f"{API}/dossiers/{dossier['id']}", headers=proposer, json={"nominations": nominations})
+    assert refused.status_code == 422 and "nominations[0].nominee.national_id" in refused.json["errors"]
+    nominations[0]["nominee"].update(national_id="001091012345", gender="female")
+    edited = client.patch(f"{API}/dossiers/{dossier['id']}", headers=proposer, json={"nominations": nominations})
+    assert edited.status_code == 200, edited.json
+    nominee = edited.json["nominations"][0]["nominee"]
+    assert nominee["has_national_id"] is True and nominee["gender"] == "female"
+    assert "001091012345" not in edited.get_data(as_text=True)
+    submitted = client.post(f"{API}/dossiers/{dossier['id']}/submit", headers=proposer)
+    assert submitted.status_code == 200, submitted.json
+    assert submitted.json["nominations"][0]["nominee"]["person_id"] == second.id != first.id

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
+from engine.models import AuditEvent, Awardee, DossierKind, GrantedAward
+from engine.vocabulary import AuditAction, Gender
 from tests.history_file import generate, row
+from tests.registry_factories import NOW, make_awardee
 from tests.web.conftest import log_in
 
 MOVED = [
@@ -73,3 +78,49 @@ def test_a_proposer_reads_the_registry_but_does_not_import(client, tree):
     response = client.post("/registry/import", content_type="multipart/form-data", data={
         "csrf_token": csrf, "file": (io.BytesIO(file.data), "x.xlsx")})
     assert response.status_code == 403
+
+
+def test_the_office_compares_merges_and_undoes_likely_duplicates(client, tree, session, db):
+    first = make_awardee(session, "Phạm Thị Lan", tree.school, code="GV-1")
+    second = make_awardee(session, "Pham Thi Lan", tree.school, code="GV-2")
+    other = make_awardee(session, "Phạm Thị Lan", tree.school, code="GV-3")
+    for person in (first, second, other):
+        person.birth_date = date(1970, 1, 2)
+    other.gender, first.gender = Gender.MALE, Gender.FEMALE
+    session.add(GrantedAward(awardee_id=second.id, award_type="LDTT", year=2023, dossier_kind=DossierKind.REGULAR,
+                             created_at=NOW))
+    session.commit()
+    csrf = log_in(client, tree.commune_office)
+
+    page = client.get("/registry/duplicates").get_data(as_text=True)
+    assert "Hồ sơ có thể trùng" in page and "GV-1" in page and "GV-2" in page
+    compare = client.get(f"/registry/duplicates/{first.id}/{second.id}")
+    text = compare.get_data(as_text=True)
+    assert compare.status_code == 200 and "So sánh hai hồ sơ" in text
+    assert f"Giữ hồ sơ này, gộp hồ sơ số {second.id} vào" in text and "02/01/1970" in text
+
+    refused = client.post("/registry/merges", data={"csrf_token": csrf, "kept": first.id, "merged": other.id})
+    assert refused.status_code == 409 and "là hai người khác nhau" in refused.get_data(as_text=True)
+    assert client.post("/registry/merges", data={"csrf_token": csrf, "kept": "x"}).status_code == 422
+
+    done = client.post("/registry/merges", data={"csrf_token": csrf, "kept": first.id, "merged": second.id},
+                       follow_redirects=True)
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200 and f"Đã gộp hồ sơ số {second.id} vào hồ sơ số {first.id}" in text
+    assert db(lambda s: s.get(Awardee, second.id).merged_into_id) == first.id
+    assert db(lambda s: s.scalar(select(GrantedAward.awardee_id).where(GrantedAward.award_type == "LDTT"))) == first.id
+    assert db(lambda s: s.scalar(select(func.count()).select_from(AuditEvent)
+                                 .where(AuditEvent.action == AuditAction.AWARDEES_MERGED))) == 1
+    undo = re.search(r'action="(/registry/merges/\d+/undo)"', text)
+    assert undo
+    undone = client.post(undo.group(1), data={"csrf_token": csrf}, follow_redirects=True).get_data(as_text=True)
+    assert "Đã hoàn tác lần gộp" in undone and "Đã hoàn tác lúc" in undone
+    assert db(lambda s: s.get(Awardee, second.id).merged_into_id) is None
+    assert db(lambda s: s.scalar(select(GrantedAward.awardee_id).where(GrantedAward.award_type == "LDTT"))) == second.id
+    assert client.post(undo.group(1), data={"csrf_token": csrf}).status_code == 409
+
+
+def test_a_proposer_does_not_see_the_duplicates(client, tree):
+    csrf = log_in(client, tree.proposer)
+    assert client.get("/registry/duplicates").status_code == 403
+    assert client.post("/registry/merges", data={"csrf_token": csrf, "kept": 1, "merged": 2}).status_code == 403

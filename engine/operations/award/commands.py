@@ -66,6 +66,11 @@ def _apply(nomination: Nomination, given: NominationInput) -> None:
     if nomination.nominee_birth_date != nominee.birth_date and nominee.person_id is None:
         nomination.awardee_id = None  # looked up again with the birth date
     nomination.nominee_birth_date = nominee.birth_date
+    nomination.nominee_gender = nominee.gender
+    if nominee.national_id_hash is not None:  # a blank keeps the number given before (it cannot be shown back)
+        if nomination.nominee_national_id_hash != nominee.national_id_hash and nominee.person_id is None:
+            nomination.awardee_id = None  # looked up again by the number
+        nomination.nominee_national_id_hash = nominee.national_id_hash
 
 
 def _new_nomination(given: NominationInput) -> Nomination:
@@ -183,6 +188,28 @@ def update_dossier(ctx: Context, dossier_id: int, data: DossierInput) -> Dossier
     return dossier
 
 
+def choose_nominee(ctx: Context, dossier_id: int, nomination_id: int, person_id: int) -> Nomination:
+    """The author picks, among the namesakes submission listed, the registry record a nominee is."""
+    _, dossier = changeable_dossier(ctx, dossier_id)
+    _require_editable(dossier, "được sửa")
+    nomination = next((n for n in dossier.nominations if n.id == nomination_id), None)
+    if nomination is None:
+        raise NotFound(f"Hồ sơ không có đề nghị số {nomination_id}.")
+    try:
+        awardee = find_or_create_awardee(ctx, nomination.nominee_kind, nomination.nominee_name, None,
+                                         person_id=person_id)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.detail, {"person_id": next(iter(exc.errors.values()), exc.detail)}) from exc
+    before = {"nomination": nomination.id, "awardee_id": nomination.awardee_id}
+    nomination.awardee_id = awardee.id
+    dossier.updated_at = ctx.clock.now()
+    ctx.session.flush()
+    audit.record(ctx, AuditAction.DOSSIER_UPDATED, "dossier", dossier.id, before=before,
+                 after={"nomination": nomination.id, "awardee_id": awardee.id}, role=Role.PROPOSER,
+                 unit_id=dossier.proposing_unit_id, dossier_id=dossier.id)
+    return nomination
+
+
 # ---- attachments --------------------------------------------------------------------------------
 
 def _clean_filename(filename: str | None, content_type: str) -> str:
@@ -272,7 +299,9 @@ def _link_awardees(ctx: Context, dossier: Dossier) -> None:
         try:
             awardee = find_or_create_awardee(ctx, nomination.nominee_kind, nomination.nominee_name,
                                              dossier.proposing_unit_id, nomination.nominee_position,
-                                             birth_date=nomination.nominee_birth_date)
+                                             birth_date=nomination.nominee_birth_date,
+                                             national_id_hash=nomination.nominee_national_id_hash,
+                                             gender=nomination.nominee_gender)
         except AmbiguousPerson as exc:
             errors[f"nominations[{i}].nominee.person_id"] = exc.detail
             candidates += [{**candidate, "for": f"nominations[{i}]"} for candidate in exc.candidates]

@@ -18,11 +18,12 @@ from typing import Any
 from engine.clock import local_today
 from engine.context import Context
 from engine.errors import InvalidInput, NotFound
-from engine.models import AwardeeKind, DossierKind
+from engine.models import AwardeeKind, DossierKind, Gender
 from engine.operations.award.queries import rules_on
 from engine.operations.inputs import Faults, at, choice, identifier, integer, items, mapping, text
 from engine.operations.inputs import day as read_day
 from engine.operations.registry.commands import find_or_create_awardee
+from engine.operations.registry.identity import hash_national_id
 from engine.text import fold
 
 MAX_TITLE = 500
@@ -37,7 +38,8 @@ MAX_NOMINATIONS = 1000
 MAX_REASON = 2000
 HEADER_FIELDS = ("title", "year", "kind", "nominations")
 NOMINATION_FIELDS = ("id", "award_type", "nominee", "achievements")
-NOMINEE_FIELDS = ("kind", "person_id", "full_name", "name", "position", "unit", "birth_date")
+NOMINEE_FIELDS = ("kind", "person_id", "full_name", "name", "position", "unit", "birth_date", "gender", "national_id",
+                  "has_national_id")  # the last one is the answer's flag, ignored: a nominee read can be sent back
 REFUSED = "Hồ sơ có thông tin không hợp lệ; xem lỗi từng trường."
 
 
@@ -49,6 +51,8 @@ class NomineeInput:
     unit: str | None
     person_id: int | None  # a registry entry the author chose
     birth_date: date | None = None  # tells namesakes apart (engine/operations/registry/identity.py)
+    gender: Gender | None = None
+    national_id_hash: str | None = None  # the CCCD's keyed hash; the number itself is never kept
 
 
 @dataclass(frozen=True)
@@ -142,10 +146,22 @@ def _nomination(ctx: Context, rules: Any, day: date, raw: Any, path: str, faults
     unit = text(nominee.get("unit"), at(path, "nominee.unit"), faults, high=MAX_NOMINEE_UNIT, required=None)
     nomination_id = identifier(body.get("id"), at(path, "id"), faults, digits=True)
     born = read_day(nominee.get("birth_date"), at(path, "nominee.birth_date"), faults, high=local_today(ctx.clock))
+    gender = (choice(nominee["gender"], at(path, "nominee.gender"), faults, Gender,
+                     message="Giới tính là 'male' (nam) hoặc 'female' (nữ).")
+              if nominee.get("gender") not in (None, "") else None)
+    national_id_hash = None
+    if nominee.get("national_id") not in (None, ""):
+        if not isinstance(nominee["national_id"], str):
+            faults.add(at(path, "nominee.national_id"), "Số CCCD gồm 12 chữ số (CMND cũ: 9 chữ số).")
+        else:
+            try:
+                national_id_hash = hash_national_id(ctx.settings, nominee["national_id"])
+            except InvalidInput as exc:
+                faults.add(at(path, "nominee.national_id"), exc.errors.get("national_id", exc.detail))
     if len(faults.errors) > before or kind is None or achievements is None:
         return None
-    return NominationInput(code, NomineeInput(kind, name, position, unit, person_id, born), achievements,
-                           nomination_id)
+    return NominationInput(code, NomineeInput(kind, name, position, unit, person_id, born, gender, national_id_hash),
+                           achievements, nomination_id)
 
 
 def _award_type(rules: Any, day: date, code: str, path: str, faults: Faults) -> Any:

@@ -25,13 +25,14 @@ from engine.operations.registry.inputs import IdentityInput
 from engine.operations.registry.queries import can_keep_awardee, can_see_awardee
 from engine.rules.eligibility import initiative_relied_on
 from engine.text import fold
-from engine.vocabulary import AuditAction
+from engine.vocabulary import AuditAction, Gender
 
 # ---- extending -------------------------------------------------------------------------------------------
 
 def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, unit_id: int | None,
                            position: str | None = None, person_id: int | None = None, *,
-                           birth_date: date | None = None, national_id_hash: str | None = None) -> Awardee:
+                           birth_date: date | None = None, national_id_hash: str | None = None,
+                           gender: Gender | None = None) -> Awardee:
     """The registry entry a nomination names: the one given by `person_id`, else the one the identity
     rules find (engine/operations/registry/identity.py: name, birth date, national ID hash, the unit's
     members over time), else a new entry with a membership in the unit. Several namesakes that
@@ -56,7 +57,7 @@ def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, uni
         return found
     now = ctx.clock.now()
     awardee = Awardee(kind=kind, name=name, name_folded=fold(name), position=position, unit_id=unit_id,
-                      birth_date=birth_date, national_id_hash=national_id_hash, created_at=now)
+                      birth_date=birth_date, gender=gender, national_id_hash=national_id_hash, created_at=now)
     ctx.session.add(awardee)
     ctx.session.flush()
     if unit_id is not None:
@@ -64,6 +65,8 @@ def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, uni
     after: dict[str, object] = {"kind": kind.value, "name": name, "position": position, "unit_id": unit_id}
     if birth_date is not None:
         after["birth_date"] = birth_date.isoformat()
+    if gender is not None:
+        after["gender"] = gender.value
     if national_id_hash is not None:
         after["national_id_hash"] = national_id_hash
     audit.record(ctx, AuditAction.AWARDEE_CREATED, "awardee", awardee.id, unit_id=unit_id, after=after)

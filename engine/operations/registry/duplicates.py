@@ -157,3 +157,24 @@ def _typed(name: str, value: Any) -> Any:
     if name == "birth_date":
         return date.fromisoformat(value)
     return Gender(value) if name == "gender" else value
+
+
+@dataclass(frozen=True)
+class MergeView:
+    record: AwardeeMerge
+    kept: Awardee
+    merged: Awardee
+
+
+def recent_merges(ctx: Context, limit: int = 50) -> list[MergeView]:
+    """The latest merges of records within the caller's units (undone ones included), newest first."""
+    user = require_registry_office(ctx)
+    stmt = select(AwardeeMerge).order_by(AwardeeMerge.merged_at.desc(), AwardeeMerge.id.desc())
+    if not is_admin(ctx.session, user):
+        kept = select(Awardee.id).where(Awardee.unit_id.in_(select(Unit.id).where(Unit.id.in_(office_units(user)))))
+        stmt = stmt.where(AwardeeMerge.kept_id.in_(kept))
+    records = list(ctx.session.scalars(stmt.limit(limit)))
+    ids = {i for r in records for i in (r.kept_id, r.merged_id)}
+    loaded = {x.id: x for x in ctx.session.scalars(select(Awardee).where(Awardee.id.in_(ids))
+                                                   .options(selectinload(Awardee.unit)))}
+    return [MergeView(r, loaded[r.kept_id], loaded[r.merged_id]) for r in records]

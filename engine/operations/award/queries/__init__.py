@@ -6,7 +6,8 @@ and used alike by operations, other domains, the API, the pages and their templa
 - catalogue: the rules in force, the award types with their version;
 - dossiers: the dossiers a caller may see, one with its open tasks and decisions, its attachments,
   audit trail and diagram;
-- decisions: decisions, their nominations and documents under a name that says whose they are.
+- decisions: decisions, their nominations and documents under a name that says whose they are;
+- receipts: the receipt and appointment slip of each level that found a dossier complete.
 """
 from engine.operations.award.queries.access import (
     can_change,
@@ -58,8 +59,12 @@ from engine.operations.award.queries.dossiers import (
     open_attachment,
     open_tasks,
 )
+from engine.operations.award.queries.receipts import Receipt, dossier_receipts, receipt_file
 
 __all__ = [
+    "Receipt",
+    "dossier_receipts",
+    "receipt_file",
     "any_dossier", "attachment_file", "award_names", "award_types_in_force", "award_types_on", "AwardTypeInForce",
     "can_change", "can_see", "can_see_decision", "certificates_file", "changeable_dossier", "decision_document",
     "decision_file",
