@@ -274,6 +274,16 @@ class RevocationStatus(Code):
 
 # ---- the audit trail ----------------------------------------------------------------------------
 
+class ExemplarKind(Code):
+    ADVANCED = "advanced", "điển hình tiên tiến"
+    GOOD_DEED = "good_deed", "người tốt, việc tốt"
+
+
+class FundEntryKind(Code):
+    BUDGET = "budget", "dự toán ngân sách giao"
+    INCOME = "income", "nguồn thu khác"
+
+
 class AuditAction(Code):
     """What an audit event records. The value is hashed into the chain: never rename one."""
 
@@ -356,3 +366,10 @@ class AuditAction(Code):
     AWARDS_REVOKED = "awards_revoked", "ban hành quyết định hủy bỏ khen thưởng"
     REVOCATION_RECOVERED = "revocation_recovered", "đã thu hồi hiện vật và tiền thưởng"
     REVOCATION_REJECTED = "revocation_rejected", "không hủy bỏ khen thưởng"
+    # the public pages and the reward fund
+    DISCLOSURE_COMMENTED = "disclosure_commented", "nhận ý kiến của người dân về danh sách công khai"
+    EXEMPLAR_CREATED = "exemplar_created", "thêm điển hình tiên tiến, người tốt việc tốt"
+    EXEMPLAR_UPDATED = "exemplar_updated", "sửa điển hình tiên tiến, người tốt việc tốt"
+    FUND_ENTRY_ADDED = "fund_entry_added", "ghi nguồn quỹ thi đua, khen thưởng"
+    FUND_PAYOUTS_CREATED = "fund_payouts_created", "lập danh sách chi tiền thưởng theo quyết định"
+    FUND_PAYOUT_PAID = "fund_payout_paid", "chi tiền thưởng"

@@ -22,7 +22,9 @@ from engine.models.dossier import (
     Notification,
     RemovedAttachment,
 )
+from engine.models.fund import FundEntry, FundPayout
 from engine.models.org import Council, CouncilMember, RoleGrant, Unit, User
+from engine.models.public import Disclosure, DisclosureComment, Exemplar
 from engine.models.registry import (
     RECORDED_AWARD_KINDS,
     Awardee,
@@ -45,6 +47,8 @@ from engine.vocabulary import (
     DecisionStatus,
     DossierKind,
     DossierStatus,
+    ExemplarKind,
+    FundEntryKind,
     Gender,
     HumanTaskState,
     ImportStatus,
@@ -64,6 +68,13 @@ from engine.vocabulary import (
 )
 
 __all__ = [
+    "Disclosure",
+    "DisclosureComment",
+    "Exemplar",
+    "ExemplarKind",
+    "FundEntry",
+    "FundEntryKind",
+    "FundPayout",
     "RECORDED_AWARD_KINDS",
     "AgendaItem",
     "Attachment",
