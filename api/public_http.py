@@ -1,7 +1,8 @@
 """What the public pages and their API share: reads counted per address (the engine's atomic
-throttle, 429 beyond it, the count kept), an ETag and a public Cache-Control on every GET answer that
-is not a file, a 304 to a matching If-None-Match, and never a session: nothing is put into the
-cookie session on these addresses, so no Set-Cookie goes out."""
+throttle, 429 beyond it, the count kept), an ETag and a Cache-Control on every GET answer that is not
+a file (public; private when a logged-in browser asks, since its refreshed session cookie may ride
+along), a 304 to a matching If-None-Match, and never a session: nothing is put into the cookie
+session on these addresses, so an anonymous visitor gets no Set-Cookie."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from api.auth import SESSION_COOKIE
 from api.unit_of_work import current_uow
 from engine.operations.complaints import commands as complaints
 from engine.operations.public import commands as public
@@ -26,10 +28,12 @@ def _count() -> None:
 
 def _cacheable(response: Response) -> Response:
     if request.method in ("GET", "HEAD") and response.status_code == 200 and "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+        # The page is the same for everyone; but a logged-in browser's answer may carry its refreshed
+        # session cookie, which no shared cache may keep: private for it, public for everyone else.
+        logged_in = SESSION_COOKIE in request.cookies
+        response.headers["Cache-Control"] = f"{'private' if logged_in else 'public'}, max-age={MAX_AGE}"
         response.add_etag()
         response.make_conditional(request)
-    response.vary.discard("Cookie")
     return response
 
 

@@ -19,6 +19,7 @@ from engine.models import (
     FundEntryKind,
     FundPayout,
     Role,
+    RoleGrant,
     Unit,
     User,
 )
@@ -49,6 +50,14 @@ def fund_unit(ctx: Context, unit_id: int, *, keep: bool = False) -> Unit:
         raise Forbidden("Chỉ cơ quan thường trực, thủ trưởng đơn vị được xem quỹ thi đua, khen thưởng."
                         if not keep else "Chỉ cơ quan thường trực của đơn vị được cập nhật quỹ thi đua, khen thưởng.")
     return unit
+
+
+def fund_units(ctx: Context) -> list[Unit]:
+    """The units whose fund the caller reads (standing office or head there), by name."""
+    user = require_actor(ctx.actor)
+    roles = [*READERS, Role.DEPUTY]
+    return list(ctx.session.scalars(select(Unit).where(Unit.id.in_(
+        select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id, RoleGrant.role.in_(roles)))).order_by(Unit.name)))
 
 
 @dataclass(frozen=True)

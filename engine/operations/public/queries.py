@@ -26,8 +26,11 @@ from engine.models import (
     HumanTask,
     Nomination,
     NominationStatus,
+    Role,
+    RoleGrant,
     Unit,
 )
+from engine.operations.access import require_actor
 from engine.operations.award.queries import award_names, decision_file_name
 from engine.operations.paging import Page, paginate
 from engine.storage import DOCX, PDF, NamedFile, attachment_store
@@ -279,6 +282,14 @@ def lookup_awards(ctx: Context, *, name: str | None = None, unit: int | None = N
 
 # ---- exemplary people and models ----------------------------------------------------------------------
 
+def curated_units(ctx: Context) -> list[Unit]:
+    """The units whose exemplars the caller curates (standing office there), by name."""
+    user = require_actor(ctx.actor)
+    return list(ctx.session.scalars(select(Unit).where(Unit.id.in_(
+        select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id, RoleGrant.role == Role.OFFICE)))
+        .order_by(Unit.name)))
+
+
 def exemplars(ctx: Context, *, kind: ExemplarKind | None = None, year: int | None = None, name: str | None = None,
               published_only: bool = True, unit_ids: Sequence[int] | None = None, page: int = 1,
               per_page: int = 20) -> Page:
@@ -297,6 +308,14 @@ def exemplars(ctx: Context, *, kind: ExemplarKind | None = None, year: int | Non
         stmt = stmt.where(Exemplar.name_folded.contains(fold(name)[:MAX_QUERY], autoescape=True))
     return paginate(ctx.session, stmt.order_by(Exemplar.year.desc(), Exemplar.id.desc()), page,
                     min(per_page, MAX_PER_PAGE))
+
+
+def exemplar_of_office(ctx: Context, exemplar_id: int) -> Exemplar:
+    """An exemplar, published or not, of a unit whose exemplars the caller curates."""
+    row = ctx.session.get(Exemplar, exemplar_id)
+    if row is None or row.unit_id not in {u.id for u in curated_units(ctx)}:
+        raise NotFound(f"Không tìm thấy điển hình số {exemplar_id}.")
+    return row
 
 
 def published_exemplar(ctx: Context, exemplar_id: int) -> Exemplar:
