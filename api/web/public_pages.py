@@ -99,10 +99,16 @@ def decision(decision_id: int) -> tuple[str, int]:
     return _page("web/public_decision.html", decision=queries.public_decision(ctx(), decision_id))
 
 
-@bp.route("/quyet-dinh/<id:decision_id>/van-ban.<any(pdf, docx):extension>")
+@bp.route("/quyet-dinh/<id:decision_id>/van-ban.pdf")
 @public
-def decision_file(decision_id: int, extension: str) -> Response:
-    return send_document(queries.public_decision_file(ctx(), decision_id, pdf=extension == "pdf"))
+def decision_pdf(decision_id: int) -> Response:
+    return send_document(queries.public_decision_file(ctx(), decision_id, pdf=True))
+
+
+@bp.route("/quyet-dinh/<id:decision_id>/van-ban.docx")
+@public
+def decision_docx(decision_id: int) -> Response:
+    return send_document(queries.public_decision_file(ctx(), decision_id, pdf=False))
 
 
 @bp.route("/tra-cuu")
