@@ -49,11 +49,13 @@ bench: $(STAMP)
 	$(PY) -m bench.lifecycle
 	$(PY) -m bench.long_loop
 	$(PY) -m bench.history
+	$(PY) -m bench.public_lookup
 
 bench-quick: $(STAMP)
 	$(PY) -m bench.lifecycle --n 50
 	$(PY) -m bench.long_loop --loops 30
 	$(PY) -m bench.history --small 1000 --large 10000 --no-states
+	$(PY) -m bench.public_lookup --small 1000 --large 10000
 
 worker: $(STAMP)
 	$(VENV)/bin/khenthuong worker

@@ -312,6 +312,14 @@ class ClusterKind(Code):
 
     CLUSTER = "cluster", "cụm thi đua"
     BLOCK = "block", "khối thi đua"
+class ExemplarKind(Code):
+    ADVANCED = "advanced", "điển hình tiên tiến"
+    GOOD_DEED = "good_deed", "người tốt, việc tốt"
+
+
+class FundEntryKind(Code):
+    BUDGET = "budget", "dự toán ngân sách giao"
+    INCOME = "income", "nguồn thu khác"
 
 
 class AuditAction(Code):
@@ -416,3 +424,10 @@ class AuditAction(Code):
     CLUSTER_SELF_SCORED = "cluster_self_scored", "tự chấm điểm thi đua của cụm, khối"
     CLUSTER_SCORE_ADJUSTED = "cluster_score_adjusted", "trưởng cụm, khối điều chỉnh điểm thi đua"
     GRADE_RECORDED = "grade_recorded", "ghi xếp loại hằng năm"
+    # the public pages and the reward fund
+    DISCLOSURE_COMMENTED = "disclosure_commented", "nhận ý kiến của người dân về danh sách công khai"
+    EXEMPLAR_CREATED = "exemplar_created", "thêm điển hình tiên tiến, người tốt việc tốt"
+    EXEMPLAR_UPDATED = "exemplar_updated", "sửa điển hình tiên tiến, người tốt việc tốt"
+    FUND_ENTRY_ADDED = "fund_entry_added", "ghi nguồn quỹ thi đua, khen thưởng"
+    FUND_PAYOUTS_CREATED = "fund_payouts_created", "lập danh sách chi tiền thưởng theo quyết định"
+    FUND_PAYOUT_PAID = "fund_payout_paid", "chi tiền thưởng"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from api.auth import form_csrf_token
-from api.web import labels
+from api.web import fund_pages, labels
 from api.web.complaint_pages import attach
 from api.web.site import page_not_found, web
 from engine.operations.award import inputs as dossier_inputs
@@ -25,6 +25,7 @@ def register_web(app: Flask) -> None:
     app.register_error_handler(405, page_not_found)
     app.jinja_env.filters.update(date=labels.format_date, time=labels.format_time, size=labels.format_size)
     # Macros see globals, not the context; form fields take their maxlength from the domain's limits.
-    app.jinja_env.globals.update(csrf_token=form_csrf_token, labels=labels, dossier_limits=dossier_inputs,
+    app.jinja_env.globals.update(csrf_token=form_csrf_token, keeps_fund=fund_pages.keeps_fund,
+                                 labels=labels, dossier_limits=dossier_inputs,
                                  complaint_limits=complaint_inputs)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True

@@ -11,6 +11,7 @@ from engine.clock import local_today
 from engine.operations import notifications as notes
 from engine.operations import tasks
 from engine.operations.complaints.queries import cases_of_tasks
+from engine.operations.public.queries import comment_counts
 
 bp = Blueprint("inbox", __name__)
 SOON_DAYS = 7
@@ -45,7 +46,7 @@ def inbox() -> tuple[str, int]:
     for row in tasks.task_rows(context, page.items):
         groups[_group_of(row, today)].rows.append(row)
     return render("web/inbox.html", groups=[g for g in groups.values() if g.rows], total=page.total, mine=mine,
-                  cases=cases_of_tasks(context, page.items),
+                  cases=cases_of_tasks(context, page.items), comments=comment_counts(context, page.items),
                   pager=Pager.of(page), today=today)
 
 

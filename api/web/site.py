@@ -19,7 +19,9 @@ from api.web import (
     dossier_form,
     dossier_pages,
     emulation_pages,
+    fund_pages,
     inbox,
+    public_pages,
     registry_pages,
     round_pages,
     session_pages,
@@ -112,5 +114,5 @@ def page_not_found(error: HTTPException) -> tuple[str, int] | Response:
 web.context_processor(_template_context)
 web.after_request(_secure)
 for _area in (session_pages, inbox, dossier_pages, dossier_form, task_pages, council_pages, decision_pages,
-              admin_pages, registry_pages, round_pages, emulation_pages):
+              admin_pages, registry_pages, round_pages, emulation_pages, public_pages, fund_pages):
     web.register_blueprint(_area.bp)

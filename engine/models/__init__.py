@@ -32,7 +32,9 @@ from engine.models.emulation import (
     PlanTask,
     Registration,
 )
+from engine.models.fund import FundEntry, FundPayout
 from engine.models.org import Council, CouncilMember, RoleGrant, Unit, User
+from engine.models.public import Disclosure, DisclosureComment, Exemplar
 from engine.models.registry import (
     RECORDED_AWARD_KINDS,
     Awardee,
@@ -57,6 +59,8 @@ from engine.vocabulary import (
     DecisionStatus,
     DossierKind,
     DossierStatus,
+    ExemplarKind,
+    FundEntryKind,
     Gender,
     HumanTaskState,
     ImportStatus,
@@ -90,6 +94,13 @@ __all__ = [
     "ClusterScore",
     "ClusterKind",
     "Cluster",
+    "Disclosure",
+    "DisclosureComment",
+    "Exemplar",
+    "ExemplarKind",
+    "FundEntry",
+    "FundEntryKind",
+    "FundPayout",
     "RECORDED_AWARD_KINDS",
     "AgendaItem",
     "Attachment",

@@ -21,10 +21,17 @@ FORMS = ["/login", "/logout", "/notifications/1/read", "/notifications/read-all"
          "/dossiers/1/submit", "/dossiers/1/withdraw", "/tasks/1", "/tasks/1/claim",
          "/tasks/1/unclaim", "/admin/import", "/ballots", "/khieu-nai", "/khieu-nai/lan-hai",
          "/registry/import", "/registry/imports/1/confirm", "/registry/merges", "/registry/merges/1/undo",
-         "/dossiers/1/nominations/1/person", "/dossiers/1/state-decision"]
+         "/dossiers/1/nominations/1/person", "/dossiers/1/state-decision", "/quy/nguon",
+         "/quy/quyet-dinh/1/lap-danh-sach-chi", "/quy/khoan-chi/1/da-chi", "/dien-hinh", "/dien-hinh/1/cong-bo"]
+# The public comment form on a list under disclosure: no session, so no CSRF token (docs/public.md).
+PUBLIC_FORMS = {"/cong-khai/lay-y-kien/1"}
 # Pages anyone may open without login: the public complaint form, its "filed" page, the tracking page and
 # the escalation to the second instance (tracking code + secret).
-PUBLIC_PAGES = {"/khieu-nai", "/khieu-nai/da-gui", "/khieu-nai/tra-cuu", "/khieu-nai/lan-hai"}
+PUBLIC_PAGES = {"/khieu-nai", "/khieu-nai/da-gui", "/khieu-nai/tra-cuu", "/khieu-nai/lan-hai",
+                "/cong-khai", "/cong-khai/quyet-dinh", "/cong-khai/tra-cuu", "/cong-khai/dien-hinh"}
+# Public pages of one row (a list, a decision, an exemplar): without the row, 404, never the login.
+PUBLIC_ROWS = {"/cong-khai/lay-y-kien/1", "/cong-khai/quyet-dinh/1", "/cong-khai/quyet-dinh/1/van-ban.pdf",
+               "/cong-khai/quyet-dinh/1/van-ban.docx", "/cong-khai/dien-hinh/1", "/cong-khai/dien-hinh/1/anh"}
 
 
 def _paths(app, method: str) -> set[str]:
@@ -36,11 +43,11 @@ def _paths(app, method: str) -> set[str]:
 
 
 def test_the_list_of_forms_is_complete(app):
-    assert _paths(app, "POST") == set(FORMS)
+    assert _paths(app, "POST") == set(FORMS) | PUBLIC_FORMS
 
 
 def test_every_page_but_the_login_sends_a_stranger_to_the_login(app, client):
-    pages = _paths(app, "GET") - {"/login"} - PUBLIC_PAGES
+    pages = _paths(app, "GET") - {"/login"} - PUBLIC_PAGES - PUBLIC_ROWS
     assert {"/inbox", "/dossiers", "/dossiers/1", "/tasks/1", "/decisions", "/notifications", "/admin"} <= pages
     for path in pages:
         response = client.get(path)
@@ -50,6 +57,8 @@ def test_every_page_but_the_login_sends_a_stranger_to_the_login(app, client):
     assert {"/complaints", "/complaints/1"} <= pages
     for path in PUBLIC_PAGES - {"/khieu-nai/da-gui"}:
         assert client.get(path).status_code == 200, path
+    for path in PUBLIC_ROWS:
+        assert client.get(path).status_code == 404, path
 
 
 def test_the_login_returns_to_the_page_asked_for_and_never_elsewhere(client, tree):

@@ -8,7 +8,7 @@ transaction; arguments are ids from task data, results plain JSON values.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from engine.context import Context, current_context
 from engine.errors import Conflict, InvalidInput
 from engine.models import (
     Decision,
+    Disclosure,
     Dossier,
     DossierStatus,
     HumanTask,
@@ -140,11 +141,15 @@ def plan_disclosure(dossier_id: int, reviewing_unit: int) -> str | None:
     dossier = load_dossier(ctx, dossier_id)
     rules, calendar = rules_of(ctx, dossier)
     top = next_reviewing_unit(dossier, unit_of(reviewing_unit, dossier)) is None
-    days = max((rules.award_type(n.award_type).disclosure_days for n in open_nominations(dossier)
-                if n.deciding_unit_id == reviewing_unit or (n.deciding_unit_id is None and top)), default=0)
+    here = [n for n in open_nominations(dossier)
+            if n.deciding_unit_id == reviewing_unit or (n.deciding_unit_id is None and top)]
+    days = max((rules.award_type(n.award_type).disclosure_days for n in here), default=0)
     if days <= 0:
         return None
     until = _due_in_working_days(ctx, calendar, days)
+    # The list the public pages show (/cong-khai): these nominations, at this level, until then.
+    ctx.session.add(Disclosure(dossier_id=dossier.id, unit_id=reviewing_unit, nomination_ids=[n.id for n in here],
+                               opened_at=ctx.clock.now(), until=datetime.fromisoformat(until)))
     dossier_event(ctx, AuditAction.DOSSIER_PUBLISHED, dossier, {"working_days": days, "until": until},
                   unit_id=reviewing_unit)
     return until

@@ -1,0 +1,145 @@
+"""Public lookup scaling: the public pages' reads on 10,000 and on 100,000 nominations, in one run.
+
+The registry is made by `bench.history`'s seeding tool (dossiers taken through the engine to their
+decisions, then copied with valid keys and Vietnamese names drawn at random; saved workflow states are
+not copied: no public read touches them). Each read is measured on the small registry, the registry is
+grown, and the same read is measured again: the figure is the ratio large/small within the run.
+
+Reads: the engine's queries (engine/operations/public/queries.py) and the whole HTTP answer of the
+award lookup through the Flask app (the per-address count written and committed, the ETag computed).
+
+`python -m bench.public_lookup [--small 10000] [--large 100000] [--repeat 15] [--skip-pg] [--skip-sqlite]`
+(sizes in nominations).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+import engine.operations  # noqa: F401  (registers the helpers the product's scripts call)
+from api import create_app
+from bench.history import NOW, Read, measure, name, seed, settings_for, templates
+from bench.long_loop import DEFAULT_PG_URL, pg_database
+from engine.clock import FixedClock
+from engine.config import PROJECT_ROOT
+from engine.db import make_engine, make_session_factory
+from engine.migrate import upgrade
+from engine.models import Nomination
+from engine.operations.public import queries
+from engine.runtime import Runtime
+from engine.runtime.definitions import parse_directory
+from tests.workflows.journey import build_tree
+
+
+def reads(probe: str, app: Any, issuer: str) -> list[Read]:
+    client = app.test_client()
+    addresses = iter(range(10**9))
+
+    def http(_ctx: Any) -> None:  # a new address each time: the per-address count is written, never refused
+        n = next(addresses)
+        response = client.get("/api/v1/public/awards", query_string={"name": probe},
+                              environ_base={"REMOTE_ADDR": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"})
+        assert response.status_code == 200, response.status_code
+
+    return [
+        Read("award lookup: a full name", lambda ctx: queries.lookup_awards(ctx, name=probe).items),
+        Read("award lookup: a full name, one year", lambda ctx: queries.lookup_awards(ctx, name=probe,
+                                                                                       year=2026).items),
+        Read("award lookup: a given name (many), page 1", lambda ctx: queries.lookup_awards(ctx, name="tuoi").items),
+        Read("award lookup: a given name (many), page 20",
+             lambda ctx: queries.lookup_awards(ctx, name="tuoi", page=20).items),
+        Read("decisions: by number and year", lambda ctx: queries.search_decisions(ctx, number=7, year=2026).items),
+        Read("decisions: by issuer's name, page 1", lambda ctx: queries.search_decisions(ctx, issuer=issuer).items),
+        Read("lists under disclosure", lambda ctx: queries.disclosures(ctx).items),
+        Read("HTTP GET /api/v1/public/awards?name=…", http),
+    ]
+
+
+def scaling(url: str, label: str, small: int, large: int, instance_dir: Path,
+            repeat: int) -> tuple[str, dict[str, tuple[float, float]], dict[str, tuple[float, float]], int, int]:
+    settings = settings_for(url, instance_dir)
+    upgrade(url)
+    runtime = Runtime(parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"), settings)
+    db = make_engine(url)
+    rng = random.Random(18)
+    app = create_app(settings, runtime=runtime, clock=FixedClock(NOW))
+    factory = make_session_factory(db)
+
+    def nominations() -> int:
+        with factory() as session:
+            return session.scalar(select(func.count()).select_from(Nomination)) or 0
+
+    def analyze() -> None:
+        if url.startswith("postgresql"):
+            with db.connect() as conn:
+                conn.execute(text("ANALYZE"))
+                conn.commit()
+
+    try:
+        with factory() as session:
+            tree = build_tree(session, settings)
+            session.commit()
+            made = templates(session, settings, runtime, tree)
+        per_template = nominations() / len(made)  # nominations per copied dossier
+        probe = name(random.Random(7))
+        seed(db, round((small - nominations()) / per_template), made, rng, states=False)
+        analyze()
+        at_small = nominations()
+        first = measure(db, settings, runtime, reads(probe, app, "xa binh minh"), repeat)
+        seed(db, round((large - at_small) / per_template), made, rng, states=False)
+        analyze()
+        second = measure(db, settings, runtime, reads(probe, app, "xa binh minh"), repeat)
+        return label, first, second, at_small, nominations()
+    finally:
+        db.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.public_lookup", description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=10_000, help="nominations")
+    parser.add_argument("--large", type=int, default=100_000, help="nominations")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    args = parser.parse_args(argv)
+    results = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="khenthuong_bench_") as tmp:
+        if not args.skip_sqlite:
+            results.append(scaling(f"sqlite:///{Path(tmp) / 'public.sqlite'}", "SQLite", args.small, args.large,
+                                   Path(tmp), args.repeat))
+        if not args.skip_pg:
+            database = pg_database(os.environ.get("KHENTHUONG_BENCH_PG_URL", DEFAULT_PG_URL))
+            if database is not None:
+                url, drop = database
+                try:
+                    results.append(scaling(url, "PostgreSQL", args.small, args.large, Path(tmp), args.repeat))
+                finally:
+                    drop()
+    print(f"\nPublic lookup: {args.small:,} vs {args.large:,} nominations; median of {args.repeat} reads each "
+          f"(new session per read); {os.cpu_count()} CPUs, shared; ratios within one run "
+          f"({time.perf_counter() - started:.0f} s in all)")
+    for label, first, second, at_small, at_large in results:
+        print(f"\n{label}: {at_small:,} → {at_large:,} nominations")
+        head = (f"{'read':<46}{'CPU small':>11}{'CPU large':>11}{'ratio':>8}"
+                f"{'wall small':>12}{'wall large':>12}{'ratio':>8}")
+        print(head + "\n" + "-" * len(head))
+        for key, (cpu_small, wall_small) in first.items():
+            cpu_large, wall_large = second[key]
+            print(f"{key:<46}{cpu_small * 1000:>9.2f}ms{cpu_large * 1000:>9.2f}ms{cpu_large / cpu_small:>7.2f}×"
+                  f"{wall_small * 1000:>10.2f}ms{wall_large * 1000:>10.2f}ms{wall_large / wall_small:>7.2f}×")
+    print("CPU: this Python process (SQLite's work included; PostgreSQL's server CPU not). Wall: includes "
+          "waiting for a busy machine.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
