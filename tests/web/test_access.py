@@ -22,7 +22,11 @@ FORMS = ["/login", "/logout", "/notifications/1/read", "/notifications/read-all"
          "/tasks/1/unclaim", "/admin/import", "/ballots", "/khieu-nai", "/khieu-nai/lan-hai",
          "/registry/import", "/registry/imports/1/confirm", "/registry/merges", "/registry/merges/1/undo",
          "/dossiers/1/nominations/1/person", "/dossiers/1/state-decision", "/quy/nguon",
-         "/quy/quyet-dinh/1/lap-danh-sach-chi", "/quy/khoan-chi/1/da-chi", "/dien-hinh", "/dien-hinh/1/cong-bo"]
+         "/quy/quyet-dinh/1/lap-danh-sach-chi", "/quy/khoan-chi/1/da-chi", "/dien-hinh", "/dien-hinh/1/cong-bo",
+         "/rounds", "/rounds/1/close", "/emulation/plans", "/emulation/plans/1/file", "/emulation/plans/1/tasks",
+         "/emulation/tasks/1", "/emulation/movements", "/emulation/movements/1/responses", "/emulation/registrations",
+         "/emulation/registrations/import", "/emulation/clusters/1/scores", "/emulation/clusters/1/adjustments",
+         "/emulation/grades"]
 # The public comment form on a list under disclosure: no session, so no CSRF token (docs/public.md).
 PUBLIC_FORMS = {"/cong-khai/lay-y-kien/1"}
 # Pages anyone may open without login: the public complaint form, its "filed" page, the tracking page and
