@@ -128,6 +128,7 @@ class DecisionStatus(Code):
 class AwardeeKind(Code):
     INDIVIDUAL = "individual", "cá nhân"
     COLLECTIVE = "collective", "tập thể"
+    HOUSEHOLD = "household", "hộ gia đình"  # a subject of the law (Luật TĐKT 2022 Art. 2): Gia đình văn hóa
 
 
 class Subject(Code):
@@ -136,9 +137,12 @@ class Subject(Code):
     INDIVIDUAL = AwardeeKind.INDIVIDUAL.value, AwardeeKind.INDIVIDUAL.label
     COLLECTIVE = AwardeeKind.COLLECTIVE.value, AwardeeKind.COLLECTIVE.label
     EITHER = "either", "cá nhân hoặc tập thể"
+    HOUSEHOLD = AwardeeKind.HOUSEHOLD.value, AwardeeKind.HOUSEHOLD.label
 
     def admits(self, nominee: AwardeeKind) -> bool:
-        return self is Subject.EITHER or self.value == nominee.value
+        if self is Subject.EITHER:
+            return AwardeeKind(nominee) in (AwardeeKind.INDIVIDUAL, AwardeeKind.COLLECTIVE)
+        return self.value == AwardeeKind(nominee).value
 
 
 class InitiativeLevel(Code):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from tests.api.test_errors import assert_problem
 
 API = "/api/v1"
-CODES = ["LDTT", "CSTD_CS", "CSTD_TINH", "CSTD_TQ", "TTLDTT", "TTLDXS", "CO_TINH", "CO_CP", "GIAY_KHEN",
-         "BK_TINH", "BK_TTG", "HC_LD3"]
+CODES = ["LDTT", "CSTT", "CSTD_CS", "CSTD_TINH", "CSTD_TQ", "TTLDTT", "TTLDXS", "CO_TINH", "CO_CP", "GIAY_KHEN",
+         "BK_TINH", "BK_TTG", "HC_LD3", "GD_VH", "THON_VH", "XA_TIEU_BIEU", "KNC", "GK_SO", "HC_LD2", "HC_LD1"]
 
 
 def catalogue(client, headers, **query) -> list[dict]:

@@ -23,7 +23,8 @@ from engine.operations.access import require_actor
 from engine.operations.registry import identity
 from engine.operations.registry.inputs import IdentityInput
 from engine.operations.registry.queries import can_keep_awardee, can_see_awardee
-from engine.rules.eligibility import initiative_relied_on
+from engine.rules import load_rules
+from engine.rules.eligibility import eligibility_for, initiative_relied_on
 from engine.text import fold
 from engine.vocabulary import AuditAction
 
@@ -143,7 +144,8 @@ def record_award(ctx: Context, awardee: Awardee, award_type: str, year: int, dos
 
 def use_initiative_relied_on(ctx: Context, nomination: Nomination, year: int) -> None:
     """When the award is granted: the initiative the title rests on is used, once and for all."""
-    initiative_id = initiative_relied_on(ctx.session, nomination, year=year)
+    rules = eligibility_for(nomination.dossier, load_rules(ctx.settings.rules_dir)[0])
+    initiative_id = initiative_relied_on(ctx.session, nomination, year=year, rules=rules)
     initiative = ctx.session.get(Initiative, initiative_id) if initiative_id is not None else None
     if initiative is not None:
         mark_initiative_used(ctx, initiative, nomination.id)

@@ -38,7 +38,8 @@ class AwardTypeInForce(Extended[AwardType]):
 
 
 _SUBJECTS = {Subject.INDIVIDUAL: (AwardeeKind.INDIVIDUAL,), Subject.COLLECTIVE: (AwardeeKind.COLLECTIVE,),
-             Subject.EITHER: (AwardeeKind.INDIVIDUAL, AwardeeKind.COLLECTIVE)}
+             Subject.EITHER: (AwardeeKind.INDIVIDUAL, AwardeeKind.COLLECTIVE),
+             Subject.HOUSEHOLD: (AwardeeKind.HOUSEHOLD,)}
 
 
 def rewards_of(ctx: Context, award_type: AwardType, day: date) -> list[Reward]:
