@@ -111,6 +111,15 @@ def check_nomination(session: Session, nomination: Nomination, *, year: int, rul
     return checks
 
 
+def achievement_conflict(session: Session, nomination: Nomination, *, year: int, rules: Eligibility) -> Check | None:
+    """The nominee already holds, or is proposed in an open dossier (or this one) for, another form of
+    the same group for the same year's achievement: what `submit` refuses (Luật TĐKT 2022 Art. 5(2))."""
+    others = rules.exclusive_with(nomination.award_type)
+    if not others or nomination.awardee_id is None:
+        return None
+    return _one_award_per_achievement(_Subject.load(session, nomination, year), others, rules.one_award_basis)
+
+
 def initiative_relied_on(session: Session, nomination: Nomination, *, year: int,
                          rules: Eligibility | None = None) -> int | None:
     """The id of the initiative the nomination's title rests on (the first one its initiative
