@@ -153,6 +153,16 @@ class InitiativeLevel(Code):
     NATIONAL = "national", "toàn quốc"
 
 
+class BarReason(Code):
+    """Why a person or collective may not be proposed for now (NĐ 98/2023 Art. 4(4)): a dated flag on the
+    registry entry, set and lifted by the standing office."""
+
+    DISCIPLINARY_REVIEW = "disciplinary_review", "đang xem xét xử lý kỷ luật"
+    INVESTIGATION = "investigation", "đang bị điều tra"
+    INSPECTION = "inspection", "đang thanh tra, kiểm tra"
+    PETITION = "petition", "có đơn thư khiếu nại, tố cáo đang xác minh"
+
+
 class Gender(Code):
     MALE = "male", "giới tính nam"
     FEMALE = "female", "giới tính nữ"
@@ -292,6 +302,8 @@ class AuditAction(Code):
     COUNCIL_UPDATED = "council_updated", "sửa thành phần Hội đồng Thi đua - Khen thưởng"
     AWARDEE_CREATED = "awardee_created", "thêm đối tượng vào sổ theo dõi khen thưởng"
     AWARDEE_UPDATED = "awardee_updated", "sửa đối tượng trong sổ theo dõi khen thưởng"
+    AWARDEE_BARRED = "awardee_barred", "ghi trường hợp chưa được đề nghị khen thưởng"
+    AWARDEE_BAR_LIFTED = "awardee_bar_lifted", "bỏ ghi trường hợp chưa được đề nghị khen thưởng"
     AWARD_RECORDED = "award_recorded", "ghi khen thưởng vào sổ theo dõi"
     AWARD_UPDATED = "award_updated", "sửa khen thưởng trong sổ theo dõi"
     INITIATIVE_RECORDED = "initiative_recorded", "ghi sáng kiến vào sổ theo dõi"

@@ -31,6 +31,7 @@ from engine.models.registry import (
     HistoryImport,
     Initiative,
     Membership,
+    RegistryBar,
     RegistryDecision,
     YearlyGrade,
 )
@@ -130,5 +131,6 @@ __all__ = [
     "User",
     "VoteChoice",
     "VoteClosing",
+    "RegistryBar",
     "YearlyGrade",
 ]

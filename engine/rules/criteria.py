@@ -111,6 +111,9 @@ class Eligibility:
     criteria: dict[str, tuple[Criterion, ...]] = field(default_factory=dict)
     one_award_per_achievement: tuple[tuple[str, ...], ...] = ()
     one_award_basis: str = ""
+    # The article that bars a person under disciplinary review, investigation, inspection or with a
+    # petition under verification from being proposed (read with the registry's dated flags).
+    not_barred_basis: str = "NĐ 98/2023, Điều 4 khoản 4"
 
     def of(self, code: str) -> tuple[Criterion, ...]:
         return self.criteria.get(code, ())
@@ -148,7 +151,7 @@ _COMMON = ("id", "check", "basis", "confirmed")
 
 
 def parse_eligibility(entry: Entry, award_codes: set[str]) -> Eligibility:
-    entry.keys("criteria", optional=("one_award_per_achievement",))
+    entry.keys("criteria", optional=("one_award_per_achievement", "not_barred"))
     table = entry.entry("criteria")
     criteria: dict[str, tuple[Criterion, ...]] = {}
     for code in table.data:
@@ -173,7 +176,12 @@ def parse_eligibility(entry: Entry, award_codes: set[str]) -> Eligibility:
                                  + (f"; không có: {', '.join(unknown)}." if unknown else "."))
             found.append(group)
         groups = tuple(found)
-    return Eligibility(criteria, groups, basis)
+    rules = Eligibility(criteria, groups, basis)
+    if entry.get("not_barred") is not None:
+        barred = entry.entry("not_barred")
+        barred.keys("basis")
+        rules = Eligibility(criteria, groups, basis, barred.text("basis"))
+    return rules
 
 
 def _groups(rule: Entry) -> list[tuple[str, ...]]:

@@ -33,6 +33,7 @@ from engine.models import (
     InitiativeLevel,
     Nomination,
     NominationStatus,
+    RegistryBar,
     RegistryDecision,
     Unit,
     YearlyGrade,
@@ -41,7 +42,7 @@ from engine.rules import load_rules
 from engine.rules.catalogue import Catalogue
 from engine.rules.criteria import CheckKind, Criterion, Eligibility, WhenNone, grade_at_least
 from engine.text import fold
-from engine.vocabulary import Result, TaskGrade
+from engine.vocabulary import BarReason, Result, TaskGrade
 
 DEFAULT_RULES_DIR = PROJECT_ROOT / "workflows" / "rules"
 
@@ -80,13 +81,16 @@ def _default_eligibility(dossier: Dossier) -> Eligibility:
 
 
 def check_nomination(session: Session, nomination: Nomination, *, year: int, rules: Eligibility | None = None,
-                     cstd_cs_quota_percent: int | None = None) -> list[Check]:
+                     cstd_cs_quota_percent: int | None = None, on: date | None = None) -> list[Check]:
     """The pre-check of one nomination for the achievements of `year` (the dossier's year), by the
-    criteria of `rules` (default: the version the dossier keeps, from the shipped rules folder);
-    `cstd_cs_quota_percent` overrides the percent of quota criteria."""
+    criteria of `rules` (default: the version the dossier keeps, from the shipped rules folder), on the
+    day `on` (default today: the registry's barred cases in force that day); `cstd_cs_quota_percent`
+    overrides the percent of quota criteria."""
     rules = rules if rules is not None else _default_eligibility(nomination.dossier)
     subject = _Subject.load(session, nomination, year)
     checks = [_not_frozen(nomination)]
+    if subject.awardee is not None:
+        checks.append(_not_barred(session, subject.awardee, on or date.today(), rules.not_barred_basis))
     if subject.awardee is None:
         checks.append(Check("in_registry", "Có trong sổ theo dõi khen thưởng", Result.UNKNOWN,
                             f"{subject.unknown_nominee()}: không kiểm tra được khen thưởng và sáng kiến "
@@ -241,6 +245,23 @@ def _not_frozen(nomination: Nomination) -> Check:
         return Check("not_frozen", label, Result.NOT_MET, "Đang bị khiếu nại/tố cáo, tạm dừng xét.",
                      [f"nomination:{nomination.id}"])
     return Check("not_frozen", label, Result.MET, "Không có khiếu nại, tố cáo nào đang giải quyết về đề nghị này.")
+
+
+def _not_barred(session: Session, awardee: Awardee, day: date, basis: str) -> Check:
+    """The registry's dated flags in force on `day`: under disciplinary review, investigation, inspection,
+    or a petition under verification (set and lifted by the standing office)."""
+    label = ("Không đang bị xem xét kỷ luật, điều tra, thanh tra, kiểm tra hoặc có đơn thư đang xác minh "
+             f"({basis})")
+    bars = session.scalars(select(RegistryBar).where(RegistryBar.awardee_id == awardee.id)
+                           .order_by(RegistryBar.from_date, RegistryBar.id)).all()
+    active = [b for b in bars if b.in_force_on(day)]
+    if not active:
+        return Check("not_barred", label, Result.MET,
+                     f"Sổ theo dõi không ghi trường hợp nào đang có hiệu lực ngày {day:%d/%m/%Y}.")
+    found = "; ".join(f"{BarReason(b.reason).label} từ ngày {b.from_date:%d/%m/%Y} ({b.note.rstrip('.')})"
+                      for b in active)
+    return Check("not_barred", label, Result.NOT_MET, f"{awardee.name} {found}.",
+                 [f"registry_bar:{b.id}" for b in active])
 
 
 def _not_already_awarded(s: _Subject) -> Check:

@@ -61,8 +61,8 @@ def test_cstd_cs_in_2023_and_2024_and_the_third_in_the_dossiers_own_year_2025_me
 
     checks = check(session, world, "CSTD_TINH", year=2025)
 
-    assert results(checks) == {"not_frozen": MET, "not_already_awarded": MET, "consecutive_cstd_cs": MET,
-                               "province_initiative": MET}
+    assert results(checks) == {"not_frozen": MET, "not_barred": MET, "not_already_awarded": MET,
+                               "consecutive_cstd_cs": MET, "province_initiative": MET}
     streak = checks["consecutive_cstd_cs"]
     assert streak.label == "CSTD_CS 3 năm liên tục 2023–2025 (Luật TĐKT 2022, Điều 22)"
     assert streak.detail == ("Có CSTD_CS các năm 2023 (theo sổ theo dõi), 2024 (theo sổ theo dõi), "
@@ -166,7 +166,8 @@ def test_two_consecutive_provincial_titles_and_a_national_initiative_meet_cstd_t
     make_initiative(session, world.teacher, "Trường học số vùng khó khăn", "national", 2025)
 
     assert results(check(session, world, "CSTD_TQ", year=2025)) == {
-        "not_frozen": MET, "not_already_awarded": MET, "consecutive_cstd_tinh": MET, "national_initiative": MET}
+        "not_frozen": MET, "not_barred": MET, "not_already_awarded": MET, "consecutive_cstd_tinh": MET,
+        "national_initiative": MET}
 
 
 def test_a_provincial_initiative_is_not_enough_for_cstd_tq(session, world):
@@ -186,7 +187,7 @@ def test_bk_ttg_checks_the_provincial_certificate_then_three_cstd_cs_in_the_five
 
     checks = check(session, world, "BK_TTG")
 
-    assert results(checks) == {"not_frozen": MET, "not_already_awarded": MET, "holds_bk_tinh": MET,
+    assert results(checks) == {"not_frozen": MET, "not_barred": MET, "not_already_awarded": MET, "holds_bk_tinh": MET,
                                "duties_well_five_years": UNKNOWN, "cstd_cs_in_five_years": MET}
     assert checks["holds_bk_tinh"].label == ("Đã được tặng BK_TINH từ năm 2021 trở về trước, rồi 5 năm tiếp theo "
                                              "2022–2026 (Luật TĐKT 2022, Điều 73)")
@@ -221,7 +222,7 @@ def test_a_collective_proposed_for_bk_ttg_is_not_asked_for_cstd_cs(session, worl
     grant(session, school, "BK_TINH", 2024)
 
     assert set(check(session, world, "BK_TTG", school)) == {
-        "not_frozen", "not_already_awarded", "holds_bk_tinh", "duties_well_five_years"}
+        "not_frozen", "not_barred", "not_already_awarded", "holds_bk_tinh", "duties_well_five_years"}
 
 
 # ---- CSTD_CS: LDTT the same year, and the unit's quota ------------------------------------------------
@@ -239,7 +240,7 @@ def test_cstd_cs_needs_ldtt_the_same_year_and_cannot_tell_before_it_is_decided(s
     grant(session, world.teacher, "LDTT", 2026)
     decided = check(session, world, "CSTD_CS")
 
-    assert results(decided) == {"not_frozen": MET, "not_already_awarded": MET, "ldtt_same_year": MET,
+    assert results(decided) == {"not_frozen": MET, "not_barred": MET, "not_already_awarded": MET, "ldtt_same_year": MET,
                                 "initiative_or_research": UNKNOWN, "cstd_cs_quota": MET}
     assert decided["initiative_or_research"].detail.startswith("Sổ theo dõi không có sáng kiến chưa dùng")
     assert "Hoàn thành xuất sắc nhiệm vụ không thay được sáng kiến." in decided["initiative_or_research"].detail
@@ -347,12 +348,12 @@ def test_a_frozen_nomination_is_not_met_while_the_complaint_is_open(session, wor
     dossier = make_dossier(session, world.school, world.proposer)
     nomination = nominate(session, dossier, "GIAY_KHEN", world.teacher, status="frozen")
 
-    (frozen, already) = check_nomination(session, nomination, year=2026)
+    (frozen, barred, already) = check_nomination(session, nomination, year=2026)
 
     assert (frozen.criterion, frozen.result, frozen.detail) == (
         "not_frozen", NOT_MET, "Đang bị khiếu nại/tố cáo, tạm dừng xét.")
     assert frozen.records == [f"nomination:{nomination.id}"]
-    assert already.result is MET
+    assert barred.result is MET and already.result is MET
 
 
 def test_a_nominee_unknown_to_the_registry_cannot_be_checked_and_the_check_says_why(session, world):

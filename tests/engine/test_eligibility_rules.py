@@ -96,8 +96,8 @@ def test_a_collective_title_reads_the_collectives_grade_and_what_the_registry_ca
     checks = check(session, world, "TTLDXS", school)
 
     assert {k: c.result for k, c in checks.items()} == {
-        "not_frozen": MET, "not_already_awarded": MET, "ttldtt_same_year": MET, "excellent_grade": MET,
-        "members_share": UNKNOWN}
+        "not_frozen": MET, "not_barred": MET, "not_already_awarded": MET, "ttldtt_same_year": MET,
+        "excellent_grade": MET, "members_share": UNKNOWN}
     assert checks["members_share"].label.endswith("(Luật TĐKT 2022, Điều 27 khoản 1)")
 
 
@@ -111,8 +111,8 @@ def test_hc_ld3_needs_the_prime_ministers_certificate_then_five_years_well_one_e
     checks = check(session, world, "HC_LD3")
 
     assert {k: c.result for k, c in checks.items()} == {
-        "not_frozen": MET, "not_already_awarded": MET, "holds_bk_ttg": MET, "duties_well_five_years": MET,
-        "excellent_once_in_five_years": MET, "cstd_cs_in_five_years": MET}
+        "not_frozen": MET, "not_barred": MET, "not_already_awarded": MET, "holds_bk_ttg": MET,
+        "duties_well_five_years": MET, "excellent_once_in_five_years": MET, "cstd_cs_in_five_years": MET}
     assert checks["excellent_once_in_five_years"].label == (
         "Ít nhất 1 năm hoàn thành xuất sắc nhiệm vụ trong 5 năm 2022–2026 (Luật TĐKT 2022, Điều 44 khoản 1 điểm e)")
 
