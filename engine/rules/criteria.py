@@ -23,6 +23,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from engine.rules.reader import Entry
 from engine.vocabulary import AwardeeKind, InitiativeLevel, TaskGrade
@@ -80,6 +81,7 @@ class Criterion:
     rounding: Rounding = Rounding.HALF_UP
     minimum: int = 0
     when_none: WhenNone = WhenNone.NOT_MET
+    source: str = ""  # a provincial layer that set its values (layers.py); "" : the national version
 
     def window(self, year: int) -> range:
         """The years the criterion reads for a dossier of `year`."""
@@ -148,6 +150,25 @@ _KIND_KEYS: dict[CheckKind, tuple[tuple[str, ...], tuple[str, ...]]] = {  # (req
     CheckKind.ASSESSMENT: (("label",), ()),
 }
 _COMMON = ("id", "check", "basis", "confirmed")
+
+
+def criterion_raw(criterion: Criterion) -> dict[str, Any]:
+    """The criterion as the file writes it (a layer changes some of its parameters)."""
+    required, optional = _KIND_KEYS[criterion.check]
+    raw: dict[str, Any] = {"id": criterion.id, "check": criterion.check.value, "basis": criterion.basis,
+                           "confirmed": criterion.confirmed}
+    if criterion.subject is not None:
+        raw["subject"] = criterion.subject.value
+    if criterion.label is not None:
+        raw["label"] = criterion.label
+    for key in (*required, *optional):
+        value = getattr(criterion, key)
+        if isinstance(value, tuple):
+            value = [v.value if isinstance(v, enum.Enum) else v for v in value]
+        elif isinstance(value, enum.Enum):
+            value = value.value
+        raw[key] = value
+    return raw
 
 
 def parse_eligibility(entry: Entry, award_codes: set[str]) -> Eligibility:

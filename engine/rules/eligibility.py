@@ -38,9 +38,10 @@ from engine.models import (
     Unit,
     YearlyGrade,
 )
-from engine.rules import load_rules
+from engine.rules import load_layers, load_rules
 from engine.rules.catalogue import Catalogue
 from engine.rules.criteria import CheckKind, Criterion, Eligibility, WhenNone, grade_at_least
+from engine.rules.layers import Layers
 from engine.text import fold
 from engine.vocabulary import BarReason, Result, TaskGrade
 
@@ -65,19 +66,27 @@ class Check:
                 "detail": self.detail, "records": list(self.records)}
 
 
-def eligibility_for(dossier: Dossier, catalogue: Catalogue) -> Eligibility:
+def eligibility_for(dossier: Dossier, catalogue: Catalogue, layers: Layers | None = None) -> Eligibility:
     """The criteria of the rules version the dossier keeps (fixed at submission), else of the version
-    in force today."""
+    in force today; with the provincial layers in force on its submission day (today before it) for
+    its proposing unit, the farthest unit's first."""
+    version = None
     if dossier.rules_version:
         try:
-            return catalogue.version(dossier.rules_version).eligibility
+            version = catalogue.version(dossier.rules_version)
         except NotFound:
             pass
-    return catalogue.on(date.today()).eligibility
+    version = version or catalogue.on(date.today())
+    if layers is None or not layers.layers:
+        return version.eligibility
+    day = dossier.submitted_at.date() if dossier.submitted_at else date.today()
+    unit = dossier.proposing_unit
+    chain = [*reversed(unit.ancestors()), unit] if unit is not None else []
+    return layers.over(version.eligibility, {t.code for t in version.award_types}, [u.code for u in chain], day)
 
 
 def _default_eligibility(dossier: Dossier) -> Eligibility:
-    return eligibility_for(dossier, load_rules(DEFAULT_RULES_DIR)[0])
+    return eligibility_for(dossier, load_rules(DEFAULT_RULES_DIR)[0], load_layers(DEFAULT_RULES_DIR))
 
 
 def check_nomination(session: Session, nomination: Nomination, *, year: int, rules: Eligibility | None = None,
@@ -370,7 +379,8 @@ def _one_award_per_achievement(s: _Subject, others: tuple[str, ...], basis: str)
 
 
 def _cite(criterion: Criterion) -> str:
-    return f"({criterion.basis})"
+    """The article, and the provincial layer that set the values when one did."""
+    return f"({criterion.basis}; mức theo {criterion.source})" if criterion.source else f"({criterion.basis})"
 
 
 def _span(window: range) -> str:

@@ -36,7 +36,7 @@ from engine.operations.award.routing import dossier_event, next_reviewing_unit, 
 from engine.operations.hooks import before_complete, prefill
 from engine.operations.notifications import notify_heads, notify_office, notify_proposers
 from engine.operations.numbering import lock_register
-from engine.rules import load_rules
+from engine.rules import load_layers, load_rules
 from engine.rules.eligibility import check_nomination, eligibility_for
 from engine.runtime.helpers import register
 from engine.vocabulary import AuditAction, Result
@@ -227,9 +227,9 @@ def _summary(nomination: Nomination) -> dict[str, Any]:
 def appraise_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
     """The automatic eligibility pre-check of every nomination open here: it informs, the officer decides."""
     items = []
-    catalogue = load_rules(ctx.settings.rules_dir)[0]
+    catalogue, layers = load_rules(ctx.settings.rules_dir)[0], load_layers(ctx.settings.rules_dir)
     for nomination in _open_here(ctx, task):
-        rules = eligibility_for(nomination.dossier, catalogue)
+        rules = eligibility_for(nomination.dossier, catalogue, layers)
         checks = [c.as_dict() for c in check_nomination(ctx.session, nomination, year=nomination.dossier.year,
                                                         rules=rules)]
         items.append({**_summary(nomination), "checks": checks,

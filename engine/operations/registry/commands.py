@@ -24,7 +24,7 @@ from engine.operations.access import require_actor
 from engine.operations.registry import identity
 from engine.operations.registry.inputs import BarInput, IdentityInput, LiftInput
 from engine.operations.registry.queries import can_keep_awardee, can_see_awardee
-from engine.rules import load_rules
+from engine.rules import load_layers, load_rules
 from engine.rules.eligibility import eligibility_for, initiative_relied_on
 from engine.text import fold
 from engine.vocabulary import AuditAction
@@ -145,7 +145,8 @@ def record_award(ctx: Context, awardee: Awardee, award_type: str, year: int, dos
 
 def use_initiative_relied_on(ctx: Context, nomination: Nomination, year: int) -> None:
     """When the award is granted: the initiative the title rests on is used, once and for all."""
-    rules = eligibility_for(nomination.dossier, load_rules(ctx.settings.rules_dir)[0])
+    rules = eligibility_for(nomination.dossier, load_rules(ctx.settings.rules_dir)[0],
+                            load_layers(ctx.settings.rules_dir))
     initiative_id = initiative_relied_on(ctx.session, nomination, year=year, rules=rules)
     initiative = ctx.session.get(Initiative, initiative_id) if initiative_id is not None else None
     if initiative is not None:
