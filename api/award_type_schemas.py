@@ -39,8 +39,12 @@ class CriterionSchema(BaseSchema):
 
 class ThresholdSchema(BaseSchema):
     op = Str(required=True, metadata=_doc("Phép so sánh: `>` (trên) hoặc `>=` (từ … trở lên).", Comparison))
-    percent = Int(required=True, metadata=_doc("Tỷ lệ phần trăm."))
-    base = Str(required=True, metadata=_doc("Cơ sở tính: `members` là tổng số thành viên hội đồng.", VoteBase))
+    percent = Int(required=True, allow_none=True, metadata=_doc("Tỷ lệ phần trăm; null khi ngưỡng là một phân số."))
+    fraction = Str(required=True, allow_none=True,
+                   metadata=_doc("Ngưỡng dạng phân số chính xác (ví dụ \"2/3\"); null khi ngưỡng là phần trăm."))
+    base = Str(required=True, metadata=_doc("Cơ sở tính: `members` là tổng số thành viên hội đồng, `present` là số "
+                                            "thành viên tham gia biểu quyết (có mặt hoặc gửi phiếu bằng văn bản).",
+                                            VoteBase))
 
 
 class RewardSchema(BaseSchema):

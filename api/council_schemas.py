@@ -71,3 +71,22 @@ class BallotSchema(BaseSchema):
 
 class SessionListArgsSchema(BaseSchema):
     dossier = Id(required=True)
+
+
+class PaperVoteSchema(BaseSchema):
+    nomination_id = Id(required=True)
+    choice = Str(required=True, metadata={"description": "`yes` (đồng ý), `no` (không đồng ý), `abstain`."})
+
+
+class PaperBallotSchema(BaseSchema):
+    """The written ballot of an absent member, as the vote-counting board enters it."""
+
+    member_id = Id(required=True, metadata={"description": "Thành viên vắng mặt gửi phiếu bằng văn bản."})
+    votes = List(Nested(PaperVoteSchema), required=True,
+                 metadata={"description": "Ý kiến cho từng đề nghị thành viên được biểu quyết."})
+
+
+class PaperBallotEnteredSchema(BaseSchema):
+    session_id = Int(required=True)
+    member_id = Int(required=True)
+    receipt = Str(allow_none=True, metadata={"description": "Biên nhận phần bỏ phiếu kín, để chuyển cho thành viên."})

@@ -228,6 +228,29 @@ class RecusalBase(Code):
     MEMBERS_NOT_RECUSED = "members_not_recused", "không tính thành viên không tham gia biểu quyết"
 
 
+# ---- review rounds ------------------------------------------------------------------------------
+
+class RoundKind(Code):
+    """What a review round (đợt xét) of a level is for."""
+
+    ANNUAL = "annual", "tổng kết năm"
+    SCHOOL_YEAR = "school_year", "tổng kết năm học"
+    THEMATIC = "thematic", "tổng kết chuyên đề, phong trào thi đua"
+    AD_HOC = "ad_hoc", "khen thưởng đột xuất"
+
+
+class RoundStatus(Code):
+    OPEN = "open", "đang mở"
+    CLOSED = "closed", "đã đóng"
+
+
+class LatePolicy(Code):
+    """What becomes of a dossier that reaches the level after the round's cut-off date."""
+
+    REFUSE = "refuse", "không nhận hồ sơ nộp sau hạn"
+    NEXT_ROUND = "next_round", "chuyển hồ sơ nộp sau hạn sang đợt xét sau"
+
+
 # ---- complaints, denunciations, revocations ------------------------------------------------------
 
 class ComplaintKind(Code):
@@ -357,6 +380,11 @@ class AuditAction(Code):
     BALLOT_CAST = "ballot_cast", "bỏ phiếu"
     COUNCIL_VOTE_CLOSED = "council_vote_closed", "kết thúc biểu quyết"
     COUNCIL_SESSION_TALLIED = "council_session_tallied", "kiểm phiếu"
+    # review rounds
+    ROUND_CREATED = "round_created", "mở đợt xét khen thưởng"
+    ROUND_CLOSED = "round_closed", "đóng đợt xét khen thưởng"
+    ROUND_JOINED = "round_joined", "đưa hồ sơ vào đợt xét khen thưởng"
+    ROUND_WAITING = "round_waiting", "hồ sơ nộp sau hạn chờ đợt xét sau"
     # complaints, denunciations, revocations
     COMPLAINT_FILED = "complaint_filed", "gửi đơn khiếu nại, tố cáo"
     COMPLAINT_ESCALATED = "complaint_escalated", "khiếu nại lần hai"

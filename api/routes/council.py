@@ -5,11 +5,19 @@ from typing import Any
 
 from flask import Response
 
-from api.blueprint import Blueprint, problems
-from api.council_schemas import BallotSchema, CouncilSessionSchema, SessionListArgsSchema
+from api.blueprint import Blueprint, json_body, json_request_body, problems
+from api.council_schemas import (
+    BallotSchema,
+    CouncilSessionSchema,
+    PaperBallotEnteredSchema,
+    PaperBallotSchema,
+    SessionListArgsSchema,
+)
 from api.downloads import send_document
 from api.unit_of_work import current_ctx
 from engine.operations.council import queries as access
+from engine.operations.council.council_vote import enter_paper_ballot
+from engine.operations.council.inputs import read_paper_ballot
 from engine.storage import DOCX
 
 blp = Blueprint("council", __name__, url_prefix="/api/v1", description="Hội đồng Thi đua - Khen thưởng.")
@@ -48,3 +56,16 @@ def minutes(session_id: int) -> Response:
 def ballot(receipt: str) -> dict[str, Any]:
     """Tra cứu phiếu bầu kín bằng biên nhận: phiếu ghi gì và đã được kiểm chưa"""
     return access.ballot_by_receipt(current_ctx(), receipt)
+
+
+@blp.route("/council-sessions/<id:session_id>/paper-ballots", methods=["POST"])
+@blp.doc(requestBody=json_request_body(PaperBallotSchema))
+@blp.response(201, PaperBallotEnteredSchema)
+@problems(blp, 403, 404, 409, 422)
+def paper_ballot(session_id: int) -> dict[str, Any]:
+    """Nhập phiếu bằng văn bản của thành viên vắng mặt (Ban kiểm phiếu: Chủ tịch hoặc Thư ký Hội đồng)
+
+    Trong khi phiên họp còn đang bỏ phiếu. Phiếu vào hòm phiếu như phiếu thành viên tự bỏ; thành viên
+    được tính là vắng mặt, có phiếu bằng văn bản. Biên bản ghi số phiếu bằng văn bản.
+    """
+    return enter_paper_ballot(current_ctx(), read_paper_ballot(session_id, json_body(PaperBallotSchema)))

@@ -17,9 +17,12 @@ from engine.vocabulary import (
     DecisionStatus,
     DossierKind,
     DossierStatus,
+    LatePolicy,
     MemberPosition,
     NominationStatus,
     Result,
+    RoundKind,
+    RoundStatus,
     SessionStatus,
     Subject,
     VoteChoice,
@@ -51,6 +54,9 @@ COMPLAINT_INSTANCE_LEVEL = {level: sentence(text) for level, text in COMPLAINT_I
 MEMBER_POSITION = standalone(MemberPosition)
 SESSION_STATUS = standalone(SessionStatus)
 VOTE_CHOICE = standalone(VoteChoice)
+ROUND_KIND = standalone(RoundKind)
+ROUND_STATUS = standalone(RoundStatus)
+LATE_POLICY = standalone(LatePolicy)
 
 # The colour family of a status badge; the text always says the status too (never colour alone).
 TONE = {
@@ -60,6 +66,7 @@ TONE = {
     NominationStatus.REJECTED: "bad", NominationStatus.FORWARDED: "info", NominationStatus.REVOKED: "bad",
     Result.MET: "good", Result.NOT_MET: "bad", Result.UNKNOWN: "warn",
     SessionStatus.OPEN: "info", SessionStatus.TALLIED: "good",
+    RoundStatus.OPEN: "info", RoundStatus.CLOSED: "neutral",
 }
 
 

@@ -35,6 +35,7 @@ from engine.models.registry import (
     RegistryDecision,
     YearlyGrade,
 )
+from engine.models.round import ReviewRound, RoundEntry
 from engine.models.workflow import HumanTask, ProcessDefinition, ProcessInstance, ProcessStep, Timer
 from engine.vocabulary import (
     AttachmentKind,
@@ -51,11 +52,14 @@ from engine.vocabulary import (
     ImportStatus,
     InitiativeLevel,
     InstanceStatus,
+    LatePolicy,
     MemberPosition,
     NominationStatus,
     RevocationGround,
     RevocationStatus,
     Role,
+    RoundKind,
+    RoundStatus,
     SessionKind,
     SessionStatus,
     TaskGrade,
@@ -103,6 +107,7 @@ __all__ = [
     "Initiative",
     "InitiativeLevel",
     "InstanceStatus",
+    "LatePolicy",
     "LoginThrottle",
     "MemberPosition",
     "Membership",
@@ -119,8 +124,12 @@ __all__ = [
     "Revocation",
     "RevocationGround",
     "RevocationStatus",
+    "ReviewRound",
     "Role",
     "RoleGrant",
+    "RoundEntry",
+    "RoundKind",
+    "RoundStatus",
     "SessionKind",
     "SessionMember",
     "SessionStatus",

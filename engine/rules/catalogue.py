@@ -40,20 +40,53 @@ class Comparison(enum.StrEnum):
 
 class VoteBase(enum.StrEnum):
     MEMBERS = "members"  # the council's total membership; absent members vote in writing
+    PRESENT = "present"  # the members who took part: present at the sitting or voting in writing
 
 
 @dataclass(frozen=True)
 class Threshold:
+    """A share of the base, given as a percentage (`percent: 90`) or, where a percentage cannot say it
+    exactly, as a fraction (`fraction: "2/3"`: 4 of 6 meets "≥ 2/3", 67% would not)."""
+
     op: Comparison
-    percent: int
+    percent: int | None
     base: VoteBase = VoteBase.MEMBERS
+    fraction: Fraction | None = None
+
+    @property
+    def ratio(self) -> Fraction:
+        if self.fraction is not None:
+            return self.fraction
+        assert self.percent is not None
+        return Fraction(self.percent, 100)
+
+    @property
+    def share_text(self) -> str:
+        """"90%", "2/3"."""
+        if self.fraction is not None:
+            return f"{self.fraction.numerator}/{self.fraction.denominator}"
+        return f"{self.percent}%"
+
+    def as_json(self) -> dict[str, Any]:
+        """What an agenda item keeps of it (engine/models/council.py)."""
+        stored: dict[str, Any] = {"op": self.op.value, "percent": self.percent, "base": self.base.value}
+        if self.fraction is not None:
+            stored["fraction"] = self.share_text
+        return stored
+
+    @classmethod
+    def from_json(cls, stored: dict[str, Any]) -> Threshold:
+        fraction = stored.get("fraction")
+        return cls(Comparison(stored["op"]), stored.get("percent"), VoteBase(stored.get("base", "members")),
+                   Fraction(fraction) if fraction else None)
 
 
 def passes(threshold: Threshold, yes: int, base: int) -> bool:
-    """Whether `yes` votes out of `base` meet the threshold, in exact integers (9/10 meets ≥ 90%)."""
+    """Whether `yes` votes out of `base` meet the threshold, in exact integers (9/10 meets ≥ 90%, 4/6 ≥ 2/3)."""
     if base <= 0 or not 0 <= yes <= base:
         raise ValueError(f"impossible tally: {yes} yes out of {base}")
-    votes, needed = yes * 100, threshold.percent * base
+    ratio = threshold.ratio
+    votes, needed = yes * ratio.denominator, ratio.numerator * base
     return votes > needed if threshold.op is Comparison.GREATER else votes >= needed
 
 
@@ -174,6 +207,13 @@ class AwardType:
     printed_names: tuple[tuple[UnitLevel, str], ...] = ()
     # The levels of the tree that may decide it when only some may (GK_SO: a Sở); () : as the level says.
     decided_by: tuple[UnitLevel, ...] = ()
+    # The threshold the council of a unit of that level applies, where it differs from
+    # `approval_threshold` (a commune's council may vote differently from the province's).
+    thresholds_by_level: tuple[tuple[UnitLevel, Threshold], ...] = ()
+
+    def threshold_at(self, level: UnitLevel) -> Threshold | None:
+        """The approval threshold of the council of a unit of `level`."""
+        return dict(self.thresholds_by_level).get(level, self.approval_threshold)
 
     def printed_name(self, issuer_level: UnitLevel) -> str:
         return dict(self.printed_names).get(issuer_level, self.name)
@@ -213,7 +253,9 @@ class RulesVersion:
     quorum: Quorum
     deadlines: Deadlines
     award_types: tuple[AwardType, ...]
-    recusal: Recusal = Recusal(same_unit=False, base=RecusalBase.MEMBERS_NOT_RECUSED)
+    # The law's base is the council's total membership: a recused member does not shrink it unless the
+    # version says so (workflows/rules/catalogue.yaml `recusal.base`).
+    recusal: Recusal = Recusal(same_unit=False, base=RecusalBase.MEMBERS)
     complaints: ComplaintDeadlines | None = None
     documents: DocumentWording = DocumentWording({}, {}, {})
     eligibility: Eligibility = Eligibility()  # the criteria the pre-check reads (criteria.py)
@@ -413,6 +455,10 @@ def _award_type(entry: Entry, where: str) -> AwardType:
                optional=("printed_names", "decided_by"))
     council_vote, secret_ballot = entry.flag("council_vote"), entry.flag("secret_ballot")
     threshold = None if entry.get("approval_threshold") is None else _threshold(entry.entry("approval_threshold"))
+    by_level: tuple[tuple[UnitLevel, Threshold], ...] = ()
+    if threshold is not None and entry.entry("approval_threshold").get("by_level") is not None:
+        table = _by_level(entry.entry("approval_threshold"), "by_level")
+        by_level = tuple((UnitLevel(k), _threshold(table.entry(k), nested=False)) for k in table.data)
     if council_vote and threshold is None:
         raise entry.error("có biểu quyết của hội đồng nhưng thiếu 'approval_threshold'.")
     if not council_vote and (threshold is not None or secret_ballot):
@@ -431,6 +477,7 @@ def _award_type(entry: Entry, where: str) -> AwardType:
         required_documents=documents,
         printed_names=_printed_names(entry) if entry.get("printed_names") is not None else (),
         decided_by=tuple(entry.choices("decided_by", UnitLevel)) if entry.get("decided_by") is not None else (),
+        thresholds_by_level=by_level,
     )
 
 
@@ -439,8 +486,19 @@ def _printed_names(entry: Entry) -> tuple[tuple[UnitLevel, str], ...]:
     return tuple((UnitLevel(k), table.text(k)) for k in table.data)
 
 
-def _threshold(entry: Entry) -> Threshold:
-    entry.keys("op", "percent", "base")
+def _threshold(entry: Entry, nested: bool = True) -> Threshold:
+    """`{op, percent | fraction, base}`, and at the top (`nested`) an optional `by_level` table of the same."""
+    entry.keys("op", "base", optional=("percent", "fraction", *(("by_level",) if nested else ())))
+    if (entry.get("percent") is None) == (entry.get("fraction") is None):
+        raise entry.error("cần đúng một trong 'percent' hoặc 'fraction'.")
+    if entry.get("fraction") is not None:
+        text = entry.text("fraction", pattern=re.compile(r"[1-9][0-9]*/[1-9][0-9]*"))
+        fraction = Fraction(text)
+        if fraction > 1:
+            raise entry.error(f"tỷ lệ '{text}' lớn hơn 1.")
+        if f"{fraction.numerator}/{fraction.denominator}" != text:
+            raise entry.error(f"tỷ lệ '{text}' cần viết tối giản ('{fraction.numerator}/{fraction.denominator}').")
+        return Threshold(entry.choice("op", Comparison), None, entry.choice("base", VoteBase), fraction)
     percent = entry.integer("percent", minimum=1)
     if percent > 100:
         raise entry.error("'percent' phải từ 1 đến 100.")

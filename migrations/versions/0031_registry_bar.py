@@ -2,7 +2,7 @@
 petition under verification), set and lifted by the standing office with a reason
 
 Revision ID: 0031
-Revises: 0022
+Revises: 0027
 Create Date: 2026-11-30
 """
 from alembic import op
@@ -11,7 +11,7 @@ import engine.db
 
 
 revision = '0031'
-down_revision = '0022'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 

@@ -24,7 +24,7 @@ def test_a_day_under_the_previous_decree_answers_its_catalogue(client, world, be
     assert cstd_tinh == {
         "code": "CSTD_TINH", "name": "Chiến sĩ thi đua bộ, ban, ngành, tỉnh", "kind": "title",
         "subject": "individual", "deciding_level": "province", "council_vote": True, "secret_ballot": True,
-        "approval_threshold": {"op": ">=", "percent": 90, "base": "members"}, "disclosure_days": 0,
+        "approval_threshold": {"op": ">=", "percent": 90, "fraction": None, "base": "members"}, "disclosure_days": 0,
         "required_documents": ["submission", "achievement_report", "council_minutes", "evidence"],
         "effective_from": "2024-01-01", "effective_to": "2025-06-30", "rules_version": "nd98-2024",
         "rewards": [{"subject": "individual", "multiple": "3.0", "amount": 5_400_000, "base_salary": 1_800_000,

@@ -14,6 +14,7 @@ from engine import audit
 from engine.context import current_context
 from engine.models import DossierStatus, NominationStatus, Role, Unit
 from engine.operations.access import users_with_role
+from engine.operations.admission import admit
 from engine.operations.award.decisions import issue_for_dossier
 from engine.operations.award.queries import award_names, load_dossier, rules_of
 from engine.operations.award.routing import (
@@ -70,6 +71,7 @@ def climb_level(dossier_id: int, reviewing_unit: int) -> int:
         if nomination.status == NominationStatus.FORWARDED:
             nomination.status = NominationStatus.PENDING
     enter_level(ctx, dossier, above)
+    admit(ctx, dossier, above, submitting=False)  # joins a review round open there, if one fits
     return above.id
 
 

@@ -31,8 +31,10 @@ from engine.models import (
     Unit,
 )
 from engine.operations.access import require_actor
+from engine.operations.admission import admit
 from engine.operations.award.inputs import MAX_REASON, DossierInput, NominationInput
 from engine.operations.award.queries import changeable_dossier, missing_documents, proposer_units, rules_on
+from engine.operations.award.routing import next_reviewing_unit
 from engine.operations.inputs import Faults, text
 from engine.operations.processes import cancel_process, start_process
 from engine.operations.registry.commands import find_or_create_awardee
@@ -308,6 +310,9 @@ def submit_dossier(ctx: Context, dossier_id: int) -> Dossier:
     missing = missing_documents(ctx, dossier, rules, today)
     if missing:
         raise InvalidInput("Hồ sơ chưa đủ để nộp: " + " ".join(missing.values()), missing)
+    first = next_reviewing_unit(dossier, None)
+    if first is not None:  # no route: route_dossier refuses it as before
+        admit(ctx, dossier, first, submitting=True)  # a review round there may refuse a late dossier
     _link_awardees(ctx, dossier)
     _refuse_second_award_for_one_achievement(ctx, dossier, rules.eligibility)
     before = {"status": dossier.status.value}

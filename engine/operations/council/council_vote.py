@@ -30,17 +30,20 @@ from engine.models import (
     Nomination,
     NominationStatus,
     Participation,
+    Role,
     RoleGrant,
     SessionMember,
     SessionStatus,
     User,
     VoteChoice,
 )
+from engine.operations.access import require_actor
 from engine.operations.award.queries import load_dossier, rules_of
+from engine.operations.council.inputs import PaperBallot
 from engine.operations.council.minutes import store_minutes
 from engine.operations.council.queries import choice_binding, new_receipt, percent_text, receipt_digest, threshold_text
 from engine.operations.hooks import Outcome, before_complete, prefill
-from engine.rules.catalogue import Comparison, Threshold, VoteBase, passes
+from engine.rules.catalogue import Threshold, VoteBase, passes
 from engine.runtime.helpers import register
 from engine.security import open_choice, seal_choice
 from engine.text import fold
@@ -89,14 +92,15 @@ def open_council_session(dossier_id: int, reviewing_unit: int) -> int:
         position = (MemberPosition.CHAIR if member.user_id == council.chair_id else
                     MemberPosition.SECRETARY if member.user_id == council.secretary_id else MemberPosition.MEMBER)
         session.members.append(SessionMember(user_id=member.user_id, position=position))
+    level = council.unit.level
     for nomination, award in _agenda_candidates(ctx, dossier_id):
         recused = {m.user_id: why for m in council.members
                    if (why := _is_recused(ctx, m.user, nomination, rules.recusal.same_unit))}
-        threshold = award.approval_threshold
+        threshold = award.threshold_at(level)  # the rules may give a level's council its own threshold
+        assert threshold is not None  # an award type put to a vote has one (checked as the rules load)
         session.agenda.append(AgendaItem(
             nomination_id=nomination.id, secret=award.secret_ballot, recused=sorted(recused),
-            recusal_reason="; ".join(sorted(set(recused.values()))) or None,
-            threshold={"op": threshold.op.value, "percent": threshold.percent, "base": threshold.base.value}))
+            recusal_reason="; ".join(sorted(set(recused.values()))) or None, threshold=threshold.as_json()))
     ctx.session.add(session)
     ctx.session.flush()
     audit.record(ctx, AuditAction.COUNCIL_SESSION_OPENED, "council_session", session.id, unit_id=reviewing_unit,
@@ -158,20 +162,18 @@ def _nomination(ctx: Context, item: AgendaItem) -> Nomination:
     return nomination
 
 
-@before_complete(PROCESS, "cast_ballot")
-def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
-    user = ctx.actor
-    assert user is not None
-    session = _open_session_of(ctx, task)
-    if ctx.session.get(Participation, (session.id, user.id)) is not None:
-        raise Conflict("Bạn đã bỏ phiếu trong phiên họp này.")
+def _into_box(ctx: Context, session: CouncilSession, user_id: int, votes: list[dict[str, Any]]) -> str | None:
+    """Check a member's votes against their part of the agenda and put them in the box (secret items)
+    or on the record (open items), with the member's participation; the receipt of the secret part."""
+    if ctx.session.get(Participation, (session.id, user_id)) is not None:
+        raise Conflict("Thành viên này đã bỏ phiếu trong phiên họp.")
     items = {item.nomination_id: item for item in session.agenda
-             if user.id not in item.recused and not _frozen(ctx, item)}
+             if user_id not in item.recused and not _frozen(ctx, item)}
     choices: dict[int, VoteChoice] = {}
     errors: dict[str, str] = {}
-    for index, vote in enumerate(data["votes"]):
+    for index, vote in enumerate(votes):
         if vote["nomination_id"] not in items:
-            errors[f"votes[{index}].nomination_id"] = "Đề nghị này không có trong phần bạn được bỏ phiếu."
+            errors[f"votes[{index}].nomination_id"] = "Đề nghị này không có trong phần được bỏ phiếu."
         elif vote["nomination_id"] in choices:
             errors[f"votes[{index}].nomination_id"] = "Mỗi đề nghị chỉ bỏ một phiếu."
         else:
@@ -180,7 +182,7 @@ def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
         errors["votes"] = "Còn thiếu ý kiến cho đề nghị số: " + ", ".join(map(str, missing)) + "."
     if errors:
         raise InvalidInput("Phiếu bầu chưa hợp lệ.", errors)
-    ctx.session.add(Participation(session_id=session.id, user_id=user.id))
+    ctx.session.add(Participation(session_id=session.id, user_id=user_id))
     receipt = None
     secret = [(items[n], c) for n, c in choices.items() if items[n].secret]
     if secret:
@@ -192,11 +194,49 @@ def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
             for item, choice in secret]))
     for nomination_id, choice in choices.items():
         if not items[nomination_id].secret:
-            ctx.session.add(NamedVote(agenda_item_id=items[nomination_id].id, user_id=user.id, choice=choice))
+            ctx.session.add(NamedVote(agenda_item_id=items[nomination_id].id, user_id=user_id, choice=choice))
     ctx.session.flush()
+    return receipt
+
+
+@before_complete(PROCESS, "cast_ballot")
+def cast_ballot(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
+    user = ctx.actor
+    assert user is not None
+    session = _open_session_of(ctx, task)
+    if ctx.session.get(Participation, (session.id, user.id)) is not None:
+        raise Conflict("Bạn đã bỏ phiếu trong phiên họp này.")
+    receipt = _into_box(ctx, session, user.id, data["votes"])
     audit.record(ctx, AuditAction.BALLOT_CAST, "council_session", session.id, role=task.role, unit_id=task.unit_id,
                  dossier_id=task.dossier_id, after={"voted": True})  # that the member voted, never how
     return Outcome(data={}, reply={"receipt": receipt} if receipt else {})
+
+
+def enter_paper_ballot(ctx: Context, ballot: PaperBallot) -> dict[str, Any]:
+    """The vote-counting board (the chair or the secretary) enters the written ballot of an absent member
+    while the vote is open ("nếu thành viên vắng mặt thì lấy ý kiến bằng văn bản"): it goes into the box as
+    the member's own would, the member counts as absent and voting in writing, and the receipt of its
+    secret part is handed back for the member. The member's own ballot task then refuses a second vote."""
+    user = require_actor(ctx.actor)
+    session = _session(ctx, ballot.session_id)
+    if session.status is not SessionStatus.OPEN or session.closed_how is not None:
+        raise Conflict("Phiên họp đã kết thúc bỏ phiếu.")
+    board = ctx.session.get(SessionMember, (session.id, user.id))
+    if board is None or board.position is MemberPosition.MEMBER:
+        raise Forbidden("Chỉ Chủ tịch hoặc Thư ký Hội đồng (Ban kiểm phiếu) được nhập phiếu bằng văn bản.")
+    member = ctx.session.get(SessionMember, (session.id, ballot.member_id))
+    if member is None:
+        raise InvalidInput("Không phải thành viên phiên họp.", {"member_id": "Không phải thành viên phiên họp."})
+    if member.user_id == user.id:
+        raise InvalidInput("Thành viên có mặt tự bỏ phiếu.", {"member_id": "Bạn tự bỏ phiếu của mình."})
+    receipt = _into_box(ctx, session, member.user_id, [{"nomination_id": n, "choice": c.value}
+                                                        for n, c in ballot.votes])
+    member.written_vote = True
+    ctx.session.flush()
+    audit.record(ctx, AuditAction.BALLOT_CAST, "council_session", session.id, role=Role.COUNCIL_CHAIR,
+                 unit_id=session.unit_id, dossier_id=session.dossier_id,
+                 after={"voted": True, "in_writing": True, "member": member.user_id})  # never how
+    return {"session_id": session.id, "member_id": member.user_id, "receipt": receipt}
 
 
 @before_complete(PROCESS, "close_vote")
@@ -235,8 +275,9 @@ def _attendance(ctx: Context, session: CouncilSession, present: int, written: in
     """Who was present and who voted in writing, by member: as listed, or else inferred from who voted."""
     ids = {m.user_id for m in session.members}
     voted = set(ctx.session.scalars(select(Participation.user_id).where(Participation.session_id == session.id)))
-    absent = set(data.get("absent_members") or (ids - voted if "absent_members" not in data else []))
-    in_writing = set(data.get("written_vote_members") or [])
+    on_paper = {m.user_id for m in session.members if m.written_vote}  # entered by the vote-counting board
+    absent = set(data.get("absent_members") or ((ids - voted) | on_paper if "absent_members" not in data else []))
+    in_writing = set(data.get("written_vote_members") or []) | on_paper
     errors = {}
     if unknown := sorted((absent | in_writing) - ids):
         errors["absent_members"] = "Không phải thành viên phiên họp: " + ", ".join(map(str, unknown)) + "."
@@ -273,6 +314,8 @@ def tally_session(session_id: int) -> None:
         for member in session.members:
             member.present, member.written_vote = True, False
     results = {}
+    everyone = {m.user_id for m in session.members}
+    taking_part = {m.user_id for m in session.members if m.present or m.written_vote}
     for item in session.agenda:
         if _frozen(ctx, item):
             continue  # not tallied: it stays frozen until the complaint is resolved
@@ -280,9 +323,11 @@ def tally_session(session_id: int) -> None:
             ctx.session.scalars(select(NamedVote.choice).where(NamedVote.agenda_item_id == item.id)))
         item.yes, item.no = counted.count(VoteChoice.YES), counted.count(VoteChoice.NO)
         item.abstain = counted.count(VoteChoice.ABSTAIN)
-        item.base = rules.recusal.denominator(session.members_total, len(item.recused))
-        threshold = Threshold(Comparison(item.threshold["op"]), item.threshold["percent"],
-                              VoteBase(item.threshold["base"]))
+        threshold = Threshold.from_json(item.threshold)
+        # members: the whole council (the law's default); present: those who took part, in person or in
+        # writing. A recused member shrinks either only where the rules version says so.
+        pool = taking_part if threshold.base is VoteBase.PRESENT else everyone
+        item.base = rules.recusal.denominator(len(pool), len(set(item.recused) & pool))
         item.passed = item.base > 0 and passes(threshold, item.yes, item.base)
         results[item.nomination_id] = {"yes": item.yes, "no": item.no, "abstain": item.abstain,
                                        "base": item.base, "passed": item.passed}

@@ -208,6 +208,11 @@ def percent_text(yes: int, base: int) -> str:
 
 
 def threshold_text(threshold: dict[str, Any]) -> str:
+    """"Từ 90% trở lên tổng số thành viên Hội đồng", "Từ 2/3 trở lên số thành viên Hội đồng tham gia
+    biểu quyết", from what an agenda item keeps of its threshold."""
     words = "Từ" if threshold["op"] == ">=" else "Trên"
     suffix = " trở lên" if threshold["op"] == ">=" else ""
-    return f"{words} {threshold['percent']}%{suffix} tổng số thành viên Hội đồng"
+    share = threshold.get("fraction") or f"{threshold['percent']}%"
+    base = ("số thành viên Hội đồng tham gia biểu quyết (có mặt hoặc gửi phiếu bằng văn bản)"
+            if threshold.get("base") == "present" else "tổng số thành viên Hội đồng")
+    return f"{words} {share}{suffix} {base}"

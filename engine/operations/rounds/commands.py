@@ -1,0 +1,149 @@
+"""Changing review rounds: the standing office opens and closes a round of its unit; a dossier
+reaching a unit joins the open round it fits (`admit_to_round`, an admission listener).
+
+A round fits a dossier when it takes one of the award types still open in it (a round naming no
+type takes every type) and is of its kind: an ad-hoc dossier (đột xuất) joins only an ad-hoc round,
+any other dossier only a round that is not ad hoc. Among the fitting open rounds the dossier joins
+the one whose cut-off comes first and has not passed. When every fitting round's cut-off has passed,
+the round that closed to dossiers last decides: `refuse` turns the proposer's submission away with
+the date (422), `next_round` keeps the dossier waiting at the level until the office opens the next
+round, which it joins then. A dossier forwarded from the level below is never refused (the level
+below has decided): it waits for the next round. A unit with no fitting open round: nothing happens,
+the dossier goes on one by one as before.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine import audit
+from engine.clock import local_today
+from engine.context import Context
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.models import (
+    Dossier,
+    DossierKind,
+    LatePolicy,
+    ReviewRound,
+    Role,
+    RoundEntry,
+    RoundKind,
+    RoundStatus,
+    Unit,
+)
+from engine.operations.access import holds_role, require_actor
+from engine.operations.admission import on_admission
+from engine.operations.award.queries import open_nominations, rules_on
+from engine.operations.rounds.inputs import RoundInput
+from engine.vocabulary import AuditAction
+
+
+def _office_unit(ctx: Context, unit_id: int, field: str | None = None) -> Unit:
+    user = require_actor(ctx.actor)
+    unit = ctx.session.get(Unit, unit_id)
+    if unit is None:
+        if field:
+            raise InvalidInput(f"Không có đơn vị số {unit_id}.", {field: "Không có đơn vị này."})
+        raise NotFound(f"Không có đơn vị số {unit_id}.")
+    if not holds_role(ctx.session, user, Role.OFFICE, unit.id):
+        raise Forbidden(f"Chỉ Cơ quan thường trực của {unit.name} được mở, đóng đợt xét khen thưởng của đơn vị.")
+    return unit
+
+
+def _snapshot(rnd: ReviewRound) -> dict[str, object]:
+    return {"title": rnd.title, "kind": rnd.kind.value, "movement": rnd.movement, "award_types": rnd.award_types,
+            "cutoff_on": str(rnd.cutoff_on), "council_on": str(rnd.council_on) if rnd.council_on else None,
+            "late_policy": rnd.late_policy.value, "status": rnd.status.value}
+
+
+def create_round(ctx: Context, data: RoundInput) -> ReviewRound:
+    """Open a round at the unit; dossiers waiting there for a next round that fit it join it."""
+    user = require_actor(ctx.actor)
+    unit = _office_unit(ctx, data.unit_id, "unit_id")
+    today = local_today(ctx.clock)
+    errors: dict[str, str] = {}
+    rules = rules_on(ctx, today)
+    for index, code in enumerate(data.award_types):
+        try:
+            rules.award_type(code)
+        except InvalidInput:
+            errors[f"award_types[{index}]"] = f"Không có loại khen thưởng '{code}' áp dụng ngày {today:%d/%m/%Y}."
+    if data.cutoff_on < today:
+        errors["cutoff_on"] = f"Hạn nhận hồ sơ không được trước hôm nay ({today:%d/%m/%Y})."
+    if errors:
+        raise InvalidInput("Thông tin đợt xét không hợp lệ.", errors)
+    now = ctx.clock.now()
+    rnd = ReviewRound(unit_id=unit.id, title=data.title, kind=data.kind, movement=data.movement,
+                      award_types=list(data.award_types), cutoff_on=data.cutoff_on, council_on=data.council_on,
+                      late_policy=data.late_policy, status=RoundStatus.OPEN, created_by_id=user.id, created_at=now)
+    ctx.session.add(rnd)
+    ctx.session.flush()
+    audit.record(ctx, AuditAction.ROUND_CREATED, "review_round", rnd.id, after=_snapshot(rnd), role=Role.OFFICE,
+                 unit_id=unit.id)
+    waiting = ctx.session.scalars(select(RoundEntry).where(RoundEntry.unit_id == unit.id,
+                                                           RoundEntry.round_id.is_(None)).order_by(RoundEntry.id))
+    for entry in waiting:
+        if _fits(rnd, entry.dossier):
+            _join(ctx, entry, rnd)
+    return rnd
+
+
+def close_round(ctx: Context, round_id: int) -> ReviewRound:
+    """The office closes the round: no dossier joins it any more."""
+    rnd = ctx.session.get(ReviewRound, round_id)
+    if rnd is None:
+        raise NotFound(f"Không có đợt xét số {round_id}.")
+    _office_unit(ctx, rnd.unit_id)
+    if rnd.status is RoundStatus.CLOSED:
+        raise Conflict(f"Đợt xét «{rnd.title}» đã đóng.")
+    user = require_actor(ctx.actor)
+    rnd.status, rnd.closed_at, rnd.closed_by_id = RoundStatus.CLOSED, ctx.clock.now(), user.id
+    ctx.session.flush()
+    audit.record(ctx, AuditAction.ROUND_CLOSED, "review_round", rnd.id, before={"status": RoundStatus.OPEN.value},
+                 after={"status": rnd.status.value}, role=Role.OFFICE, unit_id=rnd.unit_id)
+    return rnd
+
+
+# ---- joining ------------------------------------------------------------------------------------
+
+def _fits(rnd: ReviewRound, dossier: Dossier) -> bool:
+    if (dossier.kind is DossierKind.AD_HOC) != (rnd.kind is RoundKind.AD_HOC):
+        return False
+    types = {n.award_type for n in open_nominations(dossier)}
+    return bool(types) and (not rnd.award_types or bool(types & set(rnd.award_types)))
+
+
+def _join(ctx: Context, entry: RoundEntry, rnd: ReviewRound) -> None:
+    entry.round_id, entry.joined_at = rnd.id, ctx.clock.now()
+    ctx.session.flush()
+    audit.record(ctx, AuditAction.ROUND_JOINED, "dossier", entry.dossier_id, unit_id=rnd.unit_id,
+                 dossier_id=entry.dossier_id, after={"round": rnd.id, "title": rnd.title, "late": entry.late})
+
+
+@on_admission
+def admit_to_round(ctx: Context, dossier: Dossier, unit: Unit, submitting: bool) -> None:
+    """The dossier reaches `unit`: join the open round it fits there, be refused or wait (module doc)."""
+    if ctx.session.scalar(select(RoundEntry.id).where(RoundEntry.dossier_id == dossier.id,
+                                                      RoundEntry.unit_id == unit.id)) is not None:
+        return
+    rounds = [r for r in ctx.session.scalars(
+        select(ReviewRound).where(ReviewRound.unit_id == unit.id, ReviewRound.status == RoundStatus.OPEN)
+        .order_by(ReviewRound.cutoff_on, ReviewRound.id)) if _fits(r, dossier)]
+    if not rounds:
+        return
+    today = local_today(ctx.clock)
+    in_time = [r for r in rounds if r.cutoff_on >= today]
+    last_closed = rounds[-1] if not in_time else None
+    if last_closed is not None and submitting and last_closed.late_policy is LatePolicy.REFUSE:
+        raise InvalidInput(
+            f"Đợt xét «{last_closed.title}» của {unit.name} đã hết hạn nhận hồ sơ ngày "
+            f"{last_closed.cutoff_on:%d/%m/%Y}.",
+            {"round": f"Hết hạn nhận hồ sơ ngày {last_closed.cutoff_on:%d/%m/%Y}."})
+    late = any(r.cutoff_on < today for r in rounds)  # an earlier round of the level closed to it
+    entry = RoundEntry(unit_id=unit.id, dossier_id=dossier.id, late=late, entered_at=ctx.clock.now())
+    ctx.session.add(entry)
+    ctx.session.flush()
+    if in_time:
+        _join(ctx, entry, in_time[0])
+    else:
+        audit.record(ctx, AuditAction.ROUND_WAITING, "dossier", dossier.id, unit_id=unit.id, dossier_id=dossier.id,
+                     after={"after_round": last_closed.id if last_closed else None})
