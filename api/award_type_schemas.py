@@ -5,7 +5,7 @@ from enum import Enum
 
 from marshmallow import fields
 
-from api.fields import BaseSchema, Bool, Int, List, Nested, Str
+from api.fields import BaseSchema, Bool, Dict, Id, Int, List, Nested, Str
 from engine.models.dossier import AttachmentKind
 from engine.rules import AwardKind, Comparison, DecidingLevel, Subject, VoteBase
 from engine.vocabulary import AwardeeKind
@@ -24,6 +24,17 @@ class Date(fields.Date):
 
 class AwardTypeArgsSchema(BaseSchema):
     on = Date(metadata=_doc("Ngày áp dụng (YYYY-MM-DD); mặc định là hôm nay."))
+    unit = Id(metadata=_doc("Mã số một đơn vị: kèm các lớp quy định của tỉnh (và ngành) áp dụng cho đơn vị đó."))
+
+
+class CriterionSchema(BaseSchema):
+    id = Str(required=True, metadata=_doc("Mã tiêu chí trong kết quả kiểm tra tự động."))
+    check = Str(required=True, metadata=_doc("Loại kiểm tra (docs/rules.md)."))
+    basis = Str(required=True, metadata=_doc("Điều, khoản làm căn cứ."))
+    confirmed = Bool(required=True, metadata=_doc("Đã đối chiếu với văn bản đang có hiệu lực hay chưa."))
+    source = Str(required=True, allow_none=True,
+                 metadata=_doc("Văn bản của tỉnh (lớp quy định) đặt các giá trị; null: theo quy định chung."))
+    parameters = Dict(required=True, metadata=_doc("Các tham số: số năm, tỷ lệ, cách làm tròn…"))
 
 
 class ThresholdSchema(BaseSchema):
@@ -67,3 +78,5 @@ class AwardTypeSchema(BaseSchema):
     rules_version = Str(required=True, metadata=_doc("Mã phiên bản quy định áp dụng."))
     rewards = List(Nested(RewardSchema), required=True,
                    metadata=_doc("Tiền thưởng áp dụng vào ngày `on`, theo đối tượng (rỗng khi không có)."))
+    criteria = List(Nested(CriterionSchema), required=True,
+                    metadata=_doc("Tiêu chí kiểm tra tự động, kể cả lớp quy định của tỉnh khi hỏi theo `unit`."))

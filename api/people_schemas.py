@@ -6,7 +6,8 @@ from marshmallow import fields
 from api.fields import BaseSchema, Bool, DateTime, Id, Int, List, Nested, Str, derived, length, one_of
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema
 from engine.models import AwardeeKind, DossierKind, Gender, InitiativeLevel
-from engine.operations.registry.inputs import MAX_NAME, MAX_NATIONAL_ID
+from engine.operations.registry.inputs import MAX_BAR_NOTE, MAX_NAME, MAX_NATIONAL_ID
+from engine.vocabulary import BarReason
 
 
 def _doc(text: str) -> dict[str, str]:
@@ -79,11 +80,34 @@ class MembershipSchema(BaseSchema):
     position = Str(allow_none=True)
 
 
+class BarSchema(BaseSchema):
+    id = Int(required=True)
+    reason = Str(required=True, validate=one_of([r.value for r in BarReason]),
+                 metadata=_doc("Đang xem xét kỷ luật, điều tra, thanh tra – kiểm tra, hoặc có đơn thư đang xác minh."))
+    from_date = Date(required=True, metadata=_doc("Từ ngày."))
+    note = Str(required=True, metadata=_doc("Lý do, văn bản làm căn cứ."))
+    lifted_on = Date(allow_none=True, metadata=_doc("Bỏ ghi từ ngày (trống: còn hiệu lực)."))
+    lift_note = Str(allow_none=True, metadata=_doc("Lý do bỏ ghi."))
+
+
+class BarInputSchema(BaseSchema):
+    reason = Str(required=True, validate=one_of([r.value for r in BarReason]), metadata=_doc("Trường hợp."))
+    from_date = Date(required=True, metadata=_doc("Từ ngày (YYYY-MM-DD), không sau hôm nay."))
+    note = Str(required=True, validate=length(high=MAX_BAR_NOTE), metadata=_doc("Lý do, văn bản làm căn cứ."))
+
+
+class LiftInputSchema(BaseSchema):
+    lifted_on = Date(required=True, metadata=_doc("Bỏ ghi từ ngày (YYYY-MM-DD), không sau hôm nay."))
+    note = Str(required=True, validate=length(high=MAX_BAR_NOTE), metadata=_doc("Lý do bỏ ghi."))
+
+
 class AwardeeDetailSchema(AwardeeSchema):
     memberships = List(Nested(MembershipSchema), required=True,
                        metadata=_doc("Quá trình công tác: các đơn vị theo thời gian."))
     awards = List(Nested(GrantedAwardSchema), required=True, metadata=_doc("Khen thưởng đã có, năm cũ trước."))
     initiatives = List(Nested(InitiativeSchema), required=True, metadata=_doc("Sáng kiến được công nhận."))
+    bars = List(Nested(BarSchema), required=True,
+                metadata=_doc("Trường hợp chưa được đề nghị khen thưởng (NĐ 98/2023 Điều 4 khoản 4), kể cả đã bỏ ghi."))
 
 
 class MatchSchema(BaseSchema):

@@ -128,6 +128,7 @@ class DecisionStatus(Code):
 class AwardeeKind(Code):
     INDIVIDUAL = "individual", "cá nhân"
     COLLECTIVE = "collective", "tập thể"
+    HOUSEHOLD = "household", "hộ gia đình"  # a subject of the law (Luật TĐKT 2022 Art. 2): Gia đình văn hóa
 
 
 class Subject(Code):
@@ -136,9 +137,12 @@ class Subject(Code):
     INDIVIDUAL = AwardeeKind.INDIVIDUAL.value, AwardeeKind.INDIVIDUAL.label
     COLLECTIVE = AwardeeKind.COLLECTIVE.value, AwardeeKind.COLLECTIVE.label
     EITHER = "either", "cá nhân hoặc tập thể"
+    HOUSEHOLD = AwardeeKind.HOUSEHOLD.value, AwardeeKind.HOUSEHOLD.label
 
     def admits(self, nominee: AwardeeKind) -> bool:
-        return self is Subject.EITHER or self.value == nominee.value
+        if self is Subject.EITHER:
+            return AwardeeKind(nominee) in (AwardeeKind.INDIVIDUAL, AwardeeKind.COLLECTIVE)
+        return self.value == AwardeeKind(nominee).value
 
 
 class InitiativeLevel(Code):
@@ -147,6 +151,16 @@ class InitiativeLevel(Code):
     GRASSROOTS = "grassroots", "cấp cơ sở"
     PROVINCE = "province", "cấp tỉnh"
     NATIONAL = "national", "toàn quốc"
+
+
+class BarReason(Code):
+    """Why a person or collective may not be proposed for now (NĐ 98/2023 Art. 4(4)): a dated flag on the
+    registry entry, set and lifted by the standing office."""
+
+    DISCIPLINARY_REVIEW = "disciplinary_review", "đang xem xét xử lý kỷ luật"
+    INVESTIGATION = "investigation", "đang bị điều tra"
+    INSPECTION = "inspection", "đang thanh tra, kiểm tra"
+    PETITION = "petition", "có đơn thư khiếu nại, tố cáo đang xác minh"
 
 
 class Gender(Code):
@@ -336,6 +350,8 @@ class AuditAction(Code):
     COUNCIL_UPDATED = "council_updated", "sửa thành phần Hội đồng Thi đua - Khen thưởng"
     AWARDEE_CREATED = "awardee_created", "thêm đối tượng vào sổ theo dõi khen thưởng"
     AWARDEE_UPDATED = "awardee_updated", "sửa đối tượng trong sổ theo dõi khen thưởng"
+    AWARDEE_BARRED = "awardee_barred", "ghi trường hợp chưa được đề nghị khen thưởng"
+    AWARDEE_BAR_LIFTED = "awardee_bar_lifted", "bỏ ghi trường hợp chưa được đề nghị khen thưởng"
     AWARD_RECORDED = "award_recorded", "ghi khen thưởng vào sổ theo dõi"
     AWARD_UPDATED = "award_updated", "sửa khen thưởng trong sổ theo dõi"
     INITIATIVE_RECORDED = "initiative_recorded", "ghi sáng kiến vào sổ theo dõi"

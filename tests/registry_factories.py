@@ -19,8 +19,10 @@ from engine.models import (
     NominationStatus,
     Unit,
     User,
+    YearlyGrade,
 )
 from engine.text import fold
+from engine.vocabulary import TaskGrade
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -88,3 +90,12 @@ def nominate(session: Session, dossier: Dossier, award_type: str, awardee: Award
     session.add(nomination)
     session.flush()
     return nomination
+
+
+def grade(session: Session, awardee: Awardee, grade_code: str, *years: int) -> list[YearlyGrade]:
+    """The yearly grade (xếp loại) of `awardee` for each of `years`."""
+    grades = [YearlyGrade(awardee_id=awardee.id, year=year, grade=TaskGrade(grade_code), created_at=NOW)
+              for year in years]
+    session.add_all(grades)
+    session.flush()
+    return grades

@@ -21,6 +21,8 @@ def award_types(args: dict[str, Any]) -> list[AwardTypeInForce]:
 
     Các loại khen thưởng của phiên bản quy định áp dụng vào ngày `on` (mặc định: hôm nay, theo giờ
     Việt Nam): cấp quyết định, biểu quyết của hội đồng, ngưỡng thông qua, số ngày công khai, tài liệu
-    bắt buộc. 404 khi không có phiên bản nào áp dụng vào ngày đó.
+    bắt buộc, tiền thưởng, và tiêu chí kiểm tra tự động (điều khoản căn cứ). Với `unit`: tiêu chí đã
+    gộp các lớp quy định của tỉnh (và ngành) áp dụng cho đơn vị đó, mỗi giá trị kèm văn bản đặt ra nó.
+    404 khi không có phiên bản nào áp dụng vào ngày đó, hoặc không có đơn vị đó.
     """
-    return award_types_on(current_ctx(), args.get("on"))
+    return award_types_on(current_ctx(), args.get("on"), args.get("unit"))

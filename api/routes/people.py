@@ -11,8 +11,10 @@ from api.people_schemas import (
     AwardeeDetailSchema,
     AwardeeMergeSchema,
     AwardeePageSchema,
+    BarInputSchema,
     DuplicatePairSchema,
     IdentitySchema,
+    LiftInputSchema,
     MatchResultSchema,
     MatchSchema,
     MergeSchema,
@@ -22,8 +24,8 @@ from api.unit_of_work import current_ctx
 from engine.models import Awardee, AwardeeMerge
 from engine.operations.paging import Page
 from engine.operations.registry import duplicates, export
-from engine.operations.registry.commands import set_identity
-from engine.operations.registry.inputs import read_identity, read_match, read_merge
+from engine.operations.registry.commands import lift_bar, set_bar, set_identity
+from engine.operations.registry.inputs import read_bar, read_identity, read_lift, read_match, read_merge
 from engine.operations.registry.queries import get_awardee, list_awardees, match_person
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1",
@@ -85,6 +87,36 @@ def identity(awardee_id: int) -> Awardee:
     """
     ctx = current_ctx()
     set_identity(ctx, awardee_id, read_identity(ctx, json_body(IdentitySchema)))
+    return get_awardee(ctx, awardee_id)
+
+
+@blp.route("/people/<id:awardee_id>/bars", methods=["POST"])
+@blp.doc(requestBody=json_request_body(BarInputSchema))
+@blp.response(201, AwardeeDetailSchema)
+@problems(blp, 403, 404, 422)
+def bar(awardee_id: int) -> Awardee:
+    """Ghi trường hợp chưa được đề nghị khen thưởng
+
+    Người, tập thể đang bị xem xét kỷ luật, điều tra, thanh tra – kiểm tra, hoặc có đơn thư đang xác
+    minh (NĐ 98/2023 Điều 4 khoản 4), từ một ngày, với lý do. Dành cho cơ quan thường trực của đơn vị
+    hoặc cấp trên; được ghi nhật ký; bước thẩm định đọc để báo "không đạt".
+    """
+    ctx = current_ctx()
+    set_bar(ctx, awardee_id, read_bar(ctx, json_body(BarInputSchema)))
+    return get_awardee(ctx, awardee_id)
+
+
+@blp.route("/people/<id:awardee_id>/bars/<id:bar_id>/lift", methods=["POST"])
+@blp.doc(requestBody=json_request_body(LiftInputSchema))
+@blp.response(200, AwardeeDetailSchema)
+@problems(blp, 403, 404, 409, 422)
+def lift(awardee_id: int, bar_id: int) -> Awardee:
+    """Bỏ ghi trường hợp chưa được đề nghị khen thưởng
+
+    Từ một ngày (không trước ngày ghi), với lý do; trường hợp vẫn được giữ làm lịch sử. 409 nếu đã bỏ ghi.
+    """
+    ctx = current_ctx()
+    lift_bar(ctx, awardee_id, bar_id, read_lift(ctx, json_body(LiftInputSchema)))
     return get_awardee(ctx, awardee_id)
 
 

@@ -9,10 +9,14 @@ from werkzeug.wrappers import Response
 from api.downloads import send_document
 from api.errors import status_of
 from api.web.common import Pager, ctx, discard_changes, me, render
-from engine.errors import DomainError, InvalidInput
+from engine.clock import local_today
+from engine.errors import Conflict, DomainError, InvalidInput
 from engine.models import HistoryImport, TaskGrade
 from engine.operations.registry import duplicates, history
+from engine.operations.registry.commands import lift_bar, set_bar
+from engine.operations.registry.inputs import BAR_FIELDS, LIFT_FIELDS, read_bar, read_lift
 from engine.operations.registry.queries import can_keep_awardee, can_keep_registry, get_awardee, list_awardees
+from engine.vocabulary import BarReason
 
 bp = Blueprint("registry", __name__)
 
@@ -65,17 +69,23 @@ def confirm(import_id: int) -> tuple[str, int]:
     return _page(record=history.confirm_history(ctx(), import_id))
 
 
-@bp.route("/registry/people/<id:awardee_id>")
-def person(awardee_id: int) -> tuple[str, int]:
-    return person_page(awardee_id)
+def _fields(names: tuple[str, ...]) -> dict[str, str]:
+    """The form's fields of that input (the CSRF token is the page's, not the input's)."""
+    return {name: request.form[name] for name in names if name in request.form}
 
 
 def person_page(awardee_id: int, status: int = 200, **values: object) -> tuple[str, int]:
-    """A person's page; the office keeping the record also gets the form to enter a yearly grade."""
+    """A person's page; the office keeping the record also gets the forms for yearly grades and barred cases."""
     context = ctx()
     awardee = get_awardee(context, awardee_id)
-    return render("web/registry_person.html", status, awardee=awardee, grades=list(TaskGrade),
-                  keeps=can_keep_awardee(context, me(), awardee), **values)
+    return render("web/registry_person.html", status, awardee=awardee, reasons=list(BarReason),
+                  grades=list(TaskGrade), keeps=can_keep_awardee(context, me(), awardee),
+                  today=local_today(context.clock), **values)
+
+
+@bp.route("/registry/people/<id:awardee_id>")
+def person(awardee_id: int) -> tuple[str, int]:
+    return person_page(awardee_id)
 
 
 def _duplicates(status: int = 200, **values: object) -> tuple[str, int]:
@@ -125,3 +135,26 @@ def undo(merge_id: int) -> Response | tuple[str, int]:
         return _duplicates(status_of(error), error=error)
     flash(f"Đã hoàn tác lần gộp số {record.id}: hồ sơ số {record.merged_id} trở lại như trước.", "success")
     return redirect(url_for(".duplicate_list"))
+
+
+@bp.route("/registry/people/<id:awardee_id>/bars", methods=["POST"])
+def bar(awardee_id: int) -> tuple[str, int]:
+    """The office records a barred case (disciplinary review, investigation…) from a date, with its reason."""
+    context = ctx()
+    try:
+        set_bar(context, awardee_id, read_bar(context, _fields(BAR_FIELDS)))
+    except InvalidInput as error:
+        discard_changes()
+        return person_page(awardee_id, 422, error=error, form=dict(request.form))
+    return person_page(awardee_id, saved="Đã ghi trường hợp chưa được đề nghị khen thưởng.")
+
+
+@bp.route("/registry/people/<id:awardee_id>/bars/<id:bar_id>/lift", methods=["POST"])
+def lift(awardee_id: int, bar_id: int) -> tuple[str, int]:
+    context = ctx()
+    try:
+        lift_bar(context, awardee_id, bar_id, read_lift(context, _fields(LIFT_FIELDS)))
+    except (InvalidInput, Conflict) as error:
+        discard_changes()
+        return person_page(awardee_id, 409 if isinstance(error, Conflict) else 422, error=error)
+    return person_page(awardee_id, saved="Đã bỏ ghi trường hợp.")

@@ -43,6 +43,7 @@ from engine.models.registry import (
     HistoryImport,
     Initiative,
     Membership,
+    RegistryBar,
     RegistryDecision,
     YearlyGrade,
 )
@@ -172,5 +173,6 @@ __all__ = [
     "User",
     "VoteChoice",
     "VoteClosing",
+    "RegistryBar",
     "YearlyGrade",
 ]

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, value_enum
-from engine.vocabulary import AwardeeKind, DossierKind, Gender, ImportStatus, InitiativeLevel, TaskGrade
+from engine.vocabulary import AwardeeKind, BarReason, DossierKind, Gender, ImportStatus, InitiativeLevel, TaskGrade
 
 if TYPE_CHECKING:
     from engine.models.dossier import Decision
@@ -46,6 +46,7 @@ class Awardee(Base):
     memberships: Mapped[list[Membership]] = relationship(
         viewonly=True, order_by="(Membership.from_date, Membership.id)")
     grades: Mapped[list[YearlyGrade]] = relationship(viewonly=True, order_by="YearlyGrade.year")
+    bars: Mapped[list[RegistryBar]] = relationship(viewonly=True, order_by="(RegistryBar.from_date, RegistryBar.id)")
 
 
 class Membership(Base):
@@ -154,6 +155,29 @@ class YearlyGrade(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("awardee_id", "year", name="uq_yearly_grade_awardee_year"),)
+
+
+class RegistryBar(Base):
+    """A dated flag on a registry entry: under disciplinary review, investigation or inspection, or with a
+    petition under verification, the person or collective may not be proposed (NĐ 98/2023 Art. 4(4)).
+    Set and lifted by the standing office, each with its reason; a lifted flag stays as history."""
+
+    __tablename__ = "registry_bar"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    awardee_id: Mapped[int] = mapped_column(ForeignKey("awardee.id"), index=True)
+    reason: Mapped[BarReason] = mapped_column(value_enum(BarReason, "bar_reason", 30))
+    from_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)  # the office's reason, e.g. the document that opened the review
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lifted_on: Mapped[date | None] = mapped_column(Date)
+    lift_note: Mapped[str | None] = mapped_column(Text)
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def in_force_on(self, day: date) -> bool:
+        return self.from_date <= day and (self.lifted_on is None or day < self.lifted_on)
 
 
 class HistoryImport(Base):

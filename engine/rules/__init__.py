@@ -23,6 +23,7 @@ from engine.rules.catalogue import (
     VoteBase,
     passes,
 )
+from engine.rules.layers import LAYERS_FILE, Layers
 from engine.rules.rewards import REWARDS_FILE, Reward, RewardTable, check_codes
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Deadlines",
     "DecidingLevel",
     "DocumentWording",
+    "Layers",
     "Quorum",
     "Reward",
     "RewardTable",
@@ -43,6 +45,7 @@ __all__ = [
     "VoteBase",
     "WorkingCalendar",
     "clear_rules_cache",
+    "load_layers",
     "load_rewards",
     "load_rules",
     "passes",
@@ -53,16 +56,18 @@ _Signature = tuple[tuple[str, int, int], ...]
 
 
 @functools.lru_cache(maxsize=8)
-def _load(rules_dir: Path, signature: _Signature) -> tuple[tuple[Catalogue, WorkingCalendar], RewardTable]:
+def _load(rules_dir: Path, signature: _Signature) -> tuple[tuple[Catalogue, WorkingCalendar], RewardTable, Layers]:
     catalogue, rewards = Catalogue.load(rules_dir), RewardTable.load(rules_dir)
     check_codes(rewards, {t.code for v in catalogue.versions for t in v.award_types}, str(rules_dir / REWARDS_FILE))
-    return (catalogue, WorkingCalendar.load(rules_dir)), rewards
+    layers = Layers.load(rules_dir, [(v.effective_from, v.effective_to, v.eligibility, {t.code for t in v.award_types})
+                                     for v in catalogue.versions])
+    return (catalogue, WorkingCalendar.load(rules_dir)), rewards, layers
 
 
 def _signature(rules_dir: Path) -> _Signature:
     """What identifies the content of the rules files without reading them: name, mtime, size."""
     found = []
-    for name in (CATALOGUE_FILE, HOLIDAYS_FILE, REWARDS_FILE):
+    for name in (CATALOGUE_FILE, HOLIDAYS_FILE, REWARDS_FILE, LAYERS_FILE):
         try:
             stat = (rules_dir / name).stat()
         except OSError:
@@ -84,6 +89,12 @@ def load_rewards(rules_dir: Path) -> RewardTable:
     """The reward money of `rules_dir` (rewards.yaml), read and checked with the other rules files."""
     path = Path(rules_dir).resolve()
     return _load(path, _signature(path))[1]
+
+
+def load_layers(rules_dir: Path) -> Layers:
+    """The provincial layers of `rules_dir` (provinces.yaml; none without it), checked with the catalogue."""
+    path = Path(rules_dir).resolve()
+    return _load(path, _signature(path))[2]
 
 
 def clear_rules_cache() -> None:

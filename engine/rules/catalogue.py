@@ -12,6 +12,7 @@ from typing import Any
 
 from engine.errors import InvalidInput, NotFound
 from engine.rules.calendar import WorkingCalendar
+from engine.rules.criteria import Eligibility, parse_eligibility
 from engine.rules.reader import Entry, load_yaml
 from engine.vocabulary import AttachmentKind, RecusalBase, Subject, UnitLevel
 
@@ -204,6 +205,8 @@ class AwardType:
     # The name a decision prints when a unit of that level issues it ("Bằng khen của Chủ tịch Ủy ban
     # nhân dân tỉnh" or "… của Bộ trưởng" for BK_TINH); `name` where the level has none.
     printed_names: tuple[tuple[UnitLevel, str], ...] = ()
+    # The levels of the tree that may decide it when only some may (GK_SO: a Sở); () : as the level says.
+    decided_by: tuple[UnitLevel, ...] = ()
     # The threshold the council of a unit of that level applies, where it differs from
     # `approval_threshold` (a commune's council may vote differently from the province's).
     thresholds_by_level: tuple[tuple[UnitLevel, Threshold], ...] = ()
@@ -234,6 +237,14 @@ class DocumentWording:
 
 
 @dataclass(frozen=True)
+class Authority:
+    """The grassroots titles and forms a level of the tree may decide, and the article that says so."""
+
+    decides: tuple[str, ...]
+    basis: str
+
+
+@dataclass(frozen=True)
 class RulesVersion:
     id: str
     effective_from: date
@@ -247,6 +258,19 @@ class RulesVersion:
     recusal: Recusal = Recusal(same_unit=False, base=RecusalBase.MEMBERS)
     complaints: ComplaintDeadlines | None = None
     documents: DocumentWording = DocumentWording({}, {}, {})
+    eligibility: Eligibility = Eligibility()  # the criteria the pre-check reads (criteria.py)
+    # Which grassroots awards a level of the tree may decide, with the article; a level absent decides all.
+    authority: dict[UnitLevel, Authority] = field(default_factory=dict)
+
+    def may_decide(self, level: UnitLevel | str, code: str) -> bool:
+        """Whether a unit of `level` may decide `code` under this version (Luật TĐKT 2022 Art. 80)."""
+        award_type = self.award_type(code)
+        if award_type.decided_by and UnitLevel(level) not in award_type.decided_by:
+            return False
+        if award_type.deciding_level is not DecidingLevel.GRASSROOTS:
+            return True
+        rule = self.authority.get(UnitLevel(level))
+        return rule is None or code in rule.decides
 
     def applies_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -300,7 +324,7 @@ def _version(entry: Entry, source: str) -> RulesVersion:
     version_id = entry.text("id", pattern=_VERSION_ID)
     entry = entry.at(f"{source}, phiên bản '{version_id}'")
     entry.keys("id", "effective_from", "effective_to", "legal_bases", "quorum", "deadlines", "award_types",
-               optional=("recusal", "complaints", "documents"))
+               optional=("recusal", "complaints", "documents", "eligibility", "authority"))
     effective_from = entry.day("effective_from")
     effective_to = entry.optional_day("effective_to")
     if effective_to is not None and effective_to < effective_from:
@@ -322,7 +346,24 @@ def _version(entry: Entry, source: str) -> RulesVersion:
         version = replace(version, complaints=_complaints(entry.entry("complaints")))
     if entry.get("documents") is not None:
         version = replace(version, documents=_documents(entry.entry("documents")))
+    if entry.get("authority") is not None:
+        version = replace(version, authority=_authority(entry, set(codes)))
+    if entry.get("eligibility") is not None:
+        version = replace(version, eligibility=parse_eligibility(entry.entry("eligibility"), set(codes)))
     return version
+
+
+def _authority(entry: Entry, codes: set[str]) -> dict[UnitLevel, Authority]:
+    table = _by_level(entry, "authority")
+    found = {}
+    for level in table.data:
+        rule = table.entry(level)
+        rule.keys("decides", "basis")
+        decides = tuple(rule.texts("decides"))
+        if unknown := [c for c in decides if c not in codes]:
+            raise rule.error(f"không có loại khen thưởng {', '.join(unknown)} trong phiên bản này.")
+        found[UnitLevel(level)] = Authority(decides, rule.text("basis"))
+    return found
 
 
 def _by_level(entry: Entry, key: str) -> Entry:
@@ -410,7 +451,8 @@ def _award_type(entry: Entry, where: str) -> AwardType:
     code = entry.text("code", pattern=_CODE)
     entry = entry.at(f"{where}, loại khen thưởng '{code}'")
     entry.keys("code", "name", "kind", "subject", "deciding_level", "council_vote", "secret_ballot",
-               "approval_threshold", "disclosure_days", "required_documents", optional=("printed_names",))
+               "approval_threshold", "disclosure_days", "required_documents",
+               optional=("printed_names", "decided_by"))
     council_vote, secret_ballot = entry.flag("council_vote"), entry.flag("secret_ballot")
     threshold = None if entry.get("approval_threshold") is None else _threshold(entry.entry("approval_threshold"))
     by_level: tuple[tuple[UnitLevel, Threshold], ...] = ()
@@ -434,6 +476,7 @@ def _award_type(entry: Entry, where: str) -> AwardType:
         disclosure_days=entry.integer("disclosure_days", minimum=0),
         required_documents=documents,
         printed_names=_printed_names(entry) if entry.get("printed_names") is not None else (),
+        decided_by=tuple(entry.choices("decided_by", UnitLevel)) if entry.get("decided_by") is not None else (),
         thresholds_by_level=by_level,
     )
 

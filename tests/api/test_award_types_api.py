@@ -5,8 +5,8 @@ from __future__ import annotations
 from tests.api.test_errors import assert_problem
 
 API = "/api/v1"
-CODES = ["LDTT", "CSTD_CS", "CSTD_TINH", "CSTD_TQ", "TTLDTT", "TTLDXS", "CO_TINH", "CO_CP", "GIAY_KHEN",
-         "BK_TINH", "BK_TTG", "HC_LD3"]
+CODES = ["LDTT", "CSTT", "CSTD_CS", "CSTD_TINH", "CSTD_TQ", "TTLDTT", "TTLDXS", "CO_TINH", "CO_CP", "GIAY_KHEN",
+         "BK_TINH", "BK_TTG", "HC_LD3", "GD_VH", "THON_VH", "XA_TIEU_BIEU", "KNC", "GK_SO", "HC_LD2", "HC_LD1"]
 
 
 def catalogue(client, headers, **query) -> list[dict]:
@@ -30,6 +30,14 @@ def test_a_day_under_the_previous_decree_answers_its_catalogue(client, world, be
         "rewards": [{"subject": "individual", "multiple": "3.0", "amount": 5_400_000, "base_salary": 1_800_000,
                      "base_salary_source": "Nghị định số 24/2023/NĐ-CP ngày 14 tháng 5 năm 2023 của Chính phủ",
                      "source": "Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ"}],
+        "criteria": [
+            {"id": "consecutive_cstd_cs", "check": "awards_in_window", "basis": "Luật TĐKT 2022, Điều 22",
+             "confirmed": True, "source": None,
+             "parameters": {"awards": ["CSTD_CS"], "years": 3, "includes_dossier_year": True, "count": 3}},
+            {"id": "province_initiative", "check": "initiative", "basis": "Luật TĐKT 2022, Điều 22",
+             "confirmed": False, "source": None,
+             "parameters": {"levels": ["province", "national"], "when_none": "not_met"}},
+        ],
     }
 
 
@@ -72,3 +80,14 @@ def test_a_day_before_any_version_is_404(client, world, bearer):
 
 def test_login_is_required(client, world):
     assert_problem(client.get(f"{API}/award-types?on=2025-08-01"), 401)
+
+
+def test_asked_for_a_unit_the_criteria_carry_the_layers_of_its_province(client, world, bearer):
+    headers = bearer(world.office)
+    items = catalogue(client, headers, on="2025-08-01", unit=world.school.id)
+    cstd_cs = next(item for item in items if item["code"] == "CSTD_CS")
+    quota = next(c for c in cstd_cs["criteria"] if c["id"] == "cstd_cs_quota")
+    assert quota["parameters"] == {"of": "LDTT", "percent": 15, "rounding": "half_up", "minimum": 1}
+    assert quota["source"] is None  # no provincial layer is shipped
+    missing = client.get(f"{API}/award-types", query_string={"unit": 999_999}, headers=headers)
+    assert missing.status_code == 404

@@ -2,14 +2,17 @@
 once, what does not count (revoked, ad-hoc, a cancelled decision), the CSTD_CS quota, frozen nominations."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
 
 from engine.config import Settings
 from engine.models import Awardee, NominationStatus, Unit, User
-from engine.rules.eligibility import Check, Result, check_nomination
+from engine.rules import load_rules
+from engine.rules.criteria import Eligibility, Rounding
+from engine.rules.eligibility import DEFAULT_RULES_DIR, Check, Result, check_nomination
 from tests.factories import make_unit, make_user
 from tests.registry_factories import grant, make_awardee, make_decision, make_dossier, make_initiative, nominate
 
@@ -49,19 +52,19 @@ def results(checks: dict[str, Check]) -> dict[str, Result]:
 
 # ---- CSTD_TINH: three consecutive CSTD_CS and a provincial initiative ----------------------------------
 
-def test_a_teacher_with_cstd_cs_in_2023_2024_and_2025_and_an_unused_provincial_initiative_meets_cstd_tinh_in_2026(
+def test_cstd_cs_in_2023_and_2024_and_the_third_in_the_dossiers_own_year_2025_meets_cstd_tinh_in_2025(
         session, world):
     decision = make_decision(session, world.commune, 2025, 5)
     (first, second) = grant(session, world.teacher, "CSTD_CS", 2023, 2024)
     (third,) = grant(session, world.teacher, "CSTD_CS", 2025, decision=decision)
     initiative = make_initiative(session, world.teacher, "Bản đồ tư duy trong dạy học Địa lí", "province", 2025)
 
-    checks = check(session, world, "CSTD_TINH")
+    checks = check(session, world, "CSTD_TINH", year=2025)
 
-    assert results(checks) == {"not_frozen": MET, "not_already_awarded": MET, "consecutive_cstd_cs": MET,
-                               "province_initiative": MET}
+    assert results(checks) == {"not_frozen": MET, "not_barred": MET, "not_already_awarded": MET,
+                               "consecutive_cstd_cs": MET, "province_initiative": MET}
     streak = checks["consecutive_cstd_cs"]
-    assert streak.label == "CSTD_CS 3 năm liên tục 2023–2025 (Luật TĐKT 2022 Điều 22)"
+    assert streak.label == "CSTD_CS 3 năm liên tục 2023–2025 (Luật TĐKT 2022, Điều 22)"
     assert streak.detail == ("Có CSTD_CS các năm 2023 (theo sổ theo dõi), 2024 (theo sổ theo dõi), "
                              "2025 (QĐ số 05/QĐ-UBND).")
     assert streak.records == [f"granted_award:{a.id}" for a in (first, second, third)]
@@ -75,7 +78,7 @@ def test_a_gap_year_breaks_the_three_consecutive_years(session, world):
     grant(session, world.teacher, "CSTD_CS", 2022, 2023, 2025)
     make_initiative(session, world.teacher, "Sổ điểm điện tử", "province", 2025)
 
-    streak = check(session, world, "CSTD_TINH")["consecutive_cstd_cs"]
+    streak = check(session, world, "CSTD_TINH", year=2025)["consecutive_cstd_cs"]
 
     assert streak.result is NOT_MET
     assert streak.detail == ("Thiếu CSTD_CS năm 2024. Có CSTD_CS các năm 2023 (theo sổ theo dõi), "
@@ -86,7 +89,7 @@ def test_a_revoked_award_does_not_count(session, world):
     grant(session, world.teacher, "CSTD_CS", 2023, 2025)
     (revoked,) = grant(session, world.teacher, "CSTD_CS", 2024, revoked=True)
 
-    streak = check(session, world, "CSTD_TINH")["consecutive_cstd_cs"]
+    streak = check(session, world, "CSTD_TINH", year=2025)["consecutive_cstd_cs"]
 
     assert streak.result is NOT_MET
     assert streak.detail.startswith("Thiếu CSTD_CS năm 2024.")
@@ -98,7 +101,7 @@ def test_an_ad_hoc_award_does_not_count_toward_a_regular_title(session, world):
     grant(session, world.teacher, "CSTD_CS", 2023, 2025)
     grant(session, world.teacher, "CSTD_CS", 2024, kind="ad_hoc")
 
-    streak = check(session, world, "CSTD_TINH")["consecutive_cstd_cs"]
+    streak = check(session, world, "CSTD_TINH", year=2025)["consecutive_cstd_cs"]
 
     assert streak.result is NOT_MET
     assert "khen thưởng đột xuất, không tính cho khen thưởng thường xuyên" in streak.detail
@@ -109,7 +112,7 @@ def test_an_award_of_a_cancelled_decision_does_not_count(session, world):
     grant(session, world.teacher, "CSTD_CS", 2025, decision=make_decision(session, world.commune, 2025, 3,
                                                                             cancelled=True))
 
-    streak = check(session, world, "CSTD_TINH")["consecutive_cstd_cs"]
+    streak = check(session, world, "CSTD_TINH", year=2025)["consecutive_cstd_cs"]
 
     assert streak.result is NOT_MET
     assert "quyết định số 03/QĐ-UBND đã bị hủy" in streak.detail
@@ -162,35 +165,49 @@ def test_two_consecutive_provincial_titles_and_a_national_initiative_meet_cstd_t
     grant(session, world.teacher, "CSTD_TINH", 2024, 2025)
     make_initiative(session, world.teacher, "Trường học số vùng khó khăn", "national", 2025)
 
-    assert results(check(session, world, "CSTD_TQ")) == {
-        "not_frozen": MET, "not_already_awarded": MET, "consecutive_cstd_tinh": MET, "national_initiative": MET}
+    assert results(check(session, world, "CSTD_TQ", year=2025)) == {
+        "not_frozen": MET, "not_barred": MET, "not_already_awarded": MET, "consecutive_cstd_tinh": MET,
+        "national_initiative": MET}
 
 
 def test_a_provincial_initiative_is_not_enough_for_cstd_tq(session, world):
     grant(session, world.teacher, "CSTD_TINH", 2023, 2025)
     make_initiative(session, world.teacher, "Sổ điểm điện tử", "province", 2025)
 
-    checks = check(session, world, "CSTD_TQ")
+    checks = check(session, world, "CSTD_TQ", year=2025)
 
     assert checks["consecutive_cstd_tinh"].detail.startswith("Thiếu CSTD_TINH năm 2024.")
     assert checks["national_initiative"].result is NOT_MET
 
 
-def test_bk_ttg_checks_the_provincial_certificate_and_three_cstd_cs_in_five_years(session, world):
-    grant(session, world.teacher, "BK_TINH", 2023)
-    grant(session, world.teacher, "CSTD_CS", 2021, 2023, 2025)
-    grant(session, world.teacher, "CSTD_CS", 2020)  # outside 2021–2025
+def test_bk_ttg_checks_the_provincial_certificate_then_three_cstd_cs_in_the_five_following_years(session, world):
+    grant(session, world.teacher, "BK_TINH", 2021)
+    grant(session, world.teacher, "CSTD_CS", 2022, 2024, 2026)
+    grant(session, world.teacher, "CSTD_CS", 2021)  # outside 2022–2026
 
     checks = check(session, world, "BK_TTG")
 
-    assert results(checks) == {"not_frozen": MET, "not_already_awarded": MET, "holds_bk_tinh": MET,
+    assert results(checks) == {"not_frozen": MET, "not_barred": MET, "not_already_awarded": MET, "holds_bk_tinh": MET,
                                "duties_well_five_years": UNKNOWN, "cstd_cs_in_five_years": MET}
-    assert checks["cstd_cs_in_five_years"].label == "Có 3 lần CSTD_CS trong 5 năm 2021–2025 (Luật TĐKT 2022 Điều 73)"
+    assert checks["holds_bk_tinh"].label == ("Đã được tặng BK_TINH từ năm 2021 trở về trước, rồi 5 năm tiếp theo "
+                                             "2022–2026 (Luật TĐKT 2022, Điều 73)")
+    assert checks["cstd_cs_in_five_years"].label == "Có 3 lần CSTD_CS trong 5 năm 2022–2026 (Luật TĐKT 2022, Điều 73)"
     assert "Cần 3 lần, có 3." in checks["cstd_cs_in_five_years"].detail
 
 
+def test_a_provincial_certificate_inside_the_five_years_does_not_open_them(session, world):
+    grant(session, world.teacher, "BK_TINH", 2022)  # the year the window starts: too late
+
+    holds = check(session, world, "BK_TTG")["holds_bk_tinh"]
+
+    assert holds.result is NOT_MET
+    assert holds.detail == ("Sổ theo dõi không có BK_TINH nào được tính từ năm 2021 trở về trước. BK_TINH năm 2022 "
+                            "(theo sổ theo dõi) chưa đủ 5 năm tiếp theo đến năm 2026.")
+    assert check(session, world, "BK_TTG", year=2027)["holds_bk_tinh"].result is MET  # a year later it does
+
+
 def test_bk_ttg_without_a_regular_provincial_certificate_or_enough_cstd_cs_is_not_met(session, world):
-    grant(session, world.teacher, "BK_TINH", 2024, kind="thematic")
+    grant(session, world.teacher, "BK_TINH", 2020, kind="thematic")
     grant(session, world.teacher, "CSTD_CS", 2022, 2024)
 
     checks = check(session, world, "BK_TTG")
@@ -205,7 +222,7 @@ def test_a_collective_proposed_for_bk_ttg_is_not_asked_for_cstd_cs(session, worl
     grant(session, school, "BK_TINH", 2024)
 
     assert set(check(session, world, "BK_TTG", school)) == {
-        "not_frozen", "not_already_awarded", "holds_bk_tinh", "duties_well_five_years"}
+        "not_frozen", "not_barred", "not_already_awarded", "holds_bk_tinh", "duties_well_five_years"}
 
 
 # ---- CSTD_CS: LDTT the same year, and the unit's quota ------------------------------------------------
@@ -223,21 +240,22 @@ def test_cstd_cs_needs_ldtt_the_same_year_and_cannot_tell_before_it_is_decided(s
     grant(session, world.teacher, "LDTT", 2026)
     decided = check(session, world, "CSTD_CS")
 
-    assert results(decided) == {"not_frozen": MET, "not_already_awarded": MET, "ldtt_same_year": MET,
-                                "excellent_or_initiative": UNKNOWN, "cstd_cs_quota": MET}
-    assert decided["excellent_or_initiative"].detail.startswith("Sổ theo dõi không có sáng kiến chưa dùng")
+    assert results(decided) == {"not_frozen": MET, "not_barred": MET, "not_already_awarded": MET, "ldtt_same_year": MET,
+                                "initiative_or_research": UNKNOWN, "cstd_cs_quota": MET}
+    assert decided["initiative_or_research"].detail.startswith("Sổ theo dõi không có sáng kiến chưa dùng")
+    assert "Hoàn thành xuất sắc nhiệm vụ không thay được sáng kiến." in decided["initiative_or_research"].detail
 
     colleague = make_awardee(session, "Trần Văn An", world.school)
     undecided = check(session, world, "CSTD_CS", colleague)
     assert undecided["ldtt_same_year"].result is UNKNOWN
-    assert undecided["ldtt_same_year"].detail == "Sổ theo dõi chưa có quyết định công nhận LDTT năm 2026."
+    assert undecided["ldtt_same_year"].detail == "Sổ theo dõi chưa có quyết định công nhận LDTT hoặc CSTT năm 2026."
 
 
 def test_an_ldtt_still_in_review_or_rejected_the_same_year_is_said_so(session, world):
     dossier = make_dossier(session, world.school, world.proposer)
     pending = nominate(session, dossier, "LDTT", world.teacher)
     assert check(session, world, "CSTD_CS")["ldtt_same_year"].detail == (
-        f"Sổ theo dõi chưa có quyết định công nhận LDTT năm 2026; đề nghị số {pending.id} đang được xét.")
+        f"Sổ theo dõi chưa có quyết định công nhận LDTT hoặc CSTT năm 2026; đề nghị số {pending.id} đang được xét.")
 
     pending.status, pending.outcome_note = NominationStatus.REJECTED, "Chưa hoàn thành nhiệm vụ."
     session.flush()
@@ -245,45 +263,76 @@ def test_an_ldtt_still_in_review_or_rejected_the_same_year_is_said_so(session, w
     assert (ldtt.result, ldtt.detail) == (NOT_MET, f"Đề nghị LDTT năm 2026 (đề nghị số {pending.id}) đã bị từ chối.")
 
 
-def test_a_grassroots_initiative_stands_for_excellent_duties_once(session, world):
+def test_a_grassroots_initiative_serves_cstd_cs_once(session, world):
     library = make_initiative(session, world.teacher, "Thư viện số", "grassroots", 2026)
-    assert check(session, world, "CSTD_CS")["excellent_or_initiative"].result is MET
+    assert check(session, world, "CSTD_CS")["initiative_or_research"].result is MET
 
     earlier = nominate(session, make_dossier(session, world.school, world.proposer), "GIAY_KHEN", world.teacher)
     library.used_by_nomination_id = earlier.id
     session.flush()
-    used = check(session, world, "CSTD_CS")["excellent_or_initiative"]
-    assert used.result is UNKNOWN  # the initiative is spent; excellent duties are the officer's to judge
+    used = check(session, world, "CSTD_CS")["initiative_or_research"]
+    assert used.result is UNKNOWN  # the initiative is spent; a research topic is the officer's to judge
     assert f"đã dùng cho đề nghị số {earlier.id} (GIAY_KHEN năm 2026)" in used.detail
 
 
-def test_the_cstd_cs_quota_is_fifteen_percent_of_the_units_ldtt_holders(session, world):
-    staff = school_staff(session, world, 10)  # 15% of 10 is 1.5: one CSTD_CS
+def test_the_cstd_cs_quota_is_fifteen_percent_of_the_units_ldtt_holders_rounded(session, world):
+    staff = school_staff(session, world, 10)  # 15% of 11 is 1,65: rounded, two CSTD_CS
     grant(session, world.teacher, "LDTT", 2026)
     staff = staff + [world.teacher]
 
     first = check(session, world, "CSTD_CS")["cstd_cs_quota"]
     assert first.result is MET
-    assert first.detail == ("Trường THCS Minh Tiến năm 2026: 11 người đạt LDTT, 15% là 1,65 người; đã công nhận "
-                            "hoặc đang đề nghị CSTD_CS: 1 người (kể cả đề nghị này).")
+    assert first.label == "Số CSTD_CS không quá 15% số người đạt LDTT của đơn vị năm 2026 (NĐ 98/2023, Điều 5)"
+    assert first.detail == ("Trường THCS Minh Tiến năm 2026: 11 người đạt LDTT, 15% là 1,65 người, làm tròn, "
+                            "tối thiểu 1: được 2 người; đã công nhận hoặc đang đề nghị CSTD_CS: 1 người "
+                            "(kể cả đề nghị này).")
+    assert check(session, world, "CSTD_CS", staff[0])["cstd_cs_quota"].result is MET
+    third = check(session, world, "CSTD_CS", staff[1])["cstd_cs_quota"]
+    assert third.result is NOT_MET
+    assert "đang đề nghị CSTD_CS: 3 người" in third.detail
+    assert check(session, world, "CSTD_CS", staff[2], cstd_cs_quota_percent=40)["cstd_cs_quota"].result is MET  # 4,4
 
-    second = check(session, world, "CSTD_CS", staff[0])["cstd_cs_quota"]
-    assert second.result is NOT_MET
-    assert "đang đề nghị CSTD_CS: 2 người" in second.detail
 
-    assert check(session, world, "CSTD_CS", staff[1], cstd_cs_quota_percent=30)["cstd_cs_quota"].result is MET
+def quota_rules(**changes: object) -> Eligibility:
+    """The shipped criteria with the CSTD_CS quota's parameters changed."""
+    shipped = load_rules(DEFAULT_RULES_DIR)[0].on(date(2026, 1, 1)).eligibility
+    criteria = tuple(replace(c, **changes) if c.id == "cstd_cs_quota" else c  # type: ignore[arg-type]
+                     for c in shipped.of("CSTD_CS"))
+    return replace(shipped, criteria={**shipped.criteria, "CSTD_CS": criteria})
+
+
+@pytest.mark.parametrize(("holders", "rounding", "minimum", "allowed"), [
+    (2, "half_up", 1, 1),  # 0,3: a small unit is not locked out by the minimum
+    (2, "half_up", 0, 0),
+    (2, "up", 0, 1),
+    (2, "down", 0, 0),
+    (7, "half_up", 1, 1),  # 1,05
+    (7, "up", 0, 2),
+    (7, "down", 0, 1),
+])
+def test_how_the_quota_rounds_a_remainder_is_data(session, world, holders, rounding, minimum, allowed):
+    staff = school_staff(session, world, holders)
+    rules = quota_rules(rounding=Rounding(rounding), minimum=minimum)
+    dossier = make_dossier(session, world.school, world.proposer, year=2026)
+    verdicts = []
+    for person in staff[:allowed + 1]:
+        nomination = nominate(session, dossier, "CSTD_CS", person)
+        quota = {c.criterion: c for c in check_nomination(session, nomination, year=2026, rules=rules)}
+        verdicts.append(quota["cstd_cs_quota"].result)
+    assert verdicts == [MET] * allowed + [NOT_MET]
 
 
 def test_the_quota_counts_granted_titles_once_and_ignores_drafts_and_rejections(session, world):
-    staff = school_staff(session, world, 12)  # 15% of 12 is 1.8
+    staff = school_staff(session, world, 12)  # 15% of 12 is 1,8: two
     grant(session, staff[0], "CSTD_CS", 2026)  # already granted this year
     nominate(session, make_dossier(session, world.school, world.proposer, status="draft"), "CSTD_CS", staff[1])
     nominate(session, make_dossier(session, world.school, world.proposer), "CSTD_CS", staff[2], status="rejected")
 
     quota = check(session, world, "CSTD_CS", staff[3])["cstd_cs_quota"]
-
-    assert quota.result is NOT_MET  # 2 people > 1.8
+    assert quota.result is MET  # 2 people ≤ 2
     assert "đang đề nghị CSTD_CS: 2 người" in quota.detail
+
+    assert check(session, world, "CSTD_CS", staff[4])["cstd_cs_quota"].result is NOT_MET  # the third
 
 
 def test_the_quota_cannot_be_told_without_ldtt_holders_recorded(session, world):
@@ -299,12 +348,12 @@ def test_a_frozen_nomination_is_not_met_while_the_complaint_is_open(session, wor
     dossier = make_dossier(session, world.school, world.proposer)
     nomination = nominate(session, dossier, "GIAY_KHEN", world.teacher, status="frozen")
 
-    (frozen, already) = check_nomination(session, nomination, year=2026)
+    (frozen, barred, already) = check_nomination(session, nomination, year=2026)
 
     assert (frozen.criterion, frozen.result, frozen.detail) == (
         "not_frozen", NOT_MET, "Đang bị khiếu nại/tố cáo, tạm dừng xét.")
     assert frozen.records == [f"nomination:{nomination.id}"]
-    assert already.result is MET
+    assert barred.result is MET and already.result is MET
 
 
 def test_a_nominee_unknown_to_the_registry_cannot_be_checked_and_the_check_says_why(session, world):

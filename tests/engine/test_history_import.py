@@ -146,10 +146,11 @@ def test_a_preview_lists_the_bad_rows_and_the_confirmation_imports_the_good_ones
     ctx.session.commit()
     assert counts(session) == before
 
-    # The pre-check of a CSTD_TINH for 2025 reads the three CSTD_CS across both units, citing each decision.
-    dossier = make_dossier(session, office.kindergarten, office.proposer, year=2025)
+    # The pre-check of a CSTD_TINH for 2024 (the third CSTD_CS in its own round) reads the three CSTD_CS
+    # across both units, citing each decision.
+    dossier = make_dossier(session, office.kindergarten, office.proposer, year=2024)
     nomination = nominate(session, dossier, "CSTD_TINH", tuoi)
-    checks = {c.criterion: c for c in check_nomination(session, nomination, year=2025)}
+    checks = {c.criterion: c for c in check_nomination(session, nomination, year=2024)}
     consecutive = checks["consecutive_cstd_cs"]
     assert consecutive.result.value == "met", consecutive.detail
     assert "QĐ số 12/QĐ-UBND ngày 20/06/2022 của UBND xã Minh Tiến" in consecutive.detail

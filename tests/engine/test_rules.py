@@ -30,8 +30,8 @@ from engine.rules.calendar import HOLIDAYS_FILE
 from engine.rules.catalogue import CATALOGUE_FILE
 
 RULES = PROJECT_ROOT / "workflows" / "rules"
-CODES = ["LDTT", "CSTD_CS", "CSTD_TINH", "CSTD_TQ", "TTLDTT", "TTLDXS", "CO_TINH", "CO_CP", "GIAY_KHEN",
-         "BK_TINH", "BK_TTG", "HC_LD3"]
+CODES = ["LDTT", "CSTT", "CSTD_CS", "CSTD_TINH", "CSTD_TQ", "TTLDTT", "TTLDXS", "CO_TINH", "CO_CP", "GIAY_KHEN",
+         "BK_TINH", "BK_TTG", "HC_LD3", "GD_VH", "THON_VH", "XA_TIEU_BIEU", "KNC", "GK_SO", "HC_LD2", "HC_LD1"]
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +92,8 @@ def test_the_catalogue_is_domain_md_s_table(catalogue):
 
 def test_an_unknown_award_type_is_refused_with_the_day(catalogue):
     with pytest.raises(InvalidInput) as refused:
-        catalogue.on(date(2025, 8, 1)).award_type("HC_LD1", on=date(2025, 8, 1))
-    assert refused.value.detail == "Loại khen thưởng 'HC_LD1' không có trong danh mục áp dụng ngày 01/08/2025."
+        catalogue.on(date(2025, 8, 1)).award_type("HC_DL3", on=date(2025, 8, 1))
+    assert refused.value.detail == "Loại khen thưởng 'HC_DL3' không có trong danh mục áp dụng ngày 01/08/2025."
 
 
 # ---- strict validation --------------------------------------------------------------------------
@@ -300,6 +300,6 @@ def test_rules_are_read_once_per_folder_and_again_when_a_file_changes(tmp_path):
     text = catalogue_file.read_text(encoding="utf-8")
     name = before.versions[-1].award_types[0].name
     assert name in text
-    catalogue_file.write_text(text.replace(name, name + " (sửa đổi)", 1), encoding="utf-8")
+    catalogue_file.write_text(text.replace(f"name: {name}\n", f"name: {name} (sửa đổi)\n", 1), encoding="utf-8")
     after, _ = load_rules(tmp_path / "rules")
     assert after is not before and name + " (sửa đổi)" in [t.name for v in after.versions for t in v.award_types]

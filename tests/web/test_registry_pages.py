@@ -124,3 +124,37 @@ def test_a_proposer_does_not_see_the_duplicates(client, tree):
     csrf = log_in(client, tree.proposer)
     assert client.get("/registry/duplicates").status_code == 403
     assert client.post("/registry/merges", data={"csrf_token": csrf, "kept": 1, "merged": 2}).status_code == 403
+def test_the_office_bars_and_lifts_a_person_on_the_person_page(client, tree, session):
+    from tests.registry_factories import make_awardee  # noqa: PLC0415 - only this test builds a person directly
+
+    tuoi = make_awardee(session, "Nguyễn Thị Tươi", tree.school)
+    session.commit()
+    page = f"/registry/people/{tuoi.id}"
+    csrf = log_in(client, tree.commune_office)
+    assert "Trường hợp chưa được đề nghị khen thưởng" in client.get(page).get_data(as_text=True)
+
+    refused = client.post(f"{page}/bars", data={"csrf_token": csrf, "reason": "investigation", "from_date": "",
+                                                 "note": "Cơ quan điều tra thông báo"})
+    assert refused.status_code == 422
+    assert "<code>from_date</code>" in refused.get_data(as_text=True) and "<code>note</code>" not in refused.get_data(
+        as_text=True)
+    saved = client.post(f"{page}/bars", data={"csrf_token": csrf, "reason": "investigation",
+                                               "from_date": "2026-03-02", "note": "Cơ quan điều tra thông báo"})
+    text = saved.get_data(as_text=True)
+    assert saved.status_code == 200 and "Đã ghi trường hợp chưa được đề nghị khen thưởng." in text
+    assert "Đang bị điều tra" in text and "02/03/2026" in text
+    lift = re.search(r'action="([^"]+/lift)"', text)
+    assert lift is not None
+    lifted = client.post(lift.group(1), data={"csrf_token": csrf, "lifted_on": "2026-04-01",
+                                              "note": "Đình chỉ điều tra"}).get_data(as_text=True)
+    assert "Từ ngày 01/04/2026: Đình chỉ điều tra" in lifted
+
+
+def test_a_proposer_sees_the_barred_cases_without_the_forms(client, tree, session):
+    from tests.registry_factories import make_awardee  # noqa: PLC0415
+
+    tuoi = make_awardee(session, "Nguyễn Thị Tươi", tree.school)
+    session.commit()
+    log_in(client, tree.proposer)
+    text = client.get(f"/registry/people/{tuoi.id}").get_data(as_text=True)
+    assert "Không có trường hợp nào." in text and "Ghi trường hợp" not in text

@@ -340,7 +340,8 @@ def test_the_head_may_decline_a_revocation(journey, tree):
 
 
 def test_a_revoked_award_fails_a_later_cstd_tinh_check(journey, tree):
-    """CSTD_CS in 2023, 2024 and 2025; the 2025 one is revoked: CSTD_TINH in 2026 is no longer met."""
+    """CSTD_CS in 2023, 2024 and 2025; the 2025 one is revoked: CSTD_TINH in 2025 (the window ends in the
+    dossier's year) is no longer met."""
     from engine.models import Awardee, AwardeeKind
     from engine.rules.eligibility import check_nomination
 
@@ -359,7 +360,7 @@ def test_a_revoked_award_fails_a_later_cstd_tinh_check(journey, tree):
     journey.session.commit()
 
     def three_years():
-        checks = check_nomination(journey.session, candidate, year=2026)
+        checks = check_nomination(journey.session, candidate, year=2025)
         return next(c for c in checks if c.criterion == "consecutive_cstd_cs").result
 
     assert three_years() == "met"

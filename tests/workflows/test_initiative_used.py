@@ -41,5 +41,5 @@ def test_the_initiative_a_title_rests_on_is_marked_used_when_the_award_is_grante
     [later] = journey.dossier.nominations
     later.awardee_id = tuoi.id
     journey.session.commit()
-    check = {c.criterion: c for c in check_nomination(journey.session, later, year=2026)}["excellent_or_initiative"]
+    check = {c.criterion: c for c in check_nomination(journey.session, later, year=2026)}["initiative_or_research"]
     assert "Thư viện số" in check.detail and "Sổ điểm điện tử" not in check.detail

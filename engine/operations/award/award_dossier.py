@@ -7,11 +7,12 @@ the same transaction; arguments are ids from task data, results plain JSON value
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from engine import audit
 from engine.context import current_context
-from engine.models import DossierStatus, NominationStatus, Role
+from engine.models import DossierStatus, NominationStatus, Role, Unit
 from engine.operations.access import users_with_role
 from engine.operations.admission import admit
 from engine.operations.award.decisions import issue_for_dossier
@@ -25,8 +26,13 @@ from engine.operations.award.routing import (
     unit_of,
 )
 from engine.operations.notifications import notify, notify_proposers
+from engine.rules import RulesVersion
 from engine.runtime.helpers import register
 from engine.vocabulary import AuditAction
+
+
+def _may_decide(rules: RulesVersion, code: str, unit: Unit) -> bool:
+    return rules.may_decide(unit.level, code)
 
 
 @register()
@@ -38,7 +44,8 @@ def route_dossier(dossier_id: int) -> int:
     proposing = unit_of(dossier.proposing_unit_id, dossier)
     first = require_route(dossier)
     for nomination in dossier.nominations:
-        unit = deciding_unit(proposing, rules.award_type(nomination.award_type).deciding_level)
+        code = nomination.award_type
+        unit = deciding_unit(proposing, rules.award_type(code).deciding_level, partial(_may_decide, rules, code))
         nomination.deciding_unit_id = unit.id if unit else None
     enter_level(ctx, dossier, first)
     return first.id

@@ -38,6 +38,8 @@ from engine.operations.award.routing import next_reviewing_unit
 from engine.operations.inputs import Faults, text
 from engine.operations.processes import cancel_process, start_process
 from engine.operations.registry.commands import find_or_create_awardee
+from engine.rules.criteria import Eligibility
+from engine.rules.eligibility import achievement_conflict
 from engine.storage import attachment_store, clean_upload_name
 from engine.text import fold
 from engine.vocabulary import AuditAction
@@ -316,6 +318,17 @@ def _link_awardees(ctx: Context, dossier: Dossier) -> None:
     _refuse(errors)
 
 
+def _refuse_second_award_for_one_achievement(ctx: Context, dossier: Dossier, rules: Eligibility) -> None:
+    """Once every nominee is tied to the registry: a Giấy khen and a Bằng khen (or two forms of one group)
+    for the same person and year's achievement, here or in another open dossier, are refused."""
+    errors = {}
+    for i, nomination in enumerate(dossier.nominations):
+        if conflict := achievement_conflict(ctx.session, nomination, year=dossier.year, rules=rules):
+            errors[f"nominations[{i}].award_type"] = conflict.detail
+    if errors:
+        raise InvalidInput("Một thành tích chỉ được một hình thức khen thưởng: " + " ".join(errors.values()), errors)
+
+
 def submit_dossier(ctx: Context, dossier_id: int) -> Dossier:
     """Fix the rules in force today, start `award_dossier`; 409 unless draft, 422 naming what is missing."""
     _, dossier = changeable_dossier(ctx, dossier_id)
@@ -330,6 +343,7 @@ def submit_dossier(ctx: Context, dossier_id: int) -> Dossier:
     if first is not None:  # no route: route_dossier refuses it as before
         admit(ctx, dossier, first, submitting=True)  # a review round there may refuse a late dossier
     _link_awardees(ctx, dossier)
+    _refuse_second_award_for_one_achievement(ctx, dossier, rules.eligibility)
     before = {"status": dossier.status.value}
     dossier.rules_version = rules.id
     dossier.submitted_at = dossier.updated_at = ctx.clock.now()

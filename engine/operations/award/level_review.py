@@ -37,7 +37,8 @@ from engine.operations.award.routing import dossier_event, next_reviewing_unit, 
 from engine.operations.hooks import before_complete, prefill
 from engine.operations.notifications import notify_heads, notify_office, notify_proposers
 from engine.operations.numbering import lock_register
-from engine.rules.eligibility import check_nomination
+from engine.rules import load_layers, load_rules
+from engine.rules.eligibility import check_nomination, eligibility_for
 from engine.rules.emulation import emulation_checks
 from engine.runtime.helpers import register
 from engine.vocabulary import AuditAction, Result
@@ -232,9 +233,11 @@ def _summary(nomination: Nomination) -> dict[str, Any]:
 def appraise_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
     """The automatic eligibility pre-check of every nomination open here: it informs, the officer decides."""
     items = []
+    catalogue, layers = load_rules(ctx.settings.rules_dir)[0], load_layers(ctx.settings.rules_dir)
     for nomination in _open_here(ctx, task):
         year = nomination.dossier.year
-        found = check_nomination(ctx.session, nomination, year=year) + emulation_checks(
+        rules = eligibility_for(nomination.dossier, catalogue, layers)
+        found = check_nomination(ctx.session, nomination, year=year, rules=rules) + emulation_checks(
             ctx.session, nomination, year=year, rules_dir=ctx.settings.rules_dir, on=local_today(ctx.clock))
         checks = [c.as_dict() for c in found]
         items.append({**_summary(nomination), "checks": checks,

@@ -5,6 +5,7 @@ dossier; the unit at that level comes from the org tree.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import object_session
@@ -27,13 +28,16 @@ DECIDING_LEVELS: dict[DecidingLevel, set[UnitLevel] | None] = {
 
 
 
-def deciding_unit(proposing_unit: Unit, deciding_level: DecidingLevel) -> Unit | None:
-    """The unit competent for an award; None when it lies beyond this organisation tree."""
+def deciding_unit(proposing_unit: Unit, deciding_level: DecidingLevel,
+                  may_decide: Callable[[Unit], bool] = lambda _unit: True) -> Unit | None:
+    """The unit competent for an award; None when it lies beyond this organisation tree. A grassroots
+    award goes to the first reviewing unit above the proposer that `may_decide` it (the rules version's
+    authority: from 01/01/2024 to 30/06/2025 a commune decided only LDTT, Giấy khen and Gia đình văn hóa)."""
     reviewers = reviewing_ancestors(proposing_unit)
     wanted = DECIDING_LEVELS[deciding_level]
     if wanted is None:
-        return reviewers[0] if reviewers else None
-    return next((u for u in reviewers if u.level in wanted), None)
+        return next((u for u in reviewers if may_decide(u)), None)
+    return next((u for u in reviewers if u.level in wanted and may_decide(u)), None)
 
 
 def next_reviewing_unit(dossier: Dossier, current: Unit | None) -> Unit | None:

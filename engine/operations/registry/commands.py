@@ -18,12 +18,14 @@ from engine.models import (
     Initiative,
     Membership,
     Nomination,
+    RegistryBar,
 )
 from engine.operations.access import require_actor
 from engine.operations.registry import identity
-from engine.operations.registry.inputs import IdentityInput
+from engine.operations.registry.inputs import BarInput, IdentityInput, LiftInput
 from engine.operations.registry.queries import can_keep_awardee, can_see_awardee
-from engine.rules.eligibility import initiative_relied_on
+from engine.rules import load_layers, load_rules
+from engine.rules.eligibility import eligibility_for, initiative_relied_on
 from engine.text import fold
 from engine.vocabulary import AuditAction, Gender
 
@@ -146,7 +148,9 @@ def record_award(ctx: Context, awardee: Awardee, award_type: str, year: int, dos
 
 def use_initiative_relied_on(ctx: Context, nomination: Nomination, year: int) -> None:
     """When the award is granted: the initiative the title rests on is used, once and for all."""
-    initiative_id = initiative_relied_on(ctx.session, nomination, year=year)
+    rules = eligibility_for(nomination.dossier, load_rules(ctx.settings.rules_dir)[0],
+                            load_layers(ctx.settings.rules_dir))
+    initiative_id = initiative_relied_on(ctx.session, nomination, year=year, rules=rules)
     initiative = ctx.session.get(Initiative, initiative_id) if initiative_id is not None else None
     if initiative is not None:
         mark_initiative_used(ctx, initiative, nomination.id)
@@ -171,3 +175,52 @@ def mark_initiative_used(ctx: Context, initiative: Initiative, nomination_id: in
                  unit_id=awardee.unit_id if awardee is not None else None,
                  dossier_id=nomination.dossier_id if nomination is not None else None,
                  before={"used_by_nomination_id": None}, after={"used_by_nomination_id": nomination_id})
+
+
+def _kept_awardee(ctx: Context, awardee_id: int) -> tuple[Awardee, int]:
+    user = require_actor(ctx.actor)
+    awardee = ctx.session.get(Awardee, awardee_id)
+    if awardee is None or awardee.merged_into_id is not None or not can_see_awardee(ctx, user, awardee):
+        raise NotFound(f"Không tìm thấy cá nhân, tập thể số {awardee_id}.")
+    if not can_keep_awardee(ctx, user, awardee):
+        raise Forbidden("Chỉ cơ quan thường trực của đơn vị hoặc cấp trên được ghi trường hợp chưa được đề nghị "
+                        "khen thưởng.")
+    return awardee, user.id
+
+
+def _bar_record(bar: RegistryBar) -> dict[str, object]:
+    return {"reason": bar.reason.value, "from_date": bar.from_date.isoformat(), "note": bar.note,
+            "lifted_on": bar.lifted_on.isoformat() if bar.lifted_on else None, "lift_note": bar.lift_note}
+
+
+def set_bar(ctx: Context, awardee_id: int, given: BarInput) -> RegistryBar:
+    """Flag a person or collective as not to be proposed from `from_date` (NĐ 98/2023 Art. 4(4)): the
+    pre-check reads it. Audited."""
+    awardee, user_id = _kept_awardee(ctx, awardee_id)
+    bar = RegistryBar(awardee_id=awardee.id, reason=given.reason, from_date=given.from_date, note=given.note,
+                      set_by_id=user_id, set_at=ctx.clock.now())
+    ctx.session.add(bar)
+    ctx.session.flush()
+    audit.record(ctx, AuditAction.AWARDEE_BARRED, "registry_bar", bar.id, unit_id=awardee.unit_id,
+                 after={"awardee_id": awardee.id, **_bar_record(bar)})
+    return bar
+
+
+def lift_bar(ctx: Context, awardee_id: int, bar_id: int, given: LiftInput) -> RegistryBar:
+    """Lift a flag from `lifted_on`, with the reason; 409 when already lifted, 422 before it was set."""
+    awardee, user_id = _kept_awardee(ctx, awardee_id)
+    bar = ctx.session.get(RegistryBar, bar_id)
+    if bar is None or bar.awardee_id != awardee.id:
+        raise NotFound(f"Không có trường hợp số {bar_id} của {awardee.name}.")
+    if bar.lifted_on is not None:
+        raise Conflict(f"Trường hợp này đã được bỏ ghi từ ngày {bar.lifted_on:%d/%m/%Y}.")
+    if given.lifted_on < bar.from_date:
+        raise InvalidInput("Ngày bỏ ghi trước ngày ghi.", {
+            "lifted_on": f"Không được trước ngày {bar.from_date:%d/%m/%Y}."})
+    before = _bar_record(bar)
+    bar.lifted_on, bar.lift_note = given.lifted_on, given.note
+    bar.lifted_by_id, bar.lifted_at = user_id, ctx.clock.now()
+    ctx.session.flush()
+    audit.record(ctx, AuditAction.AWARDEE_BAR_LIFTED, "registry_bar", bar.id, unit_id=awardee.unit_id,
+                 before=before, after=_bar_record(bar))
+    return bar

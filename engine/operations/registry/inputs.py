@@ -12,11 +12,15 @@ from engine.errors import InvalidInput
 from engine.models import AwardeeKind, Gender
 from engine.operations.inputs import Faults, choice, day, identifier, mapping, text
 from engine.operations.registry.identity import Identity, hash_national_id
+from engine.vocabulary import BarReason
 
 MAX_NAME = 300
 MAX_NATIONAL_ID = 20
 MATCH_FIELDS = ("kind", "name", "unit", "birth_date", "national_id")
 IDENTITY_FIELDS = ("birth_date", "gender", "national_id")
+BAR_FIELDS = ("reason", "from_date", "note")
+LIFT_FIELDS = ("lifted_on", "note")
+MAX_BAR_NOTE = 2000
 REFUSED = "Thông tin không hợp lệ; xem lỗi từng trường."
 
 
@@ -70,3 +74,39 @@ def read_merge(raw: Any) -> tuple[int, int]:
     faults.refuse(REFUSED)
     assert kept is not None and merged is not None
     return kept, merged
+
+
+@dataclass(frozen=True)
+class BarInput:
+    reason: BarReason
+    from_date: date
+    note: str
+
+
+@dataclass(frozen=True)
+class LiftInput:
+    lifted_on: date
+    note: str
+
+
+def read_bar(ctx: Context, raw: Any) -> BarInput:
+    """A barred case to record: why, since when (not after today), and the office's reason."""
+    faults = Faults(form_first=True)
+    body = mapping(raw, "", faults, BAR_FIELDS)
+    reason = choice(body.get("reason"), "reason", faults, BarReason)
+    since = day(body.get("from_date"), "from_date", faults, required=True, high=local_today(ctx.clock))
+    note = text(body.get("note"), "note", faults, high=MAX_BAR_NOTE)
+    faults.refuse(REFUSED)
+    assert reason is not None and since is not None and note is not None
+    return BarInput(reason, since, note)
+
+
+def read_lift(ctx: Context, raw: Any) -> LiftInput:
+    """Lifting a barred case: from which day (not after today) and why."""
+    faults = Faults(form_first=True)
+    body = mapping(raw, "", faults, LIFT_FIELDS)
+    lifted_on = day(body.get("lifted_on"), "lifted_on", faults, required=True, high=local_today(ctx.clock))
+    note = text(body.get("note"), "note", faults, high=MAX_BAR_NOTE)
+    faults.refuse(REFUSED)
+    assert lifted_on is not None and note is not None
+    return LiftInput(lifted_on, note)

@@ -83,7 +83,8 @@ def get_awardee(ctx: Context, awardee_id: int) -> Awardee:
         .options(selectinload(Awardee.awards).selectinload(GrantedAward.decision),
                  selectinload(Awardee.awards).selectinload(GrantedAward.registry_decision),
                  selectinload(Awardee.initiatives), selectinload(Awardee.unit),
-                 selectinload(Awardee.memberships).selectinload(Membership.unit), selectinload(Awardee.grades))
+                 selectinload(Awardee.memberships).selectinload(Membership.unit), selectinload(Awardee.grades),
+                 selectinload(Awardee.bars))
     ).one_or_none()
     if awardee is None or not can_see_awardee(ctx, user, awardee):
         raise NotFound(f"Không tìm thấy cá nhân, tập thể số {awardee_id}.")

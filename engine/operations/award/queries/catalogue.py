@@ -2,15 +2,17 @@
 the award types in force with the version that holds them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from engine.clock import local_today
 from engine.context import Context
-from engine.models import Dossier
+from engine.errors import NotFound
+from engine.models import Dossier, Unit
 from engine.operations.readmodels import Extended
-from engine.rules import AwardType, Reward, load_rewards, load_rules
+from engine.rules import AwardType, Reward, load_layers, load_rewards, load_rules
+from engine.rules.criteria import criterion_raw
 from engine.vocabulary import AwardeeKind, Subject
 
 
@@ -35,10 +37,14 @@ class AwardTypeInForce(Extended[AwardType]):
     effective_to: date | None
     rules_version: str
     rewards: list[Reward]  # the money in force that day, per subject (none when the data has no multiple)
+    # the criteria the pre-check reads, with the provincial layers of the asked unit merged in: each with
+    # its article and where its values come from (a layer's source, or the national version)
+    criteria: list[dict[str, Any]] = field(default_factory=list)
 
 
 _SUBJECTS = {Subject.INDIVIDUAL: (AwardeeKind.INDIVIDUAL,), Subject.COLLECTIVE: (AwardeeKind.COLLECTIVE,),
-             Subject.EITHER: (AwardeeKind.INDIVIDUAL, AwardeeKind.COLLECTIVE)}
+             Subject.EITHER: (AwardeeKind.INDIVIDUAL, AwardeeKind.COLLECTIVE),
+             Subject.HOUSEHOLD: (AwardeeKind.HOUSEHOLD,)}
 
 
 def rewards_of(ctx: Context, award_type: AwardType, day: date) -> list[Reward]:
@@ -47,13 +53,26 @@ def rewards_of(ctx: Context, award_type: AwardType, day: date) -> list[Reward]:
     return [reward for reward in found if reward is not None]
 
 
-def award_types_on(ctx: Context, day: date | None = None) -> list[AwardTypeInForce]:
+def award_types_on(ctx: Context, day: date | None = None, unit_id: int | None = None) -> list[AwardTypeInForce]:
     """The award types of the rules version in force on `day` (default: today in Vietnam), with the
-    reward money in force that day."""
+    reward money in force that day and their criteria, merged with the provincial layers in force that
+    day for the unit `unit_id` (404 when there is no such unit)."""
     day = day or local_today(ctx.clock)
     version = rules_on(ctx, day)
+    rules = version.eligibility
+    if unit_id is not None:
+        unit = ctx.session.get(Unit, unit_id)
+        if unit is None:
+            raise NotFound(f"Không có đơn vị số {unit_id}.")
+        chain = [u.code for u in (*reversed(unit.ancestors()), unit)]
+        rules = load_layers(ctx.settings.rules_dir).over(rules, {t.code for t in version.award_types}, chain, day)
     return [AwardTypeInForce(award_type, version.effective_from, version.effective_to, version.id,
-                             rewards_of(ctx, award_type, day))
+                             rewards_of(ctx, award_type, day),
+                             [{"id": c.id, "check": c.check.value, "basis": c.basis, "confirmed": c.confirmed,
+                               "source": c.source or None,
+                               "parameters": {k: v for k, v in criterion_raw(c).items()
+                                              if k not in ("id", "check", "basis", "confirmed")}}
+                              for c in rules.of(award_type.code)])
             for award_type in version.award_types_in_force()]
 
 

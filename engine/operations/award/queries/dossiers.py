@@ -31,6 +31,7 @@ from engine.operations.award.queries.access import visible_dossier, visible_doss
 from engine.operations.award.queries.catalogue import rules_on
 from engine.operations.paging import Page, paginate
 from engine.operations.readmodels import Extended
+from engine.rules.eligibility import achievement_conflict
 from engine.runtime import Step
 from engine.storage import NamedFile, attachment_store, with_type_extension
 from engine.text import fold
@@ -182,6 +183,8 @@ def missing_documents(ctx: Context, dossier: Dossier, rules: Any, day: date) -> 
             errors[f"nominations[{i}].award_type"] = (f"Loại khen thưởng '{nomination.award_type}' không áp dụng "
                                                       f"ngày {day:%d/%m/%Y}.")
             continue
+        if conflict := achievement_conflict(ctx.session, nomination, year=dossier.year, rules=rules.eligibility):
+            errors[f"nominations[{i}].award_type"] = conflict.detail
         own = {a.kind for a in dossier.attachments if a.nomination_id == nomination.id}
         lacking = [AttachmentKind(k) for k in award.required_documents if AttachmentKind(k) not in own]
         batch_missing.update(k for k in lacking if k in BATCH_DOCUMENTS and k not in batch)
