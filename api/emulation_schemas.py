@@ -96,7 +96,7 @@ class RegistrationsCreateSchema(BaseSchema):
     registrations = List(Nested(RegistrationLineSchema), required=True)
 
 
-class CriterionSchema(BaseSchema):
+class ScoringCriterionSchema(BaseSchema):
     code = Str(required=True)
     group = Str(required=True, metadata=_doc("Nhóm tiêu chí."))
     title = Str(required=True)
@@ -115,7 +115,7 @@ class ClusterCreateSchema(BaseSchema):
     deputy_unit = Id()
     pact_number = Str()
     pact_signed_on = Date()
-    sheet = List(Nested(CriterionSchema), required=True)
+    sheet = List(Nested(ScoringCriterionSchema), required=True)
 
 
 class ScoreLineSchema(BaseSchema):

@@ -26,7 +26,7 @@ FORMS = ["/login", "/logout", "/notifications/1/read", "/notifications/read-all"
          "/rounds", "/rounds/1/close", "/emulation/plans", "/emulation/plans/1/file", "/emulation/plans/1/tasks",
          "/emulation/tasks/1", "/emulation/movements", "/emulation/movements/1/responses", "/emulation/registrations",
          "/emulation/registrations/import", "/emulation/clusters/1/scores", "/emulation/clusters/1/adjustments",
-         "/emulation/grades"]
+         "/emulation/grades", "/registry/people/1/bars", "/registry/people/1/bars/1/lift"]
 # The public comment form on a list under disclosure: no session, so no CSRF token (docs/public.md).
 PUBLIC_FORMS = {"/cong-khai/lay-y-kien/1"}
 # Pages anyone may open without login: the public complaint form, its "filed" page, the tracking page and
