@@ -50,12 +50,16 @@ bench: $(STAMP)
 	$(PY) -m bench.long_loop
 	$(PY) -m bench.history
 	$(PY) -m bench.public_lookup
+	$(PY) -m bench.http
+	$(PY) -m bench.audit_chain
 
 bench-quick: $(STAMP)
 	$(PY) -m bench.lifecycle --n 50
 	$(PY) -m bench.long_loop --loops 30
 	$(PY) -m bench.history --small 1000 --large 10000 --no-states
 	$(PY) -m bench.public_lookup --small 1000 --large 10000
+	$(PY) -m bench.http --jobs 20 --ceiling-seconds 2
+	$(PY) -m bench.audit_chain --events 100000
 
 worker: $(STAMP)
 	$(VENV)/bin/khenthuong worker

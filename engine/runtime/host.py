@@ -198,13 +198,18 @@ class Runtime:
         return live, self.save(session, live)
 
     def lock(self, session: Session, instance_id: int) -> ProcessInstance:
-        """Load the instance row under a lock held until the transaction ends."""
-        stmt = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        """Load the instance row under a lock held until the transaction ends, with its definition's
+        content hash in the same statement (what `definition_of` would otherwise read next)."""
+        stmt = (select(ProcessInstance, ProcessDefinition.content_hash)
+                .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+                .where(ProcessInstance.id == instance_id))
         if is_postgres(session):
-            stmt = stmt.with_for_update()
-        instance = session.scalars(stmt.execution_options(populate_existing=True)).one_or_none()
-        if instance is None:
+            stmt = stmt.with_for_update(of=ProcessInstance)  # the instance's row only, not the definition's
+        row = session.execute(stmt.execution_options(populate_existing=True)).one_or_none()
+        if row is None:
             raise NotFound(f"Không có phiên quy trình số {instance_id}.")
+        instance, definition_hash = row
+        session.info.setdefault(_HASHES_KEY, {})[instance.definition_id] = definition_hash
         # populate_existing does not touch a deferred column loaded earlier in this session.
         session.expire(instance, ["state"])
         return instance
