@@ -27,7 +27,7 @@ from engine.maintenance.check import check_installation, helper_docs
 from engine.maintenance.process_docs import render
 from engine.maintenance.restore import restore_backup
 from engine.migrate import upgrade
-from engine.operations import sessions
+from engine.operations import mail, sessions
 from engine.operations.processes import repair_instance, running_instance_ids
 from engine.orgchart.writer import import_org_chart
 from engine.rules import load_rules
@@ -143,6 +143,36 @@ def user_sign_out(username: str) -> None:
     """End every session of an account (a lost phone, a leaked token); its password still works."""
     _user_command(lambda ctx: sessions.sign_out_everywhere(ctx, username),
                   f"Đã đăng xuất {username} khỏi mọi nơi.")
+
+
+@main.group("mail")
+def mail_group() -> None:
+    """Thư điện tử (cần cấu hình KHENTHUONG_SMTP_HOST)."""
+
+
+@mail_group.command("digest")
+@click.option("--force", is_flag=True, help="Send even if today's digest was already sent.")
+def mail_digest(force: bool) -> None:
+    """Gửi thư tổng hợp việc đến hạn, quá hạn hôm nay (thường do worker gửi, mỗi ngày một lần)."""
+    settings = _settings()
+    if not mail.enabled(settings):
+        raise click.ClickException("Chưa cấu hình máy chủ thư (KHENTHUONG_SMTP_HOST): không gửi thư nào.")
+    with _session_factory(settings)() as session:
+        sent = mail.send_digest(Context(session=session, settings=settings, clock=SystemClock()), force=force)
+        session.commit()
+    click.echo(f"Đã gửi {sent} thư tổng hợp." if sent or force else "Thư tổng hợp hôm nay đã được gửi trước đó.")
+
+
+@mail_group.command("notifications")
+def mail_notifications() -> None:
+    """Gửi qua thư điện tử các thông báo chưa gửi."""
+    settings = _settings()
+    if not mail.enabled(settings):
+        raise click.ClickException("Chưa cấu hình máy chủ thư (KHENTHUONG_SMTP_HOST): không gửi thư nào.")
+    with _session_factory(settings)() as session:
+        sent = mail.mail_notifications(Context(session=session, settings=settings, clock=SystemClock()))
+        session.commit()
+    click.echo(f"Đã gửi {sent} thư thông báo.")
 
 
 @main.command("demo")

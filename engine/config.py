@@ -45,6 +45,15 @@ class Settings:
     signing_passphrase: str = field(default="", repr=False)
     # The key of the national ID numbers' keyed hashes (docs/registry.md); an instance file by default.
     identity_key: str = field(default="", repr=False)
+    # Mail (engine/operations/mail.py, docs/mail.md): off while smtp_host is empty.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = False
+    mail_from: str = "khenthuong@localhost"
+    public_url: str = "http://127.0.0.1:5000"  # the site's address, for the links a mail carries
+    digest_hour: int = 7  # local hour from which the worker sends the day's digest
 
     @property
     def attachment_root(self) -> Path:
@@ -84,6 +93,14 @@ class Settings:
             ("signing_pkcs12", Path),
             ("signing_passphrase", str),
             ("identity_key", str),
+            ("smtp_host", str),
+            ("smtp_port", int),
+            ("smtp_user", str),
+            ("smtp_password", str),
+            ("smtp_starttls", _flag),
+            ("mail_from", str),
+            ("public_url", str),
+            ("digest_hour", int),
         ):
             raw = env.get(PREFIX + name.upper())
             if raw is not None:

@@ -22,7 +22,7 @@ from engine.models.dossier import (
     Notification,
     RemovedAttachment,
 )
-from engine.models.org import Council, CouncilMember, RoleGrant, Unit, User
+from engine.models.org import Council, CouncilChange, CouncilMember, RoleGrant, Unit, User
 from engine.models.registry import (
     RECORDED_AWARD_KINDS,
     Awardee,
@@ -85,6 +85,7 @@ __all__ = [
     "ComplaintOutcome",
     "ComplaintStatus",
     "Council",
+    "CouncilChange",
     "CouncilMember",
     "CouncilSession",
     "Decision",
