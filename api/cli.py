@@ -17,7 +17,7 @@ from api.production import ServerOptions, serve_production
 from api.worker import run_forever
 from engine import anchor
 from engine.clock import SystemClock
-from engine.config import PROJECT_ROOT, Settings
+from engine.config import PROJECT_ROOT, Settings, quiet_library_logs
 from engine.context import Context
 from engine.db import make_engine, make_session_factory
 from engine.errors import DefinitionError, DomainError
@@ -49,8 +49,7 @@ def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
 def main() -> None:
     """khenthuong — quản lý thi đua, khen thưởng."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # SpiffWorkflow logs every task state change at INFO: noise, and task data, in a server's log.
-    logging.getLogger("spiff").setLevel(logging.WARNING)
+    quiet_library_logs()  # SpiffWorkflow's INFO is every task state change, with task data
 
 
 @main.group()
@@ -88,7 +87,8 @@ def _repair_instances(settings: Settings) -> None:
 
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_file(file: Path) -> None:
+@click.option("--brief", is_flag=True, help="One line of summary instead of every count (`make run`).")
+def import_file(file: Path, brief: bool) -> None:
     """Load an org-chart YAML file (idempotent, all-or-nothing)."""
     settings = _settings()
     with _session_factory(settings)() as session:
@@ -102,6 +102,12 @@ def import_file(file: Path) -> None:
             for field, message in exc.errors.items():
                 click.echo(f"  {field}: {message}", err=True)
             sys.exit(1)
+    if brief:
+        counts = summary.as_dict()
+        added = (f"thêm {counts['units_created']} đơn vị, {counts['users_created']} người dùng, "
+                 f"{counts['councils_created']} hội đồng" if counts["changed"] else "không có gì thay đổi")
+        click.echo(f"Đã nạp {file.name}: {added}.")
+        return
     for name, value in summary.as_dict().items():
         click.echo(f"{name}: {value}")
 

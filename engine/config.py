@@ -1,6 +1,7 @@
 """Settings of the engine, read once from `KHENTHUONG_*` environment variables and passed in."""
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from dataclasses import dataclass, field, replace
@@ -131,3 +132,17 @@ def _instance_secret(instance_dir: Path, name: str = "secret_key") -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+# Libraries that log every step at INFO (SpiffWorkflow: each task's state change, with task data;
+# Alembic: each migration): quiet unless the operator configured them. The one place for the app, the
+# CLI and the production server.
+QUIET_LIBRARIES = ("spiff", "alembic")
+
+
+def quiet_library_logs() -> None:
+    """Libraries' INFO logs off: their loggers at WARNING, unless a level was set for them already."""
+    for name in QUIET_LIBRARIES:
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.WARNING)

@@ -103,7 +103,7 @@ def create_user(args: dict[str, Any]) -> Any:
                                       args.get("email"))
 
 
-@blp.route("/admin/users/<int:user_id>", methods=["PATCH"])
+@blp.route("/admin/users/<id:user_id>", methods=["PATCH"])
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, UserSchema)
 @problems(blp, 403, 404, 409, 422)
@@ -121,7 +121,7 @@ def update_user(args: dict[str, Any], user_id: int) -> Any:
     return user
 
 
-@blp.route("/admin/users/<int:user_id>/password", methods=["POST"])
+@blp.route("/admin/users/<id:user_id>/password", methods=["POST"])
 @blp.arguments(PasswordResetSchema)
 @blp.response(204)
 @problems(blp, 403, 404, 422)
@@ -133,7 +133,7 @@ def reset_password(args: dict[str, Any], user_id: int) -> None:
     administration.reset_password(_admin_ctx(), user_id, args["password"])
 
 
-@blp.route("/admin/users/<int:user_id>/roles", methods=["POST"])
+@blp.route("/admin/users/<id:user_id>/roles", methods=["POST"])
 @blp.arguments(RoleGrantArgsSchema)
 @blp.response(200, UserSchema)
 @problems(blp, 403, 404, 422)
@@ -144,7 +144,7 @@ def grant_role(args: dict[str, Any], user_id: int) -> Any:
     return administration.user_by_id(ctx, user_id)
 
 
-@blp.route("/admin/users/<int:user_id>/roles/<int:grant_id>", methods=["DELETE"])
+@blp.route("/admin/users/<id:user_id>/roles/<id:grant_id>", methods=["DELETE"])
 @blp.response(204)
 @problems(blp, 403, 404, 409)
 def withdraw_role(user_id: int, grant_id: int) -> None:
@@ -152,7 +152,7 @@ def withdraw_role(user_id: int, grant_id: int) -> None:
     administration.withdraw_role(_admin_ctx(), user_id, grant_id)
 
 
-@blp.route("/admin/councils/<int:council_id>/changes")
+@blp.route("/admin/councils/<id:council_id>/changes")
 @blp.response(200, CouncilChangeSchema(many=True))
 @problems(blp, 403, 404)
 def council_changes(council_id: int) -> list[Any]:
@@ -162,7 +162,7 @@ def council_changes(council_id: int) -> list[Any]:
     return administration.council_history(ctx, council_id)
 
 
-@blp.route("/admin/councils/<int:council_id>/changes", methods=["POST"])
+@blp.route("/admin/councils/<id:council_id>/changes", methods=["POST"])
 @blp.arguments(CouncilChangeArgsSchema)
 @blp.response(201, CouncilChangeSchema)
 @problems(blp, 403, 404, 422)

@@ -140,11 +140,11 @@ def reset_password(ctx: Context, user_id: int, new_password: str) -> int:
 def change_own_password(ctx: Context, current: str, new: str, keep_session_id: int | None) -> None:
     """The caller's own password; the other sessions end, the one making the change stays open."""
     user = require_actor(ctx.actor)
-    if not verify_password(ctx.settings, user.password_hash, current):
-        raise InvalidInput("Mật khẩu hiện tại không đúng.", {"current_password": "Không đúng."})
-    _password(new, "new_password")
+    _password(new, "new_password")  # the cheap checks first: verifying costs a hash
     if new == current:
         raise InvalidInput("Mật khẩu mới phải khác mật khẩu hiện tại.", {"new_password": "Trùng mật khẩu cũ."})
+    if not verify_password(ctx.settings, user.password_hash, current):
+        raise InvalidInput("Mật khẩu hiện tại không đúng.", {"current_password": "Không đúng."})
     user.password_hash = hash_password(ctx.settings, new)
     user.must_change_password = False
     ended = len(ctx.session.execute(

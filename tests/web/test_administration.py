@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from engine.clock import local_today
 from engine.models import AuditEvent, AuthSession, Council, Role, RoleGrant, User
-from tests.api.conftest import bearer  # noqa: F401  (a token per user, as POST /auth/token opens one)
+from tests.api import conftest as api_fixtures
 from tests.factories import PASSWORD, make_user
 from tests.web.conftest import log_in, token
 
 API = "/api/v1"
+bearer = api_fixtures.bearer  # a token per user, as POST /auth/token opens one
 
 
 def _admin(session, settings, tree) -> User:
@@ -98,7 +99,8 @@ def test_a_reset_ends_every_session_and_the_api_refuses_until_the_password_is_ch
     fresh = {"Authorization": f"Bearer {token_reply.json['access_token']}"}
     refused = client.get(f"{API}/dossiers", headers=fresh)
     assert refused.status_code == 403 and "đổi mật khẩu" in refused.json["detail"]
-    wrong = client.post(f"{API}/me/password", headers=fresh, json={"current_password": "sai", "new_password": "x"})
+    wrong = client.post(f"{API}/me/password", headers=fresh,
+                        json={"current_password": "sai", "new_password": "KhacHan@2026"})
     assert wrong.status_code == 422 and "current_password" in wrong.json["errors"]
     ok = client.post(f"{API}/me/password", headers=fresh,
                      json={"current_password": "DatLai@2026", "new_password": "CuaToi@2026"})
