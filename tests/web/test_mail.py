@@ -132,3 +132,25 @@ def test_the_daily_digest_goes_to_the_officer_and_when_overdue_to_the_head(ctx, 
     assert "Việc quá hạn tại đơn vị do đồng chí phụ trách" in _text(head)
     assert f"https://khenthuong.example/tasks/{task.id}" in _text(head)
     assert mail.unsubscribe_url(mailing.settings, tree.commune_head.id, MailKind.DIGEST) in _text(head)
+
+
+def test_the_worker_mails_new_notifications_and_the_digest_once_its_hour_has_come(ctx, tree, smtp, session_factory,
+                                                                                  clock):
+    from datetime import datetime
+
+    from api.worker import send_mail_if_any
+    inbox, port = smtp
+    mailing = _mailing(ctx, port)
+    tree.proposer.email = "hoa@binhminh.gov.vn"
+    clock.set(datetime(2026, 11, 30, 1, 0, tzinfo=mail.LOCAL_TZ))  # before the digest's hour
+    notify(ctx, [tree.proposer], None, "Kết quả xét khen thưởng", "Được khen thưởng.")
+    ctx.session.commit()
+    send_mail_if_any(session_factory, mailing.settings, clock)
+    assert [str(m["Subject"]) for m in inbox.messages] == ["Kết quả xét khen thưởng"]
+    assert not mail.sent_today(ctx)
+    ctx.session.rollback()  # no read left open while the worker writes (SQLite: one writer)
+    clock.set(datetime(2026, 11, 30, 8, 0, tzinfo=mail.LOCAL_TZ))
+    send_mail_if_any(session_factory, mailing.settings, clock)
+    ctx.session.expire_all()
+    assert mail.sent_today(ctx)  # recorded even when nobody had anything due
+    assert len(inbox.messages) == 1
