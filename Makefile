@@ -15,11 +15,16 @@ $(STAMP): pyproject.toml
 
 ## Migrate the embedded database, load the demo organisation, serve on 127.0.0.1:$(PORT).
 run: $(STAMP)
-	$(VENV)/bin/khenthuong db upgrade
-	$(VENV)/bin/khenthuong audit keygen --keep
-	$(VENV)/bin/khenthuong import demo/org.yaml
-	$(VENV)/bin/khenthuong demo
-	$(VENV)/bin/khenthuong serve --port $(PORT)
+	@echo "[1/5] Cập nhật cơ sở dữ liệu…"
+	@$(VENV)/bin/khenthuong db upgrade
+	@echo "[2/5] Khóa ký nhật ký kiểm tra…"
+	@$(VENV)/bin/khenthuong audit keygen --keep
+	@echo "[3/5] Nạp tổ chức mẫu demo/org.yaml (lần đầu khoảng 20 giây: băm mật khẩu của 52 người dùng)…"
+	@$(VENV)/bin/khenthuong import --brief demo/org.yaml
+	@echo "[4/5] Tạo hồ sơ mẫu…"
+	@$(VENV)/bin/khenthuong demo
+	@echo "[5/5] Sẵn sàng: mở http://127.0.0.1:$(PORT)/ và đăng nhập, ví dụ truong.denghi (người đề nghị) hoặc quantri (quản trị), mật khẩu KhenThuong@2026. Dừng: Ctrl+C."
+	@$(VENV)/bin/khenthuong serve --port $(PORT)
 
 ## The whole suite on SQLite, then on PostgreSQL (required when CI=true).
 test: test-sqlite test-postgres

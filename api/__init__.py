@@ -23,7 +23,7 @@ from api.schemas import ProblemSchema
 from api.state import EXTENSION, AppState
 from api.web import register_web
 from engine.clock import Clock, SystemClock
-from engine.config import Settings
+from engine.config import Settings, quiet_library_logs
 from engine.db import make_engine, make_session_factory
 from engine.documents.signing import check_document_settings
 from engine.rules import load_rules
@@ -72,6 +72,7 @@ def _api_config(settings: Settings) -> dict[str, Any]:
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None,
                clock: Clock | None = None) -> Flask:
+    quiet_library_logs()
     settings = settings or Settings.from_env()
     clock = clock or SystemClock()
     runtime = runtime or Runtime.load(settings)  # a DefinitionError propagates: the start fails

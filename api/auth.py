@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, request, session
+from flask import Flask, Response, current_app, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 from api.unit_of_work import current_uow
@@ -32,6 +32,11 @@ _SECRET, _CSRF = "sid", "csrf"
 _PUBLIC = "_khenthuong_public"
 # Endpoints registered by libraries, whose views we cannot mark.
 PUBLIC_ENDPOINTS = frozenset({"api-docs.openapi_json"})
+# What a user whose password was reset may still do before choosing a new one.
+WHILE_PASSWORD_MUST_CHANGE = frozenset({"web.session.change_password", "web.session.logout",
+                                        "me.me", "me.change_password", "auth.revoke_token",
+                                        "auth.close_session"})
+MUST_CHANGE_PASSWORD = "Mật khẩu đã được đặt lại: cần đổi mật khẩu trước khi tiếp tục (POST /api/v1/me/password)."
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -112,9 +117,19 @@ def _is_public() -> bool:
     return endpoint in PUBLIC_ENDPOINTS or bool(getattr(view, _PUBLIC, False))
 
 
-def _authenticate() -> None:
+def _authenticate() -> Response | None:
     if _is_public():
-        return
+        return None
+    _identify()
+    user = current_uow().actor
+    if getattr(user, "must_change_password", False) and request.endpoint not in WHILE_PASSWORD_MUST_CHANGE:
+        if (request.endpoint or "").startswith("web.") and request.method in SAFE_METHODS:
+            return redirect(url_for("web.session.change_password", next=request.full_path.rstrip("?")))
+        raise Forbidden(MUST_CHANGE_PASSWORD)
+    return None
+
+
+def _identify() -> None:
     uow = current_uow()
     header = request.headers.get("Authorization")
     if header is not None:

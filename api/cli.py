@@ -17,7 +17,7 @@ from api.production import ServerOptions, serve_production
 from api.worker import run_forever
 from engine import anchor
 from engine.clock import SystemClock
-from engine.config import PROJECT_ROOT, Settings
+from engine.config import PROJECT_ROOT, Settings, quiet_library_logs
 from engine.context import Context
 from engine.db import make_engine, make_session_factory
 from engine.errors import DefinitionError, DomainError
@@ -27,7 +27,7 @@ from engine.maintenance.check import check_installation, helper_docs
 from engine.maintenance.process_docs import render
 from engine.maintenance.restore import restore_backup
 from engine.migrate import upgrade
-from engine.operations import sessions
+from engine.operations import mail, sessions
 from engine.operations.processes import repair_instance, running_instance_ids
 from engine.orgchart.writer import import_org_chart
 from engine.rules import load_rules
@@ -49,8 +49,7 @@ def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
 def main() -> None:
     """khenthuong — quản lý thi đua, khen thưởng."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # SpiffWorkflow logs every task state change at INFO: noise, and task data, in a server's log.
-    logging.getLogger("spiff").setLevel(logging.WARNING)
+    quiet_library_logs()  # SpiffWorkflow's INFO is every task state change, with task data
 
 
 @main.group()
@@ -88,7 +87,8 @@ def _repair_instances(settings: Settings) -> None:
 
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_file(file: Path) -> None:
+@click.option("--brief", is_flag=True, help="One line of summary instead of every count (`make run`).")
+def import_file(file: Path, brief: bool) -> None:
     """Load an org-chart YAML file (idempotent, all-or-nothing)."""
     settings = _settings()
     with _session_factory(settings)() as session:
@@ -102,6 +102,12 @@ def import_file(file: Path) -> None:
             for field, message in exc.errors.items():
                 click.echo(f"  {field}: {message}", err=True)
             sys.exit(1)
+    if brief:
+        counts = summary.as_dict()
+        added = (f"thêm {counts['units_created']} đơn vị, {counts['users_created']} người dùng, "
+                 f"{counts['councils_created']} hội đồng" if counts["changed"] else "không có gì thay đổi")
+        click.echo(f"Đã nạp {file.name}: {added}.")
+        return
     for name, value in summary.as_dict().items():
         click.echo(f"{name}: {value}")
 
@@ -143,6 +149,36 @@ def user_sign_out(username: str) -> None:
     """End every session of an account (a lost phone, a leaked token); its password still works."""
     _user_command(lambda ctx: sessions.sign_out_everywhere(ctx, username),
                   f"Đã đăng xuất {username} khỏi mọi nơi.")
+
+
+@main.group("mail")
+def mail_group() -> None:
+    """Thư điện tử (cần cấu hình KHENTHUONG_SMTP_HOST)."""
+
+
+@mail_group.command("digest")
+@click.option("--force", is_flag=True, help="Send even if today's digest was already sent.")
+def mail_digest(force: bool) -> None:
+    """Gửi thư tổng hợp việc đến hạn, quá hạn hôm nay (thường do worker gửi, mỗi ngày một lần)."""
+    settings = _settings()
+    if not mail.enabled(settings):
+        raise click.ClickException("Chưa cấu hình máy chủ thư (KHENTHUONG_SMTP_HOST): không gửi thư nào.")
+    with _session_factory(settings)() as session:
+        sent = mail.send_digest(Context(session=session, settings=settings, clock=SystemClock()), force=force)
+        session.commit()
+    click.echo(f"Đã gửi {sent} thư tổng hợp." if sent or force else "Thư tổng hợp hôm nay đã được gửi trước đó.")
+
+
+@mail_group.command("notifications")
+def mail_notifications() -> None:
+    """Gửi qua thư điện tử các thông báo chưa gửi."""
+    settings = _settings()
+    if not mail.enabled(settings):
+        raise click.ClickException("Chưa cấu hình máy chủ thư (KHENTHUONG_SMTP_HOST): không gửi thư nào.")
+    with _session_factory(settings)() as session:
+        sent = mail.mail_notifications(Context(session=session, settings=settings, clock=SystemClock()))
+        session.commit()
+    click.echo(f"Đã gửi {sent} thư thông báo.")
 
 
 @main.command("demo")

@@ -1,4 +1,5 @@
-"""The background worker: fires due timers, one instance per transaction, until stopped."""
+"""The background worker: fires due timers, one instance per transaction, signs the audit chain's head,
+and sends mail when SMTP is configured (notifications, the daily digest), until stopped."""
 from __future__ import annotations
 
 import logging
@@ -13,6 +14,7 @@ from engine import anchor
 from engine.clock import Clock
 from engine.config import Settings
 from engine.context import Context
+from engine.operations import mail
 from engine.operations.timers import fire_next_due
 from engine.runtime import Runtime
 
@@ -55,6 +57,28 @@ def sign_head_if_due(session_factory: sessionmaker[Session], settings: Settings,
         log.info("audit checkpoint: %s", made.line())
 
 
+def send_mail_if_any(session_factory: sessionmaker[Session], settings: Settings, clock: Clock) -> None:
+    """Mail the new notifications, and the day's digest once its hour has come; own transactions.
+    A refusal of the SMTP server is logged and retried at the next pass (nothing marked sent)."""
+    if not mail.enabled(settings):
+        return
+    for job, name in ((mail.mail_notifications, "notifications"), (_digest_if_due, "digest")):
+        with session_factory() as session:
+            try:
+                sent = job(Context(session=session, settings=settings, clock=clock))
+                session.commit()
+            except Exception:
+                session.rollback()
+                log.exception("sending mail (%s) failed", name)
+                continue
+        if sent:
+            log.info("mail: %s %s sent", sent, name)
+
+
+def _digest_if_due(ctx: Context) -> int:
+    return mail.send_digest(ctx) if mail.digest_due(ctx) else 0
+
+
 def run_forever(session_factory: sessionmaker[Session], settings: Settings, runtime: Runtime, clock: Clock,
                 once: bool = False, install_signals: bool = True,
                 stop: threading.Event | None = None, on_pass: Callable[[int], None] | None = None) -> int:
@@ -72,6 +96,7 @@ def run_forever(session_factory: sessionmaker[Session], settings: Settings, runt
     while not stop.is_set():
         fired = run_due_timers(session_factory, settings, runtime, clock, stop)
         sign_head_if_due(session_factory, settings, clock)
+        send_mail_if_any(session_factory, settings, clock)
         total += fired
         if on_pass:
             on_pass(fired)

@@ -1,6 +1,7 @@
 """Settings of the engine, read once from `KHENTHUONG_*` environment variables and passed in."""
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,15 @@ class Settings:
     signing_passphrase: str = field(default="", repr=False)
     # The key of the national ID numbers' keyed hashes (docs/registry.md); an instance file by default.
     identity_key: str = field(default="", repr=False)
+    # Mail (engine/operations/mail.py, docs/mail.md): off while smtp_host is empty.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = False
+    mail_from: str = "khenthuong@localhost"
+    public_url: str = "http://127.0.0.1:5000"  # the site's address, for the links a mail carries
+    digest_hour: int = 7  # local hour from which the worker sends the day's digest
 
     @property
     def attachment_root(self) -> Path:
@@ -84,6 +94,14 @@ class Settings:
             ("signing_pkcs12", Path),
             ("signing_passphrase", str),
             ("identity_key", str),
+            ("smtp_host", str),
+            ("smtp_port", int),
+            ("smtp_user", str),
+            ("smtp_password", str),
+            ("smtp_starttls", _flag),
+            ("mail_from", str),
+            ("public_url", str),
+            ("digest_hour", int),
         ):
             raw = env.get(PREFIX + name.upper())
             if raw is not None:
@@ -114,3 +132,17 @@ def _instance_secret(instance_dir: Path, name: str = "secret_key") -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+# Libraries that log every step at INFO (SpiffWorkflow: each task's state change, with task data;
+# Alembic: each migration): quiet unless the operator configured them. The one place for the app, the
+# CLI and the production server.
+QUIET_LIBRARIES = ("spiff", "alembic")
+
+
+def quiet_library_logs() -> None:
+    """Libraries' INFO logs off: their loggers at WARNING, unless a level was set for them already."""
+    for name in QUIET_LIBRARIES:
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.WARNING)

@@ -70,6 +70,13 @@ class SessionKind(Code):
 
 # ---- processes and tasks ------------------------------------------------------------------------
 
+class MailKind(Code):
+    """The kinds of e-mail a user may unsubscribe from, one by one."""
+
+    NOTIFICATION = "notification", "thông báo về hồ sơ"
+    DIGEST = "digest", "thư tổng hợp hằng ngày việc đến hạn, quá hạn"
+
+
 class InstanceStatus(Code):
     RUNNING = "running", "đang chạy"
     COMPLETED = "completed", "đã kết thúc"
@@ -364,6 +371,13 @@ class AuditAction(Code):
     MEMBERSHIP_RECORDED = "membership_recorded", "ghi quá trình công tác tại đơn vị"
     USER_DEACTIVATED = "user_deactivated", "khoá tài khoản người dùng"
     USER_ACTIVATED = "user_activated", "mở lại tài khoản người dùng"
+    PASSWORD_RESET = "password_reset", "đặt lại mật khẩu (phải đổi khi đăng nhập)"
+    PASSWORD_CHANGED = "password_changed", "đổi mật khẩu"
+    COUNCIL_CHANGE_RECORDED = "council_change_recorded", "kiện toàn Hội đồng Thi đua - Khen thưởng"
+    COUNCIL_CHANGE_APPLIED = "council_change_applied", "áp dụng kiện toàn Hội đồng Thi đua - Khen thưởng"
+    MAIL_UNSUBSCRIBED = "mail_unsubscribed", "hủy nhận thư điện tử"
+    MAIL_SUBSCRIBED = "mail_subscribed", "nhận lại thư điện tử"
+    DIGEST_SENT = "digest_sent", "gửi thư tổng hợp việc đến hạn, quá hạn"
     # sessions
     USER_LOGGED_IN = "user_logged_in", "đăng nhập"
     USER_LOGGED_OUT = "user_logged_out", "đăng xuất"

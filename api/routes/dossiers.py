@@ -140,6 +140,38 @@ def get_attachment(dossier_id: int, attachment_id: int) -> Response:
     return send_document(access.attachment_file(current_ctx(), dossier_id, attachment_id))
 
 
+@blp.route("/dossiers/<id:dossier_id>/attachments/<id:attachment_id>", methods=["DELETE"])
+@blp.response(204)
+@problems(blp, 403, 404, 409)
+def remove_attachment(dossier_id: int, attachment_id: int) -> None:
+    """Gỡ bỏ tài liệu đính kèm
+
+    Chỉ khi hồ sơ đang soạn hoặc đang được yêu cầu bổ sung (409 nếu không). Tệp cũ vẫn được lưu và
+    ghi vào nhật ký hồ sơ.
+    """
+    dossiers.remove_attachment(current_ctx(), dossier_id, attachment_id)
+
+
+@blp.route("/dossiers/<id:dossier_id>/attachments/<id:attachment_id>", methods=["PUT"])
+@blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary", "description": "Tệp thay thế."}}}}}})
+@blp.response(200, AttachmentSchema)
+@problems(blp, 403, 404, 409, 413, 415, 422)
+def replace_attachment(dossier_id: int, attachment_id: int) -> Attachment:
+    """Thay tài liệu đính kèm bằng tệp khác
+
+    Cùng loại tài liệu, cùng đề nghị; chỉ khi hồ sơ đang soạn hoặc đang được yêu cầu bổ sung (409
+    nếu không). Tệp cũ vẫn được lưu và ghi vào nhật ký hồ sơ.
+    """
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType()
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput("Chưa có tệp thay thế.", {"file": "Bắt buộc tải tệp lên."})
+    return dossiers.replace_attachment(current_ctx(), dossier_id, attachment_id, upload.stream, upload.filename)
+
+
 @blp.route("/dossiers/<id:dossier_id>/submit", methods=["POST"])
 @blp.response(200, DossierSchema)
 @problems(blp, 403, 404, 409, 422)

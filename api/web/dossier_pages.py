@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 
 from api.downloads import send_document
 from api.errors import status_of
+from api.web import labels
 from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, discard_changes, me, render
 from api.web.dossier_views import process_diagrams
 from api.web.timeline import timeline
@@ -22,6 +23,7 @@ from engine.operations.award.inputs import MAX_AWARD_CODE, MAX_YEAR, MIN_YEAR
 from engine.operations.council import queries as council_access
 from engine.operations.directory import units_within_reach
 
+AUTO_KIND = "auto"  # the upload form's default: each file's kind (and nomination) guessed from its name
 bp = Blueprint("dossiers", __name__)
 
 
@@ -78,13 +80,24 @@ def upload(dossier_id: int) -> Response | tuple[str, int]:
     try:
         if not files:
             raise InvalidInput("Chưa chọn tệp.", {"file": "Chọn ít nhất một tệp để tải lên."})
-        nomination_id = int(raw_nomination) if raw_nomination.isdigit() else None
-        for upload_file in files:
-            dossiers.add_attachment(context, dossier_id, upload_file.stream, upload_file.filename,
-                                    request.form.get("kind", ""), nomination_id)
+        nomination_id = int(raw_nomination) if raw_nomination.isdigit() and len(raw_nomination) < 10 else None
+        kind = request.form.get("kind", "")
+        if kind == AUTO_KIND:
+            added = dossiers.add_attachments_guessed(
+                context, dossier_id, [(f.stream, f.filename or "") for f in files], nomination_id)
+        else:
+            for upload_file in files:
+                dossiers.add_attachment(context, dossier_id, upload_file.stream, upload_file.filename, kind,
+                                        nomination_id)
     except DomainError as error:
         return _refused(dossier_id, error, "upload")
-    flash(f"Đã tải lên {len(files)} tệp.", "success")
+    if kind == AUTO_KIND:
+        what = "; ".join(f"«{a.filename}»: {labels.DOCUMENT_KIND[g.kind]}"
+                         + (f" của {g.nomination.nominee_name}" if g.nomination else " (cả hồ sơ)") for a, g in added)
+        flash(f"Đã tải lên {len(files)} tệp, loại tài liệu đoán theo tên tệp — {what}. Nếu đoán sai, bấm «Gỡ bỏ» "
+              "rồi tải lại tệp đó với loại đúng.", "success")
+    else:
+        flash(f"Đã tải lên {len(files)} tệp.", "success")
     return redirect(url_for(".detail", dossier_id=dossier_id, _anchor="tai-lieu"))
 
 

@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 
-from api.web.common import PER_PAGE, Pager, arg_int, ctx, render
+from api.web.common import PER_PAGE, Pager, arg_int, ctx, me, render
 from engine.clock import local_today
 from engine.operations import notifications as notes
 from engine.operations import tasks
+from engine.operations.award import queries as dossier_access
 from engine.operations.complaints.queries import cases_of_tasks
 from engine.operations.public.queries import comment_counts
 
@@ -45,8 +46,12 @@ def inbox() -> tuple[str, int]:
         ("later", "Còn thời gian"), ("none", "Không có hạn"))}
     for row in tasks.task_rows(context, page.items):
         groups[_group_of(row, today)].rows.append(row)
+    user = me()
+    proposes = bool(dossier_access.proposer_units(context.session, user))
+    drafts = dossier_access.drafts_waiting(context.session, user) if proposes else []
     return render("web/inbox.html", groups=[g for g in groups.values() if g.rows], total=page.total, mine=mine,
                   cases=cases_of_tasks(context, page.items), comments=comment_counts(context, page.items),
+                  proposes=proposes, drafts=drafts,
                   pager=Pager.of(page), today=today)
 
 

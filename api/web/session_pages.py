@@ -8,9 +8,10 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from api.auth import log_out_here, public, require_csrf, start_session
 from api.request_text import reads_own_text
 from api.unit_of_work import current_uow
-from api.web.common import render
-from engine.errors import Throttled, Unauthenticated
+from api.web.common import discard_changes, render
+from engine.errors import InvalidInput, Throttled, Unauthenticated
 from engine.models import SessionKind
+from engine.operations.administration import change_own_password
 from engine.operations.auth import authenticate
 from engine.operations.sessions import open_session
 from engine.text import clean_text, shown
@@ -80,3 +81,25 @@ def logout() -> Response:
 @bp.route("/")
 def home() -> Response:
     return redirect(url_for("web.inbox.inbox"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password() -> Response | tuple[str, int]:
+    """Choose a new password: asked of every page after an administrator reset it."""
+    uow = current_uow()
+    user = uow.actor
+    must = bool(getattr(user, "must_change_password", False))
+    target = local_path(request.values.get("next"))
+    if request.method == "GET":
+        return render("web/password.html", must=must, next=target)
+    current = request.form.get("current_password", "")[:256]
+    new = request.form.get("new_password", "")[:256]
+    try:
+        if new != request.form.get("repeat_password", "")[:256]:
+            raise InvalidInput("Hai lần nhập mật khẩu mới không khớp.", {"repeat_password": "Không khớp mật khẩu mới."})
+        change_own_password(uow.ctx, current, new, uow.auth_session_id)
+    except InvalidInput as error:
+        discard_changes()
+        return render("web/password.html", 422, must=must, next=target, error=error)
+    flash("Đã đổi mật khẩu.", "info")
+    return redirect(_next_page(target))

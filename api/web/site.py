@@ -21,6 +21,7 @@ from api.web import (
     emulation_pages,
     fund_pages,
     inbox,
+    mail_pages,
     public_pages,
     registry_pages,
     round_pages,
@@ -114,5 +115,5 @@ def page_not_found(error: HTTPException) -> tuple[str, int] | Response:
 web.context_processor(_template_context)
 web.after_request(_secure)
 for _area in (session_pages, inbox, dossier_pages, dossier_form, task_pages, council_pages, decision_pages,
-              admin_pages, registry_pages, round_pages, emulation_pages, public_pages, fund_pages):
+              admin_pages, registry_pages, round_pages, emulation_pages, public_pages, fund_pages, mail_pages):
     web.register_blueprint(_area.bp)

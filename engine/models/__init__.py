@@ -33,7 +33,7 @@ from engine.models.emulation import (
     Registration,
 )
 from engine.models.fund import FundEntry, FundPayout
-from engine.models.org import Council, CouncilMember, RoleGrant, Unit, User
+from engine.models.org import Council, CouncilChange, CouncilMember, RoleGrant, Unit, User
 from engine.models.public import Disclosure, DisclosureComment, Exemplar
 from engine.models.registry import (
     RECORDED_AWARD_KINDS,
@@ -123,6 +123,7 @@ __all__ = [
     "ComplaintOutcome",
     "ComplaintStatus",
     "Council",
+    "CouncilChange",
     "CouncilMember",
     "CouncilSession",
     "Decision",

@@ -226,3 +226,5 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # sent by e-mail (or passed over: no address, unsubscribed) by the worker's mail job; NULL: not yet
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

@@ -1,9 +1,10 @@
 """The organisation tree, users and the roles they hold at units; councils of reviewing units."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, value_enum
@@ -61,6 +62,11 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # set when an administrator resets the password: every page asks for a new one until it is changed
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    email: Mapped[str | None] = mapped_column(String(200))
+    # the kinds of mail the user no longer wants (engine/operations/mail.py MailKind values)
+    mail_unsubscribed: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -102,3 +108,25 @@ class CouncilMember(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
 
     user: Mapped[User] = relationship()
+
+
+class CouncilChange(Base):
+    """A change of a council's composition (kiện toàn) taking effect on `effective_on`: the history of
+    who sat on the council when. A session opened on or after that day uses the new composition; the
+    current rows (`council`, `council_member`) follow once the day has come (`applied_at`)."""
+
+    __tablename__ = "council_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id", ondelete="CASCADE"), index=True)
+    effective_on: Mapped[date] = mapped_column(Date)
+    # the decision that changed it, e.g. "Quyết định số 12/QĐ-UBND"
+    reference: Mapped[str | None] = mapped_column(String(120))
+    chair_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    secretary_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    members: Mapped[list[int]] = mapped_column(JSON)  # user ids, chair and secretary included
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)  # {chair, secretary, members} as it was when recorded
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

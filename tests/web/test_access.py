@@ -26,13 +26,15 @@ FORMS = ["/login", "/logout", "/notifications/1/read", "/notifications/read-all"
          "/rounds", "/rounds/1/close", "/emulation/plans", "/emulation/plans/1/file", "/emulation/plans/1/tasks",
          "/emulation/tasks/1", "/emulation/movements", "/emulation/movements/1/responses", "/emulation/registrations",
          "/emulation/registrations/import", "/emulation/clusters/1/scores", "/emulation/clusters/1/adjustments",
-         "/emulation/grades", "/registry/people/1/bars", "/registry/people/1/bars/1/lift"]
+         "/emulation/grades", "/registry/people/1/bars", "/registry/people/1/bars/1/lift",
+         "/password", "/admin/users", "/admin/users/1", "/admin/councils/1", "/thu/huy-nhan/<token>"]
 # The public comment form on a list under disclosure: no session, so no CSRF token (docs/public.md).
 PUBLIC_FORMS = {"/cong-khai/lay-y-kien/1"}
 # Pages anyone may open without login: the public complaint form, its "filed" page, the tracking page and
 # the escalation to the second instance (tracking code + secret).
 PUBLIC_PAGES = {"/khieu-nai", "/khieu-nai/da-gui", "/khieu-nai/tra-cuu", "/khieu-nai/lan-hai",
-                "/cong-khai", "/cong-khai/quyet-dinh", "/cong-khai/tra-cuu", "/cong-khai/dien-hinh"}
+                "/cong-khai", "/cong-khai/quyet-dinh", "/cong-khai/tra-cuu", "/cong-khai/dien-hinh",
+                "/thu/huy-nhan/<token>"}  # and the signed link to unsubscribe from a kind of mail
 # Public pages of one row (a list, a decision, an exemplar): without the row, 404, never the login.
 PUBLIC_ROWS = {"/cong-khai/lay-y-kien/1", "/cong-khai/quyet-dinh/1", "/cong-khai/quyet-dinh/1/van-ban.pdf",
                "/cong-khai/quyet-dinh/1/van-ban.docx", "/cong-khai/dien-hinh/1", "/cong-khai/dien-hinh/1/anh"}
@@ -59,7 +61,7 @@ def test_every_page_but_the_login_sends_a_stranger_to_the_login(app, client):
         assert response.headers["Location"].startswith("/login?next="), path
     assert client.get("/login").status_code == 200
     assert {"/complaints", "/complaints/1"} <= pages
-    for path in PUBLIC_PAGES - {"/khieu-nai/da-gui"}:
+    for path in PUBLIC_PAGES - {"/khieu-nai/da-gui", "/thu/huy-nhan/<token>"}:  # a forged link: 404
         assert client.get(path).status_code == 200, path
     for path in PUBLIC_ROWS:
         assert client.get(path).status_code == 404, path

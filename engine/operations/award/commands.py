@@ -8,6 +8,8 @@ see what, and the reads it guards, live in award/queries.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from sqlalchemy import select
@@ -379,3 +381,81 @@ def withdraw_dossier(ctx: Context, dossier_id: int, reason: str) -> Dossier:
                  after={"status": dossier.status.value}, reason=reason, role=Role.PROPOSER,
                  unit_id=dossier.proposing_unit_id, dossier_id=dossier.id)
     return dossier
+
+
+# ---- several files at once: the kind and the nomination guessed from each file's name ----------------
+
+_KIND_WORDS: tuple[tuple[AttachmentKind, tuple[str, ...]], ...] = (
+    (AttachmentKind.SUBMISSION, ("to trinh", "totrinh", "tt de nghi")),
+    (AttachmentKind.COUNCIL_MINUTES, ("bien ban", "bienban")),
+    (AttachmentKind.ACHIEVEMENT_REPORT, ("bao cao", "baocao", "thanh tich", "bctt")),
+    (AttachmentKind.EVIDENCE, ("minh chung", "chung nhan", "chung chi", "sang kien", "giay khen", "bang khen",
+                               "quyet dinh", "xac nhan")),
+)
+
+
+def _words(filename: str) -> str:
+    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return " ".join(re.split(r"[\s_\-.,()]+", fold(stem)))
+
+
+def guess_kind(filename: str) -> AttachmentKind | None:
+    """The kind a file's name tells ("to-trinh.pdf" → tờ trình, "Báo cáo thành tích An.docx" → báo cáo
+    thành tích), or None."""
+    words = f" {_words(filename)} "
+    for kind, needles in _KIND_WORDS:
+        if any(f" {needle} " in words or words.strip().startswith(needle) for needle in needles):
+            return kind
+    return None
+
+
+def guess_nomination(dossier: Dossier, filename: str) -> Nomination | None:
+    """The one nomination whose nominee the file's name names (full name, else the given name), or None."""
+    words = f" {_words(filename)} "
+    joined = words.replace(" ", "")
+    full = [n for n in dossier.nominations if f" {fold(n.nominee_name)} " in words
+            or fold(n.nominee_name).replace(" ", "") in joined]
+    if len(full) == 1:
+        return full[0]
+    given = [n for n in dossier.nominations if f" {fold(n.nominee_name).split(' ')[-1]} " in words]
+    return given[0] if len(given) == 1 else None
+
+
+@dataclass(frozen=True)
+class Guessed:
+    filename: str
+    kind: AttachmentKind
+    nomination: Nomination | None
+
+
+def add_attachments_guessed(ctx: Context, dossier_id: int, files: list[tuple[BinaryIO, str]],
+                            nomination_id: int | None = None) -> list[tuple[Attachment, Guessed]]:
+    """Several files at once, each one's kind (and nomination, unless one is given) guessed from its
+    name: a tờ trình or biên bản belongs to the whole dossier, a báo cáo thành tích or a proof to the
+    nomination its name names. A file whose kind or nomination cannot be told refuses the lot (422,
+    every such file named) and nothing is saved."""
+    _, dossier = changeable_dossier(ctx, dossier_id)
+    chosen = next((n for n in dossier.nominations if n.id == nomination_id), None) if nomination_id else None
+    if nomination_id is not None and chosen is None:
+        raise InvalidInput(f"Hồ sơ không có đề nghị số {nomination_id}.", {"nomination_id": "Không có đề nghị này."})
+    plan: list[Guessed] = []
+    errors: dict[str, str] = {}
+    for index, (_, filename) in enumerate(files):
+        name = filename or f"tệp {index + 1}"
+        kind = guess_kind(name)
+        if kind is None:
+            errors[f"file[{index}]"] = (f"«{name}»: không đoán được loại tài liệu từ tên tệp; chọn loại tài liệu "
+                                        "rồi tải tệp này lên riêng.")
+            continue
+        whole = kind in (AttachmentKind.SUBMISSION, AttachmentKind.COUNCIL_MINUTES)
+        nomination = None if whole else (chosen or guess_nomination(dossier, name))
+        if not whole and nomination is None:
+            errors[f"file[{index}]"] = (f"«{name}»: không rõ là tài liệu của đề nghị nào; chọn đề nghị ở ô «Tài liệu "
+                                        "của», hoặc đặt tên tệp có tên người được đề nghị.")
+            continue
+        plan.append(Guessed(name, kind, nomination))
+    if errors:
+        raise InvalidInput("Chưa tải lên tệp nào: có tệp không đoán được loại hoặc đề nghị.", errors)
+    return [(add_attachment(ctx, dossier_id, stream, guessed.filename, guessed.kind.value,
+                            guessed.nomination.id if guessed.nomination else None), guessed)
+            for (stream, _), guessed in zip(files, plan, strict=True)]

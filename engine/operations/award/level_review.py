@@ -8,6 +8,8 @@ transaction; arguments are ids from task data, results plain JSON values.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -229,17 +231,32 @@ def _summary(nomination: Nomination) -> dict[str, Any]:
     return {"id": nomination.id, "award_type": nomination.award_type, "nominee": nomination.nominee_name}
 
 
+def _award_namer(names: dict[str, str]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A check's label and detail with award names in place of their codes ("CSTD_CS" → "Chiến sĩ thi đua
+    cơ sở"): a clerk reads names."""
+    if not names:
+        return lambda check: check
+    pattern = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(
+        re.escape(code) for code in sorted(names, key=len, reverse=True)) + r")(?![A-Za-z0-9_])")
+
+    def named(check: dict[str, Any]) -> dict[str, Any]:
+        return {**check, **{key: pattern.sub(lambda m: names[m.group(1)], check[key])
+                            for key in ("label", "detail") if isinstance(check.get(key), str)}}
+    return named
+
+
 @prefill(PROCESS, "appraise")
 def appraise_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
     """The automatic eligibility pre-check of every nomination open here: it informs, the officer decides."""
     items = []
     catalogue, layers = load_rules(ctx.settings.rules_dir)[0], load_layers(ctx.settings.rules_dir)
+    named = _award_namer(award_names(ctx))
     for nomination in _open_here(ctx, task):
         year = nomination.dossier.year
         rules = eligibility_for(nomination.dossier, catalogue, layers)
         found = check_nomination(ctx.session, nomination, year=year, rules=rules) + emulation_checks(
             ctx.session, nomination, year=year, rules_dir=ctx.settings.rules_dir, on=local_today(ctx.clock))
-        checks = [c.as_dict() for c in found]
+        checks = [named(c.as_dict()) for c in found]
         items.append({**_summary(nomination), "checks": checks,
                       "eligible": all(c["result"] != Result.NOT_MET or c.get("blocking") is False for c in checks)})
     return {"nominations": items}

@@ -38,6 +38,7 @@ from engine.models import (
     VoteChoice,
 )
 from engine.operations.access import require_actor
+from engine.operations.administration import apply_due_council_changes
 from engine.operations.award.queries import load_dossier, rules_of
 from engine.operations.council.inputs import PaperBallot
 from engine.operations.council.minutes import store_minutes
@@ -81,6 +82,8 @@ def open_council_session(dossier_id: int, reviewing_unit: int) -> int:
     ctx = current_context()
     dossier = load_dossier(ctx, dossier_id)
     council = ctx.session.scalars(select(Council).where(Council.unit_id == reviewing_unit)).one_or_none()
+    if council is not None:  # a kiện toàn whose day has come is the composition this session uses
+        apply_due_council_changes(ctx, council.id)
     if council is None or not council.members:
         raise Conflict("Đơn vị xét duyệt chưa có Hội đồng Thi đua - Khen thưởng: cần khai báo Hội đồng trước.")
     rules, _ = rules_of(ctx, dossier)

@@ -14,6 +14,7 @@ from engine.operations.award.queries.access import (
     can_see,
     can_see_decision,
     changeable_dossier,
+    drafts_waiting,
     load_dossier,
     open_nominations,
     proposer_units,
@@ -71,6 +72,7 @@ __all__ = [
     "decision_file_name", "decision_pdf_file", "decision_nominations", "detail_of", "Diagram", "dossier_audit",
     "dossier_decisions", "dossier_detail", "dossier_diagram", "DossierDetail", "get_decision", "get_dossier",
     "issued_decisions_by_issuer", "list_decisions", "list_dossiers", "load_dossier", "missing_before_submission",
-    "missing_documents", "open_attachment", "open_nominations", "open_tasks", "proposer_units", "reviewing_ancestors",
+    "missing_documents", "open_attachment", "open_nominations", "open_tasks", "drafts_waiting", "proposer_units",
+    "reviewing_ancestors",
     "role_units", "rules_of", "rules_on", "visible_decisions", "visible_dossier", "visible_dossiers",
 ]

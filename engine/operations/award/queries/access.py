@@ -140,6 +140,16 @@ def proposer_units(session: Session, user: User) -> list[Unit]:
     ))
 
 
+def drafts_waiting(session: Session, user: User, limit: int = 5) -> list[Dossier]:
+    """The drafts of the units where the user proposes, the latest changed first (the empty inbox
+    points to them: a draft has no task yet)."""
+    return list(session.scalars(
+        select(Dossier).join(RoleGrant, RoleGrant.unit_id == Dossier.proposing_unit_id)
+        .where(RoleGrant.user_id == user.id, RoleGrant.role == Role.PROPOSER, Dossier.status == DossierStatus.DRAFT)
+        .order_by(Dossier.updated_at.desc(), Dossier.id.desc()).limit(limit)
+    ))
+
+
 def load_dossier(ctx: Context, dossier_id: int) -> Dossier:
     dossier = ctx.session.get(Dossier, int(dossier_id))
     if dossier is None:
