@@ -82,6 +82,9 @@ def _fuzz(operation: schemathesis.APIOperation, bearer: Callable[[], str], tally
     run()
 
 
+# Every operation, for two roles, 25 cases each: several thousand requests, several minutes on two busy
+# cores, more than the suite's default per-test limit.
+@pytest.mark.timeout(1800)
 def test_no_operation_answers_a_5xx_or_breaks_its_schema(app, demo_world, session_factory, settings, clock):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     tally = Tally()
