@@ -21,6 +21,7 @@ from api.web import (
     inbox,
     registry_pages,
     session_pages,
+    statistics_pages,
     task_pages,
 )
 from api.web.common import discard_changes, nav_counts, render
@@ -110,5 +111,5 @@ def page_not_found(error: HTTPException) -> tuple[str, int] | Response:
 web.context_processor(_template_context)
 web.after_request(_secure)
 for _area in (session_pages, inbox, dossier_pages, dossier_form, task_pages, council_pages, decision_pages,
-              admin_pages, registry_pages):
+              admin_pages, registry_pages, statistics_pages):
     web.register_blueprint(_area.bp)
