@@ -1,9 +1,12 @@
-"""Schemas of the statistics and the dashboard (engine/operations/statistics/queries.py's read models)."""
+"""Schemas of the statistics (engine/operations/statistics/queries.py's read models) and of the periodic
+reports up the tree (engine/operations/reports/)."""
 from __future__ import annotations
 
 from marshmallow import fields
 
-from api.fields import BaseSchema, Int, List, Nested, Str, derived
+from api.fields import BaseSchema, Bool, Int, List, Nested, Str, between, derived, one_of
+from engine.db import MAX_ID
+from engine.vocabulary import ReportKind
 
 
 def _doc(text: str) -> dict[str, str]:
@@ -103,3 +106,55 @@ class StatisticsSchema(BaseSchema):
     overdue_tasks = Int(required=True)
     withdrawn = Int(required=True)
     cannot_split = List(Str(), required=True, metadata=_doc("Những gì số liệu hiện có chưa tách được."))
+
+
+# ---- periodic reports ---------------------------------------------------------------------------
+
+class ReportCreateSchema(BaseSchema):
+    """Read by engine/operations/reports/inputs.py (its faults by field)."""
+
+    unit = Int(required=True, metadata=_doc("Đơn vị lập báo cáo (cơ quan thường trực của đơn vị)."))
+    year = Int(required=True)
+    kind = Str(required=True, metadata=_doc("`mid_year`: sơ kết 6 tháng đầu năm; `year_end`: tổng kết năm."))
+
+
+class ReportArgsSchema(BaseSchema):
+    unit = Int(required=True, validate=between(1, MAX_ID))
+    year = Int(validate=between(1945, 2200))
+
+
+class ReportingArgsSchema(BaseSchema):
+    unit = Int(required=True, validate=between(1, MAX_ID))
+    year = Int(required=True, validate=between(1945, 2200))
+    kind = Str(required=True, validate=one_of([k.value for k in ReportKind]))
+
+
+class ReportSchema(BaseSchema):
+    id = Int(required=True)
+    unit = Nested(StatisticsUnitSchema, required=True)
+    recipient_unit_id = Int(allow_none=True, metadata=_doc("Cấp trên nhận báo cáo."))
+    year = Int(required=True)
+    kind = Str(required=True)
+    kind_label = derived(Str, lambda r: r.kind.label, required=True)
+    status = Str(required=True, metadata=_doc("`drafting`: đang soạn; `submitted`: đã gửi cấp trên."))
+    status_label = derived(Str, lambda r: r.status.label, required=True)
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    body = Str(allow_none=True)
+    remarks = Str(allow_none=True, metadata=_doc("Ý kiến của thủ trưởng khi trả lại."))
+    figures = fields.Dict(allow_none=True, metadata=_doc("Số liệu dùng khi lập dự thảo."))
+    created_at = fields.DateTime(required=True)
+    submitted_at = fields.DateTime(allow_none=True)
+
+
+class ReportBriefSchema(BaseSchema):
+    id = Int(required=True)
+    status = Str(required=True)
+    status_label = derived(Str, lambda r: r.status.label, required=True)
+    submitted_at = fields.DateTime(allow_none=True)
+
+
+class ReportingSchema(BaseSchema):
+    unit = Nested(StatisticsUnitSchema, required=True)
+    submitted = Bool(required=True)
+    report = Nested(ReportBriefSchema, allow_none=True)

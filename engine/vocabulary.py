@@ -272,6 +272,20 @@ class RevocationStatus(Code):
     CLOSED = "closed", "đã thu hồi xong"  # recovery confirmed
 
 
+# ---- periodic reports up the tree ---------------------------------------------------------------
+
+class ReportKind(Code):
+    """A unit's periodic report of its emulation and commendation work (sơ kết, tổng kết)."""
+
+    MID_YEAR = "mid_year", "báo cáo sơ kết 6 tháng đầu năm"
+    YEAR_END = "year_end", "báo cáo tổng kết năm"
+
+
+class ReportStatus(Code):
+    DRAFTING = "drafting", "đang soạn"
+    SUBMITTED = "submitted", "đã gửi cấp trên"
+
+
 # ---- the audit trail ----------------------------------------------------------------------------
 
 class AuditAction(Code):
@@ -356,3 +370,8 @@ class AuditAction(Code):
     AWARDS_REVOKED = "awards_revoked", "ban hành quyết định hủy bỏ khen thưởng"
     REVOCATION_RECOVERED = "revocation_recovered", "đã thu hồi hiện vật và tiền thưởng"
     REVOCATION_REJECTED = "revocation_rejected", "không hủy bỏ khen thưởng"
+    # periodic reports up the tree
+    REPORT_STARTED = "report_started", "lập báo cáo sơ kết, tổng kết"
+    REPORT_EDITED = "report_edited", "hoàn thiện báo cáo sơ kết, tổng kết"
+    REPORT_RETURNED = "report_returned", "trả lại báo cáo để sửa"
+    REPORT_SUBMITTED = "report_submitted", "gửi báo cáo sơ kết, tổng kết lên cấp trên"

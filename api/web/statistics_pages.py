@@ -1,8 +1,9 @@
 """Statistics of a unit and its subtree as a page (charts drawn on the server, the tables a unit
-reports upward under them, XLSX and DOCX to download), and the dashboard of the head and the office."""
+reports upward under them, XLSX and DOCX to download), the dashboard of the head and the office, and
+the periodic reports (sơ kết, tổng kết): open one, download it, see which units below have reported."""
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from api.downloads import send_document
@@ -10,9 +11,12 @@ from api.web.charts import bar_chart
 from api.web.common import arg_int, ctx, render
 from engine.clock import local_today
 from engine.errors import InvalidInput
+from engine.operations.reports import commands as report_commands
+from engine.operations.reports import queries as report_queries
+from engine.operations.reports.inputs import read_start
 from engine.operations.statistics import exports, queries
 from engine.operations.statistics.inputs import MAX_YEAR, MIN_YEAR, read_query
-from engine.vocabulary import AwardeeKind
+from engine.vocabulary import AwardeeKind, ReportKind
 
 bp = Blueprint("statistics", __name__)
 
@@ -71,3 +75,27 @@ def dashboard() -> tuple[str, int]:
                       [(status.label.capitalize(), [count]) for status, count in board.dossiers], ["Hồ sơ"],
                       chart_id="chart-stages")
     return render("web/dashboard.html", board=board, chart=chart, units=queries.reachable_units(context))
+
+
+@bp.route("/reports")
+def reports() -> tuple[str, int]:
+    context = ctx()
+    year = arg_int("year", MIN_YEAR, MAX_YEAR) or local_today(context.clock).year
+    unit = queries.unit_for(context, arg_int("unit", 1, 2**62))
+    below = {kind: report_queries.who_reported(context, unit.id, year, kind) for kind in ReportKind}
+    return render("web/reports.html", unit=unit, year=year, own=report_queries.list_reports(context, unit.id, year),
+                  below=below, kinds=list(ReportKind), may_start=report_queries.can_start(context, unit.id),
+                  units=queries.reachable_units(context))
+
+
+@bp.route("/reports", methods=["POST"])
+def start_report() -> Response:
+    report = report_commands.start_report(ctx(), read_start(dict(request.form)))
+    flash(f"Đã lập {report.kind.label} {report.year}: dự thảo đang chờ cơ quan thường trực hoàn thiện "
+          "(mục Việc cần làm).", "success")
+    return redirect(url_for("web.statistics.reports", unit=report.unit_id, year=report.year))
+
+
+@bp.route("/reports/<id:report_id>/document.docx")
+def report_document(report_id: int) -> Response:
+    return send_document(report_queries.report_file(ctx(), report_id))

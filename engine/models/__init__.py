@@ -34,6 +34,7 @@ from engine.models.registry import (
     RegistryDecision,
     YearlyGrade,
 )
+from engine.models.report import PeriodicReport
 from engine.models.workflow import HumanTask, ProcessDefinition, ProcessInstance, ProcessStep, Timer
 from engine.vocabulary import (
     AttachmentKind,
@@ -52,6 +53,8 @@ from engine.vocabulary import (
     InstanceStatus,
     MemberPosition,
     NominationStatus,
+    ReportKind,
+    ReportStatus,
     RevocationGround,
     RevocationStatus,
     Role,
@@ -110,11 +113,14 @@ __all__ = [
     "NominationStatus",
     "Notification",
     "Participation",
+    "PeriodicReport",
     "ProcessDefinition",
     "ProcessInstance",
     "ProcessStep",
     "RateEvent",
     "RegistryDecision",
+    "ReportKind",
+    "ReportStatus",
     "Revocation",
     "RevocationGround",
     "RevocationStatus",

@@ -72,7 +72,7 @@ def year(ctx, session, settings, clock):
     _complaint_revoking(journey, tree, thu.decision_id)
     # 4: still waiting for the commune's office.
     journey.submit(("GIAY_KHEN", "Đỗ Văn Chờ"))
-    for user in (tree.province_head, tree.commune_head):
+    for user in (tree.province_head, tree.commune_head, tree.commune_office, tree.province_office):
         assert user.id and user.username
     assert tree.province.id and tree.commune.id
     session.commit()  # end the read transaction: the app's own connections write next (SQLite locks)
@@ -195,3 +195,32 @@ def test_a_panel_from_another_domain_shows_on_the_dashboard(ctx, year):
     finally:
         queries._PANELS.remove(fund)
 
+
+
+def test_periodic_reports_over_http(client, bearer, ctx, year):
+    tree = year
+    office, province = bearer(tree.commune_office), bearer(tree.province_head)
+    answer = client.post("/api/v1/reports", json={"unit": tree.commune.id, "year": 2026, "kind": "year_end"},
+                         headers=office)
+    assert answer.status_code == 201, answer.get_json()
+    report = answer.get_json()
+    assert report["status"] == "drafting" and "4 trường hợp được khen thưởng" in report["body"]
+    assert report["figures"]["money_total"] == 2 * GK_INDIVIDUAL + GK_COLLECTIVE + BK_INDIVIDUAL
+    again = client.post("/api/v1/reports", json={"unit": tree.commune.id, "year": 2026, "kind": "year_end"},
+                        headers=office)
+    assert again.status_code == 409
+    bad = client.post("/api/v1/reports", json={"unit": tree.commune.id, "year": 2026, "kind": "weekly"},
+                      headers=office)
+    assert bad.status_code == 422 and "kind" in bad.get_json()["errors"]
+    assert client.post("/api/v1/reports", json={"unit": tree.province.id, "year": 2026, "kind": "year_end"},
+                       headers=office).status_code == 403
+    rows = client.get(f"/api/v1/reports/reporting?unit={tree.province.id}&year=2026&kind=year_end",
+                      headers=province).get_json()
+    assert [(r["unit"]["id"], r["submitted"], r["report"]["status"]) for r in rows] == [
+        (tree.commune.id, False, "drafting")]
+    assert client.get(f"/api/v1/reports/{report['id']}/document.docx", headers=office).status_code == 200
+    listed = client.get(f"/api/v1/reports?unit={tree.commune.id}&year=2026", headers=office).get_json()
+    assert [r["id"] for r in listed] == [report["id"]]
+    log_in(client, tree.province_head)
+    page = client.get(f"/reports?unit={tree.province.id}&year=2026").get_data(as_text=True)
+    assert "0/1 đơn vị đã gửi" in page and "UBND xã Bình Minh" in page

@@ -20,7 +20,7 @@ FORMS = ["/login", "/logout", "/notifications/1/read", "/notifications/read-all"
          "/dossiers/1/attachments", "/dossiers/1/attachments/1/remove", "/dossiers/1/attachments/1/replace",
          "/dossiers/1/submit", "/dossiers/1/withdraw", "/tasks/1", "/tasks/1/claim",
          "/tasks/1/unclaim", "/admin/import", "/ballots", "/khieu-nai", "/khieu-nai/lan-hai",
-         "/registry/import", "/registry/imports/1/confirm"]
+         "/registry/import", "/registry/imports/1/confirm", "/reports"]
 # Pages anyone may open without login: the public complaint form, its "filed" page, the tracking page and
 # the escalation to the second instance (tracking code + secret).
 PUBLIC_PAGES = {"/khieu-nai", "/khieu-nai/da-gui", "/khieu-nai/tra-cuu", "/khieu-nai/lan-hai"}

@@ -3,7 +3,6 @@ one sheet per table, the total on the last row) or a document (DOCX, Nghị đ�
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from docx import Document
@@ -20,84 +19,8 @@ from engine.documents.layout import (
     set_up_page_and_fonts,
     vietnamese_date_line,
 )
-from engine.operations.statistics.queries import Statistics
+from engine.operations.statistics.queries import Cell, Statistics, tables
 from engine.storage import DOCX, XLSX, NamedFile
-from engine.vocabulary import AwardeeKind
-
-Cell = str | int | float
-
-
-@dataclass(frozen=True)
-class ReportTable:
-    key: str  # the sheet's name (≤ 31 characters)
-    title: str
-    headings: tuple[str, ...]
-    rows: list[tuple[Cell, ...]]
-    total: tuple[Cell, ...] | None  # the last row, "Tổng cộng"
-    widths_mm: tuple[float, ...]
-
-
-def _award_kind_label(kind: str) -> str:
-    return "Danh hiệu thi đua" if kind == "title" else "Hình thức khen thưởng"
-
-
-def tables(stats: Statistics) -> list[ReportTable]:
-    grants: dict[tuple[str, str], list[int]] = {}
-    kinds: dict[tuple[str, str], str] = {}
-    for row in stats.grants:
-        key = (row.level_label, row.award_name)
-        counts = grants.setdefault(key, [0, 0, 0, 0])  # individuals, collectives, total, revoked
-        kinds[key] = _award_kind_label(row.award_kind)
-        counts[0 if row.nominee_kind is AwardeeKind.INDIVIDUAL else 1] += row.granted
-        counts[2] += row.granted
-        counts[3] += row.revoked
-    granted_rows: list[tuple[Cell, ...]] = [(level, name, kinds[(level, name)], *counts)
-                                            for (level, name), counts in grants.items()]
-    revocations = [(status.label, count) for status, count in stats.revocations.items()]
-    return [
-        ReportTable("Khen thưởng", "Kết quả khen thưởng theo cấp quyết định, danh hiệu và hình thức",
-                    ("Cấp quyết định", "Danh hiệu, hình thức", "Loại", "Cá nhân", "Tập thể", "Tổng", "Đã thu hồi"),
-                    granted_rows,
-                    ("Tổng cộng", "", "", stats.granted_to(AwardeeKind.INDIVIDUAL),
-                     stats.granted_to(AwardeeKind.COLLECTIVE), stats.granted, stats.revoked),
-                    (30, 50, 25, 17, 17, 17, 17)),
-        ReportTable("Đề nghị và kết quả", "Đề nghị và kết quả theo cấp có thẩm quyền quyết định",
-                    ("Cấp có thẩm quyền", "Số đề nghị", "Được khen thưởng", "Không được khen thưởng",
-                     "Đang xét", "Đã thu hồi"),
-                    [(r.level_label, r.proposed, r.approved, r.rejected, r.in_progress, r.revoked)
-                     for r in stats.levels],
-                    ("Tổng cộng", stats.proposed, stats.approved, sum(r.rejected for r in stats.levels),
-                     sum(r.in_progress for r in stats.levels), sum(r.revoked for r in stats.levels)),
-                    (45, 25, 25, 25, 25, 25)),
-        ReportTable("Thời gian giải quyết", "Thời gian từ khi nộp hồ sơ đến khi có quyết định",
-                    ("Cấp quyết định", "Số quyết định", "Bình quân (ngày)", "Dài nhất (ngày)"),
-                    [(r.level_label, r.decisions, r.average_days, r.longest_days) for r in stats.timing],
-                    None, (60, 35, 35, 35)),
-        ReportTable("Tiền thưởng", "Tiền thưởng theo quyết định (đồng)",
-                    ("Danh hiệu, hình thức", "Đối tượng", "Số lượng", "Mức thưởng", "Thành tiền",
-                     "Trong đó đã thu hồi"),
-                    [(r.award_name, r.nominee_kind.label, r.count, r.amount_each, r.total, r.revoked_total)
-                     for r in stats.money],
-                    ("Tổng cộng", "", sum(r.count for r in stats.money), "", stats.money_total, stats.money_revoked),
-                    (50, 22, 20, 25, 28, 25)),
-        ReportTable("Khiếu nại, tố cáo", "Khiếu nại, tố cáo về thi đua, khen thưởng",
-                    ("Loại đơn", "Tiếp nhận", "Đang giải quyết", "Đã giải quyết hoặc không thụ lý", "Quá hạn"),
-                    [(r.kind.label.capitalize(), r.filed, r.open, r.closed, r.overdue) for r in stats.complaints],
-                    ("Tổng cộng", stats.complaints_filed, stats.complaints_open,
-                     sum(r.closed for r in stats.complaints), sum(r.overdue for r in stats.complaints)),
-                    (45, 30, 30, 40, 25)),
-        ReportTable("Thu hồi", "Hủy bỏ quyết định, thu hồi khen thưởng",
-                    ("Tình trạng", "Số hồ sơ hủy bỏ"),
-                    [(label.capitalize(), count) for label, count in revocations],
-                    ("Tổng cộng", sum(stats.revocations.values())), (120, 50)),
-        ReportTable("Trễ hạn", "Trễ hạn và hồ sơ rút",
-                    ("Nội dung", "Số lượng"),
-                    [("Hồ sơ quá hạn thẩm định (đã báo thủ trưởng)", stats.overdue_dossiers),
-                     ("Việc đang chờ quá hạn xử lý (hiện tại)", stats.overdue_tasks),
-                     ("Hồ sơ đã rút", stats.withdrawn),
-                     ("Khen thưởng bị hủy bỏ theo hồ sơ thu hồi lập trong kỳ", stats.revoked_nominations)],
-                    None, (120, 50)),
-    ]
 
 
 def _title(stats: Statistics) -> str:
