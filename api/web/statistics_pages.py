@@ -90,7 +90,8 @@ def reports() -> tuple[str, int]:
 
 @bp.route("/reports", methods=["POST"])
 def start_report() -> Response:
-    report = report_commands.start_report(ctx(), read_start(dict(request.form)))
+    fields = {key: request.form[key] for key in ("unit", "year", "kind") if key in request.form}
+    report = report_commands.start_report(ctx(), read_start(fields))
     flash(f"Đã lập {report.kind.label} {report.year}: dự thảo đang chờ cơ quan thường trực hoàn thiện "
           "(mục Việc cần làm).", "success")
     return redirect(url_for("web.statistics.reports", unit=report.unit_id, year=report.year))

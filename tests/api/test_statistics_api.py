@@ -224,3 +224,16 @@ def test_periodic_reports_over_http(client, bearer, ctx, year):
     log_in(client, tree.province_head)
     page = client.get(f"/reports?unit={tree.province.id}&year=2026").get_data(as_text=True)
     assert "0/1 đơn vị đã gửi" in page and "UBND xã Bình Minh" in page
+
+
+def test_the_office_opens_its_report_from_the_page(client, year):
+    tree = year
+    csrf = log_in(client, tree.commune_office)
+    answer = client.post("/reports", data={"csrf_token": csrf, "unit": str(tree.commune.id), "year": "2026",
+                                           "kind": "mid_year"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Báo cáo sơ kết 6 tháng đầu năm — đang soạn" in page and "Tải báo cáo (DOCX)" in page
+    again = client.post("/reports", data={"csrf_token": csrf, "unit": str(tree.commune.id), "year": "2026",
+                                          "kind": "mid_year"})
+    assert again.status_code == 409 and "đã lập báo cáo sơ kết 6 tháng đầu năm 2026" in again.get_data(as_text=True)
