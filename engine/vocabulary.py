@@ -316,6 +316,20 @@ class RevocationStatus(Code):
     CLOSED = "closed", "đã thu hồi xong"  # recovery confirmed
 
 
+# ---- periodic reports up the tree ---------------------------------------------------------------
+
+class ReportKind(Code):
+    """A unit's periodic report of its emulation and commendation work (sơ kết, tổng kết)."""
+
+    MID_YEAR = "mid_year", "báo cáo sơ kết 6 tháng đầu năm"
+    YEAR_END = "year_end", "báo cáo tổng kết năm"
+
+
+class ReportStatus(Code):
+    DRAFTING = "drafting", "đang soạn"
+    SUBMITTED = "submitted", "đã gửi cấp trên"
+
+
 # ---- the audit trail ----------------------------------------------------------------------------
 
 # ---- the emulation year -------------------------------------------------------------------------
@@ -461,3 +475,8 @@ class AuditAction(Code):
     FUND_ENTRY_ADDED = "fund_entry_added", "ghi nguồn quỹ thi đua, khen thưởng"
     FUND_PAYOUTS_CREATED = "fund_payouts_created", "lập danh sách chi tiền thưởng theo quyết định"
     FUND_PAYOUT_PAID = "fund_payout_paid", "chi tiền thưởng"
+    # periodic reports up the tree
+    REPORT_STARTED = "report_started", "lập báo cáo sơ kết, tổng kết"
+    REPORT_EDITED = "report_edited", "hoàn thiện báo cáo sơ kết, tổng kết"
+    REPORT_RETURNED = "report_returned", "trả lại báo cáo để sửa"
+    REPORT_SUBMITTED = "report_submitted", "gửi báo cáo sơ kết, tổng kết lên cấp trên"

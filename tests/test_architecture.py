@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE_FILES = sorted((ROOT / "engine").rglob("*.py"))
-DOMAINS = ("award", "council", "complaints", "reports", "rounds", "emulation", "public", "fund")
+DOMAINS = ("award", "council", "complaints", "reports", "rounds", "emulation", "public", "fund", "statistics")
 
 # The layers of engine/, lowest first. A module may import its own layer and the layers below it;
 # within a layer, only the groups named on the same line may import each other.

@@ -26,6 +26,7 @@ from api.web import (
     registry_pages,
     round_pages,
     session_pages,
+    statistics_pages,
     task_pages,
 )
 from api.web.common import discard_changes, nav_counts, render
@@ -115,5 +116,6 @@ def page_not_found(error: HTTPException) -> tuple[str, int] | Response:
 web.context_processor(_template_context)
 web.after_request(_secure)
 for _area in (session_pages, inbox, dossier_pages, dossier_form, task_pages, council_pages, decision_pages,
-              admin_pages, registry_pages, round_pages, emulation_pages, public_pages, fund_pages, mail_pages):
+              admin_pages, registry_pages, round_pages, emulation_pages, public_pages, fund_pages, mail_pages,
+              statistics_pages):
     web.register_blueprint(_area.bp)

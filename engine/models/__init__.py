@@ -47,6 +47,7 @@ from engine.models.registry import (
     RegistryDecision,
     YearlyGrade,
 )
+from engine.models.report import PeriodicReport
 from engine.models.round import ReviewRound, RoundEntry
 from engine.models.workflow import HumanTask, ProcessDefinition, ProcessInstance, ProcessStep, Timer
 from engine.vocabulary import (
@@ -71,6 +72,8 @@ from engine.vocabulary import (
     MemberPosition,
     MovementKind,
     NominationStatus,
+    ReportKind,
+    ReportStatus,
     RevocationGround,
     RevocationStatus,
     Role,
@@ -150,11 +153,14 @@ __all__ = [
     "NominationStatus",
     "Notification",
     "Participation",
+    "PeriodicReport",
     "ProcessDefinition",
     "ProcessInstance",
     "ProcessStep",
     "RateEvent",
     "RegistryDecision",
+    "ReportKind",
+    "ReportStatus",
     "Revocation",
     "RevocationGround",
     "RevocationStatus",

@@ -61,7 +61,7 @@ class Dossier(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # statistics by period
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     received_on: Mapped[date | None] = mapped_column(Date)  # complete at the current level: the clock runs
@@ -121,6 +121,8 @@ class Nomination(Base):
         CheckConstraint("status <> 'rejected' OR outcome_note IS NOT NULL", name="rejection_has_reason"),
         CheckConstraint("nominee_kind IN ('individual', 'collective')", name="known_nominee_kind"),
         searchable("ix_nomination_nominee_name_folded", "nominee_name_folded"),
+        # A decision's nominations, and what the statistics group them by without reading the rows.
+        Index("ix_nomination_decision_granted", "decision_id", "status", "award_type", "nominee_kind"),
     )
 
     @validates("nominee_name")
@@ -182,7 +184,7 @@ class Decision(Base):
     year: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
     symbol: Mapped[str] = mapped_column(String(40))  # e.g. "QĐ-UBND"
-    signed_on: Mapped[date] = mapped_column(Date)
+    signed_on: Mapped[date] = mapped_column(Date, index=True)  # statistics by period
     signer_name: Mapped[str | None] = mapped_column(String(200))
     signer_title: Mapped[str | None] = mapped_column(String(200))
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)

@@ -9,4 +9,4 @@ another only through its `queries`.
 
 # Importing the domains registers the helpers their BPMN scripts call and their task hooks,
 # before any Runtime loads a definition.
-from engine.operations import award, complaints, council, emulation, fund, public, rounds  # noqa: F401
+from engine.operations import award, complaints, council, emulation, fund, public, reports, rounds, statistics  # noqa: F401, E501
