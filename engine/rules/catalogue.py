@@ -130,6 +130,25 @@ class StatutoryPeriod:
 
 
 @dataclass(frozen=True)
+class StateAwardStep:
+    """One step of the forwarding level before a state-level decision (workflows/state_award.bpmn)."""
+
+    period: StatutoryPeriod
+    confirmed: bool  # the figure checked against the text in force (docs/procedure.md lists it)
+
+
+@dataclass(frozen=True)
+class StateAwardSteps:
+    """The steps a province takes for a nomination it forwards beyond the tree, each with its period
+    counted from the day the previous step was due; the Party committee's opinion only for `party_award_types`."""
+
+    consultation: StateAwardStep  # hiệp y of the agencies concerned
+    party_opinion: StateAwardStep  # ý kiến Ban Thường vụ Tỉnh ủy
+    submission: StateAwardStep  # tờ trình and list to the central level
+    party_award_types: frozenset[str]
+
+
+@dataclass(frozen=True)
 class EscalationWindow:
     """Calendar days to take a complaint to the second instance."""
 
@@ -261,6 +280,7 @@ class RulesVersion:
     eligibility: Eligibility = Eligibility()  # the criteria the pre-check reads (criteria.py)
     # Which grassroots awards a level of the tree may decide, with the article; a level absent decides all.
     authority: dict[UnitLevel, Authority] = field(default_factory=dict)
+    state_award: StateAwardSteps | None = None  # the steps before a state-level decision, if set
 
     def may_decide(self, level: UnitLevel | str, code: str) -> bool:
         """Whether a unit of `level` may decide `code` under this version (Luật TĐKT 2022 Art. 80)."""
@@ -324,7 +344,7 @@ def _version(entry: Entry, source: str) -> RulesVersion:
     version_id = entry.text("id", pattern=_VERSION_ID)
     entry = entry.at(f"{source}, phiên bản '{version_id}'")
     entry.keys("id", "effective_from", "effective_to", "legal_bases", "quorum", "deadlines", "award_types",
-               optional=("recusal", "complaints", "documents", "eligibility", "authority"))
+               optional=("recusal", "complaints", "documents", "eligibility", "authority", "state_award"))
     effective_from = entry.day("effective_from")
     effective_to = entry.optional_day("effective_to")
     if effective_to is not None and effective_to < effective_from:
@@ -348,6 +368,8 @@ def _version(entry: Entry, source: str) -> RulesVersion:
         version = replace(version, documents=_documents(entry.entry("documents")))
     if entry.get("authority") is not None:
         version = replace(version, authority=_authority(entry, set(codes)))
+    if entry.get("state_award") is not None:
+        version = replace(version, state_award=_state_award(entry.entry("state_award"), set(codes)))
     if entry.get("eligibility") is not None:
         version = replace(version, eligibility=parse_eligibility(entry.entry("eligibility"), set(codes)))
     return version
@@ -419,6 +441,23 @@ def _escalation(entry: Entry) -> EscalationWindow:
 def _acceptance(entry: Entry) -> dict[str, StatutoryPeriod]:
     entry.keys("complaint", "denunciation")
     return {kind: _period(entry.entry(kind)) for kind in ("complaint", "denunciation")}
+
+
+def _state_award(entry: Entry, codes: set[str]) -> StateAwardSteps:
+    entry.keys("consultation", "party_opinion", "submission")
+
+    def step(key: str, *extra: str) -> StateAwardStep:
+        item = entry.entry(key)
+        item.keys("days", "count", "basis", "confirmed", *extra)
+        period = StatutoryPeriod(item.integer("days", minimum=1), item.choice("count", DayCount), item.text("basis"))
+        return StateAwardStep(period, item.flag("confirmed"))
+
+    party = entry.entry("party_opinion")
+    award_types = frozenset(party.texts("award_types"))
+    if unknown := sorted(award_types - codes):
+        raise party.error(f"loại khen thưởng không có trong danh mục: {', '.join(unknown)}.")
+    return StateAwardSteps(step("consultation"), step("party_opinion", "award_types"), step("submission"),
+                           award_types)
 
 
 def _period(entry: Entry) -> StatutoryPeriod:

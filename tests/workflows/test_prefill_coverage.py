@@ -6,7 +6,8 @@ import pytest
 
 from tests.workflows.journey import PREFILLS_CHECKED
 
-PATH_TESTS = {"tests.workflows.test_award_paths", "tests.workflows.test_council", "tests.workflows.test_complaints"}
+PATH_TESTS = {"tests.workflows.test_award_paths", "tests.workflows.test_council", "tests.workflows.test_complaints",
+              "tests.workflows.test_state_award"}
 
 
 @pytest.mark.after_path_tests

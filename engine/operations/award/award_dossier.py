@@ -25,6 +25,7 @@ from engine.operations.award.routing import (
     require_route,
     unit_of,
 )
+from engine.operations.award.state_award import start_state_award
 from engine.operations.notifications import notify, notify_proposers
 from engine.rules import RulesVersion
 from engine.runtime.helpers import register
@@ -84,7 +85,8 @@ def issue_decisions(dossier_id: int) -> list[int]:
 
 @register()
 def notify_result(dossier_id: int) -> None:
-    """Close the dossier and tell the proposer every outcome, with reasons for what was not approved."""
+    """Close the dossier and tell the proposer every outcome, with reasons for what was not approved; what
+    was forwarded beyond the tree is tracked from here on (state_award.bpmn)."""
     ctx = current_context()
     dossier = load_dossier(ctx, dossier_id)
     dossier.status = DossierStatus.DECIDED
@@ -94,6 +96,7 @@ def notify_result(dossier_id: int) -> None:
     dossier_event(ctx, AuditAction.DOSSIER_DECIDED, dossier,
                   {"outcomes": {n.id: n.status.value for n in dossier.nominations}})
     notify_proposers(ctx, dossier, "Kết quả xét khen thưởng", f"Kết quả hồ sơ «{dossier.title}»:\n" + "\n".join(lines))
+    start_state_award(ctx, dossier)  # what was forwarded beyond the tree: state_award.bpmn
 
 
 # What the proposer is told besides the outcome itself.

@@ -3,8 +3,8 @@ the tree forwarded "outside the system" wait for the central decision; when it a
 standing office records it (number, date, issuer, who received the award and who did not). The decision
 becomes a registry decision and each award a registry award citing it, so later pre-checks read them.
 
-The steps before the decision (the province's submission, the hiệp y consultation, the Party committee's
-opinion) are not tracked yet: docs/procedure.md."""
+The steps before the decision (the hiệp y consultation, the Party committee's opinion, the province's
+submission) are the process `state_award.bpmn` (state_award.py); recording the decision ends it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,8 +19,12 @@ from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.models import (
     Dossier,
     DossierStatus,
+    HumanTask,
+    HumanTaskState,
+    InstanceStatus,
     Nomination,
     NominationStatus,
+    ProcessInstance,
     RegistryDecision,
     Role,
 )
@@ -29,11 +33,14 @@ from engine.operations.award.queries import visible_dossier
 from engine.operations.award.routing import next_reviewing_unit
 from engine.operations.inputs import Faults, day, text
 from engine.operations.notifications import notify_proposers
+from engine.operations.processes import cancel_process, send_message
 from engine.operations.registry.commands import find_or_create_awardee, record_award
 from engine.text import fold
 from engine.vocabulary import AuditAction
 
 MAX_NUMBER, MAX_ISSUER = 60, 300
+PROCESS_KEY = "state_award"  # workflows/state_award.bpmn
+DECISION_MESSAGE = "state_decision_recorded"
 
 
 @dataclass(frozen=True)
@@ -124,4 +131,21 @@ def record_state_decision(ctx: Context, dossier_id: int, given: StateDecisionInp
     notify_proposers(ctx, dossier, "Quyết định khen thưởng của cấp có thẩm quyền",
                      f"{decision.citation}: " + "; ".join(
                          f"{n.nominee_name}: {n.status.label}" for n in waiting) + ".")
+    _end_tracking(ctx, dossier, decision)
     return decision
+
+
+def _end_tracking(ctx: Context, dossier: Dossier, decision: RegistryDecision) -> None:
+    """The decision ends the dossier's `state_award` process: at its wait, by its message; a step still
+    open (the office had not recorded it) is cancelled with the decision as the reason."""
+    instance = ctx.session.scalars(select(ProcessInstance).where(
+        ProcessInstance.dossier_id == dossier.id, ProcessInstance.process_key == PROCESS_KEY,
+        ProcessInstance.status == InstanceStatus.RUNNING)).first()
+    if instance is None:  # forwarded before the process existed
+        return
+    open_steps = ctx.session.scalars(select(HumanTask.id).where(
+        HumanTask.instance_id == instance.id, HumanTask.state == HumanTaskState.READY)).first()
+    if open_steps is not None:
+        cancel_process(ctx, instance.id, f"Đã có {decision.citation}.")
+    else:
+        send_message(ctx, instance.id, DECISION_MESSAGE, {"registry_decision_id": decision.id})
