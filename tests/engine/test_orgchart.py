@@ -604,7 +604,7 @@ def test_bad_people_rows_are_each_reported_with_their_line_and_nothing_is_writte
     for key, line in expected.items():
         assert error.errors[key].startswith(f"Dòng {line}: "), (key, error.errors[key])
     assert "chỉ dùng một trong hai" in error.errors["people[0].name"]
-    assert "'person' không hợp lệ (hợp lệ: individual, collective)" in error.errors["people[0].kind"]
+    assert "'person' không hợp lệ (hợp lệ: individual, collective, household)" in error.errors["people[0].kind"]
     assert "đơn vị 'KHONGCO' không có" in error.errors["people[0].unit"]
     assert "chữ in hoa" in error.errors["people[0].awards[1].award_type"]
     assert "chuỗi '2024'" in error.errors["people[0].awards[2].year"]
