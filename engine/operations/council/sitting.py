@@ -90,11 +90,41 @@ def _waiting_sessions(ctx: Context, rnd: ReviewRound) -> list[CouncilSession]:
         .order_by(CouncilSession.id)))
 
 
+def sitting_of_round(ctx: Context, round_id: int) -> CouncilSitting | None:
+    return _sitting_of_round(ctx, round_id)
+
+
+def is_member(ctx: Context, sitting: CouncilSitting) -> bool:
+    user = require_actor(ctx.actor)
+    return any(ctx.session.get(SessionMember, (s.id, user.id)) is not None for s in sitting.sessions)
+
+
+def is_board(ctx: Context, sitting: CouncilSitting) -> bool:
+    """The chair or the secretary, who close the sitting."""
+    user = require_actor(ctx.actor)
+    board = [ctx.session.get(SessionMember, (s.id, user.id)) for s in sitting.sessions]
+    return bool(board) and all(m is not None and m.position is not MemberPosition.MEMBER for m in board)
+
+
 def get_sitting(ctx: Context, sitting_id: int) -> CouncilSitting:
     sitting = ctx.session.get(CouncilSitting, sitting_id)
     if sitting is None:
         raise NotFound(f"Không có phiên họp số {sitting_id}.")
     return sitting
+
+
+def _may_open(ctx: Context, rnd: ReviewRound) -> bool:
+    user = require_actor(ctx.actor)
+    council = ctx.session.scalars(select(Council).where(Council.unit_id == rnd.unit_id)).one_or_none()
+    return holds_role(ctx.session, user, Role.OFFICE, rnd.unit_id) or (council is not None
+                                                                      and council.chair_id == user.id)
+
+
+def can_open_sitting(ctx: Context, round_id: int) -> bool:
+    """What the round's page offers: the office or chair, after the cut-off, no sitting yet."""
+    rnd = ctx.session.get(ReviewRound, round_id)
+    return (rnd is not None and _sitting_of_round(ctx, rnd.id) is None and local_today(ctx.clock) > rnd.cutoff_on
+            and _may_open(ctx, rnd))
 
 
 def open_sitting(ctx: Context, round_id: int) -> CouncilSitting:
@@ -103,9 +133,7 @@ def open_sitting(ctx: Context, round_id: int) -> CouncilSitting:
     rnd = ctx.session.get(ReviewRound, round_id)
     if rnd is None:
         raise NotFound(f"Không có đợt xét số {round_id}.")
-    council = ctx.session.scalars(select(Council).where(Council.unit_id == rnd.unit_id)).one_or_none()
-    if not (holds_role(ctx.session, user, Role.OFFICE, rnd.unit_id)
-            or (council is not None and council.chair_id == user.id)):
+    if not _may_open(ctx, rnd):
         raise Forbidden("Chỉ Cơ quan thường trực hoặc Chủ tịch Hội đồng của đơn vị được mở phiên họp của đợt xét.")
     if _sitting_of_round(ctx, rnd.id) is not None:
         raise Conflict("Đợt xét đã có phiên họp Hội đồng.")
