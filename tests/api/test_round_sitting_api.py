@@ -36,6 +36,7 @@ def test_one_sitting_one_ballot_per_member_over_http(client, bearer, session, se
     assert sorted(s["dossier_id"] for s in sitting["sessions"]) == sorted(dossiers)
 
     url = f"{API}/council-sittings/{sitting['id']}"
+    assert client.get(url, headers=login(make_ctx, tree.proposer)).status_code == 404  # not the school's
     for member in tree.commune_council:
         headers = login(make_ctx, member)
         page = client.get(f"{url}/ballot", headers=headers).json

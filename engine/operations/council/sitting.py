@@ -40,7 +40,7 @@ from engine.models import (
     SessionStatus,
     SittingSession,
 )
-from engine.operations.access import holds_role, require_actor
+from engine.operations.access import holds_role, is_admin, require_actor
 from engine.operations.council.council_vote import _frozen, _into_box, _nomination, close_session_vote, tally_session
 from engine.operations.council.inputs import SittingBallot, SittingClose
 from engine.operations.processes import send_message
@@ -107,8 +107,14 @@ def is_board(ctx: Context, sitting: CouncilSitting) -> bool:
 
 
 def get_sitting(ctx: Context, sitting_id: int) -> CouncilSitting:
+    """The sitting, for its council's members, the unit's office, head and deputy, and administrators;
+    to anyone else it does not exist."""
+    user = require_actor(ctx.actor)
     sitting = ctx.session.get(CouncilSitting, sitting_id)
-    if sitting is None:
+    if sitting is None or not (
+            is_admin(ctx.session, user) or is_member(ctx, sitting)
+            or any(holds_role(ctx.session, user, role, sitting.unit_id) for role in (Role.OFFICE, Role.HEAD,
+                                                                                   Role.DEPUTY))):
         raise NotFound(f"Không có phiên họp số {sitting_id}.")
     return sitting
 
