@@ -14,6 +14,7 @@ from engine.clock import LOCAL_TZ
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.models import CouncilSession, HumanTask
 from engine.operations.admission import admit
+from engine.operations.award.commands import withdraw_dossier
 from engine.operations.council import sitting as sittings
 from engine.operations.council.inputs import read_sitting_ballot, read_sitting_close
 from engine.operations.rounds import commands as rounds
@@ -128,3 +129,29 @@ def test_a_commune_round_meets_once_and_each_dossier_goes_on_to_decide(journey, 
     items = {i.nomination_id: i for s in sessions for i in s.agenda}
     own = next(i for i in items.values() if member_nominee.id in i.recused)
     assert (own.yes, own.no, own.base, own.passed) == (4, 0, 5, False)
+
+
+def test_a_dossier_withdrawn_during_the_sitting_leaves_it_and_the_others_go_on(journey, tree):
+    rnd = _open_round(journey, tree)
+    kept = _submit(journey, tree, ("CSTD_TINH", "Nguyễn Thị Tươi"))
+    withdrawn = _submit(journey, tree, ("CSTD_TINH", "Phạm Văn An"))
+    for dossier_id in (kept, withdrawn):
+        _to_council(journey, tree, dossier_id)
+    journey.ctx.clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=LOCAL_TZ))
+    sitting_id = sittings.open_sitting(journey.ctx.as_actor(tree.commune_office), rnd).id
+    journey.session.commit()
+    withdraw_dossier(journey.ctx.as_actor(tree.proposer), withdrawn, "Đơn vị rút hồ sơ để bổ sung")
+    journey.session.commit()
+    journey.reload()
+    for member in tree.commune_council:
+        page, _ = _ballot(journey, member, sitting_id)
+        assert [i["nominee"] for g in page["groups"] for i in g["items"]] == ["Nguyễn Thị Tươi"]
+    journey.ctx.clock.set(datetime(2026, 11, 26, 11, 0, tzinfo=LOCAL_TZ))
+    sittings.close_sitting(journey.ctx.as_actor(tree.commune_council[1]), read_sitting_close(sitting_id, {
+        "held_at": "2026-11-26T08:30", "place": "Hội trường UBND xã", "present": 5, "written_votes": 0}))
+    journey.session.commit()
+    journey.reload()
+    journey.dossier_id = kept
+    assert journey.open_tasks() == [("decide", tree.commune.id)]
+    journey.dossier_id = withdrawn
+    assert journey.open_tasks() == [] and journey.dossier.status.value == "withdrawn"

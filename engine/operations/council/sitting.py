@@ -31,8 +31,10 @@ from engine.models import (
     CouncilSession,
     CouncilSitting,
     Dossier,
+    InstanceStatus,
     MemberPosition,
     Participation,
+    ProcessInstance,
     ReviewRound,
     Role,
     RoundEntry,
@@ -162,8 +164,19 @@ def open_sitting(ctx: Context, round_id: int) -> CouncilSitting:
     return sitting
 
 
+def _live_sessions(ctx: Context, sitting: CouncilSitting) -> list[CouncilSession]:
+    """The sitting's sessions whose dossier still waits for it (not withdrawn: its process runs)."""
+    out = []
+    for session in sitting.sessions:
+        dossier = ctx.session.get(Dossier, session.dossier_id)
+        instance = ctx.session.get(ProcessInstance, dossier.instance_id) if dossier and dossier.instance_id else None
+        if instance is not None and instance.status is InstanceStatus.RUNNING:
+            out.append(session)
+    return out
+
+
 def _member_sessions(ctx: Context, sitting: CouncilSitting, user_id: int) -> list[CouncilSession]:
-    sessions = [s for s in sitting.sessions if ctx.session.get(SessionMember, (s.id, user_id)) is not None]
+    sessions = [s for s in _live_sessions(ctx, sitting) if ctx.session.get(SessionMember, (s.id, user_id)) is not None]
     if not sessions:
         raise Forbidden("Chỉ thành viên Hội đồng bỏ phiếu trong phiên họp này.")
     return sessions
@@ -243,7 +256,7 @@ def close_sitting(ctx: Context, close: SittingClose) -> CouncilSitting:
     sitting = get_sitting(ctx, close.sitting_id)
     if sitting.status is not SessionStatus.OPEN:
         raise Conflict("Phiên họp đã kết thúc.")
-    sessions = list(sitting.sessions)
+    sessions = _live_sessions(ctx, sitting)  # a withdrawn dossier's session stays as it was left
     board = [ctx.session.get(SessionMember, (s.id, user.id)) for s in sessions]
     if not board or any(m is None or m.position is MemberPosition.MEMBER for m in board):
         raise Forbidden("Chỉ Chủ tịch hoặc Thư ký Hội đồng được kết thúc phiên họp.")
