@@ -90,3 +90,80 @@ class PaperBallotEnteredSchema(BaseSchema):
     session_id = Int(required=True)
     member_id = Int(required=True)
     receipt = Str(allow_none=True, metadata={"description": "Biên nhận phần bỏ phiếu kín, để chuyển cho thành viên."})
+
+
+class SittingBallotSchema(BaseSchema):
+    """A member's ONE ballot over the whole agenda of a round's sitting."""
+
+    votes = List(Nested(PaperVoteSchema), required=True,
+                 metadata={"description": "Ý kiến cho mọi đề nghị trong phần thành viên được biểu quyết."})
+
+
+class SittingCloseSchema(BaseSchema):
+    held_at = Str(required=True, metadata={"description": "Thời gian họp thực tế, ISO 8601 (giờ Việt Nam nếu không "
+                                                          "ghi múi giờ), ví dụ 2026-12-20T08:30."})
+    place = Str(required=True, metadata={"description": "Địa điểm họp."})
+    present = Int(required=True)
+    written_votes = Int(required=True)
+    absent_members = List(Id(), metadata={"description": "Mặc định: thành viên không bỏ phiếu."})
+    written_vote_members = List(Id())
+
+
+class SittingItemSchema(BaseSchema):
+    nomination_id = Int(required=True)
+    nominee = Str(required=True)
+    nominee_unit = Str(allow_none=True, required=True)
+    dossier_id = Int(required=True)
+    secret = Bool(required=True)
+
+
+class SittingGroupSchema(BaseSchema):
+    award_type = Str(required=True)
+    items = List(Nested(SittingItemSchema), required=True)
+
+
+class SittingBallotPageSchema(BaseSchema):
+    sitting_id = Int(required=True)
+    round_id = Int(required=True)
+    status = Str(required=True)
+    groups = List(Nested(SittingGroupSchema), required=True,
+                  metadata={"description": "Theo loại hình khen thưởng; rỗng khi đã bỏ phiếu hoặc phiên đã kết thúc."})
+
+
+class SittingReceiptSchema(BaseSchema):
+    dossier_id = Int(required=True)
+    receipt = Str(required=True)
+
+
+class SittingBallotCastSchema(BaseSchema):
+    sitting_id = Int(required=True)
+    receipts = List(Nested(SittingReceiptSchema), required=True,
+                    metadata={"description": "Biên nhận phần bỏ phiếu kín, một cho mỗi hồ sơ."})
+
+
+class SittingResultSchema(BaseSchema):
+    nomination_id = Int(required=True)
+    yes = Int(allow_none=True, required=True)
+    no = Int(allow_none=True, required=True)
+    abstain = Int(allow_none=True, required=True)
+    base = Int(allow_none=True, required=True)
+    passed = Bool(allow_none=True, required=True)
+
+
+class SittingSessionSchema(BaseSchema):
+    id = Int(required=True)
+    dossier_id = Int(required=True)
+    status = Str(required=True)
+    agenda = List(Nested(SittingResultSchema), required=True)
+
+
+class CouncilSittingSchema(BaseSchema):
+    id = Int(required=True)
+    round_id = Int(required=True)
+    unit_id = Int(required=True)
+    status = Str(required=True)
+    opened_at = DateTime(required=True)
+    held_at = DateTime(allow_none=True, required=True)
+    place = Str(allow_none=True, required=True)
+    closed_at = DateTime(allow_none=True, required=True)
+    sessions = List(Nested(SittingSessionSchema), required=True)

@@ -437,6 +437,8 @@ class AuditAction(Code):
     BALLOT_CAST = "ballot_cast", "bỏ phiếu"
     COUNCIL_VOTE_CLOSED = "council_vote_closed", "kết thúc biểu quyết"
     COUNCIL_SESSION_TALLIED = "council_session_tallied", "kiểm phiếu"
+    COUNCIL_SITTING_OPENED = "council_sitting_opened", "mở phiên họp Hội đồng của đợt xét"
+    COUNCIL_SITTING_CLOSED = "council_sitting_closed", "kết thúc phiên họp Hội đồng của đợt xét"
     # review rounds
     ROUND_CREATED = "round_created", "mở đợt xét khen thưởng"
     ROUND_CLOSED = "round_closed", "đóng đợt xét khen thưởng"

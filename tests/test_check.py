@@ -151,4 +151,5 @@ def test_markdown_writes_the_catalogue(files):
     assert result.exit_code == 0, result.output
     text = output.read_text(encoding="utf-8")
     assert "| `appraise` | Thẩm định hồ sơ | `office` | `appraise.json` | `reviewing_unit` |" in text
-    assert "`open_session` | Mở phiên họp Hội đồng | `open_council_session`, `session_voters`" in text
+    assert ("`open_session` | Mở phiên họp Hội đồng | `join_round_sitting`, `open_council_session`, `session_voters`"
+            in text)

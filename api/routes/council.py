@@ -9,15 +9,21 @@ from api.blueprint import Blueprint, json_body, json_request_body, problems
 from api.council_schemas import (
     BallotSchema,
     CouncilSessionSchema,
+    CouncilSittingSchema,
     PaperBallotEnteredSchema,
     PaperBallotSchema,
     SessionListArgsSchema,
+    SittingBallotCastSchema,
+    SittingBallotPageSchema,
+    SittingBallotSchema,
+    SittingCloseSchema,
 )
 from api.downloads import send_document
 from api.unit_of_work import current_ctx
 from engine.operations.council import queries as access
+from engine.operations.council import sitting as sittings
 from engine.operations.council.council_vote import enter_paper_ballot
-from engine.operations.council.inputs import read_paper_ballot
+from engine.operations.council.inputs import read_paper_ballot, read_sitting_ballot, read_sitting_close
 from engine.storage import DOCX
 
 blp = Blueprint("council", __name__, url_prefix="/api/v1", description="Hội đồng Thi đua - Khen thưởng.")
@@ -69,3 +75,56 @@ def paper_ballot(session_id: int) -> dict[str, Any]:
     được tính là vắng mặt, có phiếu bằng văn bản. Biên bản ghi số phiếu bằng văn bản.
     """
     return enter_paper_ballot(current_ctx(), read_paper_ballot(session_id, json_body(PaperBallotSchema)))
+
+
+@blp.route("/rounds/<id:round_id>/sitting", methods=["POST"])
+@blp.response(201, CouncilSittingSchema)
+@problems(blp, 403, 404, 409)
+def open_sitting(round_id: int) -> dict[str, Any]:
+    """Mở phiên họp Hội đồng của đợt xét (Cơ quan thường trực hoặc Chủ tịch Hội đồng, sau hạn nhận hồ sơ)
+
+    Chương trình họp: mọi đề nghị cần Hội đồng biểu quyết của các hồ sơ trong đợt đang chờ ở cấp này.
+    """
+    ctx = current_ctx()
+    return sittings.sitting_view(ctx, sittings.open_sitting(ctx, round_id))
+
+
+@blp.route("/council-sittings/<id:sitting_id>")
+@blp.response(200, CouncilSittingSchema)
+@problems(blp, 404)
+def get_sitting(sitting_id: int) -> dict[str, Any]:
+    """Phiên họp của đợt xét: các hồ sơ, kết quả từng đề nghị sau kiểm phiếu"""
+    ctx = current_ctx()
+    return sittings.sitting_view(ctx, sittings.get_sitting(ctx, sitting_id))
+
+
+@blp.route("/council-sittings/<id:sitting_id>/ballot")
+@blp.response(200, SittingBallotPageSchema)
+@problems(blp, 403, 404)
+def sitting_ballot(sitting_id: int) -> dict[str, Any]:
+    """Phiếu bầu của thành viên cho cả chương trình họp, theo loại hình khen thưởng"""
+    return sittings.sitting_ballot(current_ctx(), sitting_id)
+
+
+@blp.route("/council-sittings/<id:sitting_id>/ballot", methods=["POST"])
+@blp.doc(requestBody=json_request_body(SittingBallotSchema))
+@blp.response(201, SittingBallotCastSchema)
+@problems(blp, 403, 404, 409, 422)
+def cast_sitting_ballot(sitting_id: int) -> dict[str, Any]:
+    """Bỏ một phiếu cho cả chương trình họp (phiếu kín, có biên nhận)"""
+    return sittings.cast_sitting_ballot(current_ctx(), read_sitting_ballot(sitting_id,
+                                                                           json_body(SittingBallotSchema)))
+
+
+@blp.route("/council-sittings/<id:sitting_id>/close", methods=["POST"])
+@blp.doc(requestBody=json_request_body(SittingCloseSchema))
+@blp.response(200, CouncilSittingSchema)
+@problems(blp, 403, 404, 409, 422)
+def close_sitting(sitting_id: int) -> dict[str, Any]:
+    """Kết thúc phiên họp của đợt xét (Chủ tịch hoặc Thư ký Hội đồng): thời gian, địa điểm họp thực tế; kiểm phiếu
+
+    Mỗi hồ sơ trong phiên họp tiếp tục đến bước thủ trưởng quyết định; đề nghị không đạt bị loại.
+    """
+    ctx = current_ctx()
+    return sittings.sitting_view(ctx, sittings.close_sitting(ctx, read_sitting_close(sitting_id,
+                                                                                     json_body(SittingCloseSchema))))

@@ -1,7 +1,8 @@
 """Review rounds (đợt xét khen thưởng) in the web pages: the list of rounds a user sees, with the
 form the standing office opens a round with (`/rounds`); a round's page with its dossiers and
 nominations, their state, what is still missing and the countdown to the cut-off (`/rounds/<id>`),
-where the office closes it."""
+where the office closes it and opens the round's council sitting (`/council-sittings/<id>`: a member's
+one ballot over the whole agenda, the board's closing form)."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,9 +10,11 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, request, url_for
 
 from api.web.common import ctx, render
-from api.web.labels import LATE_POLICY, ROUND_KIND, ROUND_STATUS
+from api.web.labels import LATE_POLICY, ROUND_KIND, ROUND_STATUS, VOTE_CHOICE
 from engine.errors import InvalidInput
-from engine.operations.award.queries import award_types_in_force
+from engine.operations.award.queries import award_names, award_types_in_force
+from engine.operations.council import sitting as sittings
+from engine.operations.council.inputs import read_sitting_ballot, read_sitting_close
 from engine.operations.rounds import commands as rounds
 from engine.operations.rounds import queries as round_queries
 from engine.operations.rounds.inputs import read_round
@@ -52,8 +55,10 @@ def create() -> Response | tuple[str, int]:
 
 @bp.route("/rounds/<id:round_id>")
 def detail(round_id: int) -> tuple[str, int]:
-    return render("web/round.html", view=round_queries.round_detail(ctx(), round_id), kinds=ROUND_KIND,
-                  statuses=ROUND_STATUS, policies=LATE_POLICY)
+    context = ctx()
+    return render("web/round.html", view=round_queries.round_detail(context, round_id), kinds=ROUND_KIND,
+                  statuses=ROUND_STATUS, policies=LATE_POLICY, sitting=sittings.sitting_of_round(context, round_id),
+                  can_open_sitting=sittings.can_open_sitting(context, round_id))
 
 
 @bp.route("/rounds/<id:round_id>/close", methods=["POST"])
@@ -61,3 +66,53 @@ def close(round_id: int) -> Response:
     rnd = rounds.close_round(ctx(), round_id)
     flash(f"Đã đóng đợt xét «{rnd.title}».", "success")
     return redirect(url_for(".detail", round_id=rnd.id), 303)
+
+
+@bp.route("/rounds/<id:round_id>/sitting", methods=["POST"])
+def open_sitting(round_id: int) -> Response:
+    sitting = sittings.open_sitting(ctx(), round_id)
+    flash(f"Đã mở phiên họp Hội đồng của đợt xét: {len(sitting.sessions)} hồ sơ.", "success")
+    return redirect(url_for(".sitting", sitting_id=sitting.id), 303)
+
+
+@bp.route("/council-sittings/<id:sitting_id>")
+def sitting(sitting_id: int) -> tuple[str, int]:
+    """The sitting: its dossiers and results; a member's ONE ballot over the whole agenda, grouped by
+    award type with "đồng ý tất cả" per group and a per-name override; the board's closing form."""
+    context = ctx()
+    found = sittings.get_sitting(context, sitting_id)
+    ballot = sittings.sitting_ballot(context, sitting_id) if sittings.is_member(context, found) else None
+    return render("web/council_sitting.html", view=sittings.sitting_view(context, found), ballot=ballot,
+                  board=sittings.is_board(context, found), choices=VOTE_CHOICE,
+                  award_names=award_names(context))
+
+
+@bp.route("/council-sittings/<id:sitting_id>/ballot", methods=["POST"])
+def cast_ballot(sitting_id: int) -> Response:
+    context = ctx()
+    page = sittings.sitting_ballot(context, sitting_id)
+    votes = []
+    for group in page["groups"]:
+        whole = request.form.get(f"all_{group['award_type']}", "")
+        for item in group["items"]:
+            votes.append({"nomination_id": item["nomination_id"],
+                          "choice": request.form.get(f"vote_{item['nomination_id']}") or whole or None})
+    cast = sittings.cast_sitting_ballot(context, read_sitting_ballot(sitting_id, {"votes": votes}))
+    receipts = ", ".join(r["receipt"] for r in cast["receipts"])
+    flash("Đã bỏ phiếu." + (f" Biên nhận phiếu kín (giữ để tra cứu): {receipts}" if receipts else ""), "success")
+    return redirect(url_for(".sitting", sitting_id=sitting_id), 303)
+
+
+@bp.route("/council-sittings/<id:sitting_id>/close", methods=["POST"])
+def close_sitting(sitting_id: int) -> Response:
+    form = request.form
+    raw: dict[str, Any] = {"held_at": form.get("held_at", "").strip() or None,
+                           "place": form.get("place", "").strip() or None,
+                           "present": form.get("present", "").strip() or None,
+                           "written_votes": form.get("written_votes", "").strip() or "0"}
+    for name in ("present", "written_votes"):
+        if raw[name] is not None and raw[name].isdigit():
+            raw[name] = int(raw[name])
+    sittings.close_sitting(ctx(), read_sitting_close(sitting_id, raw))
+    flash("Đã kết thúc phiên họp và kiểm phiếu; các hồ sơ chuyển thủ trưởng quyết định.", "success")
+    return redirect(url_for(".sitting", sitting_id=sitting_id), 303)

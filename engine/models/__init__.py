@@ -9,9 +9,11 @@ from engine.models.council import (
     Ballot,
     BallotChoice,
     CouncilSession,
+    CouncilSitting,
     NamedVote,
     Participation,
     SessionMember,
+    SittingSession,
 )
 from engine.models.dossier import (
     Attachment,
@@ -129,6 +131,7 @@ __all__ = [
     "CouncilChange",
     "CouncilMember",
     "CouncilSession",
+    "CouncilSitting",
     "Decision",
     "DecisionCounter",
     "DecisionStatus",
@@ -172,6 +175,7 @@ __all__ = [
     "RoundStatus",
     "SessionKind",
     "SessionMember",
+    "SittingSession",
     "SessionStatus",
     "TaskGrade",
     "Timer",

@@ -120,3 +120,35 @@ class NamedVote(Base):
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("council_agenda_item.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
     choice: Mapped[VoteChoice] = mapped_column(value_enum(VoteChoice, "vote_choice", 20))
+
+
+class CouncilSitting(Base):
+    """The one sitting of a unit's council for a review round: the office opens it once the round's
+    cut-off has passed, with every dossier of the round waiting for the council at that level; each
+    dossier's part of the agenda is a council session of its own (`sessions`, tallied as ever), and a
+    member casts ONE ballot over all of them. The chair closes it with the real time and place."""
+
+    __tablename__ = "council_sitting"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("review_round.id"), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    status: Mapped[SessionStatus] = mapped_column(value_enum(SessionStatus, "council_sitting_status", 20))
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the real time of the meeting, entered
+    place: Mapped[str | None] = mapped_column(String(300))  # where it met, entered
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    sessions: Mapped[list[CouncilSession]] = relationship(secondary="council_sitting_session",
+                                                          order_by="CouncilSession.id", viewonly=True)
+
+
+class SittingSession(Base):
+    """A dossier's council session taken at a round's sitting."""
+
+    __tablename__ = "council_sitting_session"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id", ondelete="CASCADE"), primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("council_sitting.id", ondelete="CASCADE"), index=True)

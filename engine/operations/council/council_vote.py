@@ -247,6 +247,16 @@ def close_vote(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
     user = ctx.actor
     assert user is not None
     session = _open_session_of(ctx, task)
+    present, written = close_session_vote(ctx, session, user, data)
+    audit.record(ctx, AuditAction.COUNCIL_VOTE_CLOSED, "council_session", session.id, role=task.role,
+                 unit_id=task.unit_id, dossier_id=task.dossier_id,
+                 after={"present": present, "written_votes": written})
+    return Outcome(data={"present": present, "written_votes": written})
+
+
+def close_session_vote(ctx: Context, session: CouncilSession, user: User, data: dict[str, Any]) -> tuple[int, int]:
+    """The chair or secretary ends the vote of a session: attendance checked and recorded, the quorum
+    required; the tally comes next. Returns (present, written votes)."""
     member = ctx.session.get(SessionMember, (session.id, user.id))
     if member is None or member.position is MemberPosition.MEMBER:
         raise Forbidden("Chỉ Chủ tịch hoặc Thư ký Hội đồng được kết thúc bỏ phiếu.")
@@ -265,12 +275,9 @@ def close_vote(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
                        f"cần ít nhất {needed} ({session.quorum} tổng số thành viên).")
     session.present, session.written_votes = present, written
     session.closed_how, session.closed_by_id = VoteClosing.CLOSED_BY_CHAIR, user.id
-    for member in session.members:
-        member.present, member.written_vote = attendance[member.user_id]
-    audit.record(ctx, AuditAction.COUNCIL_VOTE_CLOSED, "council_session", session.id, role=task.role,
-                 unit_id=task.unit_id, dossier_id=task.dossier_id,
-                 after={"present": present, "written_votes": written})
-    return Outcome(data={"present": present, "written_votes": written})
+    for one in session.members:
+        one.present, one.written_vote = attendance[one.user_id]
+    return present, written
 
 
 def _attendance(ctx: Context, session: CouncilSession, present: int, written: int,
