@@ -1,0 +1,17 @@
+"""Benchmarks: each module measures one cost against a baseline taken in the same run."""
+from __future__ import annotations
+
+Timing = tuple[float, float]  # (CPU seconds, wall seconds)
+
+
+def print_small_large(first: dict[str, Timing], second: dict[str, Timing], width: int) -> None:
+    """One table of reads measured at a small and a large size: CPU and wall time, and their ratios."""
+    head = (f"{'read':<{width}}{'CPU small':>11}{'CPU large':>11}{'ratio':>8}"
+            f"{'wall small':>12}{'wall large':>12}{'ratio':>8}")
+    print(head + "\n" + "-" * len(head))
+    for key, (cpu_small, wall_small) in first.items():
+        cpu_large, wall_large = second[key]
+        print(f"{key:<{width}}{cpu_small * 1000:>9.2f}ms{cpu_large * 1000:>9.2f}ms{cpu_large / cpu_small:>7.2f}×"
+              f"{wall_small * 1000:>10.2f}ms{wall_large * 1000:>10.2f}ms{wall_large / wall_small:>7.2f}×")
+    print("CPU: this Python process (SQLite's work included; PostgreSQL's server CPU not). Wall: includes "
+          "waiting for a busy machine.")

@@ -32,6 +32,7 @@ from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 import engine.operations  # noqa: F401  (registers the helpers the product's scripts call)
+from bench import print_small_large
 from bench.long_loop import DEFAULT_PG_URL, pg_database
 from engine.clock import FixedClock
 from engine.config import PROJECT_ROOT, Settings
@@ -283,15 +284,7 @@ def main(argv: list[str] | None = None) -> int:
           f"reads each (new session per read); {os.cpu_count()} CPUs, shared; ratios within one run")
     for label, first, second, seconds in results:
         print(f"\n{label} (seeding {args.small:,} took {seconds:.0f} s)")
-        head = (f"{'read':<48}{'CPU small':>11}{'CPU large':>11}{'ratio':>8}"
-                f"{'wall small':>12}{'wall large':>12}{'ratio':>8}")
-        print(head + "\n" + "-" * len(head))
-        for key, (cpu_small, wall_small) in first.items():
-            cpu_large, wall_large = second[key]
-            print(f"{key:<48}{cpu_small * 1000:>9.2f}ms{cpu_large * 1000:>9.2f}ms{cpu_large / cpu_small:>7.2f}×"
-                  f"{wall_small * 1000:>10.2f}ms{wall_large * 1000:>10.2f}ms{wall_large / wall_small:>7.2f}×")
-    print("CPU: this Python process (SQLite's work included; PostgreSQL's server CPU not). Wall: includes "
-          "waiting for a busy machine.")
+        print_small_large(first, second, 48)
     return 0
 
 

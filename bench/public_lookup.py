@@ -26,6 +26,7 @@ from sqlalchemy import func, select, text
 
 import engine.operations  # noqa: F401  (registers the helpers the product's scripts call)
 from api import create_app
+from bench import print_small_large
 from bench.history import NOW, Read, measure, name, seed, settings_for, templates
 from bench.long_loop import DEFAULT_PG_URL, pg_database
 from engine.clock import FixedClock
@@ -129,15 +130,7 @@ def main(argv: list[str] | None = None) -> int:
           f"({time.perf_counter() - started:.0f} s in all)")
     for label, first, second, at_small, at_large in results:
         print(f"\n{label}: {at_small:,} → {at_large:,} nominations")
-        head = (f"{'read':<46}{'CPU small':>11}{'CPU large':>11}{'ratio':>8}"
-                f"{'wall small':>12}{'wall large':>12}{'ratio':>8}")
-        print(head + "\n" + "-" * len(head))
-        for key, (cpu_small, wall_small) in first.items():
-            cpu_large, wall_large = second[key]
-            print(f"{key:<46}{cpu_small * 1000:>9.2f}ms{cpu_large * 1000:>9.2f}ms{cpu_large / cpu_small:>7.2f}×"
-                  f"{wall_small * 1000:>10.2f}ms{wall_large * 1000:>10.2f}ms{wall_large / wall_small:>7.2f}×")
-    print("CPU: this Python process (SQLite's work included; PostgreSQL's server CPU not). Wall: includes "
-          "waiting for a busy machine.")
+        print_small_large(first, second, 46)
     return 0
 
 

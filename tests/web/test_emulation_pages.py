@@ -6,23 +6,10 @@ from __future__ import annotations
 import io
 import re
 
-from openpyxl import Workbook
-
 from engine.operations.emulation import commands, inputs
+from tests.api.test_emulation_year_api import sheet as _sheet
 from tests.factories import make_unit, make_user
 from tests.web.conftest import log_in
-
-
-def _sheet(*rows):
-    book = Workbook()
-    ws = book.active
-    ws.title = "Đăng ký thi đua"
-    ws.append(["Cá nhân / tập thể", "Họ và tên (tên tập thể)", "Chức vụ", "Danh hiệu đăng ký", "Số phong trào"])
-    for r in rows:
-        ws.append(list(r))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_a_year_through_the_pages(client, tree, session, settings):
