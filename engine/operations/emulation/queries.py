@@ -121,6 +121,12 @@ def _reach(ctx: Context, user: User) -> Any:
     return lambda column: or_(column.in_(visible_units(user)), column.in_(above))
 
 
+def _reaches(ctx: Context, user: User, unit_id: int) -> bool:
+    """Whether the caller may read a record of that unit (see `_reach`); administrators read all."""
+    return is_admin(ctx.session, user) or bool(ctx.session.scalar(
+        select(func.count()).where(Unit.id == unit_id, _reach(ctx, user)(Unit.id))))
+
+
 # ---- plans ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -164,8 +170,7 @@ def list_plans(ctx: Context, year: int | None = None) -> list[EmulationPlan]:
 def load_plan(ctx: Context, plan_id: int) -> EmulationPlan:
     user = require_actor(ctx.actor)
     plan = ctx.session.get(EmulationPlan, plan_id)
-    if plan is None or not (is_admin(ctx.session, user) or ctx.session.scalar(
-            select(func.count()).where(Unit.id == plan.unit_id, _reach(ctx, user)(Unit.id)))):
+    if plan is None or not _reaches(ctx, user, plan.unit_id):
         raise NotFound(f"Không tìm thấy kế hoạch thi đua số {plan_id}.")
     return plan
 
@@ -211,8 +216,7 @@ def list_movements(ctx: Context, year: int | None = None) -> list[Movement]:
 def load_movement(ctx: Context, movement_id: int) -> Movement:
     user = require_actor(ctx.actor)
     movement = ctx.session.get(Movement, movement_id)
-    if movement is None or not (is_admin(ctx.session, user) or ctx.session.scalar(
-            select(func.count()).where(Unit.id == movement.unit_id, _reach(ctx, user)(Unit.id)))):
+    if movement is None or not _reaches(ctx, user, movement.unit_id):
         raise NotFound(f"Không tìm thấy phong trào thi đua số {movement_id}.")
     return movement
 
