@@ -103,13 +103,22 @@ def open_council_session(dossier_id: int, reviewing_unit: int) -> int:
         assert threshold is not None  # an award type put to a vote has one (checked as the rules load)
         session.agenda.append(AgendaItem(
             nomination_id=nomination.id, secret=award.secret_ballot, recused=sorted(recused),
-            recusal_reason="; ".join(sorted(set(recused.values()))) or None, threshold=threshold.as_json()))
+            recusal_reason="; ".join(sorted(set(recused.values()))) or None,
+            threshold=_stored_threshold(rules, award.code, threshold)))
     ctx.session.add(session)
     ctx.session.flush()
     audit.record(ctx, AuditAction.COUNCIL_SESSION_OPENED, "council_session", session.id, unit_id=reviewing_unit,
                  dossier_id=dossier.id, after={"members": session.members_total,
                                                "agenda": [i.nomination_id for i in session.agenda]})
     return session.id
+
+
+def _stored_threshold(rules: Any, code: str, threshold: Threshold) -> dict[str, Any]:
+    """What the agenda item keeps of its threshold: with the provincial layer's source when one set it."""
+    stored = threshold.as_json()
+    if source := rules.source_of(f"award_types.{code}.approval_threshold"):
+        stored["source"] = source
+    return stored
 
 
 @register()
