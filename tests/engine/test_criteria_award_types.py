@@ -2,6 +2,7 @@
 động (the lower class first, then five years with their grades and emulation titles), the household,
 village and commune titles, the commemorative medal and the Giấy khen of a Sở. What the registry cannot
 hold is "cannot tell" with its article."""
+# ruff: noqa: F811 - `world` is the fixture of test_eligibility
 from __future__ import annotations
 
 import pytest

@@ -131,13 +131,13 @@ def test_the_shipped_example_loads_and_sets_deadlines_a_threshold_and_disclosure
 
 
 def test_a_sector_layer_over_the_provinces_wins_for_the_units_under_the_so(rules_dir):
-    text = LAYER + f"""    deadlines: {{supplement: 4}}
+    text = LAYER + """    deadlines: {supplement: 4}
   - id: t-so-gd
     unit: "T-SGD"
     source: "Quy chế của Sở Giáo dục tỉnh T"
     effective_from: 2024-03-15
     effective_to: null
-    deadlines: {{supplement: 6}}
+    deadlines: {supplement: 6}
 """
     layers, catalogue = with_layer(rules_dir, text)
     national = catalogue.on(date(2026, 1, 1))
