@@ -113,6 +113,8 @@ def test_without_the_layer_the_same_council_fails_at_eight_of_ten(one_process_jo
     view = session_view(journey.ctx.as_actor(tree.province_office), province)
     assert view["agenda"][0]["results"]["passed"] is False
     assert "mức theo" not in view["agenda"][0]["threshold"]
+    [nomination] = journey.dossier.nominations
+    assert nomination.outcome_note.endswith("yêu cầu từ 90% trở lên tổng số thành viên hội đồng.")
 
 
 def test_cstd_tq_is_published_at_the_province_with_the_orders_unless_the_layer_says_otherwise(
@@ -135,3 +137,23 @@ def test_cstd_tq_is_published_at_the_province_with_the_orders_unless_the_layer_s
         else:
             assert events == []
             assert journey.open_tasks() != []  # straight to the council's ballots
+
+
+def _through_the_commune(journey, tree):
+    journey.submit(("CSTD_TINH", "Nguyễn Thị Tươi"))
+    journey.complete(tree.commune_office, "check_completeness", {"outcome": "complete"})
+    journey.all_eligible(tree.commune_office)
+    journey.vote(tree.commune_council)
+    journey.decide(tree.commune_head, Nguyễn_Thị_Tươi="forward")
+    journey.complete(tree.province_office, "check_completeness", {"outcome": "complete"})
+    journey.all_eligible(tree.province_office)
+
+
+def test_a_vote_below_the_layers_threshold_is_refused_citing_it(layered, tree):
+    journey = layered
+    _through_the_commune(journey, tree)
+    journey.vote(tree.province_council[:7]) + journey.vote(tree.province_council[7:], Nguyễn_Thị_Tươi="no")
+    [nomination] = journey.dossier.nominations
+    assert nomination.status == "rejected"
+    assert nomination.outcome_note.endswith(
+        f"yêu cầu từ 80% trở lên tổng số thành viên hội đồng (mức theo {SOURCE}).")

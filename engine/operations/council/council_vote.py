@@ -113,6 +113,12 @@ def open_council_session(dossier_id: int, reviewing_unit: int) -> int:
     return session.id
 
 
+def _required(threshold: dict[str, Any]) -> str:
+    """"từ 90% trở lên tổng số thành viên hội đồng", and the layer's source in its own case."""
+    source = threshold.get("source")
+    return threshold_text({**threshold, "source": None}).lower() + (f" (mức theo {source})" if source else "")
+
+
 def _stored_threshold(rules: Any, code: str, threshold: Threshold) -> dict[str, Any]:
     """What the agenda item keeps of its threshold: with the provincial layer's source when one set it."""
     stored = threshold.as_json()
@@ -356,7 +362,7 @@ def tally_session(session_id: int) -> None:
             nomination.decided_by_unit_id = session.unit_id
             nomination.outcome_note = (f"Hội đồng Thi đua - Khen thưởng không thông qua: {item.yes}/{item.base} "
                                        f"phiếu đồng ý ({percent_text(item.yes, item.base)}), yêu cầu "
-                                       f"{threshold_text(item.threshold).lower()}.")
+                                       f"{_required(item.threshold)}.")
     for ballot in ctx.session.scalars(select(Ballot).where(Ballot.session_id == session.id)):
         ballot.counted = True
     session.status, session.closed_at = SessionStatus.TALLIED, ctx.clock.now()
