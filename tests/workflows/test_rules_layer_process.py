@@ -4,15 +4,18 @@ of CSTD_TQ at the province, each with the layer's source; a province without a l
 values."""
 from __future__ import annotations
 
+import io
 import shutil
 from dataclasses import replace
 from datetime import datetime
 
 import pytest
+from docx import Document
 from sqlalchemy import select
 
 from engine.context import Context
 from engine.models import AuditEvent, CouncilSession
+from engine.operations.award.queries.receipts import receipt_file
 from engine.operations.council.queries import session_view
 from engine.rules import clear_rules_cache, load_rules
 from engine.rules.eligibility import DEFAULT_RULES_DIR
@@ -73,6 +76,9 @@ def test_the_layer_sets_the_deadlines_the_threshold_and_the_quota_the_process_re
     assert (received.after["working_days"], received.after["source"]) == (5, SOURCE)
     assert journey.dossier.result_due_on == _calendar(journey).add_working_days(journey.dossier.received_on, 5)
     assert f"mức theo {SOURCE}" in journey.notifications(tree.proposer)[-1].body
+    slip = receipt_file(journey.ctx.as_actor(tree.proposer), journey.dossier_id, received.seq)
+    text = "\n".join(p.text for p in Document(io.BytesIO(slip.content)).paragraphs)
+    assert f"5 ngày làm việc (theo {SOURCE})." in text
 
     [item] = journey.prefill(tree.commune_office, "appraise")["nominations"]
     quota = next(c for c in item["checks"] if c["criterion"] == "cstd_tinh_quota")
