@@ -249,3 +249,4 @@ def test_the_dashboard_shows_the_fund_and_the_rounds(ctx, tree):
     assert panels["Quỹ thi đua, khen thưởng"]["Chưa chi (năm 2026)"] == "1.420.000 đồng — 2 khoản"
     (cutoff,) = panels["Đợt xét khen thưởng"].values()
     assert cutoff.startswith("hạn nhận hồ sơ 20/12/2026 (") and cutoff.endswith("; 0 hồ sơ")
+
