@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from bench.long_loop import DEFAULT_PG_URL, pg_database
@@ -78,9 +78,9 @@ def fill(url: str, settings: Settings, first: int, n: int, prev: str) -> tuple[f
     return time.perf_counter() - t0, prev
 
 
-def quick_after_tail(factory: Any, settings: Settings, key: SigningKey, tail: int) -> tuple[list[float], int]:
+def quick_after_tail(factory: Any, settings: Settings, key: SigningKey, tail: int) -> tuple[list[float], int, int]:
     """Checkpoint the head, append `tail` events through the engine, then time the quick check (5 runs);
-    returns the times and the head's seq."""
+    returns the times, the head's seq and the SQL statements one check sent."""
     clock = SystemClock()
     with factory() as session:
         anchor.checkpoint(Context(session, settings, clock), key)
@@ -92,14 +92,22 @@ def quick_after_tail(factory: Any, settings: Settings, key: SigningKey, tail: in
                    after={"state": "completed"})
         session.commit()
     runs = []
+    statements = [0]
+
+    def count(*_: Any) -> None:
+        statements[0] += 1
+
     for _ in range(5):
         with factory() as session:
+            statements[0] = 0
+            event.listen(session.get_bind(), "before_cursor_execute", count)
             w0 = time.perf_counter()
             quick = anchor.verify(session, key=key.verify_key, sealing_key=key, full=False,
                                   tail_limit=settings.audit_verify_tail_limit)
             runs.append(time.perf_counter() - w0)
+            event.remove(session.get_bind(), "before_cursor_execute", count)
         assert quick.ok and quick.unchecked == 0 and quick.checked_from_seq == quick.events - tail, quick
-    return runs, quick.events
+    return runs, quick.events, statements[0]
 
 
 def head(factory: Any) -> tuple[int, str]:
@@ -132,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             factory = make_session_factory(db)
             print(f"Writing {args.small} events …", file=sys.stderr)
             fill_s, _ = fill(url, settings, 1, args.small, GENESIS_HASH)
-            quick_small, small_head = quick_after_tail(factory, settings, key, args.tail)
+            quick_small, small_head, small_sql = quick_after_tail(factory, settings, key, args.tail)
             seq, prev = head(factory)
             print(f"Writing up to {args.events} events …", file=sys.stderr)
             more_s, _ = fill(url, settings, seq + 1, args.events, prev)
@@ -151,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
                 session.commit()
                 full_wall, full_cpu = time.perf_counter() - w0, time.process_time() - c0
             assert full.ok and full.events == args.events, full
-            quick_large, large_head = quick_after_tail(factory, settings, key, args.tail)
+            quick_large, large_head, large_sql = quick_after_tail(factory, settings, key, args.tail)
             db.dispose()
     finally:
         drop()
@@ -163,9 +171,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{per_event:.1f} µs wall and {full_cpu / args.events * 1e6:.1f} µs CPU per event, "
           f"{progress_calls[0]} progress calls")
     print(f"quick (`audit verify --quick`, {args.tail} events after the last checkpoint), median of 5 (max):")
-    print(f"  chain of {small_head}: {small * 1000:.0f} ms ({max(quick_small) * 1000:.0f} ms)")
-    print(f"  chain of {large_head}: {large * 1000:.0f} ms ({max(quick_large) * 1000:.0f} ms); "
-          f"ratio {large / small:.2f}×")
+    for head_seq, runs, sql in ((small_head, quick_small, small_sql), (large_head, quick_large, large_sql)):
+        print(f"  chain of {head_seq}: {statistics.median(runs) * 1000:.0f} ms ({max(runs) * 1000:.0f} ms), "
+              f"{sql} SQL statements")
+    print(f"  ratio {large / small:.2f}×")
     return 0
 
 
