@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.conftest import log_in
 from tests.workflows.journey import build_tree
 
 
@@ -24,3 +25,17 @@ def test_the_province_sets_its_communes_report_deadline_over_http(client, tree, 
     rows = client.get(f"/api/v1/reports/reporting?unit={tree.province.id}&year=2026&kind=mid_year",
                       headers=office).json
     assert [(r["unit"]["id"], r["due_on"], r["submitted"]) for r in rows] == [(tree.commune.id, "2026-07-10", False)]
+
+
+def test_the_province_office_sets_the_deadline_from_the_page(client, tree):
+    csrf = log_in(client, tree.province_office)
+    page = client.get(f"/reports?unit={tree.province.id}&year=2026").get_data(as_text=True)
+    assert "Hạn gửi báo cáo của các đơn vị trực thuộc" in page
+    answer = client.post("/reports/deadline", data={"csrf_token": csrf, "unit": str(tree.province.id),
+                                                    "year": "2026", "kind": "year_end", "due_on": "20/12/2026"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "20/12/2026" in page
+    bad = client.post("/reports/deadline", data={"csrf_token": csrf, "unit": str(tree.province.id),
+                                                 "year": "2026", "kind": "year_end", "due_on": "hôm nay"})
+    assert bad.status_code == 422
