@@ -355,6 +355,7 @@ class ExemplarKind(Code):
 class FundEntryKind(Code):
     BUDGET = "budget", "dự toán ngân sách giao"
     INCOME = "income", "nguồn thu khác"
+    RECOVERED = "recovered", "tiền thưởng thu hồi"  # booked by a revocation's confirmed recovery
 
 
 class AuditAction(Code):
@@ -485,3 +486,5 @@ class AuditAction(Code):
     REPORT_EDITED = "report_edited", "hoàn thiện báo cáo sơ kết, tổng kết"
     REPORT_RETURNED = "report_returned", "trả lại báo cáo để sửa"
     REPORT_SUBMITTED = "report_submitted", "gửi báo cáo sơ kết, tổng kết lên cấp trên"
+    REPORT_DEADLINE_SET = "report_deadline_set", "đặt hạn gửi báo cáo sơ kết, tổng kết cho cấp dưới"
+    REPORT_OVERDUE = "report_overdue", "báo cáo sơ kết, tổng kết quá hạn gửi"

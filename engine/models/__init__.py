@@ -49,7 +49,7 @@ from engine.models.registry import (
     RegistryDecision,
     YearlyGrade,
 )
-from engine.models.report import PeriodicReport
+from engine.models.report import PeriodicReport, ReportDeadline
 from engine.models.round import ReviewRound, RoundEntry
 from engine.models.workflow import HumanTask, ProcessDefinition, ProcessInstance, ProcessStep, Timer
 from engine.vocabulary import (
@@ -157,6 +157,7 @@ __all__ = [
     "Notification",
     "Participation",
     "PeriodicReport",
+    "ReportDeadline",
     "ProcessDefinition",
     "ProcessInstance",
     "ProcessStep",

@@ -30,6 +30,7 @@ from engine.operations.award.queries import get_decision, load_dossier, rules_of
 from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.operations.numbering import next_number
 from engine.operations.processes import start_process
+from engine.operations.recovery import recovered
 from engine.runtime.helpers import register
 from engine.storage import attachment_store
 from engine.vocabulary import AuditAction
@@ -113,6 +114,7 @@ def _confirm(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
     parts = [("đã" if data["certificate_recovered"] else "chưa") + " thu hồi hiện vật",
              ("đã" if data["money_recovered"] else "chưa") + " thu hồi tiền thưởng"]
     revocation.recovery_note = "; ".join(parts) + (f". {data['note']}" if data.get("note") else ".")
+    recovered(ctx, revocation, money=bool(data["money_recovered"]))  # the fund books the money back
     return Outcome(data)
 
 
