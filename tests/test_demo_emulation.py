@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from api.demo import DemoSeeder
 from engine.context import Context
 from engine.models import EmulationPlan, Movement, Registration, Unit, User, YearlyGrade
-from engine.operations.emulation import queries
+from engine.operations.emulation import cluster_vote, queries
 from engine.operations.reports.commands import start_report
 from engine.operations.reports.inputs import ReportStart
 from engine.orgchart.writer import import_org_chart
@@ -40,7 +40,7 @@ def test_the_demo_province_runs_an_emulation_year(session, session_factory, sett
     ranking = queries.get_cluster_year(ctx, cluster.id).ranking
     assert [(code[s.unit_id], s.total, s.disputed, s.scored) for s in ranking] == [
         ("HBX-X01", 67, 0, 3), ("HBX-X02", 61, 1, 3), ("HBX-X03", 0, 0, 0)]
-    vote = queries.vote_view(ctx, cluster.id)  # open on the two communes scored; Hòa An has voted
+    vote = cluster_vote.vote_view(ctx, cluster.id)  # open on the two communes scored; Hòa An has voted
     assert vote.vote.status == "open" and [code[line.unit_id] for line in vote.lines] == ["HBX-X01", "HBX-X02"]
     assert [code[u.id] for u in vote.voted] == ["HBX-X02"]
     assert session.scalar(select(func.count()).select_from(YearlyGrade)) >= 6

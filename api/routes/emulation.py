@@ -305,7 +305,7 @@ def open_cluster_vote(cluster_year_id: int) -> Any:
     """
     ctx = current_ctx()
     cluster_vote.open_vote(ctx, cluster_year_id)
-    return queries.vote_view(ctx, cluster_year_id)
+    return cluster_vote.vote_view(ctx, cluster_year_id)
 
 
 @blp.route("/emulation/clusters/<id:cluster_year_id>/vote")
@@ -313,7 +313,7 @@ def open_cluster_vote(cluster_year_id: int) -> Any:
 @problems(blp, 404)
 def get_cluster_vote(cluster_year_id: int) -> Any:
     """Kết quả bỏ phiếu suy tôn: đơn vị đã bỏ phiếu (không kèm lựa chọn), số phiếu từng đơn vị, hồ sơ đề nghị"""
-    view = queries.vote_view(current_ctx(), cluster_year_id)
+    view = cluster_vote.vote_view(current_ctx(), cluster_year_id)
     if view is None:
         raise NotFound("Cụm, khối chưa bỏ phiếu suy tôn năm này.")
     return view
@@ -324,7 +324,7 @@ def get_cluster_vote(cluster_year_id: int) -> Any:
 @problems(blp, 404)
 def cluster_ballot(receipt: str) -> Any:
     """Tra cứu phiếu suy tôn bằng biên nhận: phiếu ghi gì và đã được kiểm chưa"""
-    return queries.cluster_ballot_by_receipt(current_ctx(), receipt)
+    return cluster_vote.cluster_ballot_by_receipt(current_ctx(), receipt)
 
 
 # ---- yearly grades --------------------------------------------------------------------------------

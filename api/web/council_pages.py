@@ -15,7 +15,7 @@ from engine.models import CouncilSession, HumanTask, SessionStatus
 from engine.operations import tasks
 from engine.operations.award import queries as access
 from engine.operations.council import queries as council_access
-from engine.operations.emulation import queries as emulation_queries
+from engine.operations.emulation import cluster_vote
 
 bp = Blueprint("council", __name__)
 COUNCIL_TASKS = ("cast_ballot", "close_vote")
@@ -71,7 +71,7 @@ def _ballot_by_receipt(receipt: str) -> dict[str, Any]:
     try:
         return council_access.ballot_by_receipt(ctx(), receipt)
     except NotFound:
-        return emulation_queries.cluster_ballot_by_receipt(ctx(), receipt)
+        return cluster_vote.cluster_ballot_by_receipt(ctx(), receipt)
 
 
 @bp.route("/ballots", methods=["GET", "POST"])

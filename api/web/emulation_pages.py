@@ -196,7 +196,7 @@ def _cluster(cluster_year_id: int, status: int = 200, **values: Any) -> tuple[st
     mine = {u.id for u in queries.my_units(context)}
     return render("web/emulation_cluster.html", status, view=view,
                   scoring=[m for m in view.members if m.id in mine or queries.can_keep(context, me(), m.id)],
-                  vote=queries.vote_view(context, cluster_year_id),
+                  vote=cluster_vote.vote_view(context, cluster_year_id),
                   may_open=queries.can_speak_for(context, me(), view.year.head_unit_id),
                   choices=CLUSTER_VOTE_CHOICE, statuses=CLUSTER_VOTE_STATUS, **values)
 

@@ -27,7 +27,7 @@ from engine.models import (
 )
 from engine.operations import tasks
 from engine.operations.award import commands as award
-from engine.operations.emulation import commands, queries
+from engine.operations.emulation import cluster_vote, commands, queries
 from engine.operations.emulation.cluster_vote import open_vote
 from engine.operations.emulation.inputs import AdjustInput, ClusterInput, Criterion, ScoreLine
 from engine.operations.rounds.commands import create_round
@@ -125,7 +125,7 @@ def test_the_cluster_elects_its_leading_commune_for_the_flag_and_the_proposal_jo
         (communes[0].id, 2, 0, 1, "flag"), (communes[1].id, 1, 2, 0, "merit"), (communes[2].id, 0, 0, 3, None)]
 
     # Each member checks its ballot by its receipt; no one else's choices are shown.
-    ballot = queries.cluster_ballot_by_receipt(journey.ctx.as_actor(heads[2]), receipts[2].lower())
+    ballot = cluster_vote.cluster_ballot_by_receipt(journey.ctx.as_actor(heads[2]), receipts[2].lower())
     assert ballot["counted"] and [c["choice"] for c in ballot["choices"]] == ["none", "flag", "none"]
 
     # The proposal: a draft dossier of the head commune, a flag for the first, a Bằng khen for the second.
@@ -148,7 +148,7 @@ def test_the_cluster_elects_its_leading_commune_for_the_flag_and_the_proposal_jo
     journey.reload()
     entry = journey.session.scalars(select(RoundEntry).where(RoundEntry.dossier_id == dossier.id)).one()
     assert (entry.round_id, entry.unit_id) == (rnd.id, tree.province.id)
-    view = queries.vote_view(journey.ctx.as_actor(tree.province_office), cid)
+    view = cluster_vote.vote_view(journey.ctx.as_actor(tree.province_office), cid)
     assert [u.id for u in view.voted] == sorted([c.id for c in communes], key=lambda u: journey.session.get(
         Unit, u).name) and view.not_voted == [] and view.base == 3
     assert [(line.unit_id, line.award_type) for line in view.lines if line.elected] == [

@@ -17,10 +17,7 @@ from engine.context import Context
 from engine.errors import Forbidden, NotFound
 from engine.models import (
     Cluster,
-    ClusterBallot,
     ClusterScore,
-    ClusterVote,
-    ClusterVoteParticipation,
     ClusterYear,
     Dossier,
     EmulationPlan,
@@ -36,7 +33,6 @@ from engine.models import (
     User,
 )
 from engine.operations.access import is_admin, require_actor, visible_units
-from engine.operations.ballot_box import canonical_receipt, open_sealed, receipt_digest
 from engine.operations.registry.queries import office_units
 from engine.storage import EXTENSIONS, NamedFile, attachment_store
 
@@ -454,76 +450,3 @@ def nominations_of_movement(ctx: Context, movement_id: int) -> list[Dossier]:
     load_movement(ctx, movement_id)
     return list(ctx.session.scalars(select(Dossier).where(Dossier.id.in_(
         select(Nomination.dossier_id).where(Nomination.movement_id == movement_id))).order_by(Dossier.id)))
-
-
-# ---- the cluster's vote (suy tôn) -----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class VoteLine:
-    unit_id: int
-    unit_name: str
-    rank: int
-    total: str
-    flag: int | None = None  # counts, once tallied
-    merit: int | None = None
-    none: int | None = None
-    elected: str | None = None  # the choice the unit was elected for (flag, merit)
-    award_type: str | None = None
-
-
-@dataclass(frozen=True)
-class VoteView:
-    """A cluster's vote as anyone who sees the cluster reads it: who has voted (never what), and once
-    tallied the counts by unit and who was elected, with the dossier it became."""
-
-    vote: ClusterVote
-    lines: list[VoteLine]
-    voted: list[Unit]
-    not_voted: list[Unit]
-    base: int | None
-
-    @property
-    def id(self) -> int:
-        return self.vote.id
-
-
-def vote_view(ctx: Context, cluster_year_id: int) -> VoteView | None:
-    row = load_cluster_year(ctx, cluster_year_id)
-    vote = ctx.session.scalar(select(ClusterVote).where(ClusterVote.cluster_year_id == row.id))
-    if vote is None:
-        return None
-    ids = [c["unit_id"] for c in vote.candidates] + list(vote.voters)
-    units = {u.id: u for u in ctx.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
-    voted = set(ctx.session.scalars(select(ClusterVoteParticipation.unit_id)
-                                    .where(ClusterVoteParticipation.vote_id == vote.id)))
-    results = {r["unit_id"]: r for r in vote.results or []}
-    lines = []
-    for c in vote.candidates:
-        r = results.get(c["unit_id"])
-        counts = {k: r[k] for k in ("flag", "merit", "none")} if r else {}
-        elected = r["elected"] if r else None
-        lines.append(VoteLine(c["unit_id"], units[c["unit_id"]].name, c["rank"], c["total"], **counts,
-                              elected=elected, award_type=vote.awards.get(elected) if elected else None))
-    by_name = sorted(vote.voters, key=lambda u: units[u].name)
-    return VoteView(vote, lines, [units[u] for u in by_name if u in voted],
-                    [units[u] for u in by_name if u not in voted],
-                    next(iter(results.values()))["base"] if results else None)
-
-
-def cluster_ballot_by_receipt(ctx: Context, receipt: str) -> dict[str, Any]:
-    """Whoever holds the receipt sees that ballot of a cluster's vote and whether it was counted."""
-    require_actor(ctx.actor)
-    receipt = canonical_receipt(receipt)
-    ballot = ctx.session.get(ClusterBallot, receipt_digest(receipt))
-    if ballot is None:
-        raise NotFound("Không có phiếu suy tôn với biên nhận này.")
-    vote = ctx.session.get(ClusterVote, ballot.vote_id)
-    assert vote is not None
-    names = {unit_id: name for unit_id, name in ctx.session.execute(select(Unit.id, Unit.name).where(
-        Unit.id.in_([c.candidate_unit_id for c in ballot.choices])))}
-    rank = {c["unit_id"]: c["rank"] for c in vote.candidates}
-    choices = [{"unit_id": c.candidate_unit_id, "unit": names[c.candidate_unit_id], "rank": rank[c.candidate_unit_id],
-                "choice": open_sealed(ctx.settings, ballot.receipt, c.candidate_unit_id, c.choice)}
-               for c in sorted(ballot.choices, key=lambda c: rank[c.candidate_unit_id])]
-    return {"receipt": receipt, "vote_id": vote.id, "cluster_year_id": vote.cluster_year_id,
-            "counted": ballot.counted, "choices": choices}
