@@ -252,3 +252,25 @@ def test_nothing_links_a_member_unit_to_its_choices(journey, tree, cluster, db_e
         assert '"votes"' not in payload and '"choice"' not in payload, event.action
         if event.action == "cluster_ballot_cast":
             assert event.after == {"voted": True}
+
+
+@pytest.mark.postgres_only
+def test_while_the_vote_is_open_the_database_alone_links_no_unit_to_a_choice(journey, tree, cluster, db_engine):
+    """Participation and ballot rows of one ballot share PostgreSQL's xmin (one transaction): joined by it,
+    what a unit's row meets is a digest and sealed choices of one length; the receipt still opens them."""
+    cid, _communes, heads, _offices = cluster
+    open_vote(journey.ctx.as_actor(tree.commune_head), cid)
+    journey.session.commit()
+    journey.reload()
+    receipts = [_ballot(journey, heads[1], HBX_X01="flag"), _ballot(journey, heads[2], HBX_X02="merit")]
+    journey.session.commit()
+    choices = {c.value for c in ClusterVoteChoice}
+    with db_engine.connect() as conn:
+        joined = conn.execute(text(
+            "SELECT p.unit_id, c.choice FROM emulation_cluster_vote_participation p "
+            "JOIN emulation_cluster_ballot_choice c ON c.xmin = p.xmin")).all()
+        assert len(joined) == 6 and not {row.choice for row in joined} & choices
+        assert len({len(row.choice) for row in joined}) == 1
+    seen = [[c["choice"] for c in cluster_vote.cluster_ballot_by_receipt(journey.ctx.as_actor(head), r)["choices"]]
+            for head, r in zip(heads[1:], receipts, strict=True)]
+    assert seen == [["flag", "none", "none"], ["none", "merit", "none"]]
