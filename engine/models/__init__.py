@@ -26,7 +26,11 @@ from engine.models.dossier import (
 )
 from engine.models.emulation import (
     Cluster,
+    ClusterBallot,
+    ClusterBallotChoice,
     ClusterScore,
+    ClusterVote,
+    ClusterVoteParticipation,
     ClusterYear,
     EmulationPlan,
     Movement,
@@ -90,6 +94,10 @@ from engine.vocabulary import (
 )
 
 __all__ = [
+    "ClusterBallot",
+    "ClusterBallotChoice",
+    "ClusterVote",
+    "ClusterVoteParticipation",
     "Registration",
     "PlanTask",
     "MovementResponse",

@@ -40,13 +40,13 @@ from engine.models import (
 from engine.operations.access import require_actor
 from engine.operations.administration import apply_due_council_changes
 from engine.operations.award.queries import load_dossier, rules_of
+from engine.operations.ballot_box import open_sealed, seal_ballot
 from engine.operations.council.inputs import PaperBallot
 from engine.operations.council.minutes import store_minutes
-from engine.operations.council.queries import choice_binding, new_receipt, percent_text, receipt_digest, threshold_text
+from engine.operations.council.queries import percent_text, threshold_text
 from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.rules.catalogue import Threshold, VoteBase, passes
 from engine.runtime.helpers import register
-from engine.security import open_choice, seal_choice
 from engine.text import fold
 from engine.vocabulary import AuditAction, AwardeeKind, VoteClosing
 
@@ -202,14 +202,12 @@ def _into_box(ctx: Context, session: CouncilSession, user_id: int, votes: list[d
         raise InvalidInput("Phiếu bầu chưa hợp lệ.", errors)
     ctx.session.add(Participation(session_id=session.id, user_id=user_id))
     receipt = None
-    secret = [(items[n], c) for n, c in choices.items() if items[n].secret]
+    secret = {items[n].id: c.value for n, c in choices.items() if items[n].secret}
     if secret:
-        receipt = new_receipt()
-        digest = receipt_digest(receipt)
-        ctx.session.add(Ballot(receipt=digest, session_id=session.id, counted=False, choices=[
-            BallotChoice(agenda_item_id=item.id, choice=seal_choice(ctx.settings, choice_binding(digest, item.id),
-                                                                    choice.value))
-            for item, choice in secret]))
+        sealed = seal_ballot(ctx.settings, secret)
+        receipt = sealed.receipt
+        ctx.session.add(Ballot(receipt=sealed.digest, session_id=session.id, counted=False, choices=[
+            BallotChoice(agenda_item_id=item_id, choice=value) for item_id, value in sealed.choices.items()]))
     for nomination_id, choice in choices.items():
         if not items[nomination_id].secret:
             ctx.session.add(NamedVote(agenda_item_id=items[nomination_id].id, user_id=user_id, choice=choice))
@@ -325,7 +323,7 @@ def _secret_choices(ctx: Context, session: CouncilSession, item: AgendaItem) -> 
     """The item's choices from the box, each opened with the application's key."""
     rows = ctx.session.execute(select(BallotChoice.receipt, BallotChoice.choice).join(Ballot)
                                .where(Ballot.session_id == session.id, BallotChoice.agenda_item_id == item.id))
-    return [VoteChoice(open_choice(ctx.settings, choice_binding(digest, item.id), sealed)) for digest, sealed in rows]
+    return [VoteChoice(open_sealed(ctx.settings, digest, item.id, sealed)) for digest, sealed in rows]
 
 
 @register()
