@@ -44,7 +44,7 @@ from engine.runtime.inspection import Step, in_order, merge_finished_children, t
 from engine.runtime.pruning import prune
 from engine.runtime.scripting import RestrictedEnvironment, RestrictedScriptEngine
 from engine.runtime.serialization import StateSerializer
-from engine.runtime.tables import sync_human_tasks, sync_timers, timer_due
+from engine.runtime.tables import SideRows, side_rows, sync_human_tasks, sync_timers, timer_due
 from engine.runtime.timeflow import engine_time
 
 T = TypeVar("T")
@@ -55,7 +55,6 @@ _HASHES_KEY = "khenthuong_definition_hashes"  # definition row id -> content has
 @dataclass
 class SaveResult:
     opened: list[HumanTask] = field(default_factory=list)
-    closed: list[HumanTask] = field(default_factory=list)
     completed: bool = False
 
 
@@ -71,6 +70,7 @@ class LiveWorkflow:
     completed: set[str] = field(default_factory=set)  # user tasks completed in this transaction
     touched: bool = False  # the engine ran on it: it no longer matches `revision`
     result: SaveResult | None = None  # set by the save at the end of checkout()
+    loaded: SideRows = field(default_factory=SideRows)  # the side rows at `revision` (none for a new instance)
 
 
 class Runtime:
@@ -222,7 +222,7 @@ class Runtime:
             workflow = self.serializer.load_state(instance.state, instance.serializer_version,
                                                   definition.spec, definition.subprocess_specs)
         workflow.script_engine = self.script_engine  # not serialized: attach ours after every load
-        return LiveWorkflow(instance, definition, workflow, clock, instance.revision)
+        return LiveWorkflow(instance, definition, workflow, clock, instance.revision, loaded=side_rows(workflow))
 
     @contextmanager
     def checkout(self, session: Session, instance_id: int, clock: Clock) -> Iterator[LiveWorkflow]:
