@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, insert, inspect, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from engine.clock import end_of_day
@@ -80,8 +80,11 @@ def _close(session: Session, live: LiveWorkflow, closed: list[str], now: datetim
     """COMPLETED for the tasks done here or by the engine, CANCELLED for the others. A row this session
     holds (the task being completed) is changed on the object, so its UPDATE is the one its other changes
     (who completed it) already need; the others with one Core UPDATE per new state."""
-    held = {obj.task_uuid: obj for obj in session.identity_map.values()
-            if isinstance(obj, HumanTask) and obj.instance_id == live.instance.id}
+    held = {}
+    for obj in session.identity_map.values():
+        loaded = inspect(obj).dict  # what the object holds, read without loading an expired one
+        if isinstance(obj, HumanTask) and loaded.get("instance_id") == live.instance.id and "task_uuid" in loaded:
+            held[loaded["task_uuid"]] = obj
     by_state: dict[HumanTaskState, list[str]] = {}
     for uuid in closed:
         done = uuid in live.completed or _state(live, uuid) == TaskState.COMPLETED
