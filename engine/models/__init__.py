@@ -51,6 +51,7 @@ from engine.models.registry import (
 )
 from engine.models.report import PeriodicReport
 from engine.models.round import ReviewRound, RoundEntry
+from engine.models.statistics import AwardTally
 from engine.models.workflow import HumanTask, ProcessDefinition, ProcessInstance, ProcessStep, Timer
 from engine.vocabulary import (
     AttachmentKind,
@@ -120,6 +121,7 @@ __all__ = [
     "Awardee",
     "AwardeeKind",
     "AwardeeMerge",
+    "AwardTally",
     "Ballot",
     "BallotChoice",
     "Complaint",

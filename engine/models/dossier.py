@@ -82,6 +82,8 @@ class Dossier(Base):
         # The list's sort key (newest first: read backwards), so a page is read off the index.
         Index("ix_dossier_created_at_id", "created_at", "id"),
         searchable("ix_dossier_title_folded", "title_folded"),
+        # The statistics' proposals of a period: read off the index, without the rows.
+        Index("ix_dossier_submitted_scope", "submitted_at", "status", "proposing_unit_id", "overdue"),
     )
 
 
@@ -123,6 +125,8 @@ class Nomination(Base):
         searchable("ix_nomination_nominee_name_folded", "nominee_name_folded"),
         # A decision's nominations, and what the statistics group them by without reading the rows.
         Index("ix_nomination_decision_granted", "decision_id", "status", "award_type", "nominee_kind"),
+        # A dossier's nominations with what the proposals by level group them by.
+        Index("ix_nomination_dossier_outcome", "dossier_id", "deciding_unit_id", "status"),
     )
 
     @validates("nominee_name")
