@@ -33,6 +33,7 @@ from sqlalchemy import Engine, insert, select, text
 
 import engine.operations  # noqa: F401  (the domains' modules, as the app loads them)
 from api import create_app
+from bench import Timing, print_small_large
 from bench.long_loop import DEFAULT_PG_URL, pg_database
 from engine.clock import FixedClock
 from engine.config import PROJECT_ROOT, Settings
@@ -222,7 +223,7 @@ def page_reader(settings: Settings, province: int) -> Callable[[str], None]:
     return read
 
 
-def measure(db: Engine, settings: Settings, province: int, user: int, repeat: int) -> dict[str, float]:
+def measure(db: Engine, settings: Settings, province: int, user: int, repeat: int) -> dict[str, Timing]:
     factory = make_session_factory(db)
     page = page_reader(settings, province)
     cases: dict[str, Callable[[Context, Unit], Any]] = {
@@ -237,21 +238,32 @@ def measure(db: Engine, settings: Settings, province: int, user: int, repeat: in
             ctx, ctx.session.scalars(select(Unit).where(Unit.code == "P-X3")).one(), Period.of_year(2026)),
         "statistics, province, 15/03/2024–10/10/2026": lambda ctx, unit: queries.compute(
             ctx, unit, Period(date(2024, 3, 15), date(2026, 10, 10))),
-        "page GET /statistics, province, year": lambda ctx, unit: page("year=2026"),
-        "page GET /statistics, province, 5 years": lambda ctx, unit: page("from=01/01/2022&to=31/12/2026"),
     }
-    result: dict[str, float] = {}
+    pages = {  # through the app, with no session of the bench's open (SQLite: the app writes its session)
+        "page GET /statistics, province, year": "year=2026",
+        "page GET /statistics, province, 5 years": "from=01/01/2022&to=31/12/2026",
+    }
+    result: dict[str, Timing] = {}
     for label, case in cases.items():
-        times = []
+        cpu, wall = [], []
         for _ in range(repeat + 1):
             with factory() as session:
                 actor = session.get(User, user)
                 ctx = Context(session=session, settings=settings, clock=FixedClock(NOW), actor=actor)
                 unit = session.get(Unit, province)
-                t0 = time.perf_counter()
+                c0, t0 = time.process_time(), time.perf_counter()
                 case(ctx, unit)
-                times.append(time.perf_counter() - t0)
-        result[label] = stats_lib.median(times[1:])  # the first warms the caches
+                cpu.append(time.process_time() - c0)
+                wall.append(time.perf_counter() - t0)
+        result[label] = (stats_lib.median(cpu[1:]), stats_lib.median(wall[1:]))  # the first warms the caches
+    for label, query in pages.items():
+        cpu, wall = [], []
+        for _ in range(repeat + 1):
+            c0, t0 = time.process_time(), time.perf_counter()
+            page(query)
+            cpu.append(time.process_time() - c0)
+            wall.append(time.perf_counter() - t0)
+        result[label] = (stats_lib.median(cpu[1:]), stats_lib.median(wall[1:]))
     return result
 
 
@@ -286,11 +298,7 @@ def scaling(url: str, label: str, small: int, large: int, instance_dir: Path, re
               f"({COMMUNES} communes × {SCHOOLS} schools, {DEPARTMENTS} departments); "
               f"seeding {small:,}: {seeded:.1f} s; "
               f"median of {repeat}, {os.cpu_count()} CPUs shared")
-        head = f"{'read':<36}{small:>10,}{large:>11,}{'ratio':>8}"
-        print(head + "\n" + "-" * len(head))
-        for name in first:
-            ratio = second[name] / first[name]
-            print(f"{name:<36}{first[name] * 1000:>8.0f}ms{second[name] * 1000:>9.0f}ms{ratio:>8.2f}")
+        print_small_large(first, second, 46)
     finally:
         db.dispose()
 

@@ -65,6 +65,8 @@ def upgrade() -> None:
                     unique=False)
     op.create_index('ix_nomination_dossier_outcome', 'nomination', ['dossier_id', 'deciding_unit_id', 'status'],
                     unique=False)
+    op.create_index('ix_decision_signed_timing', 'decision',
+                    ['signed_on', 'issuer_unit_id', 'dossier_id', 'created_at'], unique=False)
     if sqlite:
         for statement in _FTS:
             op.execute(statement)
@@ -75,6 +77,7 @@ def downgrade() -> None:
         for name in ('insert', 'delete', 'update'):
             op.execute(f"DROP TRIGGER nomination_name_fts_{name}")
         op.execute("DROP TABLE nomination_name_fts")
+    op.drop_index('ix_decision_signed_timing', table_name='decision')
     op.drop_index('ix_nomination_dossier_outcome', table_name='nomination')
     op.drop_index('ix_dossier_submitted_scope', table_name='dossier')
     op.drop_table('award_tally')
