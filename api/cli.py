@@ -1,5 +1,5 @@
-"""The `khenthuong` command: db upgrade, import, user, demo, serve, worker, backup, restore, check,
-audit (verify, keygen, checkpoint, export)."""
+"""The `khenthuong` command: db upgrade, import, user, statistics rebuild, demo, serve, worker, backup,
+restore, check, audit (verify, keygen, checkpoint, export)."""
 from __future__ import annotations
 
 import logging
@@ -27,7 +27,7 @@ from engine.maintenance.check import check_installation, helper_docs
 from engine.maintenance.process_docs import render
 from engine.maintenance.restore import restore_backup
 from engine.migrate import upgrade
-from engine.operations import mail, sessions
+from engine.operations import award_tally, mail, sessions
 from engine.operations.processes import repair_instance, running_instance_ids
 from engine.orgchart.writer import import_org_chart
 from engine.rules import load_rules
@@ -179,6 +179,21 @@ def mail_notifications() -> None:
         sent = mail.mail_notifications(Context(session=session, settings=settings, clock=SystemClock()))
         session.commit()
     click.echo(f"Đã gửi {sent} thư thông báo.")
+
+
+@main.group("statistics")
+def statistics_group() -> None:
+    """Số liệu thống kê."""
+
+
+@statistics_group.command("rebuild")
+def statistics_rebuild() -> None:
+    """Đếm lại bảng tổng hợp khen thưởng (award_tally) từ các đề nghị đã có quyết định."""
+    settings = _settings()
+    with _session_factory(settings)() as session:
+        rows = award_tally.rebuild(session)
+        session.commit()
+    click.echo(f"Đã đếm lại bảng tổng hợp khen thưởng: {rows} dòng.")
 
 
 @main.command("demo")

@@ -141,6 +141,7 @@ class FoundAwardSchema(BaseSchema):
 
 class FoundAwardPageSchema(PageSchema):
     items = List(Nested(FoundAwardSchema), required=True)
+    capped = Bool(required=True, metadata=_doc("Đúng khi có hơn `total` kết quả (đếm tối đa 1.000)."))
 
 
 class ExemplarSchema(BaseSchema):

@@ -28,12 +28,12 @@ def _figures() -> queries.Statistics:
 
 
 def _charts(stats: queries.Statistics) -> list[object]:
-    kinds = [AwardeeKind.INDIVIDUAL.label.capitalize(), AwardeeKind.COLLECTIVE.label.capitalize()]
+    kinds = [kind.label.capitalize() for kind in AwardeeKind]  # individuals, collectives, households
     return [
         bar_chart("Khen thưởng theo cấp quyết định", [(name, [n]) for name, n in stats.by_level()], ["Số lượng"],
                   chart_id="chart-level"),
         bar_chart("Theo danh hiệu, hình thức và đối tượng",
-                  [(name, [single, group]) for name, single, group in stats.by_award()], kinds, chart_id="chart-award"),
+                  [(name, list(counts)) for name, *counts in stats.by_award()], kinds, chart_id="chart-award"),
         bar_chart("Đề nghị và được khen thưởng theo cấp có thẩm quyền",
                   [(r.level_label.capitalize(), [r.proposed, r.approved]) for r in stats.levels],
                   ["Đề nghị", "Được khen thưởng"], chart_id="chart-proposals"),

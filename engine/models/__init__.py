@@ -55,6 +55,7 @@ from engine.models.registry import (
 )
 from engine.models.report import PeriodicReport, ReportDeadline
 from engine.models.round import ReviewRound, RoundEntry
+from engine.models.statistics import AwardTally
 from engine.models.workflow import HumanTask, ProcessDefinition, ProcessInstance, ProcessStep, Timer
 from engine.vocabulary import (
     AttachmentKind,
@@ -128,6 +129,7 @@ __all__ = [
     "Awardee",
     "AwardeeKind",
     "AwardeeMerge",
+    "AwardTally",
     "Ballot",
     "BallotChoice",
     "Complaint",

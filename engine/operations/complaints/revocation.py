@@ -25,6 +25,7 @@ from engine.models import (
     Unit,
     User,
 )
+from engine.operations import award_tally as tally
 from engine.operations.access import holds_role, require_actor
 from engine.operations.award.queries import get_decision, load_dossier, rules_of
 from engine.operations.hooks import Outcome, before_complete, prefill
@@ -141,6 +142,7 @@ def record_revocation(revocation_id: int) -> None:
         nomination.status = NominationStatus.REVOKED
         for award in ctx.session.scalars(select(GrantedAward).where(GrantedAward.nomination_id == nomination.id)):
             award.revoked_at = ctx.clock.now()  # no longer counts toward later criteria
+    tally.count_revoked(ctx, original, nominations)  # type: ignore[arg-type]  # the statistics' summary
     remaining = ctx.session.scalars(select(Nomination).where(Nomination.decision_id == original.id,
                                                              Nomination.status == NominationStatus.APPROVED)).all()
     if not remaining:
