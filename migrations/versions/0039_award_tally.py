@@ -3,7 +3,7 @@ nominations already decided; covering indexes for the proposals by submission; a
 the folded nominee names on SQLite (the public lookup)
 
 Revision ID: 0039
-Revises: 0035
+Revises: 0038
 Create Date: 2026-11-30
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0039'
-down_revision = '0035'
+down_revision = '0038'
 branch_labels = None
 depends_on = None
 
