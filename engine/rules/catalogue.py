@@ -160,6 +160,9 @@ class EscalationWindow:
         return self.remote if remote else self.normal
 
 
+DENUNCIATION_EXTENDED = "denunciation_extended"  # acceptance key: initial handling extended (several places)
+
+
 @dataclass(frozen=True)
 class ComplaintDeadlines:
     """Calendar days (Luật Khiếu nại 2011, Luật Tố cáo 2018)."""
@@ -173,7 +176,8 @@ class ComplaintDeadlines:
 
     # from the first-instance result, or from the end of its resolution period passed without one
     escalation: EscalationWindow = EscalationWindow(30, 45, "Luật Khiếu nại 2011, Điều 33 khoản 1")
-    # by kind ("complaint", "denunciation"): the period to accept or refuse a filing, from its receipt
+    # by kind ("complaint", "denunciation"): the period to accept or refuse a filing, from its receipt;
+    # "denunciation_extended", when given: the longest the officer may extend a denunciation's to
     acceptance: dict[str, StatutoryPeriod] = field(default_factory=dict)
 
     def resolution_days(self, level: int, complex_case: bool, remote: bool) -> int:
@@ -439,8 +443,14 @@ def _escalation(entry: Entry) -> EscalationWindow:
 
 
 def _acceptance(entry: Entry) -> dict[str, StatutoryPeriod]:
-    entry.keys("complaint", "denunciation")
-    return {kind: _period(entry.entry(kind)) for kind in ("complaint", "denunciation")}
+    entry.keys("complaint", "denunciation", optional=(DENUNCIATION_EXTENDED,))
+    periods = {kind: _period(entry.entry(kind)) for kind in ("complaint", "denunciation")}
+    if entry.get(DENUNCIATION_EXTENDED) is not None:
+        longer = periods[DENUNCIATION_EXTENDED] = _period(entry.entry(DENUNCIATION_EXTENDED))
+        shorter = periods["denunciation"]
+        if longer.count is not shorter.count or longer.days <= shorter.days:
+            raise entry.error(f"'{DENUNCIATION_EXTENDED}' phải dài hơn 'denunciation' và đếm ngày cùng một cách.")
+    return periods
 
 
 def _state_award(entry: Entry, codes: set[str]) -> StateAwardSteps:
