@@ -262,7 +262,7 @@ def _position(ctx: Context, nomination: Nomination, proposing: Unit) -> str | No
 def _council_bases(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomination],
                    rules: Any) -> list[str]:
     """For titles the council voted on, its result is a basis of the decision."""
-    if not any(rules.award_type(n.award_type).council_vote for n in nominations):
+    if not any(rules.needs_council(dossier.kind, n.award_type) for n in nominations):
         return []
     closed = ctx.session.scalars(
         select(CouncilSession.closed_at).where(CouncilSession.dossier_id == dossier.id,
