@@ -168,6 +168,7 @@ def test_the_submission_generates_the_to_trinh_with_its_list(journey, tree):
     assert any(t.startswith("Căn cứ Luật Thi đua, khen thưởng") for t in text)
     assert "Căn cứ ý kiến hiệp y của Công an tỉnh; Cục Thuế tỉnh;" in text
     assert any(t.startswith("Căn cứ ý kiến của Ban Thường vụ Tỉnh ủy tại văn bản số 512-CV/TU") for t in text)
+    assert any(t.startswith(f"Xét đề nghị của {tree.commune.spelled_name} và") for t in text)  # the level below
     assert any("trình Chủ tịch nước tặng" in t for t in text)  # an order: the President decides
     assert any(t.startswith("- Huân chương Lao động hạng Ba: 1 cá nhân") for t in text)
     signature = [c.text for c in docx.tables[1].rows[0].cells]

@@ -15,7 +15,7 @@ from engine.documents.layout import vietnamese_date
 from engine.documents.state_submission import StateSubmissionDocument, SubmissionLine
 from engine.errors import NotFound
 from engine.models import AuditEvent, AwardeeKind, CouncilSession, Dossier, Unit
-from engine.operations.award.decisions import deciding_head, head_title, signer_title
+from engine.operations.award.decisions import deciding_head, head_title, signer_title, submitting_unit
 from engine.operations.award.queries import rules_of, visible_dossier
 from engine.operations.award.state_awards import waiting_outside
 from engine.rules import DecidingLevel
@@ -76,6 +76,7 @@ def submission_of(ctx: Context, dossier: Dossier, unit: Unit, number: str, signe
     capacity = [f"TM. {_PEOPLE_COMMITTEE.upper()}"] if unit.spelled_name.startswith(_PEOPLE_COMMITTEE) else []
     if signed_as != title:
         capacity.append(f"KT. {title}")
+    below = submitting_unit(dossier.proposing_unit, unit)  # the level that forwarded them to this one
     recipients = [CENTRAL_OFFICE]
     if recipient and recipient.strip().rstrip(";") not in CENTRAL_OFFICE:
         recipients.append(f"{recipient.strip().rstrip(';')};")
@@ -83,7 +84,7 @@ def submission_of(ctx: Context, dossier: Dossier, unit: Unit, number: str, signe
     return StateSubmissionDocument(
         issuer=unit.spelled_name, number=number, place=unit.place_name, signed_on=signed_on,
         addressee=ADDRESSEE, via=VIA, legal_bases=bases,
-        proposal=(f"Xét đề nghị của {dossier.proposing_unit.spelled_name} và kết quả thẩm định của cơ quan thường "
+        proposal=(f"Xét đề nghị của {below.spelled_name} và kết quả thẩm định của cơ quan thường "
                   f"trực Hội đồng Thi đua - Khen thưởng, {unit.spelled_name} kính đề nghị {ADDRESSEE} {verb} các "
                   f"hình thức khen thưởng sau cho {len(waiting)} cá nhân, tập thể (hồ sơ «{dossier.title}», "
                   f"năm {dossier.year}):"),
