@@ -14,7 +14,14 @@ from marshmallow import fields, post_dump
 from api.fields import BaseSchema, Bool, DateTime, Id, Inline, Int, List, Nested, Str, derived, length, one_of
 from api.schemas import PageArgsSchema, PageSchema, UnitRefSchema
 from engine.models import ComplaintKind, ComplaintStatus
-from engine.operations.complaints.inputs import MAX_ADDRESS, MAX_CONTACT, MAX_CONTENT, MAX_NAME, MAX_SECRET
+from engine.operations.complaints.inputs import (
+    MAX_ADDRESS,
+    MAX_CONTACT,
+    MAX_CONTENT,
+    MAX_EXTENSION_REASON,
+    MAX_NAME,
+    MAX_SECRET,
+)
 
 KINDS = [k.value for k in ComplaintKind]
 STATUSES = [s.value for s in ComplaintStatus]
@@ -59,6 +66,11 @@ class ComplaintCreateSchema(BaseSchema):
 class EscalateSchema(BaseSchema):
     content = Str(validate=length(1, MAX_CONTENT),
                   metadata=_doc("Nội dung khiếu nại lần hai; bỏ trống để giữ nội dung lần đầu."))
+
+
+class AcceptanceExtensionSchema(BaseSchema):
+    reason = Str(required=True, validate=length(1, MAX_EXTENSION_REASON), metadata=_doc(
+        "Lý do gia hạn: phải kiểm tra, xác minh tại nhiều địa điểm hoặc ủy quyền kiểm tra, xác minh."))
 
 
 class ComplaintArgsSchema(PageArgsSchema):

@@ -467,6 +467,7 @@ class AuditAction(Code):
     DENUNCIATION_RENEWED = "denunciation_renewed", "tố cáo tiếp lên cấp trên"
     COMPLAINT_DOCUMENT_ADDED = "complaint_document_added", "đính kèm tài liệu vào đơn"
     COMPLAINT_ACCEPTANCE_OVERDUE = "complaint_acceptance_overdue", "quá hạn thụ lý đơn"
+    DENUNCIATION_ACCEPTANCE_EXTENDED = "denunciation_acceptance_extended", "gia hạn thời hạn xử lý ban đầu tố cáo"
     COMPLAINT_ACCEPTED = "complaint_accepted", "thụ lý đơn"
     COMPLAINT_REFUSED = "complaint_refused", "không thụ lý đơn"
     COMPLAINT_OVERDUE = "complaint_overdue", "quá hạn giải quyết đơn"

@@ -10,6 +10,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from api.auth import public
 from api.blueprint import Blueprint, json_body, json_request_body, problems
 from api.complaint_schemas import (
+    AcceptanceExtensionSchema,
     ComplaintArgsSchema,
     ComplaintAttachmentSchema,
     ComplaintCreateSchema,
@@ -81,6 +82,22 @@ def escalate(args: dict[str, Any], complaint_id: int) -> Complaint:
     thưởng trên đơn vị đã giải quyết.
     """
     return complaints.escalate(current_ctx(), complaint_id, args.get("content"))
+
+
+@blp.route("/complaints/<id:complaint_id>/acceptance-extension", methods=["POST"])
+@blp.doc(requestBody=json_request_body(AcceptanceExtensionSchema))
+@blp.response(200, ComplaintSchema)
+@problems(blp, 403, 404, 409, 422)
+def extend_acceptance(complaint_id: int) -> ComplaintView:
+    """Gia hạn thời hạn xử lý ban đầu đơn tố cáo
+
+    Cán bộ giải quyết khiếu nại, tố cáo hoặc thủ trưởng đơn vị giải quyết, một lần, khi phải kiểm tra, xác
+    minh tại nhiều địa điểm: thời hạn thụ lý kéo dài đến số ngày làm việc tối đa của quy định (10 ngày làm
+    việc kể từ ngày nhận đơn), trước khi thời hạn 7 ngày làm việc kết thúc; phải nêu lý do.
+    """
+    context = current_ctx()
+    complaints.extend_acceptance(context, complaint_id, json_body(AcceptanceExtensionSchema))
+    return complaint_queries.complaint_view(context, complaint_id)
 
 
 @blp.route("/public/complaints", methods=["POST"])

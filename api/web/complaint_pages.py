@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Flask, Response, redirect, request, session, url_for
+from flask import Blueprint, Flask, Response, flash, redirect, request, session, url_for
 
 from api.auth import public, require_csrf
 from api.downloads import send_document
@@ -26,7 +26,7 @@ from api.request_text import reads_own_text
 from api.unit_of_work import current_uow
 from api.web.common import PER_PAGE, Pager, arg_int, arg_text, ctx, me, render
 from api.web.labels import COMPLAINT_INSTANCE_LEVEL, COMPLAINT_KIND, COMPLAINT_OUTCOME, COMPLAINT_STATUS
-from engine.errors import Conflict, InvalidInput, NotFound, Throttled, TooLarge, UnsupportedType
+from engine.errors import Conflict, DomainError, InvalidInput, NotFound, Throttled, TooLarge, UnsupportedType
 from engine.models import ComplaintKind, ComplaintStatus, Decision, Unit, User
 from engine.operations import tasks
 from engine.operations.access import can_act_on, can_see
@@ -268,6 +268,21 @@ def detail(complaint_id: int) -> tuple[str, int]:
                   kinds=COMPLAINT_KIND, statuses=COMPLAINT_STATUS, tone=TONE, outcomes=COMPLAINT_OUTCOME,
                   levels=COMPLAINT_INSTANCE_LEVEL)
 
+
+
+@bp.route("/complaints/<id:complaint_id>/acceptance-extension", methods=["POST"])
+def extend_acceptance(complaint_id: int) -> Response:
+    """The officer extends a denunciation's initial handling, with a reason (Luật Tố cáo 2018 Art. 24(1))."""
+    try:
+        complaint = complaints.extend_acceptance(ctx(), complaint_id, {"reason": request.form.get("reason", "")})
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            raise
+        flash(" ".join([error.detail, *getattr(error, "errors", {}).values()]), "error")
+    else:
+        assert complaint.acceptance_due_on is not None
+        flash(f"Đã gia hạn thời hạn xử lý ban đầu đến hết ngày {complaint.acceptance_due_on:%d/%m/%Y}.", "success")
+    return redirect(url_for(".detail", complaint_id=complaint_id))
 
 
 @bp.route("/complaints/<id:complaint_id>/attachments/<id:attachment_id>")

@@ -20,6 +20,7 @@ from engine.operations.award import queries as access
 from engine.operations.award import state_awards
 from engine.operations.award.commands import EDITABLE
 from engine.operations.award.inputs import MAX_AWARD_CODE, MAX_YEAR, MIN_YEAR
+from engine.operations.award.state_submission import has_state_submission, state_submission_file
 from engine.operations.council import queries as council_access
 from engine.operations.directory import units_within_reach
 
@@ -58,7 +59,8 @@ def detail_page(dossier_id: int, status: int = 200, **problems: Any) -> tuple[st
         missing=access.missing_before_submission(context, dossier.base), document_kinds=list(AttachmentKind),
         receipts=access.dossier_receipts(context, dossier.id), problems=problems,
         waiting_outside=state_awards.waiting_outside(dossier.base),
-        records_state=state_awards.can_record(context, dossier.base))
+        records_state=state_awards.can_record(context, dossier.base),
+        has_state_submission=has_state_submission(context, dossier.base))
 
 
 @bp.route("/dossiers/<id:dossier_id>")
@@ -156,6 +158,11 @@ def choose_person(dossier_id: int, nomination_id: int) -> Response | tuple[str, 
 @bp.route("/dossiers/<id:dossier_id>/receipts/<id:seq>.docx")
 def receipt(dossier_id: int, seq: int) -> Response:
     return send_document(access.receipt_file(ctx(), dossier_id, seq))
+
+
+@bp.route("/dossiers/<id:dossier_id>/state-submission.docx")
+def state_submission(dossier_id: int) -> Response:
+    return send_document(state_submission_file(ctx(), dossier_id))
 
 
 @bp.route("/dossiers/<id:dossier_id>/state-decision", methods=["POST"])

@@ -14,7 +14,7 @@ from engine.errors import InvalidInput, NotFound
 from engine.rules.calendar import WorkingCalendar
 from engine.rules.criteria import Eligibility, parse_eligibility
 from engine.rules.reader import Entry, load_yaml
-from engine.vocabulary import AttachmentKind, RecusalBase, Subject, UnitLevel
+from engine.vocabulary import AttachmentKind, DossierKind, RecusalBase, Subject, UnitLevel
 
 CATALOGUE_FILE = "catalogue.yaml"
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{0,39}")  # fits nomination.award_type
@@ -160,6 +160,9 @@ class EscalationWindow:
         return self.remote if remote else self.normal
 
 
+DENUNCIATION_EXTENDED = "denunciation_extended"  # acceptance key: initial handling extended (several places)
+
+
 @dataclass(frozen=True)
 class ComplaintDeadlines:
     """Calendar days (Luật Khiếu nại 2011, Luật Tố cáo 2018)."""
@@ -173,7 +176,8 @@ class ComplaintDeadlines:
 
     # from the first-instance result, or from the end of its resolution period passed without one
     escalation: EscalationWindow = EscalationWindow(30, 45, "Luật Khiếu nại 2011, Điều 33 khoản 1")
-    # by kind ("complaint", "denunciation"): the period to accept or refuse a filing, from its receipt
+    # by kind ("complaint", "denunciation"): the period to accept or refuse a filing, from its receipt;
+    # "denunciation_extended", when given: the longest the officer may extend a denunciation's to
     acceptance: dict[str, StatutoryPeriod] = field(default_factory=dict)
 
     def resolution_days(self, level: int, complex_case: bool, remote: bool) -> int:
@@ -287,6 +291,22 @@ class Authority:
 
 
 @dataclass(frozen=True)
+class SimplifiedProcedure:
+    """Thủ tục đơn giản (Luật TĐKT 2022 Art. 85; NĐ 98/2023 on the simplified procedure): a nomination of
+    one of `award_types` in a dossier of one of `dossier_kinds` (khen thưởng đột xuất) is reviewed without
+    the council, needs only `required_documents`, and its dossier never waits for a review round."""
+
+    dossier_kinds: frozenset[DossierKind]
+    award_types: frozenset[str]
+    required_documents: tuple[AttachmentKind, ...]
+    basis: str
+    confirmed: bool  # the list checked against the text in force (docs/rules.md says what is not)
+
+    def applies(self, dossier_kind: DossierKind | str, code: str) -> bool:
+        return DossierKind(dossier_kind) in self.dossier_kinds and code in self.award_types
+
+
+@dataclass(frozen=True)
 class RulesVersion:
     id: str
     effective_from: date
@@ -308,10 +328,26 @@ class RulesVersion:
     # "deadlines.appraisal.commune", "award_types.CSTD_TINH.approval_threshold"… (engine/rules/layers.py);
     # empty for the national version.
     sources: tuple[tuple[str, str], ...] = ()
+    simplified: SimplifiedProcedure | None = None  # thủ tục đơn giản, if the version has one
 
     def source_of(self, key: str) -> str | None:
         """The layer's source of the value `key`, or None when the national version sets it."""
         return dict(self.sources).get(key)
+
+    def is_simplified(self, dossier_kind: DossierKind | str, code: str) -> bool:
+        """Whether a nomination of `code` in a dossier of that kind goes the simplified way."""
+        return self.simplified is not None and self.simplified.applies(dossier_kind, code)
+
+    def needs_council(self, dossier_kind: DossierKind | str, code: str) -> bool:
+        """Whether the reviewing level's council votes on it: the award type's rule, never on the
+        simplified procedure."""
+        return self.award_type(code).council_vote and not self.is_simplified(dossier_kind, code)
+
+    def required_documents(self, dossier_kind: DossierKind | str, code: str) -> tuple[AttachmentKind, ...]:
+        """The documents a nomination of `code` needs: the simplified procedure's fewer ones where it applies."""
+        if self.simplified is not None and self.simplified.applies(dossier_kind, code):
+            return self.simplified.required_documents
+        return self.award_type(code).required_documents
 
     def may_decide(self, level: UnitLevel | str, code: str) -> bool:
         """Whether a unit of `level` may decide `code` under this version (Luật TĐKT 2022 Art. 80)."""
@@ -375,7 +411,8 @@ def _version(entry: Entry, source: str) -> RulesVersion:
     version_id = entry.text("id", pattern=_VERSION_ID)
     entry = entry.at(f"{source}, phiên bản '{version_id}'")
     entry.keys("id", "effective_from", "effective_to", "legal_bases", "quorum", "deadlines", "award_types",
-               optional=("recusal", "complaints", "documents", "eligibility", "authority", "state_award"))
+               optional=("recusal", "complaints", "documents", "eligibility", "authority", "state_award",
+                         "simplified"))
     effective_from = entry.day("effective_from")
     effective_to = entry.optional_day("effective_to")
     if effective_to is not None and effective_to < effective_from:
@@ -403,7 +440,20 @@ def _version(entry: Entry, source: str) -> RulesVersion:
         version = replace(version, state_award=_state_award(entry.entry("state_award"), set(codes)))
     if entry.get("eligibility") is not None:
         version = replace(version, eligibility=parse_eligibility(entry.entry("eligibility"), set(codes)))
+    if entry.get("simplified") is not None:
+        version = replace(version, simplified=_simplified(entry.entry("simplified"), set(codes)))
     return version
+
+
+def _simplified(entry: Entry, codes: set[str]) -> SimplifiedProcedure:
+    entry.keys("dossier_kinds", "award_types", "required_documents", "basis", "confirmed")
+    award_types = frozenset(entry.texts("award_types"))
+    if unknown := sorted(award_types - codes):
+        raise entry.error(f"loại khen thưởng không có trong danh mục: {', '.join(unknown)}.")
+    documents = tuple(entry.choices("required_documents", AttachmentKind,
+                                    exclude={AttachmentKind.OTHER, AttachmentKind.COUNCIL_MINUTES}))
+    return SimplifiedProcedure(frozenset(entry.choices("dossier_kinds", DossierKind)), award_types, documents,
+                               entry.text("basis"), entry.flag("confirmed"))
 
 
 def _authority(entry: Entry, codes: set[str]) -> dict[UnitLevel, Authority]:
@@ -470,8 +520,14 @@ def _escalation(entry: Entry) -> EscalationWindow:
 
 
 def _acceptance(entry: Entry) -> dict[str, StatutoryPeriod]:
-    entry.keys("complaint", "denunciation")
-    return {kind: _period(entry.entry(kind)) for kind in ("complaint", "denunciation")}
+    entry.keys("complaint", "denunciation", optional=(DENUNCIATION_EXTENDED,))
+    periods = {kind: _period(entry.entry(kind)) for kind in ("complaint", "denunciation")}
+    if entry.get(DENUNCIATION_EXTENDED) is not None:
+        longer = periods[DENUNCIATION_EXTENDED] = _period(entry.entry(DENUNCIATION_EXTENDED))
+        shorter = periods["denunciation"]
+        if longer.count is not shorter.count or longer.days <= shorter.days:
+            raise entry.error(f"'{DENUNCIATION_EXTENDED}' phải dài hơn 'denunciation' và đếm ngày cùng một cách.")
+    return periods
 
 
 def _state_award(entry: Entry, codes: set[str]) -> StateAwardSteps:

@@ -186,3 +186,23 @@ def test_the_complainant_attaches_a_document_and_the_officer_downloads_it(client
     download = client.get(f"{url}/{added.json['id']}", headers=officer)
     assert download.status_code == 200 and download.data == pdf
     assert client.get(f"{url}/{added.json['id']}", headers=bearer(scene.outsider)).status_code == 404
+
+
+def test_the_officer_extends_a_denunciation_s_initial_handling_over_http(client, bearer, scene):
+    payload = {**filing(decision_id=scene.decision.id), "kind": "denunciation"}
+    answer = client.post("/api/v1/complaints", json=payload, headers=bearer(scene.tree.proposer))
+    assert answer.status_code == 201, answer.json
+    url = f"/api/v1/complaints/{answer.json['id']}/acceptance-extension"
+    officer = bearer(scene.commune_officer)
+    seven = client.get(f"/api/v1/complaints/{answer.json['id']}", headers=officer).json["acceptance_due_on"]
+    refused = client.post(url, json={"reason": ""}, headers=officer)
+    assert refused.status_code == 422 and refused.mimetype == PROBLEM and "reason" in refused.json["errors"]
+    stranger = bearer(scene.outsider)
+    assert client.post(url, json={"reason": "Xác minh tại nhiều nơi."}, headers=stranger).status_code == 404
+    extended = client.post(url, json={"reason": "Xác minh tại nhiều nơi."}, headers=officer)
+    assert extended.status_code == 200, extended.json
+    assert extended.json["acceptance_due_on"] > seven
+    again = client.post(url, json={"reason": "Xác minh tại nhiều nơi."}, headers=officer)
+    assert again.status_code == 409 and again.mimetype == PROBLEM
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert "/api/v1/complaints/{complaint_id}/acceptance-extension" in paths

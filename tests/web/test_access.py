@@ -22,6 +22,7 @@ FORMS = ["/login", "/logout", "/notifications/1/read", "/notifications/read-all"
          "/tasks/1/unclaim", "/admin/import", "/ballots", "/khieu-nai", "/khieu-nai/lan-hai",
          "/registry/import", "/registry/imports/1/confirm", "/registry/merges", "/registry/merges/1/undo",
          "/dossiers/1/nominations/1/person", "/dossiers/1/state-decision", "/quy/nguon",
+         "/complaints/1/acceptance-extension",
          "/quy/quyet-dinh/1/lap-danh-sach-chi", "/quy/khoan-chi/1/da-chi", "/dien-hinh", "/dien-hinh/1/cong-bo",
          "/rounds", "/rounds/1/close", "/rounds/1/sitting", "/council-sittings/1/ballot",
          "/council-sittings/1/close", "/emulation/plans", "/emulation/plans/1/file", "/emulation/plans/1/tasks",

@@ -246,3 +246,22 @@ def test_a_document_that_is_not_one_is_refused_and_nothing_is_filed(client, scen
                            environ_base={"REMOTE_ADDR": "203.0.113.7"})
     assert response.status_code == 415 and 'id="files-loi"' in response.get_data(as_text=True)
     assert _count(db, Complaint) == 0
+
+
+def test_the_officer_extends_a_denunciation_s_initial_handling_from_its_page(client, scene, db):
+    code = _filed_code(client, _file(client, _form(scene.decision.id, kind="denunciation")))
+    [case] = db(lambda s: list(s.scalars(select(Complaint).where(Complaint.tracking_code == code))))
+    log_in(client, scene.commune_officer)
+    page = client.get(f"/complaints/{case.id}").get_data(as_text=True)
+    assert "Gia hạn xử lý ban đầu" in page
+    url = f"/complaints/{case.id}/acceptance-extension"
+    refused = client.post(url, data={"csrf_token": token(client, f"/complaints/{case.id}"), "reason": " "},
+                          follow_redirects=True)
+    assert "Yêu cầu gia hạn thời hạn xử lý ban đầu không hợp lệ." in refused.get_data(as_text=True)
+    done = client.post(url, data={"csrf_token": token(client, f"/complaints/{case.id}"),
+                                  "reason": "Xác minh tại hai trường học."}, follow_redirects=True)
+    assert "Đã gia hạn thời hạn xử lý ban đầu đến hết ngày" in done.get_data(as_text=True)
+    [after] = db(lambda s: list(s.scalars(select(Complaint).where(Complaint.id == case.id))))
+    assert after.acceptance_due_on > case.acceptance_due_on
+    assert db(lambda s: s.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "denunciation_acceptance_extended"))) == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 from engine.clock import LOCAL_TZ
 from tests.web.conftest import log_in, open_task
 from tests.workflows.journey import Journey
-from tests.workflows.test_state_award import CONSULTED, PARTY, _forward_order
+from tests.workflows.test_state_award import CONSULTED, PARTY, SUBMITTED, _forward_order
 
 PAGES = {
     "consult_agencies": ("Lấy ý kiến hiệp y của các cơ quan liên quan", "Các cơ quan được lấy ý kiến hiệp y",
@@ -38,3 +38,24 @@ def test_each_step_of_the_province_renders_with_its_form_and_due_day(client, ctx
             ctx.session.close()
     dossier_page = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
     assert "Chờ quyết định của cấp có thẩm quyền" in dossier_page
+
+
+def test_the_generated_to_trinh_is_downloaded_from_the_dossier_page(client, ctx, tree):
+    journey = Journey(ctx, tree)
+    _forward_order(journey, tree)
+    journey.complete(tree.province_office, "consult_agencies", CONSULTED)
+    journey.complete(tree.province_office, "party_opinion", PARTY)
+    dossier_id, office = journey.dossier_id, tree.province_office.username
+    ctx.session.commit()
+    ctx.session.close()
+    log_in(client, office)
+    assert "Tải tờ trình" not in client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
+    assert client.get(f"/dossiers/{dossier_id}/state-submission.docx").status_code == 404
+    journey.complete(tree.province_office, "submit_to_central", SUBMITTED)
+    ctx.session.close()
+    assert "Tải tờ trình và danh sách đề nghị" in client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
+    download = client.get(f"/dossiers/{dossier_id}/state-submission.docx")
+    assert download.status_code == 200
+    assert download.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert download.headers["Cache-Control"] == "no-store" and "attachment" in download.headers["Content-Disposition"]
+    assert b"word/document.xml" in download.data

@@ -5,15 +5,18 @@ to the central level, each due by a day from the rules; an overdue step tells th
 open; the central decision, once recorded, ends the process. Run warm and cold, on both databases."""
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 
 import pytest
+from docx import Document
 from sqlalchemy import select
 
 from engine.clock import end_of_day, local_today
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, NotFound
 from engine.models import AuditEvent, InstanceStatus, ProcessInstance
 from engine.operations.award import state_awards
+from engine.operations.award.state_submission import state_submission_file
 from engine.rules import load_rules
 
 DECISION = {"number": "1234/QĐ-TTg", "signed_on": "15/11/2026", "issuer": "Thủ tướng Chính phủ"}
@@ -141,3 +144,47 @@ def test_nothing_is_tracked_when_nothing_leaves_the_tree(journey, tree):
     journey.decide(tree.province_head, Nguyễn_Thị_Tươi="approve")
     assert journey.session.scalars(select(ProcessInstance).where(
         ProcessInstance.process_key == "state_award")).all() == []
+
+
+def test_the_submission_generates_the_to_trinh_with_its_list(journey, tree):
+    """At `submit_to_central` the tờ trình to the Prime Minister (via the Ministry of Home Affairs) is
+    generated with the list of the nominations waiting, stored once, and read back as a văn thư would."""
+    _forward_order(journey, tree)
+    journey.complete(tree.province_office, "consult_agencies", CONSULTED)
+    journey.complete(tree.province_office, "party_opinion", PARTY)
+    journey.complete(tree.province_office, "submit_to_central", SUBMITTED)
+    document = _steps(journey)[-1]["document"]
+    assert document["filename"].startswith("Tờ-trình-88-TTr-UBND") and document["filename"].endswith(".docx")
+    named = state_submission_file(journey.ctx.as_actor(tree.province_office), journey.dossier_id)
+    assert named.filename == document["filename"]
+    docx = Document(io.BytesIO(named.content))  # type: ignore[arg-type]
+    header = [c.text for c in docx.tables[0].rows[0].cells]
+    assert "ỦY BAN NHÂN DÂN" in header[0] and "Số: 88/TTr-UBND" in header[0]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header[1] and "Độc lập - Tự do - Hạnh phúc" in header[1]
+    assert "ngày 04 tháng 11 năm 2026" in header[1]
+    text = [p.text for p in docx.paragraphs]
+    assert "TỜ TRÌNH" in text and "Kính gửi: Thủ tướng Chính phủ" in text
+    assert "(qua Bộ Nội vụ - Ban Thi đua - Khen thưởng Trung ương)" in text
+    assert any(t.startswith("Căn cứ Luật Thi đua, khen thưởng") for t in text)
+    assert "Căn cứ ý kiến hiệp y của Công an tỉnh; Cục Thuế tỉnh;" in text
+    assert any(t.startswith("Căn cứ ý kiến của Ban Thường vụ Tỉnh ủy tại văn bản số 512-CV/TU") for t in text)
+    assert any(t.startswith(f"Xét đề nghị của {tree.commune.spelled_name} và") for t in text)  # the level below
+    assert any("trình Chủ tịch nước tặng" in t for t in text)  # an order: the President decides
+    assert any(t.startswith("- Huân chương Lao động hạng Ba: 1 cá nhân") for t in text)
+    signature = [c.text for c in docx.tables[1].rows[0].cells]
+    assert "Nơi nhận:" in signature[0] and "Bộ Nội vụ (Ban Thi đua - Khen thưởng Trung ương);" in signature[0]
+    assert "Lưu: VT, TĐKT." in signature[0]
+    assert signature[1].startswith("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH")
+    assert "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG CẤP NHÀ NƯỚC" in text
+    annex = docx.tables[2]
+    assert [c.text for c in annex.rows[0].cells] == ["STT", "Họ và tên / Tập thể", "Chức vụ", "Đơn vị",
+                                                     "Hình thức đề nghị", "Thành tích tóm tắt"]
+    assert [c.text for c in annex.rows[1].cells] == ["1", "Nguyễn Thị Tươi", "Giáo viên", tree.school.name,
+                                                     "Huân chương Lao động hạng Ba", "Hoàn thành xuất sắc"]
+    assert len(docx.sections) == 2 and docx.sections[1].page_width > docx.sections[1].page_height  # landscape
+
+
+def test_no_to_trinh_before_the_submission(journey, tree):
+    _forward_bk_ttg(journey, tree)
+    with pytest.raises(NotFound):
+        state_submission_file(journey.ctx.as_actor(tree.province_office), journey.dossier_id)

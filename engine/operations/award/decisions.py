@@ -84,7 +84,7 @@ def issue_for_dossier(ctx: Context, dossier: Dossier, unit_id: int | None = None
             for unit_id, nominations in sorted(groups.items())]
 
 
-def _signer(ctx: Context, dossier: Dossier, unit_id: int) -> User | None:
+def deciding_head(ctx: Context, dossier: Dossier, unit_id: int) -> User | None:
     """The head who decided at that level signs."""
     task = ctx.session.scalars(
         select(HumanTask).where(HumanTask.dossier_id == dossier.id, HumanTask.key == "decide",
@@ -98,7 +98,7 @@ def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomin
            registered: Registered | None = None) -> Decision:
     today = registered.signed_on if registered else local_today(ctx.clock)
     rules, _ = rules_of(ctx, dossier)
-    signer = _signer(ctx, dossier, issuer.id)
+    signer = deciding_head(ctx, dossier, issuer.id)
     decision = Decision(
         issuer_unit_id=issuer.id, year=today.year,
         number=registered.number if registered else next_number(ctx, issuer.id, today.year),
@@ -264,7 +264,7 @@ def _position(ctx: Context, nomination: Nomination, proposing: Unit) -> str | No
 def _council_bases(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomination],
                    rules: Any) -> list[str]:
     """For titles the council voted on, its result is a basis of the decision."""
-    if not any(rules.award_type(n.award_type).council_vote for n in nominations):
+    if not any(rules.needs_council(dossier.kind, n.award_type) for n in nominations):
         return []
     closed = ctx.session.scalars(
         select(CouncilSession.closed_at).where(CouncilSession.dossier_id == dossier.id,

@@ -11,15 +11,19 @@ from typing import Any
 
 from engine.clock import end_of_day, local_today
 from engine.context import Context, current_context
+from engine.documents.state_submission import render_state_submission
 from engine.errors import InvalidInput
-from engine.models import Dossier, HumanTask
+from engine.models import Dossier, HumanTask, Unit
 from engine.operations.award.queries import load_dossier, rules_of
 from engine.operations.award.routing import dossier_event
 from engine.operations.award.state_awards import PROCESS_KEY, waiting_outside
+from engine.operations.award.state_submission import submission_of
 from engine.operations.hooks import before_complete
 from engine.operations.notifications import notify_office
 from engine.operations.processes import start_process
 from engine.runtime.helpers import register
+from engine.storage import attachment_store
+from engine.text import file_name
 from engine.vocabulary import AuditAction
 
 # The steps, in their order, with what the office is told when one is overdue.
@@ -108,4 +112,27 @@ def _record_step(step: str, *dates: str) -> Any:
 
 before_complete(PROCESS_KEY, "consult_agencies")(_record_step("consultation", "requested_on"))
 before_complete(PROCESS_KEY, "party_opinion")(_record_step("party_opinion", "signed_on"))
-before_complete(PROCESS_KEY, "submit_to_central")(_record_step("submission", "signed_on"))
+
+@before_complete(PROCESS_KEY, "submit_to_central")
+def record_submission(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
+    """The submission is recorded and its tờ trình, with the list of the nominations waiting, generated:
+    stored in the attachment store, named in the audit event (state_awards.state_submission_file)."""
+    errors: dict[str, str] = {}
+    _past_day(ctx, data, "signed_on", errors)
+    if errors:
+        raise InvalidInput(f"{STEP_LABELS['submission']}: thông tin không hợp lệ; xem lỗi từng trường.", errors)
+    _record_step("submission")(ctx, task, {**data, "document": _submission_document(ctx, task, data)})
+
+
+def _submission_document(ctx: Context, task: HumanTask, data: dict[str, Any]) -> dict[str, str]:
+    assert task.dossier_id is not None and task.unit_id is not None
+    dossier = load_dossier(ctx, task.dossier_id)
+    unit = ctx.session.get(Unit, task.unit_id)
+    assert unit is not None
+    content = render_state_submission(submission_of(ctx, dossier, unit, str(data["number"]),
+                                                    date.fromisoformat(str(data["signed_on"])),
+                                                    str(data.get("recipient") or "")))
+    sha256 = attachment_store(ctx.settings).put_bytes(content)
+    return {"sha256": sha256, "filename": file_name("Tờ-trình", str(data["number"]), unit.name, extension="docx"),
+            "size": str(len(content))}
+

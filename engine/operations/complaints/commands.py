@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import exists, select
 
 from engine import audit
-from engine.clock import local_today
+from engine.clock import LOCAL_TZ, end_of_day, local_today
 from engine.context import Context
 from engine.db import is_postgres
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -29,17 +29,21 @@ from engine.models import (
     Decision,
     Dossier,
     DossierStatus,
+    HumanTask,
+    HumanTaskState,
     Nomination,
     NominationStatus,
+    Role,
     Unit,
     User,
 )
-from engine.operations.access import require_actor
+from engine.operations.access import holds_role, is_admin, require_actor
 from engine.operations.award.queries import can_see, can_see_decision, reviewing_ancestors
 from engine.operations.complaints.inputs import (
     MAX_ATTACHMENTS,
     SUBJECT_FIELDS,
     ComplaintFiling,
+    read_acceptance_extension,
     read_escalation,
     read_filing,
     read_public_escalation,
@@ -47,6 +51,8 @@ from engine.operations.complaints.inputs import (
 from engine.operations.complaints.queries import escalation_deadline, escalation_opens, get_complaint
 from engine.operations.processes import start_process
 from engine.operations.throttle import RateLimit, throttle
+from engine.rules import load_rules
+from engine.rules.catalogue import DENUNCIATION_EXTENDED
 from engine.storage import attachment_store, clean_upload_name
 from engine.vocabulary import AuditAction
 
@@ -339,3 +345,48 @@ def attach_to_complaint(ctx: Context, complaint_id: int, stream: BinaryIO, filen
     if len(complaint.attachments) >= MAX_ATTACHMENTS:
         raise InvalidInput("Đã đủ số tài liệu.", {"file": f"Đính kèm tối đa {MAX_ATTACHMENTS} tệp."})
     return _store_document(ctx, complaint, stream, filename)
+
+
+ACCEPTANCE_TASK = "accept_denunciation"  # denunciation.bpmn
+
+
+def extend_acceptance(ctx: Context, complaint_id: int, raw: Any) -> Complaint:
+    """Extend a denunciation's initial handling, once, to the rules' longest period
+    (`acceptance.denunciation_extended`: 10 working days from receipt, Luật Tố cáo 2018 Art. 24(1)) when
+    the checks are needed in several places; by a complaint officer or the head of the handling unit,
+    with a reason, while the acceptance is open and its period has not passed. The task's due day moves;
+    the timers of denunciation.bpmn read the new day (complaint.alert_acceptance_overdue)."""
+    reason = read_acceptance_extension(raw)
+    user = require_actor(ctx.actor)
+    complaint = get_complaint(ctx, complaint_id, for_update=True)
+    if not (is_admin(ctx.session, user) or any(holds_role(ctx.session, user, role, complaint.handling_unit_id)
+                                               for role in (Role.COMPLAINT_OFFICER, Role.HEAD))):
+        raise Forbidden("Chỉ cán bộ giải quyết khiếu nại, tố cáo hoặc thủ trưởng đơn vị giải quyết được gia hạn.")
+    if complaint.kind != ComplaintKind.DENUNCIATION:
+        raise Conflict("Chỉ thời hạn xử lý ban đầu của đơn tố cáo được gia hạn.")
+    task = ctx.session.scalars(select(HumanTask).where(
+        HumanTask.complaint_id == complaint.id, HumanTask.key == ACCEPTANCE_TASK,
+        HumanTask.state == HumanTaskState.READY)).first()
+    if complaint.status != ComplaintStatus.RECEIVED or task is None or complaint.acceptance_due_on is None:
+        raise Conflict("Đơn tố cáo không còn chờ thụ lý.")
+    catalogue, calendar = load_rules(ctx.settings.rules_dir)
+    received = complaint.filed_at.astimezone(LOCAL_TZ).date()
+    rules = catalogue.on(received).complaints
+    longer = rules.acceptance.get(DENUNCIATION_EXTENDED) if rules is not None else None
+    if longer is None:
+        raise Conflict("Quy định đang áp dụng không cho phép gia hạn thời hạn xử lý ban đầu tố cáo.")
+    extended = longer.last_day(received, calendar)
+    if complaint.acceptance_due_on >= extended:
+        raise Conflict(f"Thời hạn xử lý ban đầu đã được gia hạn đến hết ngày {extended:%d/%m/%Y}.")
+    if ctx.clock.now() > end_of_day(complaint.acceptance_due_on):
+        raise Conflict(f"Thời hạn xử lý ban đầu đã hết ngày {complaint.acceptance_due_on:%d/%m/%Y}; "
+                       "không thể gia hạn sau khi đã hết hạn.")
+    before = complaint.acceptance_due_on
+    complaint.acceptance_due_on = extended
+    task.due_at = end_of_day(extended)
+    ctx.session.flush()
+    audit.record(ctx, AuditAction.DENUNCIATION_ACCEPTANCE_EXTENDED, "complaint", complaint.id,
+                 before={"due_on": before.isoformat()},
+                 after={"due_on": extended.isoformat(), "working_days": longer.days, "basis": longer.basis},
+                 reason=reason, unit_id=complaint.handling_unit_id, complaint_id=complaint.id)
+    return complaint

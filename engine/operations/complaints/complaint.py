@@ -32,6 +32,7 @@ from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.operations.notifications import notify
 from engine.operations.processes import send_message
 from engine.rules import load_rules
+from engine.rules.catalogue import DENUNCIATION_EXTENDED
 from engine.runtime.helpers import register
 from engine.vocabulary import AuditAction
 
@@ -87,11 +88,30 @@ def receive_complaint_case(complaint_id: int) -> str:
 
 
 @register()
-def alert_acceptance_overdue(complaint_id: int) -> None:
-    """The filing was neither accepted nor refused in time: flag it, tell the handling unit's complaint
-    officers and its head (the task stays open: a late decision is still due)."""
+def latest_acceptance_due(complaint_id: int) -> str:
+    """The end of the longest period the acceptance may be extended to (a denunciation's initial handling,
+    `acceptance.denunciation_extended`), else of the period itself: the second timer on the acceptance
+    task, which alerts only when the officer extended the period and it passed too."""
     ctx = current_context()
     complaint = _complaint(ctx, complaint_id)
+    catalogue, calendar = load_rules(ctx.settings.rules_dir)
+    received = complaint.filed_at.astimezone(LOCAL_TZ).date()
+    rules = catalogue.on(received).complaints
+    assert rules is not None and complaint.acceptance_due_on is not None
+    longer = rules.acceptance.get(DENUNCIATION_EXTENDED) if complaint.kind == ComplaintKind.DENUNCIATION else None
+    return end_of_day(longer.last_day(received, calendar) if longer else complaint.acceptance_due_on).isoformat()
+
+
+@register()
+def alert_acceptance_overdue(complaint_id: int) -> None:
+    """The filing was neither accepted nor refused in time: flag it, tell the handling unit's complaint
+    officers and its head (the task stays open: a late decision is still due). A timer reaching a day the
+    officer has since extended (`commands.extend_acceptance`), or a filing flagged already, does nothing."""
+    ctx = current_context()
+    complaint = _complaint(ctx, complaint_id)
+    assert complaint.acceptance_due_on is not None
+    if complaint.acceptance_overdue or ctx.clock.now() < end_of_day(complaint.acceptance_due_on):
+        return
     complaint.acceptance_overdue = True
     assert complaint.acceptance_due_on is not None
     _event(ctx, AuditAction.COMPLAINT_ACCEPTANCE_OVERDUE, complaint, {"due_on": str(complaint.acceptance_due_on)})

@@ -117,3 +117,16 @@ def read_escalation(content: Any) -> str | None:
     checked = text(content, "content", faults, high=MAX_CONTENT, blank=BLANK, collapse=False)
     faults.refuse("Đơn không hợp lệ.")
     return checked
+
+
+MAX_EXTENSION_REASON = 2000
+
+
+def read_acceptance_extension(raw: Any) -> str:
+    """The officer's reason for extending a denunciation's initial handling (checks in several places)."""
+    faults = Faults()
+    body = mapping(raw, "", faults, ("reason",))
+    reason = text(body.get("reason"), "reason", faults, high=MAX_EXTENSION_REASON, blank=BLANK, collapse=False)
+    faults.refuse("Yêu cầu gia hạn thời hạn xử lý ban đầu không hợp lệ.")
+    assert reason is not None
+    return reason

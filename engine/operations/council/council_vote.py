@@ -54,11 +54,12 @@ PROCESS = "council_vote"  # hooks are keyed by the process defining the task, wh
 
 
 def _agenda_candidates(ctx: Context, dossier_id: int) -> list[tuple[Nomination, Any]]:
-    """Nominations open at this level (not frozen) whose award type needs a council vote."""
+    """Nominations open at this level (not frozen) whose award type needs a council vote: never one on the
+    simplified procedure of the dossier's rules version (an ad-hoc Giấy khen, thủ tục đơn giản)."""
     dossier = load_dossier(ctx, dossier_id)
     rules, _ = rules_of(ctx, dossier)
-    pairs = [(n, rules.award_type(n.award_type)) for n in dossier.nominations if n.status == NominationStatus.PENDING]
-    return [(n, award) for n, award in pairs if award.council_vote]
+    return [(n, rules.award_type(n.award_type)) for n in dossier.nominations
+            if n.status == NominationStatus.PENDING and rules.needs_council(dossier.kind, n.award_type)]
 
 
 @register()

@@ -9,7 +9,9 @@ the round that closed to dossiers last decides: `refuse` turns the proposer's su
 the date (422), `next_round` keeps the dossier waiting at the level until the office opens the next
 round, which it joins then. A dossier forwarded from the level below is never refused (the level
 below has decided): it waits for the next round. A unit with no fitting open round: nothing happens,
-the dossier goes on one by one as before.
+the dossier goes on one by one as before. Nominations on the simplified procedure of the dossier's rules
+version (an ad-hoc Giấy khen, Bằng khen: no council) count for no round: a dossier of only those joins none,
+even an open ad-hoc round, and is never refused for a passed cut-off.
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from engine.models import (
 )
 from engine.operations.access import holds_role, require_actor
 from engine.operations.admission import on_admission
-from engine.operations.award.queries import open_nominations, rules_on
+from engine.operations.award.queries import open_nominations, rules_of, rules_on
 from engine.operations.rounds.inputs import RoundInput
 from engine.vocabulary import AuditAction
 
@@ -82,7 +84,7 @@ def create_round(ctx: Context, data: RoundInput) -> ReviewRound:
     waiting = ctx.session.scalars(select(RoundEntry).where(RoundEntry.unit_id == unit.id,
                                                            RoundEntry.round_id.is_(None)).order_by(RoundEntry.id))
     for entry in waiting:
-        if _fits(rnd, entry.dossier):
+        if _fits(rnd, entry.dossier, _round_types(ctx, entry.dossier)):
             _join(ctx, entry, rnd)
     return rnd
 
@@ -105,10 +107,16 @@ def close_round(ctx: Context, round_id: int) -> ReviewRound:
 
 # ---- joining ------------------------------------------------------------------------------------
 
-def _fits(rnd: ReviewRound, dossier: Dossier) -> bool:
+def _round_types(ctx: Context, dossier: Dossier) -> set[str]:
+    """The award types still open in the dossier that a round reviews: not those on the simplified
+    procedure of its rules version (thủ tục đơn giản, no council), which never wait for a round."""
+    rules, _ = rules_of(ctx, dossier)
+    return {n.award_type for n in open_nominations(dossier) if not rules.is_simplified(dossier.kind, n.award_type)}
+
+
+def _fits(rnd: ReviewRound, dossier: Dossier, types: set[str]) -> bool:
     if (dossier.kind is DossierKind.AD_HOC) != (rnd.kind is RoundKind.AD_HOC):
         return False
-    types = {n.award_type for n in open_nominations(dossier)}
     return bool(types) and (not rnd.award_types or bool(types & set(rnd.award_types)))
 
 
@@ -125,9 +133,10 @@ def admit_to_round(ctx: Context, dossier: Dossier, unit: Unit, submitting: bool)
     if ctx.session.scalar(select(RoundEntry.id).where(RoundEntry.dossier_id == dossier.id,
                                                       RoundEntry.unit_id == unit.id)) is not None:
         return
+    types = _round_types(ctx, dossier)
     rounds = [r for r in ctx.session.scalars(
         select(ReviewRound).where(ReviewRound.unit_id == unit.id, ReviewRound.status == RoundStatus.OPEN)
-        .order_by(ReviewRound.cutoff_on, ReviewRound.id)) if _fits(r, dossier)]
+        .order_by(ReviewRound.cutoff_on, ReviewRound.id)) if _fits(r, dossier, types)]
     if not rounds:
         return
     today = local_today(ctx.clock)

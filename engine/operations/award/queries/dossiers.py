@@ -186,7 +186,8 @@ def missing_documents(ctx: Context, dossier: Dossier, rules: Any, day: date) -> 
         if conflict := achievement_conflict(ctx.session, nomination, year=dossier.year, rules=rules.eligibility):
             errors[f"nominations[{i}].award_type"] = conflict.detail
         own = {a.kind for a in dossier.attachments if a.nomination_id == nomination.id}
-        lacking = [AttachmentKind(k) for k in award.required_documents if AttachmentKind(k) not in own]
+        lacking = [AttachmentKind(k) for k in rules.required_documents(dossier.kind, award.code)
+                   if AttachmentKind(k) not in own]
         batch_missing.update(k for k in lacking if k in BATCH_DOCUMENTS and k not in batch)
         per_nominee = [k for k in lacking if k not in BATCH_DOCUMENTS]
         if per_nominee:
