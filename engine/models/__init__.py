@@ -50,7 +50,7 @@ from engine.models.registry import (
     YearlyGrade,
 )
 from engine.models.report import PeriodicReport
-from engine.models.round import ReviewRound, RoundEntry
+from engine.models.round import ReviewRound, RoundEntry, RoundSubmission
 from engine.models.workflow import HumanTask, ProcessDefinition, ProcessInstance, ProcessStep, Timer
 from engine.vocabulary import (
     AttachmentKind,
@@ -171,6 +171,7 @@ __all__ = [
     "Role",
     "RoleGrant",
     "RoundEntry",
+    "RoundSubmission",
     "RoundKind",
     "RoundStatus",
     "SessionKind",
