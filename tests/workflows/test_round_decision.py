@@ -186,3 +186,51 @@ def test_a_commune_round_then_the_province_round_decided_by_their_heads(journey,
         journey.dossier_id = dossier_id
         assert journey.open_tasks() == []  # every dossier's step completed by the round's decision
     assert journey.session.scalar(select(Decision.id).where(Decision.dossier_id.in_(dossiers))) is None
+
+
+def test_a_round_without_a_council_is_decided_as_a_round_and_its_annex_runs_to_pages(journey, tree):
+    """Giấy khen needs no vote: the dossiers reach `decide` after appraisal; 60 names in one decision."""
+    rnd = _open_round(journey, tree, tree.commune_office, tree.commune)
+    dossiers = [_submit(journey, tree, *[("GIAY_KHEN", f"Giáo viên {d:02d}-{i:02d}") for i in range(1, 21)])
+                for d in range(1, 4)]
+    for dossier_id in dossiers:
+        _appraise(journey, tree.commune_office, dossier_id)
+        assert journey.open_tasks() == [("decide", tree.commune.id)]
+    _, outcome = _decide(journey, tree.commune_head, rnd, lambda item: {"action": "approve"})
+    [decision] = outcome.decisions
+    document = _docx(journey, decision.document_sha256)
+    assert "Tặng Giấy khen của Chủ tịch Ủy ban nhân dân xã cho 60 cá nhân (có danh sách kèm theo)." in _text(document)
+    rows = _annex_rows(document)
+    assert [r[0] for r in rows] == [str(i) for i in range(1, 61)]
+    assert rows[0][1:] == ["Giáo viên 01-01", "Giáo viên, Trường THCS Bình Minh",
+                           "Giấy khen của Chủ tịch Ủy ban nhân dân xã"]
+    heading = document.tables[-1].rows[0]._tr
+    assert heading.trPr is not None and heading.trPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None  # repeats per page
+    assert {n.decision_id for d in dossiers for n in journey.session.get(Decision, decision.id).nominations} == {
+        decision.id} and len(journey.session.get(Decision, decision.id).nominations) == 60
+    for dossier_id in dossiers:
+        journey.dossier_id = dossier_id
+        assert journey.open_tasks() == [] and journey.dossier.status.value == "decided"
+
+
+def test_one_by_one_the_head_may_give_a_lower_form_and_the_decision_says_so(journey, tree):
+    journey.submit(("BK_TINH", "Phạm Văn An"))
+    journey.complete(tree.commune_office, "check_completeness", {"outcome": "complete"})
+    journey.all_eligible(tree.commune_office)
+    [item] = journey.prefill(tree.commune_head, "decide")["nominations"]
+    assert item["allowed"] == ["forward", "lower_award", "reject"] and "GIAY_KHEN" in item["lower_awards"]
+    with pytest.raises(InvalidInput) as bad:
+        journey.complete(tree.commune_head, "decide", {"nominations": [
+            {"id": item["id"], "action": "lower_award", "lower_award": "CSTD_TQ"}]})
+    assert set(bad.value.errors) == {"nominations[0].lower_award"}
+    journey.session.rollback()
+    journey.complete(tree.commune_head, "decide", {"nominations": [
+        {"id": item["id"], "action": "lower_award", "lower_award": "GIAY_KHEN"}]})
+    [nomination] = journey.dossier.nominations
+    assert (nomination.status.value, nomination.award_type, nomination.proposed_award_type) == (
+        "approved", "GIAY_KHEN", "BK_TINH")
+    decision = journey.session.get(Decision, nomination.decision_id)
+    table = _docx(journey, decision.document_sha256).tables[1]
+    assert [c.text for c in table.rows[0].cells][-1] == "Ghi chú"
+    assert table.rows[1].cells[-1].text == "Đề nghị: Bằng khen của Bộ trưởng, Chủ tịch Ủy ban nhân dân tỉnh"
