@@ -27,7 +27,7 @@ from engine.context import Context
 from engine.documents import Awardee, AwardGroup, DecisionDocument, award_phrase, render_decision
 from engine.documents.layout import vietnamese_date
 from engine.documents.submission import SubmissionDocument, SubmittedGroup, SubmittedName, render_submission
-from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import (
     AwardeeKind,
     CouncilSession,
@@ -47,7 +47,7 @@ from engine.models import (
     UnitLevel,
     User,
 )
-from engine.operations.access import holds_role, require_actor
+from engine.operations.access import holds_role, is_admin, require_actor
 from engine.operations.award.decisions import (
     ON_BEHALF,
     _head_of,
@@ -59,7 +59,7 @@ from engine.operations.award.decisions import (
     submitting_unit,
 )
 from engine.operations.award.level_review import check_decisions, choices
-from engine.operations.award.queries import award_names, open_nominations, rules_of
+from engine.operations.award.queries import award_names, open_nominations, role_units, rules_of
 from engine.operations.award.routing import next_reviewing_unit
 from engine.operations.numbering import next_number
 from engine.operations.readmodels import Extended, by_id
@@ -67,7 +67,7 @@ from engine.operations.registry.commands import find_or_create_awardee, record_a
 from engine.operations.rounds.queries import get_round
 from engine.operations.tasks import complete_task
 from engine.rules import AwardKind
-from engine.storage import AttachmentStore
+from engine.storage import DOCX, AttachmentStore, NamedFile
 from engine.vocabulary import AuditAction
 
 _PEOPLE_COMMITTEE = "Ủy ban nhân dân "
@@ -410,3 +410,62 @@ def minutes_of(ctx: Context, unit_id: int, dossier_ids: list[int]) -> list[Counc
         select(CouncilSession).where(CouncilSession.unit_id == unit_id, CouncilSession.dossier_id.in_(dossier_ids),
                                      CouncilSession.status == SessionStatus.TALLIED,
                                      CouncilSession.minutes_sha256.is_not(None)).order_by(CouncilSession.id)))
+
+
+def get_submission(ctx: Context, submission_id: int) -> RoundSubmission:
+    """A tờ trình, to the level that sent it and the levels above it is addressed to (not to the
+    proposers: it is a paper between reviewing levels)."""
+    user = require_actor(ctx.actor)
+    submission = ctx.session.get(RoundSubmission, submission_id)
+    to_unit = ctx.session.get(Unit, submission.to_unit_id) if submission is not None else None
+    readers = ({submission.unit_id, to_unit.id, *(u.id for u in to_unit.ancestors())}
+               if submission and to_unit else set())
+    if submission is None or not (role_units(ctx.session, user) & readers or is_admin(ctx.session, user)):
+        raise NotFound(f"Không có tờ trình số {submission_id}.")
+    return submission
+
+
+def submission_file(ctx: Context, submission_id: int) -> NamedFile:
+    submission = get_submission(ctx, submission_id)
+    unit = ctx.session.get(Unit, submission.unit_id)
+    assert unit is not None
+    name = f"To-trinh-{unit.code}-{submission.signed_on:%Y%m%d}-{submission.id}.docx"
+    return NamedFile(AttachmentStore(ctx.settings.attachment_root).read(submission.document_sha256), name, DOCX)
+
+
+def submission_view(ctx: Context, submission: RoundSubmission) -> dict[str, Any]:
+    """A tờ trình as the round pages and the API show it: who sent it to whom, with which minutes."""
+    units = by_id(ctx.session, Unit, (submission.unit_id, submission.to_unit_id))
+    return {"id": submission.id, "round_id": submission.round_id, "unit": units[submission.unit_id].name,
+            "to_unit": units[submission.to_unit_id].name, "signed_on": submission.signed_on,
+            "signer_name": submission.signer_name, "dossier_ids": submission.dossier_ids,
+            "nomination_count": len(submission.nomination_ids),
+            "minutes": [{"session_id": s.id, "dossier_id": s.dossier_id}
+                        for s in minutes_of(ctx, submission.unit_id, submission.dossier_ids)]}
+
+
+def decision_view(decision: Decision) -> dict[str, Any]:
+    return {"id": decision.id, "number": decision.label, "signed_on": decision.signed_on,
+            "award_type": decision.nominations[0].award_type if decision.nominations else None,
+            "nomination_count": len(decision.nominations)}
+
+
+def round_decision_data(ctx: Context, view: RoundDecisionView) -> dict[str, Any]:
+    """The head's round page as data (the API's answer)."""
+    return {
+        "round_id": view.id, "title": view.title, "may_decide": view.may_decide, "ready": view.ready,
+        "not_ready": [{"dossier_id": i, "title": t} for i, t in view.not_ready],
+        "groups": [{"award_type": g.award_type, "award_name": g.award_name, "items": [
+            {"nomination_id": i.nomination_id, "dossier_id": i.dossier_id, "nominee": i.nominee,
+             "position": i.position, "proposing_unit": i.proposing_unit, "allowed": i.allowed,
+             "lower_awards": [{"code": c, "name": n} for c, n in i.lower_awards]} for i in g.items]}
+            for g in view.groups],
+        "decisions": [decision_view(d) for d in view.decisions],
+        "sent": [submission_view(ctx, s) for s in view.sent],
+        "received": [submission_view(ctx, s) for s in view.received],
+    }
+
+
+def outcome_data(ctx: Context, outcome: RoundOutcome) -> dict[str, Any]:
+    return {"dossiers": outcome.dossiers, "decisions": [decision_view(d) for d in outcome.decisions],
+            "submissions": [submission_view(ctx, s) for s in outcome.submissions]}
