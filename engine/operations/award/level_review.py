@@ -407,6 +407,12 @@ def decide_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
     apply_decisions(ctx, task, nominations, check_decisions(ctx, unit, nominations, data))
 
 
+@prefill(PROCESS, "register_decision")
+def register_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
+    """Today as the date; the number is the clerk's, from the agency's register."""
+    return {"signed_on": local_today(ctx.clock).isoformat()}
+
+
 @before_complete(PROCESS, "register_decision")
 def register_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
     """Issue the level's decision under the number and date the văn thư entered: the number must be
