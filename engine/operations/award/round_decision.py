@@ -275,7 +275,8 @@ def issue_round_decision(ctx: Context, rnd: ReviewRound, issuer: Unit, signer: U
                                          person_id=nomination.awardee_id)
         nomination.awardee_id = awardee.id
         record_award(ctx, awardee, code, dossier.year, dossier.kind.value, decision.id, nomination.id)
-        use_initiative_relied_on(ctx, nomination, dossier.year)
+        if code == nomination.award_type:  # a lower form given instead does not rest on the initiative
+            use_initiative_relied_on(ctx, nomination, dossier.year)
     document = _render(ctx, rnd, decision, issuer, code, nominations, rules)
     store = AttachmentStore(ctx.settings.attachment_root)
     decision.document_sha256, _ = store.put(io.BytesIO(document), ctx.settings.max_upload_bytes * 10)
