@@ -52,8 +52,13 @@ def test_the_head_decides_the_round_on_one_page(client, ctx, tree):
     assert "Quyết định và danh sách kèm theo (DOCX)" in page
     ctx.session.expire_all()
     [decision] = ctx.session.query(Decision).filter(Decision.round_id == rnd.id).all()
+    decision_id, number, proposer = decision.id, f"{decision.number:02d}/", tree.proposer.username
     ctx.session.commit()
-    document = client.get(f"/decisions/{decision.id}/document.docx")
+    document = client.get(f"/decisions/{decision_id}/document.docx")
     assert document.status_code == 200
     rows = [[c.text for c in r.cells][1] for r in Document(io.BytesIO(document.data)).tables[-1].rows[1:]]
     assert sorted(rows) == ["Nguyễn Thị Tươi", "Trần Minh Khoa"]
+    school = client.application.test_client()
+    log_in(school, proposer)  # the school that proposed the names reads the round's decision
+    assert school.get(f"/decisions/{decision_id}/document.docx").status_code == 200
+    assert number in school.get("/decisions").get_data(as_text=True)
