@@ -97,3 +97,89 @@ class RoundDetailSchema(RoundListItemSchema):
     dossiers = List(Nested(RoundDossierSchema), required=True)
     waiting = List(Nested(RoundDossierSchema), required=True,
                    metadata=_doc("Hồ sơ nộp sau hạn đang chờ đợt xét sau tại đơn vị."))
+
+
+# ---- the head's round decision ------------------------------------------------------------------
+
+class RoundChoiceSchema(BaseSchema):
+    nomination_id = Id(required=True)
+    action = Str(required=True, validate=one_of(["approve", "forward", "reject", "lower_award"]),
+                 metadata=_doc("approve: khen thưởng; forward: trình cấp trên; reject: không khen thưởng (nêu lý do); "
+                               "lower_award: khen thưởng hình thức khác (thấp hơn) thuộc thẩm quyền cấp này."))
+    note = Str(validate=length(1, 4000), metadata=_doc("Lý do, ý kiến (bắt buộc khi không khen thưởng)."))
+    lower_award = Str(validate=length(1, 40), metadata=_doc("Mã hình thức khen thưởng thay thế (khi lower_award)."))
+
+
+class RoundDecisionSchema(BaseSchema):
+    nominations = List(Nested(RoundChoiceSchema), required=True,
+                       metadata=_doc("Một dòng cho mỗi đề nghị của đợt xét đang chờ thủ trưởng quyết định."))
+
+
+class LowerAwardSchema(BaseSchema):
+    code = Str(required=True)
+    name = Str(required=True)
+
+
+class RoundItemSchema(BaseSchema):
+    nomination_id = Int(required=True)
+    dossier_id = Int(required=True)
+    nominee = Str(required=True)
+    position = Str(allow_none=True)
+    proposing_unit = Str(required=True)
+    allowed = List(Str(), required=True)
+    lower_awards = List(Nested(LowerAwardSchema), required=True)
+
+
+class RoundGroupSchema(BaseSchema):
+    award_type = Str(required=True)
+    award_name = Str(required=True)
+    items = List(Nested(RoundItemSchema), required=True)
+
+
+class RoundDecisionRefSchema(BaseSchema):
+    id = Int(required=True)
+    number = Str(required=True)
+    signed_on = Date(required=True)
+    award_type = Str(allow_none=True)
+    nomination_count = Int(required=True)
+
+
+class MinutesRefSchema(BaseSchema):
+    session_id = Int(required=True)
+    dossier_id = Int(required=True)
+
+
+class RoundSubmissionSchema(BaseSchema):
+    id = Int(required=True)
+    round_id = Int(required=True)
+    unit = Str(required=True)
+    to_unit = Str(required=True)
+    signed_on = Date(required=True)
+    signer_name = Str(allow_none=True)
+    dossier_ids = List(Int(), required=True)
+    nomination_count = Int(required=True)
+    minutes = List(Nested(MinutesRefSchema), required=True,
+                   metadata=_doc("Biên bản họp Hội đồng của cấp trình (GET /council-sessions/{id}/minutes.docx)."))
+
+
+class NotReadySchema(BaseSchema):
+    dossier_id = Int(required=True)
+    title = Str(required=True)
+
+
+class RoundDecisionPageSchema(BaseSchema):
+    round_id = Int(required=True)
+    title = Str(required=True)
+    may_decide = Bool(required=True)
+    ready = List(Int(), required=True, metadata=_doc("Hồ sơ đang chờ thủ trưởng quyết định."))
+    not_ready = List(Nested(NotReadySchema), required=True, metadata=_doc("Hồ sơ chưa đến bước quyết định."))
+    groups = List(Nested(RoundGroupSchema), required=True)
+    decisions = List(Nested(RoundDecisionRefSchema), required=True)
+    sent = List(Nested(RoundSubmissionSchema), required=True, metadata=_doc("Tờ trình đợt xét đã gửi cấp trên."))
+    received = List(Nested(RoundSubmissionSchema), required=True, metadata=_doc("Tờ trình nhận từ cấp dưới."))
+
+
+class RoundOutcomeSchema(BaseSchema):
+    dossiers = List(Int(), required=True)
+    decisions = List(Nested(RoundDecisionRefSchema), required=True)
+    submissions = List(Nested(RoundSubmissionSchema), required=True)

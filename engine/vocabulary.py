@@ -442,6 +442,7 @@ class AuditAction(Code):
     NOMINATION_APPROVED = "nomination_approved", "quyết định khen thưởng"
     NOMINATION_REJECTED = "nomination_rejected", "không khen thưởng"
     NOMINATION_FORWARDED = "nomination_forwarded", "trình cấp trên"
+    NOMINATION_LOWERED = "nomination_lowered", "khen thưởng hình thức thấp hơn đề nghị"
     STATE_DECISION_RECORDED = "state_decision_recorded", "ghi quyết định khen thưởng của cấp trên ngoài hệ thống"
     STATE_AWARD_STARTED = "state_award_started", "bắt đầu theo dõi trình khen thưởng cấp Nhà nước"
     STATE_AWARD_STEP_RECORDED = "state_award_step_recorded", "ghi nhận một bước trình khen thưởng cấp Nhà nước"
@@ -461,6 +462,8 @@ class AuditAction(Code):
     ROUND_CLOSED = "round_closed", "đóng đợt xét khen thưởng"
     ROUND_JOINED = "round_joined", "đưa hồ sơ vào đợt xét khen thưởng"
     ROUND_WAITING = "round_waiting", "hồ sơ nộp sau hạn chờ đợt xét sau"
+    ROUND_DECIDED = "round_decided", "thủ trưởng quyết định đợt xét khen thưởng"
+    ROUND_SUBMITTED = "round_submitted", "trình cấp trên các đề nghị của đợt xét (tờ trình)"
     # complaints, denunciations, revocations
     COMPLAINT_FILED = "complaint_filed", "gửi đơn khiếu nại, tố cáo"
     COMPLAINT_ESCALATED = "complaint_escalated", "khiếu nại lần hai"

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
+
 from api.blueprint import Blueprint, json_body, json_request_body, problems
+from api.downloads import send_document
 from api.round_schemas import (
     RoundArgsSchema,
     RoundCreateSchema,
+    RoundDecisionPageSchema,
+    RoundDecisionSchema,
     RoundDetailSchema,
     RoundDossierSchema,
     RoundListItemSchema,
+    RoundOutcomeSchema,
     RoundSchema,
+    RoundSubmissionSchema,
 )
 from api.unit_of_work import current_ctx
 from engine.models import ReviewRound
+from engine.operations.award import round_decision as round_decisions
+from engine.operations.award.inputs import read_round_decision
+from engine.operations.award.round_decision import (
+    outcome_data,
+    round_decision_data,
+    round_decision_view,
+    submission_view,
+)
 from engine.operations.rounds import commands as rounds
 from engine.operations.rounds import queries as round_queries
 from engine.operations.rounds.inputs import read_round
@@ -67,3 +82,44 @@ def round_dossiers(round_id: int) -> list[RoundDossier]:
 def close_round(round_id: int) -> ReviewRound:
     """Đóng đợt xét (Cơ quan thường trực): không nhận thêm hồ sơ"""
     return rounds.close_round(current_ctx(), round_id)
+
+
+@blp.route("/rounds/<id:round_id>/decision")
+@blp.response(200, RoundDecisionPageSchema)
+@problems(blp, 404)
+def round_decision(round_id: int) -> dict[str, Any]:
+    """Các đề nghị của đợt xét chờ thủ trưởng quyết định, theo loại khen thưởng; quyết định, tờ trình của đợt"""
+    ctx = current_ctx()
+    return round_decision_data(ctx, round_decision_view(ctx, round_id))
+
+
+@blp.route("/rounds/<id:round_id>/decision", methods=["POST"])
+@blp.doc(requestBody=json_request_body(RoundDecisionSchema))
+@blp.response(201, RoundOutcomeSchema)
+@problems(blp, 403, 404, 409, 422)
+def decide_round(round_id: int) -> dict[str, Any]:
+    """Thủ trưởng quyết định cả đợt xét
+
+    Mỗi đề nghị một dòng: khen thưởng, trình cấp trên, không khen thưởng (nêu lý do) hoặc khen thưởng
+    hình thức thấp hơn thuộc thẩm quyền cấp này. Ban hành một quyết định cho mỗi loại khen thưởng, có
+    danh sách kèm theo; lập một tờ trình gửi cấp trên cho các đề nghị trình tiếp.
+    """
+    ctx = current_ctx()
+    return outcome_data(ctx, round_decisions.decide_round(ctx, round_id,
+                                                          read_round_decision(json_body(RoundDecisionSchema))))
+
+
+@blp.route("/round-submissions/<id:submission_id>")
+@blp.response(200, RoundSubmissionSchema)
+@problems(blp, 404)
+def get_submission(submission_id: int) -> dict[str, Any]:
+    """Tờ trình của một đợt xét gửi cấp trên, với biên bản họp Hội đồng của cấp trình"""
+    ctx = current_ctx()
+    return submission_view(ctx, round_decisions.get_submission(ctx, submission_id))
+
+
+@blp.route("/round-submissions/<id:submission_id>/document.docx")
+@problems(blp, 404)
+def submission_document(submission_id: int) -> Response:
+    """Tờ trình (DOCX)"""
+    return send_document(round_decisions.submission_file(current_ctx(), submission_id))

@@ -24,6 +24,7 @@ from api.web import (
     mail_pages,
     public_pages,
     registry_pages,
+    round_decision_pages,
     round_pages,
     session_pages,
     statistics_pages,
@@ -117,5 +118,5 @@ web.context_processor(_template_context)
 web.after_request(_secure)
 for _area in (session_pages, inbox, dossier_pages, dossier_form, task_pages, council_pages, decision_pages,
               admin_pages, registry_pages, round_pages, emulation_pages, public_pages, fund_pages, mail_pages,
-              statistics_pages):
+              statistics_pages, round_decision_pages):
     web.register_blueprint(_area.bp)

@@ -28,11 +28,13 @@ from engine.documents.layout import (
     grid_table,
     keep_row_together,
     set_up_page_and_fonts,
+    vietnamese_date,
     vietnamese_date_line,
 )
 from engine.errors import InvalidInput
 
 DOCUMENT_TYPE, DECISION_SYMBOL = "QUYẾT ĐỊNH", "QĐ"
+ANNEX_PT = 12  # the annex table: a long list at 12 pt, as offices print it
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Awardee:
     name: str
     position: str | None
     achievement: str | None
+    note: str | None = None  # "Đề nghị: Chiến sĩ thi đua tỉnh" when a lower form was given instead
+    collective: bool = False  # counted as a tập thể in an annexed decision's Điều 1
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,10 @@ class DecisionDocument:
     signer_title: str
     signer_name: str
     recipients: list[str]  # after "Như Điều n;" (the executors' article), which is printed first
+    # A round's decision: Điều 1 counts the awardees "(có danh sách kèm theo)" and the list follows the
+    # signature on pages of its own (Kèm theo Quyết định số …), as long as it needs to be.
+    annexed: bool = False
+    signer_body: str = ""  # "Chủ tịch Ủy ban nhân dân xã Bình Minh": whose decision the annex names
 
 
 def decision_number_label(number: int, issuer_short: str) -> str:
@@ -108,6 +116,8 @@ def render_decision(doc: DecisionDocument) -> bytes:
     _title_and_preamble(document, doc)
     _articles(document, doc)
     _signature_block(document, doc)
+    if doc.annexed:
+        _annex(document, doc)
     props = document.core_properties
     props.title, props.language = doc.summary, "vi-VN"
     props.author = props.last_modified_by = doc.issuer.replace("\n", " ")
@@ -147,7 +157,16 @@ def _title_and_preamble(document: DocxDocument, doc: DecisionDocument) -> None:
 
 
 def _articles(document: DocxDocument, doc: DecisionDocument) -> None:
-    if len(doc.groups) == 1:
+    if doc.annexed:
+        texts = [f"{group.wording} cho {_count(group.recipients)}{_lowered(group)} (có danh sách kèm theo)."
+                 for group in doc.groups]
+        if len(texts) == 1:
+            _article(document, 1, texts[0])
+        else:
+            _article(document, 1, "Khen thưởng như sau:")
+            for index, text in enumerate(texts, start=1):
+                add_body(document, f"{index}. {text}")
+    elif len(doc.groups) == 1:
         _article(document, 1, f"{doc.groups[0].wording} cho:")
         _awardee_table(document, doc.groups[0].recipients)
     else:
@@ -181,15 +200,68 @@ def _article(document: DocxDocument, number: int, text: str) -> Paragraph:
 
 def _awardee_table(document: DocxDocument, awardees: list[Awardee]) -> None:
     with_achievement = any(a.achievement for a in awardees)
+    with_note = any(a.note for a in awardees)
     # 15 mm: "STT" in bold 13 pt with the cell margins stays on one line.
-    widths = (15, 47, 48, TEXT_WIDTH_MM - 110) if with_achievement else (15, 70, TEXT_WIDTH_MM - 85)
-    headings = ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị", "Thành tích"][: len(widths)]
+    if with_achievement and with_note:
+        widths: tuple[float, ...] = (15, 38, 38, 40, TEXT_WIDTH_MM - 131)
+    elif with_achievement or with_note:
+        widths = (15, 47, 48, TEXT_WIDTH_MM - 110)
+    else:
+        widths = (15, 70, TEXT_WIDTH_MM - 85)
+    headings = ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị"]
+    headings += ["Thành tích"] * with_achievement + ["Ghi chú"] * with_note
     table = grid_table(document, widths, headings)
     for index, awardee in enumerate(awardees, start=1):
-        values = [str(index), awardee.name, awardee.position or "", awardee.achievement or ""]
-        for column, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=False)):
+        values = [str(index), awardee.name, awardee.position or ""]
+        values += [awardee.achievement or ""] * with_achievement + [awardee.note or ""] * with_note
+        for column, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
             fill_cell(cell, value, align=CENTER if column == 0 else LEFT)
     add_spacer(document, 6)  # keeps the next article off the table's bottom border
+
+
+def _count(awardees: list[Awardee]) -> str:
+    """"12 cá nhân", "3 tập thể": how Điều 1 of an annexed decision counts the list."""
+    people = sum(1 for a in awardees if not a.collective)
+    groups = len(awardees) - people
+    parts = [f"{people} cá nhân"] * bool(people) + [f"{groups} tập thể"] * bool(groups)
+    return " và ".join(parts)
+
+
+def _lowered(group: AwardGroup) -> str:
+    lowered = sum(1 for a in group.recipients if a.note)
+    return f" (trong đó {lowered} trường hợp khen thưởng thay cho hình thức đã đề nghị, ghi tại cột Ghi chú)" \
+        if lowered else ""
+
+
+def _annex(document: DocxDocument, doc: DecisionDocument) -> None:
+    """Danh sách kèm theo: on a new page after the signature, one table per award type, STT, name,
+    position and unit, the form of award (and a note where a lower form was given); the heading row
+    repeats on every page, so a list of a thousand names reads page by page."""
+    add_paragraph(document, "DANH SÁCH", bold=True).paragraph_format.page_break_before = True
+    add_paragraph(document, _annex_title(doc), bold=True)
+    add_paragraph(document, f"(Kèm theo Quyết định số {decision_number_label(doc.number, doc.issuer_short)} "
+                            f"{vietnamese_date(doc.signed_on)} của {doc.signer_body})", italic=True)
+    add_rule(document, 25, TEXT_WIDTH_MM)
+    for index, group in enumerate(doc.groups, start=1):
+        if len(doc.groups) > 1:
+            add_paragraph(document, f"{index}. {group.wording}", bold=True, align=LEFT, before=6)
+        with_note = any(a.note for a in group.recipients)
+        widths: tuple[float, ...] = ((12, 45, 50, 40, TEXT_WIDTH_MM - 147) if with_note
+                                     else (12, 55, 60, TEXT_WIDTH_MM - 127))
+        headings = ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị", "Hình thức khen thưởng"]
+        table = grid_table(document, widths, headings + ["Ghi chú"] * with_note, size=ANNEX_PT)
+        for number, awardee in enumerate(group.recipients, start=1):
+            values = [str(number), awardee.name, awardee.position or "", group.award_name]
+            values += [awardee.note or ""] * with_note
+            for column, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
+                fill_cell(cell, value, align=CENTER if column == 0 else LEFT, size=ANNEX_PT)
+    add_spacer(document, 6)
+
+
+def _annex_title(doc: DecisionDocument) -> str:
+    if len(doc.groups) == 1:
+        return f"{doc.groups[0].award_name.upper()}"
+    return "CÁ NHÂN, TẬP THỂ ĐƯỢC KHEN THƯỞNG"
 
 
 def _signature_block(document: DocxDocument, doc: DecisionDocument) -> None:

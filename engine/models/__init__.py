@@ -54,7 +54,7 @@ from engine.models.registry import (
     YearlyGrade,
 )
 from engine.models.report import PeriodicReport, ReportDeadline
-from engine.models.round import ReviewRound, RoundEntry
+from engine.models.round import ReviewRound, RoundEntry, RoundSubmission
 from engine.models.statistics import AwardTally
 from engine.models.workflow import HumanTask, ProcessDefinition, ProcessInstance, ProcessStep, Timer
 from engine.vocabulary import (
@@ -182,6 +182,7 @@ __all__ = [
     "Role",
     "RoleGrant",
     "RoundEntry",
+    "RoundSubmission",
     "RoundKind",
     "RoundStatus",
     "SessionKind",

@@ -94,6 +94,8 @@ class Nomination(Base):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     award_type: Mapped[str] = mapped_column(String(40))
+    # What was proposed when a level awarded a lower form instead (award_type is then what was given).
+    proposed_award_type: Mapped[str | None] = mapped_column(String(40))
     nominee_kind: Mapped[AwardeeKind] = mapped_column(value_enum(AwardeeKind, "awardee_kind", 20))
     awardee_id: Mapped[int | None] = mapped_column(ForeignKey("awardee.id"), index=True)
     nominee_name: Mapped[str] = mapped_column(String(300))
@@ -192,6 +194,8 @@ class Decision(Base):
     signer_name: Mapped[str | None] = mapped_column(String(200))
     signer_title: Mapped[str | None] = mapped_column(String(200))
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    # A round's decision (one per award type and issuer, its list annexed) has no dossier of its own.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("review_round.id"), index=True)
     rules_version: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[DecisionStatus] = mapped_column(value_enum(DecisionStatus, "decision_status"))
     document_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -67,3 +67,23 @@ class RoundEntry(Base):
         UniqueConstraint("dossier_id", "unit_id", name="uq_review_round_entry_dossier_unit"),
         CheckConstraint("(round_id IS NULL) = (joined_at IS NULL)", name="joined_has_time"),
     )
+
+
+class RoundSubmission(Base):
+    """The tờ trình a level's round sends up with the nominations it forwards: the list, as a document,
+    and which dossiers it carries, so the level above finds it on their dossiers and its own round."""
+
+    __tablename__ = "review_round_submission"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("review_round.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))  # the level that submits
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)  # the level above
+    signed_on: Mapped[date] = mapped_column(Date)
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    dossier_ids: Mapped[list[int]] = mapped_column(JSON)
+    nomination_ids: Mapped[list[int]] = mapped_column(JSON)
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], viewonly=True)

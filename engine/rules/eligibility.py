@@ -139,6 +139,8 @@ def initiative_relied_on(session: Session, nomination: Nomination, *, year: int,
     criterion counts as met), or None: the one to mark used when the award is granted."""
     rules = rules if rules is not None else _default_eligibility(nomination.dossier)
     initiative_ids = {c.id for c in rules.of(nomination.award_type) if c.check is CheckKind.INITIATIVE}
+    if not initiative_ids:  # no criterion of this award rests on an initiative: no check to run
+        return None
     for check in check_nomination(session, nomination, year=year, rules=rules):
         if check.criterion in initiative_ids and check.result is Result.MET:
             return next((int(r.split(":", 1)[1]) for r in check.records if r.startswith("initiative:")), None)

@@ -30,7 +30,7 @@ FORMS = ["/login", "/logout", "/notifications/1/read", "/notifications/read-all"
          "/emulation/registrations/import", "/emulation/clusters/1/scores", "/emulation/clusters/1/adjustments",
          "/emulation/clusters/1/vote", "/emulation/grades", "/registry/people/1/bars", "/registry/people/1/bars/1/lift",
          "/password", "/admin/users", "/admin/users/1", "/admin/councils/1", "/thu/huy-nhan/<token>",
-         "/reports", "/reports/deadline"]
+         "/reports", "/reports/deadline", "/rounds/1/decision"]
 # The public comment form on a list under disclosure: no session, so no CSRF token (docs/public.md).
 PUBLIC_FORMS = {"/cong-khai/lay-y-kien/1"}
 # Pages anyone may open without login: the public complaint form, its "filed" page, the tracking page and

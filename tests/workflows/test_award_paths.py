@@ -35,7 +35,8 @@ def test_school_gets_giay_khen_at_the_commune_and_bk_tinh_at_the_province_after_
     assert journey.dossier.received_on is not None and journey.dossier.result_due_on is not None
     journey.all_eligible(tree.commune_office)
     allowed = {i["nominee"]: i["allowed"] for i in journey.prefill(tree.commune_head, "decide")["nominations"]}
-    assert allowed == {"Nguyễn Thị Tươi": ["approve", "reject"], "Phạm Văn An": ["forward", "reject"]}
+    assert allowed == {"Nguyễn Thị Tươi": ["approve", "lower_award", "reject"],
+                       "Phạm Văn An": ["forward", "lower_award", "reject"]}
     journey.decide(tree.commune_head, Nguyễn_Thị_Tươi="approve", Phạm_Văn_An="forward")
 
     assert journey.dossier.reviewing_unit_id == tree.province.id

@@ -162,7 +162,8 @@ def render(ctx: Context, decision: Decision, dossier: Dossier, issuer: Unit, nom
         groups.append(AwardGroup(
             award_name=printed, phrase=award_phrase(printed, award_type.kind == AwardKind.TITLE, dossier.year),
             recipients=[Awardee(name=n.nominee_name, position=_position(ctx, n, proposing),
-                                achievement=(n.achievements or "").strip() or None) for n in items]))
+                                achievement=(n.achievements or "").strip() or None, note=lowered_note(rules, n))
+                        for n in items]))
     issuer_name = issuer.spelled_name
     parent_name = issuer.parent.spelled_name if issuer.parent else ""
     governing = parent_name.upper() if issuer.level == UnitLevel.DEPARTMENT and parent_name else None
@@ -190,6 +191,13 @@ def render(ctx: Context, decision: Decision, dossier: Dossier, issuer: Unit, nom
         signer_name=decision.signer_name or "",
         recipients=[*recipients, "Lưu: VT, TĐKT."],
     ))
+
+
+def lowered_note(rules: Any, nomination: Nomination) -> str | None:
+    """What the decision says of a lower form given instead of what was proposed."""
+    if not nomination.proposed_award_type:
+        return None
+    return f"Đề nghị: {rules.award_type(nomination.proposed_award_type).name}"
 
 
 def money(amount: int | Decimal) -> str:

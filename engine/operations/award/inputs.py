@@ -170,3 +170,34 @@ def _award_type(rules: Any, day: date, code: str, path: str, faults: Faults) -> 
     except InvalidInput:
         faults.add(path, f"Không có loại khen thưởng '{code}' áp dụng ngày {day:%d/%m/%Y}.")
         return None
+
+
+ROUND_DECISION_FIELDS = ("nominations",)
+ROUND_CHOICE_FIELDS = ("nomination_id", "action", "note", "lower_award")
+ROUND_ACTIONS = ("approve", "forward", "reject", "lower_award")
+MAX_ROUND_NOMINATIONS, MAX_NOTE, MAX_CODE = 5000, 4000, 40
+
+
+def read_round_decision(raw: Any) -> list[dict[str, Any]]:
+    """The head's round decision: a row per nomination (`nomination_id`, `action` of approve | forward |
+    reject | lower_award, `note`, `lower_award` the code given instead), its shape checked; what each
+    row may do is the operation's part (the level's authority, the catalogue)."""
+    faults = Faults()
+    body = mapping(raw, "", faults, ROUND_DECISION_FIELDS)
+    rows = []
+    for index, item in enumerate(items(body.get("nominations"), "nominations", faults,
+                                       high=MAX_ROUND_NOMINATIONS, noun="đề nghị")):
+        path = at("nominations", index)
+        row = mapping(item, path, faults, ROUND_CHOICE_FIELDS)
+        nomination_id = identifier(row.get("nomination_id"), at(path, "nomination_id"), faults, required=True)
+        action = text(row.get("action"), at(path, "action"), faults, high=20)
+        if action is not None and action not in ROUND_ACTIONS:
+            faults.add(at(path, "action"), "Chọn một trong: " + ", ".join(ROUND_ACTIONS) + ".")
+        note = text(row.get("note"), at(path, "note"), faults, high=MAX_NOTE, required=None)
+        lower = text(row.get("lower_award"), at(path, "lower_award"), faults, high=MAX_CODE, required=None)
+        if action == "lower_award" and lower is None:
+            faults.add(at(path, "lower_award"), "Chọn hình thức khen thưởng thay thế.")
+        rows.append({"nomination_id": nomination_id, "action": action, "note": note,
+                     "lower_award": lower.upper() if lower else None})
+    faults.refuse("Quyết định đợt xét chưa hợp lệ.")
+    return rows

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -35,7 +36,7 @@ from engine.operations.access import users_with_role
 from engine.operations.award.award_dossier import outcome_line
 from engine.operations.award.decisions import Registered, issue_for_dossier
 from engine.operations.award.queries import award_names, load_dossier, open_nominations, rules_of
-from engine.operations.award.routing import dossier_event, next_reviewing_unit, unit_of
+from engine.operations.award.routing import deciding_unit, dossier_event, next_reviewing_unit, unit_of
 from engine.operations.hooks import before_complete, prefill
 from engine.operations.notifications import notify_heads, notify_office, notify_proposers
 from engine.operations.numbering import lock_register
@@ -299,19 +300,59 @@ def appraise_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
 
 
 def _allowed(nomination: Nomination, unit_id: int) -> list[str]:
-    """Approve only within this level's authority; forward only beyond it; reject always."""
+    """Approve only within this level's authority; forward only beyond it, or award a lower form this
+    level decides instead; reject always."""
     if nomination.status == NominationStatus.FROZEN:
         return []
-    return ["approve", "reject"] if nomination.deciding_unit_id == unit_id else ["forward", "reject"]
+    if nomination.deciding_unit_id == unit_id:
+        return ["approve", "lower_award", "reject"]
+    return ["forward", "lower_award", "reject"]
+
+
+def choices(ctx: Context, nomination: Nomination, unit: Unit) -> tuple[list[str], list[str]]:
+    """What the head may do with a nomination here, and the lower forms on offer (none: no such choice)."""
+    lower = lower_awards(ctx, nomination, unit) if nomination.status != NominationStatus.FROZEN else []
+    return [a for a in _allowed(nomination, unit.id) if a != "lower_award" or lower], lower
+
+
+def _may_give(rules: Any, code: str, unit: Unit) -> bool:
+    return bool(rules.may_decide(unit.level, code))
+
+
+def lower_awards(ctx: Context, nomination: Nomination, unit: Unit) -> list[str]:
+    """The award types this level may give instead of what was proposed (the council or the head finds
+    it deserves less): of the dossier's rules version, for the nominee's kind, and decided at this very
+    unit (routing and authority as at submission). A CSTĐ tỉnh proposal at the province: its Bằng khen;
+    at a commune, instead of forwarding it: its Giấy khen. The catalogue does not rank forms: which is
+    "lower" is the head's judgement within the level's authority."""
+    dossier = nomination.dossier
+    rules, _ = rules_of(ctx, dossier)
+    proposing = unit_of(dossier.proposing_unit_id, dossier)
+    found = []
+    for award_type in rules.award_types_in_force():
+        if award_type.code == nomination.award_type or not award_type.subject.admits(nomination.nominee_kind):
+            continue
+        competent = deciding_unit(proposing, award_type.deciding_level, partial(_may_give, rules, award_type.code))
+        if competent is not None and competent.id == unit.id:
+            found.append(award_type.code)
+    return found
 
 
 @prefill(PROCESS, "decide")
 def decide_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
-    return {"nominations": [{**_summary(n), "allowed": _allowed(n, task.unit_id)} for n in _open_here(ctx, task)]}
+    unit = ctx.session.get(Unit, task.unit_id)
+    assert unit is not None
+    items = []
+    for n in _open_here(ctx, task):
+        allowed, lower = choices(ctx, n, unit)
+        items.append({**_summary(n), "allowed": allowed, **({"lower_awards": lower} if lower else {})})
+    return {"nominations": items}
 
 
 _REFUSED = {
-    "approve": "Cấp này không có thẩm quyền khen thưởng loại này: chỉ có thể trình cấp trên hoặc không khen thưởng.",
+    "approve": "Cấp này không có thẩm quyền khen thưởng loại này: chỉ có thể trình cấp trên, khen thưởng hình thức "
+               "thấp hơn hoặc không khen thưởng.",
+    "lower_award": "Đề nghị đang tạm dừng: không thể khen thưởng.",
     "forward": "Loại khen thưởng này thuộc thẩm quyền của cấp này: chỉ có thể khen thưởng hoặc không khen thưởng.",
 }
 
@@ -320,12 +361,14 @@ _DECIDED = {
     "approve": (NominationStatus.APPROVED, AuditAction.NOMINATION_APPROVED),
     "reject": (NominationStatus.REJECTED, AuditAction.NOMINATION_REJECTED),
     "forward": (NominationStatus.FORWARDED, AuditAction.NOMINATION_FORWARDED),
+    "lower_award": (NominationStatus.APPROVED, AuditAction.NOMINATION_LOWERED),
 }
 
 
-@before_complete(PROCESS, "decide")
-def decide_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
-    nominations = _open_here(ctx, task)
+def check_decisions(ctx: Context, unit: Unit, nominations: list[Nomination],
+                    data: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """The head's choice for each nomination open here, checked: every one exactly once, within this
+    level's authority, a reason for a rejection, a lower form this level may give. Raises InvalidInput."""
     rows, errors = _match(data, nominations)
     frozen = [n.id for n in nominations if n.status == NominationStatus.FROZEN]
     if frozen:
@@ -335,22 +378,48 @@ def decide_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
         nomination = by_id.get(row["id"])
         if nomination is None:
             continue
-        if row["action"] not in _allowed(nomination, task.unit_id):
+        if row["action"] not in _allowed(nomination, unit.id):
             errors[f"nominations[{index}].action"] = _REFUSED[row["action"]]
+        elif row["action"] == "lower_award":
+            choices = lower_awards(ctx, nomination, unit)
+            if row.get("lower_award") not in choices:
+                errors[f"nominations[{index}].lower_award"] = (
+                    f"Cấp này chỉ có thể khen thưởng thay bằng: {', '.join(choices)}." if choices
+                    else "Cấp này không có hình thức khen thưởng nào thấp hơn để thay thế.")
         if row["action"] == "reject" and not (row.get("note") or "").strip():
             errors[f"nominations[{index}].note"] = "Không khen thưởng phải nêu lý do."
     if errors:
         raise InvalidInput("Quyết định chưa hợp lệ.", errors)
+    return rows
+
+
+def apply_decisions(ctx: Context, task: HumanTask, nominations: list[Nomination],
+                    rows: dict[int, dict[str, Any]]) -> None:
+    """Record the head's checked choices: a lower form keeps what was proposed (`proposed_award_type`)
+    and is decided here, by this unit."""
     for nomination in nominations:
         row = rows[nomination.id]
         nomination.status, action = _DECIDED[row["action"]]
         nomination.outcome_note = row.get("note") or None
         nomination.decided_by_unit_id = task.unit_id
+        after: dict[str, Any] = {"status": nomination.status.value, "award_type": nomination.award_type}
+        if row["action"] == "lower_award":
+            nomination.proposed_award_type, nomination.award_type = nomination.award_type, row["lower_award"]
+            nomination.deciding_unit_id = task.unit_id
+            after = {**after, "award_type": nomination.award_type,
+                     "proposed_award_type": nomination.proposed_award_type}
         audit.record(ctx, action, "nomination", nomination.id,
-                     before={"status": NominationStatus.PENDING.value}, after={"status": nomination.status.value,
-                                                          "award_type": nomination.award_type},
+                     before={"status": NominationStatus.PENDING.value}, after=after,
                      reason=nomination.outcome_note, role=task.role, unit_id=task.unit_id,
                      dossier_id=nomination.dossier_id)
+
+
+@before_complete(PROCESS, "decide")
+def decide_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> None:
+    nominations = _open_here(ctx, task)
+    unit = ctx.session.get(Unit, task.unit_id)
+    assert unit is not None
+    apply_decisions(ctx, task, nominations, check_decisions(ctx, unit, nominations, data))
 
 
 @prefill(PROCESS, "register_decision")

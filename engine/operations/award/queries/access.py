@@ -68,7 +68,11 @@ def visible_decisions(session: Session, user: User) -> ColumnElement[bool]:
         return Decision.id.is_not(None)
     below = visible_units(user)
     by_dossier = exists().where(Dossier.id == Decision.dossier_id, Dossier.proposing_unit_id.in_(below))
-    return or_(Decision.issuer_unit_id.in_(below), by_dossier)
+    # a round's decision has no dossier: its nominations' dossiers count
+    by_round = Decision.round_id.is_not(None) & exists().where(
+        Nomination.decision_id == Decision.id, Dossier.id == Nomination.dossier_id,
+        Dossier.proposing_unit_id.in_(below))
+    return or_(Decision.issuer_unit_id.in_(below), by_dossier, by_round)
 
 
 def _unit_and_ancestors(session: Session, unit_id: int) -> set[int]:
@@ -102,6 +106,10 @@ def can_see_decision(session: Session, user: User, decision: Decision) -> bool:
     dossier = session.get(Dossier, decision.dossier_id) if decision.dossier_id is not None else None
     if dossier is not None and units & _unit_and_ancestors(session, dossier.proposing_unit_id):
         return True
+    if decision.round_id is not None and units and session.scalar(select(exists().where(
+            Nomination.decision_id == decision.id, Dossier.id == Nomination.dossier_id,
+            Dossier.proposing_unit_id.in_(units)))):
+        return True  # a round's decision: to a unit that proposed one of its names
     return is_admin(session, user)
 
 
