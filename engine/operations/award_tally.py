@@ -4,9 +4,10 @@ decisions granted and how many of those were revoked since. Shared machinery (no
 and complaints domains write it, the statistics domain reads it.
 
 It is written in the same transaction as the event that changes it — a decision issued
-(`award.decisions._issue` calls `count_granted`), awards revoked (`complaints.revocation.record_revocation`
-calls `count_revoked`) — as an atomic upsert, so concurrent decisions add up. Imported history does not
-enter the statistics (it lands in the registry, `granted_award`, not as nominations), so it has no hook.
+(`award.decisions._issue` and `award.round_decision.issue_round_decision` call `count_granted`),
+awards revoked (`complaints.revocation.record_revocation` calls `count_revoked`) — as an atomic
+upsert, so concurrent decisions add up. Imported history does not enter the statistics (it lands in
+the registry, `granted_award`, not as nominations), so it has no hook.
 `khenthuong statistics rebuild` recounts the whole table from the nominations (`rebuild`), and
 `recount` is what a rebuild would write, for checking the table against the base rows.
 """
@@ -36,14 +37,16 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
-def _key(decision: Decision, nomination: Nomination) -> Key:
+def _key(decision: Decision, nomination: Nomination, award_type: str | None = None) -> Key:
     return (month_of(decision.signed_on), nomination.dossier.proposing_unit_id, decision.issuer_unit_id,
-            nomination.award_type, AwardeeKind(nomination.nominee_kind))
+            award_type or nomination.award_type, AwardeeKind(nomination.nominee_kind))
 
 
-def count_granted(ctx: Context, decision: Decision, nominations: Iterable[Nomination]) -> None:
-    """`decision` was issued granting `nominations`: count them (the caller's transaction)."""
-    _add(ctx.session, Counter(_key(decision, n) for n in nominations), revoked=False)
+def count_granted(ctx: Context, decision: Decision, nominations: Iterable[Nomination],
+                  award_type: str | None = None) -> None:
+    """`decision` was issued granting `nominations` (as `award_type` where it gives a lower form than the
+    nominations name yet): count them (the caller's transaction)."""
+    _add(ctx.session, Counter(_key(decision, n, award_type) for n in nominations), revoked=False)
 
 
 def count_revoked(ctx: Context, decision: Decision, nominations: Iterable[Nomination]) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from engine.clock import LOCAL_TZ
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.models import Decision, Nomination, RoundSubmission
+from engine.operations import award_tally
 from engine.operations.admission import admit
 from engine.operations.award import round_decision as rounds_decide
 from engine.operations.council import sitting as sittings
@@ -186,6 +187,11 @@ def test_a_commune_round_then_the_province_round_decided_by_their_heads(journey,
         journey.dossier_id = dossier_id
         assert journey.open_tasks() == []  # every dossier's step completed by the round's decision
     assert journey.session.scalar(select(Decision.id).where(Decision.dossier_id.in_(dossiers))) is None
+    # The statistics' summary counts what the round decisions gave (the lower forms as given), as a recount does.
+    kept = award_tally.current(journey.session)
+    assert kept == award_tally.recount(journey.session)
+    assert sorted((code, granted) for (_, _, _, code, _), (granted, _) in kept.items()) == [
+        ("BK_TINH", 1), ("CSTD_TINH", 2), ("GIAY_KHEN", 1)]
 
 
 def test_a_round_without_a_council_is_decided_as_a_round_and_its_annex_runs_to_pages(journey, tree):

@@ -47,6 +47,7 @@ from engine.models import (
     UnitLevel,
     User,
 )
+from engine.operations import award_tally as tally
 from engine.operations.access import holds_role, is_admin, require_actor
 from engine.operations.award.decisions import (
     ON_BEHALF,
@@ -277,6 +278,8 @@ def issue_round_decision(ctx: Context, rnd: ReviewRound, issuer: Unit, signer: U
         record_award(ctx, awardee, code, dossier.year, dossier.kind.value, decision.id, nomination.id)
         if code == nomination.award_type:  # a lower form given instead does not rest on the initiative
             use_initiative_relied_on(ctx, nomination, dossier.year)
+    # The statistics' summary, as given: a lower form is applied to the nominations when their tasks complete.
+    tally.count_granted(ctx, decision, nominations, award_type=code)
     document = _render(ctx, rnd, decision, issuer, code, nominations, rules)
     store = AttachmentStore(ctx.settings.attachment_root)
     decision.document_sha256, _ = store.put(io.BytesIO(document), ctx.settings.max_upload_bytes * 10)
