@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from engine.clock import LOCAL_TZ
 from engine.errors import Conflict, Forbidden, InvalidInput
-from engine.models import CouncilSession, HumanTask
+from engine.models import CouncilSession, CouncilSitting, HumanTask
 from engine.operations.admission import admit
 from engine.operations.award.commands import withdraw_dossier
 from engine.operations.council import sitting as sittings
 from engine.operations.council.inputs import read_sitting_ballot, read_sitting_close
+from engine.operations.council.queries import ballot_by_receipt
 from engine.operations.rounds import commands as rounds
 from engine.operations.rounds.inputs import read_round
 
@@ -79,7 +80,9 @@ def test_a_commune_round_meets_once_and_each_dossier_goes_on_to_decide(journey, 
     page, cast = _ballot(journey, chair, sitting_id)
     assert [g["award_type"] for g in page["groups"]] == ["CSTD_TINH"]
     assert len(page["groups"][0]["items"]) == 5  # the whole agenda on one ballot
-    assert len(cast["receipts"]) == 3  # the secret part of each dossier, with a receipt
+    receipt = cast["receipt"]  # ONE receipt for the secret ballot over the three dossiers
+    mine = ballot_by_receipt(journey.ctx.as_actor(chair), receipt)
+    assert len(mine["choices"]) == 5 and not mine["counted"]
     with pytest.raises(Conflict):  # one ballot per member
         sittings.cast_sitting_ballot(journey.ctx.as_actor(chair), read_sitting_ballot(sitting_id, {"votes": []}))
     journey.session.rollback()
@@ -129,6 +132,8 @@ def test_a_commune_round_meets_once_and_each_dossier_goes_on_to_decide(journey, 
     items = {i.nomination_id: i for s in sessions for i in s.agenda}
     own = next(i for i in items.values() if member_nominee.id in i.recused)
     assert (own.yes, own.no, own.base, own.passed) == (4, 0, 5, False)
+    assert ballot_by_receipt(journey.ctx.as_actor(chair), receipt)["counted"]
+    assert journey.session.get(CouncilSitting, sitting_id).minutes_sha256 is not None
 
 
 def test_a_dossier_withdrawn_during_the_sitting_leaves_it_and_the_others_go_on(journey, tree):

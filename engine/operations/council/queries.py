@@ -109,7 +109,7 @@ def results_by_nomination(ctx: Context, dossier_id: int, unit_id: int) -> dict[i
                CouncilSession.status == SessionStatus.TALLIED, AgendaItem.passed.is_not(None))
         .order_by(CouncilSession.id))
     return {item.nomination_id: CouncilResult(session.id, bool(item.passed), item.yes or 0, item.base or 0,
-                                              session.minutes_sha256 is not None) for item, session in rows}
+                                              True) for item, session in rows}  # tallied: minutes exist or render
 
 
 def session_view(ctx: Context, session: CouncilSession) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def session_view(ctx: Context, session: CouncilSession) -> dict[str, Any]:
             "present": session.present, "written_votes": session.written_votes,
             "members": [{"name": names[m.user_id], "position": m.position.value, "present": m.present}
                         for m in session.members],
-            "agenda": agenda, "has_minutes": session.minutes_sha256 is not None}
+            "agenda": agenda, "has_minutes": tallied}
 
 
 def _name(ctx: Context, user_id: int) -> str:
@@ -168,11 +168,14 @@ def ballot_by_receipt(ctx: Context, receipt: str) -> dict[str, Any]:
         raise NotFound("Không có phiếu bầu với biên nhận này.")
     session = ctx.session.get(CouncilSession, ballot.session_id)
     assert session is not None
-    items = {item.id: item for item in session.agenda}
+    # a sitting's one ballot spans the agenda of every dossier of the sitting: its items are read by id
+    items = {item.id: item for item in ctx.session.scalars(select(AgendaItem).where(
+        AgendaItem.id.in_([c.agenda_item_id for c in ballot.choices])))}
+    nominations = {n.id: n for n in ctx.session.scalars(select(Nomination).where(
+        Nomination.id.in_([item.nomination_id for item in items.values()])))}
     choices = []
     for choice in sorted(ballot.choices, key=lambda c: c.agenda_item_id):
-        nomination = ctx.session.get(Nomination, items[choice.agenda_item_id].nomination_id)
-        assert nomination is not None
+        nomination = nominations[items[choice.agenda_item_id].nomination_id]
         choices.append({"nomination_id": nomination.id, "nominee": nomination.nominee_name,
                         "award_type": nomination.award_type,
                         "choice": open_choice(ctx.settings, choice_binding(ballot.receipt, choice.agenda_item_id),
@@ -185,9 +188,12 @@ def minutes_document(ctx: Context, session_id: int) -> bytes:
 
 
 def _minutes_of(ctx: Context, session: CouncilSession) -> bytes:
-    if session.minutes_sha256 is None:
-        raise NotFound("Phiên họp chưa có biên bản (chưa kiểm phiếu).")
-    return attachment_store(ctx.settings).read(session.minutes_sha256)
+    if session.minutes_sha256 is not None:
+        return attachment_store(ctx.settings).read(session.minutes_sha256)
+    if session.status is SessionStatus.TALLIED:  # a dossier's part of a round's sitting: rendered when asked
+        from engine.operations.council.minutes import render_session_minutes
+        return render_session_minutes(ctx, session)
+    raise NotFound("Phiên họp chưa có biên bản (chưa kiểm phiếu).")
 
 
 def minutes_file(ctx: Context, session_id: int) -> NamedFile:

@@ -1,0 +1,130 @@
+"""What the sitting's process does once the chair has closed it (workflows/council_sitting.bpmn): the
+count of every dossier's part of the agenda in a few queries (`tally_sitting`), one biên bản họp and
+one biên bản kiểm phiếu for the whole sitting (`store_sitting_minutes`; a dossier's own minutes are
+rendered when someone asks for them), and the message `round_sitting_closed` to each dossier's
+process (`notify_sitting_dossiers`). Results only: never who voted what."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select, update
+
+from engine import audit
+from engine.context import Context, bound, current_context
+from engine.models import (
+    AgendaItem,
+    Ballot,
+    BallotChoice,
+    CouncilSession,
+    CouncilSitting,
+    Dossier,
+    NamedVote,
+    NominationStatus,
+    SessionStatus,
+    SittingSession,
+    VoteChoice,
+)
+from engine.operations.council.council_vote import count_item
+from engine.operations.council.queries import choice_binding
+from engine.operations.council.sitting import MESSAGE, live_sessions, nominations_of
+from engine.operations.processes import send_message
+from engine.rules import load_rules
+from engine.runtime.helpers import register
+from engine.security import open_choice
+from engine.storage import attachment_store
+from engine.vocabulary import AuditAction
+
+
+def _sitting(ctx: Context, sitting_id: int) -> CouncilSitting:
+    sitting = ctx.session.get(CouncilSitting, int(sitting_id))
+    assert sitting is not None
+    return sitting
+
+
+def _closed_sessions(ctx: Context, sitting: CouncilSitting) -> list[CouncilSession]:
+    """The live sessions the chair's close took (closed, not yet tallied)."""
+    return [s for s in live_sessions(ctx, sitting) if s.closed_how is not None]
+
+
+def _choices(ctx: Context, sitting: CouncilSitting) -> tuple[dict[int, list[VoteChoice]], dict[int, list[VoteChoice]]]:
+    """Every choice of the sitting in two queries: agenda item -> the box's choices opened with the
+    application's key, agenda item -> named (open) votes."""
+    of_sitting = (select(AgendaItem.id).join(SittingSession, SittingSession.session_id == AgendaItem.session_id)
+                  .where(SittingSession.sitting_id == sitting.id))
+    secret: dict[int, list[VoteChoice]] = defaultdict(list)
+    for digest, item_id, sealed in ctx.session.execute(
+            select(BallotChoice.receipt, BallotChoice.agenda_item_id, BallotChoice.choice)
+            .where(BallotChoice.agenda_item_id.in_(of_sitting))):
+        secret[item_id].append(VoteChoice(open_choice(ctx.settings, choice_binding(digest, item_id), sealed)))
+    named: dict[int, list[VoteChoice]] = defaultdict(list)
+    for item_id, choice in ctx.session.execute(select(NamedVote.agenda_item_id, NamedVote.choice)
+                                               .where(NamedVote.agenda_item_id.in_(of_sitting))):
+        named[item_id].append(choice)
+    return secret, named
+
+
+@register()
+def tally_sitting(sitting_id: int) -> None:
+    """Count every item of the sitting against its threshold (exact arithmetic); reject what failed."""
+    ctx = current_context()
+    sitting = _sitting(ctx, sitting_id)
+    sessions = _closed_sessions(ctx, sitting)
+    nominations = nominations_of(ctx, sessions)
+    catalogue, _ = load_rules(ctx.settings.rules_dir)
+    secret, named = _choices(ctx, sitting)
+    now = ctx.clock.now()
+    for session in sessions:
+        rules = catalogue.version(session.rules_version)
+        everyone = {m.user_id for m in session.members}
+        taking_part = {m.user_id for m in session.members if m.present or m.written_vote}
+        results = {}
+        for item in session.agenda:
+            nomination = nominations[item.nomination_id]
+            if nomination.status == NominationStatus.FROZEN:
+                continue  # not tallied: it stays frozen until the complaint is resolved
+            counted = secret.get(item.id, []) if item.secret else named.get(item.id, [])
+            results[item.nomination_id] = count_item(rules, session, item, nomination, counted, everyone, taking_part)
+        session.status, session.closed_at = SessionStatus.TALLIED, now
+        audit.record(ctx, AuditAction.COUNCIL_SESSION_TALLIED, "council_session", session.id, unit_id=session.unit_id,
+                     dossier_id=session.dossier_id, after={"closed": session.closed_how, "present": session.present,
+                                                           "sitting": sitting.id, "results": results})
+    ctx.session.execute(update(Ballot).where(Ballot.session_id.in_(
+        select(SittingSession.session_id).where(SittingSession.sitting_id == sitting.id))).values(counted=True))
+    sitting.status, sitting.closed_at = SessionStatus.TALLIED, now
+    ctx.session.flush()
+
+
+@register()
+def store_sitting_minutes(sitting_id: int) -> None:
+    """One biên bản họp Hội đồng and one biên bản kiểm phiếu for the whole sitting."""
+    from engine.operations.council.sitting_minutes import render_counting_minutes, render_sitting_minutes
+
+    ctx = current_context()
+    sitting = _sitting(ctx, sitting_id)
+    store = attachment_store(ctx.settings)
+    sitting.minutes_sha256 = store.put_bytes(render_sitting_minutes(ctx, sitting))
+    counting = render_counting_minutes(ctx, sitting)
+    sitting.counting_sha256 = store.put_bytes(counting) if counting is not None else None
+    ctx.session.flush()
+
+
+@register()
+def notify_sitting_dossiers(sitting_id: int) -> None:
+    """Each dossier of the sitting receives `round_sitting_closed`: it goes on to `decide`."""
+    ctx = current_context()
+    sitting = _sitting(ctx, sitting_id)
+    sessions = [s for s in live_sessions(ctx, sitting) if s.status is SessionStatus.TALLIED]
+    instances = {dossier_id: instance_id for dossier_id, instance_id in ctx.session.execute(
+        select(Dossier.id, Dossier.instance_id).where(Dossier.id.in_([s.dossier_id for s in sessions])))}
+    rows = [(s.id, instances[s.dossier_id]) for s in sessions]
+    for session_id, instance_id in rows:
+        assert instance_id is not None  # a live session's dossier runs its process
+        send_message(ctx, instance_id, MESSAGE, {"sitting": sitting.id, "session": session_id})
+
+
+def finish_sitting(ctx: Context, sitting: CouncilSitting) -> None:
+    """A sitting opened before it had a process of its own: the same three steps, called directly."""
+    with bound(ctx):
+        tally_sitting(sitting.id)
+        store_sitting_minutes(sitting.id)
+        notify_sitting_dossiers(sitting.id)
