@@ -23,6 +23,7 @@ from engine.models import (
     SittingSession,
     Unit,
 )
+from engine.operations.award.routing import DECIDING_LEVELS
 from engine.operations.council.minutes import conclusion
 from engine.operations.council.queries import percent_text, threshold_text
 from engine.operations.council.sitting import counting_board, get_sitting, nominations_of
@@ -45,9 +46,14 @@ def proposal_text(rules: Any, unit: Unit, code: str, passed: int) -> str:
     whom = "trường hợp" if passed == 1 else f"{passed} trường hợp"
     if passed == 0:
         return f"Không có trường hợp nào đạt: Hội đồng không đề nghị tặng {award.name}."
-    if rules.may_decide(unit.level, code):
+    wanted = DECIDING_LEVELS[award.deciding_level]
+
+    def decides(one: Unit) -> bool:
+        return (wanted is None or one.level in wanted) and rules.may_decide(one.level, code)
+
+    if decides(unit):
         return f"Hội đồng đề nghị {_head_title(unit)} tặng {award.printed_name(unit.level)} cho {whom} đạt nêu trên."
-    upper = next((u for u in unit.ancestors() if rules.may_decide(u.level, code)), None)
+    upper = next((u for u in unit.ancestors() if decides(u)), None)
     to = (f"{_head_title(upper)} tặng {award.printed_name(upper.level)}" if upper
           else f"cấp có thẩm quyền tặng {award.name}")
     return f"Hội đồng đề nghị {_head_title(unit)} trình {to} cho {whom} đạt nêu trên."
