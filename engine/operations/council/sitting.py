@@ -121,6 +121,23 @@ def _council_of(ctx: Context, sitting: CouncilSitting) -> list[SessionMember]:
                                     .options(selectinload(SessionMember.user)).order_by(SessionMember.user_id)))
 
 
+def council_members(ctx: Context, sitting: CouncilSitting) -> list[SessionMember]:
+    return _council_of(ctx, sitting)
+
+
+def council_of_round(ctx: Context, round_id: int) -> list[tuple[int, str, bool]]:
+    """The council of the round's unit as the opening form offers it for the ban kiểm phiếu:
+    (user id, name, chair or secretary: checked by default)."""
+    rnd = ctx.session.get(ReviewRound, round_id)
+    council = (ctx.session.scalars(select(Council).where(Council.unit_id == rnd.unit_id)).one_or_none()
+               if rnd is not None else None)
+    if council is None:
+        return []
+    board = (council.chair_id, council.secretary_id)
+    return sorted(((m.user_id, m.user.full_name, m.user_id in board) for m in council.members),
+                  key=lambda row: (not row[2], board.index(row[0]) if row[2] else 0, row[1]))
+
+
 def _position(ctx: Context, sitting: CouncilSitting, user_id: int) -> MemberPosition | None:
     return next((m.position for m in _council_of(ctx, sitting) if m.user_id == user_id), None)
 
@@ -261,12 +278,15 @@ class _Part:
             if user_id not in item.recused and self.nominations[item.nomination_id].status != NominationStatus.FROZEN}
 
 
-def sitting_ballot(ctx: Context, sitting_id: int) -> dict[str, Any]:
+def sitting_ballot(ctx: Context, sitting_id: int, member_id: int | None = None) -> dict[str, Any]:
     """The member's ballot over the whole agenda, grouped by award type (the page's "đồng ý tất cả" per
-    group); empty once cast or once the sitting is closed."""
+    group); empty once cast or once the sitting is closed. With `member_id`: an absent member's part, for
+    the ban kiểm phiếu entering their paper ballot."""
     user = require_actor(ctx.actor)
     sitting = get_sitting(ctx, sitting_id)
-    part = _Part(ctx, sitting, user.id) if sitting.status is SessionStatus.OPEN else None
+    if member_id is not None and not is_counting_board(ctx, sitting):
+        raise Forbidden("Chỉ Ban kiểm phiếu được nhập phiếu bằng văn bản của thành viên vắng mặt.")
+    part = _Part(ctx, sitting, member_id or user.id) if sitting.status is SessionStatus.OPEN else None
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for nomination_id, (session, item) in (part.items.items() if part else ()):
         nomination = part.nominations[nomination_id]  # type: ignore[union-attr]
@@ -275,6 +295,22 @@ def sitting_ballot(ctx: Context, sitting_id: int) -> dict[str, Any]:
             "nominee_unit": nomination.nominee_unit, "dossier_id": session.dossier_id, "secret": item.secret})
     return {"sitting_id": sitting.id, "round_id": sitting.round_id, "status": sitting.status.value,
             "groups": [{"award_type": code, "items": rows} for code, rows in sorted(groups.items())]}
+
+
+def members_without_ballot(ctx: Context, sitting: CouncilSitting) -> list[SessionMember]:
+    """The council's members with no ballot yet (those whose paper ballot the ban kiểm phiếu may enter):
+    participation only, never how anyone voted."""
+    voted = set(ctx.session.scalars(select(Participation.user_id).join(
+        SittingSession, SittingSession.session_id == Participation.session_id)
+        .where(SittingSession.sitting_id == sitting.id)))
+    return [m for m in _council_of(ctx, sitting) if m.user_id not in voted]
+
+
+def sitting_of_task(ctx: Context, task: HumanTask) -> CouncilSitting | None:
+    """The sitting a task of its process belongs to (the inbox's link goes to the sitting's page)."""
+    if task.key not in ("cast_sitting_ballot", "close_sitting"):
+        return None
+    return ctx.session.scalars(select(CouncilSitting).where(CouncilSitting.instance_id == task.instance_id)).first()
 
 
 def _checked(part: _Part, votes: tuple[tuple[int, VoteChoice], ...]) -> dict[int, VoteChoice]:
