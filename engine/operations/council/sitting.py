@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import selectinload
 
 from engine import audit
@@ -106,6 +106,7 @@ def _waiting_sessions(ctx: Context, rnd: ReviewRound) -> list[CouncilSession]:
         .where(RoundEntry.round_id == rnd.id, CouncilSession.unit_id == rnd.unit_id,
                CouncilSession.status == SessionStatus.OPEN, CouncilSession.closed_how.is_(None),
                CouncilSession.id.not_in(taken))
+        .options(selectinload(CouncilSession.agenda), selectinload(CouncilSession.members))
         .order_by(CouncilSession.id)))
 
 
@@ -252,6 +253,16 @@ def live_sessions(ctx: Context, sitting: CouncilSitting) -> list[CouncilSession]
         .order_by(CouncilSession.id)))
 
 
+def live_session_ids(ctx: Context, sitting: CouncilSitting) -> list[int]:
+    """The ids of `live_sessions`, without loading them."""
+    return list(ctx.session.scalars(
+        select(CouncilSession.id).join(SittingSession, SittingSession.session_id == CouncilSession.id)
+        .join(Dossier, Dossier.id == CouncilSession.dossier_id)
+        .join(ProcessInstance, ProcessInstance.id == Dossier.instance_id)
+        .where(SittingSession.sitting_id == sitting.id, ProcessInstance.status == InstanceStatus.RUNNING)
+        .order_by(CouncilSession.id)))
+
+
 def nominations_of(ctx: Context, sessions: list[CouncilSession]) -> dict[int, Nomination]:
     ids = [item.nomination_id for s in sessions for item in s.agenda]
     found: dict[int, Nomination] = {}
@@ -262,20 +273,29 @@ def nominations_of(ctx: Context, sessions: list[CouncilSession]) -> dict[int, No
 
 
 class _Part:
-    """What a member still has to vote on: nomination id -> (session, agenda item)."""
+    """What a member still has to vote on, read in two queries of plain rows (a thousand names: no ORM
+    objects): `items` nomination id -> row (agenda item id, session id, dossier id, secret, nominee, unit,
+    award type); `sessions` the live sessions the member has not voted in yet."""
 
     def __init__(self, ctx: Context, sitting: CouncilSitting, user_id: int) -> None:
-        sessions = [s for s in live_sessions(ctx, sitting) if any(m.user_id == user_id for m in s.members)]
-        if not sessions:
+        if _position(ctx, sitting, user_id) is None:
             raise Forbidden("Chỉ thành viên Hội đồng bỏ phiếu trong phiên họp này.")
-        done = set(ctx.session.scalars(select(Participation.session_id).join(
-            SittingSession, SittingSession.session_id == Participation.session_id)
-            .where(SittingSession.sitting_id == sitting.id, Participation.user_id == user_id)))
-        self.nominations = nominations_of(ctx, sessions)
-        self.sessions = [s for s in sessions if s.id not in done]
-        self.items: dict[int, tuple[CouncilSession, AgendaItem]] = {
-            item.nomination_id: (session, item) for session in self.sessions for item in session.agenda
-            if user_id not in item.recused and self.nominations[item.nomination_id].status != NominationStatus.FROZEN}
+        done = select(Participation.session_id).where(Participation.user_id == user_id)
+        rows = ctx.session.execute(
+            select(AgendaItem.id, AgendaItem.session_id, CouncilSession.dossier_id, AgendaItem.secret,
+                   AgendaItem.recused, AgendaItem.nomination_id, Nomination.status, Nomination.nominee_name,
+                   Nomination.nominee_unit, Nomination.award_type)
+            .join(CouncilSession, CouncilSession.id == AgendaItem.session_id)
+            .join(SittingSession, SittingSession.session_id == CouncilSession.id)
+            .join(Dossier, Dossier.id == CouncilSession.dossier_id)
+            .join(ProcessInstance, ProcessInstance.id == Dossier.instance_id)
+            .join(Nomination, Nomination.id == AgendaItem.nomination_id)
+            .where(SittingSession.sitting_id == sitting.id, ProcessInstance.status == InstanceStatus.RUNNING,
+                   CouncilSession.id.not_in(done))
+            .order_by(AgendaItem.session_id, AgendaItem.id)).all()
+        self.sessions = sorted({row.session_id for row in rows})
+        self.items = {row.nomination_id: row for row in rows
+                      if user_id not in row.recused and row.status != NominationStatus.FROZEN}
 
 
 def sitting_ballot(ctx: Context, sitting_id: int, member_id: int | None = None) -> dict[str, Any]:
@@ -288,11 +308,10 @@ def sitting_ballot(ctx: Context, sitting_id: int, member_id: int | None = None) 
         raise Forbidden("Chỉ Ban kiểm phiếu được nhập phiếu bằng văn bản của thành viên vắng mặt.")
     part = _Part(ctx, sitting, member_id or user.id) if sitting.status is SessionStatus.OPEN else None
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for nomination_id, (session, item) in (part.items.items() if part else ()):
-        nomination = part.nominations[nomination_id]  # type: ignore[union-attr]
-        groups[nomination.award_type].append({
-            "nomination_id": nomination_id, "nominee": nomination.nominee_name,
-            "nominee_unit": nomination.nominee_unit, "dossier_id": session.dossier_id, "secret": item.secret})
+    for nomination_id, row in (part.items.items() if part else ()):
+        groups[row.award_type].append({"nomination_id": nomination_id, "nominee": row.nominee_name,
+                                       "nominee_unit": row.nominee_unit, "dossier_id": row.dossier_id,
+                                       "secret": row.secret})
     return {"sitting_id": sitting.id, "round_id": sitting.round_id, "status": sitting.status.value,
             "groups": [{"award_type": code, "items": rows} for code, rows in sorted(groups.items())]}
 
@@ -342,24 +361,27 @@ def _into_box(ctx: Context, sitting: CouncilSitting, user_id: int, votes: tuple[
         raise Conflict("Thành viên này đã bỏ phiếu trong phiên họp." if in_writing
                        else "Bạn đã bỏ phiếu trong phiên họp này.")
     chosen = _checked(part, votes)
-    ctx.session.add_all(Participation(session_id=s.id, user_id=user_id) for s in part.sessions)
+    # Plain inserts, a few statements for a thousand names; the box and the participation are written
+    # in the member's transaction, as a ballot cast in a session of its own is.
+    ctx.session.execute(insert(Participation), [{"session_id": sid, "user_id": user_id} for sid in part.sessions])
     if in_writing:
-        for session in part.sessions:
-            for member in session.members:
-                if member.user_id == user_id:
-                    member.written_vote = True
-    secret = [(part.items[n][1], c) for n, c in chosen.items() if part.items[n][1].secret]
+        ctx.session.execute(update(SessionMember).where(SessionMember.user_id == user_id,
+                                                        SessionMember.session_id.in_(part.sessions))
+                            .values(written_vote=True))
+    secret = [(part.items[n], c) for n, c in chosen.items() if part.items[n].secret]
     receipt = None
     if secret:
         receipt = new_receipt()
         digest = receipt_digest(receipt)
-        ctx.session.add(Ballot(receipt=digest, session_id=secret[0][0].session_id, counted=False, choices=[
-            BallotChoice(agenda_item_id=item.id, choice=seal_choice(ctx.settings, choice_binding(digest, item.id),
-                                                                    choice.value))
-            for item, choice in secret]))
-    ctx.session.add_all(NamedVote(agenda_item_id=part.items[n][1].id, user_id=user_id, choice=c)
-                        for n, c in chosen.items() if not part.items[n][1].secret)
-    ctx.session.flush()
+        ctx.session.execute(insert(Ballot).values(receipt=digest, session_id=secret[0][0].session_id, counted=False))
+        ctx.session.execute(insert(BallotChoice), [
+            {"receipt": digest, "agenda_item_id": row.id,
+             "choice": seal_choice(ctx.settings, choice_binding(digest, row.id), choice.value)}
+            for row, choice in secret])
+    named = [{"agenda_item_id": part.items[n].id, "user_id": user_id, "choice": c}
+             for n, c in chosen.items() if not part.items[n].secret]
+    if named:
+        ctx.session.execute(insert(NamedVote), named)
     return receipt
 
 
@@ -452,25 +474,41 @@ def _close(ctx: Context, sitting: CouncilSitting, close: SittingClose) -> None:
     if close.held_at.date() < sitting.opened_at.date():
         raise InvalidInput("Thời gian họp không hợp lệ.",
                            {"held_at": f"Phiên họp mở ngày {sitting.opened_at:%d/%m/%Y}: họp không thể trước đó."})
-    sessions = live_sessions(ctx, sitting)  # a withdrawn dossier's session stays as it was left
+    sessions = live_session_ids(ctx, sitting)  # a withdrawn dossier's session stays as it was left
+    if not sessions:
+        raise Conflict("Không còn hồ sơ nào chờ kết quả phiên họp.")
     voted = set(ctx.session.scalars(select(Participation.user_id).join(
         SittingSession, SittingSession.session_id == Participation.session_id)
         .where(SittingSession.sitting_id == sitting.id)))
-    on_paper = {m.user_id for s in sessions for m in s.members if m.written_vote}
-    members = {m.user_id for s in sessions for m in s.members}
+    first = ctx.session.get(CouncilSession, sessions[0])
+    assert first is not None
+    on_paper = {m.user_id for m in first.members if m.written_vote}
+    members = {m.user_id for m in first.members}
     absent = set(close.absent_members) if close.absent_members is not None else (members - voted) | on_paper
     in_writing = set(close.written_vote_members or []) | on_paper
     data = {"present": close.present, "written_votes": close.written_votes,
             "absent_members": sorted(absent), "written_vote_members": sorted(in_writing)}
-    for session in sessions:
-        close_session_vote(ctx, session, user, data)
+    # The sessions share the council and its attendance: checked and recorded on the first (the quorum
+    # included), then written to the others in three statements.
+    close_session_vote(ctx, first, user, data)
+    ctx.session.flush()
+    others = sessions[1:]
+    if others:
+        ctx.session.execute(update(CouncilSession).where(CouncilSession.id.in_(others)).values(
+            present=first.present, written_votes=first.written_votes, closed_how=first.closed_how,
+            closed_by_id=user.id), execution_options={"synchronize_session": False})
+        for one in first.members:
+            ctx.session.execute(update(SessionMember).where(SessionMember.session_id.in_(others),
+                                                            SessionMember.user_id == one.user_id)
+                                .values(present=one.present, written_vote=one.written_vote),
+                                execution_options={"synchronize_session": False})
     sitting.held_at, sitting.place = close.held_at, close.place
     sitting.present, sitting.written_votes = close.present, close.written_votes
     sitting.closed_by_id = user.id
     ctx.session.flush()
     audit.record(ctx, AuditAction.COUNCIL_SITTING_CLOSED, "council_sitting", sitting.id, unit_id=sitting.unit_id,
                  after={"held_at": close.held_at.isoformat(), "place": close.place, "present": close.present,
-                        "written_votes": close.written_votes, "sessions": [s.id for s in sessions]})
+                        "written_votes": close.written_votes, "sessions": sessions})
 
 
 @before_complete(PROCESS, "close_sitting")

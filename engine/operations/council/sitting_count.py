@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from engine import audit
 from engine.context import Context, bound, current_context
@@ -20,13 +21,14 @@ from engine.models import (
     Dossier,
     NamedVote,
     NominationStatus,
+    SessionMember,
     SessionStatus,
     SittingSession,
     VoteChoice,
 )
 from engine.operations.council.council_vote import count_item
 from engine.operations.council.queries import choice_binding
-from engine.operations.council.sitting import MESSAGE, live_sessions, nominations_of
+from engine.operations.council.sitting import MESSAGE, live_session_ids, nominations_of
 from engine.operations.processes import send_message
 from engine.rules import load_rules
 from engine.runtime.helpers import register
@@ -42,8 +44,26 @@ def _sitting(ctx: Context, sitting_id: int) -> CouncilSitting:
 
 
 def _closed_sessions(ctx: Context, sitting: CouncilSitting) -> list[CouncilSession]:
-    """The live sessions the chair's close took (closed, not yet tallied)."""
-    return [s for s in live_sessions(ctx, sitting) if s.closed_how is not None]
+    """The live sessions the chair's close took (closed, not yet tallied), with their agenda."""
+    ids = live_session_ids(ctx, sitting)
+    return list(ctx.session.scalars(select(CouncilSession).where(
+        CouncilSession.id.in_(ids), CouncilSession.closed_how.is_not(None),
+        CouncilSession.status == SessionStatus.OPEN).options(selectinload(CouncilSession.agenda))
+        .order_by(CouncilSession.id)))
+
+
+def _attendance(ctx: Context, sitting: CouncilSitting) -> dict[int, tuple[set[int], set[int]]]:
+    """session id -> (every member, those who took part in person or in writing), as plain rows."""
+    out: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    for session_id, user_id, present, written in ctx.session.execute(
+            select(SessionMember.session_id, SessionMember.user_id, SessionMember.present, SessionMember.written_vote)
+            .join(SittingSession, SittingSession.session_id == SessionMember.session_id)
+            .where(SittingSession.sitting_id == sitting.id)):
+        everyone, taking_part = out[session_id]
+        everyone.add(user_id)
+        if present or written:
+            taking_part.add(user_id)
+    return out
 
 
 def _choices(ctx: Context, sitting: CouncilSitting) -> tuple[dict[int, list[VoteChoice]], dict[int, list[VoteChoice]]]:
@@ -72,11 +92,11 @@ def tally_sitting(sitting_id: int) -> None:
     nominations = nominations_of(ctx, sessions)
     catalogue, _ = load_rules(ctx.settings.rules_dir)
     secret, named = _choices(ctx, sitting)
+    attendance = _attendance(ctx, sitting)
     now = ctx.clock.now()
     for session in sessions:
         rules = catalogue.version(session.rules_version)
-        everyone = {m.user_id for m in session.members}
-        taking_part = {m.user_id for m in session.members if m.present or m.written_vote}
+        everyone, taking_part = attendance[session.id]
         results = {}
         for item in session.agenda:
             nomination = nominations[item.nomination_id]
@@ -113,10 +133,10 @@ def notify_sitting_dossiers(sitting_id: int) -> None:
     """Each dossier of the sitting receives `round_sitting_closed`: it goes on to `decide`."""
     ctx = current_context()
     sitting = _sitting(ctx, sitting_id)
-    sessions = [s for s in live_sessions(ctx, sitting) if s.status is SessionStatus.TALLIED]
-    instances = {dossier_id: instance_id for dossier_id, instance_id in ctx.session.execute(
-        select(Dossier.id, Dossier.instance_id).where(Dossier.id.in_([s.dossier_id for s in sessions])))}
-    rows = [(s.id, instances[s.dossier_id]) for s in sessions]
+    rows = ctx.session.execute(
+        select(CouncilSession.id, Dossier.instance_id).join(Dossier, Dossier.id == CouncilSession.dossier_id)
+        .where(CouncilSession.id.in_(live_session_ids(ctx, sitting)), CouncilSession.status == SessionStatus.TALLIED)
+        .order_by(CouncilSession.id)).all()
     for session_id, instance_id in rows:
         assert instance_id is not None  # a live session's dossier runs its process
         send_message(ctx, instance_id, MESSAGE, {"sitting": sitting.id, "session": session_id})
