@@ -150,7 +150,8 @@ def run(dossiers: int, per_dossier: int, members: int) -> None:
         print(f"a member's ballot over {names} names (read): {read:.3f} s; the HTML page: {rendered:.3f} s")
         print(f"cast one ballot of {names} choices: median {statistics.median(casts):.3f} s "
               f"(max {max(casts):.3f} s over {members} members)")
-        print(f"close: tally of {dossiers} sessions, the sitting's minutes, {dossiers} processes resumed: {closed:.2f} s; "
+        print(f"close: tally of {dossiers} sessions, the sitting's minutes, {dossiers} processes resumed: "
+              f"{closed:.2f} s; "
               f"decide tasks open: {decided}")
         session.close()
 
