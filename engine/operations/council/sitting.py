@@ -114,10 +114,14 @@ def sitting_of_round(ctx: Context, round_id: int) -> CouncilSitting | None:
     return _sitting_of_round(ctx, round_id)
 
 
+def _first_session(ctx: Context, sitting: CouncilSitting) -> int | None:
+    return ctx.session.scalar(select(SittingSession.session_id).where(SittingSession.sitting_id == sitting.id)
+                              .order_by(SittingSession.session_id).limit(1))
+
+
 def _council_of(ctx: Context, sitting: CouncilSitting) -> list[SessionMember]:
     """The council as the sitting's sessions hold it (the same council for all: the first session's)."""
-    first = ctx.session.scalar(select(SittingSession.session_id).where(SittingSession.sitting_id == sitting.id)
-                               .order_by(SittingSession.session_id).limit(1))
+    first = _first_session(ctx, sitting)
     return list(ctx.session.scalars(select(SessionMember).where(SessionMember.session_id == first)
                                     .options(selectinload(SessionMember.user)).order_by(SessionMember.user_id)))
 
@@ -140,7 +144,9 @@ def council_of_round(ctx: Context, round_id: int) -> list[tuple[int, str, bool]]
 
 
 def _position(ctx: Context, sitting: CouncilSitting, user_id: int) -> MemberPosition | None:
-    return next((m.position for m in _council_of(ctx, sitting) if m.user_id == user_id), None)
+    """The member's seat on the sitting's council (one indexed row), None for anyone else."""
+    return ctx.session.scalar(select(SessionMember.position).where(
+        SessionMember.session_id == _first_session(ctx, sitting), SessionMember.user_id == user_id))
 
 
 def is_member(ctx: Context, sitting: CouncilSitting) -> bool:
@@ -241,20 +247,8 @@ def open_sitting(ctx: Context, round_id: int, board: tuple[int, ...] | None = No
     return sitting
 
 
-def live_sessions(ctx: Context, sitting: CouncilSitting) -> list[CouncilSession]:
-    """The sitting's sessions whose dossier still waits for it (not withdrawn: its process runs), their
-    agenda and members loaded in the same few round trips."""
-    return list(ctx.session.scalars(
-        select(CouncilSession).join(SittingSession, SittingSession.session_id == CouncilSession.id)
-        .join(Dossier, Dossier.id == CouncilSession.dossier_id)
-        .join(ProcessInstance, ProcessInstance.id == Dossier.instance_id)
-        .where(SittingSession.sitting_id == sitting.id, ProcessInstance.status == InstanceStatus.RUNNING)
-        .options(selectinload(CouncilSession.agenda), selectinload(CouncilSession.members))
-        .order_by(CouncilSession.id)))
-
-
 def live_session_ids(ctx: Context, sitting: CouncilSitting) -> list[int]:
-    """The ids of `live_sessions`, without loading them."""
+    """The sitting's sessions whose dossier still waits for it (not withdrawn: its process runs)."""
     return list(ctx.session.scalars(
         select(CouncilSession.id).join(SittingSession, SittingSession.session_id == CouncilSession.id)
         .join(Dossier, Dossier.id == CouncilSession.dossier_id)
