@@ -15,7 +15,16 @@ from sqlalchemy import select
 
 from engine.clock import LOCAL_TZ
 from engine.errors import Conflict, Forbidden, InvalidInput
-from engine.models import Council, CouncilMember, CouncilSession, CouncilSitting, HumanTask, Role, UnitLevel
+from engine.models import (
+    Council,
+    CouncilMember,
+    CouncilSession,
+    CouncilSitting,
+    HumanTask,
+    ProcessInstance,
+    Role,
+    UnitLevel,
+)
 from engine.operations import tasks
 from engine.operations.admission import admit
 from engine.operations.award.commands import withdraw_dossier
@@ -275,6 +284,9 @@ def test_written_votes_the_edges_and_a_restart_in_the_middle_of_the_sitting(jour
 
     sitting = journey.session.get(CouncilSitting, sitting_id)
     assert (sitting.present, sitting.written_votes, sitting.status.value) == (4, 2, "tallied")
+    process = journey.session.get(ProcessInstance, sitting.instance_id)
+    assert process.status.value == "completed"  # the sitting's own process ran to its end
+    assert '"votes"' not in process.state and '"choice"' not in process.state  # ballots never enter it
     minutes = _docx_text(sitting_document(journey.ctx.as_actor(chair), sitting_id, "minutes").content)
     assert "Phòng họp số 2, UBND xã Bình Minh" in minutes and "08 giờ 30 phút" in minutes
     assert "2 thành viên vắng mặt gửi phiếu bằng văn bản" in minutes
