@@ -42,7 +42,8 @@ from engine.operations.administration import apply_due_council_changes
 from engine.operations.award.queries import load_dossier, rules_of
 from engine.operations.council.inputs import PaperBallot
 from engine.operations.council.minutes import store_minutes
-from engine.operations.council.queries import choice_binding, new_receipt, percent_text, receipt_digest, threshold_text
+from engine.operations.council.queries import choice_binding, new_receipt, receipt_digest
+from engine.operations.council.texts import percent_text, threshold_text
 from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.rules.catalogue import Threshold, VoteBase, passes
 from engine.runtime.helpers import register

@@ -5,7 +5,6 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,6 +26,8 @@ from engine.models import (
 )
 from engine.operations.access import require_actor
 from engine.operations.award.queries import visible_dossier
+from engine.operations.council.minutes import render_session_minutes
+from engine.operations.council.texts import percent_text, threshold_text
 from engine.security import open_choice
 from engine.storage import DOCX, NamedFile, attachment_store
 from engine.text import file_name
@@ -191,7 +192,6 @@ def _minutes_of(ctx: Context, session: CouncilSession) -> bytes:
     if session.minutes_sha256 is not None:
         return attachment_store(ctx.settings).read(session.minutes_sha256)
     if session.status is SessionStatus.TALLIED:  # a dossier's part of a round's sitting: rendered when asked
-        from engine.operations.council.minutes import render_session_minutes
         return render_session_minutes(ctx, session)
     raise NotFound("Phiên họp chưa có biên bản (chưa kiểm phiếu).")
 
@@ -204,21 +204,3 @@ def minutes_file(ctx: Context, session_id: int) -> NamedFile:
     assert unit is not None
     name = file_name("Biên bản họp Hội đồng", unit.name, f"phiên {session.id}", extension="docx")
     return NamedFile(_minutes_of(ctx, session), name, DOCX)
-
-
-def percent_text(yes: int, base: int) -> str:
-    if base <= 0:
-        return "0,00%"
-    value = (Decimal(yes * 100) / Decimal(base)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{value}%".replace(".", ",")
-
-
-def threshold_text(threshold: dict[str, Any]) -> str:
-    """"Từ 90% trở lên tổng số thành viên Hội đồng", "Từ 2/3 trở lên số thành viên Hội đồng tham gia
-    biểu quyết", from what an agenda item keeps of its threshold."""
-    words = "Từ" if threshold["op"] == ">=" else "Trên"
-    suffix = " trở lên" if threshold["op"] == ">=" else ""
-    share = threshold.get("fraction") or f"{threshold['percent']}%"
-    base = ("số thành viên Hội đồng tham gia biểu quyết (có mặt hoặc gửi phiếu bằng văn bản)"
-            if threshold.get("base") == "present" else "tổng số thành viên Hội đồng")
-    return f"{words} {share}{suffix} {base}"

@@ -57,6 +57,7 @@ from engine.models import (
 )
 from engine.operations import tasks
 from engine.operations.access import holds_role, is_admin, require_actor
+from engine.operations.council.council_vote import close_session_vote
 from engine.operations.council.inputs import SittingBallot, SittingClose, SittingPaperBallot, read_sitting_close
 from engine.operations.council.queries import choice_binding, new_receipt, receipt_digest
 from engine.operations.hooks import Outcome, before_complete
@@ -236,15 +237,28 @@ def open_sitting(ctx: Context, round_id: int, board: tuple[int, ...] | None = No
                         for index, uid in enumerate(dict.fromkeys(board)))
     ctx.session.flush()
     ctx.session.expire(sitting, ["sessions"])
-    voters = sorted({m.user_id for s in sessions for m in s.members
-                     if any(m.user_id not in item.recused for item in s.agenda)})
-    instance, _ = start_process(ctx, PROCESS, {"sitting_id": sitting.id, "reviewing_unit": rnd.unit_id,
-                                               "council_members": voters})
-    sitting.instance_id = instance.id
+    _start(ctx, sitting, sorted({m.user_id for s in sessions for m in s.members
+                                 if any(m.user_id not in item.recused for item in s.agenda)}))
     audit.record(ctx, AuditAction.COUNCIL_SITTING_OPENED, "council_sitting", sitting.id, unit_id=rnd.unit_id,
                  after={"round": rnd.id, "sessions": [s.id for s in sessions], "counting_board": list(board),
                         "dossiers": [s.dossier_id for s in sessions]})
     return sitting
+
+
+def _start(ctx: Context, sitting: CouncilSitting, voters: list[int]) -> None:
+    instance, _ = start_process(ctx, PROCESS, {"sitting_id": sitting.id, "reviewing_unit": sitting.unit_id,
+                                               "council_members": voters})
+    sitting.instance_id = instance.id
+
+
+def _ensure_process(ctx: Context, sitting: CouncilSitting) -> None:
+    """A sitting opened before it had a process of its own gets it now: a ballot task for each member
+    who has not voted yet and the chair's closing task."""
+    if sitting.instance_id is None and sitting.status is SessionStatus.OPEN:
+        voted = set(ctx.session.scalars(select(Participation.user_id).join(
+            SittingSession, SittingSession.session_id == Participation.session_id)
+            .where(SittingSession.sitting_id == sitting.id)))
+        _start(ctx, sitting, [m.user_id for m in _council_of(ctx, sitting) if m.user_id not in voted])
 
 
 def live_session_ids(ctx: Context, sitting: CouncilSitting) -> list[int]:
@@ -412,15 +426,11 @@ def cast_sitting_ballot(ctx: Context, ballot: SittingBallot) -> dict[str, Any]:
     sitting = get_sitting(ctx, ballot.sitting_id)
     if sitting.status is not SessionStatus.OPEN:
         raise Conflict("Phiên họp đã kết thúc bỏ phiếu.")
+    _ensure_process(ctx, sitting)
     task = _open_task(ctx, sitting, "cast_sitting_ballot", user.id)
     if task is None:
-        if sitting.instance_id is not None:
-            _Part(ctx, sitting, user.id)  # 403 for a non-member
-            raise Conflict("Bạn đã bỏ phiếu trong phiên họp này.")
-        receipt = _into_box(ctx, sitting, user.id, ballot.votes, in_writing=False)  # a sitting without a process
-        audit.record(ctx, AuditAction.BALLOT_CAST, "council_sitting", sitting.id, role=Role.COUNCIL,
-                     unit_id=sitting.unit_id, after={"voted": True})
-        return {"sitting_id": sitting.id, "receipt": receipt}
+        _Part(ctx, sitting, user.id)  # 403 for a non-member
+        raise Conflict("Bạn đã bỏ phiếu trong phiên họp này.")
     done = tasks.complete_task(ctx, task.id, {"votes": [{"nomination_id": n, "choice": c.value}
                                                         for n, c in ballot.votes]})
     return done.reply
@@ -441,6 +451,7 @@ def enter_sitting_paper_ballot(ctx: Context, ballot: SittingPaperBallot) -> dict
         raise InvalidInput("Không phải thành viên Hội đồng.", {"member_id": "Không phải thành viên Hội đồng."})
     if ballot.member_id == user.id:
         raise InvalidInput("Thành viên có mặt tự bỏ phiếu.", {"member_id": "Bạn tự bỏ phiếu của mình."})
+    _ensure_process(ctx, sitting)
     receipt = _into_box(ctx, sitting, ballot.member_id, ballot.votes, in_writing=True)
     task = _open_task(ctx, sitting, "cast_sitting_ballot", ballot.member_id)
     if task is not None:
@@ -456,8 +467,6 @@ def enter_sitting_paper_ballot(ctx: Context, ballot: SittingPaperBallot) -> dict
 def _close(ctx: Context, sitting: CouncilSitting, close: SittingClose) -> None:
     """Checks and records the sitting's attendance and real time and place; every live session closed
     with it (quorum checked). The count comes next (the process's script tasks)."""
-    from engine.operations.council.council_vote import close_session_vote
-
     user = require_actor(ctx.actor)
     if sitting.status is not SessionStatus.OPEN or sitting.held_at is not None:
         raise Conflict("Phiên họp đã kết thúc.")
@@ -516,16 +525,13 @@ def _close_hook(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
 def close_sitting(ctx: Context, close: SittingClose) -> CouncilSitting:
     """The chair or secretary closes the sitting with its real time and place: the closing task of the
     sitting's process, which then counts, writes the minutes and resumes every dossier's process."""
-    from engine.operations.council.sitting_count import finish_sitting
-
     sitting = get_sitting(ctx, close.sitting_id)
     if sitting.status is not SessionStatus.OPEN:
         raise Conflict("Phiên họp đã kết thúc.")
+    _ensure_process(ctx, sitting)
     task = _open_task(ctx, sitting, "close_sitting")
-    if task is None:  # a sitting opened before it had a process
-        _close(ctx, sitting, close)
-        finish_sitting(ctx, sitting)
-        return sitting
+    if task is None:
+        raise Conflict("Phiên họp đã kết thúc.")
     if _position(ctx, sitting, require_actor(ctx.actor).id) in (None, MemberPosition.MEMBER):
         raise Forbidden("Chỉ Chủ tịch hoặc Thư ký Hội đồng được kết thúc phiên họp.")
     raw: dict[str, Any] = {"held_at": close.held_at.isoformat(), "place": close.place, "present": close.present,

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from engine import audit
-from engine.context import Context, bound, current_context
+from engine.context import Context, current_context
 from engine.models import (
     AgendaItem,
     Ballot,
@@ -29,6 +29,7 @@ from engine.models import (
 from engine.operations.council.council_vote import count_item
 from engine.operations.council.queries import choice_binding
 from engine.operations.council.sitting import MESSAGE, live_session_ids, nominations_of
+from engine.operations.council.sitting_minutes import render_counting_minutes, render_sitting_minutes
 from engine.operations.processes import send_message
 from engine.rules import load_rules
 from engine.runtime.helpers import register
@@ -117,8 +118,6 @@ def tally_sitting(sitting_id: int) -> None:
 @register()
 def store_sitting_minutes(sitting_id: int) -> None:
     """One biên bản họp Hội đồng and one biên bản kiểm phiếu for the whole sitting."""
-    from engine.operations.council.sitting_minutes import render_counting_minutes, render_sitting_minutes
-
     ctx = current_context()
     sitting = _sitting(ctx, sitting_id)
     store = attachment_store(ctx.settings)
@@ -140,11 +139,3 @@ def notify_sitting_dossiers(sitting_id: int) -> None:
     for session_id, instance_id in rows:
         assert instance_id is not None  # a live session's dossier runs its process
         send_message(ctx, instance_id, MESSAGE, {"sitting": sitting.id, "session": session_id})
-
-
-def finish_sitting(ctx: Context, sitting: CouncilSitting) -> None:
-    """A sitting opened before it had a process of its own: the same three steps, called directly."""
-    with bound(ctx):
-        tally_sitting(sitting.id)
-        store_sitting_minutes(sitting.id)
-        notify_sitting_dossiers(sitting.id)

@@ -22,16 +22,20 @@ from engine.models import (
     SessionStatus,
     SittingSession,
     Unit,
+    UnitLevel,
 )
-from engine.operations.award.routing import DECIDING_LEVELS
 from engine.operations.council.minutes import conclusion
-from engine.operations.council.queries import percent_text, threshold_text
 from engine.operations.council.sitting import counting_board, get_sitting, nominations_of
-from engine.rules import load_rules
+from engine.operations.council.texts import percent_text, threshold_text
+from engine.rules import DecidingLevel, load_rules
 from engine.storage import DOCX, NamedFile, attachment_store
 from engine.text import file_name
 
 COUNCIL = "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"
+# The levels of the tree that award each deciding level above the grassroots (as the award domain's
+# routing reads the catalogue); a grassroots award is the first reviewing level's that the version allows.
+ISSUING_LEVELS = {DecidingLevel.PROVINCE: {UnitLevel.PROVINCE, UnitLevel.MINISTRY},
+                  DecidingLevel.PRIME_MINISTER: {UnitLevel.CENTRAL}, DecidingLevel.PRESIDENT: {UnitLevel.STATE}}
 
 
 def _head_title(unit: Unit) -> str:
@@ -46,7 +50,7 @@ def proposal_text(rules: Any, unit: Unit, code: str, passed: int) -> str:
     whom = "trường hợp" if passed == 1 else f"{passed} trường hợp"
     if passed == 0:
         return f"Không có trường hợp nào đạt: Hội đồng không đề nghị tặng {award.name}."
-    wanted = DECIDING_LEVELS[award.deciding_level]
+    wanted = ISSUING_LEVELS.get(award.deciding_level)
 
     def decides(one: Unit) -> bool:
         return (wanted is None or one.level in wanted) and rules.may_decide(one.level, code)
