@@ -47,6 +47,22 @@ class ThresholdSchema(BaseSchema):
                                             VoteBase))
 
 
+class DisclosureSchema(BaseSchema):
+    by_level = Dict(required=True, attribute="by_level_map",
+                    metadata=_doc("Số ngày làm việc công khai của đơn vị theo cấp (0: cấp đó không công khai)."))
+    basis = Str(required=True, metadata=_doc("Điều, khoản yêu cầu công khai."))
+    confirmed = Bool(required=True, metadata=_doc("Đã đối chiếu với văn bản đang có hiệu lực hay chưa."))
+
+
+class DeadlinesSchema(BaseSchema):
+    appraisal = Dict(required=True, metadata=_doc("Số ngày làm việc thẩm định theo cấp: commune, province, "
+                                                  "province_to_prime_minister, national."))
+    notify_result = Int(required=True, metadata=_doc("Số ngày làm việc thông báo kết quả."))
+    supplement = Int(required=True, metadata=_doc("Số ngày làm việc để bổ sung hồ sơ."))
+    sources = Dict(required=True, metadata=_doc("Văn bản của tỉnh (lớp quy định) đặt từng thời hạn, theo khóa "
+                                                "(\"appraisal.commune\", \"supplement\"…); rỗng: theo quy định chung."))
+
+
 class RewardSchema(BaseSchema):
     subject = Str(required=True, metadata=_doc("Đối tượng: cá nhân hoặc tập thể.", AwardeeKind))
     multiple = Str(required=True, metadata=_doc("Hệ số so với mức lương cơ sở (số thập phân, ví dụ \"0.3\")."))
@@ -70,6 +86,8 @@ class AwardTypeSchema(BaseSchema):
     approval_threshold = Nested(ThresholdSchema, required=True, allow_none=True,
                                 metadata=_doc("Ngưỡng thông qua; null khi không biểu quyết."))
     disclosure_days = Int(required=True, metadata=_doc("Số ngày làm việc công khai trước khi họp hội đồng (0: không)."))
+    disclosure = Nested(DisclosureSchema, required=True, allow_none=True,
+                        metadata=_doc("Công khai theo cấp và căn cứ; null: `disclosure_days` ở mọi cấp."))
     required_documents = List(Str(metadata=_doc("Loại tài liệu.", AttachmentKind)), required=True,
                               metadata=_doc("Tài liệu bắt buộc trong hồ sơ."))
     effective_from = Date(required=True, metadata=_doc("Ngày bắt đầu hiệu lực của phiên bản quy định."))
@@ -80,3 +98,8 @@ class AwardTypeSchema(BaseSchema):
                    metadata=_doc("Tiền thưởng áp dụng vào ngày `on`, theo đối tượng (rỗng khi không có)."))
     criteria = List(Nested(CriterionSchema), required=True,
                     metadata=_doc("Tiêu chí kiểm tra tự động, kể cả lớp quy định của tỉnh khi hỏi theo `unit`."))
+    sources = Dict(required=True, metadata=_doc("Văn bản của tỉnh (lớp quy định) đặt ngưỡng thông qua "
+                                                "(`approval_threshold`) hoặc số ngày công khai (`disclosure_days`, "
+                                                "`disclosure`) của loại này; rỗng: theo quy định chung."))
+    deadlines = Nested(DeadlinesSchema, required=True,
+                       metadata=_doc("Thời hạn (ngày làm việc) của phiên bản, kể cả lớp quy định khi hỏi theo `unit`."))

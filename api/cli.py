@@ -1,5 +1,5 @@
-"""The `khenthuong` command: db upgrade, import, user, demo, serve, worker, backup, restore, check,
-audit (verify, keygen, checkpoint, export)."""
+"""The `khenthuong` command: db upgrade, import, user, statistics rebuild, demo, serve, worker, backup,
+restore, check, audit (verify, keygen, checkpoint, export)."""
 from __future__ import annotations
 
 import logging
@@ -27,7 +27,7 @@ from engine.maintenance.check import check_installation, helper_docs
 from engine.maintenance.process_docs import render
 from engine.maintenance.restore import restore_backup
 from engine.migrate import upgrade
-from engine.operations import mail, sessions
+from engine.operations import award_tally, mail, sessions
 from engine.operations.processes import repair_instance, running_instance_ids
 from engine.orgchart.writer import import_org_chart
 from engine.rules import load_rules
@@ -181,6 +181,21 @@ def mail_notifications() -> None:
     click.echo(f"Đã gửi {sent} thư thông báo.")
 
 
+@main.group("statistics")
+def statistics_group() -> None:
+    """Số liệu thống kê."""
+
+
+@statistics_group.command("rebuild")
+def statistics_rebuild() -> None:
+    """Đếm lại bảng tổng hợp khen thưởng (award_tally) từ các đề nghị đã có quyết định."""
+    settings = _settings()
+    with _session_factory(settings)() as session:
+        rows = award_tally.rebuild(session)
+        session.commit()
+    click.echo(f"Đã đếm lại bảng tổng hợp khen thưởng: {rows} dòng.")
+
+
 @main.command("demo")
 def demo() -> None:
     """Create demo dossiers at several stages (once; needs the demo organisation)."""
@@ -330,10 +345,8 @@ def audit_verify(quick: bool, files: tuple[Path, ...], public_key: str | None) -
         click.echo("Lưu ý: chưa cấu hình khóa ký nhật ký (KHENTHUONG_AUDIT_SIGNING_KEY_FILE): chỉ kiểm tra chuỗi "
                    "băm, không đối chiếu điểm neo.", err=True)
 
-    def progress(seq: int) -> None:
-        click.echo(f"  … đã duyệt đến sự kiện số {seq}", err=True)
-
     with _session_factory(settings)() as session:
+        progress = _walk_progress(anchor.chain_head_seq(session))
         report = anchor.verify(session, key=key, sealing_key=sealing, extra=extra, full=not quick,
                                progress=progress)
         if not quick:
@@ -343,10 +356,35 @@ def audit_verify(quick: bool, files: tuple[Path, ...], public_key: str | None) -
         click.echo(f"Chuỗi nhật ký toàn vẹn: {report.events} sự kiện, mã băm cuối {report.head_hash}; "
                    f"{report.checkpoints} điểm neo đã ký được đối chiếu"
                    + (f" (đến sự kiện số {report.last_checkpoint_seq})." if report.last_checkpoint_seq else "."))
+        if quick:
+            walked = report.last_full_walk
+            click.echo(f"Kiểm tra nhanh: chỉ các sự kiện sau sự kiện số {report.checked_from_seq}"
+                       + (f" ({report.unchecked} sự kiện chưa duyệt)" if report.unchecked else "")
+                       + "; lần duyệt toàn bộ gần nhất: "
+                       + (f"{walked['finished_at']}, {'toàn vẹn' if walked['ok'] else 'BỊ PHÁ VỠ'}." if walked
+                          else "chưa có (chạy `khenthuong audit verify`)."))
         return
     where = f" tại sự kiện số {report.first_bad_seq}" if report.first_bad_seq else ""
     click.echo(f"Chuỗi nhật ký bị phá vỡ{where}: {report.problem}.", err=True)
     sys.exit(1)
+
+
+def _walk_progress(total: int, every: float = 2.0) -> Callable[[int], None]:
+    """Progress of the full walk on the terminal: at most one line every `every` seconds."""
+    started = last = time.monotonic()
+
+    def progress(seq: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < every:
+            return
+        last = now
+        share = seq / total if total else 1.0
+        left = (now - started) * (1 - share) / share if share else 0.0
+        walked = f"{seq:,}/{total:,}".replace(",", ".")
+        click.echo(f"  … đã duyệt {walked} sự kiện ({share:.0%}), còn khoảng {left:.0f} giây", err=True)
+
+    return progress
 
 
 @audit.command("keygen")

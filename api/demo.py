@@ -21,6 +21,7 @@ from engine.operations.award import commands as dossiers
 from engine.operations.award.inputs import check_dossier
 from engine.operations.award.queries import any_dossier, load_dossier
 from engine.operations.directory import user_named
+from engine.operations.emulation import cluster_vote
 from engine.operations.emulation import commands as emulation
 from engine.operations.emulation import inputs as emulation_inputs
 from engine.operations.hooks import prefilled
@@ -69,7 +70,8 @@ class DemoSeeder:
             self._as(username, lambda ctx: dossiers.submit_dossier(ctx, dossier_id))
         return dossier_id
 
-    def act(self, username: str, dossier_id: int, key: str, data: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    def act(self, username: str, dossier_id: int | None, key: str,
+            data: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
         def run(ctx: Context) -> None:
             [task] = [t for t in tasks.list_tasks(ctx, dossier_id=dossier_id).items if t.key == key]
             tasks.complete_task(ctx, task.id, data(prefilled(ctx, task)))
@@ -130,8 +132,8 @@ class DemoSeeder:
     def emulation_year(self) -> None:
         """The year before the dossiers: the province's plan with its tasks, a movement answering the
         national one and a commune's movement answering it, the communes' and the school's
-        registrations, the cluster of the three communes with its scoring sheet half filled, and the
-        yearly grades of people in the registry."""
+        registrations, the cluster of the three communes with its scoring sheet half filled and its vote
+        (suy tôn) open, and the yearly grades of people in the registry."""
         year = self.clock.now().year
         units = self._as("quantri", lambda ctx: {u.code: u.id for u in ctx.session.scalars(select(Unit))})
         province, communes = units["HBX"], [units["HBX-X01"], units["HBX-X02"], units["HBX-X03"]]
@@ -199,6 +201,10 @@ class DemoSeeder:
         self._as("xa1.vanphong", lambda ctx: emulation.adjust_score(ctx, cluster, read.read_adjust({
             "unit": communes[1], "criterion": "B1", "points": 34,
             "reason": "Tiêu chí môi trường chưa có quyết định công nhận."})))
+        # The cluster's vote (suy tôn) on the communes scored: Hòa An has voted, Bình Minh and Tân Tiến not yet.
+        self._as("xa1.chutich", lambda ctx: cluster_vote.open_vote(ctx, cluster))
+        self.act("xa2.chutich", None, "cast_cluster_ballot", lambda pre: {"votes": [
+            {"unit_id": v["unit_id"], "choice": "flag" if v["rank"] == 1 else "merit"} for v in pre["votes"]]})
 
         def grades(ctx: Context) -> None:
             people = {a.code: a.id for a in ctx.session.scalars(select(Awardee).where(Awardee.code.is_not(None)))}

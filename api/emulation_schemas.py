@@ -308,3 +308,48 @@ class GradeOutSchema(BaseSchema):
     year = Int(required=True)
     grade = Str(required=True)
     grade_label = derived(Str, lambda g: g.grade.label, required=True)
+
+
+class VoteLineSchema(BaseSchema):
+    unit_id = Int(required=True)
+    unit_name = Str(required=True)
+    rank = Int(required=True)
+    total = Str(required=True)
+    flag = Int(allow_none=True, metadata={"description": "Số phiếu đề nghị Cờ thi đua (sau khi kiểm phiếu)."})
+    merit = Int(allow_none=True, metadata={"description": "Số phiếu đề nghị Bằng khen (sau khi kiểm phiếu)."})
+    none = Int(allow_none=True, metadata={"description": "Số phiếu không đề nghị (sau khi kiểm phiếu)."})
+    elected = Str(allow_none=True, metadata={"description": "flag | merit: được suy tôn; null: không."})
+    award_type = Str(allow_none=True)
+
+
+class ClusterVoteSchema(BaseSchema):
+    id = Int(required=True)
+    cluster_year_id = derived(Int, lambda v: v.vote.cluster_year_id, required=True)
+    status = derived(Str, lambda v: v.vote.status.value, required=True)
+    closed_how = derived(Str, lambda v: v.vote.closed_how.value if v.vote.closed_how else None, allow_none=True)
+    awards = derived(Dict, lambda v: v.vote.awards, required=True)
+    threshold = derived(Raw, lambda v: v.vote.threshold, required=True)
+    limits = derived(Dict, lambda v: v.vote.limits, required=True)
+    opened_at = derived(DateTime, lambda v: v.vote.opened_at, required=True)
+    closed_at = derived(DateTime, lambda v: v.vote.closed_at, allow_none=True)
+    dossier_id = derived(Int, lambda v: v.vote.dossier_id, allow_none=True)
+    base = Int(allow_none=True)
+    lines = List(Nested(VoteLineSchema), required=True)
+    voted = List(Nested(UnitRefSchema), required=True, metadata={"description": "Đơn vị đã bỏ phiếu (không bao giờ "
+                                                                              "kèm lựa chọn)."})
+    not_voted = List(Nested(UnitRefSchema), required=True)
+
+
+class ClusterBallotChoiceSchema(BaseSchema):
+    unit_id = Int(required=True)
+    unit = Str(required=True)
+    rank = Int(required=True)
+    choice = Str(required=True)
+
+
+class ClusterBallotSchema(BaseSchema):
+    receipt = Str(required=True)
+    vote_id = Int(required=True)
+    cluster_year_id = Int(required=True)
+    counted = Bool(required=True)
+    choices = List(Nested(ClusterBallotChoiceSchema), required=True)

@@ -141,6 +141,7 @@ class FoundAwardSchema(BaseSchema):
 
 class FoundAwardPageSchema(PageSchema):
     items = List(Nested(FoundAwardSchema), required=True)
+    capped = Bool(required=True, metadata=_doc("Đúng khi có hơn `total` kết quả (đếm tối đa 1.000)."))
 
 
 class ExemplarSchema(BaseSchema):
@@ -214,10 +215,13 @@ class FundSummarySchema(BaseSchema):
     year = Int(required=True)
     budget = Int(required=True)
     income = Int(required=True)
-    money_in = Int(required=True)
+    recovered = Int(required=True, metadata=_doc("Tiền thưởng thu hồi (hủy bỏ khen thưởng) ghi vào quỹ trong năm."))
+    carried_over = Int(required=True, metadata=_doc("Số dư cuối năm trước chuyển sang."))
+    money_in = Int(required=True, metadata=_doc("Nguồn của năm: dự toán, thu khác, tiền thưởng thu hồi."))
     paid = Int(required=True)
-    unpaid = Int(required=True)
-    balance = Int(required=True, metadata=_doc("Tổng nguồn trừ số đã chi."))
+    unpaid = Int(required=True, metadata=_doc("Còn phải chi (không tính khen thưởng đã bị hủy bỏ)."))
+    balance = Int(required=True, metadata=_doc("Số dư năm trước chuyển sang cộng nguồn của năm, trừ số đã chi; "
+                                               "chuyển sang năm sau."))
     balance_after_unpaid = Int(required=True)
     payouts = Int(required=True)
     paid_count = Int(required=True)

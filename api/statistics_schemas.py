@@ -87,6 +87,9 @@ class StatisticsSchema(BaseSchema):
     period = Nested(PeriodSchema, required=True)
     units = Int(required=True, metadata=_doc("Số đơn vị trong phạm vi (kể cả đơn vị này)."))
     granted = Int(required=True)
+    granted_individuals = Int(required=True)
+    granted_collectives = Int(required=True)
+    granted_households = Int(required=True, metadata=_doc("Hộ gia đình, đếm riêng."))
     revoked = Int(required=True)
     proposed = Int(required=True)
     approved = Int(required=True)
@@ -140,6 +143,8 @@ class ReportSchema(BaseSchema):
     status_label = derived(Str, lambda r: r.status.label, required=True)
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
+    due_on = fields.Date(allow_none=True, metadata=_doc("Hạn gửi cấp trên, nhận khi lập báo cáo."))
+    overdue_at = fields.DateTime(allow_none=True, metadata=_doc("Lúc quy trình báo quá hạn (chưa gửi khi đến hạn)."))
     body = Str(allow_none=True)
     remarks = Str(allow_none=True, metadata=_doc("Ý kiến của thủ trưởng khi trả lại."))
     figures = fields.Dict(allow_none=True, metadata=_doc("Số liệu dùng khi lập dự thảo."))
@@ -154,7 +159,25 @@ class ReportBriefSchema(BaseSchema):
     submitted_at = fields.DateTime(allow_none=True)
 
 
+class ReportDeadlineSchema(BaseSchema):
+    """Read by engine/operations/reports/inputs.py (its faults by field)."""
+
+    unit = Int(required=True, metadata=_doc("Cấp trên đặt hạn (cơ quan thường trực) cho các đơn vị trực thuộc."))
+    year = Int(required=True)
+    kind = Str(required=True, metadata=_doc("`mid_year` hoặc `year_end`."))
+    due_on = Str(required=True, metadata=_doc("Hạn cuối gửi báo cáo, dd/mm/yyyy (hoặc yyyy-mm-dd)."))
+
+
+class ReportDeadlineOutSchema(BaseSchema):
+    unit_id = Int(required=True)
+    year = Int(required=True)
+    kind = Str(required=True)
+    due_on = fields.Date(required=True)
+
+
 class ReportingSchema(BaseSchema):
     unit = Nested(StatisticsUnitSchema, required=True)
     submitted = Bool(required=True)
+    due_on = fields.Date(allow_none=True, metadata=_doc("Hạn gửi: do cấp trên đặt, hoặc mặc định 15 ngày sau kỳ."))
+    late = Bool(required=True, metadata=_doc("Gửi sau hạn, hoặc chưa gửi mà đã quá hạn."))
     report = Nested(ReportBriefSchema, allow_none=True)

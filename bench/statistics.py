@@ -7,7 +7,11 @@ communes of 10 schools each (and its departments); per nomination pair a dossier
 department, its decision at the commune or the province (a few go beyond the tree, a few are
 rejected or still in review), signed on a day of 2022–2026; complaints (1 per 100 nominations),
 revocations (1 per 500), waiting tasks (1 per 200). The statistics never read process state, so none
-is written.
+is written. Core inserts pass by the hooks that keep the summary of granted awards (`award_tally`), so
+it is recounted after each seeding, as `khenthuong statistics rebuild` does.
+
+Besides the queries, the whole page: `GET /statistics?unit=&year=` (and the five years) through the
+Flask app, logged in as the province's administrator, charts and tables rendered.
 
 `python -m bench.statistics [--small 10000] [--large 100000] [--repeat 5] [--skip-pg] [--skip-sqlite]`
 """
@@ -24,12 +28,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from flask.testing import FlaskClient
 from sqlalchemy import Engine, insert, select, text
 
 import engine.operations  # noqa: F401  (the domains' modules, as the app loads them)
+from api import create_app
+from bench import Timing, print_small_large
 from bench.long_loop import DEFAULT_PG_URL, pg_database
 from engine.clock import FixedClock
-from engine.config import Settings
+from engine.config import PROJECT_ROOT, Settings
 from engine.context import Context
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
@@ -45,13 +52,18 @@ from engine.models import (
     Unit,
     User,
 )
+from engine.operations import award_tally
 from engine.operations.statistics import exports, queries
 from engine.operations.statistics.inputs import Period
+from engine.runtime import Runtime
+from engine.runtime.definitions import parse_directory
+from engine.security import hash_password
 
 NOW = datetime(2026, 12, 20, 2, tzinfo=UTC)
 YEARS = (2022, 2023, 2024, 2025, 2026)
 COMMUNES, SCHOOLS, DEPARTMENTS = 20, 10, 10
 COMMUNE_AWARDS = ("GIAY_KHEN", "LDTT", "TTLDTT", "CSTD_CS")
+PASSWORD = "bench-password-1"
 PROVINCE_AWARDS = ("BK_TINH", "CSTD_TINH", "TTLDXS", "CO_TINH")
 BEYOND_AWARDS = ("BK_TTG", "HC_LD3", "CSTD_TQ")
 
@@ -85,8 +97,8 @@ def build_units(db: Engine) -> dict[str, Any]:
                 schools.append((commune, conn.execute(insert(Unit).values(
                     code=f"P-X{c}-T{s}", name=f"Trường số {s} xã {c}", level="agency", parent_id=commune,
                     created_at=now).returning(Unit.id)).scalar_one()))
-        user = conn.execute(insert(User).values(username="bench", full_name="Bench", password_hash="x", active=True,
-                                                created_at=now).returning(User.id)).scalar_one()
+        user = conn.execute(insert(User).values(username="bench", full_name="Bench", password_hash="x",
+                                                active=True, created_at=now).returning(User.id)).scalar_one()
         definition = conn.execute(insert(ProcessDefinition).values(
             key="award_dossier", name="bench", content_hash="bench", source_file="bench", spec="{}", forms={},
             deployed_at=now).returning(ProcessDefinition.id)).scalar_one()
@@ -103,7 +115,8 @@ TABLES = (("dossier", Dossier), ("decision", Decision), ("nomination", Nominatio
 
 
 def seed(db: Engine, world: dict[str, Any], nominations: int, rng: random.Random) -> None:
-    """`nominations` more nominations (two per dossier), in batches of Core inserts."""
+    """`nominations` more nominations (two per dossier), in batches of Core inserts; then the summary of
+    granted awards recounted (the inserts pass by the hooks that keep it)."""
     batch: Batch = {table: [] for table, _ in TABLES}
     made = 0
     while made < nominations:
@@ -114,6 +127,9 @@ def seed(db: Engine, world: dict[str, Any], nominations: int, rng: random.Random
                     if batch[table]:
                         conn.execute(insert(model), batch[table])
                         batch[table].clear()
+    with make_session_factory(db)() as session:
+        award_tally.rebuild(session)
+        session.commit()
 
 
 def _dossier(world: dict[str, Any], batch: Batch, rng: random.Random, made: int) -> int:
@@ -191,8 +207,25 @@ def _nomination(world: dict[str, Any], batch: Batch, rng: random.Random, dossier
         decision_id=decision_id, outcome_note="Chưa đủ thành tích" if nomination_status == "rejected" else None))
 
 
-def measure(db: Engine, settings: Settings, province: int, user: int, repeat: int) -> dict[str, float]:
+def page_reader(settings: Settings, province: int) -> Callable[[str], None]:
+    """GET a statistics page through the Flask app, logged in as the bench user (the province's admin)."""
+    runtime = Runtime(parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"), settings)
+    browser: FlaskClient = create_app(settings, runtime=runtime, clock=FixedClock(NOW)).test_client()
+    login = browser.get("/login").get_data(as_text=True)
+    csrf = login.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    answer = browser.post("/login", data={"csrf_token": csrf, "username": "bench", "password": PASSWORD})
+    assert answer.status_code == 302, answer.status_code
+
+    def read(query: str) -> None:
+        answer = browser.get(f"/statistics?unit={province}&{query}")
+        assert answer.status_code == 200 and b"<svg" in answer.data, answer.status_code
+
+    return read
+
+
+def measure(db: Engine, settings: Settings, province: int, user: int, repeat: int) -> dict[str, Timing]:
     factory = make_session_factory(db)
+    page = page_reader(settings, province)
     cases: dict[str, Callable[[Context, Unit], Any]] = {
         "statistics, province, year 2026": lambda ctx, unit: queries.compute(ctx, unit, Period.of_year(2026)),
         "statistics, province, 2022–2026": lambda ctx, unit: queries.compute(
@@ -203,19 +236,34 @@ def measure(db: Engine, settings: Settings, province: int, user: int, repeat: in
         "dashboard, province, year": lambda ctx, unit: queries.dashboard(ctx, unit.id, 2026),
         "statistics, one commune, year": lambda ctx, unit: queries.compute(
             ctx, ctx.session.scalars(select(Unit).where(Unit.code == "P-X3")).one(), Period.of_year(2026)),
+        "statistics, province, 15/03/2024–10/10/2026": lambda ctx, unit: queries.compute(
+            ctx, unit, Period(date(2024, 3, 15), date(2026, 10, 10))),
     }
-    result: dict[str, float] = {}
+    pages = {  # through the app, with no session of the bench's open (SQLite: the app writes its session)
+        "page GET /statistics, province, year": "year=2026",
+        "page GET /statistics, province, 5 years": "from=01/01/2022&to=31/12/2026",
+    }
+    result: dict[str, Timing] = {}
     for label, case in cases.items():
-        times = []
+        cpu, wall = [], []
         for _ in range(repeat + 1):
             with factory() as session:
                 actor = session.get(User, user)
                 ctx = Context(session=session, settings=settings, clock=FixedClock(NOW), actor=actor)
                 unit = session.get(Unit, province)
-                t0 = time.perf_counter()
+                c0, t0 = time.process_time(), time.perf_counter()
                 case(ctx, unit)
-                times.append(time.perf_counter() - t0)
-        result[label] = stats_lib.median(times[1:])  # the first warms the caches
+                cpu.append(time.process_time() - c0)
+                wall.append(time.perf_counter() - t0)
+        result[label] = (stats_lib.median(cpu[1:]), stats_lib.median(wall[1:]))  # the first warms the caches
+    for label, query in pages.items():
+        cpu, wall = [], []
+        for _ in range(repeat + 1):
+            c0, t0 = time.process_time(), time.perf_counter()
+            page(query)
+            cpu.append(time.process_time() - c0)
+            wall.append(time.perf_counter() - t0)
+        result[label] = (stats_lib.median(cpu[1:]), stats_lib.median(wall[1:]))
     return result
 
 
@@ -230,6 +278,8 @@ def scaling(url: str, label: str, small: int, large: int, instance_dir: Path, re
         with db.begin() as conn:
             conn.execute(text("INSERT INTO role_grant (user_id, role, unit_id) VALUES (:u, 'admin', :p)"),
                          {"u": world["user"], "p": world["province"]})
+            conn.execute(text("UPDATE app_user SET password_hash = :h WHERE id = :u"),
+                         {"h": hash_password(settings, PASSWORD), "u": world["user"]})
         t0 = time.perf_counter()
         seed(db, world, small, rng)
         seeded = time.perf_counter() - t0
@@ -248,11 +298,7 @@ def scaling(url: str, label: str, small: int, large: int, instance_dir: Path, re
               f"({COMMUNES} communes × {SCHOOLS} schools, {DEPARTMENTS} departments); "
               f"seeding {small:,}: {seeded:.1f} s; "
               f"median of {repeat}, {os.cpu_count()} CPUs shared")
-        head = f"{'read':<36}{small:>10,}{large:>11,}{'ratio':>8}"
-        print(head + "\n" + "-" * len(head))
-        for name in first:
-            ratio = second[name] / first[name]
-            print(f"{name:<36}{first[name] * 1000:>8.0f}ms{second[name] * 1000:>9.0f}ms{ratio:>8.2f}")
+        print_small_large(first, second, 46)
     finally:
         db.dispose()
 

@@ -14,7 +14,7 @@ exported file's), each signature checked first:
 - emptied: no events while a checkpoint exists;
 - truncated: the head's seq below a checkpoint's;
 - rewritten (hashes recomputed): the hash at a checkpoint's seq differs from the signed one;
-- deleted in the middle: fewer events up to a checkpoint than it signed;
+- deleted in the middle: fewer events up to a checkpoint than it signed (the full check's count);
 - events after the last checkpoint: walked from it (each must extend the signed head, hash right and
   carry the seal only the application can make, engine/audit.py).
 
@@ -22,9 +22,12 @@ What it cannot see: an event appended after the last checkpoint by someone who h
 (the application's host), or whole events written through the application itself. Without the key,
 a forged event fails its seal. See docs/security.md.
 
-`verify(full=False)` is the incremental check a request may run: the checkpoints, then only the
-events after the last one. The full walk of every event (`full=True`) runs from the CLI with
-progress, and records its result (AuditWalk) for the API to show.
+`verify(full=False)` is the incremental check a request may run, whose cost does not grow with the
+chain: the last checkpoint (and any exported file's), the hash at its seq, the first event's seq,
+then only the events after it. A deletion or an edit *before* the last checkpoint that leaves the
+checkpoint's own event alone is caught only by the full walk (`full=True`: every checkpoint, the
+counts, every event), which runs from the CLI with progress and records its result (AuditWalk) for
+the API to show.
 """
 from __future__ import annotations
 
@@ -119,6 +122,11 @@ def latest(session: Session) -> Checkpoint | None:
     return Checkpoint.of_row(row) if row else None
 
 
+def chain_head_seq(session: Session) -> int:
+    """The last event's seq (0 for an empty chain), read from the index."""
+    return session.execute(select(func.max(AuditEvent.__table__.c.seq))).scalar() or 0
+
+
 def checkpoint(ctx: Context, key: SigningKey | None = None) -> Checkpoint | None:
     """Sign the chain's head in the current transaction; None when no key is configured or the chain
     is empty. The chain lock (held to the commit) keeps the head from moving under the signature, and
@@ -191,21 +199,33 @@ class AnchorReport:
 def verify(session: Session, *, key: VerifyKey | None, sealing_key: SigningKey | None = None,
            extra: Iterable[Checkpoint] = (), full: bool = False, tail_limit: int | None = None,
            progress: Callable[[int], None] | None = None) -> AnchorReport:
-    """Hold the chain against the stored checkpoints and `extra` (an officer's exported file), then
-    walk it: every event (`full`) or those after the last checkpoint (at most `tail_limit`)."""
+    """Hold the chain against signed checkpoints, then walk it.
+
+    `full`: every stored checkpoint and `extra` (an officer's exported file), the count of events up to
+    each, then every event from the first. Otherwise (the quick check): the last stored checkpoint and
+    `extra`, the hash at each one's seq, the first event's seq, then only the events after the last
+    checkpoint (at most `tail_limit`); its cost does not grow with the chain (see docs/security.md for
+    what only the full walk catches)."""
     table = AuditEvent.__table__
-    head = session.execute(select(func.max(table.c.seq), func.count())).one()
-    head_seq, count = head[0] or 0, head[1]
+    # Two statements: SQLite reads min() or max() from the index only when it is alone in the query.
+    first_seq = session.execute(select(func.min(table.c.seq))).scalar() or 0
+    head_seq = chain_head_seq(session)
+    count = session.execute(select(func.count()).select_from(table)).scalar_one() if full else head_seq
     head_hash = session.execute(select(table.c.hash).where(table.c.seq == head_seq)).scalar() or GENESIS_HASH
 
     def fail(seq: int | None, problem: str, checkpoints: int = 0, last: int | None = None) -> AnchorReport:
         return AnchorReport(False, count, head_hash, full, checkpoints, last, 0, seq, problem,
                             last_full_walk=last_walk(session))
 
-    stored = [Checkpoint.of_row(row) for row in session.execute(select(AuditCheckpoint.__table__))]
+    query = select(AuditCheckpoint.__table__)
+    if not full:
+        query = query.order_by(AuditCheckpoint.seq.desc(), AuditCheckpoint.id.desc()).limit(1)
+    stored = [Checkpoint.of_row(row) for row in session.execute(query)]
     anchors, fault = _signed(stored + list(extra), key)
     if fault is None and anchors:
-        fault = _held_against(session, anchors, count, head_seq)
+        fault = _held_against(session, anchors, head_seq, count if full else None)
+    if fault is None and first_seq > 1:
+        fault = 1, f"thiếu các sự kiện từ số 1 đến số {first_seq - 1}: đã bị xóa"
     if fault is not None:
         return fail(fault[0], fault[1], len(anchors), max(anchors) if anchors else None)
     top_seq = max(anchors) if anchors else None
@@ -245,10 +265,12 @@ def _signed(given: list[Checkpoint], key: VerifyKey | None) -> tuple[dict[int, C
     return anchors, None
 
 
-def _held_against(session: Session, anchors: dict[int, Checkpoint], count: int, head_seq: int) -> Fault | None:
-    """Emptied, truncated, rewritten or thinned: what the signed heads say against the stored chain."""
+def _held_against(session: Session, anchors: dict[int, Checkpoint], head_seq: int,
+                  count: int | None) -> Fault | None:
+    """Emptied, truncated, rewritten or (when `count` is given: the full check) thinned: what the signed
+    heads say against the stored chain."""
     top = max(anchors)
-    if count == 0:
+    if head_seq == 0:
         return None, f"nhật ký đã bị xóa sạch: 0 sự kiện, nhưng điểm neo đã ký đến sự kiện số {top}"
     if head_seq < top:
         return head_seq + 1, (f"nhật ký bị cắt: sự kiện cuối là số {head_seq}, nhưng điểm neo đã ký đến sự kiện "
@@ -258,6 +280,8 @@ def _held_against(session: Session, anchors: dict[int, Checkpoint], count: int, 
     for seq in seqs:
         if hashes.get(seq) != anchors[seq].head_hash:
             return seq, f"sự kiện số {seq} không khớp điểm neo đã ký lúc {anchors[seq].at_text}: chuỗi đã bị viết lại"
+    if count is None:
+        return None
     counts = _counts_up_to(session, seqs)
     for seq in seqs:
         if counts[seq] != anchors[seq].events:

@@ -347,6 +347,22 @@ class ClusterKind(Code):
 
     CLUSTER = "cluster", "cụm thi đua"
     BLOCK = "block", "khối thi đua"
+
+
+class ClusterVoteStatus(Code):
+    """Where a cluster's vote (suy tôn) stands."""
+
+    OPEN = "open", "đang bỏ phiếu"
+    TALLIED = "tallied", "đã kiểm phiếu"
+
+
+class ClusterVoteChoice(Code):
+    """What a member's ballot says of one ranked unit: which award the cluster should propose it for."""
+
+    FLAG = "flag", "đề nghị tặng Cờ thi đua"
+    MERIT = "merit", "đề nghị tặng Bằng khen"
+    NONE = "none", "không đề nghị"
+
 class ExemplarKind(Code):
     ADVANCED = "advanced", "điển hình tiên tiến"
     GOOD_DEED = "good_deed", "người tốt, việc tốt"
@@ -355,6 +371,7 @@ class ExemplarKind(Code):
 class FundEntryKind(Code):
     BUDGET = "budget", "dự toán ngân sách giao"
     INCOME = "income", "nguồn thu khác"
+    RECOVERED = "recovered", "tiền thưởng thu hồi"  # booked by a revocation's confirmed recovery
 
 
 class AuditAction(Code):
@@ -472,6 +489,11 @@ class AuditAction(Code):
     CLUSTER_YEAR_SET = "cluster_year_set", "lập cụm, khối thi đua của năm"
     CLUSTER_SELF_SCORED = "cluster_self_scored", "tự chấm điểm thi đua của cụm, khối"
     CLUSTER_SCORE_ADJUSTED = "cluster_score_adjusted", "trưởng cụm, khối điều chỉnh điểm thi đua"
+    CLUSTER_VOTE_OPENED = "cluster_vote_opened", "mở bỏ phiếu suy tôn của cụm, khối"
+    CLUSTER_BALLOT_CAST = "cluster_ballot_cast", "đơn vị thành viên bỏ phiếu suy tôn"
+    CLUSTER_VOTE_CLOSED = "cluster_vote_closed", "trưởng cụm, khối kết thúc bỏ phiếu suy tôn"
+    CLUSTER_VOTE_TALLIED = "cluster_vote_tallied", "kiểm phiếu suy tôn của cụm, khối"
+    CLUSTER_PROPOSAL_CREATED = "cluster_proposal_created", "lập hồ sơ đề nghị khen thưởng theo kết quả suy tôn"
     GRADE_RECORDED = "grade_recorded", "ghi xếp loại hằng năm"
     # the public pages and the reward fund
     DISCLOSURE_COMMENTED = "disclosure_commented", "nhận ý kiến của người dân về danh sách công khai"
@@ -485,3 +507,5 @@ class AuditAction(Code):
     REPORT_EDITED = "report_edited", "hoàn thiện báo cáo sơ kết, tổng kết"
     REPORT_RETURNED = "report_returned", "trả lại báo cáo để sửa"
     REPORT_SUBMITTED = "report_submitted", "gửi báo cáo sơ kết, tổng kết lên cấp trên"
+    REPORT_DEADLINE_SET = "report_deadline_set", "đặt hạn gửi báo cáo sơ kết, tổng kết cho cấp dưới"
+    REPORT_OVERDUE = "report_overdue", "báo cáo sơ kết, tổng kết quá hạn gửi"

@@ -49,7 +49,7 @@ def _line_of(path: Path, fragment: str) -> int:
 def test_the_real_files_pass(files):
     result = _check(files, "--helpers")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Không có lỗi: 8 tệp BPMN")
+    assert result.output.startswith("Không có lỗi: 10 tệp BPMN")
     assert "route_dossier(dossier_id: int) -> int" in result.output
     assert "Fix each nomination's deciding unit and send the dossier to the first reviewing unit." in result.output
 
@@ -97,6 +97,12 @@ def test_a_broken_rules_file_is_named(files):
     _edit(files / "workflows" / "rules" / "catalogue.yaml", "versions:", "versions:\n  - khong_hop_le")
     result = _check(files)
     assert result.exit_code == 1 and "catalogue.yaml" in result.output
+
+
+def test_a_cluster_vote_award_not_in_the_catalogue_is_named(files):
+    _edit(files / "workflows" / "rules" / "emulation.yaml", "merit: BK_TINH", "merit: BK_KHONG_CO")
+    result = _check(files)
+    assert result.exit_code == 1 and "'cluster_vote.awards': không có loại khen thưởng 'BK_KHONG_CO'" in result.output
 
 
 def test_a_broken_form_names_its_line(files):

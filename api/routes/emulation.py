@@ -12,8 +12,10 @@ from api.blueprint import Blueprint, json_body, json_request_body, problems
 from api.downloads import send_document
 from api.emulation_schemas import (
     AdjustSchema,
+    ClusterBallotSchema,
     ClusterCreateSchema,
     ClusterViewSchema,
+    ClusterVoteSchema,
     ClusterYearSchema,
     ConsolidatedArgsSchema,
     ConsolidatedSchema,
@@ -39,8 +41,8 @@ from api.emulation_schemas import (
     YearArgsSchema,
 )
 from api.unit_of_work import current_ctx
-from engine.errors import InvalidInput
-from engine.operations.emulation import commands, inputs, queries, registration_sheet
+from engine.errors import InvalidInput, NotFound
+from engine.operations.emulation import cluster_vote, commands, inputs, queries, registration_sheet
 from engine.operations.inputs import Faults, identifier, integer
 from engine.operations.registry import history
 
@@ -288,6 +290,41 @@ def self_score(cluster_year_id: int) -> Any:
 def adjust_score(cluster_year_id: int) -> Any:
     """Cụm trưởng điều chỉnh điểm một tiêu chí của thành viên, nêu lý do"""
     return commands.adjust_score(current_ctx(), cluster_year_id, inputs.read_adjust(json_body(AdjustSchema)))
+
+
+@blp.route("/emulation/clusters/<id:cluster_year_id>/vote", methods=["POST"])
+@blp.response(201, ClusterVoteSchema)
+@problems(blp, 403, 404, 409)
+def open_cluster_vote(cluster_year_id: int) -> Any:
+    """Cụm trưởng mở bỏ phiếu suy tôn (quy trình cluster_vote)
+
+    Trên các thành viên đã chấm điểm, theo thứ tự xếp hạng; mỗi đơn vị thành viên (thủ trưởng) nhận một
+    nhiệm vụ bỏ phiếu kín (`cast_cluster_ballot`, hoàn thành qua `POST /tasks/{id}/complete`, trả về biên
+    nhận); cụm trưởng kết thúc bằng `close_cluster_vote`. Tỷ lệ và hình thức theo quy định (emulation.yaml).
+    Mỗi cụm, khối một lần mỗi năm (409).
+    """
+    ctx = current_ctx()
+    cluster_vote.open_vote(ctx, cluster_year_id)
+    return cluster_vote.vote_view(ctx, cluster_year_id)
+
+
+@blp.route("/emulation/clusters/<id:cluster_year_id>/vote")
+@blp.response(200, ClusterVoteSchema)
+@problems(blp, 404)
+def get_cluster_vote(cluster_year_id: int) -> Any:
+    """Kết quả bỏ phiếu suy tôn: đơn vị đã bỏ phiếu (không kèm lựa chọn), số phiếu từng đơn vị, hồ sơ đề nghị"""
+    view = cluster_vote.vote_view(current_ctx(), cluster_year_id)
+    if view is None:
+        raise NotFound("Cụm, khối chưa bỏ phiếu suy tôn năm này.")
+    return view
+
+
+@blp.route("/emulation/ballots/<string:receipt>")
+@blp.response(200, ClusterBallotSchema)
+@problems(blp, 404)
+def cluster_ballot(receipt: str) -> Any:
+    """Tra cứu phiếu suy tôn bằng biên nhận: phiếu ghi gì và đã được kiểm chưa"""
+    return cluster_vote.cluster_ballot_by_receipt(current_ctx(), receipt)
 
 
 # ---- yearly grades --------------------------------------------------------------------------------

@@ -10,15 +10,17 @@ from api.downloads import send_document
 from api.statistics_schemas import (
     ReportArgsSchema,
     ReportCreateSchema,
+    ReportDeadlineOutSchema,
+    ReportDeadlineSchema,
     ReportingArgsSchema,
     ReportingSchema,
     ReportSchema,
 )
 from api.unit_of_work import current_ctx
-from engine.models import PeriodicReport
-from engine.operations.reports import commands, queries
+from engine.models import PeriodicReport, ReportDeadline
+from engine.operations.reports import commands, deadline, queries
 from engine.operations.reports.document import Reporting
-from engine.operations.reports.inputs import read_start
+from engine.operations.reports.inputs import read_deadline, read_start
 from engine.storage import DOCX
 from engine.vocabulary import ReportKind
 
@@ -54,6 +56,19 @@ def list_reports(args: dict[str, Any]) -> list[PeriodicReport]:
 def reporting(args: dict[str, Any]) -> list[Reporting]:
     """Các đơn vị trực thuộc đã gửi báo cáo hay chưa"""
     return queries.who_reported(current_ctx(), args["unit"], args["year"], ReportKind(args["kind"]))
+
+
+@blp.route("/reports/deadlines", methods=["POST"])
+@blp.doc(requestBody=json_request_body(ReportDeadlineSchema))
+@blp.response(200, ReportDeadlineOutSchema)
+@problems(blp, 403, 404, 422)
+def set_deadline() -> ReportDeadline:
+    """Đặt hạn gửi báo cáo sơ kết, tổng kết cho các đơn vị trực thuộc
+
+    Cơ quan thường trực của cấp trên đặt (hoặc dời) hạn cuối; báo cáo lập sau đó nhận hạn này, quy trình
+    báo quá hạn khi đến hạn mà chưa gửi. Không đặt: hạn là 15 ngày sau ngày cuối của kỳ báo cáo.
+    """
+    return deadline.set_deadline(current_ctx(), read_deadline(json_body(ReportDeadlineSchema)))
 
 
 @blp.route("/reports/<id:report_id>")

@@ -73,4 +73,5 @@ def complete_task(args: dict[str, Any], task_id: int) -> tasks.Completion:
     `data` được kiểm tra theo biểu mẫu của nhiệm vụ: 422 kèm lỗi từng trường. 409 nếu nhiệm vụ
     không còn chờ xử lý; 403 nếu tôi không được xử lý nhiệm vụ này.
     """
-    return tasks.complete_task(current_ctx(), task_id, args["data"])
+    ctx = current_ctx()
+    return tasks.with_units(ctx, tasks.complete_task(ctx, task_id, args["data"]))

@@ -2,20 +2,24 @@
 (never who voted what), the minutes to download; and a secret ballot looked up by its receipt."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, request
 
 from api.downloads import send_document
 from api.web.common import ctx, render
-from api.web.labels import MEMBER_POSITION, VOTE_CHOICE
+from api.web.labels import CLUSTER_VOTE_CHOICE, MEMBER_POSITION, VOTE_CHOICE
 from engine.context import Context
-from engine.errors import DomainError
+from engine.errors import DomainError, NotFound
 from engine.models import CouncilSession, HumanTask, SessionStatus
 from engine.operations import tasks
 from engine.operations.award import queries as access
 from engine.operations.council import queries as council_access
+from engine.operations.emulation import cluster_vote
 
 bp = Blueprint("council", __name__)
 COUNCIL_TASKS = ("cast_ballot", "close_vote")
+CHOICES = {**VOTE_CHOICE, **CLUSTER_VOTE_CHOICE}  # a council ballot's, a cluster's
 
 
 def open_session_of(context: Context, task: HumanTask) -> CouncilSession | None:
@@ -54,7 +58,7 @@ def session_page(session_id: int) -> tuple[str, int]:
             if t.key in COUNCIL_TASKS]
     return render("web/council_session.html", view=council_access.session_view(context, session), session=session,
                   unit=session.unit, voted=voted, mine=mine,
-                  names=access.award_names(context), positions=MEMBER_POSITION, choices=VOTE_CHOICE)
+                  names=access.award_names(context), positions=MEMBER_POSITION, choices=CHOICES)
 
 
 @bp.route("/council-sessions/<id:session_id>/minutes.docx")
@@ -62,16 +66,24 @@ def minutes(session_id: int) -> Response:
     return send_document(council_access.minutes_file(ctx(), session_id))
 
 
+def _ballot_by_receipt(receipt: str) -> dict[str, Any]:
+    """A council ballot, else a cluster's (suy tôn): both boxes hand out receipts of one form."""
+    try:
+        return council_access.ballot_by_receipt(ctx(), receipt)
+    except NotFound:
+        return cluster_vote.cluster_ballot_by_receipt(ctx(), receipt)
+
+
 @bp.route("/ballots", methods=["GET", "POST"])
 def ballot() -> tuple[str, int]:
     """The receipt travels in the form's body, never in an address that history or logs keep."""
     if request.method == "GET":
-        return render("web/ballot.html", ballot=None, choices=VOTE_CHOICE, names=access.award_names(ctx()))
+        return render("web/ballot.html", ballot=None, choices=CHOICES, names=access.award_names(ctx()))
     receipt = request.form.get("receipt", "").strip()[:100]
     try:
-        found = council_access.ballot_by_receipt(ctx(), receipt) if receipt else None
+        found = _ballot_by_receipt(receipt) if receipt else None
     except DomainError as error:
-        return render("web/ballot.html", 404, ballot=None, error=error.detail, receipt=receipt, choices=VOTE_CHOICE,
+        return render("web/ballot.html", 404, ballot=None, error=error.detail, receipt=receipt, choices=CHOICES,
                       names=access.award_names(ctx()))
-    return render("web/ballot.html", ballot=found, receipt=receipt, choices=VOTE_CHOICE,
+    return render("web/ballot.html", ballot=found, receipt=receipt, choices=CHOICES,
                   names=access.award_names(ctx()))

@@ -1,20 +1,23 @@
 """The emulation year's pages: the year at a glance (plans, movements, clusters), a plan with its tasks
 and who is behind, a movement with who answered it and what it produced, the registrations of a unit
-and those below it (typed or from Excel), a cluster's scores and ranking. Plain forms, no JavaScript."""
+and those below it (typed or from Excel), a cluster's scores, ranking and vote (suy tôn). Plain forms, no
+JavaScript."""
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from api.downloads import send_document
+from api.errors import status_of
 from api.web.common import arg_int, ctx, discard_changes, me, render
+from api.web.labels import CLUSTER_VOTE_CHOICE, CLUSTER_VOTE_STATUS
 from api.web.registry_pages import person_page
 from engine.clock import local_today
-from engine.errors import InvalidInput
+from engine.errors import Conflict, InvalidInput
 from engine.models import AwardeeKind, MovementKind
-from engine.operations.emulation import commands, inputs, queries, registration_sheet
+from engine.operations.emulation import cluster_vote, commands, inputs, queries, registration_sheet
 from engine.operations.registry import history
 
 bp = Blueprint("emulation", __name__)
@@ -193,7 +196,9 @@ def _cluster(cluster_year_id: int, status: int = 200, **values: Any) -> tuple[st
     mine = {u.id for u in queries.my_units(context)}
     return render("web/emulation_cluster.html", status, view=view,
                   scoring=[m for m in view.members if m.id in mine or queries.can_keep(context, me(), m.id)],
-                  **values)
+                  vote=cluster_vote.vote_view(context, cluster_year_id),
+                  may_open=queries.can_speak_for(context, me(), view.year.head_unit_id),
+                  choices=CLUSTER_VOTE_CHOICE, statuses=CLUSTER_VOTE_STATUS, **values)
 
 
 @bp.route("/emulation/clusters/<id:cluster_year_id>")
@@ -222,6 +227,18 @@ def adjust(cluster_year_id: int) -> tuple[str, int] | Response:
     except InvalidInput as error:
         discard_changes()
         return _cluster(cluster_year_id, 422, error=error)
+    return redirect(url_for("web.emulation.cluster", cluster_year_id=cluster_year_id), 303)
+
+
+@bp.route("/emulation/clusters/<id:cluster_year_id>/vote", methods=["POST"])
+def open_vote(cluster_year_id: int) -> tuple[str, int] | Response:
+    """The cluster head opens the vote (suy tôn); each member unit's head then finds its ballot in its inbox."""
+    try:
+        cluster_vote.open_vote(ctx(), cluster_year_id)
+    except (InvalidInput, Conflict) as error:
+        discard_changes()
+        return _cluster(cluster_year_id, status_of(error), error=error)
+    flash("Đã mở bỏ phiếu suy tôn: thủ trưởng mỗi đơn vị thành viên có một phiếu trong mục Việc cần làm.", "success")
     return redirect(url_for("web.emulation.cluster", cluster_year_id=cluster_year_id), 303)
 
 

@@ -11,11 +11,11 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from api.downloads import send_document
 from api.web.common import arg_int, ctx, render
 from engine.errors import Conflict, DomainError, InvalidInput
-from engine.models import ExemplarKind, FundEntryKind, User
+from engine.models import ExemplarKind, User
 from engine.operations.award.inputs import MAX_YEAR, MIN_YEAR
 from engine.operations.fund import commands as fund
 from engine.operations.fund import queries as fund_queries
-from engine.operations.fund.inputs import read_entry
+from engine.operations.fund.inputs import ENTERED_KINDS, read_entry
 from engine.operations.public import commands as public
 from engine.operations.public import queries as public_queries
 from engine.operations.public.inputs import read_exemplar
@@ -47,7 +47,7 @@ def index() -> tuple[str, int]:
                   entries=fund_queries.entries(context, unit.id, year),
                   pending=fund_queries.decisions_without_payouts(context, unit.id, year),
                   keeps=fund_queries.may_keep(context, context.actor, unit.id) if context.actor else False,
-                  kinds=list(FundEntryKind))
+                  kinds=list(ENTERED_KINDS))
 
 
 def _back(unit_id: Any, year: Any) -> Response:

@@ -10,6 +10,8 @@ from engine.vocabulary import (
     COMPLAINT_INSTANCE,
     AttachmentKind,
     AwardeeKind,
+    ClusterVoteChoice,
+    ClusterVoteStatus,
     Code,
     ComplaintKind,
     ComplaintOutcome,
@@ -54,6 +56,8 @@ COMPLAINT_INSTANCE_LEVEL = {level: sentence(text) for level, text in COMPLAINT_I
 MEMBER_POSITION = standalone(MemberPosition)
 SESSION_STATUS = standalone(SessionStatus)
 VOTE_CHOICE = standalone(VoteChoice)
+CLUSTER_VOTE_CHOICE = standalone(ClusterVoteChoice)
+CLUSTER_VOTE_STATUS = standalone(ClusterVoteStatus)
 ROUND_KIND = standalone(RoundKind)
 ROUND_STATUS = standalone(RoundStatus)
 LATE_POLICY = standalone(LatePolicy)

@@ -117,8 +117,8 @@ def lookup() -> tuple[str, int]:
     name, unit, year = arg_text("ten", queries.MAX_QUERY), arg_int("don-vi"), arg_int("nam", MIN_YEAR, MAX_YEAR)
     page = queries.lookup_awards(ctx(), name=name, unit=unit, year=year, page=arg_int("page") or 1,
                                  per_page=PER_PAGE)
-    return _page("web/public_lookup.html", items=page.items, pager=Pager.of(page), name=name, year=year,
-                 searched=bool(name or unit), min_year=MIN_YEAR, max_year=MAX_YEAR)
+    return _page("web/public_lookup.html", items=page.items, pager=Pager.of(page), capped=page.capped, name=name,
+                 year=year, searched=bool(name or unit), min_year=MIN_YEAR, max_year=MAX_YEAR)
 
 
 @bp.route("/dien-hinh")

@@ -12,8 +12,9 @@ from api.web.common import arg_int, ctx, render
 from engine.clock import local_today
 from engine.errors import InvalidInput
 from engine.operations.reports import commands as report_commands
+from engine.operations.reports import deadline as report_deadline
 from engine.operations.reports import queries as report_queries
-from engine.operations.reports.inputs import read_start
+from engine.operations.reports.inputs import read_deadline, read_start
 from engine.operations.statistics import exports, queries
 from engine.operations.statistics.inputs import MAX_YEAR, MIN_YEAR, read_query
 from engine.vocabulary import AwardeeKind, ReportKind
@@ -27,12 +28,12 @@ def _figures() -> queries.Statistics:
 
 
 def _charts(stats: queries.Statistics) -> list[object]:
-    kinds = [AwardeeKind.INDIVIDUAL.label.capitalize(), AwardeeKind.COLLECTIVE.label.capitalize()]
+    kinds = [kind.label.capitalize() for kind in AwardeeKind]  # individuals, collectives, households
     return [
         bar_chart("Khen thưởng theo cấp quyết định", [(name, [n]) for name, n in stats.by_level()], ["Số lượng"],
                   chart_id="chart-level"),
         bar_chart("Theo danh hiệu, hình thức và đối tượng",
-                  [(name, [single, group]) for name, single, group in stats.by_award()], kinds, chart_id="chart-award"),
+                  [(name, list(counts)) for name, *counts in stats.by_award()], kinds, chart_id="chart-award"),
         bar_chart("Đề nghị và được khen thưởng theo cấp có thẩm quyền",
                   [(r.level_label.capitalize(), [r.proposed, r.approved]) for r in stats.levels],
                   ["Đề nghị", "Được khen thưởng"], chart_id="chart-proposals"),
@@ -95,6 +96,14 @@ def start_report() -> Response:
     flash(f"Đã lập {report.kind.label} {report.year}: dự thảo đang chờ cơ quan thường trực hoàn thiện "
           "(mục Việc cần làm).", "success")
     return redirect(url_for("web.statistics.reports", unit=report.unit_id, year=report.year))
+
+
+@bp.route("/reports/deadline", methods=["POST"])
+def set_report_deadline() -> Response:
+    fields = {key: request.form[key] for key in ("unit", "year", "kind", "due_on") if key in request.form}
+    row = report_deadline.set_deadline(ctx(), read_deadline(fields))
+    flash(f"Đã đặt hạn gửi {row.kind.label} {row.year} cho các đơn vị trực thuộc: {row.due_on:%d/%m/%Y}.", "success")
+    return redirect(url_for("web.statistics.reports", unit=row.unit_id, year=row.year))
 
 
 @bp.route("/reports/<id:report_id>/document.docx")

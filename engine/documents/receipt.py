@@ -47,6 +47,7 @@ class ReceiptDocument:
     working_days: int
     due_on: date
     receiving_officer: str | None
+    source: str | None = None  # a province's rules that set `working_days` (the national version: None)
 
 
 def render_receipt(doc: ReceiptDocument) -> bytes:
@@ -63,7 +64,8 @@ def render_receipt(doc: ReceiptDocument) -> bytes:
     for line in doc.documents or ["(không có tài liệu đính kèm)"]:
         add_paragraph(document, f"- {line}", align=LEFT, after=2)
     _numbered(document, 2, "Số lượng hồ sơ: 01 (bộ).")
-    _numbered(document, 3, f"Thời gian giải quyết hồ sơ theo quy định: {doc.working_days} ngày làm việc.")
+    level = f" (theo {doc.source.rstrip('.')})" if doc.source else ""
+    _numbered(document, 3, f"Thời gian giải quyết hồ sơ theo quy định: {doc.working_days} ngày làm việc{level}.")
     received = (f"{doc.received_at:%H} giờ {doc.received_at:%M} phút, " if doc.received_at else "") + \
         vietnamese_date(doc.received_on)
     _numbered(document, 4, f"Thời gian nhận hồ sơ: {received}.")

@@ -20,6 +20,7 @@ from engine.errors import DefinitionError
 from engine.operations.hooks import RegisteredHook, missing_required_hooks, registered_hooks
 from engine.rules.calendar import WorkingCalendar
 from engine.rules.catalogue import Catalogue
+from engine.rules.emulation import EMULATION_FILE, load_emulation_rules
 from engine.rules.rewards import REWARDS_FILE, RewardTable, check_codes
 from engine.runtime.catalogue import SourceLines, describe_processes
 from engine.runtime.definitions import BPMN_NS, Definition, load_form, parse_all
@@ -154,7 +155,20 @@ def _check_rules(settings: Settings) -> list[Fault]:
                         str(settings.rules_dir / REWARDS_FILE))
         except DefinitionError as exc:
             faults.append(Fault(None, None, exc.message))
+        faults += _check_emulation(settings)
     return faults
+
+
+def _check_emulation(settings: Settings) -> list[Fault]:
+    """emulation.yaml reads, and the awards its cluster vote proposes are in the catalogue."""
+    try:
+        book = load_emulation_rules(settings.rules_dir)
+    except DefinitionError as exc:
+        return [Fault(None, None, exc.message)]
+    codes = {t.code for v in Catalogue.load(settings.rules_dir).versions for t in v.award_types}
+    return [Fault(None, None, f"{settings.rules_dir / EMULATION_FILE}: phiên bản từ {v.effective_from:%d/%m/%Y}, "
+                              f"'cluster_vote.awards': không có loại khen thưởng '{code}' trong danh mục.")
+            for v in book.versions if v.cluster_vote for code in v.cluster_vote.awards.values() if code not in codes]
 
 
 def hook_place(hook: RegisteredHook) -> tuple[Path, int]:

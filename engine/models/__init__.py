@@ -27,7 +27,11 @@ from engine.models.dossier import (
 )
 from engine.models.emulation import (
     Cluster,
+    ClusterBallot,
+    ClusterBallotChoice,
     ClusterScore,
+    ClusterVote,
+    ClusterVoteParticipation,
     ClusterYear,
     EmulationPlan,
     Movement,
@@ -50,8 +54,9 @@ from engine.models.registry import (
     RegistryDecision,
     YearlyGrade,
 )
-from engine.models.report import PeriodicReport
+from engine.models.report import PeriodicReport, ReportDeadline
 from engine.models.round import ReviewRound, RoundEntry
+from engine.models.statistics import AwardTally
 from engine.models.workflow import HumanTask, ProcessDefinition, ProcessInstance, ProcessStep, Timer
 from engine.vocabulary import (
     AttachmentKind,
@@ -91,6 +96,10 @@ from engine.vocabulary import (
 )
 
 __all__ = [
+    "ClusterBallot",
+    "ClusterBallotChoice",
+    "ClusterVote",
+    "ClusterVoteParticipation",
     "Registration",
     "PlanTask",
     "MovementResponse",
@@ -121,6 +130,7 @@ __all__ = [
     "Awardee",
     "AwardeeKind",
     "AwardeeMerge",
+    "AwardTally",
     "Ballot",
     "BallotChoice",
     "Complaint",
@@ -159,6 +169,7 @@ __all__ = [
     "Notification",
     "Participation",
     "PeriodicReport",
+    "ReportDeadline",
     "ProcessDefinition",
     "ProcessInstance",
     "ProcessStep",

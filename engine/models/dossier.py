@@ -82,6 +82,8 @@ class Dossier(Base):
         # The list's sort key (newest first: read backwards), so a page is read off the index.
         Index("ix_dossier_created_at_id", "created_at", "id"),
         searchable("ix_dossier_title_folded", "title_folded"),
+        # The statistics' proposals of a period: read off the index, without the rows.
+        Index("ix_dossier_submitted_scope", "submitted_at", "status", "proposing_unit_id", "overdue"),
     )
 
 
@@ -123,6 +125,8 @@ class Nomination(Base):
         searchable("ix_nomination_nominee_name_folded", "nominee_name_folded"),
         # A decision's nominations, and what the statistics group them by without reading the rows.
         Index("ix_nomination_decision_granted", "decision_id", "status", "award_type", "nominee_kind"),
+        # A dossier's nominations with what the proposals by level group them by.
+        Index("ix_nomination_dossier_outcome", "dossier_id", "deciding_unit_id", "status"),
     )
 
     @validates("nominee_name")
@@ -199,7 +203,11 @@ class Decision(Base):
     nominations: Mapped[list[Nomination]] = relationship(
         viewonly=True, order_by=lambda: (Nomination.dossier_id, Nomination.position))
 
-    __table_args__ = (UniqueConstraint("issuer_unit_id", "year", "number", name="uq_decision_issuer_year_number"),)
+    __table_args__ = (
+        UniqueConstraint("issuer_unit_id", "year", "number", name="uq_decision_issuer_year_number"),
+        # The statistics' time to decision of a period, read off the index with the dossier's row only.
+        Index("ix_decision_signed_timing", "signed_on", "issuer_unit_id", "dossier_id", "created_at"),
+    )
 
     @property
     def label(self) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -21,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, value_enum
-from engine.vocabulary import AwardeeKind, ClusterKind, MovementKind
+from engine.vocabulary import AwardeeKind, ClusterKind, ClusterVoteStatus, MovementKind, VoteClosing
 
 if TYPE_CHECKING:
     from engine.models.org import Unit
@@ -209,3 +210,66 @@ class ClusterScore(Base):
     @property
     def points(self) -> Decimal:
         return self.adjusted_points if self.adjusted_points is not None else self.self_points
+
+
+class ClusterVote(Base):
+    """The cluster's vote of a year (suy tôn): the head opens it once the members are scored and ranked;
+    each member unit casts one secret ballot choosing, for each ranked member, the award to propose
+    (Cờ thi đua, Bằng khen) or none; the head closes it; the tally against the threshold of the rules in
+    force elects the units proposed, and the proposal becomes a dossier of the head unit."""
+
+    __tablename__ = "emulation_cluster_vote"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cluster_year_id: Mapped[int] = mapped_column(ForeignKey("emulation_cluster_year.id"), unique=True)
+    status: Mapped[ClusterVoteStatus] = mapped_column(value_enum(ClusterVoteStatus, "cluster_vote_status", 20))
+    candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{unit_id, rank, total}] as ranked
+    voters: Mapped[list[int]] = mapped_column(JSON)  # the member units, one ballot each
+    awards: Mapped[dict[str, str]] = mapped_column(JSON)  # choice → award code ({"flag": "CO_TINH", …})
+    threshold: Mapped[dict[str, Any]] = mapped_column(JSON)  # {op, percent | fraction, base}
+    limits: Mapped[dict[str, int]] = mapped_column(JSON)  # choice → at most so many units
+    results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # per candidate, once tallied
+    closed_how: Mapped[VoteClosing | None] = mapped_column(value_enum(VoteClosing, "vote_closing"))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    cluster_year: Mapped[ClusterYear] = relationship(viewonly=True)
+
+
+class ClusterVoteParticipation(Base):
+    """That a member unit voted: never what it chose (that is in the box, under a receipt)."""
+
+    __tablename__ = "emulation_cluster_vote_participation"
+
+    vote_id: Mapped[int] = mapped_column(ForeignKey("emulation_cluster_vote.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+
+
+class ClusterBallot(Base):
+    """A ballot in the box: the digest of its receipt (never the receipt) and its sealed choices; nothing
+    names the unit or the person who cast it."""
+
+    __tablename__ = "emulation_cluster_ballot"
+
+    receipt: Mapped[str] = mapped_column(String(40), primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("emulation_cluster_vote.id", ondelete="CASCADE"), index=True)
+    counted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    choices: Mapped[list[ClusterBallotChoice]] = relationship(cascade="all, delete-orphan")
+
+
+class ClusterBallotChoice(Base):
+    """One candidate's choice on a ballot, sealed with the application's key and bound to its ballot and
+    candidate (engine/operations/ballot_box.py)."""
+
+    __tablename__ = "emulation_cluster_ballot_choice"
+
+    receipt: Mapped[str] = mapped_column(ForeignKey("emulation_cluster_ballot.receipt", ondelete="CASCADE"),
+                                         primary_key=True)
+    candidate_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    choice: Mapped[str] = mapped_column(String(100))

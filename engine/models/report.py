@@ -35,7 +35,26 @@ class PeriodicReport(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     document_sha256: Mapped[str | None] = mapped_column(String(64))  # the DOCX as submitted
+    due_on: Mapped[date | None] = mapped_column(Date)  # the last day to submit, fixed when it starts
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when the process's timer flagged it late
 
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], viewonly=True)
 
     __table_args__ = (UniqueConstraint("unit_id", "year", "kind", name="uq_periodic_report_unit_year_kind"),)
+
+
+class ReportDeadline(Base):
+    """The last day the units directly below `unit_id` submit their report of a year and kind, set by
+    the standing office of `unit_id` (the level above); without one, the default of reports.deadline."""
+
+    __tablename__ = "report_deadline"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))  # the level above, which receives the reports
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[ReportKind] = mapped_column(value_enum(ReportKind, "report_kind", 20))
+    due_on: Mapped[date] = mapped_column(Date)
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("unit_id", "year", "kind", name="uq_report_deadline_unit_year_kind"),)

@@ -14,6 +14,7 @@ class Page:
     total: int
     page: int
     per_page: int
+    capped: bool = False  # the total is a floor: more rows match than were counted
 
 
 def paginate(session: Session, stmt: Select[Any], page: int, per_page: int) -> Page:

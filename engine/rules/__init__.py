@@ -59,8 +59,7 @@ _Signature = tuple[tuple[str, int, int], ...]
 def _load(rules_dir: Path, signature: _Signature) -> tuple[tuple[Catalogue, WorkingCalendar], RewardTable, Layers]:
     catalogue, rewards = Catalogue.load(rules_dir), RewardTable.load(rules_dir)
     check_codes(rewards, {t.code for v in catalogue.versions for t in v.award_types}, str(rules_dir / REWARDS_FILE))
-    layers = Layers.load(rules_dir, [(v.effective_from, v.effective_to, v.eligibility, {t.code for t in v.award_types})
-                                     for v in catalogue.versions])
+    layers = Layers.load(rules_dir, catalogue.versions)
     return (catalogue, WorkingCalendar.load(rules_dir)), rewards, layers
 
 

@@ -210,6 +210,20 @@ class Deadlines:
 
 
 @dataclass(frozen=True)
+class Disclosure:
+    """Where the list of a type's nominations is published, beyond `disclosure_days`: the working days a
+    unit of a given level discloses (0: that level does not), and the article that asks for it."""
+
+    by_level: tuple[tuple[UnitLevel, int], ...] = ()
+    basis: str = ""
+    confirmed: bool = False
+
+    @property
+    def by_level_map(self) -> dict[str, int]:
+        return {level.value: days for level, days in self.by_level}
+
+
+@dataclass(frozen=True)
 class AwardType:
     code: str
     name: str
@@ -229,6 +243,15 @@ class AwardType:
     # The threshold the council of a unit of that level applies, where it differs from
     # `approval_threshold` (a commune's council may vote differently from the province's).
     thresholds_by_level: tuple[tuple[UnitLevel, Threshold], ...] = ()
+    # The disclosure of a level that differs from `disclosure_days` (CSTD_TQ: published by the ministry or
+    # province with the Huân chương), with its article; None: `disclosure_days` at every level.
+    disclosure: Disclosure | None = None
+
+    def disclosure_days_at(self, level: UnitLevel | str) -> int:
+        """Working days a unit of `level` publishes the list before its council meets (0: none)."""
+        if self.disclosure is not None:
+            return dict(self.disclosure.by_level).get(UnitLevel(level), self.disclosure_days)
+        return self.disclosure_days
 
     def threshold_at(self, level: UnitLevel) -> Threshold | None:
         """The approval threshold of the council of a unit of `level`."""
@@ -281,6 +304,14 @@ class RulesVersion:
     # Which grassroots awards a level of the tree may decide, with the article; a level absent decides all.
     authority: dict[UnitLevel, Authority] = field(default_factory=dict)
     state_award: StateAwardSteps | None = None  # the steps before a state-level decision, if set
+    # The values a provincial (or sector) layer set, each with the layer's source: "deadlines.supplement",
+    # "deadlines.appraisal.commune", "award_types.CSTD_TINH.approval_threshold"… (engine/rules/layers.py);
+    # empty for the national version.
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def source_of(self, key: str) -> str | None:
+        """The layer's source of the value `key`, or None when the national version sets it."""
+        return dict(self.sources).get(key)
 
     def may_decide(self, level: UnitLevel | str, code: str) -> bool:
         """Whether a unit of `level` may decide `code` under this version (Luật TĐKT 2022 Art. 80)."""
@@ -491,7 +522,7 @@ def _award_type(entry: Entry, where: str) -> AwardType:
     entry = entry.at(f"{where}, loại khen thưởng '{code}'")
     entry.keys("code", "name", "kind", "subject", "deciding_level", "council_vote", "secret_ballot",
                "approval_threshold", "disclosure_days", "required_documents",
-               optional=("printed_names", "decided_by"))
+               optional=("printed_names", "decided_by", "disclosure"))
     council_vote, secret_ballot = entry.flag("council_vote"), entry.flag("secret_ballot")
     threshold = None if entry.get("approval_threshold") is None else _threshold(entry.entry("approval_threshold"))
     by_level: tuple[tuple[UnitLevel, Threshold], ...] = ()
@@ -517,7 +548,18 @@ def _award_type(entry: Entry, where: str) -> AwardType:
         printed_names=_printed_names(entry) if entry.get("printed_names") is not None else (),
         decided_by=tuple(entry.choices("decided_by", UnitLevel)) if entry.get("decided_by") is not None else (),
         thresholds_by_level=by_level,
+        disclosure=_disclosure(entry.entry("disclosure")) if entry.get("disclosure") is not None else None,
     )
+
+
+def _disclosure(entry: Entry) -> Disclosure:
+    """`{by_level: {<unit level>: days}, basis, confirmed}`; `by_level` optional."""
+    entry.keys("basis", "confirmed", optional=("by_level",))
+    by_level: tuple[tuple[UnitLevel, int], ...] = ()
+    if entry.get("by_level") is not None:
+        table = _by_level(entry, "by_level")
+        by_level = tuple((UnitLevel(k), table.integer(k, minimum=0)) for k in table.data)
+    return Disclosure(by_level, entry.text("basis"), entry.flag("confirmed"))
 
 
 def _printed_names(entry: Entry) -> tuple[tuple[UnitLevel, str], ...]:

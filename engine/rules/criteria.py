@@ -6,7 +6,9 @@ are parameters here, never constants in the code; engine/rules/eligibility.py ev
 Kinds of criterion (`check`):
   held_same_year   — holds (or is being proposed for) one of `awards` in the dossier's year
   initiative       — an unused recognised initiative of one of `levels` (once per title or form)
-  awards_in_window — at least `count` of `awards` within the `years` ending at the window's end
+  awards_in_window — at least `count` of `awards` within the `years` ending at the window's end, or, with
+                     `alternative: {awards, count}`, at least that many years of those other awards in the
+                     same window ("one CSTD_TQ or two CSTD_TINH")
   grades           — a yearly grade at least `at_least` in at least `count` of the window's years
   prior_award      — one of `awards` held BEFORE the window (the window is "the years that follow")
   quota            — at most `percent` of the unit's holders of `of` that year, remainders rounded
@@ -81,6 +83,9 @@ class Criterion:
     rounding: Rounding = Rounding.HALF_UP
     minimum: int = 0
     when_none: WhenNone = WhenNone.NOT_MET
+    # awards_in_window only: met too with `alternative_count` years of these awards in the same window
+    alternative_awards: tuple[str, ...] = ()
+    alternative_count: int = 0
     source: str = ""  # a provincial layer that set its values (layers.py); "" : the national version
 
     def window(self, year: int) -> range:
@@ -133,6 +138,7 @@ class Eligibility:
         for criteria in self.criteria.values():
             for criterion in criteria:
                 named.update(criterion.awards)
+                named.update(criterion.alternative_awards)
                 if criterion.of:
                     named.add(criterion.of)
         for group in self.one_award_per_achievement:
@@ -143,7 +149,7 @@ class Eligibility:
 _KIND_KEYS: dict[CheckKind, tuple[tuple[str, ...], tuple[str, ...]]] = {  # (required, optional)
     CheckKind.HELD_SAME_YEAR: (("awards",), ()),
     CheckKind.INITIATIVE: (("levels",), ("when_none",)),
-    CheckKind.AWARDS_IN_WINDOW: (("awards", "years", "includes_dossier_year"), ("count",)),
+    CheckKind.AWARDS_IN_WINDOW: (("awards", "years", "includes_dossier_year"), ("count", "alternative")),
     CheckKind.GRADES: (("at_least", "years", "includes_dossier_year"), ("count",)),
     CheckKind.PRIOR_AWARD: (("awards", "years", "includes_dossier_year"), ()),
     CheckKind.QUOTA: (("of", "percent", "rounding"), ("minimum",)),
@@ -162,6 +168,10 @@ def criterion_raw(criterion: Criterion) -> dict[str, Any]:
     if criterion.label is not None:
         raw["label"] = criterion.label
     for key in (*required, *optional):
+        if key == "alternative":
+            if criterion.alternative_awards:
+                raw[key] = {"awards": list(criterion.alternative_awards), "count": criterion.alternative_count}
+            continue
         value = getattr(criterion, key)
         if isinstance(value, tuple):
             value = [v.value if isinstance(v, enum.Enum) else v for v in value]
@@ -250,19 +260,36 @@ def _criterion(entry: Entry, award_codes: set[str]) -> Criterion:
         if not isinstance(count, int) or count > values["years"]:  # type: ignore[operator]
             raise entry.error("'count' không được lớn hơn 'years'.")
         values["count"] = count
+    if kind is CheckKind.AWARDS_IN_WINDOW and entry.get("alternative") is not None:
+        values.update(_alternative(entry.entry("alternative"), award_codes, int(values["years"])))  # type: ignore[call-overload]
     if kind is CheckKind.GRADES:
         values["at_least"] = entry.choice("at_least", TaskGrade)
     if kind is CheckKind.QUOTA:
-        values["of"] = _one_code(entry, "of", award_codes)
-        percent = entry.integer("percent", minimum=1)
-        if percent > 100:
-            raise entry.error("'percent' phải từ 1 đến 100.")
-        values["percent"] = percent
-        values["rounding"] = entry.choice("rounding", Rounding)
-        if entry.get("minimum") is not None:
-            values["minimum"] = entry.integer("minimum", minimum=0)
+        values.update(_quota(entry, award_codes))
     return Criterion(id=criterion_id, check=kind, basis=entry.text("basis"), confirmed=entry.flag("confirmed"),
                      **values)  # type: ignore[arg-type]
+
+
+def _quota(entry: Entry, award_codes: set[str]) -> dict[str, object]:
+    values: dict[str, object] = {"of": _one_code(entry, "of", award_codes)}
+    percent = entry.integer("percent", minimum=1)
+    if percent > 100:
+        raise entry.error("'percent' phải từ 1 đến 100.")
+    values["percent"] = percent
+    values["rounding"] = entry.choice("rounding", Rounding)
+    if entry.get("minimum") is not None:
+        values["minimum"] = entry.integer("minimum", minimum=0)
+    return values
+
+
+def _alternative(entry: Entry, award_codes: set[str], years: int) -> dict[str, object]:
+    """`alternative: {awards, count}` of an awards_in_window criterion ("or two CSTD_TINH")."""
+    entry.keys("awards", "count")
+    awards = _codes(entry, "awards", award_codes)
+    count = entry.integer("count", minimum=1)
+    if count > years:
+        raise entry.error("'count' không được lớn hơn 'years' của tiêu chí.")
+    return {"alternative_awards": awards, "alternative_count": count}
 
 
 def _one_code(entry: Entry, key: str, award_codes: set[str]) -> str:

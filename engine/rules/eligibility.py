@@ -387,32 +387,50 @@ def _span(window: range) -> str:
     return str(window[0]) if len(window) == 1 else f"{window[0]}–{window[-1]}"
 
 
-def _awards_in_window(s: _Subject, c: Criterion) -> Check:
-    window, names = c.window(s.year), "/".join(c.awards)
-    if c.count == c.years:
-        label = c.label or (f"{names} năm {_span(window)} {_cite(c)}" if c.years == 1 else
-                            f"{names} {c.years} năm liên tục {_span(window)} {_cite(c)}")
-    else:
-        label = c.label or f"Có {c.count} lần {names} trong {c.years} năm {_span(window)} {_cite(c)}"
-    if s.awardee is None:
-        return s.unknown(c.id, label)
+def _held_in(s: _Subject, codes: tuple[str, ...], window: range) -> tuple[dict[int, _Award], list[_Award]]:
+    """The years of `window` holding one of `codes` (the first counting award of each), and those not counted."""
     held: dict[int, _Award] = {}
     ignored: list[_Award] = []
-    for code in c.awards:
+    for code in codes:
         for year, award in s.counting(code, window).items():
             held.setdefault(year, award)
         ignored += s.ignored(code, window)
-    records = [a.ref for a in (*held.values(), *ignored)]
-    note = _not_counted_note(names, ignored)
+    return held, ignored
+
+
+def _awards_in_window(s: _Subject, c: Criterion) -> Check:
+    window, names = c.window(s.year), "/".join(c.awards)
+    alternative = "/".join(c.alternative_awards)
+    if c.count == c.years:
+        label = c.label or (f"{names} năm {_span(window)}" if c.years == 1 else
+                            f"{names} {c.years} năm liên tục {_span(window)}")
+    else:
+        label = c.label or f"Có {c.count} lần {names} trong {c.years} năm {_span(window)}"
+    if alternative and not c.label:
+        label += f" hoặc {c.alternative_count} lần {alternative}"
+    label = label if c.label else f"{label} {_cite(c)}"
+    if s.awardee is None:
+        return s.unknown(c.id, label)
+    held, ignored = _held_in(s, c.awards, window)
+    other, other_ignored = _held_in(s, c.alternative_awards, window) if alternative else ({}, [])
+    records = [a.ref for a in (*held.values(), *ignored, *other.values(), *other_ignored)]
+    note = _not_counted_note(names, ignored) + (_not_counted_note(alternative, other_ignored) if alternative else "")
     having = f"Có {_listing(names, held.values())}." if held else f"Không có {names} nào trong {_span(window)}."
+    if alternative:
+        having += (f" Có {_listing(alternative, other.values())}." if other else
+                   f" Không có {alternative} nào trong {_span(window)}.")
+        if len(other) >= c.alternative_count:
+            return Check(c.id, label, Result.MET, f"{having}{note}", records)
     if c.count == c.years:
         missing = [y for y in window if y not in held]
         if not missing:
             return Check(c.id, label, Result.MET, f"{having}{note}", records)
-        extra = f" {having}" if held else ""
+        extra = f" {having}" if held or alternative else ""
         return Check(c.id, label, Result.NOT_MET, f"Thiếu {names} năm {_years(missing)}.{extra}{note}", records)
     result = Result.MET if len(held) >= c.count else Result.NOT_MET
-    return Check(c.id, label, result, f"{having} Cần {c.count} lần, có {len(held)}.{note}", records)
+    needed = f"Cần {c.count} lần {names}" + (f" hoặc {c.alternative_count} lần {alternative}" if alternative else "")
+    return Check(c.id, label, result, f"{having} {needed}, có {len(held)}.{note}"
+                 if alternative else f"{having} Cần {c.count} lần, có {len(held)}.{note}", records)
 
 
 def _prior_award(s: _Subject, c: Criterion) -> Check:

@@ -14,11 +14,22 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine.models import Awardee, DossierKind, Movement, Nomination, Registration
+from engine.rules.catalogue import Threshold, _threshold
 from engine.rules.eligibility import Check
 from engine.rules.reader import Entry, load_yaml
-from engine.vocabulary import Result
+from engine.vocabulary import ClusterVoteChoice, Result
 
 EMULATION_FILE = "emulation.yaml"
+
+
+@dataclass(frozen=True)
+class ClusterVoteRules:
+    """The cluster's vote (suy tôn): the award each choice proposes, the share of votes a unit needs,
+    and at most how many units a choice may propose (the leading units: one flag per cluster)."""
+
+    awards: dict[str, str]  # ClusterVoteChoice value (flag, merit) → award code of the catalogue
+    threshold: Threshold
+    limits: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,7 @@ class EmulationRules:
     registered_titles: frozenset[str]
     registration_blocks: bool
     thematic_award_by_launching_level: bool
+    cluster_vote: ClusterVoteRules | None = None
 
     def applies_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -48,13 +60,14 @@ class EmulationRuleBook:
         versions = []
         for entry in root.entries("versions"):
             entry.keys("effective_from", "effective_to", "source", "registration",
-                       "thematic_award_by_launching_level")
+                       "thematic_award_by_launching_level", optional=("cluster_vote",))
             registration = entry.entry("registration")
             registration.keys("titles", "blocks")
             versions.append(EmulationRules(
                 entry.day("effective_from"), entry.optional_day("effective_to"), entry.text("source"),
                 frozenset(registration.texts("titles")), registration.flag("blocks"),
-                entry.flag("thematic_award_by_launching_level")))
+                entry.flag("thematic_award_by_launching_level"),
+                _cluster_vote(entry.entry("cluster_vote")) if entry.get("cluster_vote") is not None else None))
         for before, after in zip(versions, versions[1:], strict=False):
             if before.effective_to is None or (after.effective_from - before.effective_to).days != 1:
                 raise root.error(f"phiên bản từ {after.effective_from:%d/%m/%Y} phải bắt đầu ngay sau ngày kết "
@@ -62,6 +75,20 @@ class EmulationRuleBook:
         if not versions:
             raise root.error("cần ít nhất một phiên bản.")
         return cls(tuple(versions))
+
+
+def _cluster_vote(entry: Entry) -> ClusterVoteRules:
+    entry.keys("awards", "threshold", optional=("limits",))
+    choices = [c.value for c in ClusterVoteChoice if c is not ClusterVoteChoice.NONE]
+    awards = entry.entry("awards")
+    awards.keys(optional=choices)
+    if not awards.data:
+        raise awards.error("cần ít nhất một hình thức để suy tôn.")
+    limits = entry.entry("limits") if entry.get("limits") is not None else None
+    if limits is not None:
+        limits.keys(optional=list(awards.data))
+    return ClusterVoteRules({str(k): awards.text(k) for k in awards.data}, _threshold(entry.entry("threshold"), False),
+                            {str(k): limits.integer(k, minimum=1) for k in limits.data} if limits else {})
 
 
 @functools.lru_cache(maxsize=8)

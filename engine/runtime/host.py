@@ -23,7 +23,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import event, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from engine.clock import Clock
 from engine.config import Settings
@@ -44,7 +44,7 @@ from engine.runtime.inspection import Step, in_order, merge_finished_children, t
 from engine.runtime.pruning import prune
 from engine.runtime.scripting import RestrictedEnvironment, RestrictedScriptEngine
 from engine.runtime.serialization import StateSerializer
-from engine.runtime.tables import sync_human_tasks, sync_timers, timer_due
+from engine.runtime.tables import SideRows, side_rows, sync_human_tasks, sync_timers, timer_due
 from engine.runtime.timeflow import engine_time
 
 T = TypeVar("T")
@@ -55,7 +55,6 @@ _HASHES_KEY = "khenthuong_definition_hashes"  # definition row id -> content has
 @dataclass
 class SaveResult:
     opened: list[HumanTask] = field(default_factory=list)
-    closed: list[HumanTask] = field(default_factory=list)
     completed: bool = False
 
 
@@ -71,6 +70,7 @@ class LiveWorkflow:
     completed: set[str] = field(default_factory=set)  # user tasks completed in this transaction
     touched: bool = False  # the engine ran on it: it no longer matches `revision`
     result: SaveResult | None = None  # set by the save at the end of checkout()
+    loaded: SideRows = field(default_factory=SideRows)  # the side rows at `revision` (none for a new instance)
 
 
 class Runtime:
@@ -197,12 +197,15 @@ class Runtime:
         self._engine_steps(live)
         return live, self.save(session, live)
 
-    def lock(self, session: Session, instance_id: int) -> ProcessInstance:
+    def lock(self, session: Session, instance_id: int, *, with_state: bool = False) -> ProcessInstance:
         """Load the instance row under a lock held until the transaction ends, with its definition's
-        content hash in the same statement (what `definition_of` would otherwise read next)."""
+        content hash in the same statement (what `definition_of` would otherwise read next) and, when
+        asked, its state (what `open` reads next unless this process has the workflow cached)."""
         stmt = (select(ProcessInstance, ProcessDefinition.content_hash)
                 .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
                 .where(ProcessInstance.id == instance_id))
+        if with_state:
+            stmt = stmt.options(undefer(ProcessInstance.state))
         if is_postgres(session):
             stmt = stmt.with_for_update(of=ProcessInstance)  # the instance's row only, not the definition's
         row = session.execute(stmt.execution_options(populate_existing=True)).one_or_none()
@@ -210,8 +213,9 @@ class Runtime:
             raise NotFound(f"Không có phiên quy trình số {instance_id}.")
         instance, definition_hash = row
         session.info.setdefault(_HASHES_KEY, {})[instance.definition_id] = definition_hash
-        # populate_existing does not touch a deferred column loaded earlier in this session.
-        session.expire(instance, ["state"])
+        if not with_state:
+            # populate_existing does not touch a deferred column loaded earlier in this session.
+            session.expire(instance, ["state"])
         return instance
 
     def open(self, session: Session, instance: ProcessInstance, clock: Clock) -> LiveWorkflow:
@@ -222,7 +226,7 @@ class Runtime:
             workflow = self.serializer.load_state(instance.state, instance.serializer_version,
                                                   definition.spec, definition.subprocess_specs)
         workflow.script_engine = self.script_engine  # not serialized: attach ours after every load
-        return LiveWorkflow(instance, definition, workflow, clock, instance.revision)
+        return LiveWorkflow(instance, definition, workflow, clock, instance.revision, loaded=side_rows(workflow))
 
     @contextmanager
     def checkout(self, session: Session, instance_id: int, clock: Clock) -> Iterator[LiveWorkflow]:
@@ -230,7 +234,9 @@ class Runtime:
         what the save changed. Nothing is saved when the block raises or the engine did not run (a
         timer not yet due, nothing to repair), and a workflow the engine has not touched goes back
         to the cache as it was."""
-        live = self.open(session, self.lock(session, instance_id), clock)
+        # The state is read with the lock unless the workflow is cached here (a guess: it only decides
+        # whether the state comes in the lock's statement or, on a miss after all, in its own).
+        live = self.open(session, self.lock(session, instance_id, with_state=instance_id not in self._cache), clock)
         try:
             yield live
         except BaseException:

@@ -2,7 +2,7 @@
 one biên bản họp and one biên bản kiểm phiếu for the whole sitting, and its ban kiểm phiếu
 
 Revision ID: 0037
-Revises: 0035
+Revises: 0039
 Create Date: 2026-11-30
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0037'
-down_revision = '0035'
+down_revision = '0039'
 branch_labels = None
 depends_on = None
 

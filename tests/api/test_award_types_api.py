@@ -30,6 +30,9 @@ def test_a_day_under_the_previous_decree_answers_its_catalogue(client, world, be
         "rewards": [{"subject": "individual", "multiple": "3.0", "amount": 5_400_000, "base_salary": 1_800_000,
                      "base_salary_source": "Nghị định số 24/2023/NĐ-CP ngày 14 tháng 5 năm 2023 của Chính phủ",
                      "source": "Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ"}],
+        "disclosure": None, "sources": {},
+        "deadlines": {"appraisal": {"commune": 10, "province": 10, "province_to_prime_minister": 15, "national": 20},
+                      "notify_result": 10, "supplement": 10, "sources": {}},
         "criteria": [
             {"id": "consecutive_cstd_cs", "check": "awards_in_window", "basis": "Luật TĐKT 2022, Điều 22",
              "confirmed": True, "source": None,

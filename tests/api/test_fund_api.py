@@ -4,6 +4,7 @@ registry of exemplary people read by anyone once published."""
 from __future__ import annotations
 
 import io
+import secrets
 import threading
 
 import pytest
@@ -11,8 +12,22 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from engine.errors import Conflict
-from engine.models import AuditEvent, Decision, FundPayout
+from engine.models import (
+    AuditEvent,
+    Complaint,
+    ComplaintKind,
+    ComplaintStatus,
+    Decision,
+    FundEntry,
+    FundEntryKind,
+    FundPayout,
+)
 from engine.operations.fund import commands as fund
+from engine.operations.fund.inputs import read_entry
+from engine.operations.processes import start_process
+from engine.operations.rounds.commands import create_round
+from engine.operations.rounds.inputs import read_round
+from engine.operations.statistics import queries as statistics
 from tests.workflows.journey import Journey, build_tree
 
 PNG_BYTES = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
@@ -138,3 +153,100 @@ def test_two_officers_marking_one_payout_paid_at_once_one_wins(ctx, tree, make_c
     assert db(lambda s: s.get(FundPayout, payout_id).paid_at) is not None
     paid = db(lambda s: s.scalars(select(AuditEvent).where(AuditEvent.action == "fund_payout_paid")).all())
     assert len(paid) == 1
+
+
+def _revoke_decision(journey: Journey, tree, decision_id: int) -> None:
+    """An upheld complaint revokes the decision's awards; the office confirms the money recovered."""
+    ctx = journey.ctx
+    complaint = Complaint(kind=ComplaintKind.COMPLAINT, tracking_code=f"KN-{secrets.token_hex(4).upper()}",
+                          decision_id=decision_id, handling_unit_id=tree.commune.id, complainant_name="Nguyễn Văn Dân",
+                          complainant_contact="0912 345 678", content="Thành tích kê khai không đúng sự thật.",
+                          status=ComplaintStatus.RECEIVED, filed_at=ctx.clock.now())
+    ctx.session.add(complaint)
+    ctx.session.flush()
+    instance, _ = start_process(ctx, "complaint", {"complaint_id": complaint.id, "handling_unit": tree.commune.id},
+                                complaint_id=complaint.id)
+    complaint.instance_id = instance.id
+    ctx.session.commit()
+    journey.complete(tree.commune_complaints, "accept_complaint", {"outcome": "accept"})
+    journey.complete(tree.commune_complaints, "investigate", {"findings": "Hồ sơ thành tích bị làm giả."})
+    journey.complete(tree.commune_head, "resolve_complaint", {"outcome": "upheld", "revoke": True,
+                                                              "reason": "Thành tích kê khai gian dối."})
+    prefill = journey.prefill(tree.commune_office, "prepare_revocation")
+    journey.complete(tree.commune_office, "prepare_revocation", {**prefill, "ground": "false_declaration"})
+    journey.complete(tree.commune_head, "decide_revocation", {"approve": True})
+    journey.complete(tree.commune_office, "confirm_recovery", {"certificate_recovered": True, "money_recovered": True})
+    journey.session.commit()
+
+
+def test_recovered_money_returns_to_the_fund_and_a_revoked_award_is_no_longer_owed(client, ctx, tree, bearer, db):
+    office, commune = bearer(tree.commune_office), tree.commune.id
+    journey = Journey(ctx, tree)
+    decision_id = _issued(journey, tree)
+    keeper = journey.ctx.as_actor(tree.commune_office)
+    fund.add_entry(keeper, read_entry({"unit_id": commune, "year": 2026, "kind": "budget", "amount": 5_000_000,
+                                       "entered_on": "02/01/2026", "note": "Dự toán năm 2026"}))
+    made = fund.create_payouts(keeper, decision_id)
+    fund.mark_paid(keeper, made[0].id)  # one of the two is paid before the awards are revoked
+    unpaid_id = made[1].id
+    journey.session.commit()
+    before = client.get(f"/api/v1/fund/units/{commune}", headers=office, query_string={"year": 2026}).json
+    assert (before["paid"], before["unpaid"], before["balance"]) == (710_000, 710_000, 4_290_000)
+
+    _revoke_decision(journey, tree, decision_id)
+
+    after = client.get(f"/api/v1/fund/units/{commune}", headers=office, query_string={"year": 2026}).json
+    assert (after["recovered"], after["money_in"], after["paid"], after["unpaid"], after["balance"]) == (
+        710_000, 5_710_000, 710_000, 0, 5_000_000)
+    assert client.post(f"/api/v1/fund/payouts/{unpaid_id}/paid", headers=office).status_code == 409
+    entries = db(lambda s: s.scalars(select(FundEntry).where(FundEntry.kind == FundEntryKind.RECOVERED)).all())
+    assert [(e.unit_id, e.amount, e.year) for e in entries] == [(commune, 710_000, 2026)]
+    assert "Thu hồi tiền thưởng theo Quyết định số" in entries[0].note
+    manual = client.post("/api/v1/fund/entries", headers=office, json={
+        "unit_id": commune, "year": 2026, "kind": "recovered", "amount": 1, "entered_on": "02/01/2026", "note": "x"})
+    assert manual.status_code == 422 and "kind" in manual.json["errors"]
+
+
+def test_the_balance_carries_over_into_the_next_year(client, ctx, tree, bearer):
+    office, commune = bearer(tree.commune_office), tree.commune.id
+    journey = Journey(ctx, tree)
+    decision_id = _issued(journey, tree)  # a 2026 decision: two payouts of 710,000
+    keeper = journey.ctx.as_actor(tree.commune_office)
+    for year, kind, amount in ((2025, "budget", 3_000_000), (2026, "budget", 2_000_000), (2027, "income", 500_000)):
+        fund.add_entry(keeper, read_entry({"unit_id": commune, "year": year, "kind": kind, "amount": amount,
+                                           "entered_on": f"02/01/{year}", "note": f"Nguồn năm {year}"}))
+    for payout in fund.create_payouts(keeper, decision_id):
+        fund.mark_paid(keeper, payout.id)
+    journey.session.commit()
+
+    def year(n: int) -> dict:
+        return client.get(f"/api/v1/fund/units/{commune}", headers=office, query_string={"year": n}).json
+
+    assert (year(2025)["carried_over"], year(2025)["balance"]) == (0, 3_000_000)
+    assert (year(2026)["carried_over"], year(2026)["balance"]) == (3_000_000, 3_580_000)
+    assert (year(2027)["carried_over"], year(2027)["money_in"], year(2027)["balance"]) == (3_580_000, 500_000,
+                                                                                           4_080_000)
+    report = client.get(f"/api/v1/fund/units/{commune}/report.xlsx", headers=office, query_string={"year": 2026})
+    rows = {r[0]: r[1] for r in load_workbook(io.BytesIO(report.data))["Tổng hợp"].iter_rows(min_row=4,
+                                                                                              values_only=True)}
+    assert (rows["Số dư năm 2025 chuyển sang"], rows["Tổng nguồn"], rows["Đã chi tiền thưởng"],
+            rows["Chuyển sang năm 2027"]) == (3_000_000, 2_000_000, 1_420_000, 3_580_000)
+
+
+def test_the_dashboard_shows_the_fund_and_the_rounds(ctx, tree):
+    journey = Journey(ctx, tree)
+    decision_id = _issued(journey, tree)
+    keeper = journey.ctx.as_actor(tree.commune_office)
+    fund.add_entry(keeper, read_entry({"unit_id": tree.commune.id, "year": 2026, "kind": "budget",
+                                       "amount": 5_000_000, "entered_on": "02/01/2026", "note": "Dự toán"}))
+    fund.create_payouts(keeper, decision_id)
+    create_round(keeper, read_round({"unit_id": tree.commune.id, "title": "Xét khen thưởng tổng kết năm học",
+                                     "kind": "school_year", "cutoff_on": "20/12/2026", "late_policy": "next_round"}))
+    journey.session.commit()
+    board = statistics.dashboard(journey.ctx.as_actor(tree.commune_head), tree.commune.id, 2026)
+    panels = {p.title: dict(p.lines) for p in board.panels}
+    assert panels["Quỹ thi đua, khen thưởng"]["Số dư"] == "5.000.000 đồng"
+    assert panels["Quỹ thi đua, khen thưởng"]["Chưa chi (năm 2026)"] == "1.420.000 đồng — 2 khoản"
+    (cutoff,) = panels["Đợt xét khen thưởng"].values()
+    assert cutoff.startswith("hạn nhận hồ sơ 20/12/2026 (") and cutoff.endswith("; 0 hồ sơ")
+

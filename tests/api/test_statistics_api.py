@@ -133,8 +133,8 @@ def test_the_api_the_workbook_and_the_document(client, bearer, ctx, year):
     sheet = book["Khen thưởng"]
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
     body_rows, total = rows[:-1], rows[-1]
-    assert total[0] == "Tổng cộng" and total[3:] == (3, 1, 4, 1)
-    assert sum(r[5] for r in body_rows) == total[5] and sum(r[3] for r in body_rows) == total[3]
+    assert total[0] == "Tổng cộng" and total[3:] == (3, 1, 0, 4, 1)
+    assert sum(r[6] for r in body_rows) == total[6] and sum(r[3] for r in body_rows) == total[3]
     money = list(book["Tiền thưởng"].iter_rows(min_row=4, values_only=True))
     assert money[-1][4] == 2 * GK_INDIVIDUAL + GK_COLLECTIVE + BK_INDIVIDUAL == sum(r[4] for r in money[:-1])
     proposals = list(book["Đề nghị và kết quả"].iter_rows(min_row=4, values_only=True))

@@ -198,3 +198,25 @@ def test_unknown_task_is_404(client, world, bearer):
     response = client.get(f"{API}/tasks/987654", headers=bearer(world.office))
     assert response.status_code == 404
     assert response.json["detail"] == "Không tìm thấy nhiệm vụ số 987654."
+
+
+# Counted 2026-11-30 (issue 18): 13 on PostgreSQL, 12 on SQLite — the token's check, the task and the
+# caller's right to act, the row lock with the state, the task re-read under it, the task's UPDATE, the
+# next tasks' and timers' INSERTs, the instance's UPDATE, the audit chain (lock, head, event) and the
+# answer's units in one query. A ceiling to bring down, never to raise unnoticed.
+HTTP_COMPLETION_CEILING = 13
+
+
+def test_a_completion_over_http_stays_within_its_statement_ceiling(app, client, world, ctx, clock, bearer):
+    from tests.web.test_list_cost import statements
+
+    start_sample(ctx, world, clock)
+    (prepare,) = tasks.list_tasks(ctx.as_actor(world.proposer)).items
+    ctx.session.commit()
+    headers = bearer(world.proposer)
+    with statements(app) as seen:
+        done = client.post(f"{API}/tasks/{prepare.id}/complete", headers=headers,
+                           json={"data": {"title": "Hồ sơ năm 2026", "amount": 2}})
+    assert done.status_code == 200, done.json
+    assert [(t["key"], t["unit"]["id"]) for t in done.json["next_tasks"]] == [("review", world.commune.id)]
+    assert len(seen) <= HTTP_COMPLETION_CEILING, "\n".join(seen)

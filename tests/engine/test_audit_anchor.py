@@ -99,12 +99,53 @@ def test_deleting_the_last_events_is_reported_as_truncation(ctx, db_engine):
     assert not report.ok and report.first_bad_seq == 4 and "bị cắt" in report.problem
 
 
-def test_deleting_an_event_before_the_checkpoint_is_reported(ctx, db_engine):
-    _anchored(ctx, before=5)
+def test_deleting_an_event_before_the_checkpoint_is_left_to_the_full_walk(ctx, db_engine):
+    _anchored(ctx, before=5, after=2)
     with _as_owner(db_engine) as conn:
         conn.execute(text("DELETE FROM audit_event WHERE seq = 2"))
+    # The quick check reads nothing before the last checkpoint but its event and the first one.
+    quick = _check(ctx)
+    assert quick.ok and quick.checked_from_seq == 5
+    walked = _check(ctx, full=True)
+    assert not walked.ok and walked.first_bad_seq == 5 and "đã bị xóa" in walked.problem
+
+
+def test_deleting_the_first_events_is_caught_by_the_quick_check(ctx, db_engine):
+    _anchored(ctx, before=5)
+    with _as_owner(db_engine) as conn:
+        conn.execute(text("DELETE FROM audit_event WHERE seq <= 2"))
     report = _check(ctx)
-    assert not report.ok and "đã bị xóa" in report.problem
+    assert not report.ok and report.first_bad_seq == 1 and "đã bị xóa" in report.problem
+
+
+def test_deleting_an_event_after_the_last_checkpoint_is_caught_by_the_quick_check(ctx, db_engine):
+    _anchored(ctx, before=4, after=4)
+    with _as_owner(db_engine) as conn:
+        conn.execute(text("DELETE FROM audit_event WHERE seq = 6"))
+    report = _check(ctx)
+    assert not report.ok and report.first_bad_seq == 7 and "thiếu sự kiện số 6" in report.problem
+
+
+def _edit(conn: Connection, seq: int) -> None:
+    """Change one stored event in place, its hash left as it was."""
+    conn.execute(text("UPDATE audit_event SET reason = 'đã sửa' WHERE seq = :seq"), {"seq": seq})
+
+
+def test_an_event_edited_after_the_last_checkpoint_is_caught_by_the_quick_check(ctx, db_engine):
+    _anchored(ctx, before=4, after=3)
+    with _as_owner(db_engine) as conn:
+        _edit(conn, 6)
+    report = _check(ctx)
+    assert not report.ok and report.first_bad_seq == 6 and "bị thay đổi" in report.problem
+
+
+def test_an_event_edited_before_the_last_checkpoint_is_caught_by_the_full_walk(ctx, db_engine):
+    _anchored(ctx, before=5, after=1)
+    with _as_owner(db_engine) as conn:
+        _edit(conn, 3)
+    assert _check(ctx).ok  # not read by the quick check
+    walked = _check(ctx, full=True)
+    assert not walked.ok and walked.first_bad_seq == 3 and "bị thay đổi" in walked.problem
 
 
 def _rewrite(conn: Connection, seq: int, reason: str) -> None:

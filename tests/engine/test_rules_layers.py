@@ -95,3 +95,93 @@ def test_a_faulty_layer_stops_the_start_with_its_file_and_line(tmp_path, rules_d
     line = next(i for i, row in enumerate(text.splitlines(), 1) if message.split(":")[0].strip() in row
                 and ("sideways" in row or "CSTX" in row))
     assert str(path) in str(caught.value) and f"(dòng {line})" in str(caught.value), caught.value
+
+
+# ---- deadlines, thresholds and disclosure: the layer over the whole rules version ------------------------
+
+EXAMPLE = DEFAULT_RULES_DIR / "examples" / "provinces.yaml"
+
+
+def with_layer(rules_dir, text):
+    (rules_dir / "provinces.yaml").write_text(text, encoding="utf-8")
+    clear_rules_cache()
+    return load_layers(rules_dir), load_rules(rules_dir)[0]
+
+
+def test_the_shipped_example_loads_and_sets_deadlines_a_threshold_and_disclosure_with_its_source(rules_dir):
+    layers, catalogue = with_layer(rules_dir, EXAMPLE.read_text(encoding="utf-8"))
+    national = catalogue.on(date(2025, 8, 1))
+    layered = layers.version_for(national, ["VD", "VD-X1"], date(2025, 8, 1))
+    source = "Quy chế thi đua, khen thưởng tỉnh VD (ví dụ minh họa, không phải văn bản thật)"
+    assert (layered.deadlines.appraisal.commune, layered.deadlines.appraisal.province,
+            layered.deadlines.appraisal.national, layered.deadlines.supplement) == (7, 12, 20, 5)
+    assert layered.source_of("deadlines.appraisal.commune") == source
+    assert layered.source_of("deadlines.appraisal.national") is None  # not set: national
+    cstd_tinh = layered.award_type("CSTD_TINH")
+    assert (cstd_tinh.approval_threshold.percent, cstd_tinh.approval_threshold.base.value) == (80, "present")
+    assert layered.source_of("award_types.CSTD_TINH.approval_threshold") == source
+    cstd_tq = layered.award_type("CSTD_TQ")
+    assert (cstd_tq.disclosure_days_at("province"), cstd_tq.disclosure_days_at("ministry"),
+            cstd_tq.disclosure_days_at("commune")) == (15, 10, 10)
+    assert layered.award_type("XA_TIEU_BIEU").disclosure_days == 5
+    assert [c.id for c in layered.eligibility.of("CSTD_TINH")][-1] == "cstd_tinh_quota"
+    # the national version itself is unchanged, and another province sees it
+    assert national.deadlines.appraisal.commune == 10 and national.sources == ()
+    assert layers.version_for(national, ["T"], date(2025, 8, 1)) == national
+
+
+def test_a_sector_layer_over_the_provinces_wins_for_the_units_under_the_so(rules_dir):
+    text = LAYER + """    deadlines: {supplement: 4}
+  - id: t-so-gd
+    unit: "T-SGD"
+    source: "Quy chế của Sở Giáo dục tỉnh T"
+    effective_from: 2024-03-15
+    effective_to: null
+    deadlines: {supplement: 6}
+"""
+    layers, catalogue = with_layer(rules_dir, text)
+    national = catalogue.on(date(2026, 1, 1))
+    under_so = layers.version_for(national, ["T", "T-SGD"], date(2026, 1, 1))
+    in_province = layers.version_for(national, ["T", "T-X1"], date(2026, 1, 1))
+    assert (under_so.deadlines.supplement, under_so.source_of("deadlines.supplement")) == (
+        6, "Quy chế của Sở Giáo dục tỉnh T")
+    assert (in_province.deadlines.supplement, in_province.source_of("deadlines.supplement")) == (4, SOURCE)
+
+
+BASE = """layers:
+  - id: t-qc
+    unit: "T"
+    source: "Quy chế tỉnh T"
+    effective_from: 2024-01-01
+    effective_to: null
+"""
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    ("    deadlines: {appraisal: {village: 5}}\n", "khóa không được hỗ trợ: village"),
+    ("    deadlines: {supplement: 0}\n", "'supplement' phải là số nguyên từ 1"),
+    ("    deadlines: {remind: 3}\n", "khóa không được hỗ trợ: remind"),
+    ("    award_types:\n      LDTT: {approval_threshold: {op: '>', percent: 50, base: members}}\n",
+     "'LDTT' không biểu quyết tại hội đồng"),
+    ("    award_types:\n      CSTD_TINH: {approval_threshold: {op: '>=', percent: 120, base: members}}\n",
+     "'percent' phải từ 1 đến 100"),
+    ("    award_types:\n      CSTD_TINH: {approval_threshold: {op: '>=', percent: 90, base: everyone}}\n",
+     "'base' = 'everyone' không hợp lệ"),
+    ("    award_types:\n      CSTD_TQ: {disclosure_days: -1}\n", "'disclosure_days' phải là số nguyên từ 0"),
+    ("    award_types:\n      CSTD_TQ: {disclosure: {by_level: {hamlet: 3}, basis: x, confirmed: false}}\n",
+     "cấp không hợp lệ: hamlet"),
+    ("    award_types:\n      CSTD_TQ: {quota: 3}\n", "khóa không được hỗ trợ: quota"),
+    ("    award_types:\n      CSTX: {disclosure_days: 3}\n", "không có loại khen thưởng CSTX"),
+    ("    criteria:\n      HC_LD1:\n        cstd_tq_or_two_cstd_tinh: {alternative: {awards: [CSTD_TINH], count: 9}}\n",
+     "'count' không được lớn hơn 'years'"),
+    ("", "cần ít nhất một trong 'criteria', 'deadlines', 'award_types'"),
+])
+def test_each_mistake_of_a_layer_stops_the_start_with_the_file_and_its_line(rules_dir, body, words):
+    path = rules_dir / "provinces.yaml"
+    path.write_text(BASE + body, encoding="utf-8")
+    clear_rules_cache()
+    with pytest.raises(DefinitionError) as caught:
+        load_rules(rules_dir)
+    message = str(caught.value)
+    assert str(path) in message and words in message, message
+    assert "(dòng " in message, message

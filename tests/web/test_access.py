@@ -28,9 +28,9 @@ FORMS = ["/login", "/logout", "/notifications/1/read", "/notifications/read-all"
          "/emulation/plans", "/emulation/plans/1/file", "/emulation/plans/1/tasks",
          "/emulation/tasks/1", "/emulation/movements", "/emulation/movements/1/responses", "/emulation/registrations",
          "/emulation/registrations/import", "/emulation/clusters/1/scores", "/emulation/clusters/1/adjustments",
-         "/emulation/grades", "/registry/people/1/bars", "/registry/people/1/bars/1/lift",
+         "/emulation/clusters/1/vote", "/emulation/grades", "/registry/people/1/bars", "/registry/people/1/bars/1/lift",
          "/password", "/admin/users", "/admin/users/1", "/admin/councils/1", "/thu/huy-nhan/<token>",
-         "/reports"]
+         "/reports", "/reports/deadline"]
 # The public comment form on a list under disclosure: no session, so no CSRF token (docs/public.md).
 PUBLIC_FORMS = {"/cong-khai/lay-y-kien/1"}
 # Pages anyone may open without login: the public complaint form, its "filed" page, the tracking page and

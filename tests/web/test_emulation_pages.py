@@ -9,7 +9,7 @@ import re
 from engine.operations.emulation import commands, inputs
 from tests.api.test_emulation_year_api import sheet as _sheet
 from tests.factories import make_unit, make_user
-from tests.web.conftest import log_in
+from tests.web.conftest import log_in, open_task
 
 
 def test_a_year_through_the_pages(client, tree, session, settings):
@@ -111,3 +111,50 @@ def test_the_office_enters_a_yearly_grade_on_a_persons_page(client, tree, sessio
                                                    "grade": "good"})
     assert saved.status_code == 303 and saved.headers["Location"].endswith(page)
     assert "2025: Hoàn thành tốt nhiệm vụ" in client.get(page).get_data(as_text=True)
+
+
+def test_the_cluster_votes_through_its_pages(app, client, tree, session, settings, ctx):
+    """The head commune opens the vote on the cluster page; each member's head casts its ballot on the
+    task page (a plain form), gets its receipt and checks it; the page shows the result and the dossier."""
+    second = make_unit(session, "HBX-X02", parent=tree.province, level="commune", name="UBND xã Hòa An")
+    second_head = make_user(session, settings, "xa2.ct", ("head", second))
+    session.commit()
+    row = commands.set_cluster_year(ctx.as_actor(tree.province_office), inputs.read_cluster({
+        "name": "Cụm thi đua các xã", "organiser_unit": tree.province.id, "year": 2026,
+        "members": [tree.commune.id, second.id], "head_unit": tree.commune.id,
+        "sheet": [{"code": "A1", "group": "Kinh tế", "title": "Thu ngân sách", "max_points": 50}]}))
+    for unit, points in ((tree.commune, 44), (second, 40)):
+        commands.self_score(ctx.as_actor(tree.commune_office if unit == tree.commune else tree.province_office),
+                            row.id, unit.id, inputs.read_scores({"unit": unit.id, "scores": [
+                                {"criterion": "A1", "points": points}]})[1])
+    session.commit()
+    page = f"/emulation/clusters/{row.id}"
+
+    csrf = log_in(client, tree.commune_head)
+    assert "Mở bỏ phiếu suy tôn" in client.get(page).get_data(as_text=True)
+    opened = client.post(page + "/vote", data={"csrf_token": csrf})
+    assert opened.status_code == 303
+    assert "Đã bỏ phiếu: 0/2 đơn vị" in client.get(page).get_data(as_text=True)
+    assert client.post(page + "/vote", data={"csrf_token": csrf}).status_code == 409
+
+    for head in (tree.commune_head, second_head):
+        browser = app.test_client()
+        token = log_in(browser, head)
+        task_id = open_task(ctx, head, None, "cast_cluster_ballot")
+        assert f'href="/tasks/{task_id}"' in browser.get("/inbox").get_data(as_text=True)
+        form = browser.get(f"/tasks/{task_id}").get_data(as_text=True)
+        assert "Phiếu suy tôn của cụm, khối thi đua" in form and "Đề nghị tặng Cờ thi đua" in form
+        fields = dict(re.findall(r'name="(votes\[\d\]\.unit_id)" value="(\d+)"', form))
+        data = {"csrf_token": token, **fields}
+        for name, unit_id in fields.items():
+            data[name.replace("unit_id", "choice")] = "flag" if int(unit_id) == tree.commune.id else "none"
+        cast = browser.post(f"/tasks/{task_id}", data=data)
+        assert cast.headers["Location"] == "/ballots", cast.get_data(as_text=True)
+        [receipt] = re.findall(r'<code class="receipt">([^<]+)</code>', browser.get("/ballots").get_data(as_text=True))
+        checked = browser.post("/ballots", data={"csrf_token": token, "receipt": receipt}).get_data(as_text=True)
+        assert "Phiếu suy tôn của cụm, khối thi đua" in checked
+        assert "UBND xã Bình Minh: <strong>Đề nghị tặng Cờ thi đua</strong>" in checked
+
+    result = client.get(page).get_data(as_text=True)
+    assert "Đã kiểm phiếu" in result and "2/2" in result and "(CO_TINH)" in result
+    assert re.search(r'href="/dossiers/\d+">hồ sơ số \d+</a>', result)

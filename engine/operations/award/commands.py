@@ -114,12 +114,16 @@ def _proposing_unit(ctx: Context, code: str | None) -> Unit:
 def create_dossier(ctx: Context, data: DossierInput) -> Dossier:
     """A new dossier in draft for the caller's proposing unit, from input made by `check_dossier`."""
     user = require_actor(ctx.actor)
-    unit = _proposing_unit(ctx, data.proposing_unit)
+    return new_dossier(ctx, _proposing_unit(ctx, data.proposing_unit), user.id, data)
+
+
+def new_dossier(ctx: Context, unit: Unit, created_by_id: int, data: DossierInput) -> Dossier:
+    """The draft dossier of `unit` (whose right to propose the caller has checked)."""
     assert data.title is not None and data.year is not None
     now = ctx.clock.now()
     dossier = Dossier(title=data.title, title_folded=fold(data.title), year=data.year,
                       kind=data.kind or DossierKind.REGULAR, status=DossierStatus.DRAFT,
-                      proposing_unit_id=unit.id, created_by_id=user.id, created_at=now, updated_at=now,
+                      proposing_unit_id=unit.id, created_by_id=created_by_id, created_at=now, updated_at=now,
                       overdue=False)
     dossier.nominations = [_new_nomination(given) for given in data.nominations or ()]
     _renumber(dossier)

@@ -34,6 +34,7 @@ from engine.models import (
     UnitLevel,
     User,
 )
+from engine.operations import award_tally as tally
 from engine.operations.award.queries import reviewing_ancestors, rules_of
 from engine.operations.numbering import next_number
 from engine.operations.registry.commands import find_or_create_awardee, record_award, use_initiative_relied_on
@@ -116,6 +117,7 @@ def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomin
         record_award(ctx, awardee, nomination.award_type, dossier.year, dossier.kind.value, decision.id,
                      nomination.id)
         use_initiative_relied_on(ctx, nomination, dossier.year)  # "đã dùng" in every later pre-check
+    tally.count_granted(ctx, decision, nominations)  # the statistics' summary, in this transaction
     document = render(ctx, decision, dossier, issuer, nominations, rules)
     store = AttachmentStore(ctx.settings.attachment_root)
     decision.document_sha256, _ = store.put(io.BytesIO(document), ctx.settings.max_upload_bytes * 10)

@@ -51,15 +51,22 @@ def _due_in_working_days(ctx: Context, calendar: Any, days: int) -> str:
 
 
 
-def _appraisal_days(rules: Any, dossier: Dossier, unit: Unit) -> int:
-    """Working days for appraisal at this level (DOMAIN.md): more when the level submits upward."""
+def _appraisal_days(rules: Any, dossier: Dossier, unit: Unit) -> tuple[int, str | None]:
+    """Working days for appraisal at this level (DOMAIN.md): more when the level submits upward; with the
+    provincial layer's source when one set them."""
     table = rules.deadlines.appraisal
     if unit.level in (UnitLevel.CENTRAL, UnitLevel.STATE):
-        return int(table.national)
-    if unit.level in (UnitLevel.PROVINCE, UnitLevel.MINISTRY, UnitLevel.DEPARTMENT):
+        key = "national"
+    elif unit.level in (UnitLevel.PROVINCE, UnitLevel.MINISTRY, UnitLevel.DEPARTMENT):
         submits_up = any(n.deciding_unit_id != unit.id for n in open_nominations(dossier))
-        return int(table.province_to_prime_minister if submits_up else table.province)
-    return int(table.commune)
+        key = "province_to_prime_minister" if submits_up else "province"
+    else:
+        key = "commune"
+    return int(getattr(table, key)), rules.source_of(f"deadlines.appraisal.{key}")
+
+
+def _level_note(source: str | None) -> str:
+    return f" (mức theo {source})" if source else ""
 
 
 @register()
@@ -69,7 +76,7 @@ def receive_dossier(dossier_id: int, reviewing_unit: int) -> str:
     dossier = load_dossier(ctx, dossier_id)
     rules, calendar = rules_of(ctx, dossier)
     unit = unit_of(reviewing_unit, dossier)
-    days = _appraisal_days(rules, dossier, unit)
+    days, source = _appraisal_days(rules, dossier, unit)
     dossier.status = DossierStatus.IN_REVIEW
     dossier.supplement_request = None
     dossier.received_on = local_today(ctx.clock)
@@ -77,10 +84,11 @@ def receive_dossier(dossier_id: int, reviewing_unit: int) -> str:
     dossier_event(ctx, AuditAction.DOSSIER_RECEIVED, dossier, {
         "reviewing_unit": unit.code, "received_on": str(dossier.received_on),
         "result_due_on": str(dossier.result_due_on), "working_days": days,
+        **({"source": source} if source else {}),
     }, unit_id=unit.id)
     notify_proposers(ctx, dossier, "Hồ sơ đã được tiếp nhận",
                      f"{unit.name} đã tiếp nhận hồ sơ «{dossier.title}». Hạn trả kết quả thẩm định: "
-                     f"{dossier.result_due_on:%d/%m/%Y}.")
+                     f"{dossier.result_due_on:%d/%m/%Y}{_level_note(source)}.")
     return end_of_day(dossier.result_due_on).isoformat()
 
 
@@ -94,8 +102,10 @@ def request_supplement(dossier_id: int, reviewing_unit: int, missing: str) -> st
     dossier.status = DossierStatus.SUPPLEMENT_REQUESTED
     dossier.supplement_request = missing
     dossier.updated_at = ctx.clock.now()
-    due = _due_in_working_days(ctx, calendar, int(rules.deadlines.supplement))
-    dossier_event(ctx, AuditAction.DOSSIER_SUPPLEMENT_REQUESTED, dossier, {"missing": missing, "due": due},
+    days, source = int(rules.deadlines.supplement), rules.source_of("deadlines.supplement")
+    due = _due_in_working_days(ctx, calendar, days)
+    dossier_event(ctx, AuditAction.DOSSIER_SUPPLEMENT_REQUESTED, dossier,
+                  {"missing": missing, "due": due, "working_days": days, **({"source": source} if source else {})},
                   unit_id=unit.id)
     notify_proposers(ctx, dossier, "Yêu cầu bổ sung hồ sơ",
                      f"{unit.name} yêu cầu bổ sung hồ sơ «{dossier.title}»: {missing}")
@@ -146,14 +156,19 @@ def plan_disclosure(dossier_id: int, reviewing_unit: int) -> str | None:
     top = next_reviewing_unit(dossier, unit_of(reviewing_unit, dossier)) is None
     here = [n for n in open_nominations(dossier)
             if n.deciding_unit_id == reviewing_unit or (n.deciding_unit_id is None and top)]
-    days = max((rules.award_type(n.award_type).disclosure_days for n in here), default=0)
+    level = unit_of(reviewing_unit, dossier).level
+    days, source = max(((rules.award_type(n.award_type).disclosure_days_at(level),
+                         rules.source_of(f"award_types.{n.award_type}.disclosure_days")
+                         or rules.source_of(f"award_types.{n.award_type}.disclosure") or "") for n in here),
+                       default=(0, ""))
     if days <= 0:
         return None
     until = _due_in_working_days(ctx, calendar, days)
     # The list the public pages show (/cong-khai): these nominations, at this level, until then.
     ctx.session.add(Disclosure(dossier_id=dossier.id, unit_id=reviewing_unit, nomination_ids=[n.id for n in here],
                                opened_at=ctx.clock.now(), until=datetime.fromisoformat(until)))
-    dossier_event(ctx, AuditAction.DOSSIER_PUBLISHED, dossier, {"working_days": days, "until": until},
+    dossier_event(ctx, AuditAction.DOSSIER_PUBLISHED, dossier,
+                  {"working_days": days, "until": until, **({"source": source} if source else {})},
                   unit_id=reviewing_unit)
     return until
 

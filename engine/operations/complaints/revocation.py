@@ -25,11 +25,13 @@ from engine.models import (
     Unit,
     User,
 )
+from engine.operations import award_tally as tally
 from engine.operations.access import holds_role, require_actor
 from engine.operations.award.queries import get_decision, load_dossier, rules_of
 from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.operations.numbering import next_number
 from engine.operations.processes import start_process
+from engine.operations.recovery import recovered
 from engine.runtime.helpers import register
 from engine.storage import attachment_store
 from engine.vocabulary import AuditAction
@@ -113,6 +115,7 @@ def _confirm(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
     parts = [("đã" if data["certificate_recovered"] else "chưa") + " thu hồi hiện vật",
              ("đã" if data["money_recovered"] else "chưa") + " thu hồi tiền thưởng"]
     revocation.recovery_note = "; ".join(parts) + (f". {data['note']}" if data.get("note") else ".")
+    recovered(ctx, revocation, money=bool(data["money_recovered"]))  # the fund books the money back
     return Outcome(data)
 
 
@@ -139,6 +142,7 @@ def record_revocation(revocation_id: int) -> None:
         nomination.status = NominationStatus.REVOKED
         for award in ctx.session.scalars(select(GrantedAward).where(GrantedAward.nomination_id == nomination.id)):
             award.revoked_at = ctx.clock.now()  # no longer counts toward later criteria
+    tally.count_revoked(ctx, original, nominations)  # type: ignore[arg-type]  # the statistics' summary
     remaining = ctx.session.scalars(select(Nomination).where(Nomination.decision_id == original.id,
                                                              Nomination.status == NominationStatus.APPROVED)).all()
     if not remaining:

@@ -40,14 +40,13 @@ from engine.models import (
 from engine.operations.access import require_actor
 from engine.operations.administration import apply_due_council_changes
 from engine.operations.award.queries import load_dossier, rules_of
+from engine.operations.ballot_box import open_sealed, seal_ballot
 from engine.operations.council.inputs import PaperBallot
 from engine.operations.council.minutes import store_minutes
-from engine.operations.council.queries import choice_binding, new_receipt, receipt_digest
 from engine.operations.council.texts import percent_text, threshold_text
 from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.rules.catalogue import Threshold, VoteBase, passes
 from engine.runtime.helpers import register
-from engine.security import open_choice, seal_choice
 from engine.text import fold
 from engine.vocabulary import AuditAction, AwardeeKind, VoteClosing
 
@@ -104,13 +103,28 @@ def open_council_session(dossier_id: int, reviewing_unit: int) -> int:
         assert threshold is not None  # an award type put to a vote has one (checked as the rules load)
         session.agenda.append(AgendaItem(
             nomination_id=nomination.id, secret=award.secret_ballot, recused=sorted(recused),
-            recusal_reason="; ".join(sorted(set(recused.values()))) or None, threshold=threshold.as_json()))
+            recusal_reason="; ".join(sorted(set(recused.values()))) or None,
+            threshold=_stored_threshold(rules, award.code, threshold)))
     ctx.session.add(session)
     ctx.session.flush()
     audit.record(ctx, AuditAction.COUNCIL_SESSION_OPENED, "council_session", session.id, unit_id=reviewing_unit,
                  dossier_id=dossier.id, after={"members": session.members_total,
                                                "agenda": [i.nomination_id for i in session.agenda]})
     return session.id
+
+
+def _required(threshold: dict[str, Any]) -> str:
+    """"từ 90% trở lên tổng số thành viên hội đồng", and the layer's source in its own case."""
+    source = threshold.get("source")
+    return threshold_text({**threshold, "source": None}).lower() + (f" (mức theo {source})" if source else "")
+
+
+def _stored_threshold(rules: Any, code: str, threshold: Threshold) -> dict[str, Any]:
+    """What the agenda item keeps of its threshold: with the provincial layer's source when one set it."""
+    stored = threshold.as_json()
+    if source := rules.source_of(f"award_types.{code}.approval_threshold"):
+        stored["source"] = source
+    return stored
 
 
 @register()
@@ -188,14 +202,12 @@ def _into_box(ctx: Context, session: CouncilSession, user_id: int, votes: list[d
         raise InvalidInput("Phiếu bầu chưa hợp lệ.", errors)
     ctx.session.add(Participation(session_id=session.id, user_id=user_id))
     receipt = None
-    secret = [(items[n], c) for n, c in choices.items() if items[n].secret]
+    secret = {items[n].id: c.value for n, c in choices.items() if items[n].secret}
     if secret:
-        receipt = new_receipt()
-        digest = receipt_digest(receipt)
-        ctx.session.add(Ballot(receipt=digest, session_id=session.id, counted=False, choices=[
-            BallotChoice(agenda_item_id=item.id, choice=seal_choice(ctx.settings, choice_binding(digest, item.id),
-                                                                    choice.value))
-            for item, choice in secret]))
+        sealed = seal_ballot(ctx.settings, secret)
+        receipt = sealed.receipt
+        ctx.session.add(Ballot(receipt=sealed.digest, session_id=session.id, counted=False, choices=[
+            BallotChoice(agenda_item_id=item_id, choice=value) for item_id, value in sealed.choices.items()]))
     for nomination_id, choice in choices.items():
         if not items[nomination_id].secret:
             ctx.session.add(NamedVote(agenda_item_id=items[nomination_id].id, user_id=user_id, choice=choice))
@@ -311,7 +323,7 @@ def _secret_choices(ctx: Context, session: CouncilSession, item: AgendaItem) -> 
     """The item's choices from the box, each opened with the application's key."""
     rows = ctx.session.execute(select(BallotChoice.receipt, BallotChoice.choice)  # an item is of one session
                                .where(BallotChoice.agenda_item_id == item.id))
-    return [VoteChoice(open_choice(ctx.settings, choice_binding(digest, item.id), sealed)) for digest, sealed in rows]
+    return [VoteChoice(open_sealed(ctx.settings, digest, item.id, sealed)) for digest, sealed in rows]
 
 
 def count_item(rules: Any, session: CouncilSession, item: AgendaItem, nomination: Nomination,
@@ -330,7 +342,7 @@ def count_item(rules: Any, session: CouncilSession, item: AgendaItem, nomination
         nomination.decided_by_unit_id = session.unit_id
         nomination.outcome_note = (f"Hội đồng Thi đua - Khen thưởng không thông qua: {item.yes}/{item.base} "
                                    f"phiếu đồng ý ({percent_text(item.yes, item.base)}), yêu cầu "
-                                   f"{threshold_text(item.threshold).lower()}.")
+                                   f"{_required(item.threshold)}.")
     return {"yes": item.yes, "no": item.no, "abstain": item.abstain, "base": item.base, "passed": item.passed}
 
 

@@ -1,9 +1,6 @@
 """Reading council sessions, ballots by receipt and minutes; results only, never who voted what."""
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,32 +23,11 @@ from engine.models import (
 )
 from engine.operations.access import require_actor
 from engine.operations.award.queries import visible_dossier
+from engine.operations.ballot_box import canonical_receipt, open_sealed, receipt_digest
 from engine.operations.council.minutes import render_session_minutes
 from engine.operations.council.texts import percent_text, threshold_text
-from engine.security import open_choice
 from engine.storage import DOCX, NamedFile, attachment_store
 from engine.text import file_name
-
-# A secret ballot's receipt, read aloud and copied by hand like a complaint's tracking code: no 0/O,
-# 1/I/l; "PB-7KQ2-M9XD-4HTR-B8NC" (16 characters of 32: 80 bits). Older receipts (URL-safe random
-# text) stay valid: they are looked up as they are.
-RECEIPT_PREFIX, RECEIPT_ALPHABET, RECEIPT_GROUPS, RECEIPT_GROUP = "PB", "23456789ABCDEFGHJKLMNPQRSTUVWXYZ", 4, 4
-_RECEIPT_TYPED = re.compile(rf"^{RECEIPT_PREFIX}([{RECEIPT_ALPHABET}]{{{RECEIPT_GROUPS * RECEIPT_GROUP}}})$")
-
-
-def new_receipt() -> str:
-    body = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_GROUPS * RECEIPT_GROUP))
-    return "-".join([RECEIPT_PREFIX, *(body[i:i + RECEIPT_GROUP] for i in range(0, len(body), RECEIPT_GROUP))])
-
-
-def canonical_receipt(typed: str) -> str:
-    """A receipt as typed (any case, spaces or dashes anywhere) in its stored form; an older receipt as is."""
-    squeezed = re.sub(r"[\s\-–]", "", typed).upper()
-    match = _RECEIPT_TYPED.match(squeezed)
-    if match is None:
-        return typed.strip()
-    body = match.group(1)
-    return "-".join([RECEIPT_PREFIX, *(body[i:i + RECEIPT_GROUP] for i in range(0, len(body), RECEIPT_GROUP))])
 
 
 def get_session(ctx: Context, session_id: int) -> CouncilSession:
@@ -148,16 +124,6 @@ def _name(ctx: Context, user_id: int) -> str:
     return user.full_name if user else str(user_id)
 
 
-def receipt_digest(receipt: str) -> str:
-    """What the ballot box keeps of a receipt: its SHA-256 (160 bits of it), never the receipt."""
-    return hashlib.sha256(receipt.encode()).hexdigest()[:40]
-
-
-def choice_binding(digest: str, agenda_item_id: int) -> str:
-    """The associated data a sealed choice is bound to: its ballot and its agenda item."""
-    return f"{digest}:{agenda_item_id}"
-
-
 def ballot_by_receipt(ctx: Context, receipt: str) -> dict[str, Any]:
     """Whoever holds the receipt sees that ballot and whether it was counted."""
     require_actor(ctx.actor)
@@ -179,8 +145,7 @@ def ballot_by_receipt(ctx: Context, receipt: str) -> dict[str, Any]:
         nomination = nominations[items[choice.agenda_item_id].nomination_id]
         choices.append({"nomination_id": nomination.id, "nominee": nomination.nominee_name,
                         "award_type": nomination.award_type,
-                        "choice": open_choice(ctx.settings, choice_binding(ballot.receipt, choice.agenda_item_id),
-                                              choice.choice)})
+                        "choice": open_sealed(ctx.settings, ballot.receipt, choice.agenda_item_id, choice.choice)})
     return {"receipt": receipt, "session_id": session.id, "counted": ballot.counted, "choices": choices}
 
 

@@ -57,13 +57,12 @@ from engine.models import (
 )
 from engine.operations import tasks
 from engine.operations.access import holds_role, is_admin, require_actor
+from engine.operations.ballot_box import seal_ballot
 from engine.operations.council.council_vote import close_session_vote
 from engine.operations.council.inputs import SittingBallot, SittingClose, SittingPaperBallot, read_sitting_close
-from engine.operations.council.queries import choice_binding, new_receipt, receipt_digest
 from engine.operations.hooks import Outcome, before_complete
 from engine.operations.processes import checkout, start_process
 from engine.runtime.helpers import register
-from engine.security import seal_choice
 from engine.vocabulary import AuditAction
 
 PROCESS = "council_sitting"
@@ -379,13 +378,13 @@ def _into_box(ctx: Context, sitting: CouncilSitting, user_id: int, votes: tuple[
     secret = [(part.items[n], c) for n, c in chosen.items() if part.items[n].secret]
     receipt = None
     if secret:
-        receipt = new_receipt()
-        digest = receipt_digest(receipt)
-        ctx.session.execute(insert(Ballot).values(receipt=digest, session_id=secret[0][0].session_id, counted=False))
+        sealed = seal_ballot(ctx.settings, {row.id: choice.value for row, choice in secret})
+        receipt = sealed.receipt
+        ctx.session.execute(insert(Ballot).values(receipt=sealed.digest, session_id=secret[0][0].session_id,
+                                                  counted=False))
         ctx.session.execute(insert(BallotChoice), [
-            {"receipt": digest, "agenda_item_id": row.id,
-             "choice": seal_choice(ctx.settings, choice_binding(digest, row.id), choice.value)}
-            for row, choice in secret])
+            {"receipt": sealed.digest, "agenda_item_id": item_id, "choice": value}
+            for item_id, value in sealed.choices.items()])
     named = [{"agenda_item_id": part.items[n].id, "user_id": user_id, "choice": c}
              for n, c in chosen.items() if not part.items[n].secret]
     if named:

@@ -26,14 +26,13 @@ from engine.models import (
     SittingSession,
     VoteChoice,
 )
+from engine.operations.ballot_box import open_sealed
 from engine.operations.council.council_vote import count_item
-from engine.operations.council.queries import choice_binding
 from engine.operations.council.sitting import MESSAGE, live_session_ids, nominations_of
 from engine.operations.council.sitting_minutes import render_counting_minutes, render_sitting_minutes
 from engine.operations.processes import send_message
 from engine.rules import load_rules
 from engine.runtime.helpers import register
-from engine.security import open_choice
 from engine.storage import attachment_store
 from engine.vocabulary import AuditAction
 
@@ -76,7 +75,7 @@ def _choices(ctx: Context, sitting: CouncilSitting) -> tuple[dict[int, list[Vote
     for digest, item_id, sealed in ctx.session.execute(
             select(BallotChoice.receipt, BallotChoice.agenda_item_id, BallotChoice.choice)
             .where(BallotChoice.agenda_item_id.in_(of_sitting))):
-        secret[item_id].append(VoteChoice(open_choice(ctx.settings, choice_binding(digest, item_id), sealed)))
+        secret[item_id].append(VoteChoice(open_sealed(ctx.settings, digest, item_id, sealed)))
     named: dict[int, list[VoteChoice]] = defaultdict(list)
     for item_id, choice in ctx.session.execute(select(NamedVote.agenda_item_id, NamedVote.choice)
                                                .where(NamedVote.agenda_item_id.in_(of_sitting))):

@@ -20,4 +20,5 @@ def threshold_text(threshold: dict[str, Any]) -> str:
     share = threshold.get("fraction") or f"{threshold['percent']}%"
     base = ("số thành viên Hội đồng tham gia biểu quyết (có mặt hoặc gửi phiếu bằng văn bản)"
             if threshold.get("base") == "present" else "tổng số thành viên Hội đồng")
-    return f"{words} {share}{suffix} {base}"
+    level = f" (mức theo {threshold['source']})" if threshold.get("source") else ""
+    return f"{words} {share}{suffix} {base}{level}"

@@ -177,8 +177,10 @@ def load_plan(ctx: Context, plan_id: int) -> EmulationPlan:
 
 def get_plan(ctx: Context, plan_id: int) -> PlanView:
     """A plan with its tasks and their state today, and who is behind (late tasks by owner unit)."""
-    plan = load_plan(ctx, plan_id)
-    today = local_today(ctx.clock)
+    return _plan_view(ctx, load_plan(ctx, plan_id), local_today(ctx.clock))
+
+
+def _plan_view(ctx: Context, plan: EmulationPlan, today: date) -> PlanView:
     tasks = ctx.session.scalars(select(PlanTask).where(PlanTask.plan_id == plan.id)
                                 .options(selectinload(PlanTask.owner_unit))
                                 .order_by(PlanTask.due_on, PlanTask.id)).all()
@@ -254,6 +256,66 @@ def get_movement(ctx: Context, movement_id: int) -> MovementView:
         select(RoleGrant.unit_id).where(RoleGrant.user_id == user.id))).order_by(Unit.name)).all()
     can_respond = [u for u in held if u.id not in answered and movement.unit_id in ancestors(ctx, u.id)]
     return MovementView(movement, answers, responses, registrations, nominations, awards, can_respond)
+
+
+@dataclass(frozen=True)
+class MovementSummary:
+    """What a movement produced, in figures: for a report."""
+
+    movement: Movement
+    units_registered: int  # units below that registered for it
+    units_reported: int
+    registrations: int  # titles registered naming it
+    nominations: int
+    awards: int  # granted and not revoked
+
+
+@dataclass
+class UnitYear:
+    """A unit's emulation year as its periodic report reads it: its plans with their tasks, the
+    movements it launched and those launched above that it answered."""
+
+    plans: list[PlanView]
+    launched: list[MovementSummary]
+    answered: list[MovementSummary]
+
+
+def unit_year(ctx: Context, unit_id: int, year: int, start: date, end: date) -> UnitYear:
+    """For the report of `unit_id` over `start`–`end` (the caller has checked its right on the unit): its
+    plans of `year` with their tasks as they stand on `end` (or today, if sooner), the movements running
+    in the period it launched or answered; one query per kind."""
+    as_of = min(end, local_today(ctx.clock))
+    plans = [_plan_view(ctx, plan, as_of) for plan in ctx.session.scalars(
+        select(EmulationPlan).where(EmulationPlan.unit_id == unit_id, EmulationPlan.year == year)
+        .order_by(EmulationPlan.id))]
+    running = (Movement.starts_on <= end) & or_(Movement.ends_on.is_(None), Movement.ends_on >= start)
+    launched = list(ctx.session.scalars(select(Movement).where(Movement.unit_id == unit_id, running)
+                                        .order_by(Movement.starts_on, Movement.id)))
+    answered = list(ctx.session.scalars(select(Movement).where(running, Movement.id.in_(
+        select(MovementResponse.movement_id).where(MovementResponse.unit_id == unit_id)))
+        .options(selectinload(Movement.unit)).order_by(Movement.starts_on, Movement.id)))
+    summaries = _summaries(ctx, [m.id for m in launched + answered])
+    return UnitYear(plans, [summaries(m) for m in launched], [summaries(m) for m in answered])
+
+
+def _summaries(ctx: Context, ids: list[int]) -> Any:
+    def counted(stmt: Any) -> dict[int, int]:
+        return {movement_id: n for movement_id, n in ctx.session.execute(stmt)} if ids else {}
+
+    responses = counted(select(MovementResponse.movement_id, func.count()).where(
+        MovementResponse.movement_id.in_(ids)).group_by(MovementResponse.movement_id))
+    reported = counted(select(MovementResponse.movement_id, func.count()).where(
+        MovementResponse.movement_id.in_(ids), MovementResponse.reported_at.is_not(None))
+        .group_by(MovementResponse.movement_id))
+    registrations = counted(select(Registration.movement_id, func.count()).where(
+        Registration.movement_id.in_(ids)).group_by(Registration.movement_id))
+    nominations = counted(select(Nomination.movement_id, func.count()).where(
+        Nomination.movement_id.in_(ids)).group_by(Nomination.movement_id))
+    awards = counted(select(Nomination.movement_id, func.count()).join(
+        GrantedAward, GrantedAward.nomination_id == Nomination.id).where(
+        Nomination.movement_id.in_(ids), GrantedAward.revoked_at.is_(None)).group_by(Nomination.movement_id))
+    return lambda m: MovementSummary(m, responses.get(m.id, 0), reported.get(m.id, 0), registrations.get(m.id, 0),
+                                     nominations.get(m.id, 0), awards.get(m.id, 0))
 
 
 # ---- registrations --------------------------------------------------------------------------------

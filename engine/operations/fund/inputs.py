@@ -11,6 +11,7 @@ from engine.operations.inputs import Faults, choice, day, identifier, integer, m
 MAX_AMOUNT = 1_000_000_000_000  # đồng: a thousand billion, well beyond any unit's fund
 MAX_NOTE = 500
 ENTRY_FIELDS = ("unit_id", "year", "kind", "amount", "entered_on", "note")
+ENTERED_KINDS = (FundEntryKind.BUDGET, FundEntryKind.INCOME)  # recovered money is booked by its revocation
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ def read_entry(raw: Any) -> EntryInput:
     unit_id = identifier(body.get("unit_id"), "unit_id", faults, required=True, digits=True)
     year = integer(body.get("year"), "year", faults, low=1945, high=2200, digits=True)
     kind = choice(body.get("kind"), "kind", faults, FundEntryKind)
+    if kind is not None and kind not in ENTERED_KINDS:
+        faults.add("kind", "Tiền thưởng thu hồi được ghi khi xác nhận thu hồi, không ghi tay.")
+        kind = None
     amount = integer(body.get("amount"), "amount", faults, low=1, high=MAX_AMOUNT, digits=True)
     entered_on = day(body.get("entered_on"), "entered_on", faults, required=True)
     note = text(body.get("note"), "note", faults, high=MAX_NOTE)

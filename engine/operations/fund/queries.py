@@ -1,5 +1,6 @@
-"""Reading the reward fund: who may see and keep it, its summary for a year (SQL sums), the payouts
-and entries, the issued decisions whose payouts are not made yet, and the yearly report (XLSX)."""
+"""Reading the reward fund: who may see and keep it, its summary for a year (SQL sums, the balance
+carried over from the years before), the payouts and entries, the issued decisions whose payouts are
+not made yet, and the yearly report (XLSX)."""
 from __future__ import annotations
 
 import io
@@ -18,6 +19,8 @@ from engine.models import (
     FundEntry,
     FundEntryKind,
     FundPayout,
+    Nomination,
+    NominationStatus,
     Role,
     RoleGrant,
     Unit,
@@ -68,18 +71,22 @@ class FundSummary:
     budget: int  # money in from the budget this year
     income: int  # other income this year
     paid: int  # payouts of this year's decisions paid
-    unpaid: int  # payouts of this year's decisions not paid yet
+    unpaid: int  # payouts of this year's decisions not paid yet (a revoked award's is no longer owed)
     payouts: int
     paid_count: int
+    recovered: int = 0  # reward money recovered by revocations, booked this year
+    carried_over: int = 0  # the balance at the end of the year before (every earlier year's in minus paid)
 
     @property
     def money_in(self) -> int:
-        return self.budget + self.income
+        """This year's money in: budget, other income and recovered money."""
+        return self.budget + self.income + self.recovered
 
     @property
     def balance(self) -> int:
-        """What is left: money in minus what has been paid."""
-        return self.money_in - self.paid
+        """What is left: the balance carried over, plus this year's money in, minus what has been paid;
+        carried over to the next year."""
+        return self.carried_over + self.money_in - self.paid
 
     @property
     def balance_after_unpaid(self) -> int:
@@ -88,19 +95,27 @@ class FundSummary:
 
 
 def summary(ctx: Context, unit_id: int, year: int) -> FundSummary:
-    """The fund of `unit_id` for `year`, summed in SQL."""
+    """The fund of `unit_id` for `year`, summed in SQL (four statements, whatever the years behind)."""
     unit = fund_unit(ctx, unit_id)
     money = dict(ctx.session.execute(
         select(FundEntry.kind, func.coalesce(func.sum(FundEntry.amount), 0))
         .where(FundEntry.unit_id == unit_id, FundEntry.year == year).group_by(FundEntry.kind)).all())
     paid = FundPayout.paid_at.is_not(None)
+    owed = FundPayout.paid_at.is_(None) & (Nomination.status != NominationStatus.REVOKED)
     row = ctx.session.execute(
         select(func.coalesce(func.sum(case((paid, FundPayout.amount), else_=0)), 0),
-               func.coalesce(func.sum(case((paid, 0), else_=FundPayout.amount)), 0),
+               func.coalesce(func.sum(case((owed, FundPayout.amount), else_=0)), 0),
                func.count(FundPayout.id), func.count(FundPayout.paid_at))
+        .join(Nomination, Nomination.id == FundPayout.nomination_id)
         .where(FundPayout.unit_id == unit_id, FundPayout.year == year)).one()
+    before_in = ctx.session.scalar(select(func.coalesce(func.sum(FundEntry.amount), 0))
+                                   .where(FundEntry.unit_id == unit_id, FundEntry.year < year))
+    before_paid = ctx.session.scalar(select(func.coalesce(func.sum(FundPayout.amount), 0))
+                                     .where(FundPayout.unit_id == unit_id, FundPayout.year < year, paid))
     return FundSummary(unit.id, unit.name, year, int(money.get(FundEntryKind.BUDGET, 0)),
-                       int(money.get(FundEntryKind.INCOME, 0)), int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+                       int(money.get(FundEntryKind.INCOME, 0)), int(row[0]), int(row[1]), int(row[2]), int(row[3]),
+                       recovered=int(money.get(FundEntryKind.RECOVERED, 0)),
+                       carried_over=int(before_in or 0) - int(before_paid or 0))
 
 
 def payouts(ctx: Context, unit_id: int, year: int, *, paid: bool | None = None, decision: int | None = None,
@@ -142,9 +157,12 @@ def yearly_report(ctx: Context, unit_id: int, year: int) -> NamedFile:
     sheet.append([f"BÁO CÁO QUỸ THI ĐUA, KHEN THƯỞNG NĂM {year}"])
     sheet.append([total.unit_name])
     sheet.append([])
-    for label, value in (("Dự toán ngân sách giao", total.budget), ("Nguồn thu khác", total.income),
+    for label, value in ((f"Số dư năm {year - 1} chuyển sang", total.carried_over),
+                         ("Dự toán ngân sách giao", total.budget), ("Nguồn thu khác", total.income),
+                         ("Tiền thưởng thu hồi", total.recovered),
                          ("Tổng nguồn", total.money_in), ("Đã chi tiền thưởng", total.paid),
                          ("Còn phải chi", total.unpaid), ("Số dư", total.balance),
+                         (f"Chuyển sang năm {year + 1}", total.balance),
                          ("Số dư sau khi chi hết", total.balance_after_unpaid)):
         sheet.append([label, value])
     sheet["A1"].font = bold

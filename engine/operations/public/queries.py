@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import column, func, select, table
 from sqlalchemy.orm import selectinload
 
 from engine.context import Context
@@ -40,6 +40,12 @@ DISCLOSURE_TASK = ("level_review", "public_disclosure")
 MAX_PER_PAGE = 100
 MAX_QUERY = 200
 OPEN_STATUSES = (NominationStatus.PENDING, NominationStatus.FROZEN)
+# The award lookup counts its matches up to this many: a common name says "hơn 1.000 kết quả" instead
+# of counting every match (the pager's total is then a floor, `Page.capped`).
+LOOKUP_COUNT_CAP = 1000
+# SQLite: the FTS5 trigram index of the folded names (migration 0039); PostgreSQL: a trigram GIN index
+# on the column itself.
+NAME_INDEX = table("nomination_name_fts", column("rowid"), column("nominee_name_folded"))
 
 
 @dataclass(frozen=True)
@@ -258,8 +264,7 @@ def lookup_awards(ctx: Context, *, name: str | None = None, unit: int | None = N
             .join(Dossier, Dossier.id == Nomination.dossier_id)
             .where(Nomination.status == NominationStatus.APPROVED, Decision.status == DecisionStatus.ISSUED))
     if folded:
-        escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Nomination.nominee_name_folded.like(f"%{escaped}%", escape="\\"))
+        stmt = stmt.where(_name_matches(ctx, folded))
     if unit is not None:
         stmt = stmt.where(Dossier.proposing_unit_id == unit)
     if year is not None:
@@ -274,10 +279,23 @@ def lookup_awards(ctx: Context, *, name: str | None = None, unit: int | None = N
     units = _units(ctx, [d.issuer_unit_id for _, d, _ in rows] + [p for _, _, p in rows])
     items = [FoundAward(_public(n, names), units[proposing].name, _decision(d, units[d.issuer_unit_id], []))
              for n, d, proposing in rows]
-    total = (offset + len(items) + (1 if more else 0))
-    if more:  # the exact count only when there is a further page
-        total = ctx.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or total
-    return Page(items, total, page, per_page)
+    total, capped = offset + len(items) + (1 if more else 0), False
+    if more:  # a count only when there is a further page, and only up to the cap
+        counted = ctx.session.scalar(select(func.count()).select_from(
+            stmt.order_by(None).limit(LOOKUP_COUNT_CAP + 1).subquery())) or 0
+        capped = counted > LOOKUP_COUNT_CAP
+        total = max(min(counted, LOOKUP_COUNT_CAP), total)
+    return Page(items, total, page, per_page, capped=capped)
+
+
+def _name_matches(ctx: Context, folded: str) -> Any:
+    """SQL: the nominee's folded name contains `folded`. On SQLite a name of three letters or more (and no
+    LIKE wildcard) is looked up in the FTS5 trigram index instead of read off every row."""
+    if (ctx.session.get_bind().dialect.name == "sqlite" and len(folded) >= 3
+            and not any(sign in folded for sign in "%_\\")):
+        return Nomination.id.in_(select(NAME_INDEX.c.rowid).where(NAME_INDEX.c.nominee_name_folded.like(f"%{folded}%")))
+    escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Nomination.nominee_name_folded.like(f"%{escaped}%", escape="\\")
 
 
 # ---- exemplary people and models ----------------------------------------------------------------------

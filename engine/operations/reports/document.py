@@ -29,6 +29,8 @@ class Reporting:
 
     unit: Unit
     report: PeriodicReport | None
+    due_on: date | None = None  # the last day to submit (reports/deadline.py)
+    late: bool = False  # submitted after it, or not submitted and past it
 
     @property
     def submitted(self) -> bool:

@@ -1,8 +1,9 @@
-"""Helpers and task hooks of workflows/periodic_report.bpmn: the draft made from the unit's statistics
-and the reports of the units below, the office's text kept on the report, the head's remarks, and the
-submission (the DOCX stored as sent, the level above told)."""
+"""Helpers and task hooks of workflows/periodic_report.bpmn: the draft made from the unit's statistics,
+its plan's tasks, its movements and the reports of the units below; the office's text kept on the
+report, the head's remarks, and the submission (the DOCX stored as sent, the level above told)."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from engine.errors import NotFound
 from engine.models import HumanTask, PeriodicReport, Role
 from engine.operations import notifications
 from engine.operations.access import users_with_role
+from engine.operations.emulation.queries import MovementSummary, UnitYear, unit_year
 from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.operations.reports.queries import render_report, who_reported_unchecked
 from engine.operations.statistics.queries import Period, compute
@@ -41,7 +43,8 @@ def _money(amount: int) -> str:
 
 @register()
 def draft_periodic_report(report_id: int) -> None:
-    """Write the draft from the unit's statistics for the report's period and the reports of the units below."""
+    """Write the draft from the unit's statistics for the report's period, its plan's tasks, the movements
+    it launched and answered, and the reports of the units below."""
     ctx = current_context()
     report = _report(ctx, report_id)
     period = Period(report.period_start, report.period_end, report.year if report.kind is ReportKind.YEAR_END else None)
@@ -64,13 +67,52 @@ def draft_periodic_report(report_id: int) -> None:
         lines.append(f"5. Báo cáo của các đơn vị trực thuộc: {len(reported)}/{len(below)} đơn vị đã gửi"
                      + (f" ({', '.join(reported)})" if reported else "")
                      + (f"; chưa gửi: {', '.join(missing)}." if missing else "."))
+    year = unit_year(ctx, report.unit_id, report.year, report.period_start, report.period_end)
+    lines += _emulation_lines(year, len(lines) - 1)
     lines += ["II. HẠN CHẾ, NGUYÊN NHÂN", TO_COMPLETE, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ", TO_COMPLETE,
               "IV. ĐỀ XUẤT, KIẾN NGHỊ", TO_COMPLETE]
     report.body = "\n".join(lines)
     report.figures = {"granted": stats.granted, "individuals": stats.granted_individuals,
                       "collectives": stats.granted_collectives, "proposed": stats.proposed,
                       "approved": stats.approved, "revoked": stats.revoked, "money_total": stats.money_total,
-                      "complaints": stats.complaints_filed, "units_reported": len(reported), "units_below": len(below)}
+                      "complaints": stats.complaints_filed, "units_reported": len(reported), "units_below": len(below),
+                      "plan_tasks": {state: sum(1 for p in year.plans for t in p.tasks if t.state == state)
+                                     for state in ("done", "done_late", "late", "open")},
+                      "movements_launched": len(year.launched), "movements_answered": len(year.answered)}
+
+
+def _movement_line(summary: MovementSummary, answered: bool) -> str:
+    m = summary.movement
+    span = f"từ {m.starts_on:%d/%m/%Y}" + (f" đến {m.ends_on:%d/%m/%Y}" if m.ends_on else "")
+    above = f" do {m.unit.name} phát động" if answered else ""
+    taken = ("" if answered else f"{summary.units_registered} đơn vị đăng ký tham gia, "
+             f"{summary.units_reported} đơn vị đã báo cáo kết quả; ")
+    return (f"- «{m.theme}» ({m.kind.label}{above}, {span}): {taken}{summary.registrations} lượt đăng ký danh hiệu "
+            f"gắn với phong trào; {summary.nominations} đề nghị khen thưởng, {summary.awards} khen thưởng được trao.")
+
+
+def _emulation_lines(year: UnitYear, numbered: int) -> list[str]:
+    """The plan's tasks (done, late, open, by owner unit) and the movements launched and answered."""
+    lines: list[str] = []
+    for plan in year.plans:
+        numbered += 1
+        states = Counter(t.state for t in plan.tasks)
+        number = f" số {plan.plan.document_number}" if plan.plan.document_number else ""
+        lines.append(f"{numbered}. Thực hiện {plan.plan.title}{number}: {len(plan.tasks)} nhiệm vụ, "
+                     f"{states['done'] + states['done_late']} đã hoàn thành ({states['done_late']} hoàn thành muộn), "
+                     f"{states['late']} chậm tiến độ, {states['open']} đang thực hiện.")
+        lines += [f"- {t.task.title} ({t.task.owner_unit.name}, hạn {t.task.due_on:%d/%m/%Y}): {t.state_label}"
+                  + (f" ngày {t.task.done_on:%d/%m/%Y}" if t.task.done_on else "") + "." for t in plan.tasks]
+        if plan.behind:
+            lines.append("- Đơn vị chậm tiến độ: " + ", ".join(f"{name} ({n} nhiệm vụ)"
+                                                              for name, n in plan.behind.items()) + ".")
+    for title, summaries, answered in (("Phong trào thi đua do đơn vị phát động", year.launched, False),
+                                       ("Phong trào thi đua của cấp trên đơn vị hưởng ứng", year.answered, True)):
+        if summaries:
+            numbered += 1
+            lines.append(f"{numbered}. {title}: {len(summaries)} phong trào.")
+            lines += [_movement_line(summary, answered) for summary in summaries]
+    return lines
 
 
 @prefill(PROCESS, "edit_report")

@@ -1,14 +1,15 @@
-"""Reads of periodic reports: one report, a unit's reports, who below a unit has reported, the DOCX."""
+"""Reads of periodic reports: one report, a unit's reports, who below a unit has reported and who is
+late (the deadline set by the level above, or the default), the DOCX."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from engine.clock import local_today
+from engine.clock import LOCAL_TZ, local_today
 from engine.context import Context
 from engine.errors import Forbidden, NotFound
-from engine.models import PeriodicReport, Role, Unit
+from engine.models import PeriodicReport, ReportDeadline, Role, Unit
 from engine.operations.access import holds_role, require_actor
 from engine.operations.reports.document import Reporting, render
 from engine.operations.statistics.queries import Period, can_read_statistics, compute, tables
@@ -18,6 +19,30 @@ from engine.vocabulary import ReportKind, ReportStatus
 
 def period_of(year: int, kind: ReportKind) -> tuple[date, date]:
     return (date(year, 1, 1), date(year, 6, 30) if kind is ReportKind.MID_YEAR else date(year, 12, 31))
+
+
+DEFAULT_GRACE_DAYS = 15  # no deadline set above: due 15 days after the period's last day
+
+
+def default_due_on(year: int, kind: ReportKind) -> date:
+    return period_of(year, kind)[1] + timedelta(days=DEFAULT_GRACE_DAYS)
+
+
+def deadline_of(ctx: Context, above_id: int | None, year: int, kind: ReportKind) -> date:
+    """The last day the units directly below `above_id` submit their report of `year` and `kind`."""
+    if above_id is not None:
+        set_on = ctx.session.scalar(select(ReportDeadline.due_on).where(
+            ReportDeadline.unit_id == above_id, ReportDeadline.year == year, ReportDeadline.kind == kind))
+        if set_on is not None:
+            return set_on
+    return default_due_on(year, kind)
+
+
+def is_late(report: PeriodicReport | None, due_on: date, today: date) -> bool:
+    """Submitted after the due date, or not submitted and past it."""
+    if report is not None and report.submitted_at is not None:
+        return report.submitted_at.astimezone(LOCAL_TZ).date() > due_on
+    return today > due_on
 
 
 def can_read(ctx: Context, report: PeriodicReport) -> bool:
@@ -60,7 +85,10 @@ def who_reported_unchecked(ctx: Context, unit_id: int, year: int, kind: ReportKi
                                      .order_by(Unit.name)))
     reports = {r.unit_id: r for r in ctx.session.scalars(select(PeriodicReport).where(
         PeriodicReport.unit_id.in_([u.id for u in units]), PeriodicReport.year == year, PeriodicReport.kind == kind))}
-    return [Reporting(unit, reports.get(unit.id)) for unit in units]
+    due, today = deadline_of(ctx, unit_id, year, kind), local_today(ctx.clock)
+    return [Reporting(unit, report, report.due_on if report and report.due_on else due,
+                      is_late(report, report.due_on if report and report.due_on else due, today))
+            for unit in units for report in (reports.get(unit.id),)]
 
 
 def report_file(ctx: Context, report_id: int) -> NamedFile:

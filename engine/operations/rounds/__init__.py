@@ -2,4 +2,4 @@
 and the award types it takes; dossiers reaching that level join it (commands.admit_to_round,
 registered with engine/operations/admission.py). A level with no open round works one by one."""
 
-from engine.operations.rounds import commands  # noqa: F401  (registers the admission listener)
+from engine.operations.rounds import commands, dashboard  # noqa: F401  (the admission listener, the dashboard panel)

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, literal, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from engine.clock import LOCAL_TZ
 from engine.context import Context
 from engine.errors import Forbidden, NotFound
 from engine.models import (
+    AwardTally,
     Complaint,
     Decision,
     Dossier,
@@ -46,6 +46,8 @@ from engine.vocabulary import (
 )
 
 GRANTED = (NominationStatus.APPROVED, NominationStatus.REVOKED)
+# Each kind of awardee in its own column of the tables and charts.
+KIND_COLUMN = {AwardeeKind.INDIVIDUAL: 0, AwardeeKind.COLLECTIVE: 1, AwardeeKind.HOUSEHOLD: 2}
 CLOSED_COMPLAINTS = (ComplaintStatus.RESOLVED, ComplaintStatus.REFUSED)
 BEYOND = "beyond"  # a nomination whose competent level is above the tree the application serves
 BEYOND_LABEL = "cấp trên (ngoài hệ thống)"
@@ -53,7 +55,8 @@ BEYOND_LABEL = "cấp trên (ngoài hệ thống)"
 CANNOT_SPLIT = (
     "Lãnh đạo, quản lý và người trực tiếp lao động, công tác (công nhân, nông dân, giáo viên, học sinh, "
     "người dân…): hồ sơ chỉ ghi chức vụ dạng chữ tự do, không có trường phân loại, nên chưa tách được.",
-    "Hộ gia đình: danh mục khen thưởng hiện chỉ có cá nhân và tập thể.",
+    "Hộ gia đình được đếm riêng (cột Hộ gia đình), nhưng hiện chưa có: danh mục khen thưởng chưa có danh hiệu, "
+    "hình thức nào cho hộ gia đình và đề nghị khen thưởng chỉ nhận cá nhân, tập thể.",
     "Tập thể nhỏ: không có trường ghi quy mô tập thể, nên chưa tách được.",
 )
 
@@ -153,6 +156,10 @@ class Statistics:
     def granted_collectives(self) -> int:
         return self.granted_to(AwardeeKind.COLLECTIVE)
 
+    @property
+    def granted_households(self) -> int:
+        return self.granted_to(AwardeeKind.HOUSEHOLD)
+
     def granted_to(self, kind: AwardeeKind) -> int:
         return sum(r.granted for r in self.grants if r.nominee_kind is kind)
 
@@ -165,13 +172,13 @@ class Statistics:
             totals[row.level_label] = totals.get(row.level_label, 0) + row.granted
         return list(totals.items())
 
-    def by_award(self) -> list[tuple[str, int, int]]:
-        """(award name, to individuals, to collectives), in the catalogue's order."""
+    def by_award(self) -> list[tuple[str, int, int, int]]:
+        """(award name, to individuals, to collectives, to households), in the catalogue's order."""
         totals: dict[str, list[int]] = {}
         for row in self.grants:
-            pair = totals.setdefault(row.award_name, [0, 0])
-            pair[0 if row.nominee_kind is AwardeeKind.INDIVIDUAL else 1] += row.granted
-        return [(name, pair[0], pair[1]) for name, pair in totals.items()]
+            counts = totals.setdefault(row.award_name, [0, 0, 0])
+            counts[KIND_COLUMN[row.nominee_kind]] += row.granted
+        return [(name, *counts) for name, counts in totals.items()]  # type: ignore[misc]
 
     @property
     def proposed(self) -> int:
@@ -338,11 +345,12 @@ def compute(ctx: Context, unit: Unit, period: Period) -> Statistics:
         overdue_tasks=overdue_tasks or 0, withdrawn=int(withdrawn or 0), money_unpriced=unpriced)
 
 
-def _granted(query: Select[Any], scope: Scope, period: Period) -> Select[Any]:
-    """`query` over nominations joined to their decision, narrowed to those granted in the period to
-    the scope (through the dossier only when the scope is not everything)."""
-    query = query.where(Nomination.status.in_(GRANTED), Decision.signed_on >= period.start,
-                        Decision.signed_on <= period.end)
+def _granted(query: Select[Any], scope: Scope, days: list[tuple[date, date]]) -> Select[Any]:
+    """`query` over nominations joined to their decision, narrowed to those granted on `days` (stretches
+    of days, first and last included) to the scope (through the dossier only when the scope is not
+    everything)."""
+    query = query.where(Nomination.status.in_(GRANTED),
+                        or_(*[and_(Decision.signed_on >= start, Decision.signed_on <= end) for start, end in days]))
     if scope.tree is not None:
         query = query.join(Dossier, Dossier.id == Nomination.dossier_id).where(
             Dossier.proposing_unit_id.in_(scope.tree))
@@ -357,38 +365,90 @@ def _boundaries(rewards: RewardTable, period: Period) -> list[date]:
     return sorted(day for day in days if period.start < day <= period.end)
 
 
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Split:
+    """A period cut into the whole months the summary (`award_tally`) answers, `months` (first and last
+    month's first day) or None, and the stretches of days at its edges the nominations answer."""
+
+    months: tuple[date, date] | None
+    days: list[tuple[date, date]]
+
+
+def split(period: Period, cuts: list[date]) -> Split:
+    """Whole months of the period go to the summary, unless an amount changes inside one of them (then
+    the nominations answer the whole period, so that every award is priced on its own day)."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    after = _next_month(period.end)  # the first day after the period's last whole month
+    if after - timedelta(days=1) != period.end:
+        after = period.end.replace(day=1)
+    if first >= after or any(cut.day != 1 for cut in cuts if first < cut < after):
+        return Split(None, [(period.start, period.end)])
+    days = [(period.start, first - timedelta(days=1))] if period.start < first else []
+    if after <= period.end:
+        days.append((after, period.end))
+    last = (after - timedelta(days=1)).replace(day=1)
+    return Split((first, last), days)
+
+
+def _stretch(column: Any, cuts: list[date]) -> Any:
+    """SQL: which stretch between the amount changes a day (or a month's first day) falls in."""
+    if not cuts:
+        return literal(0)
+    return case(*[(column < cut, index) for index, cut in enumerate(cuts)], else_=len(cuts))
+
+
+def _granted_rows(ctx: Context, scope: Scope, period: Period, cuts: list[date]) -> list[Any]:
+    """(issuer, award type, kind of awardee, stretch, granted, revoked since) of the awards decisions
+    signed in the period granted to the scope: the summary's whole months, the nominations' edge days."""
+    parts = split(period, cuts)
+    rows: list[Any] = []
+    if parts.months is not None:
+        stretch = _stretch(AwardTally.month, cuts)
+        columns = (AwardTally.issuer_unit_id, AwardTally.award_type, AwardTally.nominee_kind, stretch)
+        rows += ctx.session.execute(
+            select(*columns, func.sum(AwardTally.granted), func.sum(AwardTally.revoked))
+            .where(AwardTally.month >= parts.months[0], AwardTally.month <= parts.months[1],
+                   scope.holds(AwardTally.proposing_unit_id))
+            .group_by(*columns)).all()
+    if parts.days:
+        stretch = _stretch(Decision.signed_on, cuts)
+        revoked = func.sum(case((Nomination.status == NominationStatus.REVOKED, 1), else_=0))
+        issuer = Decision.issuer_unit_id  # named by its level below: one join fewer over every granted row
+        query = (select(issuer, Nomination.award_type, Nomination.nominee_kind, stretch, func.count(), revoked)
+                 .select_from(Nomination).join(Decision, Decision.id == Nomination.decision_id))
+        rows += ctx.session.execute(_granted(query, scope, parts.days)
+                                    .group_by(issuer, Nomination.award_type, Nomination.nominee_kind, stretch)).all()
+    return rows
+
+
 def _grants_and_money(ctx: Context, scope: Scope, period: Period, rewards: RewardTable, names: dict[str, str],
                       kinds: dict[str, str], order: dict[str, int]
                       ) -> tuple[list[GrantRow], list[MoneyRow], list[str]]:
-    """One aggregation of the granted nominations by the issuer's level, award type, kind of awardee and
-    stretch of time within which a reward's amount is one (split where the base salary or the
-    multiples change); the grants add up the stretches, the money the levels (count × the amount a
-    decision states)."""
+    """The granted awards by the issuer's level, award type, kind of awardee and stretch of time within
+    which a reward's amount is one (split where the base salary or the multiples change); the grants add
+    up the stretches, the money the levels (count × the amount a decision states)."""
     cuts = _boundaries(rewards, period)
     starts = [period.start, *cuts]
-    stretch: Any = literal(0)
-    if cuts:
-        stretch = case(*[(Decision.signed_on < cut, index) for index, cut in enumerate(cuts)], else_=len(cuts))
-    revoked = func.sum(case((Nomination.status == NominationStatus.REVOKED, 1), else_=0))
-    issuer = Decision.issuer_unit_id  # named by its level below: one join fewer over every granted row
-    query = (select(issuer, Nomination.award_type, Nomination.nominee_kind, stretch, func.count(), revoked)
-             .select_from(Nomination).join(Decision, Decision.id == Nomination.decision_id))
-    rows = ctx.session.execute(_granted(query, scope, period)
-                               .group_by(issuer, Nomination.award_type, Nomination.nominee_kind, stretch)).all()
+    rows = _granted_rows(ctx, scope, period, cuts)
     levels = _levels_of(ctx, {row[0] for row in rows})
     granted: dict[tuple[str, str, str], list[int]] = {}
     money: dict[tuple[str, str, int], list[int]] = {}
     unpriced: set[str] = set()
     for issuer_id, code, kind, index, count, gone in rows:
-        pair = granted.setdefault((levels[issuer_id], code, str(kind)), [0, 0])
-        pair[0] += count
+        kind = AwardeeKind(kind).value
+        pair = granted.setdefault((levels[issuer_id], code, kind), [0, 0])
+        pair[0] += int(count)
         pair[1] += int(gone or 0)
         reward = rewards.reward(code, AwardeeKind(kind), starts[int(index)])
         if reward is None:
             unpriced.add(names.get(code, code))
             continue
-        pair = money.setdefault((code, str(kind), reward.amount), [0, 0])
-        pair[0] += count
+        pair = money.setdefault((code, kind, reward.amount), [0, 0])
+        pair[0] += int(count)
         pair[1] += int(gone or 0)
     grants = [GrantRow(level, _level_label(level), code, names.get(code, code),
                        kinds.get(code, AwardKind.COMMENDATION.value), AwardeeKind(kind), count, gone)
@@ -433,19 +493,28 @@ def _levels(ctx: Context, scope: Scope, period: Period) -> list[LevelRow]:
 
 
 def _timing(ctx: Context, scope: Scope, period: Period) -> list[TimingRow]:
-    issuer = aliased(Unit)  # decisions are a tenth of the nominations: the join costs little here
+    """Grouped by the issuer's id (its level named afterwards: no join to the unit per decision), from the
+    decision's covering index (signing day, issuer, dossier, time) and the dossier's row."""
     days = _days(ctx, Dossier.submitted_at, Decision.created_at)
-    award_decision = Decision.id.in_(select(Nomination.decision_id).where(Nomination.decision_id.is_not(None)))
+    # An award decision: not a cancellation decision (the only decisions without nominations), a short list.
+    award_decision = Decision.id.not_in(select(Revocation.cancellation_decision_id)
+                                        .where(Revocation.cancellation_decision_id.is_not(None)))
     rows = ctx.session.execute(
-        select(issuer.level, func.count(), func.avg(days), func.max(days))
+        select(Decision.issuer_unit_id, func.count(), func.sum(days), func.max(days))
         .select_from(Decision)
         .join(Dossier, Dossier.id == Decision.dossier_id)
-        .join(issuer, issuer.id == Decision.issuer_unit_id)
         .where(scope.holds(Dossier.proposing_unit_id), Dossier.submitted_at.is_not(None), award_decision,
                Decision.signed_on >= period.start, Decision.signed_on <= period.end)
-        .group_by(issuer.level)).all()
-    result = [TimingRow(str(level), _level_label(level), count, round(float(avg or 0), 1), round(float(top or 0), 1))
-              for level, count, avg, top in rows]
+        .group_by(Decision.issuer_unit_id)).all()
+    levels = _levels_of(ctx, {row[0] for row in rows})
+    totals: dict[str, list[float]] = {}
+    for issuer_id, count, total, top in rows:
+        sums = totals.setdefault(levels[issuer_id], [0, 0.0, 0.0])
+        sums[0] += count
+        sums[1] += float(total or 0)
+        sums[2] = max(sums[2], float(top or 0))
+    result = [TimingRow(level, _level_label(level), int(count), round(total / count, 1) if count else 0.0,
+                        round(top, 1)) for level, (count, total, top) in totals.items()]
     return sorted(result, key=lambda r: _level_key(r.level))
 
 
@@ -487,21 +556,22 @@ def tables(stats: Statistics) -> list[ReportTable]:
     kinds: dict[tuple[str, str], str] = {}
     for row in stats.grants:
         key = (row.level_label, row.award_name)
-        counts = grants.setdefault(key, [0, 0, 0, 0])  # individuals, collectives, total, revoked
+        counts = grants.setdefault(key, [0, 0, 0, 0, 0])  # individuals, collectives, households, total, revoked
         kinds[key] = _award_kind_label(row.award_kind)
-        counts[0 if row.nominee_kind is AwardeeKind.INDIVIDUAL else 1] += row.granted
-        counts[2] += row.granted
-        counts[3] += row.revoked
+        counts[KIND_COLUMN[row.nominee_kind]] += row.granted
+        counts[3] += row.granted
+        counts[4] += row.revoked
     granted_rows: list[tuple[Cell, ...]] = [(level, name, kinds[(level, name)], *counts)
                                             for (level, name), counts in grants.items()]
     revocations = [(status.label, count) for status, count in stats.revocations.items()]
     return [
         ReportTable("Khen thưởng", "Kết quả khen thưởng theo cấp quyết định, danh hiệu và hình thức",
-                    ("Cấp quyết định", "Danh hiệu, hình thức", "Loại", "Cá nhân", "Tập thể", "Tổng", "Đã thu hồi"),
+                    ("Cấp quyết định", "Danh hiệu, hình thức", "Loại", "Cá nhân", "Tập thể", "Hộ gia đình", "Tổng",
+                     "Đã thu hồi"),
                     granted_rows,
-                    ("Tổng cộng", "", "", stats.granted_to(AwardeeKind.INDIVIDUAL),
-                     stats.granted_to(AwardeeKind.COLLECTIVE), stats.granted, stats.revoked),
-                    (30, 50, 25, 17, 17, 17, 17)),
+                    ("Tổng cộng", "", "", stats.granted_individuals, stats.granted_collectives,
+                     stats.granted_households, stats.granted, stats.revoked),
+                    (28, 46, 24, 15, 15, 15, 15, 15)),
         ReportTable("Đề nghị và kết quả", "Đề nghị và kết quả theo cấp có thẩm quyền quyết định",
                     ("Cấp có thẩm quyền", "Số đề nghị", "Được khen thưởng", "Không được khen thưởng",
                      "Đang xét", "Đã thu hồi"),
@@ -591,9 +661,9 @@ def dashboard(ctx: Context, unit_id: int | None, year: int) -> Dashboard:
         select(func.count(), func.sum(case((Complaint.overdue.is_(True) | Complaint.acceptance_overdue.is_(True), 1),
                                            else_=0)))
         .where(scope.holds(Complaint.handling_unit_id), Complaint.status.not_in(CLOSED_COMPLAINTS))).one()
-    granted = ctx.session.scalar(_granted(
-        select(func.count()).select_from(Nomination).join(Decision, Decision.id == Nomination.decision_id),
-        scope, Period.of_year(year)))
+    granted = ctx.session.scalar(select(func.sum(AwardTally.granted)).where(
+        AwardTally.month >= date(year, 1, 1), AwardTally.month <= date(year, 12, 1),
+        scope.holds(AwardTally.proposing_unit_id)))
     panels = [panel for source in _PANELS if (panel := source(ctx, unit, year)) is not None]
     return Dashboard(unit, year, dossiers, int(waiting or 0), int(late or 0), int(open_complaints or 0),
                      int(late_complaints or 0), int(granted or 0), panels)

@@ -23,9 +23,17 @@ def rules_on(ctx: Context, day: date) -> Any:
 
 
 def rules_of(ctx: Context, dossier: Dossier) -> Any:
-    """The rules version the dossier was submitted under, and the working-day calendar."""
+    """The rules version the dossier was submitted under, with the provincial (and sector) layers in force
+    on its submission day (today before it) for its proposing unit merged over it: the deadlines, council
+    thresholds, disclosure days and criteria the process reads; and the working-day calendar."""
     catalogue, calendar = load_rules(ctx.settings.rules_dir)
-    rules = catalogue.version(dossier.rules_version) if dossier.rules_version else catalogue.on(local_today(ctx.clock))
+    today = local_today(ctx.clock)
+    rules = catalogue.version(dossier.rules_version) if dossier.rules_version else catalogue.on(today)
+    layers = load_layers(ctx.settings.rules_dir)
+    if layers.layers and dossier.proposing_unit is not None:
+        unit = dossier.proposing_unit
+        day = dossier.submitted_at.date() if dossier.submitted_at else today
+        rules = layers.version_for(rules, [u.code for u in (*reversed(unit.ancestors()), unit)], day)
     return rules, calendar
 
 
@@ -40,6 +48,10 @@ class AwardTypeInForce(Extended[AwardType]):
     # the criteria the pre-check reads, with the provincial layers of the asked unit merged in: each with
     # its article and where its values come from (a layer's source, or the national version)
     criteria: list[dict[str, Any]] = field(default_factory=list)
+    # where this type's threshold and disclosure come from when a layer set them ({"approval_threshold": …})
+    sources: dict[str, str] = field(default_factory=dict)
+    # the deadlines of the version (with the layers of the asked unit), each layer-set one with its source
+    deadlines: dict[str, Any] = field(default_factory=dict)
 
 
 _SUBJECTS = {Subject.INDIVIDUAL: (AwardeeKind.INDIVIDUAL,), Subject.COLLECTIVE: (AwardeeKind.COLLECTIVE,),
@@ -56,24 +68,39 @@ def rewards_of(ctx: Context, award_type: AwardType, day: date) -> list[Reward]:
 def award_types_on(ctx: Context, day: date | None = None, unit_id: int | None = None) -> list[AwardTypeInForce]:
     """The award types of the rules version in force on `day` (default: today in Vietnam), with the
     reward money in force that day and their criteria, merged with the provincial layers in force that
-    day for the unit `unit_id` (404 when there is no such unit)."""
+    day for the unit `unit_id` (404 when there is no such unit): criteria, thresholds, disclosure days and
+    deadlines, each value a layer set with its source."""
     day = day or local_today(ctx.clock)
-    version = rules_on(ctx, day)
-    rules = version.eligibility
+    national = rules_on(ctx, day)
+    version = national
     if unit_id is not None:
         unit = ctx.session.get(Unit, unit_id)
         if unit is None:
             raise NotFound(f"Không có đơn vị số {unit_id}.")
         chain = [u.code for u in (*reversed(unit.ancestors()), unit)]
-        rules = load_layers(ctx.settings.rules_dir).over(rules, {t.code for t in version.award_types}, chain, day)
+        version = load_layers(ctx.settings.rules_dir).version_for(national, chain, day)
+    deadlines = _deadlines(version)
     return [AwardTypeInForce(award_type, version.effective_from, version.effective_to, version.id,
                              rewards_of(ctx, award_type, day),
                              [{"id": c.id, "check": c.check.value, "basis": c.basis, "confirmed": c.confirmed,
                                "source": c.source or None,
                                "parameters": {k: v for k, v in criterion_raw(c).items()
                                               if k not in ("id", "check", "basis", "confirmed")}}
-                              for c in rules.of(award_type.code)])
+                              for c in version.eligibility.of(award_type.code)],
+                             {key.rsplit(".", 1)[1]: source for key, source in version.sources
+                              if key.startswith(f"award_types.{award_type.code}.")},
+                             deadlines)
             for award_type in version.award_types_in_force()]
+
+
+def _deadlines(version: Any) -> dict[str, Any]:
+    """The version's deadlines in working days, and the source of each one a layer set."""
+    table = version.deadlines
+    return {"appraisal": {key: getattr(table.appraisal, key)
+                          for key in ("commune", "province", "province_to_prime_minister", "national")},
+            "notify_result": table.notify_result, "supplement": table.supplement,
+            "sources": {key.removeprefix("deadlines."): source for key, source in version.sources
+                        if key.startswith("deadlines.")}}
 
 
 def award_types_in_force(ctx: Context) -> list[AwardType]:

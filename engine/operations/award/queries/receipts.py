@@ -30,6 +30,7 @@ class Receipt:
     due_on: date
     working_days: int
     officer: str | None
+    source: str | None = None  # the provincial layer that set the working days, if one did
 
     @property
     def number(self) -> str:
@@ -57,7 +58,7 @@ def _receipts(ctx: Context, dossier: Dossier) -> list[Receipt]:
             continue
         receipts.append(Receipt(event.seq, unit, event.at, date.fromisoformat(after["received_on"]),
                                 date.fromisoformat(after["result_due_on"]), int(after.get("working_days", 0)),
-                                officers.get(event.actor_id or 0)))
+                                officers.get(event.actor_id or 0), after.get("source")))
     return receipts
 
 
@@ -74,7 +75,8 @@ def receipt_file(ctx: Context, dossier_id: int, seq: int) -> NamedFile:
         received_on=receipt.received_on, received_at=receipt.received_at.astimezone(LOCAL_TZ),
         submitter=dossier.proposing_unit.spelled_name, dossier_title=dossier.title,
         nominations=len(dossier.nominations), documents=_papers(ctx, dossier, receipt.received_at),
-        working_days=receipt.working_days, due_on=receipt.due_on, receiving_officer=receipt.officer)
+        working_days=receipt.working_days, due_on=receipt.due_on, receiving_officer=receipt.officer,
+        source=receipt.source)
     name = file_name("Giấy-tiếp-nhận", str(receipt.seq), unit.name, extension="docx")
     return NamedFile(render_receipt(document), name, DOCX)
 
