@@ -130,15 +130,22 @@ class SittingBallotPageSchema(BaseSchema):
                   metadata={"description": "Theo loại hình khen thưởng; rỗng khi đã bỏ phiếu hoặc phiên đã kết thúc."})
 
 
-class SittingReceiptSchema(BaseSchema):
-    dossier_id = Int(required=True)
-    receipt = Str(required=True)
-
-
 class SittingBallotCastSchema(BaseSchema):
     sitting_id = Int(required=True)
-    receipts = List(Nested(SittingReceiptSchema), required=True,
-                    metadata={"description": "Biên nhận phần bỏ phiếu kín, một cho mỗi hồ sơ."})
+    receipt = Str(allow_none=True, required=True,
+                  metadata={"description": "MỘT biên nhận cho cả phiếu kín (GET /ballots/{receipt}); null nếu "
+                                           "không có đề nghị nào bỏ phiếu kín."})
+
+
+class OpenSittingSchema(BaseSchema):
+    counting_board = List(Id(), metadata={"description": "Ban kiểm phiếu (mã thành viên Hội đồng), người đầu tiên "
+                                                         "là Trưởng ban; mặc định Chủ tịch và Thư ký Hội đồng."})
+
+
+class SittingPaperBallotEnteredSchema(BaseSchema):
+    sitting_id = Int(required=True)
+    member_id = Int(required=True)
+    receipt = Str(allow_none=True, metadata={"description": "Biên nhận phần bỏ phiếu kín, để chuyển cho thành viên."})
 
 
 class SittingResultSchema(BaseSchema):
@@ -166,4 +173,8 @@ class CouncilSittingSchema(BaseSchema):
     held_at = DateTime(allow_none=True, required=True)
     place = Str(allow_none=True, required=True)
     closed_at = DateTime(allow_none=True, required=True)
+    present = Int(allow_none=True, required=True)
+    written_votes = Int(allow_none=True, required=True, metadata={"description": "Số phiếu bằng văn bản."})
+    counting_board = List(Int(), required=True, metadata={"description": "Ban kiểm phiếu, Trưởng ban trước."})
+    has_minutes = Bool(required=True)
     sessions = List(Nested(SittingSessionSchema), required=True)

@@ -3,8 +3,10 @@ at a commune's council stage in their real `level_review` processes, a council o
 
 Measured, on SQLite (a file in a temporary directory): opening the sitting; a member's ballot over the
 whole agenda (`sitting_ballot`, what the page reads) and the HTML page `/council-sittings/<id>`;
-casting that ballot in one call (`cast_sitting_ballot`, median of the 15 members); closing the sitting
-(`close_sitting`: 200 sessions closed, tallied, their minutes stored, 200 processes resumed to `decide`).
+casting that ballot in one call (`cast_sitting_ballot`: the member's task of the sitting's process, one
+sealed ballot with one receipt; median of the 15 members); closing the sitting (`close_sitting`: the
+chair's task, then the sitting's process tallies the 200 sessions, stores one biên bản họp and one biên
+bản kiểm phiếu for the whole sitting and resumes the 200 dossiers' processes to `decide`).
 Setting the dossiers up (their processes through completeness and appraisal) is not measured.
 
 `python -m bench.round_sitting [--dossiers 200] [--nominations 5] [--members 15]`
@@ -148,7 +150,8 @@ def run(dossiers: int, per_dossier: int, members: int) -> None:
         print(f"a member's ballot over {names} names (read): {read:.3f} s; the HTML page: {rendered:.3f} s")
         print(f"cast one ballot of {names} choices: median {statistics.median(casts):.3f} s "
               f"(max {max(casts):.3f} s over {members} members)")
-        print(f"close: tally, minutes of {dossiers} sessions, {dossiers} processes resumed: {closed:.2f} s; "
+        print(f"close: tally of {dossiers} sessions, the sitting's minutes, {dossiers} processes resumed: "
+              f"{closed:.2f} s; "
               f"decide tasks open: {decided}")
         session.close()
 

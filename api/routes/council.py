@@ -10,6 +10,7 @@ from api.council_schemas import (
     BallotSchema,
     CouncilSessionSchema,
     CouncilSittingSchema,
+    OpenSittingSchema,
     PaperBallotEnteredSchema,
     PaperBallotSchema,
     SessionListArgsSchema,
@@ -17,13 +18,21 @@ from api.council_schemas import (
     SittingBallotPageSchema,
     SittingBallotSchema,
     SittingCloseSchema,
+    SittingPaperBallotEnteredSchema,
 )
 from api.downloads import send_document
 from api.unit_of_work import current_ctx
 from engine.operations.council import queries as access
 from engine.operations.council import sitting as sittings
 from engine.operations.council.council_vote import enter_paper_ballot
-from engine.operations.council.inputs import read_paper_ballot, read_sitting_ballot, read_sitting_close
+from engine.operations.council.inputs import (
+    read_open_sitting,
+    read_paper_ballot,
+    read_sitting_ballot,
+    read_sitting_close,
+    read_sitting_paper_ballot,
+)
+from engine.operations.council.sitting_minutes import sitting_document
 from engine.storage import DOCX
 
 blp = Blueprint("council", __name__, url_prefix="/api/v1", description="Hội đồng Thi đua - Khen thưởng.")
@@ -78,15 +87,50 @@ def paper_ballot(session_id: int) -> dict[str, Any]:
 
 
 @blp.route("/rounds/<id:round_id>/sitting", methods=["POST"])
+@blp.doc(requestBody={"required": False, "content": {"application/json": {"schema": OpenSittingSchema}}})
 @blp.response(201, CouncilSittingSchema)
-@problems(blp, 403, 404, 409)
+@problems(blp, 403, 404, 409, 422)
 def open_sitting(round_id: int) -> dict[str, Any]:
     """Mở phiên họp Hội đồng của đợt xét (Cơ quan thường trực hoặc Chủ tịch Hội đồng, sau hạn nhận hồ sơ)
 
     Chương trình họp: mọi đề nghị cần Hội đồng biểu quyết của các hồ sơ trong đợt đang chờ ở cấp này.
+    Chỉ định Ban kiểm phiếu (`counting_board`); mặc định Chủ tịch và Thư ký Hội đồng.
     """
     ctx = current_ctx()
-    return sittings.sitting_view(ctx, sittings.open_sitting(ctx, round_id))
+    board = read_open_sitting(json_body(OpenSittingSchema))
+    return sittings.sitting_view(ctx, sittings.open_sitting(ctx, round_id, board))
+
+
+@blp.route("/council-sittings/<id:sitting_id>/paper-ballots", methods=["POST"])
+@blp.doc(requestBody=json_request_body(PaperBallotSchema))
+@blp.response(201, SittingPaperBallotEnteredSchema)
+@problems(blp, 403, 404, 409, 422)
+def sitting_paper_ballot(sitting_id: int) -> dict[str, Any]:
+    """Ban kiểm phiếu nhập phiếu bằng văn bản của thành viên vắng mặt cho cả chương trình họp
+
+    Trước khi phiên họp kết thúc. Phiếu vào hòm phiếu như phiếu thành viên tự bỏ (một biên nhận); thành viên
+    được tính là vắng mặt, có phiếu bằng văn bản; nhiệm vụ bỏ phiếu của thành viên được hoàn thành.
+    """
+    return sittings.enter_sitting_paper_ballot(current_ctx(), read_sitting_paper_ballot(
+        sitting_id, json_body(PaperBallotSchema)))
+
+
+@blp.route("/council-sittings/<id:sitting_id>/minutes.docx")
+@blp.doc(responses={"200": {"description": "Biên bản họp Hội đồng của cả phiên họp (DOCX).",
+                            "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}}}})
+@problems(blp, 404)
+def sitting_minutes(sitting_id: int) -> Response:
+    """Tải biên bản họp Hội đồng của phiên họp đợt xét (DOCX)"""
+    return send_document(sitting_document(current_ctx(), sitting_id, "minutes"))
+
+
+@blp.route("/council-sittings/<id:sitting_id>/counting.docx")
+@blp.doc(responses={"200": {"description": "Biên bản kiểm phiếu của Ban kiểm phiếu (DOCX).",
+                            "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}}}})
+@problems(blp, 404)
+def sitting_counting(sitting_id: int) -> Response:
+    """Tải biên bản kiểm phiếu (phiếu kín) của phiên họp đợt xét (DOCX)"""
+    return send_document(sitting_document(current_ctx(), sitting_id, "counting"))
 
 
 @blp.route("/council-sittings/<id:sitting_id>")

@@ -16,6 +16,7 @@ from engine.operations import tasks
 from engine.operations.access import can_act_on
 from engine.operations.award import queries as access
 from engine.operations.complaints.queries import cases_of_tasks
+from engine.operations.council import sitting as sittings
 from engine.operations.council.queries import results_by_nomination
 from engine.operations.hooks import prefilled
 
@@ -50,9 +51,12 @@ def _prefill_or_empty(context: Any, task: HumanTask) -> dict[str, Any]:
 
 
 @bp.route("/tasks/<id:task_id>")
-def show(task_id: int) -> tuple[str, int]:
+def show(task_id: int) -> Response | tuple[str, int]:
     context = ctx()
     task = tasks.get_task(context, task_id)
+    sitting = sittings.sitting_of_task(context, task)
+    if sitting is not None:  # a round's sitting: its ballot of hundreds of names and its close are on its page
+        return redirect(url_for("web.rounds.sitting", sitting_id=sitting.id), 303)
     return _page(task, _prefill_or_empty(context, task))
 
 

@@ -140,9 +140,27 @@ class CouncilSitting(Base):
     place: Mapped[str | None] = mapped_column(String(300))  # where it met, entered
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The sitting's own process (workflows/council_sitting.bpmn); None for a sitting opened before it
+    # existed. A plain integer: SQLite cannot add a constraint to a table without copying it.
+    instance_id: Mapped[int | None] = mapped_column(Integer)
+    present: Mapped[int | None] = mapped_column(Integer)  # as the chair entered them at the close
+    written_votes: Mapped[int | None] = mapped_column(Integer)
+    minutes_sha256: Mapped[str | None] = mapped_column(String(64))  # biên bản họp Hội đồng
+    counting_sha256: Mapped[str | None] = mapped_column(String(64))  # biên bản kiểm phiếu
 
     sessions: Mapped[list[CouncilSession]] = relationship(secondary="council_sitting_session",
                                                           order_by="CouncilSession.id", viewonly=True)
+
+
+class CountingBoardMember(Base):
+    """A member of the sitting's ban kiểm phiếu (vote-counting board), designated at the opening: it
+    enters the paper ballots of absent members and signs the biên bản kiểm phiếu."""
+
+    __tablename__ = "council_counting_board"
+
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("council_sitting.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    head: Mapped[bool] = mapped_column(Boolean, default=False)  # trưởng ban
 
 
 class SittingSession(Base):

@@ -30,14 +30,20 @@ def test_one_sitting_one_ballot_per_member_over_http(client, bearer, session, se
     assert early.status_code == 409 and early.content_type == PROBLEM_JSON
     clock.advance(days=3)
     office = login(make_ctx, tree.commune_office)
-    opened = client.post(f"{API}/rounds/{rnd['id']}/sitting", headers=office)
+    outsider = client.post(f"{API}/rounds/{rnd['id']}/sitting", headers=office,
+                           json={"counting_board": [tree.proposer.id]})
+    assert outsider.status_code == 422 and set(outsider.json["errors"]) == {"counting_board"}
+    board = [tree.commune_council[1].id, tree.commune_council[2].id]
+    opened = client.post(f"{API}/rounds/{rnd['id']}/sitting", headers=office, json={"counting_board": board})
     assert opened.status_code == 201, opened.json
     sitting = opened.json
+    assert sitting["counting_board"] == board
     assert sorted(s["dossier_id"] for s in sitting["sessions"]) == sorted(dossiers)
 
     url = f"{API}/council-sittings/{sitting['id']}"
     assert client.get(url, headers=login(make_ctx, tree.proposer)).status_code == 404  # not the school's
-    for member in tree.commune_council:
+    receipts = []
+    for member in tree.commune_council[:4]:
         headers = login(make_ctx, member)
         page = client.get(f"{url}/ballot", headers=headers).json
         (group,) = page["groups"]
@@ -48,17 +54,36 @@ def test_one_sitting_one_ballot_per_member_over_http(client, bearer, session, se
         cast = client.post(f"{url}/ballot", headers=headers, json={"votes": [
             {"nomination_id": item["nomination_id"], "choice": "yes"} for item in group["items"]]})
         assert cast.status_code == 201, cast.json
-        assert len(cast.json["receipts"]) == 2
+        receipts.append(cast.json["receipt"])  # ONE receipt for the whole secret ballot
         assert client.get(f"{url}/ballot", headers=headers).json["groups"] == []  # cast: never shown again
+    mine = client.get(f"{API}/ballots/{receipts[0]}", headers=login(make_ctx, tree.commune_council[0])).json
+    assert len(mine["choices"]) == 2 and not mine["counted"]  # both dossiers' names under one receipt
 
+    absent = tree.commune_council[4]  # voted in writing: the ban kiểm phiếu enters the paper ballot
+    paper = {"member_id": absent.id, "votes": [{"nomination_id": item["nomination_id"], "choice": "yes"}
+                                               for item in group["items"]]}
     chair = login(make_ctx, tree.commune_council[0])
+    assert client.post(f"{url}/paper-ballots", headers=chair, json=paper).status_code == 403  # not on the board
+    bad = client.post(f"{url}/paper-ballots", headers=login(make_ctx, tree.commune_council[2]),
+                      json={"member_id": "x", "votes": []})
+    assert bad.status_code == 422 and "member_id" in bad.json["errors"]
+    entered = client.post(f"{url}/paper-ballots", headers=login(make_ctx, tree.commune_council[2]), json=paper)
+    assert entered.status_code == 201, entered.json
+    assert entered.json["member_id"] == absent.id and entered.json["receipt"]
+
+    assert client.get(f"{url}/minutes.docx", headers=chair).status_code == 404  # not before the count
     bad = client.post(f"{url}/close", headers=chair, json={"held_at": "hôm nay", "place": "", "present": 5,
                                                            "written_votes": 0})
     assert bad.status_code == 422 and set(bad.json["errors"]) == {"held_at", "place"}
     closed = client.post(f"{url}/close", headers=chair, json={
-        "held_at": "2026-11-26T08:30", "place": "Hội trường UBND xã", "present": 5, "written_votes": 0})
+        "held_at": "2026-11-26T08:30", "place": "Hội trường UBND xã", "present": 4, "written_votes": 1})
     assert closed.status_code == 200, closed.json
     assert closed.json["status"] == "tallied" and closed.json["place"] == "Hội trường UBND xã"
+    assert (closed.json["present"], closed.json["written_votes"], closed.json["has_minutes"]) == (4, 1, True)
+    assert client.get(f"{API}/ballots/{receipts[0]}", headers=chair).json["counted"]
+    for document in ("minutes.docx", "counting.docx"):
+        got = client.get(f"{url}/{document}", headers=chair)
+        assert got.status_code == 200 and got.data[:2] == b"PK", document
     assert all(item["passed"] for s in closed.json["sessions"] for item in s["agenda"])
     head = login(make_ctx, tree.commune_head)
     for dossier_id in dossiers:

@@ -13,7 +13,7 @@ import yaml
 from engine.config import PROJECT_ROOT
 from engine.errors import DefinitionError
 from engine.models import UnitLevel
-from engine.operations.council.queries import threshold_text
+from engine.operations.council.texts import threshold_text
 from engine.rules import Catalogue
 from engine.rules.catalogue import CATALOGUE_FILE, Comparison, Threshold, VoteBase, passes
 

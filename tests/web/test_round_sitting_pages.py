@@ -3,6 +3,7 @@ member's ballot lists the whole agenda grouped by award type with "đồng ý t�
 per-name override, posted as one ballot; the chair closes with the real time and place."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -38,14 +39,22 @@ def test_one_ballot_page_with_agree_to_all_and_an_override(client, ctx, tree):
 
     csrf = log_in(client, tree.commune_office)
     round_page = client.get(f"/rounds/{rnd.id}").get_data(as_text=True)
-    assert "Mở phiên họp Hội đồng của đợt xét" in round_page
-    opened = client.post(f"/rounds/{rnd.id}/sitting", data={"csrf_token": csrf})
+    assert "Mở phiên họp Hội đồng của đợt xét" in round_page and "Ban kiểm phiếu" in round_page
+    counter = tree.commune_council[2]
+    opened = client.post(f"/rounds/{rnd.id}/sitting", data={
+        "csrf_token": csrf, "counting_board": [str(counter.id), str(tree.commune_council[1].id)]})
     assert opened.status_code == 303
     sitting_url = opened.headers["Location"]
 
-    for index, member in enumerate(tree.commune_council):
+    for index, member in enumerate(tree.commune_council[:4]):
         browser = client.application.test_client()
         token = log_in(browser, member)
+        inbox = browser.get("/inbox").get_data(as_text=True)
+        assert "Bỏ phiếu cho cả chương trình họp" in inbox  # the sitting's process: the member's task
+        task_url = re.search(r'href="(/tasks/\d+)"', inbox.split("Bỏ phiếu cho cả chương trình họp")[0][-2000:])
+        assert task_url is not None
+        followed = browser.get(task_url.group(1))  # the inbox's task leads to the sitting's page
+        assert followed.status_code == 303 and followed.headers["Location"].endswith(sitting_url.split("/", 3)[-1])
         page = browser.get(sitting_url).get_data(as_text=True)
         assert "Đồng ý tất cả" in page and "Nguyễn Thị Tươi" in page and "Phạm Văn An" in page
         form = {"csrf_token": token, "all_CSTD_TINH": "yes"}
@@ -54,16 +63,32 @@ def test_one_ballot_page_with_agree_to_all_and_an_override(client, ctx, tree):
             form[f"vote_{nomination}"] = "no"
         cast = browser.post(sitting_url + "/ballot", data=form)
         assert cast.status_code == 303, cast.get_data(as_text=True)
-        assert "Đồng ý tất cả" not in browser.get(sitting_url).get_data(as_text=True)  # cast: not shown again
+        after = browser.get(sitting_url).get_data(as_text=True)
+        assert "Đồng ý tất cả" not in after and after.count("PB-") == 1  # cast: not shown again; one receipt
+
+    absent = tree.commune_council[4]  # wrote: the ban kiểm phiếu enters the paper ballot
+    board = client.application.test_client()
+    token = log_in(board, counter)
+    page = board.get(sitting_url).get_data(as_text=True)
+    assert "Phiếu bằng văn bản của thành viên vắng mặt" in page and absent.full_name in page
+    form_url = f"{sitting_url}/paper-ballots/{absent.id}"
+    assert "Nhập phiếu bằng văn bản" in board.get(form_url).get_data(as_text=True)
+    entered = board.post(form_url, data={"csrf_token": token, "all_CSTD_TINH": "yes"})
+    assert entered.status_code == 303, entered.get_data(as_text=True)
 
     chair = client.application.test_client()
     token = log_in(chair, tree.commune_council[0])
     held = (ctx.clock.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     closed = chair.post(sitting_url + "/close", data={"csrf_token": token, "held_at": held,
-                                                       "place": "Hội trường UBND xã", "present": "5"})
+                                                       "place": "Hội trường UBND xã", "present": "4",
+                                                       "written_votes": "1"})
     assert closed.status_code == 303, closed.get_data(as_text=True)
     page = chair.get(sitting_url).get_data(as_text=True)
-    assert "Hội trường UBND xã" in page and "Đã kiểm phiếu" in page
+    assert "Hội trường UBND xã" in page and "Đã kiểm phiếu" in page and "1 phiếu bằng văn bản" in page
+    for document in ("minutes.docx", "counting.docx"):
+        assert document in page
+        got = chair.get(f"{sitting_url}/{document}")
+        assert got.status_code == 200 and got.data[:2] == b"PK"
     ctx.session.expire_all()
     passed = {i.nomination_id: i.passed for i in ctx.session.scalars(select(AgendaItem))}
     assert passed == {first.nominations[0].id: True, second.nominations[0].id: False}

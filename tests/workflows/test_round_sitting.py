@@ -5,20 +5,37 @@ name), the chair closes with the real time and place, and each dossier reaches `
 council did not pass rejected. Runs warm and cold (journey: a new process between steps)."""
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
+from fractions import Fraction
 
 import pytest
+from docx import Document
 from sqlalchemy import select
 
 from engine.clock import LOCAL_TZ
 from engine.errors import Conflict, Forbidden, InvalidInput
-from engine.models import CouncilSession, HumanTask
+from engine.models import (
+    Council,
+    CouncilMember,
+    CouncilSession,
+    CouncilSitting,
+    HumanTask,
+    ProcessInstance,
+    Role,
+    UnitLevel,
+)
+from engine.operations import tasks
 from engine.operations.admission import admit
 from engine.operations.award.commands import withdraw_dossier
 from engine.operations.council import sitting as sittings
-from engine.operations.council.inputs import read_sitting_ballot, read_sitting_close
+from engine.operations.council.inputs import read_sitting_ballot, read_sitting_close, read_sitting_paper_ballot
+from engine.operations.council.queries import ballot_by_receipt
+from engine.operations.council.sitting_minutes import sitting_document
 from engine.operations.rounds import commands as rounds
 from engine.operations.rounds.inputs import read_round
+from engine.rules.catalogue import AwardType, Comparison, Threshold, VoteBase
+from tests.factories import make_user
 
 
 def _open_round(journey, tree):
@@ -79,7 +96,9 @@ def test_a_commune_round_meets_once_and_each_dossier_goes_on_to_decide(journey, 
     page, cast = _ballot(journey, chair, sitting_id)
     assert [g["award_type"] for g in page["groups"]] == ["CSTD_TINH"]
     assert len(page["groups"][0]["items"]) == 5  # the whole agenda on one ballot
-    assert len(cast["receipts"]) == 3  # the secret part of each dossier, with a receipt
+    receipt = cast["receipt"]  # ONE receipt for the secret ballot over the three dossiers
+    mine = ballot_by_receipt(journey.ctx.as_actor(chair), receipt)
+    assert len(mine["choices"]) == 5 and not mine["counted"]
     with pytest.raises(Conflict):  # one ballot per member
         sittings.cast_sitting_ballot(journey.ctx.as_actor(chair), read_sitting_ballot(sitting_id, {"votes": []}))
     journey.session.rollback()
@@ -129,6 +148,8 @@ def test_a_commune_round_meets_once_and_each_dossier_goes_on_to_decide(journey, 
     items = {i.nomination_id: i for s in sessions for i in s.agenda}
     own = next(i for i in items.values() if member_nominee.id in i.recused)
     assert (own.yes, own.no, own.base, own.passed) == (4, 0, 5, False)
+    assert ballot_by_receipt(journey.ctx.as_actor(chair), receipt)["counted"]
+    assert journey.session.get(CouncilSitting, sitting_id).minutes_sha256 is not None
 
 
 def test_a_dossier_withdrawn_during_the_sitting_leaves_it_and_the_others_go_on(journey, tree):
@@ -155,3 +176,124 @@ def test_a_dossier_withdrawn_during_the_sitting_leaves_it_and_the_others_go_on(j
     assert journey.open_tasks() == [("decide", tree.commune.id)]
     journey.dossier_id = withdrawn
     assert journey.open_tasks() == [] and journey.dossier.status.value == "withdrawn"
+
+
+def _sixth_member(journey, tree):
+    """A council of six, so that 4/6 meets "≥ 2/3" exactly and 5/6 falls short of 90%."""
+    council = journey.session.scalars(select(Council).where(Council.unit_id == tree.commune.id)).one()
+    sixth = make_user(journey.session, journey.ctx.settings, "xa.hd.sau", (Role.COUNCIL, tree.commune),
+                      full_name="Lý Quang Vinh (xa.hd)")
+    journey.session.add(CouncilMember(council_id=council.id, user_id=sixth.id))
+    journey.session.commit()
+    return [*tree.commune_council, sixth]
+
+
+def _two_thirds_for_cstd_cs(monkeypatch):
+    """The rules give the commune's council "≥ 2/3 of the members" for CSTD_CS (read as the session opens)."""
+    original = AwardType.threshold_at
+    two_thirds = Threshold(Comparison.AT_LEAST, None, VoteBase.MEMBERS, Fraction(2, 3))
+
+    def threshold_at(award, level):
+        return two_thirds if award.code == "CSTD_CS" and level is UnitLevel.COMMUNE else original(award, level)
+
+    monkeypatch.setattr(AwardType, "threshold_at", threshold_at)
+
+
+def _docx_text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_written_votes_the_edges_and_a_restart_in_the_middle_of_the_sitting(journey, tree, monkeypatch, new_runtime):
+    council = _sixth_member(journey, tree)
+    chair, secretary, counter, absent_on_paper, nominee_member, sixth = council
+    _two_thirds_for_cstd_cs(monkeypatch)
+    rnd = _open_round(journey, tree)
+    first = _submit(journey, tree, ("CSTD_CS", "Nguyễn Thị Tươi"), ("CSTD_CS", "Trần Minh Khoa"))
+    second = _submit(journey, tree, ("CSTD_TINH", "Lê Văn Hùng"), ("CSTD_TINH", "Phạm Văn An"),
+                     ("CSTD_TINH", nominee_member.full_name))
+    for dossier_id in (first, second):
+        _to_council(journey, tree, dossier_id)
+    journey.ctx.clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=LOCAL_TZ))
+    with pytest.raises(InvalidInput) as outsider:  # the ban kiểm phiếu is of the council's members
+        sittings.open_sitting(journey.ctx.as_actor(tree.commune_office), rnd, (counter.id, tree.proposer.id))
+    assert set(outsider.value.errors) == {"counting_board"}
+    journey.session.rollback()
+    sitting_id = sittings.open_sitting(journey.ctx.as_actor(tree.commune_office), rnd,
+                                      (counter.id, secretary.id)).id
+    journey.session.commit()
+    journey.reload()
+
+    inbox = {t.key for t in tasks.list_tasks(journey.ctx.as_actor(chair)).items}
+    assert {"cast_sitting_ballot", "close_sitting"} <= inbox  # the sitting's process: the chair's open tasks
+    assert {t.key for t in tasks.list_tasks(journey.ctx.as_actor(sixth)).items} == {"cast_sitting_ballot"}
+
+    _, cast = _ballot(journey, chair, sitting_id, Nguyễn_Thị_Tươi="yes")
+    _ballot(journey, secretary, sitting_id, Trần_Minh_Khoa="no")
+    _ballot(journey, counter, sitting_id)
+
+    # the server restarts in the middle of the sitting: a new process with nothing but the database
+    journey.session.commit()
+    journey.session.expire_all()
+    journey.ctx.runtime = new_runtime()
+
+    paper = {"member_id": absent_on_paper.id, "votes": [
+        {"nomination_id": item["nomination_id"],
+         "choice": "no" if item["nominee"] in ("Nguyễn Thị Tươi", "Trần Minh Khoa", "Phạm Văn An") else "yes"}
+        for group in sittings.sitting_ballot(journey.ctx.as_actor(absent_on_paper), sitting_id)["groups"]
+        for item in group["items"]]}
+    with pytest.raises(Forbidden):  # the chair is not on this sitting's ban kiểm phiếu
+        sittings.enter_sitting_paper_ballot(journey.ctx.as_actor(chair), read_sitting_paper_ballot(sitting_id, paper))
+    journey.session.rollback()
+    entered = sittings.enter_sitting_paper_ballot(journey.ctx.as_actor(counter),
+                                                  read_sitting_paper_ballot(sitting_id, paper))
+    journey.session.commit()
+    journey.reload()
+    assert entered["receipt"] is not None
+    assert tasks.list_tasks(journey.ctx.as_actor(absent_on_paper)).items == []  # done in their place
+    with pytest.raises(Conflict):
+        sittings.enter_sitting_paper_ballot(journey.ctx.as_actor(counter), read_sitting_paper_ballot(sitting_id, paper))
+    journey.session.rollback()
+    _ballot(journey, nominee_member, sitting_id)  # absent, but votes in the system before the close
+    _ballot(journey, sixth, sitting_id, Nguyễn_Thị_Tươi="no", Trần_Minh_Khoa="no")
+
+    journey.ctx.clock.set(datetime(2026, 11, 26, 11, 0, tzinfo=LOCAL_TZ))
+    sittings.close_sitting(journey.ctx.as_actor(secretary), read_sitting_close(sitting_id, {
+        "held_at": "2026-11-26T08:30", "place": "Phòng họp số 2, UBND xã Bình Minh", "present": 4,
+        "written_votes": 2, "absent_members": [absent_on_paper.id, nominee_member.id],
+        "written_vote_members": [nominee_member.id]}))
+    journey.session.commit()
+    journey.reload()
+
+    outcomes = {}
+    for dossier_id in (first, second):
+        journey.dossier_id = dossier_id
+        assert journey.open_tasks() == [("decide", tree.commune.id)]
+        outcomes.update(journey.outcomes())
+    assert outcomes == {
+        "Nguyễn Thị Tươi": "pending",  # 4/6 meets "≥ 2/3" exactly (the paper ballot and the sixth said no)
+        "Trần Minh Khoa": "rejected",  # 3/6
+        "Lê Văn Hùng": "pending",  # 6/6
+        "Phạm Văn An": "rejected",  # 5/6 = 83,33%: short of 90% by the written vote alone
+        nominee_member.full_name: "rejected"}  # 5/6: not on their own name, still in the base
+    results = {i.nomination_id: (i.yes, i.base) for s in journey.session.scalars(select(CouncilSession))
+               for i in s.agenda}
+    assert sorted(results.values()) == [(3, 6), (4, 6), (5, 6), (5, 6), (6, 6)]
+    assert ballot_by_receipt(journey.ctx.as_actor(chair), cast["receipt"])["counted"]
+
+    sitting = journey.session.get(CouncilSitting, sitting_id)
+    assert (sitting.present, sitting.written_votes, sitting.status.value) == (4, 2, "tallied")
+    process = journey.session.get(ProcessInstance, sitting.instance_id)
+    assert process.status.value == "completed"  # the sitting's own process ran to its end
+    assert '"votes"' not in process.state and '"choice"' not in process.state  # ballots never enter it
+    minutes = _docx_text(sitting_document(journey.ctx.as_actor(chair), sitting_id, "minutes").content)
+    assert "Phòng họp số 2, UBND xã Bình Minh" in minutes and "08 giờ 30 phút" in minutes
+    assert "2 thành viên vắng mặt gửi phiếu bằng văn bản" in minutes
+    assert "trình Chủ tịch UBND tỉnh" in minutes  # CSTD_TINH is the province's to award
+    for name in ("Nguyễn Thị Tươi", "Trần Minh Khoa", "Lê Văn Hùng", "Phạm Văn An"):
+        assert name in minutes
+    counting = _docx_text(sitting_document(journey.ctx.as_actor(chair), sitting_id, "counting").content)
+    assert "BIÊN BẢN KIỂM PHIẾU" in counting and "TRƯỞNG BAN KIỂM PHIẾU" in counting
+    assert counter.full_name in counting and "2 phiếu bằng văn bản" in counting
+    assert "Số trường hợp đạt: 1." in counting and "Số trường hợp không đạt: 2." in counting  # CSTD_TINH

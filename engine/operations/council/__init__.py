@@ -1,3 +1,4 @@
-"""The council stage (`council_vote.bpmn`): sessions, secret ballots, the tally and the minutes."""
+"""The council stage (`council_vote.bpmn`, a round's `council_sitting.bpmn`): sessions, secret ballots, the
+tally and the minutes."""
 
-from engine.operations.council import council_vote, sitting  # noqa: F401  (registers helpers and hooks)
+from engine.operations.council import council_vote, sitting, sitting_count  # noqa: F401  (registers helpers, hooks)

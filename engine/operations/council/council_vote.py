@@ -43,7 +43,7 @@ from engine.operations.award.queries import load_dossier, rules_of
 from engine.operations.ballot_box import open_sealed, seal_ballot
 from engine.operations.council.inputs import PaperBallot
 from engine.operations.council.minutes import store_minutes
-from engine.operations.council.queries import percent_text, threshold_text
+from engine.operations.council.texts import percent_text, threshold_text
 from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.rules.catalogue import Threshold, VoteBase, passes
 from engine.runtime.helpers import register
@@ -322,9 +322,29 @@ def _attendance(ctx: Context, session: CouncilSession, present: int, written: in
 
 def _secret_choices(ctx: Context, session: CouncilSession, item: AgendaItem) -> list[VoteChoice]:
     """The item's choices from the box, each opened with the application's key."""
-    rows = ctx.session.execute(select(BallotChoice.receipt, BallotChoice.choice).join(Ballot)
-                               .where(Ballot.session_id == session.id, BallotChoice.agenda_item_id == item.id))
+    rows = ctx.session.execute(select(BallotChoice.receipt, BallotChoice.choice)  # an item is of one session
+                               .where(BallotChoice.agenda_item_id == item.id))
     return [VoteChoice(open_sealed(ctx.settings, digest, item.id, sealed)) for digest, sealed in rows]
+
+
+def count_item(rules: Any, session: CouncilSession, item: AgendaItem, nomination: Nomination,
+               counted: list[VoteChoice], everyone: set[int], taking_part: set[int]) -> dict[str, Any]:
+    """Count one agenda item against its threshold with exact arithmetic; reject the nomination if it failed."""
+    item.yes, item.no = counted.count(VoteChoice.YES), counted.count(VoteChoice.NO)
+    item.abstain = counted.count(VoteChoice.ABSTAIN)
+    threshold = Threshold.from_json(item.threshold)
+    # members: the whole council (the law's default); present: those who took part, in person or in
+    # writing. A recused member shrinks either only where the rules version says so.
+    pool = taking_part if threshold.base is VoteBase.PRESENT else everyone
+    item.base = rules.recusal.denominator(len(pool), len(set(item.recused) & pool))
+    item.passed = item.base > 0 and passes(threshold, item.yes, item.base)
+    if not item.passed:
+        nomination.status = NominationStatus.REJECTED
+        nomination.decided_by_unit_id = session.unit_id
+        nomination.outcome_note = (f"Hội đồng Thi đua - Khen thưởng không thông qua: {item.yes}/{item.base} "
+                                   f"phiếu đồng ý ({percent_text(item.yes, item.base)}), yêu cầu "
+                                   f"{_required(item.threshold)}.")
+    return {"yes": item.yes, "no": item.no, "abstain": item.abstain, "base": item.base, "passed": item.passed}
 
 
 @register()
@@ -345,23 +365,8 @@ def tally_session(session_id: int) -> None:
             continue  # not tallied: it stays frozen until the complaint is resolved
         counted = _secret_choices(ctx, session, item) if item.secret else list(
             ctx.session.scalars(select(NamedVote.choice).where(NamedVote.agenda_item_id == item.id)))
-        item.yes, item.no = counted.count(VoteChoice.YES), counted.count(VoteChoice.NO)
-        item.abstain = counted.count(VoteChoice.ABSTAIN)
-        threshold = Threshold.from_json(item.threshold)
-        # members: the whole council (the law's default); present: those who took part, in person or in
-        # writing. A recused member shrinks either only where the rules version says so.
-        pool = taking_part if threshold.base is VoteBase.PRESENT else everyone
-        item.base = rules.recusal.denominator(len(pool), len(set(item.recused) & pool))
-        item.passed = item.base > 0 and passes(threshold, item.yes, item.base)
-        results[item.nomination_id] = {"yes": item.yes, "no": item.no, "abstain": item.abstain,
-                                       "base": item.base, "passed": item.passed}
-        if not item.passed:
-            nomination = _nomination(ctx, item)
-            nomination.status = NominationStatus.REJECTED
-            nomination.decided_by_unit_id = session.unit_id
-            nomination.outcome_note = (f"Hội đồng Thi đua - Khen thưởng không thông qua: {item.yes}/{item.base} "
-                                       f"phiếu đồng ý ({percent_text(item.yes, item.base)}), yêu cầu "
-                                       f"{_required(item.threshold)}.")
+        results[item.nomination_id] = count_item(rules, session, item, _nomination(ctx, item), counted,
+                                                 everyone, taking_part)
     for ballot in ctx.session.scalars(select(Ballot).where(Ballot.session_id == session.id)):
         ballot.counted = True
     session.status, session.closed_at = SessionStatus.TALLIED, ctx.clock.now()

@@ -73,6 +73,34 @@ def _votes(body: dict[str, Any], faults: Faults) -> tuple[tuple[int, VoteChoice]
     return tuple(votes)
 
 
+@dataclass(frozen=True)
+class SittingPaperBallot:
+    """An absent member's written ballot for the whole sitting, as the ban kiểm phiếu enters it."""
+    sitting_id: int
+    member_id: int
+    votes: tuple[tuple[int, VoteChoice], ...]
+
+
+def read_sitting_paper_ballot(sitting_id: int, raw: Any) -> SittingPaperBallot:
+    faults = Faults()
+    body = mapping(raw, "", faults, PAPER_FIELDS)
+    member_id = identifier(body.get("member_id"), "member_id", faults, required=True)
+    votes = _votes(body, faults)
+    faults.refuse("Phiếu bằng văn bản chưa hợp lệ.")
+    assert member_id is not None
+    return SittingPaperBallot(sitting_id, member_id, votes)
+
+
+def read_open_sitting(raw: Any) -> tuple[int, ...] | None:
+    """The ban kiểm phiếu designated at the opening (`counting_board`, user ids, the head first); an
+    empty or absent body: the chair and the secretary."""
+    faults = Faults()
+    body = mapping(raw if raw is not None else {}, "", faults, ("counting_board",))
+    board = _ids(body.get("counting_board"), "counting_board", faults)
+    faults.refuse("Thông tin mở phiên họp chưa hợp lệ.")
+    return board or None
+
+
 def read_sitting_ballot(sitting_id: int, raw: Any) -> SittingBallot:
     faults = Faults()
     body = mapping(raw, "", faults, SITTING_BALLOT_FIELDS)

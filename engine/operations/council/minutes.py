@@ -6,7 +6,7 @@ from engine.context import Context
 from engine.documents import MinutesDocument, MinutesItem, MinutesMember, render_minutes
 from engine.models import CouncilSession, MemberPosition, Nomination, Unit, User
 from engine.operations.award.queries import load_dossier, rules_of
-from engine.operations.council.queries import percent_text, threshold_text
+from engine.operations.council.texts import percent_text, threshold_text
 from engine.storage import attachment_store
 
 

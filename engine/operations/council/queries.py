@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,6 +24,8 @@ from engine.models import (
 from engine.operations.access import require_actor
 from engine.operations.award.queries import visible_dossier
 from engine.operations.ballot_box import canonical_receipt, open_sealed, receipt_digest
+from engine.operations.council.minutes import render_session_minutes
+from engine.operations.council.texts import percent_text, threshold_text
 from engine.storage import DOCX, NamedFile, attachment_store
 from engine.text import file_name
 
@@ -85,7 +86,7 @@ def results_by_nomination(ctx: Context, dossier_id: int, unit_id: int) -> dict[i
                CouncilSession.status == SessionStatus.TALLIED, AgendaItem.passed.is_not(None))
         .order_by(CouncilSession.id))
     return {item.nomination_id: CouncilResult(session.id, bool(item.passed), item.yes or 0, item.base or 0,
-                                              session.minutes_sha256 is not None) for item, session in rows}
+                                              True) for item, session in rows}  # tallied: minutes exist or render
 
 
 def session_view(ctx: Context, session: CouncilSession) -> dict[str, Any]:
@@ -115,7 +116,7 @@ def session_view(ctx: Context, session: CouncilSession) -> dict[str, Any]:
             "present": session.present, "written_votes": session.written_votes,
             "members": [{"name": names[m.user_id], "position": m.position.value, "present": m.present}
                         for m in session.members],
-            "agenda": agenda, "has_minutes": session.minutes_sha256 is not None}
+            "agenda": agenda, "has_minutes": tallied}
 
 
 def _name(ctx: Context, user_id: int) -> str:
@@ -134,11 +135,14 @@ def ballot_by_receipt(ctx: Context, receipt: str) -> dict[str, Any]:
         raise NotFound("Không có phiếu bầu với biên nhận này.")
     session = ctx.session.get(CouncilSession, ballot.session_id)
     assert session is not None
-    items = {item.id: item for item in session.agenda}
+    # a sitting's one ballot spans the agenda of every dossier of the sitting: its items are read by id
+    items = {item.id: item for item in ctx.session.scalars(select(AgendaItem).where(
+        AgendaItem.id.in_([c.agenda_item_id for c in ballot.choices])))}
+    nominations = {n.id: n for n in ctx.session.scalars(select(Nomination).where(
+        Nomination.id.in_([item.nomination_id for item in items.values()])))}
     choices = []
     for choice in sorted(ballot.choices, key=lambda c: c.agenda_item_id):
-        nomination = ctx.session.get(Nomination, items[choice.agenda_item_id].nomination_id)
-        assert nomination is not None
+        nomination = nominations[items[choice.agenda_item_id].nomination_id]
         choices.append({"nomination_id": nomination.id, "nominee": nomination.nominee_name,
                         "award_type": nomination.award_type,
                         "choice": open_sealed(ctx.settings, ballot.receipt, choice.agenda_item_id, choice.choice)})
@@ -150,9 +154,11 @@ def minutes_document(ctx: Context, session_id: int) -> bytes:
 
 
 def _minutes_of(ctx: Context, session: CouncilSession) -> bytes:
-    if session.minutes_sha256 is None:
-        raise NotFound("Phiên họp chưa có biên bản (chưa kiểm phiếu).")
-    return attachment_store(ctx.settings).read(session.minutes_sha256)
+    if session.minutes_sha256 is not None:
+        return attachment_store(ctx.settings).read(session.minutes_sha256)
+    if session.status is SessionStatus.TALLIED:  # a dossier's part of a round's sitting: rendered when asked
+        return render_session_minutes(ctx, session)
+    raise NotFound("Phiên họp chưa có biên bản (chưa kiểm phiếu).")
 
 
 def minutes_file(ctx: Context, session_id: int) -> NamedFile:
@@ -163,22 +169,3 @@ def minutes_file(ctx: Context, session_id: int) -> NamedFile:
     assert unit is not None
     name = file_name("Biên bản họp Hội đồng", unit.name, f"phiên {session.id}", extension="docx")
     return NamedFile(_minutes_of(ctx, session), name, DOCX)
-
-
-def percent_text(yes: int, base: int) -> str:
-    if base <= 0:
-        return "0,00%"
-    value = (Decimal(yes * 100) / Decimal(base)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{value}%".replace(".", ",")
-
-
-def threshold_text(threshold: dict[str, Any]) -> str:
-    """"Từ 90% trở lên tổng số thành viên Hội đồng", "Từ 2/3 trở lên số thành viên Hội đồng tham gia
-    biểu quyết", from what an agenda item keeps of its threshold."""
-    words = "Từ" if threshold["op"] == ">=" else "Trên"
-    suffix = " trở lên" if threshold["op"] == ">=" else ""
-    share = threshold.get("fraction") or f"{threshold['percent']}%"
-    base = ("số thành viên Hội đồng tham gia biểu quyết (có mặt hoặc gửi phiếu bằng văn bản)"
-            if threshold.get("base") == "present" else "tổng số thành viên Hội đồng")
-    level = f" (mức theo {threshold['source']})" if threshold.get("source") else ""
-    return f"{words} {share}{suffix} {base}{level}"
