@@ -387,7 +387,10 @@ def submit_upward(ctx: Context, rnd: ReviewRound, unit: Unit, above: Unit, signe
                      f"{unit.spelled_name.removeprefix(_PEOPLE_COMMITTEE)} "
                      f"{vietnamese_date(sitting.held_at.astimezone(LOCAL_TZ).date())};")
     attached = ["Danh sách đề nghị khen thưởng"]
-    if minutes:
+    if sitting is not None and sitting.held_at is not None:  # one biên bản for the round's sitting
+        attached[:0] = [f"Biên bản họp Hội đồng Thi đua - Khen thưởng {unit.spelled_name} ngày "
+                        f"{sitting.held_at.astimezone(LOCAL_TZ).date():%d/%m/%Y}", "Biên bản kiểm phiếu"]
+    elif minutes:
         attached.insert(0, f"Biên bản họp Hội đồng Thi đua - Khen thưởng {unit.spelled_name} ({len(minutes)} biên bản)")
     today = local_today(ctx.clock)
     document = render_submission(SubmissionDocument(
@@ -409,11 +412,11 @@ def submit_upward(ctx: Context, rnd: ReviewRound, unit: Unit, above: Unit, signe
 
 
 def minutes_of(ctx: Context, unit_id: int, dossier_ids: list[int]) -> list[CouncilSession]:
-    """The minutes of a level's council on these dossiers (tallied sessions with their minutes stored)."""
+    """The minutes of a level's council on these dossiers: its tallied sessions (a dossier's part of a
+    round's sitting has its minutes rendered when asked for)."""
     return list(ctx.session.scalars(
         select(CouncilSession).where(CouncilSession.unit_id == unit_id, CouncilSession.dossier_id.in_(dossier_ids),
-                                     CouncilSession.status == SessionStatus.TALLIED,
-                                     CouncilSession.minutes_sha256.is_not(None)).order_by(CouncilSession.id)))
+                                     CouncilSession.status == SessionStatus.TALLIED).order_by(CouncilSession.id)))
 
 
 def get_submission(ctx: Context, submission_id: int) -> RoundSubmission:
