@@ -1,10 +1,11 @@
 """Alembic migrations and the models describe the same schema."""
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect, text
 
 from engine.db import Base, make_engine
 from engine.migrate import alembic_config, upgrade
@@ -43,3 +44,26 @@ def test_household_nominee_migrates_up_and_down(fresh_database_url):
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_the_downgrade_is_refused_while_a_household_is_nominated(fresh_database_url):
+    """Narrowing the CHECK back would leave a row the old schema forbids: the downgrade refuses first."""
+    upgrade(fresh_database_url)
+    raw = create_engine(fresh_database_url)  # without the application's foreign keys: one bare row suffices
+    try:
+        with raw.begin() as conn:
+            if raw.dialect.name == "postgresql":
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+            conn.execute(text(
+                "INSERT INTO nomination (id, dossier_id, position, award_type, nominee_kind, nominee_name, "
+                "nominee_name_folded, achievements, status) VALUES (1, 1, 1, 'GD_VH', 'household', "
+                "'Hộ ông Nguyễn Văn A', 'ho ong nguyen van a', 'Gia đình văn hóa', 'pending')"))
+        with pytest.raises(RuntimeError, match="hộ gia đình"):
+            command.downgrade(alembic_config(fresh_database_url), "0035")
+        assert "'household'" in _nominee_kind_check(fresh_database_url)
+        with raw.begin() as conn:
+            conn.execute(text("DELETE FROM nomination"))
+    finally:
+        raw.dispose()
+    command.downgrade(alembic_config(fresh_database_url), "0035")
+    assert "household" not in _nominee_kind_check(fresh_database_url)
