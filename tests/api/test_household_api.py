@@ -65,6 +65,17 @@ def test_two_households_get_gia_dinh_van_hoa_at_the_commune(client, world, beare
     people = client.get(f"{API}/people?kind=household", headers=office).json["items"]
     assert sorted(p["name"] for p in people) == sorted(HOUSEHOLDS)
 
+    # The same household proposed again for the same year: the pre-check finds its Gia đình văn hóa.
+    again = client.post(f"{API}/dossiers", headers=proposer, json={
+        "title": "Đề nghị bổ sung", "year": 2026, "kind": "regular", "nominations": [
+            {"award_type": "GD_VH", "nominee": {"kind": "household", "name": HOUSEHOLDS[0]},
+             "achievements": "Gia đình no ấm"}]}).json
+    assert upload(client, proposer, again["id"], pdf("tờ trình"), "to-trinh.pdf", "submission").status_code == 201
+    assert client.post(f"{API}/dossiers/{again['id']}/submit", headers=proposer).status_code == 200
+    _complete(client, office, _task(client, office, again["id"], "check_completeness"), {"outcome": "complete"})
+    (item,) = _task(client, office, again["id"], "appraise")["data"]["nominations"]
+    assert {c["criterion"]: c["result"] for c in item["checks"]}["not_already_awarded"] == "not_met"
+
 
 def test_a_household_on_an_individual_type_is_refused_with_the_field(client, world, bearer, session, settings):
     proposer = bearer(_village_proposer(session, settings, world))

@@ -21,6 +21,9 @@ def app(settings, runtime, clock, db_engine, tmp_path):
 
 def test_the_form_takes_the_provinces_cut_off_and_refuses_a_later_one(client, tree):
     csrf = log_in(client, tree.commune_office)
+    page = client.get("/rounds").get_data(as_text=True)
+    assert (f"Hạn theo Quy chế: {tree.commune.name}: tổng kết năm 15/01/2027 (theo {SOURCE}); "
+            f"tổng kết năm học 15/07/2027 (theo {SOURCE})") in page
     form = {"csrf_token": csrf, "unit_id": str(tree.commune.id), "title": "Đợt xét tổng kết năm 2026",
             "kind": "annual", "cutoff_on": "20/01/2027", "council_on": "", "late_policy": "refuse"}
     refused = client.post("/rounds", data=form)
