@@ -7,10 +7,12 @@ import shutil
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import select
 
 from api import create_app
 from api.errors import PROBLEM_JSON
 from api.state import app_state
+from engine.models import AuditEvent
 from engine.rules import clear_rules_cache
 from engine.rules.eligibility import DEFAULT_RULES_DIR
 from tests.api.test_award_types_api import catalogue
@@ -49,11 +51,14 @@ def app(settings, runtime, clock, db_engine, tmp_path):
 ROUND = {"title": "Đợt xét tổng kết năm 2026", "kind": "annual"}
 
 
-def test_a_round_without_a_cut_off_takes_the_provinces_day_for_its_kind(client, world, bearer):
+def test_a_round_without_a_cut_off_takes_the_provinces_day_for_its_kind(client, world, bearer, db):
     office = bearer(world.office)  # today 23/11/2026: the annual round's dossiers are due 15/01/2027
     created = client.post(f"{API}/rounds", headers=office, json={**ROUND, "unit_id": world.commune.id})
     assert created.status_code == 201, created.json
     assert created.json["cutoff_on"] == "2027-01-15"
+    audited = db(lambda s: s.scalars(select(AuditEvent.after).where(
+        AuditEvent.action == "round_created", AuditEvent.entity_id == str(created.json["id"]))).one())
+    assert (audited["cutoff_on"], audited["cutoff_source"]) == ("2027-01-15", SOURCE)
     earlier = client.post(f"{API}/rounds", headers=office,
                           json={**ROUND, "unit_id": world.commune.id, "cutoff_on": "2026-12-31"})
     assert earlier.status_code == 201 and earlier.json["cutoff_on"] == "2026-12-31"  # earlier is the office's call

@@ -69,7 +69,7 @@ def create_round(ctx: Context, data: RoundInput) -> ReviewRound:
             rules.award_type(code)
         except InvalidInput:
             errors[f"award_types[{index}]"] = f"Không có loại khen thưởng '{code}' áp dụng ngày {today:%d/%m/%Y}."
-    cutoff_on = _cutoff(ctx, unit, data, today, errors)
+    cutoff_on, cutoff_source = _cutoff(ctx, unit, data, today, errors)
     if cutoff_on is not None and data.council_on is not None and data.council_on < cutoff_on:
         errors["council_on"] = f"Ngày họp Hội đồng không được trước hạn nhận hồ sơ ({cutoff_on:%d/%m/%Y})."
     if errors:
@@ -81,7 +81,8 @@ def create_round(ctx: Context, data: RoundInput) -> ReviewRound:
                       late_policy=data.late_policy, status=RoundStatus.OPEN, created_by_id=user.id, created_at=now)
     ctx.session.add(rnd)
     ctx.session.flush()
-    audit.record(ctx, AuditAction.ROUND_CREATED, "review_round", rnd.id, after=_snapshot(rnd), role=Role.OFFICE,
+    after = {**_snapshot(rnd), **({"cutoff_source": cutoff_source} if cutoff_source else {})}
+    audit.record(ctx, AuditAction.ROUND_CREATED, "review_round", rnd.id, after=after, role=Role.OFFICE,
                  unit_id=unit.id)
     waiting = ctx.session.scalars(select(RoundEntry).where(RoundEntry.unit_id == unit.id,
                                                            RoundEntry.round_id.is_(None)).order_by(RoundEntry.id))
@@ -91,22 +92,24 @@ def create_round(ctx: Context, data: RoundInput) -> ReviewRound:
     return rnd
 
 
-def _cutoff(ctx: Context, unit: Unit, data: RoundInput, today: date, errors: dict[str, str]) -> date | None:
-    """The round's cut-off: the one given, or the province's for the kind (its layer in force today for the
-    unit); one later than the province's is refused, naming its source."""
+def _cutoff(ctx: Context, unit: Unit, data: RoundInput, today: date,
+            errors: dict[str, str]) -> tuple[date | None, str | None]:
+    """The round's cut-off, and the layer's source when the province sets one for the kind (its layer in
+    force today for the unit): the one given, else the province's; one later than the province's is
+    refused, naming its source."""
     rules = layered_rules(ctx, unit, today)
     limit = rules.cutoff_on(data.kind.value, today)
+    source = rules.source_of(f"deadlines.cutoffs.{data.kind.value}") if limit else None
     cutoff = data.cutoff_on or limit
     if cutoff is None:
         errors["cutoff_on"] = "Bắt buộc nhập hạn nhận hồ sơ."
     elif cutoff < today:
         errors["cutoff_on"] = f"Hạn nhận hồ sơ không được trước hôm nay ({today:%d/%m/%Y})."
     elif limit is not None and cutoff > limit:
-        source = rules.source_of(f"deadlines.cutoffs.{data.kind.value}")
         errors["cutoff_on"] = (f"Quy chế thi đua, khen thưởng ban hành kèm theo {source} quy định hạn nhận hồ sơ "
                                f"đợt {data.kind.label} là ngày {limit:%d/%m/%Y}: hạn của đợt xét không được sau "
                                "ngày đó.")
-    return cutoff
+    return cutoff, source
 
 
 def close_round(ctx: Context, round_id: int) -> ReviewRound:
