@@ -59,6 +59,9 @@ class DeadlinesSchema(BaseSchema):
                                                   "province_to_prime_minister, national."))
     notify_result = Int(required=True, metadata=_doc("Số ngày làm việc thông báo kết quả."))
     supplement = Int(required=True, metadata=_doc("Số ngày làm việc để bổ sung hồ sơ."))
+    cutoffs = Dict(required=True, metadata=_doc(
+        "Hạn nhận hồ sơ của tỉnh theo loại đợt xét (\"annual\": \"15/01\", ngày/tháng đầu tiên kể từ ngày mở đợt); "
+        "rỗng: Quy chế không quy định, Cơ quan thường trực tự đặt. Nguồn ở `sources` (\"cutoffs.annual\")."))
     sources = Dict(required=True, metadata=_doc("Văn bản của tỉnh (lớp quy định) đặt từng thời hạn, theo khóa "
                                                 "(\"appraisal.commune\", \"supplement\"…); rỗng: theo quy định chung."))
 

@@ -65,7 +65,8 @@ class Date(fields.Date):
 # ---- requests -----------------------------------------------------------------------------------
 
 class NomineeSchema(BaseSchema):
-    kind = Str(required=True, validate=one_of([k.value for k in AwardeeKind]), metadata=_doc("Cá nhân hay tập thể."))
+    kind = Str(required=True, validate=one_of([k.value for k in AwardeeKind]), metadata=_doc(
+        "Cá nhân (`individual`), tập thể (`collective`) hay hộ gia đình (`household`, tên ở `name`)."))
     person_id = Id(metadata=_doc("Mã số trong sổ theo dõi (GET /people), nếu đã có."))
     full_name = Str(validate=length(high=MAX_NAME), metadata=_doc("Họ tên (cá nhân)."))
     name = Str(validate=length(high=MAX_NAME), metadata=_doc("Tên tập thể."))
@@ -150,7 +151,7 @@ class NomineeOutSchema(BaseSchema):
     full_name = derived(Str, lambda n: n.nominee_name if _individual(n) else None, allow_none=True,
                         metadata=_doc("Họ tên, nếu là cá nhân."))
     name = derived(Str, lambda n: None if _individual(n) else n.nominee_name, allow_none=True,
-                   metadata=_doc("Tên tập thể, nếu là tập thể."))
+                   metadata=_doc("Tên tập thể, hoặc tên hộ gia đình (\"Hộ ông Nguyễn Văn A\")."))
     position = Str(allow_none=True, attribute="nominee_position")
     unit = Str(allow_none=True, attribute="nominee_unit")
     birth_date = Date(allow_none=True, attribute="nominee_birth_date", metadata=_doc("Ngày sinh, nếu đã nhập."))

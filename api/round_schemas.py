@@ -37,7 +37,10 @@ class RoundCreateSchema(BaseSchema):
     movement = Str(validate=length(1, MAX_MOVEMENT), metadata=_doc("Phong trào thi đua mà đợt xét tổng kết."))
     award_types = List(Str(validate=length(1, MAX_CODE)), validate=length(0, MAX_AWARD_TYPES),
                        metadata=_doc("Mã các loại khen thưởng đợt xét nhận; để trống: mọi loại."))
-    cutoff_on = Date(required=True, metadata=_doc("Hạn cuối nhận hồ sơ (YYYY-MM-DD hoặc dd/mm/yyyy)."))
+    cutoff_on = Date(metadata=_doc(
+        "Hạn cuối nhận hồ sơ (YYYY-MM-DD hoặc dd/mm/yyyy). Để trống: hạn theo Quy chế của tỉnh cho loại đợt xét "
+        "(lớp quy định, `deadlines.cutoffs` của GET /award-types?unit=); không được sau hạn đó; bắt buộc khi "
+        "Quy chế không quy định."))
     council_on = Date(metadata=_doc("Ngày dự kiến họp Hội đồng (không trước hạn nhận hồ sơ)."))
     late_policy = Str(validate=one_of(LATE_POLICIES),
                       metadata=_doc("Hồ sơ nộp sau hạn: 'refuse' (từ chối, mặc định) hay 'next_round' (chờ đợt sau)."))

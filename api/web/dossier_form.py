@@ -105,7 +105,7 @@ def _payload(form: DossierForm, *, with_unit: bool) -> tuple[dict[str, Any], lis
     for index, row in enumerate(form.rows):
         if not any(row.get(name) for name in ROW_FIELDS if name not in ("id", "kind", "gender")):
             continue
-        name_key = "name" if row.get("kind") == AwardeeKind.COLLECTIVE else "full_name"
+        name_key = "name" if row.get("kind") in (AwardeeKind.COLLECTIVE, AwardeeKind.HOUSEHOLD) else "full_name"
         nomination: dict[str, Any] = {
             "award_type": row.get("award_type", ""), "achievements": row.get("achievements", ""),
             "nominee": {"kind": row.get("kind") or None, name_key: row.get("name", ""),

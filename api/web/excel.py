@@ -180,9 +180,9 @@ def _nomination(sheet: Sheet, number: int, cells: dict[str, str], award_types: l
             sheet.refuse(number, f"{COLUMNS[name][0]}: bắt buộc nhập.", name)
     kind = _kind(cells.get("kind", ""))
     if cells.get("kind") and kind is None:
-        sheet.refuse(number, f"{COLUMNS['kind'][0]}: ghi «Cá nhân» hoặc «Tập thể», không phải «{cells['kind']}».",
-                     "kind")
-    name_key = "name" if kind == AwardeeKind.COLLECTIVE else "full_name"
+        sheet.refuse(number, f"{COLUMNS['kind'][0]}: ghi «Cá nhân», «Tập thể» hoặc «Hộ gia đình», "
+                             f"không phải «{cells['kind']}».", "kind")
+    name_key = "name" if kind in (AwardeeKind.COLLECTIVE, AwardeeKind.HOUSEHOLD) else "full_name"
     nominee = {"kind": kind or AwardeeKind.INDIVIDUAL.value, name_key: cells.get("name", ""),
                "position": cells.get("position") or None, "unit": cells.get("unit") or None}
     return {"award_type": _award_code(cells.get("award_type", ""), award_types), "nominee": nominee,

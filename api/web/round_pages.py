@@ -30,8 +30,10 @@ FIELDS = ("unit_id", "title", "kind", "movement", "cutoff_on", "council_on", "la
 def _list(values: dict[str, Any], status: int = 200, errors: dict[str, str] | None = None,
           problem: str = "") -> tuple[str, int]:
     context = ctx()
+    offices = round_queries.office_units(context)
     return render("web/rounds.html", status, rows=round_queries.list_rounds(context),
-                  offices=round_queries.office_units(context), award_types=award_types_in_force(context),
+                  offices=offices, province_cutoffs=round_queries.province_cutoffs(context, offices),
+                  award_types=award_types_in_force(context),
                   values=values, errors=errors or {}, problem=problem, kinds=ROUND_KIND, statuses=ROUND_STATUS,
                   policies=LATE_POLICY)
 

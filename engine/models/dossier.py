@@ -123,7 +123,7 @@ class Nomination(Base):
 
     __table_args__ = (
         CheckConstraint("status <> 'rejected' OR outcome_note IS NOT NULL", name="rejection_has_reason"),
-        CheckConstraint("nominee_kind IN ('individual', 'collective')", name="known_nominee_kind"),
+        CheckConstraint("nominee_kind IN ('individual', 'collective', 'household')", name="known_nominee_kind"),
         searchable("ix_nomination_nominee_name_folded", "nominee_name_folded"),
         # A decision's nominations, and what the statistics group them by without reading the rows.
         Index("ix_nomination_decision_granted", "decision_id", "status", "award_type", "nominee_kind"),

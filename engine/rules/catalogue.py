@@ -329,6 +329,19 @@ class RulesVersion:
     # empty for the national version.
     sources: tuple[tuple[str, str], ...] = ()
     simplified: SimplifiedProcedure | None = None  # thủ tục đơn giản, if the version has one
+    # The province's cut-off day (hạn nhận hồ sơ) per round kind, as (day, month): a layer's data only
+    # (its source under "deadlines.cutoffs.<kind>"); the national version sets none.
+    cutoffs: tuple[tuple[str, tuple[int, int]], ...] = ()
+
+    def cutoff_on(self, kind: str, opened_on: date) -> date | None:
+        """The cut-off of a round of `kind` opened on `opened_on`: the first of the layer's day and month on
+        or after it (annual 15/01: 15/01/2027 for a round opened on 23/11/2026); None when no layer sets it."""
+        day_month = dict(self.cutoffs).get(str(kind))
+        if day_month is None:
+            return None
+        day, month = day_month
+        cutoff = date(opened_on.year, month, day)
+        return cutoff if cutoff >= opened_on else date(opened_on.year + 1, month, day)
 
     def source_of(self, key: str) -> str | None:
         """The layer's source of the value `key`, or None when the national version sets it."""

@@ -1,6 +1,7 @@
 """Provincial (and sector) layers over the national rules: each province's Quy chế thi đua, khen thưởng
 changes or adds criteria (a quota such as CSTD_TINH at most 10% of CSTD_CS, a quota's rounding, a window),
-the deadlines (appraisal, supplement, notification), and per award type the council's threshold and its
+the deadlines (appraisal, supplement, notification), the cut-off day of its rounds per kind (annual: 15/01),
+and per award type the council's threshold and its
 base and the disclosure days, for the units under one unit of the tree (a province, or a Sở for its
 sector), from a date to a date, citing its source. Read strictly from `workflows/rules/provinces.yaml` with
 the catalogue: a faulty layer stops the start with its file and line. A dossier's rules are the national
@@ -17,13 +18,16 @@ from typing import Any
 from engine.rules.catalogue import AwardType, Deadlines, RulesVersion, Threshold, _by_level, _disclosure, _threshold
 from engine.rules.criteria import Criterion, Eligibility, _criterion, criterion_raw
 from engine.rules.reader import Entry, LinedDict, load_yaml
-from engine.vocabulary import UnitLevel
+from engine.vocabulary import RoundKind, UnitLevel
 
 LAYERS_FILE = "provinces.yaml"
 _LAYER_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,59}")
 _APPRAISAL = ("commune", "province", "province_to_prime_minister", "national")
 _DEADLINES = ("notify_result", "supplement")
 _TYPE_KEYS = ("approval_threshold", "disclosure_days", "disclosure")
+_DAY_MONTH = re.compile(r"(\d{1,2})/(\d{1,2})")
+_CUTOFF_KINDS = tuple(k.value for k in RoundKind if k is not RoundKind.AD_HOC)  # an ad-hoc award has no fixed day
+_PARTS = ("criteria", "deadlines", "award_types", "cutoffs")
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Layer:
     criteria: dict[str, dict[str, Entry]]  # award code → criterion id → its changed (or new) parameters
     deadlines: Entry | None = None  # {appraisal: {commune…}, supplement, notify_result}, any of them
     award_types: dict[str, Entry] | None = None  # award code → {approval_threshold, disclosure_days, disclosure}
+    cutoffs: tuple[tuple[str, tuple[int, int]], ...] = ()  # round kind → (day, month) of its cut-off
 
     def applies_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -82,8 +87,12 @@ class Layer:
                     f"không có loại khen thưởng {', '.join(unknown)} trong phiên bản '{version.id}'.")
             award_types = tuple(changed)
         eligibility = self.merge(version.eligibility, codes) if self.criteria else version.eligibility
+        cutoffs = version.cutoffs
+        if self.cutoffs:
+            cutoffs = tuple(sorted({**dict(cutoffs), **dict(self.cutoffs)}.items()))
+            sources.update((f"deadlines.cutoffs.{kind}", self.source) for kind, _ in self.cutoffs)
         return replace(version, deadlines=deadlines, award_types=award_types, eligibility=eligibility,
-                       sources=tuple(sorted(sources.items())))
+                       sources=tuple(sorted(sources.items())), cutoffs=cutoffs)
 
 
 @dataclass(frozen=True)
@@ -132,12 +141,12 @@ def _layer(entry: Entry) -> Layer:
     layer_id = entry.text("id", pattern=_LAYER_ID)
     entry = entry.at(f"{entry.where} ('{layer_id}')")
     entry.keys("id", "unit", "source", "effective_from", "effective_to",
-               optional=("criteria", "deadlines", "award_types"))
+               optional=_PARTS)
     start, end = entry.day("effective_from"), entry.optional_day("effective_to")
     if end is not None and end < start:
         raise entry.error("'effective_to' trước 'effective_from'.")
-    if all(entry.get(key) is None for key in ("criteria", "deadlines", "award_types")):
-        raise entry.error("lớp quy định cần ít nhất một trong 'criteria', 'deadlines', 'award_types'.")
+    if all(entry.get(key) is None for key in _PARTS):
+        raise entry.error(f"lớp quy định cần ít nhất một trong {', '.join(repr(p) for p in _PARTS)}.")
     criteria: dict[str, dict[str, Entry]] = {}
     if entry.get("criteria") is not None:
         table = entry.entry("criteria")
@@ -160,7 +169,28 @@ def _layer(entry: Entry) -> Layer:
             change.keys(optional=_TYPE_KEYS)
             if not change.data:
                 raise change.error(f"cần ít nhất một trong: {', '.join(_TYPE_KEYS)}.")
-    return Layer(layer_id, entry.text("unit"), entry.text("source"), start, end, criteria, deadlines, award_types)
+    cutoffs = _cutoffs(entry.entry("cutoffs")) if entry.get("cutoffs") is not None else ()
+    return Layer(layer_id, entry.text("unit"), entry.text("source"), start, end, criteria, deadlines, award_types,
+                 cutoffs)
+
+
+def _cutoffs(entry: Entry) -> tuple[tuple[str, tuple[int, int]], ...]:
+    """`{annual: "15/01", school_year: "15/07"}`: per round kind, the day and month dossiers are due by."""
+    entry.keys(optional=_CUTOFF_KINDS)
+    if not entry.data:
+        raise entry.error(f"cần ít nhất một loại đợt xét: {', '.join(_CUTOFF_KINDS)}.")
+    read = []
+    for kind, value in entry.data.items():
+        found = _DAY_MONTH.fullmatch(value.strip()) if isinstance(value, str) else None
+        day_month = (int(found[1]), int(found[2])) if found else None
+        try:
+            date(2025, day_month[1], day_month[0]) if day_month else None  # 29/02 is not a day of every year
+        except ValueError:
+            day_month = None
+        if day_month is None:
+            raise entry.error(f"'{kind}' phải là ngày/tháng có trong mọi năm, dạng \"15/01\", nhận được {value!r}.")
+        read.append((str(kind), day_month))
+    return tuple(read)
 
 
 def _deadlines(entry: Entry, current: Deadlines) -> tuple[Deadlines, list[str]]:

@@ -32,7 +32,7 @@ def test_a_day_under_the_previous_decree_answers_its_catalogue(client, world, be
                      "source": "Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ"}],
         "disclosure": None, "sources": {},
         "deadlines": {"appraisal": {"commune": 10, "province": 10, "province_to_prime_minister": 15, "national": 20},
-                      "notify_result": 10, "supplement": 10, "sources": {}},
+                      "notify_result": 10, "supplement": 10, "cutoffs": {}, "sources": {}},
         "criteria": [
             {"id": "consecutive_cstd_cs", "check": "awards_in_window", "basis": "Luật TĐKT 2022, Điều 22",
              "confirmed": True, "source": None,

@@ -141,7 +141,8 @@ def test_every_fault_in_the_nominations_is_reported_at_once_and_nothing_is_writt
         "title": "Bắt buộc nhập.",
         "nominations[2].award_type": "Không có loại khen thưởng 'KHONG_CO' áp dụng ngày 23/11/2026.",
         "nominations[3].nominee.kind": "Lao động tiên tiến (LDTT) chỉ dành cho cá nhân, không dành cho tập thể.",
-        "nominations[4].nominee.full_name": "Bắt buộc nhập họ tên cá nhân hoặc tên tập thể được đề nghị.",
+        "nominations[4].nominee.full_name":
+            "Bắt buộc nhập họ tên cá nhân, tên tập thể hoặc tên hộ gia đình được đề nghị.",
         "nominations[4].achievements": "Cần nêu tóm tắt thành tích.",
         "nominations[5].nominee.person_id": "Không tìm thấy cá nhân, tập thể số 999999.",
     }

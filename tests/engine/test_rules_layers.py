@@ -175,6 +175,11 @@ BASE = """layers:
     ("    criteria:\n      HC_LD1:\n        cstd_tq_or_two_cstd_tinh: {alternative: {awards: [CSTD_TINH], count: 9}}\n",
      "'count' không được lớn hơn 'years'"),
     ("", "cần ít nhất một trong 'criteria', 'deadlines', 'award_types'"),
+    ("    cutoffs: {annual: \"31/02\"}\n", "'annual' phải là ngày/tháng có trong mọi năm"),
+    ("    cutoffs: {school_year: \"29/02\"}\n", "'school_year' phải là ngày/tháng có trong mọi năm"),
+    ("    cutoffs: {annual: 2027-01-15}\n", "'annual' phải là ngày/tháng có trong mọi năm"),
+    ("    cutoffs: {ad_hoc: \"15/01\"}\n", "khóa không được hỗ trợ: ad_hoc"),
+    ("    cutoffs: {}\n", "cần ít nhất một loại đợt xét"),
 ])
 def test_each_mistake_of_a_layer_stops_the_start_with_the_file_and_its_line(rules_dir, body, words):
     path = rules_dir / "provinces.yaml"
@@ -185,3 +190,16 @@ def test_each_mistake_of_a_layer_stops_the_start_with_the_file_and_its_line(rule
     message = str(caught.value)
     assert str(path) in message and words in message, message
     assert "(dòng " in message, message
+
+
+def test_a_layer_sets_the_cut_off_day_of_each_kind_of_round_with_its_source(rules_dir):
+    layers, catalogue = with_layer(rules_dir, BASE + '    cutoffs: {annual: "15/01", school_year: "15/7"}\n')
+    version = layers.version_for(catalogue.on(date(2026, 11, 23)), ["T"], date(2026, 11, 23))
+    assert version.cutoff_on("annual", date(2026, 11, 23)) == date(2027, 1, 15)  # the following year
+    assert version.cutoff_on("annual", date(2027, 1, 15)) == date(2027, 1, 15)
+    assert version.cutoff_on("school_year", date(2026, 5, 2)) == date(2026, 7, 15)
+    assert version.cutoff_on("thematic", date(2026, 5, 2)) is None  # not set: the office gives it
+    assert version.source_of("deadlines.cutoffs.annual") == "Quy chế tỉnh T"
+    national = catalogue.on(date(2026, 11, 23))
+    assert national.cutoff_on("annual", date(2026, 11, 23)) is None
+    assert layers.version_for(national, ["U"], date(2026, 11, 23)).cutoffs == ()  # another province

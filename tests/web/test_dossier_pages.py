@@ -214,3 +214,22 @@ def test_an_over_long_name_cell_is_refused_on_its_row_and_column(client, tree, d
     assert response.status_code == 422
     assert "Dòng 3" in page and f"Họ tên cá nhân hoặc tên tập thể: Tối đa {MAX_NAME} ký tự." in page
     assert page.count(f"Tối đa {MAX_NAME} ký tự.") == 1  # the sheet's refusal, not again from check_dossier
+
+
+def test_households_come_from_the_excel_list_and_from_typed_rows(client, tree, db):
+    """"Hộ gia đình" in the list's kind column (or the form's select) nominates a household by its name."""
+    csrf = log_in(client, tree.proposer)
+    data = workbook(["GD_VH", "Hộ gia đình", "Hộ ông Nguyễn Văn A", "", "Thôn Đông", "Gia đình văn hóa tiêu biểu"])
+    response = _create(client, csrf, data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    response = _create(client, csrf, **{"n-0-award_type": "GD_VH", "n-0-kind": "household",
+                                        "n-0-name": "Hộ bà Trần Thị B", "n-0-achievements": "Gia đình no ấm"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Hộ bà Trần Thị B" in page and "Hộ gia đình" in page
+    rows = db(lambda s: [(n.award_type, n.nominee_kind, n.nominee_name) for d in s.scalars(select(Dossier)
+                         .order_by(Dossier.id)) for n in d.nominations])
+    assert rows == [("GD_VH", "household", "Hộ ông Nguyễn Văn A"), ("GD_VH", "household", "Hộ bà Trần Thị B")]
+    refused = _create(client, csrf, **{"n-0-award_type": "LDTT", "n-0-kind": "household",
+                                       "n-0-name": "Hộ ông Lê Văn C", "n-0-achievements": "…"})
+    assert refused.status_code == 422 and "không dành cho hộ gia đình" in refused.get_data(as_text=True)

@@ -223,7 +223,7 @@ def reward_note(ctx: Context, issuer: Unit, nominations: list[Nomination], rules
     assert multiples is not None
     parts = []
     for (code, kind), reward in found.items():
-        per = "người" if kind == AwardeeKind.INDIVIDUAL else "tập thể"
+        per = {AwardeeKind.INDIVIDUAL: "người", AwardeeKind.HOUSEHOLD: "hộ"}.get(kind, "tập thể")
         parts.append(f"{rules.award_type(code).printed_name(issuer.level)}: {money(reward.amount)} đồng/{per} "
                      f"({money(reward.multiple)} lần mức lương cơ sở)")
     salary = next(iter(found.values())).base_salary
@@ -266,7 +266,10 @@ def _position(ctx: Context, nomination: Nomination, proposing: Unit) -> str | No
         unit = (awardee.unit if awardee and awardee.unit else proposing).name
     if nomination.nominee_kind == AwardeeKind.COLLECTIVE and unit == nomination.nominee_name:
         unit = ""
-    return ", ".join(p for p in ((nomination.nominee_position or "").strip(), unit) if p) or None
+    position = (nomination.nominee_position or "").strip()
+    if nomination.nominee_kind == AwardeeKind.HOUSEHOLD and not position:
+        position = "Hộ gia đình"  # the list says what the line is: "Hộ gia đình, Thôn Đông"
+    return ", ".join(p for p in (position, unit) if p) or None
 
 
 def _council_bases(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomination],

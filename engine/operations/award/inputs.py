@@ -127,7 +127,7 @@ def _nomination(ctx: Context, rules: Any, day: date, raw: Any, path: str, faults
     if award is not None and kind is not None and not award.subject.admits(kind):
         faults.add(at(path, "nominee.kind"), f"{award.name} ({code}) chỉ dành cho {award.subject.label}, "
                                              f"không dành cho {kind.label}.")
-    name_field = "name" if kind is AwardeeKind.COLLECTIVE else "full_name"
+    name_field = "full_name" if kind is AwardeeKind.INDIVIDUAL else "name"  # a collective's, a household's name
     names = [text(nominee.get(f), at(path, f"nominee.{f}"), faults, high=MAX_NAME, required=None)
              for f in ("full_name", "name")]
     name = next((n for n in names if n), "")
@@ -139,7 +139,8 @@ def _nomination(ctx: Context, rules: Any, day: date, raw: Any, path: str, faults
         except (NotFound, InvalidInput) as exc:
             faults.add(at(path, "nominee.person_id"), exc.detail)
     if not name:
-        faults.add(at(path, f"nominee.{name_field}"), "Bắt buộc nhập họ tên cá nhân hoặc tên tập thể được đề nghị.")
+        faults.add(at(path, f"nominee.{name_field}"),
+                   "Bắt buộc nhập họ tên cá nhân, tên tập thể hoặc tên hộ gia đình được đề nghị.")
     achievements = text(body.get("achievements"), at(path, "achievements"), faults, high=MAX_ACHIEVEMENTS,
                         required="Cần nêu tóm tắt thành tích.", collapse=False)
     position = text(nominee.get("position"), at(path, "nominee.position"), faults, high=MAX_POSITION, required=None)

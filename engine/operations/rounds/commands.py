@@ -15,6 +15,8 @@ even an open ad-hoc round, and is never refused for a passed cut-off.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from engine import audit
@@ -34,7 +36,7 @@ from engine.models import (
 )
 from engine.operations.access import holds_role, require_actor
 from engine.operations.admission import on_admission
-from engine.operations.award.queries import open_nominations, rules_of, rules_on
+from engine.operations.award.queries import layered_rules, open_nominations, rules_of, rules_on
 from engine.operations.rounds.inputs import RoundInput
 from engine.vocabulary import AuditAction
 
@@ -69,17 +71,20 @@ def create_round(ctx: Context, data: RoundInput) -> ReviewRound:
             rules.award_type(code)
         except InvalidInput:
             errors[f"award_types[{index}]"] = f"Không có loại khen thưởng '{code}' áp dụng ngày {today:%d/%m/%Y}."
-    if data.cutoff_on < today:
-        errors["cutoff_on"] = f"Hạn nhận hồ sơ không được trước hôm nay ({today:%d/%m/%Y})."
+    cutoff_on, cutoff_source = _cutoff(ctx, unit, data, today, errors)
+    if cutoff_on is not None and data.council_on is not None and data.council_on < cutoff_on:
+        errors["council_on"] = f"Ngày họp Hội đồng không được trước hạn nhận hồ sơ ({cutoff_on:%d/%m/%Y})."
     if errors:
         raise InvalidInput("Thông tin đợt xét không hợp lệ.", errors)
+    assert cutoff_on is not None
     now = ctx.clock.now()
     rnd = ReviewRound(unit_id=unit.id, title=data.title, kind=data.kind, movement=data.movement,
-                      award_types=list(data.award_types), cutoff_on=data.cutoff_on, council_on=data.council_on,
+                      award_types=list(data.award_types), cutoff_on=cutoff_on, council_on=data.council_on,
                       late_policy=data.late_policy, status=RoundStatus.OPEN, created_by_id=user.id, created_at=now)
     ctx.session.add(rnd)
     ctx.session.flush()
-    audit.record(ctx, AuditAction.ROUND_CREATED, "review_round", rnd.id, after=_snapshot(rnd), role=Role.OFFICE,
+    after = {**_snapshot(rnd), **({"cutoff_source": cutoff_source} if cutoff_source else {})}
+    audit.record(ctx, AuditAction.ROUND_CREATED, "review_round", rnd.id, after=after, role=Role.OFFICE,
                  unit_id=unit.id)
     waiting = ctx.session.scalars(select(RoundEntry).where(RoundEntry.unit_id == unit.id,
                                                            RoundEntry.round_id.is_(None)).order_by(RoundEntry.id))
@@ -87,6 +92,26 @@ def create_round(ctx: Context, data: RoundInput) -> ReviewRound:
         if _fits(rnd, entry.dossier, _round_types(ctx, entry.dossier)):
             _join(ctx, entry, rnd)
     return rnd
+
+
+def _cutoff(ctx: Context, unit: Unit, data: RoundInput, today: date,
+            errors: dict[str, str]) -> tuple[date | None, str | None]:
+    """The round's cut-off, and the layer's source when the province sets one for the kind (its layer in
+    force today for the unit): the one given, else the province's; one later than the province's is
+    refused, naming its source."""
+    rules = layered_rules(ctx, unit, today)
+    limit = rules.cutoff_on(data.kind.value, today)
+    source = rules.source_of(f"deadlines.cutoffs.{data.kind.value}") if limit else None
+    cutoff = data.cutoff_on or limit
+    if cutoff is None:
+        errors["cutoff_on"] = "Bắt buộc nhập hạn nhận hồ sơ."
+    elif cutoff < today:
+        errors["cutoff_on"] = f"Hạn nhận hồ sơ không được trước hôm nay ({today:%d/%m/%Y})."
+    elif limit is not None and cutoff > limit:
+        errors["cutoff_on"] = (f"Quy chế thi đua, khen thưởng ban hành kèm theo {source} quy định hạn nhận hồ sơ "
+                               f"đợt {data.kind.label} là ngày {limit:%d/%m/%Y}: hạn của đợt xét không được sau "
+                               "ngày đó.")
+    return cutoff, source
 
 
 def close_round(ctx: Context, round_id: int) -> ReviewRound:

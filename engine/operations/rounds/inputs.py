@@ -24,7 +24,7 @@ class RoundInput:
     kind: RoundKind
     movement: str | None
     award_types: tuple[str, ...]  # catalogue codes; empty: every award type
-    cutoff_on: date
+    cutoff_on: date | None  # None: the province's cut-off for the kind (its layer), required without one
     council_on: date | None
     late_policy: LatePolicy
 
@@ -46,7 +46,7 @@ def read_round(raw: Any) -> RoundInput:
             if value.upper() in codes:
                 faults.add(at("award_types", index), "Loại khen thưởng bị lặp.")
             codes.append(value.upper())
-    cutoff_on = day(body.get("cutoff_on"), "cutoff_on", faults, required=True)
+    cutoff_on = day(body.get("cutoff_on"), "cutoff_on", faults)
     council_on = day(body.get("council_on"), "council_on", faults)
     if cutoff_on is not None and council_on is not None and council_on < cutoff_on:
         faults.add("council_on", f"Ngày họp Hội đồng không được trước hạn nhận hồ sơ ({cutoff_on:%d/%m/%Y}).")
@@ -54,6 +54,6 @@ def read_round(raw: Any) -> RoundInput:
     late_policy = (LatePolicy.REFUSE if late_raw in (None, "") else
                    choice(late_raw, "late_policy", faults, LatePolicy))
     faults.refuse("Thông tin đợt xét không hợp lệ.")
-    assert unit_id is not None and title is not None and kind is not None and cutoff_on is not None
+    assert unit_id is not None and title is not None and kind is not None
     assert late_policy is not None
     return RoundInput(unit_id, title, kind, movement, tuple(codes), cutoff_on, council_on, late_policy)

@@ -25,12 +25,13 @@ from engine.models import (
     ReviewRound,
     Role,
     RoundEntry,
+    RoundKind,
     RoundStatus,
     Unit,
     User,
 )
 from engine.operations.access import holds_role, is_admin, require_actor, visible_units
-from engine.operations.award.queries import award_names, missing_documents, role_units, rules_of
+from engine.operations.award.queries import award_names, layered_rules, missing_documents, role_units, rules_of
 from engine.operations.readmodels import Extended, by_id
 
 
@@ -61,6 +62,20 @@ def office_units(ctx: Context) -> list[Unit]:
     user = require_actor(ctx.actor)
     units = by_id(ctx.session, Unit, role_units(ctx.session, user)).values()
     return sorted((u for u in units if holds_role(ctx.session, user, Role.OFFICE, u.id)), key=lambda u: u.name)
+
+
+def province_cutoffs(ctx: Context, units: list[Unit]) -> list[str]:
+    """For the form, per unit whose province (or sector) layer sets cut-off days today: "UBND xã Bình Minh:
+    tổng kết năm 15/01/2027 (theo …)", the day a round of each kind opened today would take."""
+    today = local_today(ctx.clock)
+    lines = []
+    for unit in units:
+        rules = layered_rules(ctx, unit, today)
+        days = [f"{RoundKind(kind).label} {rules.cutoff_on(kind, today):%d/%m/%Y} "
+                f"(theo {rules.source_of(f'deadlines.cutoffs.{kind}')})" for kind, _ in rules.cutoffs]
+        if days:
+            lines.append(f"{unit.name}: {'; '.join(days)}")
+    return lines
 
 
 def get_round(ctx: Context, round_id: int) -> ReviewRound:

@@ -29,6 +29,7 @@ from engine.operations.award.queries.catalogue import (
     award_names,
     award_types_in_force,
     award_types_on,
+    layered_rules,
     rules_of,
     rules_on,
 )
@@ -74,5 +75,5 @@ __all__ = [
     "issued_decisions_by_issuer", "list_decisions", "list_dossiers", "load_dossier", "missing_before_submission",
     "missing_documents", "open_attachment", "open_nominations", "open_tasks", "drafts_waiting", "proposer_units",
     "reviewing_ancestors",
-    "role_units", "rules_of", "rules_on", "visible_decisions", "visible_dossier", "visible_dossiers",
+    "layered_rules", "role_units", "rules_of", "rules_on", "visible_decisions", "visible_dossier", "visible_dossiers",
 ]

@@ -22,6 +22,12 @@ def rules_on(ctx: Context, day: date) -> Any:
     return catalogue.on(day)
 
 
+def layered_rules(ctx: Context, unit: Unit, day: date) -> Any:
+    """The rules version in force on `day` with the provincial (and sector) layers in force that day for `unit`."""
+    chain = [u.code for u in (*reversed(unit.ancestors()), unit)]
+    return load_layers(ctx.settings.rules_dir).version_for(rules_on(ctx, day), chain, day)
+
+
 def rules_of(ctx: Context, dossier: Dossier) -> Any:
     """The rules version the dossier was submitted under, with the provincial (and sector) layers in force
     on its submission day (today before it) for its proposing unit merged over it: the deadlines, council
@@ -71,14 +77,12 @@ def award_types_on(ctx: Context, day: date | None = None, unit_id: int | None = 
     day for the unit `unit_id` (404 when there is no such unit): criteria, thresholds, disclosure days and
     deadlines, each value a layer set with its source."""
     day = day or local_today(ctx.clock)
-    national = rules_on(ctx, day)
-    version = national
+    version = rules_on(ctx, day)
     if unit_id is not None:
         unit = ctx.session.get(Unit, unit_id)
         if unit is None:
             raise NotFound(f"Không có đơn vị số {unit_id}.")
-        chain = [u.code for u in (*reversed(unit.ancestors()), unit)]
-        version = load_layers(ctx.settings.rules_dir).version_for(national, chain, day)
+        version = layered_rules(ctx, unit, day)
     deadlines = _deadlines(version)
     return [AwardTypeInForce(award_type, version.effective_from, version.effective_to, version.id,
                              rewards_of(ctx, award_type, day),
@@ -99,6 +103,8 @@ def _deadlines(version: Any) -> dict[str, Any]:
     return {"appraisal": {key: getattr(table.appraisal, key)
                           for key in ("commune", "province", "province_to_prime_minister", "national")},
             "notify_result": table.notify_result, "supplement": table.supplement,
+            # the province's cut-off day of its rounds per kind ("15/01"), when a layer sets one
+            "cutoffs": {kind: f"{day:02d}/{month:02d}" for kind, (day, month) in version.cutoffs},
             "sources": {key.removeprefix("deadlines."): source for key, source in version.sources
                         if key.startswith("deadlines.")}}
 
