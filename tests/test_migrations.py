@@ -36,18 +36,18 @@ def _nominee_kind_check(url: str) -> str:
 
 def test_household_nominee_migrates_up_and_down(fresh_database_url):
     """0044 widens the nomination's CHECK to households; its downgrade narrows it back, and up again."""
-    upgrade(fresh_database_url, "0035")
+    upgrade(fresh_database_url, "0037")
     assert "household" not in _nominee_kind_check(fresh_database_url)
     upgrade(fresh_database_url, "0044")
     assert "'household'" in _nominee_kind_check(fresh_database_url)
-    command.downgrade(alembic_config(fresh_database_url), "0035")
+    command.downgrade(alembic_config(fresh_database_url), "0037")
     assert "household" not in _nominee_kind_check(fresh_database_url)
     upgrade(fresh_database_url)
     assert "'household'" in _nominee_kind_check(fresh_database_url)
     engine = make_engine(fresh_database_url)
     try:
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": _modelled}), Base.metadata)
     finally:
         engine.dispose()
     assert diff == []
@@ -66,11 +66,11 @@ def test_the_downgrade_is_refused_while_a_household_is_nominated(fresh_database_
                 "nominee_name_folded, achievements, status) VALUES (1, 1, 1, 'GD_VH', 'household', "
                 "'Hộ ông Nguyễn Văn A', 'ho ong nguyen van a', 'Gia đình văn hóa', 'pending')"))
         with pytest.raises(RuntimeError, match="hộ gia đình"):
-            command.downgrade(alembic_config(fresh_database_url), "0035")
+            command.downgrade(alembic_config(fresh_database_url), "0037")
         assert "'household'" in _nominee_kind_check(fresh_database_url)
         with raw.begin() as conn:
             conn.execute(text("DELETE FROM nomination"))
     finally:
         raw.dispose()
-    command.downgrade(alembic_config(fresh_database_url), "0035")
+    command.downgrade(alembic_config(fresh_database_url), "0037")
     assert "household" not in _nominee_kind_check(fresh_database_url)

@@ -64,6 +64,9 @@ def test_two_households_get_gia_dinh_van_hoa_at_the_commune(client, world, beare
     assert kinds == dict.fromkeys(HOUSEHOLDS, AwardeeKind.HOUSEHOLD)
     people = client.get(f"{API}/people?kind=household", headers=office).json["items"]
     assert sorted(p["name"] for p in people) == sorted(HOUSEHOLDS)
+    # The statistics count them as households, from the summary kept with the decision.
+    stats = client.get(f"{API}/statistics?unit={world.commune.id}&year=2026", headers=bearer(world.head)).json
+    assert (stats["granted_households"], stats["granted_individuals"], stats["granted_collectives"]) == (2, 0, 0)
 
     # The same household proposed again for the same year: the pre-check finds its Gia đình văn hóa.
     again = client.post(f"{API}/dossiers", headers=proposer, json={

@@ -55,8 +55,6 @@ BEYOND_LABEL = "cấp trên (ngoài hệ thống)"
 CANNOT_SPLIT = (
     "Lãnh đạo, quản lý và người trực tiếp lao động, công tác (công nhân, nông dân, giáo viên, học sinh, "
     "người dân…): hồ sơ chỉ ghi chức vụ dạng chữ tự do, không có trường phân loại, nên chưa tách được.",
-    "Hộ gia đình được đếm riêng (cột Hộ gia đình), nhưng hiện chưa có: danh mục khen thưởng chưa có danh hiệu, "
-    "hình thức nào cho hộ gia đình và đề nghị khen thưởng chỉ nhận cá nhân, tập thể.",
     "Tập thể nhỏ: không có trường ghi quy mô tập thể, nên chưa tách được.",
 )
 
