@@ -13,6 +13,8 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
 
 from engine.documents.layout import (
     CENTER,
@@ -38,9 +40,10 @@ from engine.documents.layout import (
 from engine.errors import InvalidInput
 
 MINUTES_SYMBOL, SUBMISSION_SYMBOL = "BB-CTĐ", "TTr"
-TALLY_PT = 12
-TALLY_COLUMNS = (("STT", 10), ("Đơn vị", 34), ("Hạng (điểm)", 18), ("Cờ thi đua", 16), ("Bằng khen", 16),
-                 ("Không đề nghị", 17), ("Tỷ lệ suy tôn", 32), ("Kết quả", 22))
+# Eight columns on 165 mm at 12 pt with 1 mm cell margins (as the council's minutes), "STT" on one line.
+TALLY_PT, TALLY_CELL_MARGIN_MM = 12, 1
+TALLY_COLUMNS = (("STT", 11), ("Đơn vị", 32), ("Hạng (điểm)", 18), ("Cờ thi đua", 15), ("Bằng khen", 15),
+                 ("Không đề nghị", 17), ("Tỷ lệ suy tôn", 35), ("Kết quả", 22))
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ def render_cluster_submission(doc: ClusterSubmissionDocument) -> bytes:
     add_body(document, doc.opening)
     for index, group in enumerate(doc.groups, start=1):
         add_body(document, f"{index}. {group.phrase[0].upper()}{group.phrase[1:]} cho {len(group.units)} tập thể:")
-        table = grid_table(document, (12, 60, TEXT_WIDTH_MM - 72), ["STT", "Tập thể", "Thành tích"])
+        table = grid_table(document, (15, 60, TEXT_WIDTH_MM - 75), ["STT", "Tập thể", "Thành tích"])
         for number, unit in enumerate(group.units, start=1):
             for column, (cell, value) in enumerate(zip(table.add_row().cells, (str(number), unit.unit,
                                                                                 unit.achievement), strict=True)):
@@ -211,6 +214,11 @@ def _title(document: DocxDocument, kind: str, summary: str) -> None:
 def _tally_table(document: DocxDocument, lines: list[TallyLine]) -> None:
     headings, widths = zip(*TALLY_COLUMNS, strict=True)
     table = grid_table(document, widths, list(headings), size=TALLY_PT)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margins.append(OxmlElement(f"w:{side}", {qn("w:w"): str(round(Mm(TALLY_CELL_MARGIN_MM).twips)),
+                                                  qn("w:type"): "dxa"}))
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
     for number, line in enumerate(lines, start=1):
         values = [str(number), line.unit, f"{line.rank} ({line.total})", str(line.flag), str(line.merit),
                   str(line.none), "\n".join(line.support), line.result]
@@ -230,6 +238,7 @@ def _labelled(document: DocxDocument, label: str, text: str) -> None:
 def _heading(document: DocxDocument, text: str) -> None:
     paragraph = add_body(document, "")
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after
+    paragraph.paragraph_format.keep_with_next = True  # a heading never ends a page
     add_run(paragraph, text, bold=True)
 
 
