@@ -143,3 +143,24 @@ def test_the_page_of_the_vote_names_the_reports_still_to_add(client, journey, tr
     assert "Cần bổ sung báo cáo thành tích của UBND xã Hòa Lạc" in page
     shown = client.get(f"/api/v1/emulation/clusters/{cid}/vote").json
     assert (shown["dossier_id"], shown["reports_missing"]) == (dossier_id, ["UBND xã Hòa Lạc"])
+
+
+def test_a_vote_closed_early_names_who_did_not_vote_and_counts_against_the_members(journey, tree, cluster,  # noqa: F811
+                                                                                   settings):
+    cid, _communes, heads, _offices = cluster
+    open_vote(journey.ctx.as_actor(tree.commune_head), cid)
+    journey.session.commit()
+    journey.reload()
+    _ballot(journey, heads[1], HBX_X02="flag")
+    _ballot(journey, heads[2], HBX_X02="flag", HBX_X03="merit")
+    journey.complete(tree.commune_head, "close_cluster_vote", {"note": "Xã Bình Minh vắng mặt."})
+    dossier = journey.session.get(Dossier, _vote(journey, cid).dossier_id)
+    minutes = next(a for a in dossier.attachments if a.kind.value == "council_minutes")
+    text_ = _text(settings, minutes)
+    assert "Đã bỏ phiếu: 2/3 đơn vị (UBND xã Hòa Lạc, UBND xã Tân Tiến)." in text_
+    assert "Không bỏ phiếu: 1/3 đơn vị (UBND xã Bình Minh)." in text_
+    assert _tally(settings, minutes)[2] == ["2", "UBND xã Hòa Lạc", "2 (60,00)", "2", "0", "0",
+                                            "Cờ thi đua: 2/3 (66,67%)\nBằng khen: 2/3 (66,67%)", "Suy tôn Cờ thi đua"]
+    assert ("thống nhất đề nghị Chủ tịch Ủy ban nhân dân tỉnh Hòa Bình Xanh tặng Cờ thi đua của Ủy ban nhân dân "
+            "tỉnh năm 2026 cho UBND xã Hòa Lạc.") in text_
+    assert "TRƯỞNG CỤM\nUBND xã Bình Minh\n" + tree.commune_head.full_name in text_  # who closed it
