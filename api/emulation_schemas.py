@@ -338,6 +338,9 @@ class ClusterVoteSchema(BaseSchema):
     voted = List(Nested(UnitRefSchema), required=True, metadata={"description": "Đơn vị đã bỏ phiếu (không bao giờ "
                                                                               "kèm lựa chọn)."})
     not_voted = List(Nested(UnitRefSchema), required=True)
+    reports_missing = List(Str(), required=True, metadata={
+        "description": "Hồ sơ đề nghị còn là dự thảo: các đơn vị được suy tôn còn thiếu báo cáo thành tích "
+                       "(biên bản suy tôn và tờ trình đã được đính kèm khi kiểm phiếu)."})
 
 
 class ClusterBallotChoiceSchema(BaseSchema):

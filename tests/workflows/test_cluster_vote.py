@@ -136,13 +136,15 @@ def test_the_cluster_elects_its_leading_commune_for_the_flag_and_the_proposal_jo
     assert "được 2/3 đơn vị thành viên suy tôn Cờ thi đua" in dossier.nominations[0].achievements
     assert "được 3/3 đơn vị thành viên suy tôn Bằng khen" in dossier.nominations[1].achievements
 
-    # The commune's proposer completes it and submits it: it joins the province's open round.
+    # The tally attached the tờ trình and the biên bản (test_cluster_proposal_documents.py reads them); the
+    # commune's proposer adds the báo cáo thành tích and submits it: it joins the province's open round.
+    assert sorted(a.kind.value for a in dossier.attachments) == ["council_minutes", "submission"]
     proposer = make_user(journey.session, settings, "x1.denghi", (Role.PROPOSER, communes[0]))
     journey.session.commit()
     as_proposer = journey.ctx.as_actor(proposer)
-    for kind, name, nomination in [("submission", "to-trinh.pdf", None), ("council_minutes", "bien-ban.pdf", None),
-                                   *[("achievement_report", f"bao-cao-{n.id}.pdf", n.id) for n in dossier.nominations]]:
-        award.add_attachment(as_proposer, dossier.id, io.BytesIO(PDF), name, kind, nomination)
+    for n in dossier.nominations:
+        award.add_attachment(as_proposer, dossier.id, io.BytesIO(PDF), f"bao-cao-{n.id}.pdf", "achievement_report",
+                             n.id)
     award.submit_dossier(as_proposer, dossier.id)
     journey.session.commit()
     journey.reload()

@@ -8,7 +8,7 @@ the rules in force elects the units proposed, and the proposal becomes a dossier
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +22,8 @@ from engine.models import (
     ClusterBallotChoice,
     ClusterVote,
     ClusterVoteParticipation,
+    Dossier,
+    DossierStatus,
     HumanTask,
     HumanTaskState,
     Unit,
@@ -30,12 +32,13 @@ from engine.operations.access import require_actor
 from engine.operations.award.queries import rules_on
 from engine.operations.ballot_box import canonical_receipt, open_sealed, receipt_digest, seal_ballot
 from engine.operations.emulation import queries
+from engine.operations.emulation.cluster_documents import proposal_documents
 from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.operations.processes import start_process
 from engine.rules.catalogue import Threshold, VoteBase, passes
 from engine.rules.emulation import load_emulation_rules
 from engine.runtime.helpers import register
-from engine.vocabulary import AuditAction, ClusterVoteChoice, ClusterVoteStatus, VoteClosing
+from engine.vocabulary import AttachmentKind, AuditAction, ClusterVoteChoice, ClusterVoteStatus, VoteClosing
 
 PROCESS = "cluster_vote"
 BALLOTS = "cluster_ballots"  # the called process defining the ballot and close tasks (hooks are keyed by it)
@@ -229,14 +232,17 @@ def tally_cluster_vote(vote_id: int) -> dict[str, Any]:
     support = {u: sum(counts[u][c] for c in list(vote.awards)[:list(vote.awards).index(choice) + 1])
                for u, choice in elected.items()}
     award_names = {c: ClusterVoteChoice(c).label.removeprefix("đề nghị tặng ") for c in vote.awards}
+    achievements = {unit_id: (f"Xếp thứ {standing[unit_id]['rank']}/{len(vote.candidates)} của {row.cluster.name} "
+                              f"năm {row.year} ({standing[unit_id]['total'].replace('.', ',')} điểm); được "
+                              f"{support[unit_id]}/{base} đơn vị thành viên suy tôn {award_names[choice]}.")
+                    for unit_id, choice in elected.items()}
     return {"proposing_unit": row.head_unit_id, "created_by": vote.opened_by_id, "year": row.year,
             "title": f"{row.cluster.name} đề nghị khen thưởng năm {row.year} (kết quả suy tôn)",
-            "nominations": [{
-                "award_type": vote.awards[choice], "nominee": {"kind": "collective", "name": names[unit_id]},
-                "achievements": (f"Xếp thứ {standing[unit_id]['rank']}/{len(vote.candidates)} của {row.cluster.name} "
-                                 f"năm {row.year} ({standing[unit_id]['total'].replace('.', ',')} điểm); được "
-                                 f"{support[unit_id]}/{base} đơn vị thành viên suy tôn {award_names[choice]}.")}
-                for unit_id, choice in sorted(elected.items(), key=lambda e: standing[e[0]]["rank"])]}
+            "nominations": [{"award_type": vote.awards[choice], "achievements": achievements[unit_id],
+                             "nominee": {"kind": "collective", "name": names[unit_id]}}
+                            for unit_id, choice in sorted(elected.items(), key=lambda e: standing[e[0]]["rank"])],
+            # the biên bản of the vote and the head unit's tờ trình, attached to the dossier when it is made
+            "documents": proposal_documents(ctx, vote, counts, elected, base, voted, achievements)}
 
 
 @register()
@@ -276,6 +282,8 @@ class VoteView:
     voted: list[Unit]
     not_voted: list[Unit]
     base: int | None
+    # while the proposal is a draft: the elected units whose báo cáo thành tích the head unit must still add
+    reports_missing: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> int:
@@ -302,7 +310,20 @@ def vote_view(ctx: Context, cluster_year_id: int) -> VoteView | None:
     by_name = sorted(vote.voters, key=lambda u: units[u].name)
     return VoteView(vote, lines, [units[u] for u in by_name if u in voted],
                     [units[u] for u in by_name if u not in voted],
-                    next(iter(results.values()))["base"] if results else None)
+                    next(iter(results.values()))["base"] if results else None, _reports_missing(ctx, vote))
+
+
+def _reports_missing(ctx: Context, vote: ClusterVote) -> list[str]:
+    """The nominees of the vote's draft dossier lacking the báo cáo thành tích their award type requires:
+    the one paper the tally cannot write (the minutes and the tờ trình come attached)."""
+    dossier = ctx.session.get(Dossier, vote.dossier_id) if vote.dossier_id else None
+    if dossier is None or dossier.status != DossierStatus.DRAFT:
+        return []
+    rules = rules_on(ctx, local_today(ctx.clock))
+    return [n.nominee_name for n in dossier.nominations
+            if AttachmentKind.ACHIEVEMENT_REPORT in rules.award_type(n.award_type).required_documents
+            and not any(a.nomination_id == n.id and a.kind == AttachmentKind.ACHIEVEMENT_REPORT
+                        for a in dossier.attachments)]
 
 
 def cluster_ballot_by_receipt(ctx: Context, receipt: str) -> dict[str, Any]:
