@@ -34,11 +34,12 @@ from engine.vocabulary import AuditAction, Gender
 def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, unit_id: int | None,
                            position: str | None = None, person_id: int | None = None, *,
                            birth_date: date | None = None, national_id_hash: str | None = None,
-                           gender: Gender | None = None) -> Awardee:
+                           gender: Gender | None = None, pool: identity.Pool | None = None) -> Awardee:
     """The registry entry a nomination names: the one given by `person_id`, else the one the identity
     rules find (engine/operations/registry/identity.py: name, birth date, national ID hash, the unit's
     members over time), else a new entry with a membership in the unit. Several namesakes that
-    nothing tells apart: AmbiguousPerson with the candidates; the caller must choose."""
+    nothing tells apart: AmbiguousPerson with the candidates; the caller must choose. `pool`: the
+    candidates loaded once for many names (`identity.Pool.load`); a new entry joins it."""
     kind = AwardeeKind(kind)
     if person_id is not None:
         awardee = ctx.session.get(Awardee, person_id)
@@ -54,7 +55,8 @@ def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, uni
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("Cần tên cá nhân hoặc tập thể được đề nghị.", {"name": "Bắt buộc nhập."})
-    found = identity.match(ctx.session, identity.Identity(kind, name, unit_id, birth_date, national_id_hash))
+    who = identity.Identity(kind, name, unit_id, birth_date, national_id_hash)
+    found = pool.match(who) if pool is not None else identity.match(ctx.session, who)
     if found is not None:
         return found
     now = ctx.clock.now()
@@ -64,6 +66,8 @@ def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, uni
     ctx.session.flush()
     if unit_id is not None:
         ctx.session.add(Membership(awardee_id=awardee.id, unit_id=unit_id, position=position, created_at=now))
+    if pool is not None:
+        pool.add(awardee, {unit_id} if unit_id is not None else set())
     after: dict[str, object] = {"kind": kind.value, "name": name, "position": position, "unit_id": unit_id}
     if birth_date is not None:
         after["birth_date"] = birth_date.isoformat()
