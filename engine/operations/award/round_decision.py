@@ -65,7 +65,7 @@ from engine.operations.award.routing import next_reviewing_unit
 from engine.operations.numbering import next_number
 from engine.operations.readmodels import Extended, by_id
 from engine.operations.registry import identity
-from engine.operations.registry.commands import find_or_create_awardee, record_award, use_initiative_relied_on
+from engine.operations.registry.commands import find_or_create_awardee, record_awards, use_initiative_relied_on
 from engine.operations.rounds.queries import get_round
 from engine.operations.tasks import complete_task
 from engine.rules import AwardKind
@@ -276,6 +276,7 @@ def issue_round_decision(ctx: Context, rnd: ReviewRound, issuer: Unit, signer: U
         rules_version=rules.id, status=DecisionStatus.ISSUED, created_at=ctx.clock.now())
     ctx.session.add(decision)
     ctx.session.flush()
+    awards: list[tuple[Any, str, int, str, int | None, Nomination | None]] = []
     pool = identity.Pool.load(ctx.session, {fold(" ".join(n.nominee_name.split())) for n in nominations})
     for nomination in nominations:
         dossier = nomination.dossier
@@ -284,9 +285,11 @@ def issue_round_decision(ctx: Context, rnd: ReviewRound, issuer: Unit, signer: U
                                          dossier.proposing_unit_id, position=nomination.nominee_position,
                                          person_id=nomination.awardee_id, pool=pool)
         nomination.awardee_id = awardee.id
-        record_award(ctx, awardee, code, dossier.year, dossier.kind.value, decision.id, nomination.id)
+        awards.append((awardee, code, dossier.year, dossier.kind.value, decision.id, nomination))
+    record_awards(ctx, awards)
+    for nomination in nominations:
         if code == nomination.award_type:  # a lower form given instead does not rest on the initiative
-            use_initiative_relied_on(ctx, nomination, dossier.year)
+            use_initiative_relied_on(ctx, nomination, nomination.dossier.year)
     # The statistics' summary, as given: a lower form is applied to the nominations when their tasks complete.
     tally.count_granted(ctx, decision, nominations, award_type=code)
     document = _render(ctx, rnd, decision, issuer, code, nominations, rules)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 
 from engine import audit
 from engine.clock import local_today
@@ -134,20 +134,34 @@ def join_unit(ctx: Context, awardee: Awardee, unit_id: int, on: date | None,
 def record_award(ctx: Context, awardee: Awardee, award_type: str, year: int, dossier_kind: DossierKind | str,
                  decision_id: int | None, nomination_id: int | None) -> GrantedAward:
     """Write an award granted by a decision into the registry (at most once per nomination)."""
-    if nomination_id is not None and ctx.session.scalar(select(exists().where(
-            GrantedAward.nomination_id == nomination_id, GrantedAward.revoked_at.is_(None)))):
-        raise Conflict(f"Khen thưởng của đề nghị số {nomination_id} đã được ghi vào sổ theo dõi.")
     nomination = ctx.session.get(Nomination, nomination_id) if nomination_id is not None else None
-    award = GrantedAward(awardee_id=awardee.id, award_type=award_type, year=year,
-                         dossier_kind=DossierKind(dossier_kind), decision_id=decision_id,
-                         nomination_id=nomination_id, created_at=ctx.clock.now())
-    ctx.session.add(award)
+    return record_awards(ctx, [(awardee, award_type, year, dossier_kind, decision_id, nomination)])[0]
+
+
+def record_awards(ctx: Context, awards: list[tuple[Awardee, str, int, DossierKind | str, int | None,
+                                                   Nomination | None]]) -> list[GrantedAward]:
+    """`record_award` for many at once (a round's decision): (awardee, award type, year, dossier kind,
+    decision id, nomination) each; one check that no nomination has its award recorded already, one flush."""
+    ids = [n.id for *_, n in awards if n is not None]
+    for i in range(0, len(ids), 500):
+        taken = ctx.session.scalar(select(GrantedAward.nomination_id).where(
+            GrantedAward.nomination_id.in_(ids[i:i + 500]), GrantedAward.revoked_at.is_(None)).limit(1))
+        if taken is not None:
+            raise Conflict(f"Khen thưởng của đề nghị số {taken} đã được ghi vào sổ theo dõi.")
+    now = ctx.clock.now()
+    granted = [GrantedAward(awardee_id=awardee.id, award_type=award_type, year=year,
+                            dossier_kind=DossierKind(dossier_kind), decision_id=decision_id,
+                            nomination_id=nomination.id if nomination is not None else None, created_at=now)
+               for awardee, award_type, year, dossier_kind, decision_id, nomination in awards]
+    ctx.session.add_all(granted)
     ctx.session.flush()
-    audit.record(ctx, AuditAction.AWARD_RECORDED, "granted_award", award.id, unit_id=awardee.unit_id,
-                 dossier_id=nomination.dossier_id if nomination is not None else None,
-                 after={"awardee_id": awardee.id, "award_type": award_type, "year": year,
-                        "kind": award.dossier_kind, "decision_id": decision_id, "nomination_id": nomination_id})
-    return award
+    for award, (awardee, *_, nomination) in zip(granted, awards, strict=True):
+        audit.record(ctx, AuditAction.AWARD_RECORDED, "granted_award", award.id, unit_id=awardee.unit_id,
+                     dossier_id=nomination.dossier_id if nomination is not None else None,
+                     after={"awardee_id": awardee.id, "award_type": award.award_type, "year": award.year,
+                            "kind": award.dossier_kind, "decision_id": award.decision_id,
+                            "nomination_id": award.nomination_id})
+    return granted
 
 
 def use_initiative_relied_on(ctx: Context, nomination: Nomination, year: int) -> None:
