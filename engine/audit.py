@@ -21,6 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from engine.clock import Clock
 from engine.context import Context
 from engine.db import lock_advisory
 from engine.models import AuditEvent
@@ -93,7 +94,7 @@ def record(
     if pending is not None:  # inside `batched`: chained and appended at the end of the block
         pending.append(event)
     else:
-        _append(ctx.session, signing_key(ctx.settings), [event])
+        _append(ctx.session, signing_key(ctx.settings), [event], restamp=ctx.clock)
     return event
 
 
@@ -125,10 +126,15 @@ def write_pending(session: Session, key: SigningKey | None) -> None:
         pending.clear()
 
 
-def _append(session: Session, key: SigningKey | None, events: list[dict[str, Any]]) -> None:
-    """Chain `events` after the head and insert them (their dicts get seq, prev_hash, hash, seal)."""
+def _append(session: Session, key: SigningKey | None, events: list[dict[str, Any]], *,
+            restamp: Clock | None = None) -> None:
+    """Chain `events` after the head and insert them (their dicts get seq, prev_hash, hash, seal). A single
+    event is stamped (`restamp`) once the lock is held, so its time follows the event before it."""
     session.flush()  # the transaction's own writes before the chain's lock, so it is held the least time
     lock_advisory(session, _CHAIN_LOCK_KEY)
+    if restamp is not None:
+        for event in events:
+            event["at"] = restamp.now().astimezone(UTC)
     head = session.execute(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
