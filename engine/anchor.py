@@ -41,7 +41,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.audit import _CHAIN_LOCK_KEY, GENESIS_HASH, ChainReport, walk
+from engine.audit import _CHAIN_LOCK_KEY, GENESIS_HASH, ChainReport, walk, write_pending
 from engine.context import Context
 from engine.db import lock_advisory
 from engine.models import AuditCheckpoint, AuditEvent, AuditWalk
@@ -135,6 +135,7 @@ def checkpoint(ctx: Context, key: SigningKey | None = None) -> Checkpoint | None
     if key is None:
         return None
     session = ctx.session
+    write_pending(session, signing_key(ctx.settings))  # the events an `audit.batched` block gathered so far
     lock_advisory(session, _CHAIN_LOCK_KEY)
     table = AuditEvent.__table__
     head = session.execute(select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)).first()

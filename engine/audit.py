@@ -3,14 +3,17 @@
 Each event's hash is SHA-256 over the previous hash and the event's canonical JSON, so editing,
 deleting or reordering any stored event breaks the chain from that event on. Appends are
 serialized by a transaction-scoped lock (PostgreSQL advisory lock; SQLite serializes writers),
-which also makes `seq` gapless and in chain order.
+which also makes `seq` gapless and in chain order. An operation that records hundreds of events (the
+head's round decision) may gather them (`batched`): they are chained in the order recorded and appended
+together, under one lock, at the end of the block — the same chain, fewer round trips.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -18,6 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from engine.clock import Clock
 from engine.context import Context
 from engine.db import lock_advisory
 from engine.models import AuditEvent
@@ -68,15 +72,8 @@ def record(
     """Append one event for a state change made in the current transaction; returns its columns."""
     if not isinstance(action, AuditAction):  # a free string would slip past the timeline's labels
         raise TypeError(f"audit action must be an AuditAction, not {action!r}")
-    session = ctx.session
-    session.flush()  # the transaction's own writes before the chain's lock, so it is held the least time
-    lock_advisory(session, _CHAIN_LOCK_KEY)
-    head = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
     actor = ctx.actor
     event: dict[str, Any] = {
-        "seq": (head.seq + 1) if head else 1,
         # Truncated to what both databases store, so the hash survives the round trip.
         "at": ctx.clock.now().astimezone(UTC),
         "actor_id": actor.id if actor else None,
@@ -92,13 +89,62 @@ def record(
         "after": _plain(after),
         "reason": reason,
         "request_id": ctx.request_id,
-        "prev_hash": head.hash if head else GENESIS_HASH,
     }
-    event["hash"] = event_hash(event)
-    key = signing_key(ctx.settings)
-    event["seal"] = key.seal(event["hash"]) if key else None
-    session.execute(_INSERT_EVENT, event)  # Core: one INSERT, no unit of work
+    pending = ctx.session.info.get(_PENDING)
+    if pending is not None:  # inside `batched`: chained and appended at the end of the block
+        pending.append(event)
+    else:
+        _append(ctx.session, signing_key(ctx.settings), [event], restamp=ctx.clock)
     return event
+
+
+_PENDING = "khenthuong.audit.pending"
+
+
+@contextmanager
+def batched(ctx: Context) -> Iterator[None]:
+    """Gather the events recorded in the block and append them at its end in one go (one flush, one lock,
+    one read of the head, one multi-row INSERT), chained in the order recorded. An exception out of the
+    block drops them with the transaction it aborts. A block inside another is part of the outer one."""
+    session = ctx.session
+    if _PENDING in session.info:
+        yield
+        return
+    session.info[_PENDING] = []
+    try:
+        yield
+        write_pending(session, signing_key(ctx.settings))
+    finally:
+        session.info.pop(_PENDING, None)
+
+
+def write_pending(session: Session, key: SigningKey | None) -> None:
+    """Append the events gathered so far by `batched` (a checkpoint signs the head after them)."""
+    pending = session.info.get(_PENDING)
+    if pending:
+        _append(session, key, list(pending))
+        pending.clear()
+
+
+def _append(session: Session, key: SigningKey | None, events: list[dict[str, Any]], *,
+            restamp: Clock | None = None) -> None:
+    """Chain `events` after the head and insert them (their dicts get seq, prev_hash, hash, seal). A single
+    event is stamped (`restamp`) once the lock is held, so its time follows the event before it."""
+    session.flush()  # the transaction's own writes before the chain's lock, so it is held the least time
+    lock_advisory(session, _CHAIN_LOCK_KEY)
+    if restamp is not None:
+        for event in events:
+            event["at"] = restamp.now().astimezone(UTC)
+    head = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    for event in events:
+        seq += 1
+        event["seq"], event["prev_hash"] = seq, prev_hash
+        event["hash"] = prev_hash = event_hash(event)
+        event["seal"] = key.seal(event["hash"]) if key else None
+    session.execute(_INSERT_EVENT, events)  # Core: one INSERT (executemany), no unit of work
 
 
 def _plain(value: Any) -> Any:

@@ -44,6 +44,35 @@ def test_a_free_string_is_refused_and_nothing_is_written(ctx):
     assert ctx.session.execute(text("SELECT count(*) FROM audit_event")).scalar() == 0
 
 
+
+def _count(ctx) -> int:
+    return ctx.session.execute(text("SELECT count(*) FROM audit_event")).scalar()
+
+
+def test_a_batch_is_appended_at_the_end_of_its_block_chained_like_single_events(ctx):
+    audit.record(ctx, AuditAction.DOSSIER_SUBMITTED, "dossier", 1)
+    with audit.batched(ctx):
+        for i in range(2, 6):
+            audit.record(ctx, AuditAction.DOSSIER_SUBMITTED, "dossier", i, after={"n": i})
+        with audit.batched(ctx):  # inside another: part of the outer batch
+            audit.record(ctx, AuditAction.DOSSIER_SUBMITTED, "dossier", 6)
+        assert _count(ctx) == 1  # gathered, not written yet
+    audit.record(ctx, AuditAction.DOSSIER_SUBMITTED, "dossier", 7)
+    ctx.session.commit()
+    report = verify_chain(ctx)
+    assert report.ok and report.events == 7
+    stored = ctx.session.execute(text("SELECT seq, entity_id FROM audit_event ORDER BY seq")).all()
+    assert [(r.seq, r.entity_id) for r in stored] == [(i, str(i)) for i in range(1, 8)]
+
+
+def test_a_batch_left_by_an_exception_writes_nothing(ctx):
+    with pytest.raises(RuntimeError), audit.batched(ctx):
+        audit.record(ctx, AuditAction.DOSSIER_SUBMITTED, "dossier", 1)
+        raise RuntimeError("thử nghiệm")
+    assert _count(ctx) == 0
+    audit.record(ctx, AuditAction.DOSSIER_SUBMITTED, "dossier", 2)  # outside any batch again: written at once
+    assert _count(ctx) == 1
+
 @pytest.mark.sqlite_only
 def test_raw_sql_edit_is_detected_by_verify(ctx, db_engine):
     _three_events(ctx)

@@ -64,11 +64,13 @@ from engine.operations.award.queries import award_names, open_nominations, role_
 from engine.operations.award.routing import next_reviewing_unit
 from engine.operations.numbering import next_number
 from engine.operations.readmodels import Extended, by_id
-from engine.operations.registry.commands import find_or_create_awardee, record_award, use_initiative_relied_on
+from engine.operations.registry import identity
+from engine.operations.registry.commands import find_or_create_awardee, record_awards, use_initiative_relied_on
 from engine.operations.rounds.queries import get_round
 from engine.operations.tasks import complete_task
 from engine.rules import AwardKind
 from engine.storage import DOCX, AttachmentStore, NamedFile
+from engine.text import fold
 from engine.vocabulary import AuditAction
 
 _PEOPLE_COMMITTEE = "Ủy ban nhân dân "
@@ -176,6 +178,12 @@ def decide_round(ctx: Context, round_id: int, rows: list[dict[str, Any]]) -> Rou
     if not tasks:
         raise Conflict("Chưa có hồ sơ nào của đợt xét chờ thủ trưởng quyết định.")
     plan = _checked(ctx, unit, tasks, rows)
+    with audit.batched(ctx):  # hundreds of events (names, awards, tasks): chained and appended at once
+        return _decide(ctx, rnd, unit, user, tasks, plan)
+
+
+def _decide(ctx: Context, rnd: ReviewRound, unit: Unit, user: User, tasks: list[HumanTask],
+            plan: _Plan) -> RoundOutcome:
     outcome = RoundOutcome(dossiers=[t.dossier_id for t in tasks if t.dossier_id is not None])
     given: dict[str, list[Nomination]] = defaultdict(list)
     forwarded = []
@@ -268,16 +276,20 @@ def issue_round_decision(ctx: Context, rnd: ReviewRound, issuer: Unit, signer: U
         rules_version=rules.id, status=DecisionStatus.ISSUED, created_at=ctx.clock.now())
     ctx.session.add(decision)
     ctx.session.flush()
+    awards: list[tuple[Any, str, int, str, int | None, Nomination | None]] = []
+    pool = identity.Pool.load(ctx.session, {fold(" ".join(n.nominee_name.split())) for n in nominations})
     for nomination in nominations:
         dossier = nomination.dossier
         nomination.decision_id = decision.id
         awardee = find_or_create_awardee(ctx, nomination.nominee_kind, nomination.nominee_name,
                                          dossier.proposing_unit_id, position=nomination.nominee_position,
-                                         person_id=nomination.awardee_id)
+                                         person_id=nomination.awardee_id, pool=pool)
         nomination.awardee_id = awardee.id
-        record_award(ctx, awardee, code, dossier.year, dossier.kind.value, decision.id, nomination.id)
+        awards.append((awardee, code, dossier.year, dossier.kind.value, decision.id, nomination))
+    record_awards(ctx, awards)
+    for nomination in nominations:
         if code == nomination.award_type:  # a lower form given instead does not rest on the initiative
-            use_initiative_relied_on(ctx, nomination, dossier.year)
+            use_initiative_relied_on(ctx, nomination, nomination.dossier.year)
     # The statistics' summary, as given: a lower form is applied to the nominations when their tasks complete.
     tally.count_granted(ctx, decision, nominations, award_type=code)
     document = _render(ctx, rnd, decision, issuer, code, nominations, rules)

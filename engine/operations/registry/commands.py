@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 
 from engine import audit
 from engine.clock import local_today
@@ -34,11 +34,12 @@ from engine.vocabulary import AuditAction, Gender
 def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, unit_id: int | None,
                            position: str | None = None, person_id: int | None = None, *,
                            birth_date: date | None = None, national_id_hash: str | None = None,
-                           gender: Gender | None = None) -> Awardee:
+                           gender: Gender | None = None, pool: identity.Pool | None = None) -> Awardee:
     """The registry entry a nomination names: the one given by `person_id`, else the one the identity
     rules find (engine/operations/registry/identity.py: name, birth date, national ID hash, the unit's
     members over time), else a new entry with a membership in the unit. Several namesakes that
-    nothing tells apart: AmbiguousPerson with the candidates; the caller must choose."""
+    nothing tells apart: AmbiguousPerson with the candidates; the caller must choose. `pool`: the
+    candidates loaded once for many names (`identity.Pool.load`); a new entry joins it."""
     kind = AwardeeKind(kind)
     if person_id is not None:
         awardee = ctx.session.get(Awardee, person_id)
@@ -54,7 +55,8 @@ def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, uni
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("Cần tên cá nhân hoặc tập thể được đề nghị.", {"name": "Bắt buộc nhập."})
-    found = identity.match(ctx.session, identity.Identity(kind, name, unit_id, birth_date, national_id_hash))
+    who = identity.Identity(kind, name, unit_id, birth_date, national_id_hash)
+    found = pool.match(who) if pool is not None else identity.match(ctx.session, who)
     if found is not None:
         return found
     now = ctx.clock.now()
@@ -64,6 +66,8 @@ def find_or_create_awardee(ctx: Context, kind: AwardeeKind | str, name: str, uni
     ctx.session.flush()
     if unit_id is not None:
         ctx.session.add(Membership(awardee_id=awardee.id, unit_id=unit_id, position=position, created_at=now))
+    if pool is not None:
+        pool.add(awardee, {unit_id} if unit_id is not None else set())
     after: dict[str, object] = {"kind": kind.value, "name": name, "position": position, "unit_id": unit_id}
     if birth_date is not None:
         after["birth_date"] = birth_date.isoformat()
@@ -130,20 +134,34 @@ def join_unit(ctx: Context, awardee: Awardee, unit_id: int, on: date | None,
 def record_award(ctx: Context, awardee: Awardee, award_type: str, year: int, dossier_kind: DossierKind | str,
                  decision_id: int | None, nomination_id: int | None) -> GrantedAward:
     """Write an award granted by a decision into the registry (at most once per nomination)."""
-    if nomination_id is not None and ctx.session.scalar(select(exists().where(
-            GrantedAward.nomination_id == nomination_id, GrantedAward.revoked_at.is_(None)))):
-        raise Conflict(f"Khen thưởng của đề nghị số {nomination_id} đã được ghi vào sổ theo dõi.")
     nomination = ctx.session.get(Nomination, nomination_id) if nomination_id is not None else None
-    award = GrantedAward(awardee_id=awardee.id, award_type=award_type, year=year,
-                         dossier_kind=DossierKind(dossier_kind), decision_id=decision_id,
-                         nomination_id=nomination_id, created_at=ctx.clock.now())
-    ctx.session.add(award)
+    return record_awards(ctx, [(awardee, award_type, year, dossier_kind, decision_id, nomination)])[0]
+
+
+def record_awards(ctx: Context, awards: list[tuple[Awardee, str, int, DossierKind | str, int | None,
+                                                   Nomination | None]]) -> list[GrantedAward]:
+    """`record_award` for many at once (a round's decision): (awardee, award type, year, dossier kind,
+    decision id, nomination) each; one check that no nomination has its award recorded already, one flush."""
+    ids = [n.id for *_, n in awards if n is not None]
+    for i in range(0, len(ids), 500):
+        taken = ctx.session.scalar(select(GrantedAward.nomination_id).where(
+            GrantedAward.nomination_id.in_(ids[i:i + 500]), GrantedAward.revoked_at.is_(None)).limit(1))
+        if taken is not None:
+            raise Conflict(f"Khen thưởng của đề nghị số {taken} đã được ghi vào sổ theo dõi.")
+    now = ctx.clock.now()
+    granted = [GrantedAward(awardee_id=awardee.id, award_type=award_type, year=year,
+                            dossier_kind=DossierKind(dossier_kind), decision_id=decision_id,
+                            nomination_id=nomination.id if nomination is not None else None, created_at=now)
+               for awardee, award_type, year, dossier_kind, decision_id, nomination in awards]
+    ctx.session.add_all(granted)
     ctx.session.flush()
-    audit.record(ctx, AuditAction.AWARD_RECORDED, "granted_award", award.id, unit_id=awardee.unit_id,
-                 dossier_id=nomination.dossier_id if nomination is not None else None,
-                 after={"awardee_id": awardee.id, "award_type": award_type, "year": year,
-                        "kind": award.dossier_kind, "decision_id": decision_id, "nomination_id": nomination_id})
-    return award
+    for award, (awardee, *_, nomination) in zip(granted, awards, strict=True):
+        audit.record(ctx, AuditAction.AWARD_RECORDED, "granted_award", award.id, unit_id=awardee.unit_id,
+                     dossier_id=nomination.dossier_id if nomination is not None else None,
+                     after={"awardee_id": awardee.id, "award_type": award.award_type, "year": award.year,
+                            "kind": award.dossier_kind, "decision_id": award.decision_id,
+                            "nomination_id": award.nomination_id})
+    return granted
 
 
 def use_initiative_relied_on(ctx: Context, nomination: Nomination, year: int) -> None:
