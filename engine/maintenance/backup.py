@@ -37,7 +37,15 @@ from engine.models import AuditEvent
 from engine.storage import AttachmentStore, attachment_store
 
 ALEMBIC_TABLE = "alembic_version"
+# SQLite's FTS5 index of the folded nominee names (migration 0039) and its shadow tables: derived from
+# `nomination`, filled by its triggers as a restore inserts the nominations; never archived.
+DERIVED_PREFIX = "nomination_name_fts"
 ROWS_PER_FETCH = 1000
+
+
+def is_archived(table_name: str) -> bool:
+    """Whether a table of the database goes into a backup (and must be empty in a restore's target)."""
+    return table_name != ALEMBIC_TABLE and not table_name.startswith(DERIVED_PREFIX)
 
 
 def is_store_key(column_name: str) -> bool:
@@ -78,7 +86,7 @@ def _dump_database(connection: Connection, staging: Path, clock: Clock) -> tuple
     metadata.reflect(bind=connection)
     keys: set[str] = set()
     for table in metadata.sorted_tables:
-        if table.name != ALEMBIC_TABLE:
+        if is_archived(table.name):
             manifest.tables.append(_dump_table(connection, table, staging, keys))
     audit = metadata.tables.get(AuditEvent.__tablename__)
     if audit is not None:

@@ -27,7 +27,7 @@ from engine.config import Settings
 from engine.context import Context
 from engine.db import make_engine
 from engine.maintenance.archive import MANIFEST, ArchiveError, FileEntry, Manifest, TableEntry, decode
-from engine.maintenance.backup import ALEMBIC_TABLE
+from engine.maintenance.backup import is_archived
 from engine.migrate import current_revision, downgrade_to_nothing, head_revision, is_known_revision, upgrade
 from engine.storage import CHUNK_BYTES, attachment_store
 
@@ -118,7 +118,7 @@ def _extract_checked(archive: tarfile.TarFile, member: tarfile.TarInfo, path: Pa
 # -- the target ------------------------------------------------------------------------------------
 
 def _tables_with_rows(connection: Connection) -> list[str]:
-    names = [name for name in inspect(connection).get_table_names() if name != ALEMBIC_TABLE]
+    names = [name for name in inspect(connection).get_table_names() if is_archived(name)]
     return [name for name in sorted(names)
             if connection.execute(text(f'SELECT 1 FROM "{name}" LIMIT 1')).first() is not None]
 
@@ -126,7 +126,7 @@ def _tables_with_rows(connection: Connection) -> list[str]:
 def _prepare_target(engine: Engine, url: str, revision: str, force: bool) -> None:
     """Leave the target empty, at the backup's revision."""
     with engine.connect() as connection:
-        tables = [name for name in inspect(connection).get_table_names() if name != ALEMBIC_TABLE]
+        tables = [name for name in inspect(connection).get_table_names() if is_archived(name)]
         filled = _tables_with_rows(connection)
         current = current_revision(connection)
     if filled and not force:

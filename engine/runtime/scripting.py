@@ -9,6 +9,7 @@ RestrictedPython refuses such names at compile time, and its guards refuse them 
 from __future__ import annotations
 
 import gc
+import resource
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -71,26 +72,42 @@ def compile_checked(source: str, mode: ScriptMode) -> CodeType:
         raise ScriptError(f"Biểu thức bị từ chối: {reasons}") from None
 
 
+def _thread_user_time() -> float:
+    """The CPU time the calling thread spent running its own code (user mode). Time the kernel spends on
+    the thread's behalf — reclaiming memory for it on a machine short of memory, say — is left out: it
+    is the machine's state, not the script's work. Elsewhere than Linux, the thread's whole CPU time."""
+    return resource.getrusage(resource.RUSAGE_THREAD).ru_utime
+
+
+_cpu_time: Callable[[], float] = _thread_user_time if hasattr(resource, "RUSAGE_THREAD") else time.thread_time
+
+
 class _Deadline:
     """Stops a script's own code that runs past its time limit (checked on every line of the script).
 
-    The limit is on the CPU time of the thread running the script, so that a busy machine (the thread
-    waiting for a core or for the GIL) never fails a step. Registered helpers are trusted: they run
-    untraced, and neither their CPU time nor their waits on the database count. Nor do the
-    interpreter's garbage collections: a full collection walks the whole process's heap (a long-lived
-    server's, or a test run's), which can take longer than the limit and is not the script's work."""
+    The limit is on the user CPU time of the thread running the script, so that a busy machine (the
+    thread waiting for a core or for the GIL, or the kernel reclaiming memory for it) never fails a
+    step. Registered helpers are trusted: they run untraced, and neither their CPU time nor their waits
+    on the database count. Nor do the interpreter's garbage collections: a full collection walks the
+    whole process's heap (a long-lived server's, or a test run's), which can take longer than the limit
+    and is not the script's work. And a script is stopped only once it has run `MIN_LINES` lines: a
+    runaway loop gets there in microseconds, while a one-line condition (`outcome == "supplement"`)
+    cannot be a runaway, whatever the clock says about the thread."""
+
+    MIN_LINES = 100
 
     def __init__(self, seconds: float) -> None:
-        self.until = time.thread_time() + seconds
+        self.until = _cpu_time() + seconds
         self.seconds = seconds
+        self.lines = 0
         self._collecting_since: float | None = None
 
     def collection(self, phase: str, info: dict[str, Any]) -> None:
         """gc.callbacks hook: the time a collection takes moves the deadline by as much."""
         if phase == "start":
-            self._collecting_since = time.thread_time()
+            self._collecting_since = _cpu_time()
         elif self._collecting_since is not None:
-            self.until += time.thread_time() - self._collecting_since
+            self.until += _cpu_time() - self._collecting_since
             self._collecting_since = None
 
     def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
@@ -99,19 +116,21 @@ class _Deadline:
         return self._line
 
     def _line(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if event == "line" and time.thread_time() > self.until:
-            raise ScriptError(f"Biểu thức chạy quá thời gian cho phép ({self.seconds:g} giây).")
+        if event == "line":
+            self.lines += 1
+            if self.lines >= self.MIN_LINES and _cpu_time() > self.until:
+                raise ScriptError(f"Biểu thức chạy quá thời gian cho phép ({self.seconds:g} giây).")
         return self._line
 
     def untimed(self, helper: Callable[..., Any]) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
-            tracing, started = sys.gettrace(), time.thread_time()
+            tracing, started = sys.gettrace(), _cpu_time()
             sys.settrace(None)  # the script's frame keeps its own tracer for when the helper returns
             try:
                 return helper(*args, **kwargs)
             finally:
                 sys.settrace(tracing)
-                self.until += time.thread_time() - started
+                self.until += _cpu_time() - started
 
         return call
 

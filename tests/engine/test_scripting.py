@@ -200,3 +200,35 @@ def test_a_long_garbage_collection_does_not_count_against_the_script(env):
 def test_a_runaway_script_is_still_stopped_when_it_allocates(env):
     with pytest.raises(ScriptError, match="quá thời gian"):
         env.execute("items = []\nwhile True:\n    items.append([len(items)])\n    items = items[-10:]", {})
+
+
+def test_a_short_condition_is_never_stopped_whatever_the_threads_clock_says(env, monkeypatch):
+    """The thread's clock jumps past the limit between the start and the first line (what a loaded CI
+    machine once showed for `outcome == "supplement"`): a condition of a few lines is not a runaway."""
+    from engine.runtime import scripting
+
+    ticks = iter([0.0])  # the deadline is set at 0.0; every later reading is 10 s on
+    monkeypatch.setattr(scripting, "_cpu_time", lambda: next(ticks, 10.0))
+    assert env.evaluate('outcome == "supplement"', {"outcome": "supplement"}) is True
+    readings = iter(range(10**9))  # a clock that keeps moving: 1 s a reading, past the limit at once
+    monkeypatch.setattr(scripting, "_cpu_time", lambda: float(next(readings)))
+    with pytest.raises(ScriptError, match="quá thời gian"):  # a loop is stopped all the same
+        env.execute("n = 0\nwhile True:\n    n += 1", {})
+
+
+def test_the_limit_counts_the_threads_own_user_time():
+    """On Linux the limit reads the thread's user CPU time (RUSAGE_THREAD), not the kernel's work on
+    the thread's behalf; busy user code advances it."""
+    import resource
+
+    from engine.runtime import scripting
+
+    if not hasattr(resource, "RUSAGE_THREAD"):
+        assert scripting._cpu_time is scripting.time.thread_time
+        return
+    assert scripting._cpu_time is scripting._thread_user_time
+    started = scripting._cpu_time()
+    total = 0
+    while scripting._cpu_time() - started < 0.05:
+        total += 1
+    assert scripting._cpu_time() - started >= 0.05 and total > 0

@@ -7,7 +7,8 @@ import pytest
 from tests.workflows.journey import PREFILLS_CHECKED
 
 PATH_TESTS = {"tests.workflows.test_award_paths", "tests.workflows.test_council", "tests.workflows.test_complaints",
-              "tests.workflows.test_state_award", "tests.workflows.test_cluster_vote"}
+              "tests.workflows.test_state_award", "tests.workflows.test_cluster_vote",
+              "tests.workflows.test_round_sitting"}
 
 
 @pytest.mark.after_path_tests

@@ -21,6 +21,7 @@ from engine.models import (
     CouncilSession,
     CouncilSitting,
     HumanTask,
+    HumanTaskState,
     ProcessInstance,
     Role,
     UnitLevel,
@@ -36,6 +37,7 @@ from engine.operations.rounds import commands as rounds
 from engine.operations.rounds.inputs import read_round
 from engine.rules.catalogue import AwardType, Comparison, Threshold, VoteBase
 from tests.factories import make_user
+from tests.workflows.journey import check_prefill
 
 
 def _open_round(journey, tree):
@@ -59,6 +61,17 @@ def _to_council(journey, tree, dossier_id):
     journey.dossier_id = dossier_id
     journey.complete(tree.commune_office, "check_completeness", {"outcome": "complete"})
     journey.all_eligible(tree.commune_office)
+
+
+def _check_sitting_prefills(journey, sitting_id):
+    """The sitting's own tasks (each member's ballot, the chair's close), as its process offers them:
+    their pre-filled data, posted back with the required fields filled in, passes their forms."""
+    sitting = journey.session.get(CouncilSitting, sitting_id)
+    open_tasks = journey.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == sitting.instance_id, HumanTask.state == HumanTaskState.READY)).all()
+    assert {task.key for task in open_tasks} == {"cast_sitting_ballot", "close_sitting"}
+    for task in open_tasks:
+        check_prefill(journey.ctx, task)
 
 
 def _ballot(journey, member, sitting_id, **choices):
@@ -91,6 +104,7 @@ def test_a_commune_round_meets_once_and_each_dossier_goes_on_to_decide(journey, 
     sitting_id = sittings.open_sitting(journey.ctx.as_actor(tree.commune_office), rnd).id
     journey.session.commit()
     journey.reload()
+    _check_sitting_prefills(journey, sitting_id)
 
     chair = tree.commune_council[0]
     page, cast = _ballot(journey, chair, sitting_id)
