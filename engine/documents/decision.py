@@ -246,7 +246,7 @@ def _annex(document: DocxDocument, doc: DecisionDocument) -> None:
         if len(doc.groups) > 1:
             add_paragraph(document, f"{index}. {group.wording}", bold=True, align=LEFT, before=6)
         with_note = any(a.note for a in group.recipients)
-        widths: tuple[float, ...] = ((12, 45, 50, 40, TEXT_WIDTH_MM - 147) if with_note
+        widths: tuple[float, ...] = ((13, 38, 40, 36, TEXT_WIDTH_MM - 127) if with_note
                                      else (12, 55, 60, TEXT_WIDTH_MM - 127))
         headings = ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị", "Hình thức khen thưởng"]
         table = grid_table(document, widths, headings + ["Ghi chú"] * with_note, size=ANNEX_PT)
