@@ -4,7 +4,6 @@ registry of exemplary people read by anyone once published."""
 from __future__ import annotations
 
 import io
-import secrets
 import threading
 
 import pytest
@@ -14,9 +13,6 @@ from sqlalchemy import select
 from engine.errors import Conflict
 from engine.models import (
     AuditEvent,
-    Complaint,
-    ComplaintKind,
-    ComplaintStatus,
     Decision,
     FundEntry,
     FundEntryKind,
@@ -24,10 +20,10 @@ from engine.models import (
 )
 from engine.operations.fund import commands as fund
 from engine.operations.fund.inputs import read_entry
-from engine.operations.processes import start_process
 from engine.operations.rounds.commands import create_round
 from engine.operations.rounds.inputs import read_round
 from engine.operations.statistics import queries as statistics
+from tests.api.test_statistics_api import _complaint_revoking
 from tests.workflows.journey import Journey, build_tree
 
 PNG_BYTES = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
@@ -157,25 +153,7 @@ def test_two_officers_marking_one_payout_paid_at_once_one_wins(ctx, tree, make_c
 
 def _revoke_decision(journey: Journey, tree, decision_id: int) -> None:
     """An upheld complaint revokes the decision's awards; the office confirms the money recovered."""
-    ctx = journey.ctx
-    complaint = Complaint(kind=ComplaintKind.COMPLAINT, tracking_code=f"KN-{secrets.token_hex(4).upper()}",
-                          decision_id=decision_id, handling_unit_id=tree.commune.id, complainant_name="Nguyễn Văn Dân",
-                          complainant_contact="0912 345 678", content="Thành tích kê khai không đúng sự thật.",
-                          status=ComplaintStatus.RECEIVED, filed_at=ctx.clock.now())
-    ctx.session.add(complaint)
-    ctx.session.flush()
-    instance, _ = start_process(ctx, "complaint", {"complaint_id": complaint.id, "handling_unit": tree.commune.id},
-                                complaint_id=complaint.id)
-    complaint.instance_id = instance.id
-    ctx.session.commit()
-    journey.complete(tree.commune_complaints, "accept_complaint", {"outcome": "accept"})
-    journey.complete(tree.commune_complaints, "investigate", {"findings": "Hồ sơ thành tích bị làm giả."})
-    journey.complete(tree.commune_head, "resolve_complaint", {"outcome": "upheld", "revoke": True,
-                                                              "reason": "Thành tích kê khai gian dối."})
-    prefill = journey.prefill(tree.commune_office, "prepare_revocation")
-    journey.complete(tree.commune_office, "prepare_revocation", {**prefill, "ground": "false_declaration"})
-    journey.complete(tree.commune_head, "decide_revocation", {"approve": True})
-    journey.complete(tree.commune_office, "confirm_recovery", {"certificate_recovered": True, "money_recovered": True})
+    _complaint_revoking(journey, tree, decision_id)
     journey.session.commit()
 
 

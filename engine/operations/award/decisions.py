@@ -118,12 +118,7 @@ def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomin
                      nomination.id)
         use_initiative_relied_on(ctx, nomination, dossier.year)  # "đã dùng" in every later pre-check
     tally.count_granted(ctx, decision, nominations)  # the statistics' summary, in this transaction
-    document = render(ctx, decision, dossier, issuer, nominations, rules)
-    store = AttachmentStore(ctx.settings.attachment_root)
-    decision.document_sha256, _ = store.put(io.BytesIO(document), ctx.settings.max_upload_bytes * 10)
-    if ctx.settings.decision_pdf:
-        decision.pdf_sha256, _ = store.put(io.BytesIO(issued_pdf(ctx, document, issuer)),
-                                           ctx.settings.max_upload_bytes * 10)
+    store_issued(ctx, decision, render(ctx, decision, dossier, issuer, nominations, rules), issuer)
     audit.record(ctx, AuditAction.DECISION_ISSUED, "decision", decision.id,
                  after={"number": decision.label, "issuer": issuer.code, "nominations": [n.id for n in nominations],
                         "docx_sha256": decision.document_sha256, "pdf_sha256": decision.pdf_sha256},
@@ -133,6 +128,15 @@ def _issue(ctx: Context, dossier: Dossier, issuer: Unit, nominations: list[Nomin
     anchor.checkpoint(ctx)
     return decision
 
+
+
+def store_issued(ctx: Context, decision: Decision, document: bytes, issuer: Unit) -> None:
+    """Keep the issued decision's DOCX, and its PDF where the settings ask for one, in the store."""
+    store = AttachmentStore(ctx.settings.attachment_root)
+    decision.document_sha256, _ = store.put(io.BytesIO(document), ctx.settings.max_upload_bytes * 10)
+    if ctx.settings.decision_pdf:
+        decision.pdf_sha256, _ = store.put(io.BytesIO(issued_pdf(ctx, document, issuer)),
+                                           ctx.settings.max_upload_bytes * 10)
 
 
 def issued_pdf(ctx: Context, document: bytes, issuer: Unit) -> bytes:

@@ -54,9 +54,9 @@ from engine.operations.award.decisions import (
     _head_of,
     _position,
     head_title,
-    issued_pdf,
     reward_note,
     signer_title,
+    store_issued,
     submitting_unit,
 )
 from engine.operations.award.level_review import check_decisions, choices
@@ -293,11 +293,7 @@ def issue_round_decision(ctx: Context, rnd: ReviewRound, issuer: Unit, signer: U
     # The statistics' summary, as given: a lower form is applied to the nominations when their tasks complete.
     tally.count_granted(ctx, decision, nominations, award_type=code)
     document = _render(ctx, rnd, decision, issuer, code, nominations, rules)
-    store = AttachmentStore(ctx.settings.attachment_root)
-    decision.document_sha256, _ = store.put(io.BytesIO(document), ctx.settings.max_upload_bytes * 10)
-    if ctx.settings.decision_pdf:
-        decision.pdf_sha256, _ = store.put(io.BytesIO(issued_pdf(ctx, document, issuer)),
-                                           ctx.settings.max_upload_bytes * 10)
+    store_issued(ctx, decision, document, issuer)
     audit.record(ctx, AuditAction.DECISION_ISSUED, "decision", decision.id,
                  after={"number": decision.label, "issuer": issuer.code, "round": rnd.id, "award_type": code,
                         "nominations": [n.id for n in nominations], "docx_sha256": decision.document_sha256,
