@@ -24,7 +24,7 @@ from typing import Any
 
 import engine.operations  # noqa: F401  (registers the helpers the product's scripts call)
 from bench.history import settings_for
-from bench.round_sitting import _open_task, clocked
+from bench.round_sitting import _open_task, clocked, profiled
 from engine.clock import FixedClock
 from engine.config import PROJECT_ROOT
 from engine.context import Context
@@ -75,7 +75,7 @@ def _choice(item: Any) -> dict[str, Any]:
     return {"nomination_id": item.nomination_id, "action": "approve" if "approve" in item.allowed else "forward"}
 
 
-def run(dossiers: int, per_dossier: int) -> None:
+def run(dossiers: int, per_dossier: int, profile: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         settings = settings_for(url, Path(tmp))
@@ -112,7 +112,7 @@ def run(dossiers: int, per_dossier: int) -> None:
         view, read = clocked(lambda: decide.round_decision_view(ctx.as_actor(head), rnd.id))
         choices = [_choice(item) for group in view.groups for item in group.items]
         session.rollback()
-        outcome, decided = clocked(lambda: decide.decide_round(ctx.as_actor(head), rnd.id, choices))
+        outcome, decided = profiled(lambda: decide.decide_round(ctx.as_actor(head), rnd.id, choices), profile)
         session.commit()
         [decision] = outcome.decisions
         [submission] = outcome.submissions
@@ -129,8 +129,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=200)
     parser.add_argument("--nominations", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="profile the round's decision (cProfile)")
     args = parser.parse_args()
-    run(args.dossiers, args.nominations)
+    run(args.dossiers, args.nominations, args.profile)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,12 @@ Setting the dossiers up (their processes through completeness and appraisal) is 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import os
+import pstats
 import re
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -55,12 +59,26 @@ def clocked(fn: Callable[[], T]) -> tuple[T, float]:
     return out, time.perf_counter() - t0
 
 
+def profiled(fn: Callable[[], T], enabled: bool) -> tuple[T, float]:
+    """`clocked`, under cProfile when `enabled`: the 30 costliest calls by cumulative time printed, the
+    whole profile written to a file in the temporary directory (its path printed) for pstats."""
+    if not enabled:
+        return clocked(fn)
+    profile = cProfile.Profile()
+    out, spent = clocked(lambda: profile.runcall(fn))
+    path = Path(tempfile.gettempdir()) / f"bench-{Path(sys.argv[0]).stem}-{os.getpid()}.pstats"
+    profile.dump_stats(path)
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+    print(f"profile: {path}")
+    return out, spent
+
+
 def _open_task(ctx: Context, user: Any, dossier_id: int, key: str) -> int:
     [task] = [t for t in tasks.list_tasks(ctx.as_actor(user), dossier_id=dossier_id).items if t.key == key]
     return task.id
 
 
-def run(dossiers: int, per_dossier: int, members: int) -> None:
+def run(dossiers: int, per_dossier: int, members: int, profile: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         settings = settings_for(url, Path(tmp))
@@ -142,7 +160,7 @@ def run(dossiers: int, per_dossier: int, members: int) -> None:
         clock.set(datetime(2026, 11, 26, 4, tzinfo=UTC))
         close = read_sitting_close(sitting_id, {"held_at": "2026-11-26T08:30", "place": "Hội trường",
                                                 "present": members, "written_votes": 0})
-        _, closed = clocked(lambda: sittings.close_sitting(ctx.as_actor(council[0]), close))
+        _, closed = profiled(lambda: sittings.close_sitting(ctx.as_actor(council[0]), close), profile)
         session.commit()
         decided = sum(1 for t in tasks.list_tasks(ctx.as_actor(make_head(session, settings, commune)),
                                                   per_page=1000).items if t.key == "decide")
@@ -167,8 +185,9 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=200)
     parser.add_argument("--nominations", type=int, default=5)
     parser.add_argument("--members", type=int, default=15)
+    parser.add_argument("--profile", action="store_true", help="profile the close (cProfile)")
     args = parser.parse_args()
-    run(args.dossiers, args.nominations, args.members)
+    run(args.dossiers, args.nominations, args.members, args.profile)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,15 @@ def checkout(ctx: Context, instance_id: int) -> Iterator[LiveWorkflow]:
         yield live
 
 
+@contextmanager
+def checkout_many(ctx: Context, instance_ids: list[int]) -> Iterator[dict[int, LiveWorkflow]]:
+    """`checkout` for several instances advanced in one transaction: locked in one statement, the block
+    acts on each (by id), the touched ones saved together; nothing is saved if the block raises."""
+    assert ctx.runtime is not None
+    with bound(ctx), ctx.runtime.checkout_many(ctx.session, instance_ids, ctx.clock) as lives:
+        yield lives
+
+
 def saved(live: LiveWorkflow) -> SaveResult:
     assert live.result is not None, "read after the checkout block"
     return live.result
@@ -53,9 +62,29 @@ def send_message(ctx: Context, instance_id: int, name: str, payload: dict[str, A
     with checkout(ctx, instance_id) as live:
         ctx.runtime.send_message(live, name, payload)
     result = saved(live)
-    record_instance_event(ctx, AuditAction.MESSAGE_RECEIVED, live.instance, {"message": name, "payload": payload})
-    record_if_completed(ctx, live.instance, result)
+    _record_message(ctx, live.instance, name, payload, result.completed)
     return result
+
+
+def send_messages(ctx: Context, name: str, deliveries: list[tuple[int, dict[str, Any]]]) -> list[SaveResult]:
+    """`send_message` to many instances (instance id, payload) in one transaction, in the order given:
+    each workflow gets its message and runs its engine steps, its events are recorded as the one-by-one
+    path records them and in the same order, and the workflows are saved together at the end
+    (Runtime.checkout_many). A failure in any of them raises with nothing saved."""
+    assert ctx.runtime is not None
+    with audit.batched(ctx), checkout_many(ctx, [instance_id for instance_id, _ in deliveries]) as lives:
+        for instance_id, payload in deliveries:
+            live = lives[instance_id]
+            ctx.runtime.send_message(live, name, payload)
+            _record_message(ctx, live.instance, name, payload, ctx.runtime.finished(live))
+    return [saved(lives[instance_id]) for instance_id, _ in deliveries]
+
+
+def _record_message(ctx: Context, instance: ProcessInstance, name: str, payload: dict[str, Any],
+                    completed: bool) -> None:
+    record_instance_event(ctx, AuditAction.MESSAGE_RECEIVED, instance, {"message": name, "payload": payload})
+    if completed:
+        record_instance_event(ctx, AuditAction.PROCESS_COMPLETED, instance, {"process": instance.process_key})
 
 
 def cancel_process(ctx: Context, instance_id: int, reason: str) -> SaveResult:

@@ -16,10 +16,11 @@ from engine.errors import Conflict, Forbidden, NotFound
 from engine.models import Dossier, HumanTask, HumanTaskState, Role, Unit, User
 from engine.operations.access import actionable_by, can_act_on, can_see, require_actor
 from engine.operations.forms import validate_form_data
-from engine.operations.hooks import prefilled, run_before_complete
+from engine.operations.hooks import Outcome, prefilled, run_before_complete
 from engine.operations.paging import Page, paginate
-from engine.operations.processes import checkout, record_if_completed, saved
+from engine.operations.processes import checkout, checkout_many, record_if_completed, saved
 from engine.operations.readmodels import Extended, by_id
+from engine.runtime import LiveWorkflow, SaveResult
 from engine.vocabulary import AuditAction
 
 
@@ -174,17 +175,48 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
     user, task = _actionable_task(ctx, task_id)
     with checkout(ctx, task.instance_id) as live:
         instance = live.instance  # the row read under the lock (no second read of it)
-        _still_ready(ctx, user, task)
-        data = validate_form_data(ctx.runtime.form(ctx.session, instance, task.form_name), data)
-        task.completed_by_id = user.id  # known before the engine runs: steps it triggers may need it
-        outcome = run_before_complete(ctx, task, data)
-        ctx.runtime.complete_user_task(live, task.task_uuid, outcome.data)
+        outcome = _complete_in(ctx, user, task, live, data)
     result = saved(live)
     _audit_task(ctx, AuditAction.TASK_COMPLETED, task, {"state": HumanTaskState.READY.value},
                 {"state": task.state.value, "data": outcome.data})
     record_if_completed(ctx, instance, result)
     ctx.session.flush()
     return Completion(task, list(result.opened), result.completed, outcome.reply)
+
+
+def _complete_in(ctx: Context, user: User, task: HumanTask, live: LiveWorkflow, data: Any) -> Outcome:
+    """The completion inside the instance's lock: still READY, the form checked, the hooks, the engine."""
+    assert ctx.runtime is not None
+    _still_ready(ctx, user, task)
+    data = validate_form_data(ctx.runtime.form(ctx.session, live.instance, task.form_name), data)
+    task.completed_by_id = user.id  # known before the engine runs: steps it triggers may need it
+    outcome = run_before_complete(ctx, task, data)
+    ctx.runtime.complete_user_task(live, task.task_uuid, outcome.data)
+    return outcome
+
+
+def complete_tasks(ctx: Context, completions: list[tuple[int, Any]]) -> list[Completion]:
+    """`complete_task` for many tasks (task id, form data) of different instances in one transaction, in
+    the order given: every instance locked in one statement, each task checked, its hooks run and its
+    engine steps taken as when it is completed alone, its events recorded in the same order; the
+    workflows saved together at the end (Runtime.checkout_many). Any refusal (a task no longer READY: 409;
+    bad data: 422) raises with nothing saved: the caller's transaction rolls back whatever ran before."""
+    assert ctx.runtime is not None
+    found = [_actionable_task(ctx, task_id) for task_id, _ in completions]
+    done: list[tuple[HumanTask, Outcome, LiveWorkflow]] = []
+    with audit.batched(ctx), checkout_many(ctx, [task.instance_id for _, task in found]) as lives:
+        for (user, task), (_, data) in zip(found, completions, strict=True):
+            live = lives[task.instance_id]
+            outcome = _complete_in(ctx, user, task, live, data)
+            # As the one-by-one path records it after its save: the row it leaves is COMPLETED.
+            _audit_task(ctx, AuditAction.TASK_COMPLETED, task, {"state": HumanTaskState.READY.value},
+                        {"state": HumanTaskState.COMPLETED.value, "data": outcome.data})
+            if ctx.runtime.finished(live):
+                record_if_completed(ctx, live.instance, SaveResult(completed=True))
+            done.append((task, outcome, live))
+    ctx.session.flush()
+    return [Completion(task, list(saved(live).opened), saved(live).completed, outcome.reply)
+            for task, outcome, live in done]
 
 
 def with_units(ctx: Context, completion: Completion) -> Completion:

@@ -44,7 +44,7 @@ from engine.runtime.inspection import Step, in_order, merge_finished_children, t
 from engine.runtime.pruning import prune
 from engine.runtime.scripting import RestrictedEnvironment, RestrictedScriptEngine
 from engine.runtime.serialization import StateSerializer
-from engine.runtime.tables import SideRows, side_rows, sync_human_tasks, sync_timers, timer_due
+from engine.runtime.tables import SideRows, side_rows, sync_human_tasks_of, sync_timers_of, timer_due
 from engine.runtime.timeflow import engine_time
 
 T = TypeVar("T")
@@ -362,28 +362,96 @@ class Runtime:
     def save(self, session: Session, live: LiveWorkflow) -> SaveResult:
         """Sync human tasks and timers, prune what the engine no longer needs (its path steps stored), write
         state and a new revision, bump version; cache after commit."""
-        instance, workflow = live.instance, live.workflow
-        now = live.clock.now()
-        result = SaveResult(completed=workflow.is_completed() and instance.status != InstanceStatus.CANCELLED)
-        sync_human_tasks(session, live, now, result)
-        sync_timers(session, live)
-        pruned = prune(workflow)
-        if pruned:
-            session.execute(insert(ProcessStep), [
-                {"instance_id": instance.id, "finished_at": at, "process": step.process, "run": step.run,
-                 "caller": step.caller, "element": step.element, "after": step.after} for at, step in pruned])
-        # The instance's columns last: one UPDATE at the flush below, not one per autoflush above.
-        instance.state = self.serializer.dump_state(workflow)
-        instance.serializer_version = self.serializer.version
-        instance.version += 1
-        instance.revision = uuid4().hex
-        instance.updated_at = now
-        if result.completed and instance.status != InstanceStatus.COMPLETED:
-            instance.status = InstanceStatus.COMPLETED
-            instance.completed_at = now
+        return self.save_many(session, [live])[0]
+
+    def save_many(self, session: Session, lives: list[LiveWorkflow]) -> list[SaveResult]:
+        """`save` for workflows saved together, each row as its own save leaves it, in a few statements
+        whatever their number: the side tables' differences gathered (tables.py), the pruned steps in one
+        INSERT, the instances' new states in one executemany UPDATE at the one flush."""
+        now = lives[0].clock.now() if lives else None
+        results = [SaveResult(completed=self.finished(live)) for live in lives]
+        sync_human_tasks_of(session, list(zip(lives, results, strict=True)), now)  # type: ignore[arg-type]
+        sync_timers_of(session, lives)
+        steps = []
+        for live in lives:
+            steps += [{"instance_id": live.instance.id, "finished_at": at, "process": step.process, "run": step.run,
+                       "caller": step.caller, "element": step.element, "after": step.after}
+                      for at, step in prune(live.workflow)]
+        if steps:
+            session.execute(insert(ProcessStep), steps)
+        # The instances' columns last: one UPDATE (executemany) at the flush below, not one per autoflush above.
+        for live, result in zip(lives, results, strict=True):
+            instance = live.instance
+            instance.state = self.serializer.dump_state(live.workflow)
+            instance.serializer_version = self.serializer.version
+            instance.version += 1
+            instance.revision = uuid4().hex
+            instance.updated_at = now  # type: ignore[assignment]
+            if result.completed and instance.status != InstanceStatus.COMPLETED:
+                instance.status = InstanceStatus.COMPLETED
+                instance.completed_at = now
         session.flush()
-        self._cache.put_after_commit(session, instance.id, instance.revision, workflow)
-        return result
+        for live in lives:
+            self._cache.put_after_commit(session, live.instance.id, live.instance.revision, live.workflow)
+        return results
+
+    @staticmethod
+    def finished(live: LiveWorkflow) -> bool:
+        """The workflow has run to its end (not cancelled): what a save reports as `completed`."""
+        return live.workflow.is_completed() and live.instance.status != InstanceStatus.CANCELLED
+
+    # -- many instances in one transaction ---------------------------------------------------------
+
+    def lock_many(self, session: Session, instance_ids: list[int]) -> list[ProcessInstance]:
+        """`lock` for several instances in one statement, in the order of their ids (two transactions
+        locking overlapping sets never wait for each other in a cycle); their states come with the lock
+        unless every workflow is cached here. NotFound names the first id missing."""
+        ids = sorted(set(instance_ids))
+        with_state = any(i not in self._cache for i in ids)
+        stmt = (select(ProcessInstance, ProcessDefinition.content_hash)
+                .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+                .where(ProcessInstance.id.in_(ids)).order_by(ProcessInstance.id))
+        if with_state:
+            stmt = stmt.options(undefer(ProcessInstance.state))
+        if is_postgres(session):
+            stmt = stmt.with_for_update(of=ProcessInstance)
+        rows = session.execute(stmt.execution_options(populate_existing=True)).all()
+        found = {instance.id for instance, _ in rows}
+        for instance_id in ids:
+            if instance_id not in found:
+                raise NotFound(f"Không có phiên quy trình số {instance_id}.")
+        hashes = session.info.setdefault(_HASHES_KEY, {})
+        instances = []
+        for instance, definition_hash in rows:
+            hashes[instance.definition_id] = definition_hash
+            if not with_state:
+                session.expire(instance, ["state"])
+            instances.append(instance)
+        return instances
+
+    @contextmanager
+    def checkout_many(self, session: Session, instance_ids: list[int],
+                      clock: Clock) -> Iterator[dict[int, LiveWorkflow]]:
+        """`checkout` for several instances in one transaction: all locked in one statement (`lock_many`),
+        opened, handed to the block by id, then the touched ones saved together (`save_many`); each
+        `live.result` is set as `checkout` sets it. When the block raises, nothing is saved (the caller's
+        transaction rolls back whatever the block wrote) and the untouched workflows go back to the cache."""
+        lives: dict[int, LiveWorkflow] = {}
+        try:
+            for instance in self.lock_many(session, instance_ids):
+                lives[instance.id] = self.open(session, instance, clock)
+            yield lives
+        except BaseException:
+            for live in lives.values():
+                self._give_back(live)
+            raise
+        touched = [live for live in lives.values() if live.touched]
+        for live, result in zip(touched, self.save_many(session, touched), strict=True):
+            live.result = result
+        for live in lives.values():
+            if not live.touched:
+                live.result = SaveResult()
+                self._give_back(live)
 
     def ready_tasks(self, live: LiveWorkflow) -> list[str]:
         return [t.task_spec.bpmn_id for t in live.workflow.get_tasks(state=TaskState.READY, manual=True)]

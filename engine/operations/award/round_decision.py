@@ -67,7 +67,7 @@ from engine.operations.readmodels import Extended, by_id
 from engine.operations.registry import identity
 from engine.operations.registry.commands import find_or_create_awardee, record_awards, use_initiative_relied_on
 from engine.operations.rounds.queries import get_round
-from engine.operations.tasks import complete_task
+from engine.operations.tasks import complete_tasks
 from engine.rules import AwardKind
 from engine.storage import DOCX, AttachmentStore, NamedFile
 from engine.text import fold
@@ -196,8 +196,9 @@ def _decide(ctx: Context, rnd: ReviewRound, unit: Unit, user: User, tasks: list[
             given[code].append(nomination)
     for code, nominations in sorted(given.items()):
         outcome.decisions.append(issue_round_decision(ctx, rnd, unit, user, code, nominations))
-    for task in tasks:  # each dossier's `decide`, as its head would complete it alone
-        complete_task(ctx, task.id, plan.data[task.id])
+    # Each dossier's `decide`, as its head would complete it alone (the same checks, hooks and engine
+    # steps, the same events in the same order), the dossiers' workflows locked and saved together.
+    complete_tasks(ctx, [(task.id, plan.data[task.id]) for task in tasks])
     upward: dict[int, list[Nomination]] = defaultdict(list)
     for nomination in forwarded:
         above = next_reviewing_unit(nomination.dossier, unit)

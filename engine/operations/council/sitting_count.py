@@ -30,7 +30,7 @@ from engine.operations.ballot_box import open_sealed
 from engine.operations.council.council_vote import count_item
 from engine.operations.council.sitting import MESSAGE, live_session_ids, nominations_of
 from engine.operations.council.sitting_minutes import render_counting_minutes, render_sitting_minutes
-from engine.operations.processes import send_message
+from engine.operations.processes import send_messages
 from engine.rules import load_rules
 from engine.runtime.helpers import register
 from engine.storage import attachment_store
@@ -94,20 +94,23 @@ def tally_sitting(sitting_id: int) -> None:
     secret, named = _choices(ctx, sitting)
     attendance = _attendance(ctx, sitting)
     now = ctx.clock.now()
-    for session in sessions:
-        rules = catalogue.version(session.rules_version)
-        everyone, taking_part = attendance[session.id]
-        results = {}
-        for item in session.agenda:
-            nomination = nominations[item.nomination_id]
-            if nomination.status == NominationStatus.FROZEN:
-                continue  # not tallied: it stays frozen until the complaint is resolved
-            counted = secret.get(item.id, []) if item.secret else named.get(item.id, [])
-            results[item.nomination_id] = count_item(rules, session, item, nomination, counted, everyone, taking_part)
-        session.status, session.closed_at = SessionStatus.TALLIED, now
-        audit.record(ctx, AuditAction.COUNCIL_SESSION_TALLIED, "council_session", session.id, unit_id=session.unit_id,
-                     dossier_id=session.dossier_id, after={"closed": session.closed_how, "present": session.present,
-                                                           "sitting": sitting.id, "results": results})
+    with audit.batched(ctx):  # one event per session: chained and appended at once
+        for session in sessions:
+            rules = catalogue.version(session.rules_version)
+            everyone, taking_part = attendance[session.id]
+            results = {}
+            for item in session.agenda:
+                nomination = nominations[item.nomination_id]
+                if nomination.status == NominationStatus.FROZEN:
+                    continue  # not tallied: it stays frozen until the complaint is resolved
+                counted = secret.get(item.id, []) if item.secret else named.get(item.id, [])
+                results[item.nomination_id] = count_item(rules, session, item, nomination, counted, everyone,
+                                                         taking_part)
+            session.status, session.closed_at = SessionStatus.TALLIED, now
+            audit.record(ctx, AuditAction.COUNCIL_SESSION_TALLIED, "council_session", session.id,
+                         unit_id=session.unit_id, dossier_id=session.dossier_id,
+                         after={"closed": session.closed_how, "present": session.present, "sitting": sitting.id,
+                                "results": results})
     ctx.session.execute(update(Ballot).where(Ballot.session_id.in_(
         select(SittingSession.session_id).where(SittingSession.sitting_id == sitting.id))).values(counted=True))
     sitting.status, sitting.closed_at = SessionStatus.TALLIED, now
@@ -135,6 +138,9 @@ def notify_sitting_dossiers(sitting_id: int) -> None:
         select(CouncilSession.id, Dossier.instance_id).join(Dossier, Dossier.id == CouncilSession.dossier_id)
         .where(CouncilSession.id.in_(live_session_ids(ctx, sitting)), CouncilSession.status == SessionStatus.TALLIED)
         .order_by(CouncilSession.id)).all()
+    deliveries = []
     for session_id, instance_id in rows:
         assert instance_id is not None  # a live session's dossier runs its process
-        send_message(ctx, instance_id, MESSAGE, {"sitting": sitting.id, "session": session_id})
+        deliveries.append((instance_id, {"sitting": sitting.id, "session": session_id}))
+    # Every dossier's process resumed in one go: locked together, each run to `decide`, saved together.
+    send_messages(ctx, MESSAGE, deliveries)
