@@ -11,10 +11,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from engine import audit
 from engine.context import Context, bound
-from engine.models import InstanceStatus, ProcessInstance
+from engine.models import Dossier, InstanceStatus, ProcessInstance
 from engine.runtime import LiveWorkflow, SaveResult
 from engine.vocabulary import AuditAction
 
@@ -34,7 +35,20 @@ def checkout_many(ctx: Context, instance_ids: list[int]) -> Iterator[dict[int, L
     acts on each (by id), the touched ones saved together; nothing is saved if the block raises."""
     assert ctx.runtime is not None
     with bound(ctx), ctx.runtime.checkout_many(ctx.session, instance_ids, ctx.clock) as lives:
+        held = _preload_dossiers(ctx, {live.instance.dossier_id for live in lives.values()} - {None})
         yield lives
+        del held
+
+
+def _preload_dossiers(ctx: Context, dossier_ids: set[int | None]) -> list[Dossier]:
+    """The instances' dossiers with their nominations in two queries, so that the scripts and hooks each
+    of them runs find them in the session rather than reading them one dossier at a time (an object
+    already held keeps what it holds; an expired one is loaded again). The caller holds the list while
+    they run: the session keeps only weak references to unchanged objects."""
+    if not dossier_ids:
+        return []
+    return list(ctx.session.scalars(select(Dossier).where(Dossier.id.in_(dossier_ids))
+                                    .options(selectinload(Dossier.nominations))))
 
 
 def saved(live: LiveWorkflow) -> SaveResult:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from engine import anchor, audit
 from engine.clock import LOCAL_TZ, local_today
@@ -233,9 +234,9 @@ def _checked(ctx: Context, unit: Unit, tasks: list[HumanTask], rows: list[dict[s
         index_of.setdefault(row["nomination_id"], index)
     data: dict[int, dict[str, Any]] = {}
     waiting: dict[int, Nomination] = {}
+    dossiers = by_id(ctx.session, Dossier, (t.dossier_id for t in tasks), selectinload(Dossier.nominations))
     for task in tasks:
-        dossier = ctx.session.get(Dossier, task.dossier_id)
-        assert dossier is not None
+        dossier = dossiers[task.dossier_id]  # type: ignore[index]
         nominations = open_nominations(dossier)
         waiting.update((n.id, n) for n in nominations)
         mine = [n for n in nominations if n.id in index_of]
