@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from engine import audit
 from engine.errors import Conflict, InvalidInput, ProcessError
-from engine.models import AuditEvent, Decision, HumanTask, HumanTaskState, ProcessInstance, Timer
+from engine.models import AuditEvent, Decision, HumanTask, HumanTaskState, ProcessInstance, Timer, User
 from engine.operations import tasks
 from engine.runtime import Runtime
 from tests.workflows.journey import Journey
@@ -183,10 +183,12 @@ def test_a_batch_and_a_single_completion_at_once_one_wins(ctx, make_ctx, tree, s
     dossiers = _at_decide(journey, tree, 4)
     plan = [(_decide_task(journey, d).id, _choices(journey, d)) for d in dossiers]
     contested = plan[2]
+    head_id = tree.commune_head.id
     session.commit()
 
     def work(i: int) -> str:
-        worker = make_ctx(tree.commune_head)
+        own = make_ctx()  # each thread its own session: the head read in it, not through the test's
+        worker = own.as_actor(own.session.get(User, head_id))
         try:
             if i == 0:
                 tasks.complete_tasks(worker, plan)
