@@ -14,7 +14,7 @@ from engine.clock import LOCAL_TZ, local_today
 from engine.context import Context
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.models import Dossier, HumanTask, HumanTaskState, Role, Unit, User
-from engine.operations.access import actionable_by, can_act_on, can_see, require_actor
+from engine.operations.access import actionable_by, can_act_on, can_see, holds_role, require_actor
 from engine.operations.forms import validate_form_data
 from engine.operations.hooks import Outcome, prefilled, run_before_complete
 from engine.operations.paging import Page, paginate
@@ -124,6 +124,24 @@ def _actionable_task(ctx: Context, task_id: int) -> tuple[User, HumanTask]:
     return user, task
 
 
+def _actionable_tasks(ctx: Context, task_ids: list[int]) -> list[tuple[User, HumanTask]]:
+    """`_actionable_task` for many tasks: read in one query, the caller's role checked once per lane and
+    unit; a task refused is refused as `_actionable_task` refuses it (404 or 403)."""
+    user = require_actor(ctx.actor)
+    rows = by_id(ctx.session, HumanTask, task_ids)
+    lanes: dict[tuple[str, int], bool] = {}
+    found = []
+    for task_id in task_ids:
+        task = rows.get(task_id)
+        if task is not None and (task.role, task.unit_id) not in lanes:
+            lanes[(task.role, task.unit_id)] = holds_role(ctx.session, user, task.role, task.unit_id)
+        if task is None or not lanes[(task.role, task.unit_id)] or task.assignee_id not in (None, user.id):
+            found.append(_actionable_task(ctx, task_id))  # raises NotFound or Forbidden, as alone
+        else:
+            found.append((user, task))
+    return found
+
+
 def _still_ready(ctx: Context, user: User, task: HumanTask) -> None:
     """Re-read under the instance's lock: READY, and not claimed by someone else."""
     ctx.session.refresh(task, ["state", "claimed_by_id", "claimed_at"])
@@ -202,7 +220,7 @@ def complete_tasks(ctx: Context, completions: list[tuple[int, Any]]) -> list[Com
     workflows saved together at the end (Runtime.checkout_many). Any refusal (a task no longer READY: 409;
     bad data: 422) raises with nothing saved: the caller's transaction rolls back whatever ran before."""
     assert ctx.runtime is not None
-    found = [_actionable_task(ctx, task_id) for task_id, _ in completions]
+    found = _actionable_tasks(ctx, [task_id for task_id, _ in completions])
     done: list[tuple[HumanTask, Outcome, LiveWorkflow]] = []
     with audit.batched(ctx), checkout_many(ctx, [task.instance_id for _, task in found]) as lives:
         for (user, task), (_, data) in zip(found, completions, strict=True):
