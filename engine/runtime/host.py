@@ -368,9 +368,11 @@ class Runtime:
         """`save` for workflows saved together, each row as its own save leaves it, in a few statements
         whatever their number: the side tables' differences gathered (tables.py), the pruned steps in one
         INSERT, the instances' new states in one executemany UPDATE at the one flush."""
-        now = lives[0].clock.now() if lives else None
+        if not lives:
+            return []
+        now = lives[0].clock.now()
         results = [SaveResult(completed=self.finished(live)) for live in lives]
-        sync_human_tasks_of(session, list(zip(lives, results, strict=True)), now)  # type: ignore[arg-type]
+        sync_human_tasks_of(session, list(zip(lives, results, strict=True)), now)
         sync_timers_of(session, lives)
         steps = []
         for live in lives:
@@ -386,7 +388,7 @@ class Runtime:
             instance.serializer_version = self.serializer.version
             instance.version += 1
             instance.revision = uuid4().hex
-            instance.updated_at = now  # type: ignore[assignment]
+            instance.updated_at = now
             if result.completed and instance.status != InstanceStatus.COMPLETED:
                 instance.status = InstanceStatus.COMPLETED
                 instance.completed_at = now
