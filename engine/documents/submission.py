@@ -20,10 +20,10 @@ from engine.documents.layout import (
     add_body,
     add_header,
     add_paragraph,
+    add_rows,
     add_rule,
     add_spacer,
     borderless_table,
-    fill_cell,
     grid_table,
     keep_row_together,
     set_up_page_and_fonts,
@@ -81,11 +81,9 @@ def render_submission(doc: SubmissionDocument) -> bytes:
         add_body(document, f"{index}. Đề nghị tặng {group.award_name}: {len(group.names)} cá nhân, tập thể.")
         table = grid_table(document, (12, 55, 60, TEXT_WIDTH_MM - 127),
                            ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị", "Đơn vị đề nghị"], size=LIST_PT)
-        for number, item in enumerate(group.names, start=1):
-            for column, (cell, value) in enumerate(zip(
-                    table.add_row().cells, [str(number), item.name, item.position or "", item.proposing_unit],
-                    strict=True)):
-                fill_cell(cell, value, align=CENTER if column == 0 else LEFT, size=LIST_PT)
+        add_rows(table, ([str(number), item.name, item.position or "", item.proposing_unit]
+                         for number, item in enumerate(group.names, start=1)),
+                 aligns=[CENTER, LEFT, LEFT, LEFT], size=LIST_PT)
         add_spacer(document, 6)
     if doc.attached:
         add_body(document, "Hồ sơ kèm theo: " + "; ".join(doc.attached) + ".")
