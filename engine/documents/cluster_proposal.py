@@ -220,7 +220,7 @@ def _tally_table(document: DocxDocument, lines: list[TallyLine]) -> None:
                       str(line.none), "\n".join(line.support), line.result]
                      for number, line in enumerate(lines, start=1)),
              aligns=[LEFT if column in (1, 6, 7) else CENTER for column in range(len(widths))], size=TALLY_PT,
-             keep_together=True, middle=True)
+             middle=True)
 
 
 def _labelled(document: DocxDocument, label: str, text: str) -> None:

@@ -125,7 +125,7 @@ def _list(document: DocxDocument, names: list[CountedName]) -> None:
                        size=LIST_PT)
     add_rows(table, ([str(number), name.nominee, str(name.yes), f"{name.percent} ({name.yes}/{name.base})"]
                      for number, name in enumerate(names, start=1)),
-             aligns=[CENTER, LEFT, CENTER, CENTER], size=LIST_PT, keep_together=True)
+             aligns=[CENTER, LEFT, CENTER, CENTER], size=LIST_PT)
 
 
 def _signatures(document: DocxDocument, board: list[tuple[str, str]]) -> None:

@@ -202,17 +202,17 @@ def fill_cell(cell: _Cell, text: str, *, bold: bool = False, align: WD_ALIGN_PAR
 
 
 def add_rows(table: Table, rows: Iterable[Sequence[str]], *, aligns: Sequence[WD_ALIGN_PARAGRAPH],
-             size: float = TABLE_PT, keep_together: bool = False, middle: bool = False) -> None:
+             size: float = TABLE_PT, middle: bool = False) -> None:
     """Append `rows` of texts to `table`, every cell exactly as `fill_cell` fills it (aligned as `aligns`
-    says, column by column, at `size`; "\n" a line break, "" an empty cell); with `keep_together` a row
-    never breaks across pages, with `middle` its cells are centred vertically. Every long table of a
+    says, column by column, at `size`; "\n" a line break, "" an empty cell); with `middle` its cells
+    centred vertically. A row never breaks across pages: a name and its unit are read on one page,
+    under the heading row repeated at the top of it. Every long table of a
     round's documents (a thousand names) goes through here: python-docx adds a row in ~1 ms and its
     `row.cells` lays out the whole table each time, so a list grew by the square of its length. One
     prototype row is built with python-docx, then each row is a copy of its XML with its texts set,
     the same XML python-docx writes (tests/engine/test_document_rows.py)."""
     prototype = table.add_row()._tr
-    if keep_together:
-        prototype.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    prototype.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     cells = row_cells(table, prototype)
     for cell, align in zip(cells, aligns, strict=True):
         fill_cell(cell, "-", align=align, size=size)

@@ -210,7 +210,7 @@ def _tally_table(document: DocxDocument, items: list[MinutesItem]) -> None:
                       str(item.yes), str(item.no), str(item.abstain), f"{item.percent}\n({item.yes}/{item.base})",
                       PASSED if item.passed else FAILED] for number, item in enumerate(items, start=1)),
              aligns=[LEFT if column in (1, 2) else CENTER for column in range(len(widths))], size=TALLY_PT,
-             keep_together=True, middle=True)  # a nomination never straddles a page
+             middle=True)
     for cell in row_cells(table, table.rows[0]._tr):
         cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
 

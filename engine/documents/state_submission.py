@@ -142,7 +142,7 @@ def _annex(document: DocxDocument, doc: StateSubmissionDocument) -> None:
     table = grid_table(document, ANNEX_COLUMNS_MM, ANNEX_HEADINGS, size=ANNEX_PT)
     add_rows(table, ([str(index), line.name, line.position or "", line.unit or "", line.award, line.achievement or ""]
                      for index, line in enumerate(doc.lines, start=1)),
-             aligns=[CENTER] + [LEFT] * (len(ANNEX_COLUMNS_MM) - 1), size=ANNEX_PT, keep_together=True)
+             aligns=[CENTER] + [LEFT] * (len(ANNEX_COLUMNS_MM) - 1), size=ANNEX_PT)
     individuals = sum(1 for line in doc.lines if not line.collective)
     add_paragraph(document, f"Tổng cộng: {individuals} cá nhân, {len(doc.lines) - individuals} tập thể.",
                   align=LEFT, before=6)
