@@ -237,8 +237,14 @@ def add_rows(table: Table, rows: Iterable[Sequence[str]], *, aligns: Sequence[WD
             if not value:
                 paragraph.remove(run)  # fill_cell adds no run for an empty cell
                 continue
-            run.remove(run[at_t])
-            _append_text(run, value)
+            text = run[at_t]
+            if _RUN_BREAKS.search(value):
+                run.remove(text)
+                _append_text(run, value)
+            else:  # most cells: the prototype's w:t takes the value
+                text.text = value
+                if value != value.strip():
+                    text.set(_XML_SPACE, "preserve")
         tbl.append(row)
 
 

@@ -38,6 +38,7 @@ class SubmittedName:
     name: str
     position: str | None
     proposing_unit: str
+    collective: bool = False  # counted as a tập thể ("12 cá nhân và 3 tập thể")
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,11 @@ def render_submission(doc: SubmissionDocument) -> bytes:
     add_paragraph(document, f"Kính gửi: {doc.addressee}.", before=12, after=12)
     for basis in doc.bases:
         add_body(document, basis, italic=True)
-    total = sum(len(g.names) for g in doc.groups)
-    add_body(document, f"{doc.issuer_name} kính trình {doc.addressee} xem xét, khen thưởng cho {total} "
-                       "cá nhân, tập thể có thành tích, cụ thể như sau:")
+    everyone = [name for group in doc.groups for name in group.names]
+    add_body(document, f"{doc.issuer_name} kính trình {doc.addressee} xem xét, khen thưởng cho {_count(everyone)} "
+                       "có thành tích, cụ thể như sau:")
     for index, group in enumerate(doc.groups, start=1):
-        add_body(document, f"{index}. Đề nghị tặng {group.award_name}: {len(group.names)} cá nhân, tập thể.")
+        add_body(document, f"{index}. Đề nghị tặng {group.award_name}: {_count(group.names)}.")
         table = grid_table(document, (12, 55, 60, TEXT_WIDTH_MM - 127),
                            ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị", "Đơn vị đề nghị"], size=LIST_PT)
         add_rows(table, ([str(number), item.name, item.position or "", item.proposing_unit]
@@ -104,3 +105,10 @@ def render_submission(doc: SubmissionDocument) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _count(names: list[SubmittedName]) -> str:
+    """"12 cá nhân", "3 tập thể", "12 cá nhân và 3 tập thể": a văn thư checks the list against these."""
+    groups = sum(1 for name in names if name.collective)
+    people = len(names) - groups
+    return " và ".join([f"{people} cá nhân"] * bool(people) + [f"{groups} tập thể"] * bool(groups))

@@ -112,16 +112,23 @@ def test_a_round_decisions_annex_reads_back_row_by_row_with_its_column_widths():
     assert annex.rows[1].cells[0].paragraphs[0].alignment == CENTER
 
 
-def test_a_round_submission_lists_each_award_types_names_row_by_row():
+def test_a_round_submission_counts_and_lists_each_award_types_names_row_by_row():
     groups = [SubmittedGroup("Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh",
                              [SubmittedName(f"Người {g}.{i:03d}", None if i % 5 == 0 else "Giáo viên",
-                                            f"Trường {i % 3}") for i in range(1, 121)]) for g in (1, 2)]
+                                            f"Trường {i % 3}", collective=g == 2 and i > 100)
+                              for i in range(1, 121)]) for g in (1, 2)]
     doc = SubmissionDocument(
         governing_body=None, issuer="ỦY BAN NHÂN DÂN XÃ BÌNH MINH", issuer_short="UBND",
         issuer_name="Ủy ban nhân dân xã Bình Minh", place="Bình Minh", signed_on=date(2026, 12, 15),
         round_title="Đợt xét tổng kết năm 2026", addressee="Chủ tịch Ủy ban nhân dân tỉnh", bases=[],
         groups=groups, attached=[], signer_title="Chủ tịch", signer_name="Phạm Văn Hùng")
-    tables = _read(render_submission(doc)).tables[1:-1]
+    document = _read(render_submission(doc))
+    text = [p.text for p in document.paragraphs]
+    assert ("Ủy ban nhân dân xã Bình Minh kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, khen thưởng cho "
+            "220 cá nhân và 20 tập thể có thành tích, cụ thể như sau:") in text
+    assert "1. Đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh: 120 cá nhân." in text
+    assert "2. Đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh: 100 cá nhân và 20 tập thể." in text
+    tables = document.tables[1:-1]
     assert [_body(t) for t in tables] == [[[str(i), n.name, n.position or "", n.proposing_unit]
                                            for i, n in enumerate(g.names, start=1)] for g in groups]
     for table in tables:
