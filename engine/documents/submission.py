@@ -79,16 +79,18 @@ def render_submission(doc: SubmissionDocument) -> bytes:
     add_body(document, f"{doc.issuer_name} kính trình {doc.addressee} xem xét, khen thưởng cho {_count(everyone)} "
                        "có thành tích, cụ thể như sau:")
     for index, group in enumerate(doc.groups, start=1):
-        add_body(document, f"{index}. Đề nghị tặng {group.award_name}: {_count(group.names)}.")
+        heading = add_body(document, f"{index}. Đề nghị tặng {group.award_name}: {_count(group.names)}.")
+        heading.paragraph_format.keep_with_next = True  # never alone at the foot of a page
         table = grid_table(document, (12, 55, 60, TEXT_WIDTH_MM - 127),
                            ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị", "Đơn vị đề nghị"], size=LIST_PT)
         add_rows(table, ([str(number), item.name, item.position or "", item.proposing_unit]
                          for number, item in enumerate(group.names, start=1)),
                  aligns=[CENTER, LEFT, LEFT, LEFT], size=LIST_PT)
         add_spacer(document, 6)
+    # The closing sentences go with the signature: no page carries the signature alone.
     if doc.attached:
-        add_body(document, "Hồ sơ kèm theo: " + "; ".join(doc.attached) + ".")
-    add_body(document, f"Kính trình {doc.addressee} xem xét, quyết định./.")
+        add_body(document, "Hồ sơ kèm theo: " + "; ".join(doc.attached) + ".").paragraph_format.keep_with_next = True
+    add_body(document, f"Kính trình {doc.addressee} xem xét, quyết định./.").paragraph_format.keep_with_next = True
     add_spacer(document, 12).paragraph_format.keep_with_next = True
     left, right = borderless_table(document, (TEXT_WIDTH_MM - 95, 95))
     keep_row_together(left)

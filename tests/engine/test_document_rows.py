@@ -190,3 +190,27 @@ def test_in_libreoffice_no_row_of_a_round_annex_is_cut_by_a_page_break(tmp_path)
         with_unit_end = [n for n, page in enumerate(pages) if f"BM{i:03d}" in page]
         assert with_name == with_unit_end, (i, with_name, with_unit_end)
     assert all(page.lstrip().startswith("STT") for page in listed[1:])  # the heading row repeats
+
+
+def test_in_libreoffice_the_submissions_signature_never_stands_alone_on_its_page(tmp_path):
+    """Lists of 8 to 22 names push the end of the tờ trình past every point of a page break: the closing
+    sentence is always on the page of the signature, and a group's heading on the page of its list."""
+    from tests.office import pages_in_libreoffice
+
+    documents = {}
+    for count in range(8, 23):
+        names = [SubmittedName(f"Người {i:03d}", "Giáo viên, Trường THCS Bình Minh", "Trường THCS Bình Minh")
+                 for i in range(1, count + 1)]
+        documents[f"t{count:02d}"] = render_submission(SubmissionDocument(
+            governing_body=None, issuer="ỦY BAN NHÂN DÂN XÃ BÌNH MINH", issuer_short="UBND",
+            issuer_name="Ủy ban nhân dân xã Bình Minh", place="Bình Minh", signed_on=date(2026, 12, 15),
+            round_title="Đợt xét tổng kết năm 2026", addressee="Chủ tịch Ủy ban nhân dân tỉnh",
+            bases=["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"],
+            groups=[SubmittedGroup("Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", names)],
+            attached=["Biên bản họp Hội đồng Thi đua - Khen thưởng", "Danh sách đề nghị khen thưởng"],
+            signer_title="Chủ tịch", signer_name="Phạm Văn Hùng Ký Tên"))
+    for name, pages in pages_in_libreoffice(documents, tmp_path).items():
+        [signed] = [page for page in pages if "Phạm Văn Hùng Ký Tên" in page]
+        assert "xem xét, quyết định./." in signed and "CHỦ TỊCH" in signed, name
+        [heading] = [page for page in pages if "1. Đề nghị tặng" in page]
+        assert "Người 001" in heading, name
