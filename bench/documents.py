@@ -14,7 +14,8 @@ Each figure is the median of `--repeat` renders: CPU ms of the rendering process
 with the wall time beside it. With `--baseline DIR`
 (a checkout of the code to compare with, e.g. `git worktree add /tmp/base main`) every size is rendered
 by the baseline and by this tree, alternately, in child processes of the same run (only `engine` is taken
-from DIR), and the two outputs' `word/document.xml` are compared byte for byte. `--pdf` also times the
+from DIR); the two outputs are compared: every table's cell texts row by row, and `word/document.xml`
+byte for byte. `--pdf` also times the
 LibreOffice conversion of the 600-row decision (`engine.documents.pdf.docx_to_pdf`, as `decision_pdf` does).
 
 `python -m bench.documents [--sizes 50,200,600,1000] [--repeat 3] [--baseline DIR] [--tree DIR] [--pdf]`
@@ -171,9 +172,18 @@ BUILDERS: dict[str, Callable[[int], Callable[[], bytes]]] = {
     "cluster_submission": _cluster_submission, "minutes": _minutes, "counting": _counting}
 
 
-def document_xml_sha(data: bytes) -> str:
+def digests(data: bytes) -> dict[str, str]:
+    """`xml`: the digest of word/document.xml; `cells`: of every table's cell texts, row by row (what the
+    list says, whatever the layout around it)."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return hashlib.sha256(archive.read("word/document.xml")).hexdigest()[:16]
+        xml = archive.read("word/document.xml")
+    rows = ["\t".join("".join(t.text or "" for t in tc.iter(f"{w}t")) for tc in tr.iter(f"{w}tc"))
+            for tr in etree.fromstring(xml).iter(f"{w}tr")]
+    return {"xml": hashlib.sha256(xml).hexdigest()[:16],
+            "cells": hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]}
 
 
 def measure(rows: int, repeat: int, documents: tuple[str, ...]) -> dict[str, Any]:
@@ -188,7 +198,7 @@ def measure(rows: int, repeat: int, documents: tuple[str, ...]) -> dict[str, Any
             data = render()
             cpu.append((time.process_time() - start_cpu) * 1000)
             wall.append((time.perf_counter() - start) * 1000)
-        out[name] = {"ms": statistics.median(cpu), "wall": statistics.median(wall), "sha": document_xml_sha(data),
+        out[name] = {"ms": statistics.median(cpu), "wall": statistics.median(wall), **digests(data),
                      "bytes": len(data)}
     return out
 
@@ -238,7 +248,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"load average {os.getloadavg()[0]:.2f}; median of {args.repeat}; CPU ms per document (per row); "
           "wall ms of this tree")
     header = "| document | rows | " + ("baseline CPU | " if args.baseline else "") + "CPU | wall | " + \
-        ("× faster (CPU) | same document.xml |" if args.baseline else "")
+        ("× faster (CPU) | same cells | same document.xml |" if args.baseline else "")
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for rows in sizes:
@@ -252,7 +262,8 @@ def main(argv: list[str] | None = None) -> None:
                 cells.append(f"{before:.0f} ms ({before / rows:.2f})")
             cells += [f"{now:.0f} ms ({now / rows:.2f})", f"{mine[name]['wall']:.0f} ms"]
             if base is not None:
-                cells += [f"{base[name]['ms'] / now:.1f}", "yes" if base[name]["sha"] == mine[name]["sha"] else "NO"]
+                cells += [f"{base[name]['ms'] / now:.1f}"] + ["yes" if base[name][key] == mine[name][key] else "no"
+                                                              for key in ("cells", "xml")]
             print("| " + " | ".join(cells) + " |", flush=True)
     print(f"load average {os.getloadavg()[0]:.2f}")
     if args.pdf:
