@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(PY) -m bench.public_lookup
 	$(PY) -m bench.http
 	$(PY) -m bench.audit_chain
+	$(PY) -m bench.documents
 
 bench-quick: $(STAMP)
 	$(PY) -m bench.lifecycle --n 50
@@ -65,6 +66,7 @@ bench-quick: $(STAMP)
 	$(PY) -m bench.public_lookup --small 1000 --large 10000
 	$(PY) -m bench.http --jobs 20 --ceiling-seconds 2
 	$(PY) -m bench.audit_chain --events 100000
+	$(PY) -m bench.documents --sizes 50,600 --repeat 1
 
 worker: $(STAMP)
 	$(VENV)/bin/khenthuong worker

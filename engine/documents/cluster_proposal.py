@@ -11,7 +11,6 @@ from datetime import date, datetime, time
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -26,11 +25,11 @@ from engine.documents.layout import (
     add_body,
     add_header,
     add_paragraph,
+    add_rows,
     add_rule,
     add_run,
     add_spacer,
     borderless_table,
-    fill_cell,
     grid_table,
     keep_row_together,
     set_up_page_and_fonts,
@@ -173,10 +172,8 @@ def render_cluster_submission(doc: ClusterSubmissionDocument) -> bytes:
     for index, group in enumerate(doc.groups, start=1):
         add_body(document, f"{index}. {group.phrase[0].upper()}{group.phrase[1:]} cho {len(group.units)} tập thể:")
         table = grid_table(document, (15, 60, TEXT_WIDTH_MM - 75), ["STT", "Tập thể", "Thành tích"])
-        for number, unit in enumerate(group.units, start=1):
-            for column, (cell, value) in enumerate(zip(table.add_row().cells, (str(number), unit.unit,
-                                                                                unit.achievement), strict=True)):
-                fill_cell(cell, value, align=CENTER if column == 0 else LEFT)
+        add_rows(table, ((str(number), unit.unit, unit.achievement)
+                         for number, unit in enumerate(group.units, start=1)), aligns=[CENTER, LEFT, LEFT])
         add_spacer(document, 6)
     add_body(document, doc.attached)
     add_body(document, f"Kính trình {doc.authority} xem xét, quyết định./.").paragraph_format.keep_with_next = True
@@ -219,14 +216,11 @@ def _tally_table(document: DocxDocument, lines: list[TallyLine]) -> None:
         margins.append(OxmlElement(f"w:{side}", {qn("w:w"): str(round(Mm(TALLY_CELL_MARGIN_MM).twips)),
                                                   qn("w:type"): "dxa"}))
     table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
-    for number, line in enumerate(lines, start=1):
-        values = [str(number), line.unit, f"{line.rank} ({line.total})", str(line.flag), str(line.merit),
-                  str(line.none), "\n".join(line.support), line.result]
-        row = table.add_row()
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        for column, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            fill_cell(cell, value, align=LEFT if column in (1, 6, 7) else CENTER, size=TALLY_PT)
-            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+    add_rows(table, ([str(number), line.unit, f"{line.rank} ({line.total})", str(line.flag), str(line.merit),
+                      str(line.none), "\n".join(line.support), line.result]
+                     for number, line in enumerate(lines, start=1)),
+             aligns=[LEFT if column in (1, 6, 7) else CENTER for column in range(len(widths))], size=TALLY_PT,
+             middle=True)
 
 
 def _labelled(document: DocxDocument, label: str, text: str) -> None:

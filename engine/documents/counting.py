@@ -20,16 +20,15 @@ from engine.documents.layout import (
     add_body,
     add_header,
     add_paragraph,
+    add_rows,
     add_rule,
     add_spacer,
     borderless_table,
-    fill_cell,
     grid_table,
     set_up_page_and_fonts,
     vietnamese_date,
     vietnamese_date_line,
 )
-from engine.documents.minutes import clone_row, row_cells
 from engine.errors import InvalidInput
 
 DOCUMENT_TYPE, COUNTING_SYMBOL = "BIÊN BẢN KIỂM PHIẾU", "BB-BKP"
@@ -124,17 +123,9 @@ def render_counting(doc: CountingDocument) -> bytes:
 def _list(document: DocxDocument, names: list[CountedName]) -> None:
     table = grid_table(document, tuple(width for _, width in LIST_COLUMNS), [title for title, _ in LIST_COLUMNS],
                        size=LIST_PT)
-    template = None
-    for number, name in enumerate(names, start=1):
-        values = [str(number), name.nominee, str(name.yes), f"{name.percent} ({name.yes}/{name.base})"]
-        if template is not None:
-            template = clone_row(template, values)
-            continue
-        row = table.add_row()
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        for column, (cell, value) in enumerate(zip(row_cells(table, row), values, strict=True)):
-            fill_cell(cell, value, align=LEFT if column == 1 else CENTER, size=LIST_PT)
-        template = row._tr
+    add_rows(table, ([str(number), name.nominee, str(name.yes), f"{name.percent} ({name.yes}/{name.base})"]
+                     for number, name in enumerate(names, start=1)),
+             aligns=[CENTER, LEFT, CENTER, CENTER], size=LIST_PT)
 
 
 def _signatures(document: DocxDocument, board: list[tuple[str, str]]) -> None:

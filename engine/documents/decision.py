@@ -20,11 +20,11 @@ from engine.documents.layout import (
     add_body,
     add_header,
     add_paragraph,
+    add_rows,
     add_rule,
     add_run,
     add_spacer,
     borderless_table,
-    fill_cell,
     grid_table,
     keep_row_together,
     set_up_page_and_fonts,
@@ -211,11 +211,10 @@ def _awardee_table(document: DocxDocument, awardees: list[Awardee]) -> None:
     headings = ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị"]
     headings += ["Thành tích"] * with_achievement + ["Ghi chú"] * with_note
     table = grid_table(document, widths, headings)
-    for index, awardee in enumerate(awardees, start=1):
-        values = [str(index), awardee.name, awardee.position or ""]
-        values += [awardee.achievement or ""] * with_achievement + [awardee.note or ""] * with_note
-        for column, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
-            fill_cell(cell, value, align=CENTER if column == 0 else LEFT)
+    add_rows(table, ([str(index), awardee.name, awardee.position or ""]
+                     + [awardee.achievement or ""] * with_achievement + [awardee.note or ""] * with_note
+                     for index, awardee in enumerate(awardees, start=1)),
+             aligns=[CENTER] + [LEFT] * (len(widths) - 1))
     add_spacer(document, 6)  # keeps the next article off the table's bottom border
 
 
@@ -250,11 +249,10 @@ def _annex(document: DocxDocument, doc: DecisionDocument) -> None:
                                      else (12, 55, 60, TEXT_WIDTH_MM - 127))
         headings = ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị", "Hình thức khen thưởng"]
         table = grid_table(document, widths, headings + ["Ghi chú"] * with_note, size=ANNEX_PT)
-        for number, awardee in enumerate(group.recipients, start=1):
-            values = [str(number), awardee.name, awardee.position or "", group.award_name]
-            values += [awardee.note or ""] * with_note
-            for column, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
-                fill_cell(cell, value, align=CENTER if column == 0 else LEFT, size=ANNEX_PT)
+        add_rows(table, ([str(number), awardee.name, awardee.position or "", group.award_name]
+                         + [awardee.note or ""] * with_note
+                         for number, awardee in enumerate(group.recipients, start=1)),
+                 aligns=[CENTER] + [LEFT] * (len(widths) - 1), size=ANNEX_PT)
     add_spacer(document, 6)
 
 

@@ -2,17 +2,23 @@
 Times New Roman, the two-column header, body paragraphs, rules, tables and their cells."""
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
+from copy import deepcopy
 from datetime import date
 
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Row
 from docx.oxml.text.font import CT_RPr
+from docx.oxml.text.run import CT_R
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml.etree import SubElement
 
 FONT = "Times New Roman"
 # Sizes within ND30's ranges; the national title at 12 pt (of 12–13) stays on one line.
@@ -27,6 +33,9 @@ HEADER_LINE_CHARS = 22  # an issuing body longer than this is split in two lines
 SIGNATURE_SPACE_PT = 84  # room for the signature and the seal
 
 NATIONAL_TITLE, MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
+
+_RUN_BREAKS = re.compile("([\t\r\n])")  # what python-docx writes as w:tab and w:br rather than text
+_TEXT, _TAB, _BREAK, _XML_SPACE = qn("w:t"), qn("w:tab"), qn("w:br"), qn("xml:space")
 
 CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 
@@ -190,6 +199,75 @@ def fill_cell(cell: _Cell, text: str, *, bold: bool = False, align: WD_ALIGN_PAR
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(2)
     if text:
         add_run(paragraph, text, size=size, bold=bold)
+
+
+def add_rows(table: Table, rows: Iterable[Sequence[str]], *, aligns: Sequence[WD_ALIGN_PARAGRAPH],
+             size: float = TABLE_PT, middle: bool = False) -> None:
+    """Append `rows` of texts to `table`, every cell exactly as `fill_cell` fills it (aligned as `aligns`
+    says, column by column, at `size`; "\n" a line break, "" an empty cell); with `middle` its cells
+    centred vertically. A row never breaks across pages: a name and its unit are read on one page,
+    under the heading row repeated at the top of it. Every long table of a
+    round's documents (a thousand names) goes through here: python-docx adds a row in ~1 ms and its
+    `row.cells` lays out the whole table each time, so a list grew by the square of its length. One
+    prototype row is built with python-docx, then each row is a copy of its XML with its texts set,
+    the same XML python-docx writes (tests/engine/test_document_rows.py)."""
+    prototype = table.add_row()._tr
+    prototype.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    cells = row_cells(table, prototype)
+    for cell, align in zip(cells, aligns, strict=True):
+        fill_cell(cell, "-", align=align, size=size)
+        if middle:
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+    tbl = prototype.getparent()
+    tbl.remove(prototype)
+    # Where each cell's one run and its one w:t sit, as child positions (plain lxml indexing: python-docx's
+    # own accessors run an XPath query each).
+    paths = []
+    for tc in prototype.tc_lst:
+        paragraph = tc.p_lst[0]
+        run = paragraph.r_lst[0]
+        paths.append((prototype.index(tc), tc.index(paragraph), paragraph.index(run), run.index(run.t_lst[0])))
+    for values in rows:
+        if len(values) != len(paths):
+            raise ValueError(f"a row of {len(values)} cells in a table of {len(paths)} columns")
+        row = deepcopy(prototype)
+        for (at_tc, at_p, at_r, at_t), value in zip(paths, values, strict=True):
+            paragraph = row[at_tc][at_p]
+            run = paragraph[at_r]
+            if not value:
+                paragraph.remove(run)  # fill_cell adds no run for an empty cell
+                continue
+            text = run[at_t]
+            if _RUN_BREAKS.search(value):
+                run.remove(text)
+                _append_text(run, value)
+            else:  # most cells: the prototype's w:t takes the value
+                text.text = value
+                if value != value.strip():
+                    text.set(_XML_SPACE, "preserve")
+        tbl.append(row)
+
+
+def _append_text(run: CT_R, text: str) -> None:
+    """What python-docx's `Run.text = text` appends to a run: the text in w:t elements, each "\t" a
+    w:tab and each "\n" or "\r" a w:br, xml:space="preserve" on a w:t with outer spaces; without its
+    character-by-character loop and XPath queries."""
+    for piece in _RUN_BREAKS.split(text):
+        if piece == "\t":
+            SubElement(run, _TAB)
+        elif piece in ("\n", "\r"):
+            SubElement(run, _BREAK)
+        elif piece:
+            element = SubElement(run, _TEXT)
+            element.text = piece
+            if piece != piece.strip():
+                element.set(_XML_SPACE, "preserve")
+
+
+def row_cells(table: Table, row: CT_Row) -> list[_Cell]:
+    """A row's cells without python-docx's `row.cells`, which lays out the whole table each time.
+    For rows that merge no cells (every table here)."""
+    return [_Cell(tc, table) for tc in row.tc_lst]
 
 
 def balanced_lines(text: str, limit: int = HEADER_LINE_CHARS) -> list[str]:

@@ -5,7 +5,6 @@ voted what: the one member name a tally may carry is a recused member's, under t
 from __future__ import annotations
 
 import io
-from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -14,9 +13,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.oxml.table import CT_Row
 from docx.shared import Mm
-from docx.table import Table, _Cell, _Row
 
 from engine.documents.layout import (
     CENTER,
@@ -27,12 +24,13 @@ from engine.documents.layout import (
     add_body,
     add_header,
     add_paragraph,
+    add_rows,
     add_rule,
     add_run,
     add_spacer,
     borderless_table,
-    fill_cell,
     grid_table,
+    row_cells,
     set_up_page_and_fonts,
     vietnamese_date,
     vietnamese_date_line,
@@ -208,43 +206,13 @@ def _tally_table(document: DocxDocument, items: list[MinutesItem]) -> None:
         margins.append(OxmlElement(f"w:{side}", {qn("w:w"): str(round(Mm(TALLY_CELL_MARGIN_MM).twips)),
                                                   qn("w:type"): "dxa"}))
     table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
-    template = None
-    for number, item in enumerate(items, start=1):
-        values = [str(number), item.nominee, item.award_name, SECRET_BALLOT if item.secret else OPEN_VOTE,
-                  str(item.yes), str(item.no), str(item.abstain), f"{item.percent}\n({item.yes}/{item.base})",
-                  PASSED if item.passed else FAILED]
-        if template is not None:  # the first row's XML with this row's text: python-docx takes ~10 ms a row
-            template = clone_row(template, [line for value in values for line in value.split("\n")])
-            continue
-        row = table.add_row()
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a nomination never straddles a page
-        for column, (cell, value) in enumerate(zip(row_cells(table, row), values, strict=True)):
-            fill_cell(cell, value, align=LEFT if column in (1, 2) else CENTER, size=TALLY_PT)
-            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
-        template = row._tr
-    for cell in row_cells(table, table.rows[0]):
+    add_rows(table, ([str(number), item.nominee, item.award_name, SECRET_BALLOT if item.secret else OPEN_VOTE,
+                      str(item.yes), str(item.no), str(item.abstain), f"{item.percent}\n({item.yes}/{item.base})",
+                      PASSED if item.passed else FAILED] for number, item in enumerate(items, start=1)),
+             aligns=[LEFT if column in (1, 2) else CENTER for column in range(len(widths))], size=TALLY_PT,
+             middle=True)
+    for cell in row_cells(table, table.rows[0]._tr):
         cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
-
-
-def clone_row(after: CT_Row, texts: list[str]) -> CT_Row:
-    """A copy of a table row, put after `after`, its text runs (w:t, in order) set to `texts`: a long
-    list (a round's thousand names) renders in a fraction of the time `fill_cell` takes per cell."""
-    row = deepcopy(after)
-    runs = list(row.iter(qn("w:t")))
-    if len(runs) != len(texts) or any(not text for text in texts):
-        raise ValueError("a cloned row needs one non-empty text per run of its template")
-    for run, text in zip(runs, texts, strict=True):
-        run.text = text
-        if text != text.strip():
-            run.set(qn("xml:space"), "preserve")
-    after.addnext(row)
-    return row
-
-
-def row_cells(table: Table, row: _Row) -> list[_Cell]:
-    """A row's cells without python-docx's `row.cells`, which lays out the whole table each time
-    (a thousand-name list took seconds). The tally's rows merge no cells."""
-    return [_Cell(tc, table) for tc in row._tr.tc_lst]
 
 
 def _closing(document: DocxDocument, doc: MinutesDocument) -> None:

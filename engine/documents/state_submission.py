@@ -27,11 +27,11 @@ from engine.documents.layout import (
     add_body,
     add_header,
     add_paragraph,
+    add_rows,
     add_rule,
     add_run,
     add_spacer,
     borderless_table,
-    fill_cell,
     grid_table,
     keep_row_together,
     set_up_page_and_fonts,
@@ -140,12 +140,9 @@ def _annex(document: DocxDocument, doc: StateSubmissionDocument) -> None:
     add_paragraph(document, f"(Kèm theo Tờ trình số {doc.number} {vietnamese_date(doc.signed_on)} của {doc.issuer})",
                   italic=True, after=12)
     table = grid_table(document, ANNEX_COLUMNS_MM, ANNEX_HEADINGS, size=ANNEX_PT)
-    for index, line in enumerate(doc.lines, start=1):
-        cells = table.add_row().cells
-        keep_row_together(cells[0])
-        values = [str(index), line.name, line.position or "", line.unit or "", line.award, line.achievement or ""]
-        for column, (cell, value) in enumerate(zip(cells, values, strict=True)):
-            fill_cell(cell, value, align=CENTER if column == 0 else LEFT, size=ANNEX_PT)
+    add_rows(table, ([str(index), line.name, line.position or "", line.unit or "", line.award, line.achievement or ""]
+                     for index, line in enumerate(doc.lines, start=1)),
+             aligns=[CENTER] + [LEFT] * (len(ANNEX_COLUMNS_MM) - 1), size=ANNEX_PT)
     individuals = sum(1 for line in doc.lines if not line.collective)
     add_paragraph(document, f"Tổng cộng: {individuals} cá nhân, {len(doc.lines) - individuals} tập thể.",
                   align=LEFT, before=6)

@@ -20,10 +20,10 @@ from engine.documents.layout import (
     add_body,
     add_header,
     add_paragraph,
+    add_rows,
     add_rule,
     add_spacer,
     borderless_table,
-    fill_cell,
     grid_table,
     keep_row_together,
     set_up_page_and_fonts,
@@ -38,6 +38,7 @@ class SubmittedName:
     name: str
     position: str | None
     proposing_unit: str
+    collective: bool = False  # counted as a tập thể ("12 cá nhân và 3 tập thể")
 
 
 @dataclass(frozen=True)
@@ -74,22 +75,22 @@ def render_submission(doc: SubmissionDocument) -> bytes:
     add_paragraph(document, f"Kính gửi: {doc.addressee}.", before=12, after=12)
     for basis in doc.bases:
         add_body(document, basis, italic=True)
-    total = sum(len(g.names) for g in doc.groups)
-    add_body(document, f"{doc.issuer_name} kính trình {doc.addressee} xem xét, khen thưởng cho {total} "
-                       "cá nhân, tập thể có thành tích, cụ thể như sau:")
+    everyone = [name for group in doc.groups for name in group.names]
+    add_body(document, f"{doc.issuer_name} kính trình {doc.addressee} xem xét, khen thưởng cho {_count(everyone)} "
+                       "có thành tích, cụ thể như sau:")
     for index, group in enumerate(doc.groups, start=1):
-        add_body(document, f"{index}. Đề nghị tặng {group.award_name}: {len(group.names)} cá nhân, tập thể.")
+        heading = add_body(document, f"{index}. Đề nghị tặng {group.award_name}: {_count(group.names)}.")
+        heading.paragraph_format.keep_with_next = True  # never alone at the foot of a page
         table = grid_table(document, (12, 55, 60, TEXT_WIDTH_MM - 127),
                            ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị", "Đơn vị đề nghị"], size=LIST_PT)
-        for number, item in enumerate(group.names, start=1):
-            for column, (cell, value) in enumerate(zip(
-                    table.add_row().cells, [str(number), item.name, item.position or "", item.proposing_unit],
-                    strict=True)):
-                fill_cell(cell, value, align=CENTER if column == 0 else LEFT, size=LIST_PT)
+        add_rows(table, ([str(number), item.name, item.position or "", item.proposing_unit]
+                         for number, item in enumerate(group.names, start=1)),
+                 aligns=[CENTER, LEFT, LEFT, LEFT], size=LIST_PT)
         add_spacer(document, 6)
+    # The closing sentences go with the signature: no page carries the signature alone.
     if doc.attached:
-        add_body(document, "Hồ sơ kèm theo: " + "; ".join(doc.attached) + ".")
-    add_body(document, f"Kính trình {doc.addressee} xem xét, quyết định./.")
+        add_body(document, "Hồ sơ kèm theo: " + "; ".join(doc.attached) + ".").paragraph_format.keep_with_next = True
+    add_body(document, f"Kính trình {doc.addressee} xem xét, quyết định./.").paragraph_format.keep_with_next = True
     add_spacer(document, 12).paragraph_format.keep_with_next = True
     left, right = borderless_table(document, (TEXT_WIDTH_MM - 95, 95))
     keep_row_together(left)
@@ -106,3 +107,10 @@ def render_submission(doc: SubmissionDocument) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _count(names: list[SubmittedName]) -> str:
+    """"12 cá nhân", "3 tập thể", "12 cá nhân và 3 tập thể": a văn thư checks the list against these."""
+    groups = sum(1 for name in names if name.collective)
+    people = len(names) - groups
+    return " và ".join([f"{people} cá nhân"] * bool(people) + [f"{groups} tập thể"] * bool(groups))

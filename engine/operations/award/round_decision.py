@@ -386,7 +386,8 @@ def submit_upward(ctx: Context, rnd: ReviewRound, unit: Unit, above: Unit, signe
         by_type[n.award_type].append(n)
     groups = [SubmittedGroup(rules.award_type(code).printed_name(above.level),
                              [SubmittedName(n.nominee_name, _position(ctx, n, n.dossier.proposing_unit),
-                                            n.dossier.proposing_unit.name) for n in items])
+                                            n.dossier.proposing_unit.name,
+                                            collective=n.nominee_kind == AwardeeKind.COLLECTIVE) for n in items])
               for code, items in sorted(by_type.items())]
     dossier_ids = sorted({n.dossier_id for n in nominations})
     minutes = minutes_of(ctx, unit.id, dossier_ids)
