@@ -54,8 +54,8 @@ NEW_VERSION = "kt-2026"
 
 def _two_versions(folder) -> None:
     """The shipped catalogue with its last version closed on 23/11/2026 and a new one from 24/11/2026:
-    a basis of its own first, CSTD_TINH at "≥ 2/3" of the members instead of 90%, and an award type
-    only it has (GK_MOI, a commune's Giấy khen)."""
+    a basis of its own first, CSTD_TINH at "≥ 2/3" of the members instead of 90%, an award type only it
+    has (GK_MOI, a commune's Giấy khen) and one it no longer has (CSTT)."""
     path = folder / "catalogue.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     last = data["versions"][-1]
@@ -70,6 +70,13 @@ def _two_versions(folder) -> None:
     new["award_types"].append({**copy.deepcopy(giay_khen), "code": "GK_MOI", "name": "Giấy khen thành tích mới",
                                "printed_names": {"commune": "Giấy khen thành tích mới của Chủ tịch UBND xã"}})
     new["authority"]["commune"]["decides"].append("GK_MOI")
+    new["award_types"] = [a for a in new["award_types"] if a["code"] != "CSTT"]
+    new["authority"]["commune"]["decides"].remove("CSTT")
+    del new["eligibility"]["criteria"]["CSTT"]
+    for criteria in new["eligibility"]["criteria"].values():
+        for criterion in criteria:
+            if "CSTT" in criterion.get("awards", ()):
+                criterion["awards"] = [c for c in criterion["awards"] if c != "CSTT"]
     data["versions"].append(new)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
@@ -146,7 +153,7 @@ def test_a_round_of_two_rules_versions_judges_each_name_by_its_own(versioned, tr
     journey = versioned
     rnd = _open_round(journey, tree)
     old = _submit(journey, tree, ("CSTD_TINH", "Nguyễn Thị Tươi"), ("CSTD_TINH", "Trần Minh Khoa"),
-                  ("GIAY_KHEN", "Đỗ Thị Mơ"), ("LDTT", "Lê Văn Hùng"))
+                  ("GIAY_KHEN", "Đỗ Thị Mơ"), ("LDTT", "Lê Văn Hùng"), ("CSTT", "Cao Văn Tiến"))
     journey.ctx.clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=LOCAL_TZ))  # the new version is in force
     new = _submit(journey, tree, ("CSTD_TINH", "Phạm Văn An"), ("GIAY_KHEN", "Vũ Văn Em"),
                   ("GK_MOI", "Hà Thị Giang"), rules_version=NEW_VERSION)
@@ -178,9 +185,14 @@ def test_a_round_of_two_rules_versions_judges_each_name_by_its_own(versioned, tr
     assert f"- {old_group}: 1/2 trường hợp đạt." in minutes and f"- {new_group}: 1/1 trường hợp đạt." in minutes
 
     view = rounds_decide.round_decision_view(journey.ctx.as_actor(tree.commune_head), rnd)
-    assert {g.award_type for g in view.groups} == {"CSTD_TINH", "GIAY_KHEN", "GK_MOI", "LDTT"}
-    rows = [{"nomination_id": i.nomination_id, "action": "forward" if g.award_type == "CSTD_TINH" else "approve"}
-            for g in view.groups for i in g.items]
+    assert {g.award_type for g in view.groups} == {"CSTD_TINH", "CSTT", "GIAY_KHEN", "GK_MOI", "LDTT"}
+
+    def choose(group, item):
+        if group.award_type == "CSTT":  # a type the newest version no longer has, given as a Giấy khen
+            return {"action": "lower_award", "lower_award": "GIAY_KHEN", "note": "Mức khen phù hợp hơn"}
+        return {"action": "forward" if group.award_type == "CSTD_TINH" else "approve"}
+
+    rows = [{"nomination_id": i.nomination_id, **choose(g, i)} for g in view.groups for i in g.items]
     rounds_decide.decide_round(journey.ctx.as_actor(tree.commune_head), rnd, rows)
     journey.session.commit()
     journey.reload()
@@ -188,10 +200,11 @@ def test_a_round_of_two_rules_versions_judges_each_name_by_its_own(versioned, tr
     decisions = {d.nominations[0].award_type: d for d in journey.session.scalars(
         select(Decision).where(Decision.round_id == rnd))}
     assert set(decisions) == {"GIAY_KHEN", "GK_MOI", "LDTT"}  # one per award type, the two versions together
-    assert {n.nominee_name for n in decisions["GIAY_KHEN"].nominations} == {"Đỗ Thị Mơ", "Vũ Văn Em"}
+    assert {n.nominee_name for n in decisions["GIAY_KHEN"].nominations} == {"Đỗ Thị Mơ", "Vũ Văn Em", "Cao Văn Tiến"}
     texts = {code: _text(_stored(journey, d.document_sha256)) for code, d in decisions.items()}
     # a decision speaks by the newest version of its names: its legal bases, its printed names
     assert decisions["GIAY_KHEN"].rules_version == NEW_VERSION and NEW_BASIS in texts["GIAY_KHEN"]
+    assert "Đề nghị: Chiến sĩ tiên tiến" in texts["GIAY_KHEN"]  # named by its own version
     assert decisions["GK_MOI"].rules_version == NEW_VERSION
     assert "Giấy khen thành tích mới của Chủ tịch UBND xã" in texts["GK_MOI"]
     assert decisions["LDTT"].rules_version == "nd152-2025" and NEW_BASIS not in texts["LDTT"]
