@@ -54,15 +54,15 @@ NEW_VERSION = "kt-2026"
 
 def _two_versions(folder) -> None:
     """The shipped catalogue with its last version closed on 23/11/2026 and a new one from 24/11/2026:
-    a basis of its own first, CSTD_TINH at "≥ 2/3" of the members instead of 90%, an award type only it
-    has (GK_MOI, a commune's Giấy khen) and one it no longer has (CSTT)."""
+    a basis of its own first, a quorum of 3/4 instead of 2/3, CSTD_TINH at "≥ 2/3" of the members instead
+    of 90%, an award type only it has (GK_MOI, a commune's Giấy khen) and one it no longer has (CSTT)."""
     path = folder / "catalogue.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     last = data["versions"][-1]
     new = copy.deepcopy(last)
     last["effective_to"] = date(2026, 11, 23)
     new.update(id=NEW_VERSION, effective_from=date(2026, 11, 24), effective_to=None,
-               legal_bases=[NEW_BASIS, *last["legal_bases"]])
+               legal_bases=[NEW_BASIS, *last["legal_bases"]], quorum={"fraction": "3/4"})
     for award in new["award_types"]:
         if award["code"] == "CSTD_TINH":
             award["approval_threshold"] = {"op": ">=", "fraction": "2/3", "base": "members"}
@@ -183,6 +183,7 @@ def test_a_round_of_two_rules_versions_judges_each_name_by_its_own(versioned, tr
     assert f"- {old_group}: từ 90% trở lên tổng số thành viên Hội đồng." in minutes
     assert f"- {new_group}: từ 2/3 trở lên tổng số thành viên Hội đồng." in minutes
     assert f"- {old_group}: 1/2 trường hợp đạt." in minutes and f"- {new_group}: 1/1 trường hợp đạt." in minutes
+    assert "(từ 3/4 tổng số thành viên trở lên)" in minutes  # the strictest quorum of the sitting's versions
 
     view = rounds_decide.round_decision_view(journey.ctx.as_actor(tree.commune_head), rnd)
     assert {g.award_type for g in view.groups} == {"CSTD_TINH", "CSTT", "GIAY_KHEN", "GK_MOI", "LDTT"}

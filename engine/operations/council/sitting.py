@@ -20,6 +20,7 @@ own session, as a dossier outside any round does.
 from __future__ import annotations
 
 from collections import defaultdict
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -541,8 +542,12 @@ def _close(ctx: Context, sitting: CouncilSitting, close: SittingClose) -> None:
     voted = set(ctx.session.scalars(select(Participation.user_id).join(
         SittingSession, SittingSession.session_id == Participation.session_id)
         .where(SittingSession.sitting_id == sitting.id)))
-    first = ctx.session.get(CouncilSession, sessions[0])
-    assert first is not None
+    # The sessions share the council; where their rules versions ask different quorums, the strictest
+    # holds for the sitting (checked on that session, the first of them on a tie).
+    live = list(ctx.session.scalars(select(CouncilSession).where(CouncilSession.id.in_(sessions))
+                                    .order_by(CouncilSession.id)))
+    first = max(live, key=lambda one: Fraction(one.quorum))
+    sessions = [first.id, *(one.id for one in live if one.id != first.id)]
     on_paper = {m.user_id for m in first.members if m.written_vote}
     members = {m.user_id for m in first.members}
     absent = set(close.absent_members) if close.absent_members is not None else (members - voted) | on_paper

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -124,6 +125,11 @@ class _Sitting:
         self.held = sitting.held_at.astimezone(LOCAL_TZ)
 
     @property
+    def quorum(self) -> str:
+        """The quorum the sitting was held to: the strictest of its sessions' (sitting.py `_close`)."""
+        return max((s.quorum for s in self.sessions), key=Fraction)
+
+    @property
     def recusal_policy(self) -> str:
         return " ".join(dict.fromkeys(v.recusal.statement for v in self.versions))
 
@@ -162,7 +168,7 @@ def render_sitting_minutes(ctx: Context, sitting: CouncilSitting) -> bytes:
         quorum_text=(f"Có mặt {attending}/{first.members_total} thành viên"
                      + (f", {written} thành viên vắng mặt gửi phiếu bằng văn bản" if written else
                         "; không có phiếu bằng văn bản")
-                     + f"; đủ điều kiện tiến hành phiên họp (từ {first.quorum} tổng số thành viên trở lên)."),
+                     + f"; đủ điều kiện tiến hành phiên họp (từ {read.quorum} tổng số thành viên trở lên)."),
         recusal_policy=read.recusal_policy, items=items, conclusion="\n".join(lines),
         closed_at=f"{closed:%H} giờ {closed:%M} phút" if closed.date() == read.held.date() else "cùng ngày"))
 
