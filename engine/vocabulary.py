@@ -457,6 +457,8 @@ class AuditAction(Code):
     COUNCIL_SESSION_TALLIED = "council_session_tallied", "kiểm phiếu"
     COUNCIL_SITTING_OPENED = "council_sitting_opened", "mở phiên họp Hội đồng của đợt xét"
     COUNCIL_SITTING_CLOSED = "council_sitting_closed", "kết thúc phiên họp Hội đồng của đợt xét"
+    COUNCIL_SESSION_MEMBERS_SET = ("council_session_members_set",
+                                   "thành phần Hội đồng của hồ sơ theo phiên họp của đợt xét")
     # review rounds
     ROUND_CREATED = "round_created", "mở đợt xét khen thưởng"
     ROUND_CLOSED = "round_closed", "đóng đợt xét khen thưởng"

@@ -139,13 +139,14 @@ class Journey:
             self.session.expire_all()
 
     def submit(self, *nominations: tuple[str, str], unit: Unit | None = None, proposer: User | None = None,
-               title: str = "Đề nghị khen thưởng năm học 2025-2026", kind: DossierKind = DossierKind.REGULAR) -> int:
+               title: str = "Đề nghị khen thưởng năm học 2025-2026", kind: DossierKind = DossierKind.REGULAR,
+               rules_version: str = "nd152-2025") -> int:
         """Submit a dossier of (award_type, nominee name) as the proposer would (documents assumed)."""
         proposer = proposer or self.tree.proposer
         unit = unit or self.tree.school
         now = self.ctx.clock.now()
         dossier = Dossier(title=title, title_folded=fold(title), year=2026, kind=kind,
-                          status=DossierStatus.SUBMITTED, proposing_unit_id=unit.id, rules_version="nd152-2025",
+                          status=DossierStatus.SUBMITTED, proposing_unit_id=unit.id, rules_version=rules_version,
                           created_by_id=proposer.id, created_at=now, updated_at=now, submitted_at=now)
         dossier.nominations = [
             Nomination(position=i, award_type=code, nominee_kind="individual", nominee_name=name,

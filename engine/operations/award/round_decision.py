@@ -265,12 +265,31 @@ def _round_year(nominations: list[Nomination]) -> int:
     return max(n.dossier.year for n in nominations)
 
 
+def versions_of(ctx: Context, nominations: list[Nomination]) -> dict[int, Any]:
+    """dossier id -> the rules version that dossier keeps (with its layers): each name of a round is
+    judged by its own dossier's version, which a new version taking effect during the round leaves alone."""
+    found: dict[int, Any] = {}
+    for n in nominations:
+        if n.dossier_id not in found:
+            found[n.dossier_id] = rules_of(ctx, n.dossier)[0]
+    return found
+
+
+def document_rules(versions: Any) -> Any:
+    """The version a round's document (decision, tờ trình) speaks by: the newest of the versions its names
+    were judged by — it holds every award type the document gives (each name's own version holds the type it
+    proposed or the lower form offered), and its legal bases are the ones those names were reviewed under
+    (docs/rules.md, "A round of two versions")."""
+    return max(versions, key=lambda v: v.effective_from)
+
+
 def issue_round_decision(ctx: Context, rnd: ReviewRound, issuer: Unit, signer: User, code: str,
                          nominations: list[Nomination]) -> Decision:
     """ONE decision of the round for one award type (as given) by this issuer, numbered by the unit's
     register (the app's counter), its list annexed; each nomination is put in it and in the registry."""
     today = local_today(ctx.clock)
-    rules, _ = rules_of(ctx, nominations[0].dossier)  # a round's dossiers are of one version in practice
+    own = versions_of(ctx, nominations)
+    rules = document_rules(own.values())
     decision = Decision(
         issuer_unit_id=issuer.id, year=today.year, number=next_number(ctx, issuer.id, today.year),
         symbol=f"QĐ-{issuer.abbreviation or 'UBND'}", signed_on=today, signer_name=signer.full_name,
@@ -294,7 +313,7 @@ def issue_round_decision(ctx: Context, rnd: ReviewRound, issuer: Unit, signer: U
             use_initiative_relied_on(ctx, nomination, nomination.dossier.year)
     # The statistics' summary, as given: a lower form is applied to the nominations when their tasks complete.
     tally.count_granted(ctx, decision, nominations, award_type=code)
-    document = _render(ctx, rnd, decision, issuer, code, nominations, rules)
+    document = _render(ctx, rnd, decision, issuer, code, nominations, rules, own)
     store_issued(ctx, decision, document, issuer)
     audit.record(ctx, AuditAction.DECISION_ISSUED, "decision", decision.id,
                  after={"number": decision.label, "issuer": issuer.code, "round": rnd.id, "award_type": code,
@@ -313,7 +332,7 @@ class _Given:
 
 
 def _render(ctx: Context, rnd: ReviewRound, decision: Decision, issuer: Unit, code: str,
-            nominations: list[Nomination], rules: Any) -> bytes:
+            nominations: list[Nomination], rules: Any, own: dict[int, Any]) -> bytes:
     award_type = rules.award_type(code)
     printed = award_type.printed_name(issuer.level)
     year = _round_year(nominations)
@@ -323,7 +342,7 @@ def _render(ctx: Context, rnd: ReviewRound, decision: Decision, issuer: Unit, co
         proposing = n.dossier.proposing_unit
         submitter = submitting_unit(proposing, issuer)
         submitters.setdefault(submitter.id, submitter)
-        note = f"Đề nghị: {rules.award_type(n.award_type).name}" if n.award_type != code else None
+        note = f"Đề nghị: {own[n.dossier_id].award_type(n.award_type).name}" if n.award_type != code else None
         recipients.append(Awardee(name=n.nominee_name, position=_position(ctx, n, proposing), achievement=None,
                                   note=note, collective=n.nominee_kind == AwardeeKind.COLLECTIVE))
     group = AwardGroup(award_name=printed, phrase=award_phrase(printed, award_type.kind == AwardKind.TITLE, year),
@@ -380,11 +399,13 @@ def submit_upward(ctx: Context, rnd: ReviewRound, unit: Unit, above: Unit, signe
                   nominations: list[Nomination]) -> RoundSubmission:
     """The tờ trình of the round to the level above, listing the nominations it forwards, with the
     minutes of this level's council on their dossiers attached (named in it; downloadable with it)."""
-    rules, _ = rules_of(ctx, nominations[0].dossier)
+    own = versions_of(ctx, nominations)
+    rules = document_rules(own.values())
     by_type: dict[str, list[Nomination]] = defaultdict(list)
     for n in nominations:
         by_type[n.award_type].append(n)
-    groups = [SubmittedGroup(rules.award_type(code).printed_name(above.level),
+    groups = [SubmittedGroup(document_rules(own[n.dossier_id] for n in items).award_type(code)
+                             .printed_name(above.level),
                              [SubmittedName(n.nominee_name, _position(ctx, n, n.dossier.proposing_unit),
                                             n.dossier.proposing_unit.name,
                                             collective=n.nominee_kind == AwardeeKind.COLLECTIVE) for n in items])

@@ -68,7 +68,7 @@ def needs_council(dossier_id: int, reviewing_unit: int) -> bool:
     return bool(_agenda_candidates(current_context(), dossier_id))
 
 
-def _is_recused(ctx: Context, user: User, nomination: Nomination, same_unit: bool) -> str | None:
+def recusal_of(ctx: Context, user: User, nomination: Nomination, same_unit: bool) -> str | None:
     if nomination.nominee_kind == AwardeeKind.INDIVIDUAL and fold(user.full_name) == fold(nomination.nominee_name):
         return "là người được đề nghị"
     if same_unit and ctx.session.scalar(select(exists().where(
@@ -99,7 +99,7 @@ def open_council_session(dossier_id: int, reviewing_unit: int) -> int:
     level = council.unit.level
     for nomination, award in _agenda_candidates(ctx, dossier_id):
         recused = {m.user_id: why for m in council.members
-                   if (why := _is_recused(ctx, m.user, nomination, rules.recusal.same_unit))}
+                   if (why := recusal_of(ctx, m.user, nomination, rules.recusal.same_unit))}
         threshold = award.threshold_at(level)  # the rules may give a level's council its own threshold
         assert threshold is not None  # an award type put to a vote has one (checked as the rules load)
         session.agenda.append(AgendaItem(

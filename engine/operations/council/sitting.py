@@ -20,6 +20,7 @@ own session, as a dossier outside any round does.
 from __future__ import annotations
 
 from collections import defaultdict
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -53,15 +54,19 @@ from engine.models import (
     SessionMember,
     SessionStatus,
     SittingSession,
+    User,
     VoteChoice,
 )
 from engine.operations import tasks
 from engine.operations.access import holds_role, is_admin, require_actor
+from engine.operations.administration import apply_due_council_changes
 from engine.operations.ballot_box import seal_ballot
-from engine.operations.council.council_vote import close_session_vote
+from engine.operations.council.council_vote import close_session_vote, recusal_of
 from engine.operations.council.inputs import SittingBallot, SittingClose, SittingPaperBallot, read_sitting_close
 from engine.operations.hooks import Outcome, before_complete
 from engine.operations.processes import checkout, start_process
+from engine.operations.readmodels import by_id
+from engine.rules import load_rules
 from engine.runtime.helpers import register
 from engine.vocabulary import AuditAction
 
@@ -91,10 +96,62 @@ def join_round_sitting(session_id: int) -> int | None:
     sitting = _sitting_of_round(ctx, rnd.id)
     if sitting is not None and sitting.status is not SessionStatus.OPEN:
         return None
-    if sitting is not None:
+    if sitting is not None:  # the sitting's council, not the one this session snapshot (a member since replaced)
+        first = _first_session(ctx, sitting)
+        council_id = ctx.session.scalar(select(CouncilSession.council_id).where(CouncilSession.id == first))
+        assert council_id is not None
+        _seat(ctx, session, council_id, [(m.user_id, m.position) for m in _council_of(ctx, sitting)], sitting)
         ctx.session.add(SittingSession(session_id=session.id, sitting_id=sitting.id))
         ctx.session.flush()
     return rnd.id
+
+
+def _roster_on_opening(ctx: Context, unit_id: int) -> tuple[int, list[tuple[int, MemberPosition]]]:
+    """The council of the level on the day its sitting opens (a kiện toàn whose day has come applied
+    first), as (council id, [(member, seat)]). A unit has one council (`council.unit_id` is unique, and
+    the org chart import writes one per reviewing unit), so the sitting needs no choice among several."""
+    council = ctx.session.scalars(select(Council).where(Council.unit_id == unit_id)).one_or_none()
+    if council is not None:
+        apply_due_council_changes(ctx, council.id)
+    if council is None or not council.members:
+        raise Conflict("Đơn vị xét duyệt chưa có Hội đồng Thi đua - Khen thưởng: cần khai báo Hội đồng trước.")
+    return council.id, sorted(
+        (m.user_id, MemberPosition.CHAIR if m.user_id == council.chair_id else
+         MemberPosition.SECRETARY if m.user_id == council.secretary_id else MemberPosition.MEMBER)
+        for m in council.members)
+
+
+def _seat(ctx: Context, session: CouncilSession, council_id: int, roster: list[tuple[int, MemberPosition]],
+          sitting: CouncilSitting | None) -> None:
+    """Make a dossier's session sit with the sitting's council: its members and seats (the base of its
+    thresholds) and each item's recusals (a nominee who is a member still does not vote on their own
+    name) follow the roster; audited when they change. Nothing has been voted in a waiting session."""
+    roster = sorted(roster)
+    before = sorted((m.user_id, m.position) for m in session.members)
+    if before == roster and session.council_id == council_id:
+        return
+    seats = dict(roster)
+    for member in list(session.members):
+        if member.user_id not in seats:
+            session.members.remove(member)
+        else:
+            member.position = seats.pop(member.user_id)
+    session.members.extend(SessionMember(user_id=uid, position=seat) for uid, seat in sorted(seats.items()))
+    session.council_id, session.members_total = council_id, len(roster)
+    same_unit = load_rules(ctx.settings.rules_dir)[0].version(session.rules_version).recusal.same_unit
+    users = by_id(ctx.session, User, (uid for uid, _ in roster))
+    nominations = nominations_of(ctx, [session])
+    for item in session.agenda:
+        recused = {uid: why for uid, _ in roster
+                   if (why := recusal_of(ctx, users[uid], nominations[item.nomination_id], same_unit))}
+        item.recused = sorted(recused)
+        item.recusal_reason = "; ".join(sorted(set(recused.values()))) or None
+    ctx.session.flush()
+    audit.record(ctx, AuditAction.COUNCIL_SESSION_MEMBERS_SET, "council_session", session.id, unit_id=session.unit_id,
+                 dossier_id=session.dossier_id,
+                 before={"members": [uid for uid, _ in before]},
+                 after={"members": [uid for uid, _ in roster], "members_total": len(roster),
+                        "sitting": sitting.id if sitting is not None else None})
 
 
 def _waiting_sessions(ctx: Context, rnd: ReviewRound) -> list[CouncilSession]:
@@ -219,10 +276,11 @@ def open_sitting(ctx: Context, round_id: int, board: tuple[int, ...] | None = No
     sessions = _waiting_sessions(ctx, rnd)
     if not sessions:
         raise Conflict("Chưa có hồ sơ nào của đợt xét chờ Hội đồng biểu quyết.")
-    members = sorted(sessions[0].members, key=lambda m: (list(MemberPosition).index(m.position), m.user_id))
+    council_id, roster = _roster_on_opening(ctx, rnd.unit_id)
+    members = sorted(roster, key=lambda m: (list(MemberPosition).index(m[1]), m[0]))
     if board is None:
-        board = tuple(m.user_id for m in members if m.position is not MemberPosition.MEMBER)
-    if unknown := sorted(set(board) - {m.user_id for m in members}):
+        board = tuple(uid for uid, seat in members if seat is not MemberPosition.MEMBER)
+    if unknown := sorted(set(board) - {uid for uid, _ in members}):
         raise InvalidInput("Ban kiểm phiếu chưa hợp lệ.", {"counting_board": "Không phải thành viên Hội đồng: "
                                                             + ", ".join(map(str, unknown)) + "."})
     if not board:
@@ -231,6 +289,8 @@ def open_sitting(ctx: Context, round_id: int, board: tuple[int, ...] | None = No
                              opened_by_id=user.id, opened_at=ctx.clock.now())
     ctx.session.add(sitting)
     ctx.session.flush()
+    for session in sessions:  # one council for the whole sitting: the level's on the day it opens
+        _seat(ctx, session, council_id, roster, sitting)
     ctx.session.add_all(SittingSession(session_id=s.id, sitting_id=sitting.id) for s in sessions)
     ctx.session.add_all(CountingBoardMember(sitting_id=sitting.id, user_id=uid, head=index == 0)
                         for index, uid in enumerate(dict.fromkeys(board)))
@@ -240,7 +300,7 @@ def open_sitting(ctx: Context, round_id: int, board: tuple[int, ...] | None = No
                                  if any(m.user_id not in item.recused for item in s.agenda)}))
     audit.record(ctx, AuditAction.COUNCIL_SITTING_OPENED, "council_sitting", sitting.id, unit_id=rnd.unit_id,
                  after={"round": rnd.id, "sessions": [s.id for s in sessions], "counting_board": list(board),
-                        "dossiers": [s.dossier_id for s in sessions]})
+                        "dossiers": [s.dossier_id for s in sessions], "members": [uid for uid, _ in roster]})
     return sitting
 
 
@@ -482,8 +542,12 @@ def _close(ctx: Context, sitting: CouncilSitting, close: SittingClose) -> None:
     voted = set(ctx.session.scalars(select(Participation.user_id).join(
         SittingSession, SittingSession.session_id == Participation.session_id)
         .where(SittingSession.sitting_id == sitting.id)))
-    first = ctx.session.get(CouncilSession, sessions[0])
-    assert first is not None
+    # The sessions share the council; where their rules versions ask different quorums, the strictest
+    # holds for the sitting (checked on that session, the first of them on a tie).
+    live = list(ctx.session.scalars(select(CouncilSession).where(CouncilSession.id.in_(sessions))
+                                    .order_by(CouncilSession.id)))
+    first = max(live, key=lambda one: Fraction(one.quorum))
+    sessions = [first.id, *(one.id for one in live if one.id != first.id)]
     on_paper = {m.user_id for m in first.members if m.written_vote}
     members = {m.user_id for m in first.members}
     absent = set(close.absent_members) if close.absent_members is not None else (members - voted) | on_paper

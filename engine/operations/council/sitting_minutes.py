@@ -4,6 +4,8 @@ kiểm phiếu's biên bản kiểm phiếu of the secret ballot. Time and place
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -63,8 +65,20 @@ def proposal_text(rules: Any, unit: Unit, code: str, passed: int) -> str:
     return f"Hội đồng đề nghị {_head_title(unit)} trình {to} cho {whom} đạt nêu trên."
 
 
+@dataclass(frozen=True, eq=False)  # one object per group, hashed by identity
+class _Group:
+    """The names of one award type judged by one threshold: where the round's dossiers are of two rules
+    versions giving the type different thresholds, each version's names are a group of their own."""
+    code: str
+    rules: Any  # the version the group's names were judged by (the newest of them when not split)
+    label: str  # the award's name, with the version's first day when the type is split by version
+    threshold: str
+
+
 class _Sitting:
-    """What both documents read, loaded once: the tallied sessions, their names, the council."""
+    """What both documents read, loaded once: the tallied sessions, their names, the council. Each name
+    is judged by its dossier's rules version (the session keeps it): its award's name, its threshold and
+    to whom the council proposes it come from that version."""
 
     def __init__(self, ctx: Context, sitting: CouncilSitting) -> None:
         self.sitting = sitting
@@ -78,16 +92,46 @@ class _Sitting:
         unit = ctx.session.get(Unit, sitting.unit_id)
         assert unit is not None
         self.unit = unit
-        self.rules = load_rules(ctx.settings.rules_dir)[0].version(self.sessions[0].rules_version)
+        catalogue = load_rules(ctx.settings.rules_dir)[0]
+        versions = {s.rules_version: catalogue.version(s.rules_version) for s in self.sessions}
+        # the newest of the sitting's versions speaks for the whole document (the recusal sentence)
+        self.versions = sorted(versions.values(), key=lambda v: v.effective_from)
+        self.rules = self.versions[-1]
         self.nominations = nominations_of(ctx, self.sessions)
-        first = self.sessions[0]
+        first = self.sessions[0]  # the sitting's council: every session was seated with it (sitting.py `_seat`)
         self.names = {m.user_id: m.user.full_name for m in first.members}
         self.members = sorted(first.members, key=lambda m: (list(MemberPosition).index(m.position),
                                                             self.names[m.user_id]))
-        self.items = sorted(((self.nominations[i.nomination_id], i) for s in self.sessions for i in s.agenda
-                             if i.base is not None),
-                            key=lambda pair: (pair[0].award_type, not pair[1].passed, pair[1].id))
+        voted = [(self.nominations[i.nomination_id], i, versions[s.rules_version]) for s in self.sessions
+                 for i in s.agenda if i.base is not None]
+        thresholds: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for nomination, item, rules in voted:
+            thresholds[nomination.award_type].add((rules.id, threshold_text(item.threshold)))
+        split = {code for code, seen in thresholds.items()
+                 if len({t for _, t in seen}) > 1 and len({v for v, _ in seen}) > 1}
+        groups: dict[tuple[str, str | None], _Group] = {}
+        self.items: list[tuple[Any, Any, _Group]] = []
+        for nomination, item, rules in voted:
+            code = nomination.award_type
+            key = (code, rules.id if code in split else None)
+            if key not in groups:
+                own = rules if code in split else next(v for v in reversed(self.versions)
+                                                       if (v.id, threshold_text(item.threshold)) in thresholds[code])
+                name = own.award_type(code).name
+                groups[key] = _Group(code, own, f"{name} (hồ sơ theo quy định áp dụng từ {own.effective_from:%d/%m/%Y})"
+                                     if code in split else name, threshold_text(item.threshold))
+            self.items.append((nomination, item, groups[key]))
+        self.items.sort(key=lambda row: (row[2].code, row[2].rules.effective_from, not row[1].passed, row[1].id))
         self.held = sitting.held_at.astimezone(LOCAL_TZ)
+
+    @property
+    def quorum(self) -> str:
+        """The quorum the sitting was held to: the strictest of its sessions' (sitting.py `_close`)."""
+        return max((s.quorum for s in self.sessions), key=Fraction)
+
+    @property
+    def recusal_policy(self) -> str:
+        return " ".join(dict.fromkeys(v.recusal.statement for v in self.versions))
 
     def nominee(self, nomination: Any) -> str:
         return ", ".join(p for p in (nomination.nominee_name, nomination.nominee_position, nomination.nominee_unit)
@@ -101,16 +145,17 @@ def render_sitting_minutes(ctx: Context, sitting: CouncilSitting) -> bytes:
     chair = names[present[0].user_id]
     secretary = next((names[m.user_id] for m in present[1:] if m.position is MemberPosition.SECRETARY),
                      names[present[1].user_id] if len(present) > 1 else chair)
-    items = [MinutesItem(nominee=read.nominee(n), award_name=read.rules.award_type(n.award_type).name,
+    items = [MinutesItem(nominee=read.nominee(n), award_name=group.label,
                          secret=i.secret, yes=i.yes or 0, no=i.no or 0, abstain=i.abstain or 0, base=i.base or 0,
                          percent=percent_text(i.yes or 0, i.base or 0), threshold=threshold_text(i.threshold),
-                         passed=bool(i.passed), recused=[names[uid] for uid in i.recused]) for n, i in read.items]
-    by_award: dict[str, list[bool]] = defaultdict(list)
-    for nomination, item in read.items:
-        by_award[nomination.award_type].append(bool(item.passed))
+                         passed=bool(i.passed), recused=[names[uid] for uid in i.recused])
+             for n, i, group in read.items]
+    by_group: dict[_Group, list[bool]] = defaultdict(list)
+    for _, item, group in read.items:
+        by_group[group].append(bool(item.passed))
     lines = [conclusion(sum(i.passed for i in items), len(items))]
-    lines += [f"- {read.rules.award_type(code).name}: {sum(flags)}/{len(flags)} trường hợp đạt. "
-              + proposal_text(read.rules, read.unit, code, sum(flags)) for code, flags in by_award.items()]
+    lines += [f"- {group.label}: {sum(flags)}/{len(flags)} trường hợp đạt. "
+              + proposal_text(group.rules, read.unit, group.code, sum(flags)) for group, flags in by_group.items()]
     attending, written = first.present or 0, first.written_votes or 0
     closed = (sitting.closed_at or sitting.held_at).astimezone(LOCAL_TZ)  # type: ignore[union-attr]
     return render_minutes(MinutesDocument(
@@ -123,19 +168,19 @@ def render_sitting_minutes(ctx: Context, sitting: CouncilSitting) -> bytes:
         quorum_text=(f"Có mặt {attending}/{first.members_total} thành viên"
                      + (f", {written} thành viên vắng mặt gửi phiếu bằng văn bản" if written else
                         "; không có phiếu bằng văn bản")
-                     + f"; đủ điều kiện tiến hành phiên họp (từ {first.quorum} tổng số thành viên trở lên)."),
-        recusal_policy=read.rules.recusal.statement, items=items, conclusion="\n".join(lines),
+                     + f"; đủ điều kiện tiến hành phiên họp (từ {read.quorum} tổng số thành viên trở lên)."),
+        recusal_policy=read.recusal_policy, items=items, conclusion="\n".join(lines),
         closed_at=f"{closed:%H} giờ {closed:%M} phút" if closed.date() == read.held.date() else "cùng ngày"))
 
 
 def render_counting_minutes(ctx: Context, sitting: CouncilSitting) -> bytes | None:
     """The biên bản kiểm phiếu of the secret ballot; None when nothing was put to a secret ballot."""
     read = _Sitting(ctx, sitting)
-    grouped: dict[str, tuple[list[CountedName], list[CountedName], str]] = {}
-    for nomination, item in read.items:
+    grouped: dict[_Group, tuple[list[CountedName], list[CountedName]]] = {}
+    for nomination, item, group in read.items:
         if not item.secret:
             continue
-        passed, failed, _ = grouped.setdefault(nomination.award_type, ([], [], threshold_text(item.threshold)))
+        passed, failed = grouped.setdefault(group, ([], []))
         (passed if item.passed else failed).append(CountedName(read.nominee(nomination), item.yes or 0,
                                                                item.base or 0, percent_text(item.yes or 0,
                                                                                             item.base or 0)))
@@ -149,9 +194,9 @@ def render_counting_minutes(ctx: Context, sitting: CouncilSitting) -> bytes | No
         location=sitting.place or f"Trụ sở {read.unit.name}",
         board=[(read.names.get(m.user_id, str(m.user_id)), "Trưởng ban" if m.head else "Thành viên") for m in board],
         total_members=first.members_total, present=first.present or 0, written_votes=first.written_votes or 0,
-        awards=[CountedAward(read.rules.award_type(code).name, threshold, passed, failed,
-                             proposal_text(read.rules, read.unit, code, len(passed)))
-                for code, (passed, failed, threshold) in grouped.items()]))
+        awards=[CountedAward(group.label, group.threshold, passed, failed,
+                             proposal_text(group.rules, read.unit, group.code, len(passed)))
+                for group, (passed, failed) in grouped.items()]))
 
 
 def sitting_document(ctx: Context, sitting_id: int, which: str) -> NamedFile:
