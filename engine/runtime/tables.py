@@ -13,6 +13,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Table, delete, insert, inspect, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from engine.clock import end_of_day
 from engine.errors import ProcessError
@@ -72,6 +73,9 @@ def sync_human_tasks(session: Session, live: LiveWorkflow, now: datetime, result
     for row_id, row in zip(ids, values, strict=True):
         task_row = HumanTask(id=row_id, **row, **_NOT_YET)
         make_transient_to_detached(task_row)
+        stale = session.identity_map.get(identity_key(HumanTask, row_id))
+        if stale is not None:  # a row of a rolled-back transaction whose id SQLite handed out again
+            session.expunge(stale)
         session.add(task_row)
         result.opened.append(task_row)
 
