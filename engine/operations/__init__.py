@@ -10,3 +10,6 @@ another only through its `queries`.
 # Importing the domains registers the helpers their BPMN scripts call and their task hooks,
 # before any Runtime loads a definition.
 from engine.operations import award, complaints, council, emulation, fund, public, reports, rounds, statistics  # noqa: F401, E501
+# The round decision's hook on the round's `decide_round` (award domain; it reads the rounds domain, which
+# reads award: imported here, after both, rather than from the award package).
+from engine.operations.award import round_decision  # noqa: F401, E402

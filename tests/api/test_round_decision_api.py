@@ -30,6 +30,7 @@ def test_the_head_decides_the_round_and_the_province_receives_the_tờ_trình(cl
     worker = make_ctx()  # the worker's pass after the cut-off day: the round's intake ends, it waits for the sitting
     while fire_next_due(worker) is not None:
         worker.session.commit()
+    worker.session.commit()
     sitting = client.post(f"{API}/rounds/{rnd['id']}/sitting", headers=login(make_ctx, tree.commune_office)).json
     url = f"{API}/council-sittings/{sitting['id']}"
     for member in tree.commune_council:
@@ -82,6 +83,7 @@ def test_the_head_decides_the_round_and_the_province_receives_the_tờ_trình(cl
     assert client.get(f"{API}/round-submissions/{submission['id']}",
                       headers=login(make_ctx, tree.proposer)).status_code == 404
     assert client.get(f"{API}/tasks?key=decide_round", headers=head).json["items"] == []
-    assert client.get(f"{API}/rounds/{rnd['id']}", headers=office).json["status"] == "closed"  # the round ended
+    assert client.get(f"{API}/rounds/{rnd['id']}", headers=login(make_ctx, tree.commune_office)).json[
+        "status"] == "closed"  # the round ended with its process
     again = client.post(decision_url, headers=head, json={"nominations": []})
     assert again.status_code == 409

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine import anchor, audit
-from engine.clock import LOCAL_TZ, local_today
+from engine.clock import LOCAL_TZ, end_of_day, local_today
 from engine.context import Context
 from engine.documents import Awardee, AwardGroup, DecisionDocument, award_phrase, render_decision
 from engine.documents.layout import vietnamese_date
@@ -158,7 +158,15 @@ def round_decision_view(ctx: Context, round_id: int) -> RoundDecisionView:
     return RoundDecisionView(
         rnd, [RoundGroup(code, names.get(code, code), items) for code, items in sorted(by_type.items())],
         ready, sorted(not_ready), decisions, sent, received_submissions(ctx, unit.id, set(dossiers)),
-        may_decide_round(ctx, rnd) and bool(ready))
+        may_decide_round(ctx, rnd) and bool(ready) and _open_to_decision(ctx, rnd))
+
+
+def _open_to_decision(ctx: Context, rnd: ReviewRound) -> bool:
+    """The round's process is at the head's task (or is there as soon as its due cut-off timer fires,
+    which the decision does first); a round without a process is decided as before."""
+    if rnd.instance_id is None or round_task(ctx, rnd) is not None:
+        return True
+    return rnd.intake_closed_at is None and ctx.clock.now() > end_of_day(rnd.cutoff_on)
 
 
 @dataclass
