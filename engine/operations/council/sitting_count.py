@@ -2,7 +2,8 @@
 count of every dossier's part of the agenda in a few queries (`tally_sitting`), one biên bản họp and
 one biên bản kiểm phiếu for the whole sitting (`store_sitting_minutes`; a dossier's own minutes are
 rendered when someone asks for them), the message `round_sitting_closed` to each dossier's
-process (`notify_sitting_dossiers`) and `round_sitting_counted` to the round's (`notify_sitting_round`). Results only: never who voted what."""
+process (`notify_sitting_dossiers`) and `round_sitting_counted` to the round's (`notify_sitting_round`).
+Results only: never who voted what."""
 from __future__ import annotations
 
 from collections import defaultdict
