@@ -40,6 +40,9 @@ def test_the_head_decides_the_round_on_one_page(client, ctx, tree):
     ctx.session.commit()  # no transaction left open while the app serves requests (SQLite: one writer)
 
     csrf = log_in(client, tree.commune_head)
+    [task] = tasks.list_tasks(ctx.as_actor(tree.commune_head), key="decide_round").items  # in the head's inbox
+    ctx.session.commit()
+    assert client.get(f"/tasks/{task.id}").headers["Location"].endswith(f"/rounds/{rnd.id}/decision")
     assert "Thủ trưởng quyết định đợt xét" in client.get(f"/rounds/{rnd.id}").get_data(as_text=True)
     url = f"/rounds/{rnd.id}/decision"
     page = client.get(url).get_data(as_text=True)

@@ -229,6 +229,13 @@ def _decide_without_process(ctx: Context, rnd: ReviewRound, rows: list[dict[str,
         return _decide(ctx, rnd, unit, require_actor(ctx.actor), tasks, plan)
 
 
+def round_of_task(ctx: Context, task: HumanTask) -> ReviewRound | None:
+    """The round whose `decide_round` this task is (the inbox's link goes to the round's decision page)."""
+    if task.key != "decide_round":
+        return None
+    return ctx.session.scalars(select(ReviewRound).where(ReviewRound.instance_id == task.instance_id)).first()
+
+
 def _round_of_task(ctx: Context, task: HumanTask) -> ReviewRound:
     rnd = ctx.session.scalars(select(ReviewRound).where(ReviewRound.instance_id == task.instance_id)).one()
     return rnd
