@@ -109,6 +109,8 @@ def run(dossiers: int, per_dossier: int, profile: bool = False) -> None:
         print(f"setup: {dossiers} dossiers, {dossiers * per_dossier} names, through appraisal in "
               f"{time.perf_counter() - setup0:.1f} s (not measured)")
 
+        rounds.close_round(ctx.as_actor(office), rnd.id)  # the intake ends: the round's process reaches decide_round
+        session.commit()
         view, read = clocked(lambda: decide.round_decision_view(ctx.as_actor(head), rnd.id))
         choices = [_choice(item) for group in view.groups for item in group.items]
         session.rollback()

@@ -465,6 +465,7 @@ class AuditAction(Code):
     ROUND_JOINED = "round_joined", "đưa hồ sơ vào đợt xét khen thưởng"
     ROUND_WAITING = "round_waiting", "hồ sơ nộp sau hạn chờ đợt xét sau"
     ROUND_DECIDED = "round_decided", "thủ trưởng quyết định đợt xét khen thưởng"
+    ROUND_INTAKE_CLOSED = "round_intake_closed", "kết thúc nhận hồ sơ của đợt xét khen thưởng"
     ROUND_SUBMITTED = "round_submitted", "trình cấp trên các đề nghị của đợt xét (tờ trình)"
     # complaints, denunciations, revocations
     COMPLAINT_FILED = "complaint_filed", "gửi đơn khiếu nại, tố cáo"

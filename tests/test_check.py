@@ -49,7 +49,7 @@ def _line_of(path: Path, fragment: str) -> int:
 def test_the_real_files_pass(files):
     result = _check(files, "--helpers")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Không có lỗi: 11 tệp BPMN")
+    assert result.output.startswith("Không có lỗi: 12 tệp BPMN")
     assert "route_dossier(dossier_id: int) -> int" in result.output
     assert "Fix each nomination's deciding unit and send the dossier to the first reviewing unit." in result.output
 

@@ -15,6 +15,7 @@ from engine.models import HumanTask
 from engine.operations import tasks
 from engine.operations.access import can_act_on
 from engine.operations.award import queries as access
+from engine.operations.award.round_decision import round_of_task
 from engine.operations.complaints.queries import cases_of_tasks
 from engine.operations.council import sitting as sittings
 from engine.operations.council.queries import results_by_nomination
@@ -57,6 +58,9 @@ def show(task_id: int) -> Response | tuple[str, int]:
     sitting = sittings.sitting_of_task(context, task)
     if sitting is not None:  # a round's sitting: its ballot of hundreds of names and its close are on its page
         return redirect(url_for("web.rounds.sitting", sitting_id=sitting.id), 303)
+    rnd = round_of_task(context, task)
+    if rnd is not None:  # a round's decision: its hundreds of names by award type are on the round's page
+        return redirect(url_for("web.round_decision.page", round_id=rnd.id), 303)
     return _page(task, _prefill_or_empty(context, task))
 
 

@@ -38,6 +38,10 @@ class ReviewRound(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The round's own process (workflows/review_round.bpmn); NULL for a round opened before it existed.
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    # When its process recorded the intake closed (the cut-off day ended, or the office closed it).
+    intake_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit] = relationship(viewonly=True)  # read-only, for reads and response schemas
 

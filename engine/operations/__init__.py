@@ -8,5 +8,7 @@ another only through its `queries`.
 """
 
 # Importing the domains registers the helpers their BPMN scripts call and their task hooks,
-# before any Runtime loads a definition.
+# before any Runtime loads a definition. The round decision (the hook on review_round.bpmn's `decide_round`)
+# reads the rounds domain, which reads award: imported here, not from the award package.
 from engine.operations import award, complaints, council, emulation, fund, public, reports, rounds, statistics  # noqa: F401, E501
+from engine.operations.award import round_decision  # noqa: F401

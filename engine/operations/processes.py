@@ -99,6 +99,17 @@ def _record_message(ctx: Context, instance: ProcessInstance, name: str, payload:
     record_instance_event(ctx, AuditAction.MESSAGE_RECEIVED, instance, {"message": name, "payload": payload})
     if completed:
         record_instance_event(ctx, AuditAction.PROCESS_COMPLETED, instance, {"process": instance.process_key})
+def send_message_if_waiting(ctx: Context, instance_id: int, name: str, payload: dict[str, Any]) -> bool:
+    """Deliver `name` when the instance waits for it now; otherwise nothing is written (False)."""
+    assert ctx.runtime is not None
+    with checkout(ctx, instance_id) as live:
+        waiting = ctx.runtime.waits_for_message(live, name)
+        if waiting:
+            ctx.runtime.send_message(live, name, payload)
+    if waiting:
+        record_instance_event(ctx, AuditAction.MESSAGE_RECEIVED, live.instance, {"message": name, "payload": payload})
+        record_if_completed(ctx, live.instance, saved(live))
+    return waiting
 
 
 def cancel_process(ctx: Context, instance_id: int, reason: str) -> SaveResult:

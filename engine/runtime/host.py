@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as BaseMessageEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
@@ -327,6 +328,13 @@ class Runtime:
         except WorkflowException:
             raise Conflict(f"Quy trình không chờ thông điệp '{name}'.") from None
         self._engine_steps(live)
+
+    @staticmethod
+    def waits_for_message(live: LiveWorkflow, name: str) -> bool:
+        """Whether a catch event of the workflow waits for the message `name` now."""
+        return any(getattr(getattr(t.task_spec, "event_definition", None), "name", None) == name
+                   and isinstance(t.task_spec.event_definition, BaseMessageEventDefinition)
+                   for t in live.workflow.get_tasks(state=TaskState.WAITING))
 
     def repair(self, live: LiveWorkflow) -> list[str]:
         """Merge multi-instance children that finished without being merged, then run the engine on:

@@ -13,6 +13,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Table, bindparam, delete, insert, inspect, select, tuple_, update
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from engine.clock import end_of_day
 from engine.errors import ProcessError
@@ -84,6 +85,9 @@ def sync_human_tasks_of(session: Session, saving: list[tuple[LiveWorkflow, SaveR
     for row_id, row, result in zip(ids, values, results, strict=True):
         task_row = HumanTask(id=row_id, **row, **_NOT_YET)
         make_transient_to_detached(task_row)
+        stale = session.identity_map.get(identity_key(HumanTask, row_id))
+        if stale is not None:  # a row of a rolled-back transaction whose id SQLite handed out again
+            session.expunge(stale)
         session.add(task_row)
         result.opened.append(task_row)
 

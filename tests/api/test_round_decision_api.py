@@ -4,6 +4,7 @@ commune council's minutes reaches the province, which downloads it."""
 from __future__ import annotations
 
 from api.errors import PROBLEM_JSON
+from engine.operations.timers import fire_next_due
 from tests.api.test_award_journey_api import _complete, _task
 from tests.api.test_council_api import submitted_cstd_tinh
 from tests.api.test_rounds_api import API, login
@@ -26,6 +27,10 @@ def test_the_head_decides_the_round_and_the_province_receives_the_tờ_trình(cl
         _complete(client, office, appraise,
                   {"nominations": [{"id": n["id"], "eligible": True} for n in appraise["data"]["nominations"]]})
     clock.advance(days=3)
+    worker = make_ctx()  # the worker's pass after the cut-off day: the round's intake ends, it waits for the sitting
+    while fire_next_due(worker) is not None:
+        worker.session.commit()
+    worker.session.commit()
     sitting = client.post(f"{API}/rounds/{rnd['id']}/sitting", headers=login(make_ctx, tree.commune_office)).json
     url = f"{API}/council-sittings/{sitting['id']}"
     for member in tree.commune_council:
@@ -38,6 +43,10 @@ def test_the_head_decides_the_round_and_the_province_receives_the_tờ_trình(cl
     ).status_code == 200
 
     head = login(make_ctx, tree.commune_head)
+    # The round's process reached the head's task (the cut-off day ended, the sitting counted): in the inbox.
+    (inbox,) = client.get(f"{API}/tasks?key=decide_round", headers=head).json["items"]
+    task = client.get(f"{API}/tasks/{inbox['id']}", headers=head).json
+    assert len(task["data"]["nominations"]) == 2
     page = client.get(f"{API}/rounds/{rnd['id']}/decision", headers=head).json
     assert page["may_decide"] and sorted(page["ready"]) == sorted(dossiers)
     (group,) = page["groups"]
@@ -73,5 +82,8 @@ def test_the_head_decides_the_round_and_the_province_receives_the_tờ_trình(cl
     assert minutes.status_code == 200
     assert client.get(f"{API}/round-submissions/{submission['id']}",
                       headers=login(make_ctx, tree.proposer)).status_code == 404
+    assert client.get(f"{API}/tasks?key=decide_round", headers=head).json["items"] == []
+    assert client.get(f"{API}/rounds/{rnd['id']}", headers=login(make_ctx, tree.commune_office)).json[
+        "status"] == "closed"  # the round ended with its process
     again = client.post(decision_url, headers=head, json={"nominations": []})
     assert again.status_code == 409

@@ -1,5 +1,6 @@
 """The head's round page: Giấy khen needs no vote, so two dossiers of the commune's round reach `decide`
-after appraisal; the head chooses for the group with a per-name override, a rejection without a reason
+after appraisal, and once the office has closed the round its process gives the head the round's task; the
+head chooses for the group with a per-name override, a rejection without a reason
 is refused on the page (422, the name said), then the round is decided and the decision with its annex
 is downloaded from the page."""
 from __future__ import annotations
@@ -35,9 +36,13 @@ def test_the_head_decides_the_round_on_one_page(client, ctx, tree):
     for dossier in (first, second):
         _appraised(ctx, tree, dossier)
     refused = second.nominations[0].id
+    rounds.close_round(ctx.as_actor(tree.commune_office), rnd.id)  # the office ends the intake before the cut-off
     ctx.session.commit()  # no transaction left open while the app serves requests (SQLite: one writer)
 
     csrf = log_in(client, tree.commune_head)
+    [task] = tasks.list_tasks(ctx.as_actor(tree.commune_head), key="decide_round").items  # in the head's inbox
+    ctx.session.commit()
+    assert client.get(f"/tasks/{task.id}").headers["Location"].endswith(f"/rounds/{rnd.id}/decision")
     assert "Thủ trưởng quyết định đợt xét" in client.get(f"/rounds/{rnd.id}").get_data(as_text=True)
     url = f"/rounds/{rnd.id}/decision"
     page = client.get(url).get_data(as_text=True)

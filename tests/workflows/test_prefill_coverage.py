@@ -8,7 +8,7 @@ from tests.workflows.journey import PREFILLS_CHECKED
 
 PATH_TESTS = {"tests.workflows.test_award_paths", "tests.workflows.test_council", "tests.workflows.test_complaints",
               "tests.workflows.test_state_award", "tests.workflows.test_cluster_vote",
-              "tests.workflows.test_round_sitting"}
+              "tests.workflows.test_round_sitting", "tests.workflows.test_review_round_process"}
 
 
 @pytest.mark.after_path_tests

@@ -202,6 +202,11 @@ def test_a_round_without_a_council_is_decided_as_a_round_and_its_annex_runs_to_p
     for dossier_id in dossiers:
         _appraise(journey, tree.commune_office, dossier_id)
         assert journey.open_tasks() == [("decide", tree.commune.id)]
+    with pytest.raises(Conflict) as early:  # the round still takes dossiers until its cut-off day ends
+        _decide(journey, tree.commune_head, rnd, lambda item: {"action": "approve"})
+    assert "25/11/2026" in str(early.value)
+    journey.session.rollback()
+    journey.ctx.clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=LOCAL_TZ))
     _, outcome = _decide(journey, tree.commune_head, rnd, lambda item: {"action": "approve"})
     [decision] = outcome.decisions
     document = _docx(journey, decision.document_sha256)

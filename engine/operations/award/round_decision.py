@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from engine import anchor, audit
-from engine.clock import LOCAL_TZ, local_today
+from engine.clock import LOCAL_TZ, end_of_day, local_today
 from engine.context import Context
 from engine.documents import Awardee, AwardGroup, DecisionDocument, award_phrase, render_decision
 from engine.documents.layout import vietnamese_date
@@ -60,21 +60,25 @@ from engine.operations.award.decisions import (
     store_issued,
     submitting_unit,
 )
+from engine.operations.award.inputs import read_round_decision
 from engine.operations.award.level_review import check_decisions, choices
 from engine.operations.award.queries import award_names, open_nominations, role_units, rules_of
 from engine.operations.award.routing import next_reviewing_unit
+from engine.operations.hooks import Outcome, before_complete, prefill
 from engine.operations.numbering import next_number
 from engine.operations.readmodels import Extended, by_id
 from engine.operations.registry import identity
 from engine.operations.registry.commands import find_or_create_awardee, record_awards, use_initiative_relied_on
 from engine.operations.rounds.queries import get_round
-from engine.operations.tasks import complete_tasks
+from engine.operations.tasks import complete_task, complete_tasks
+from engine.operations.timers import fire_due_of
 from engine.rules import AwardKind
 from engine.storage import DOCX, AttachmentStore, NamedFile
 from engine.text import fold
 from engine.vocabulary import AuditAction
 
 _PEOPLE_COMMITTEE = "Ủy ban nhân dân "
+ROUND_PROCESS = "review_round"  # the round's process (workflows/review_round.bpmn) and its `decide_round`
 
 
 @dataclass(frozen=True)
@@ -155,7 +159,15 @@ def round_decision_view(ctx: Context, round_id: int) -> RoundDecisionView:
     return RoundDecisionView(
         rnd, [RoundGroup(code, names.get(code, code), items) for code, items in sorted(by_type.items())],
         ready, sorted(not_ready), decisions, sent, received_submissions(ctx, unit.id, set(dossiers)),
-        may_decide_round(ctx, rnd) and bool(ready))
+        may_decide_round(ctx, rnd) and bool(ready) and _open_to_decision(ctx, rnd))
+
+
+def _open_to_decision(ctx: Context, rnd: ReviewRound) -> bool:
+    """The round's process is at the head's task (or is there as soon as its due cut-off timer fires,
+    which the decision does first); a round without a process is decided as before."""
+    if rnd.instance_id is None or round_task(ctx, rnd) is not None:
+        return True
+    return rnd.intake_closed_at is None and ctx.clock.now() > end_of_day(rnd.cutoff_on)
 
 
 @dataclass
@@ -168,19 +180,99 @@ class RoundOutcome:
 def decide_round(ctx: Context, round_id: int, rows: list[dict[str, Any]]) -> RoundOutcome:
     """The head's choice for every nomination waiting at `decide` in the round (`rows`: nomination_id,
     action approve | forward | reject | lower_award, note, lower_award), checked whole — 422 naming
-    `nominations[i].…` or the names missing — then the decisions, the dossiers' tasks, the tờ trình."""
-    user = require_actor(ctx.actor)
+    `nominations[i].…` or the names missing — then the decisions, the dossiers' tasks, the tờ trình: the
+    completion of the round's `decide_round` task (review_round.bpmn), whose hook does all of it."""
+    require_actor(ctx.actor)
     rnd = get_round(ctx, round_id)
     if not may_decide_round(ctx, rnd):
         raise Forbidden("Chỉ thủ trưởng (hoặc cấp phó) của đơn vị quyết định đợt xét khen thưởng.")
+    if rnd.instance_id is None:  # a round opened before it had a process (migration 0046): as before
+        return _decide_without_process(ctx, rnd, rows)
+    task = round_task(ctx, rnd)
+    if task is None:
+        fire_due_of(ctx, rnd.instance_id)  # the cut-off passed and the worker has not ended the intake yet
+        task = round_task(ctx, rnd)
+    if task is None:
+        if _ready_tasks(ctx, rnd) and rnd.intake_closed_at is not None:
+            raise Conflict("Đợt xét đang chờ kết quả phiên họp Hội đồng Thi đua - Khen thưởng.")
+        if _ready_tasks(ctx, rnd):
+            raise Conflict(f"Đợt xét còn nhận hồ sơ đến hết ngày {rnd.cutoff_on:%d/%m/%Y}.")
+        raise Conflict("Chưa có hồ sơ nào của đợt xét chờ thủ trưởng quyết định.")
+    with audit.batched(ctx):  # hundreds of events (names, awards, tasks): chained and appended at once
+        done = complete_task(ctx, task.id, {"nominations": [
+            {k: v for k, v in row.items() if k in _ROW_FIELDS} for row in rows]})
+    return RoundOutcome(
+        decisions=[d for i in done.reply["decisions"] if (d := ctx.session.get(Decision, i)) is not None],
+        submissions=[s for i in done.reply["submissions"] if (s := ctx.session.get(RoundSubmission, i)) is not None],
+        dossiers=list(done.reply["dossiers"]))
+
+
+_ROW_FIELDS = ("nomination_id", "action", "note", "lower_award")
+
+
+def round_task(ctx: Context, rnd: ReviewRound) -> HumanTask | None:
+    """The round's `decide_round` task when its process has reached it."""
+    if rnd.instance_id is None:
+        return None
+    return ctx.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == rnd.instance_id, HumanTask.key == "decide_round",
+        HumanTask.state == HumanTaskState.READY)).first()
+
+
+def _decide_without_process(ctx: Context, rnd: ReviewRound, rows: list[dict[str, Any]]) -> RoundOutcome:
     unit = ctx.session.get(Unit, rnd.unit_id)
     assert unit is not None
     tasks = _ready_tasks(ctx, rnd)
     if not tasks:
         raise Conflict("Chưa có hồ sơ nào của đợt xét chờ thủ trưởng quyết định.")
     plan = _checked(ctx, unit, tasks, rows)
-    with audit.batched(ctx):  # hundreds of events (names, awards, tasks): chained and appended at once
-        return _decide(ctx, rnd, unit, user, tasks, plan)
+    with audit.batched(ctx):
+        return _decide(ctx, rnd, unit, require_actor(ctx.actor), tasks, plan)
+
+
+def round_of_task(ctx: Context, task: HumanTask) -> ReviewRound | None:
+    """The round whose `decide_round` this task is (the inbox's link goes to the round's decision page)."""
+    if task.key != "decide_round":
+        return None
+    return ctx.session.scalars(select(ReviewRound).where(ReviewRound.instance_id == task.instance_id)).first()
+
+
+def _round_of_task(ctx: Context, task: HumanTask) -> ReviewRound:
+    rnd = ctx.session.scalars(select(ReviewRound).where(ReviewRound.instance_id == task.instance_id)).one()
+    return rnd
+
+
+@before_complete(ROUND_PROCESS, "decide_round")
+def decide_round_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> Outcome:
+    """The round's decision: the rows read and checked whole, then the decisions, each dossier's `decide`
+    completed, the tờ trình upward (`_decide`). Only a summary enters the round's process."""
+    user = require_actor(ctx.actor)
+    rnd = _round_of_task(ctx, task)
+    if not may_decide_round(ctx, rnd):
+        raise Forbidden("Chỉ thủ trưởng (hoặc cấp phó) của đơn vị quyết định đợt xét khen thưởng.")
+    rows = read_round_decision({"nominations": [{k: v for k, v in row.items() if k in _ROW_FIELDS}
+                                                for row in data.get("nominations", [])]})
+    unit = ctx.session.get(Unit, rnd.unit_id)
+    assert unit is not None
+    tasks = _ready_tasks(ctx, rnd)
+    if not tasks:
+        raise Conflict("Chưa có hồ sơ nào của đợt xét chờ thủ trưởng quyết định.")
+    plan = _checked(ctx, unit, tasks, rows)
+    with audit.batched(ctx):
+        outcome = _decide(ctx, rnd, unit, user, tasks, plan)
+    summary = {"dossiers": outcome.dossiers, "decisions": [d.id for d in outcome.decisions],
+               "submissions": [s.id for s in outcome.submissions]}
+    return Outcome(data={"decided": summary}, reply=summary)
+
+
+@prefill(ROUND_PROCESS, "decide_round")
+def decide_round_prefill(ctx: Context, task: HumanTask) -> dict[str, Any]:
+    """Every nomination of the round waiting at `decide`, with what the head may do with it."""
+    view = round_decision_view(ctx, _round_of_task(ctx, task).id)
+    return {"nominations": [
+        {"nomination_id": i.nomination_id, "dossier_id": i.dossier_id, "award_type": i.award_type,
+         "nominee": i.nominee, "allowed": i.allowed, "lower_awards": [c for c, _ in i.lower_awards]}
+        for g in view.groups for i in g.items]}
 
 
 def _decide(ctx: Context, rnd: ReviewRound, unit: Unit, user: User, tasks: list[HumanTask],

@@ -1,8 +1,9 @@
 """What the sitting's process does once the chair has closed it (workflows/council_sitting.bpmn): the
 count of every dossier's part of the agenda in a few queries (`tally_sitting`), one biên bản họp and
 one biên bản kiểm phiếu for the whole sitting (`store_sitting_minutes`; a dossier's own minutes are
-rendered when someone asks for them), and the message `round_sitting_closed` to each dossier's
-process (`notify_sitting_dossiers`). Results only: never who voted what."""
+rendered when someone asks for them), the message `round_sitting_closed` to each dossier's
+process (`notify_sitting_dossiers`) and `round_sitting_counted` to the round's (`notify_sitting_round`).
+Results only: never who voted what."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -21,6 +22,7 @@ from engine.models import (
     Dossier,
     NamedVote,
     NominationStatus,
+    ReviewRound,
     SessionMember,
     SessionStatus,
     SittingSession,
@@ -30,17 +32,31 @@ from engine.operations.ballot_box import open_sealed
 from engine.operations.council.council_vote import count_item
 from engine.operations.council.sitting import MESSAGE, live_session_ids, nominations_of
 from engine.operations.council.sitting_minutes import render_counting_minutes, render_sitting_minutes
-from engine.operations.processes import send_messages
+from engine.operations.processes import send_message_if_waiting, send_messages
 from engine.rules import load_rules
 from engine.runtime.helpers import register
 from engine.storage import attachment_store
 from engine.vocabulary import AuditAction
+
+ROUND_MESSAGE = "round_sitting_counted"  # to the round's process (review_round.bpmn)
 
 
 def _sitting(ctx: Context, sitting_id: int) -> CouncilSitting:
     sitting = ctx.session.get(CouncilSitting, int(sitting_id))
     assert sitting is not None
     return sitting
+
+
+@register()
+def notify_sitting_round(sitting_id: int) -> None:
+    """The round's process, when it waits for its sitting, receives `round_sitting_counted`: the head's
+    round decision comes next (review_round.bpmn). A round that has not ended its intake yet finds the
+    sitting counted when it does; a round opened before it had a process has nothing to tell."""
+    ctx = current_context()
+    sitting = _sitting(ctx, sitting_id)
+    instance_id = ctx.session.scalar(select(ReviewRound.instance_id).where(ReviewRound.id == sitting.round_id))
+    if instance_id is not None:
+        send_message_if_waiting(ctx, instance_id, ROUND_MESSAGE, {"sitting": sitting.id})
 
 
 def _closed_sessions(ctx: Context, sitting: CouncilSitting) -> list[CouncilSession]:

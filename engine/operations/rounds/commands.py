@@ -38,6 +38,7 @@ from engine.operations.access import holds_role, require_actor
 from engine.operations.admission import on_admission
 from engine.operations.award.queries import layered_rules, open_nominations, rules_of, rules_on
 from engine.operations.rounds.inputs import RoundInput
+from engine.operations.rounds.review_round import end_intake, start_round_process
 from engine.vocabulary import AuditAction
 
 
@@ -86,6 +87,7 @@ def create_round(ctx: Context, data: RoundInput) -> ReviewRound:
     after = {**_snapshot(rnd), **({"cutoff_source": cutoff_source} if cutoff_source else {})}
     audit.record(ctx, AuditAction.ROUND_CREATED, "review_round", rnd.id, after=after, role=Role.OFFICE,
                  unit_id=unit.id)
+    start_round_process(ctx, rnd)
     waiting = ctx.session.scalars(select(RoundEntry).where(RoundEntry.unit_id == unit.id,
                                                            RoundEntry.round_id.is_(None)).order_by(RoundEntry.id))
     for entry in waiting:
@@ -115,7 +117,7 @@ def _cutoff(ctx: Context, unit: Unit, data: RoundInput, today: date,
 
 
 def close_round(ctx: Context, round_id: int) -> ReviewRound:
-    """The office closes the round: no dossier joins it any more."""
+    """The office closes the round: no dossier joins it any more, and its process ends the intake."""
     rnd = ctx.session.get(ReviewRound, round_id)
     if rnd is None:
         raise NotFound(f"Không có đợt xét số {round_id}.")
@@ -127,6 +129,7 @@ def close_round(ctx: Context, round_id: int) -> ReviewRound:
     ctx.session.flush()
     audit.record(ctx, AuditAction.ROUND_CLOSED, "review_round", rnd.id, before={"status": RoundStatus.OPEN.value},
                  after={"status": rnd.status.value}, role=Role.OFFICE, unit_id=rnd.unit_id)
+    end_intake(ctx, rnd)  # the round's process stops waiting for the cut-off day
     return rnd
 
 
