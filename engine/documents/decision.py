@@ -233,8 +233,9 @@ def _lowered(group: AwardGroup) -> str:
 
 
 def _annex(document: DocxDocument, doc: DecisionDocument) -> None:
-    """Danh sách kèm theo: on a new page after the signature, one table per award type, STT, name,
-    position and unit, the form of award (and a note where a lower form was given); the heading row
+    """Danh sách kèm theo: on a new page after the signature, one table per award type (named by the
+    list's title or its group heading), STT, name, position and unit (and a note where a lower form was
+    given); the heading row
     repeats on every page, so a list of a thousand names reads page by page."""
     add_paragraph(document, "DANH SÁCH", bold=True).paragraph_format.page_break_before = True
     add_paragraph(document, _annex_title(doc), bold=True)
@@ -245,11 +246,12 @@ def _annex(document: DocxDocument, doc: DecisionDocument) -> None:
         if len(doc.groups) > 1:
             add_paragraph(document, f"{index}. {group.wording}", bold=True, align=LEFT, before=6)
         with_note = any(a.note for a in group.recipients)
-        widths: tuple[float, ...] = ((13, 38, 40, 36, TEXT_WIDTH_MM - 127) if with_note
-                                     else (12, 55, 60, TEXT_WIDTH_MM - 127))
-        headings = ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị", "Hình thức khen thưởng"]
+        # No "form of award" column: the list's title (one type) or its group heading names it.
+        widths: tuple[float, ...] = ((13, 55, 59, TEXT_WIDTH_MM - 127) if with_note
+                                     else (12, 70, TEXT_WIDTH_MM - 82))
+        headings = ["STT", "Họ và tên / Tập thể", "Chức vụ - Đơn vị"]
         table = grid_table(document, widths, headings + ["Ghi chú"] * with_note, size=ANNEX_PT)
-        add_rows(table, ([str(number), awardee.name, awardee.position or "", group.award_name]
+        add_rows(table, ([str(number), awardee.name, awardee.position or ""]
                          + [awardee.note or ""] * with_note
                          for number, awardee in enumerate(group.recipients, start=1)),
                  aligns=[CENTER] + [LEFT] * (len(widths) - 1), size=ANNEX_PT)

@@ -105,9 +105,9 @@ def test_a_round_decisions_annex_reads_back_row_by_row_with_its_column_widths():
         signer_capacity=None, signer_title="CHỦ TỊCH", signer_name="Phạm Văn Hùng", recipients=["Lưu: VT."],
         annexed=True, signer_body="Chủ tịch Ủy ban nhân dân xã Bình Minh")
     annex = _read(render_decision(doc)).tables[-1]
-    assert _body(annex) == [[str(i), a.name, a.position or "", "Giấy khen", a.note or ""]
+    assert _body(annex) == [[str(i), a.name, a.position or "", a.note or ""]  # the title names the form
                             for i, a in enumerate(awardees, start=1)]
-    assert all(widths == [13, 38, 40, 36, 38] for widths in _widths_mm(annex))  # STT 13 mm, Ghi chú 38 mm
+    assert all(widths == [13, 55, 59, 38] for widths in _widths_mm(annex))  # STT 13 mm, Ghi chú 38 mm
     assert _repeats_heading(annex) and all(_cant_split(annex)) and _fonts(annex) == {("Times New Roman", 12)}
     assert annex.rows[1].cells[0].paragraphs[0].alignment == CENTER
 

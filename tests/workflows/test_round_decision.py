@@ -131,8 +131,8 @@ def test_a_commune_round_then_the_province_round_decided_by_their_heads(journey,
     text = _text(document)
     assert "Tặng Giấy khen của Chủ tịch Ủy ban nhân dân xã cho 1 cá nhân" in text
     assert "(có danh sách kèm theo)" in text and "Kèm theo Quyết định số " + decision.label in text
+    assert "GIẤY KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ" in text  # the list's title names the form given
     assert _annex_rows(document) == [["1", "Đỗ Thị Mơ", "Giáo viên, Trường THCS Bình Minh",
-                                      "Giấy khen của Chủ tịch Ủy ban nhân dân xã",
                                       "Đề nghị: Chiến sĩ thi đua bộ, ban, ngành, tỉnh"]]
     mo = journey.session.scalars(select(Nomination).where(Nomination.nominee_name == "Đỗ Thị Mơ")).one()
     assert (mo.status.value, mo.award_type, mo.proposed_award_type, mo.decision_id) == (
@@ -177,8 +177,8 @@ def test_a_commune_round_then_the_province_round_decided_by_their_heads(journey,
     assert [r[1] for r in cstd_rows] == ["Nguyễn Thị Tươi", "Trần Minh Khoa"]
     bk, bk_text, bk_rows = by_type["BK_TINH"]
     assert "Tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho 1 cá nhân (trong đó 1 trường hợp" in bk_text
+    assert "BẰNG KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH" in bk_text
     assert bk_rows == [["1", "Phạm Văn An", "Giáo viên, Trường THCS Bình Minh",
-                        "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh",
                         "Đề nghị: Chiến sĩ thi đua bộ, ban, ngành, tỉnh"]]
     an = journey.session.scalars(select(Nomination).where(Nomination.nominee_name == "Phạm Văn An")).one()
     assert (an.status.value, an.award_type, an.proposed_award_type, an.decision_id) == (
@@ -213,8 +213,7 @@ def test_a_round_without_a_council_is_decided_as_a_round_and_its_annex_runs_to_p
     assert "Tặng Giấy khen của Chủ tịch Ủy ban nhân dân xã cho 60 cá nhân (có danh sách kèm theo)." in _text(document)
     rows = _annex_rows(document)
     assert [r[0] for r in rows] == [str(i) for i in range(1, 61)]
-    assert rows[0][1:] == ["Giáo viên 01-01", "Giáo viên, Trường THCS Bình Minh",
-                           "Giấy khen của Chủ tịch Ủy ban nhân dân xã"]
+    assert rows[0][1:] == ["Giáo viên 01-01", "Giáo viên, Trường THCS Bình Minh"]
     heading = document.tables[-1].rows[0]._tr
     assert heading.trPr is not None and heading.trPr.find(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None  # repeats per page
