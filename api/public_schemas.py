@@ -46,6 +46,9 @@ class LookupArgsSchema(PageArgsSchema):
     name = Str(validate=length(high=MAX_QUERY), metadata=_doc("Họ tên hoặc tên tập thể (không cần dấu)."))
     unit = Id(metadata=_doc("Đơn vị đề nghị."))
     year = Int(validate=between(MIN_YEAR, MAX_YEAR), metadata=_doc("Năm quyết định."))
+    after = Str(validate=length(high=80), metadata=_doc(
+        "Giá trị `next` của trang trước: trang tiếp theo bắt đầu ngay sau mục cuối của trang đó (không lặp, "
+        "không sót khi có quyết định mới); khi có `after`, `page` không được dùng."))
 
 
 class ExemplarArgsSchema(PageArgsSchema):
@@ -131,6 +134,7 @@ class PublicDecisionSchema(BaseSchema):
 
 class PublicDecisionPageSchema(PageSchema):
     items = List(Nested(PublicDecisionSchema), required=True)
+    capped = Bool(required=True, metadata=_doc("Đúng khi có hơn `total` quyết định (đếm tối đa 1.000)."))
 
 
 class FoundAwardSchema(BaseSchema):
@@ -142,6 +146,8 @@ class FoundAwardSchema(BaseSchema):
 class FoundAwardPageSchema(PageSchema):
     items = List(Nested(FoundAwardSchema), required=True)
     capped = Bool(required=True, metadata=_doc("Đúng khi có hơn `total` kết quả (đếm tối đa 1.000)."))
+    next = Str(required=True, allow_none=True, metadata=_doc(
+        "Con trỏ của trang sau (truyền lại trong `after`); null ở trang cuối."))
 
 
 class ExemplarSchema(BaseSchema):

@@ -126,7 +126,7 @@ def decision_docx(decision_id: int) -> Response:
 def lookup(args: dict[str, Any]) -> Page:
     """Tra cứu khen thưởng theo tên (không phân biệt dấu), đơn vị, năm"""
     return queries.lookup_awards(current_ctx(), name=args.get("name"), unit=args.get("unit"), year=args.get("year"),
-                                 page=args["page"], per_page=args["per_page"])
+                                 page=args["page"], per_page=args["per_page"], after=args.get("after"))
 
 
 @blp.route("/exemplars")

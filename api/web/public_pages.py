@@ -13,6 +13,7 @@ honeypot field, and is counted per address."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
@@ -89,8 +90,8 @@ def decisions() -> tuple[str, int]:
     issuer = arg_text("co-quan", queries.MAX_QUERY)
     page = queries.search_decisions(ctx(), number=number, year=year, issuer=issuer or None,
                                     page=arg_int("page") or 1, per_page=PER_PAGE)
-    return _page("web/public_decisions.html", items=page.items, pager=Pager.of(page), number=number, year=year,
-                 issuer=issuer, min_year=MIN_YEAR, max_year=MAX_YEAR)
+    return _page("web/public_decisions.html", items=page.items, pager=Pager.of(page), capped=page.capped,
+                 number=number, year=year, issuer=issuer, min_year=MIN_YEAR, max_year=MAX_YEAR)
 
 
 @bp.route("/quyet-dinh/<id:decision_id>")
@@ -115,10 +116,18 @@ def decision_docx(decision_id: int) -> Response:
 @public
 def lookup() -> tuple[str, int]:
     name, unit, year = arg_text("ten", queries.MAX_QUERY), arg_int("don-vi"), arg_int("nam", MIN_YEAR, MAX_YEAR)
-    page = queries.lookup_awards(ctx(), name=name, unit=unit, year=year, page=arg_int("page") or 1,
-                                 per_page=PER_PAGE)
+    after = arg_text("sau", 80) or None  # the next page's cursor (keyset paging); a bad one: the first page
+    try:
+        page = queries.lookup_awards(ctx(), name=name, unit=unit, year=year, page=arg_int("page") or 1,
+                                     per_page=PER_PAGE, after=after)
+    except InvalidInput:
+        page = queries.lookup_awards(ctx(), name=name, unit=unit, year=year, per_page=PER_PAGE)
+    args = {k: v for k, v in request.args.items() if k not in ("sau", "page")}
+    first = request.path + "?" + urlencode(args)
+    following = request.path + "?" + urlencode({**args, "sau": page.next}) if page.next else None
     return _page("web/public_lookup.html", items=page.items, pager=Pager.of(page), capped=page.capped, name=name,
-                 year=year, searched=bool(name or unit), min_year=MIN_YEAR, max_year=MAX_YEAR)
+                 year=year, searched=bool(name or unit), min_year=MIN_YEAR, max_year=MAX_YEAR, first=first,
+                 following=following)
 
 
 @bp.route("/dien-hinh")

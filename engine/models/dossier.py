@@ -129,6 +129,8 @@ class Nomination(Base):
         Index("ix_nomination_decision_granted", "decision_id", "status", "award_type", "nominee_kind"),
         # A dossier's nominations with what the proposals by level group them by.
         Index("ix_nomination_dossier_outcome", "dossier_id", "deciding_unit_id", "status"),
+        # A decision's nominations in id order: the public lookup walks decisions newest first (0050).
+        Index("ix_nomination_decision_id", "decision_id", "id"),
     )
 
     @validates("nominee_name")
@@ -211,6 +213,10 @@ class Decision(Base):
         UniqueConstraint("issuer_unit_id", "year", "number", name="uq_decision_issuer_year_number"),
         # The statistics' time to decision of a period, read off the index with the dossier's row only.
         Index("ix_decision_signed_timing", "signed_on", "issuer_unit_id", "dossier_id", "created_at"),
+        # The public pages (0050): issued decisions newest first, overall and per issuer; by number.
+        Index("ix_decision_status_signed_id", "status", "signed_on", "id"),
+        Index("ix_decision_issuer_signed_id", "issuer_unit_id", "status", "signed_on", "id"),
+        Index("ix_decision_number_year", "number", "year", "status", "signed_on", "id"),
     )
 
     @property

@@ -15,6 +15,7 @@ class Page:
     page: int
     per_page: int
     capped: bool = False  # the total is a floor: more rows match than were counted
+    next: str | None = None  # keyset paging: the cursor of the following page, None on the last
 
 
 def paginate(session: Session, stmt: Select[Any], page: int, per_page: int) -> Page:

@@ -1,13 +1,18 @@
 """The award lookup by name on a registry bigger than a page: any part of a name, diacritics and case
 ignored (on SQLite through the FTS5 trigram index kept by triggers, on PostgreSQL the trigram GIN
 index), a renamed nominee found by the new name only, and a common name's total counted only up to a
-cap ("hơn … kết quả")."""
+cap ("hơn … kết quả"); the pages walked by their `next` cursor (keyset) give every match once, in order,
+while awards are published."""
 from __future__ import annotations
+
+import html
+import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from engine.models import Nomination
+from engine.models import Decision, DecisionStatus, Nomination, NominationStatus
 from engine.operations.public import queries
 from tests.workflows.journey import Journey, build_tree
 
@@ -75,3 +80,96 @@ def test_a_common_name_counts_only_up_to_the_cap(client, registry, monkeypatch):
     page = client.get("/cong-khai/tra-cuu", query_string={"ten": "tươi"})
     assert page.status_code == 200 and "Hơn 22 kết quả" in page.text
     assert "8 kết quả." in client.get("/cong-khai/tra-cuu", query_string={"ten": "nguyen thi tuoi"}).text
+
+
+def _publish(session, template: Decision, signed_on: date, number: int, names: tuple[str, ...]) -> Decision:
+    """Another issued decision of the template's issuer, granting `names` (copies of the template's first
+    nomination): a registry with several decisions on several days, and two on one day."""
+    decision = Decision(issuer_unit_id=template.issuer_unit_id, year=template.year, number=number,
+                        symbol=template.symbol, signed_on=signed_on, dossier_id=template.dossier_id,
+                        status=DecisionStatus.ISSUED, created_at=template.created_at)
+    session.add(decision)
+    session.flush()
+    model = session.scalars(select(Nomination).where(Nomination.decision_id == template.id)
+                            .order_by(Nomination.id)).first()
+    for position, name in enumerate(names, start=100 + number * 10):
+        session.add(Nomination(dossier_id=model.dossier_id, position=position, award_type=model.award_type,
+                               nominee_kind=model.nominee_kind, nominee_name=name, achievements="x",
+                               status=NominationStatus.APPROVED, deciding_unit_id=model.deciding_unit_id,
+                               decided_by_unit_id=model.decided_by_unit_id, decision_id=decision.id))
+    session.commit()
+    return decision
+
+
+def _expected(session, name: str) -> list[int]:
+    """Every approved award of an issued decision whose folded name contains `name`, newest decision
+    first (signed_on, decision id, nomination id: all descending), straight from the tables."""
+    rows = session.execute(select(Decision.signed_on, Decision.id, Nomination.id)
+                           .join(Nomination, Nomination.decision_id == Decision.id)
+                           .where(Decision.status == DecisionStatus.ISSUED,
+                                  Nomination.status == NominationStatus.APPROVED,
+                                  Nomination.nominee_name_folded.contains(name))).all()
+    session.commit()  # the read ends here: the app's requests write (SQLite: one writer at a time)
+    return [nomination_id for _, _, nomination_id in sorted(rows, reverse=True)]
+
+
+@pytest.mark.parametrize("cap", [1000, 5], ids=["sorted-matches", "walked-decisions"])
+def test_walking_the_pages_by_cursor_gives_every_match_once_in_order(client, registry, session, monkeypatch, cap):
+    """The `next` cursor (keyset paging) both ways the lookup reads a page: the matches sorted (up to the
+    cap) and the decisions walked newest first (beyond it); awards published while someone pages through
+    neither repeat nor shift a row."""
+    monkeypatch.setattr(queries, "LOOKUP_COUNT_CAP", cap)
+    template = session.scalars(select(Decision)).one()
+    day = template.signed_on
+    _publish(session, template, day - timedelta(days=3), 2, ("Vũ Thị Tươi", "Mai Văn Tươi", "Hà Tươi"))
+    _publish(session, template, day, 3, ("Kiều Thị Tươi",))  # the same day as the template, a higher id
+    _publish(session, template, day - timedelta(days=1), 4, ("Tươi Nguyễn", "Lò Văn Hùng"))
+    expected = _expected(session, "tuoi")
+    assert len(expected) == 24 + 5
+    seen, pages, after = [], [], None
+    while True:
+        args = {"name": "tuoi", "per_page": 4} | ({"after": after} if after else {})
+        body = client.get("/api/v1/public/awards", query_string=args).json
+        seen += [item["nomination"]["id"] for item in body["items"]]
+        pages.append(body["page"])
+        after = body["next"]
+        if len(pages) == 2:  # newer awards published meanwhile: they belong before the first page
+            _publish(session, template, day + timedelta(days=1), 5, ("Đinh Thị Tươi", "Cao Tươi"))
+        if after is None:
+            break
+    assert seen == expected  # every match of the registry as it was, once, newest decision first
+    assert pages == list(range(1, len(pages) + 1)) and len(pages) == -(-len(expected) // 4)
+    fresh = client.get("/api/v1/public/awards", query_string={"name": "tuoi", "per_page": 4}).json
+    assert [item["nomination"]["id"] for item in fresh["items"]] == _expected(session, "tuoi")[:4]
+    assert fresh["capped"] is (cap < 31) and fresh["next"]
+
+
+def test_numbered_pages_and_cursor_pages_agree(client, registry):
+    by_number, by_cursor, after = [], [], None
+    for page in range(1, 5):
+        numbered = client.get("/api/v1/public/awards", query_string={"name": "tuoi", "per_page": 7, "page": page}).json
+        by_number += [item["nomination"]["id"] for item in numbered["items"]]
+        cursored = client.get("/api/v1/public/awards",
+                              query_string={"name": "tuoi", "per_page": 7} | ({"after": after} if after else {})).json
+        by_cursor += [item["nomination"]["id"] for item in cursored["items"]]
+        assert (cursored["page"], cursored["total"]) == (page, 24)
+        after = cursored["next"]
+    assert by_number == by_cursor and len(by_cursor) == 24 and after is None
+
+
+def test_a_bad_cursor_is_refused_with_its_field(client, registry):
+    for bad in ("x", "20261399.1.1.2.5", "1.2.3", "20261130.1.1.2.5cc"):
+        refused = client.get("/api/v1/public/awards", query_string={"name": "tuoi", "after": bad})
+        assert refused.status_code == 422, bad
+        assert set(refused.json["errors"]) == {"after"}
+    page = client.get("/cong-khai/tra-cuu", query_string={"ten": "tuoi", "sau": "x"})  # the page: first page
+    assert page.status_code == 200 and "Trang 1" in page.text
+
+
+def test_the_lookup_page_links_the_next_page_by_cursor(client, registry):
+    first = client.get("/cong-khai/tra-cuu", query_string={"ten": "tươi"})
+    found = re.search(r'href="([^"]*sau=[^"]*)" rel="next"', first.text)
+    assert first.status_code == 200 and found and "Trang 1 / 2" in first.text
+    second = client.get(html.unescape(found.group(1)))
+    assert second.status_code == 200 and "Trang 2 / 2" in second.text and 'rel="next"' not in second.text
+    assert 'rel="first"' in second.text and "24 kết quả." in second.text

@@ -4,16 +4,17 @@ beyond what the law publishes: names, positions, units, the award and the decisi
 office: the public comments a disclosure received (its task page and inbox)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import column, func, select, table
+from sqlalchemy import column, func, or_, select, table
 from sqlalchemy.orm import selectinload
 
 from engine.context import Context
-from engine.errors import NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.models import (
     Decision,
     DecisionStatus,
@@ -191,9 +192,10 @@ def comment_counts(ctx: Context, tasks: Sequence[HumanTask]) -> dict[int, int]:
 # ---- decisions -------------------------------------------------------------------------------------
 
 def _issuer_ids(ctx: Context, issuer: str) -> list[int]:
-    """Units whose name contains `issuer`, diacritics and case ignored (the units are few)."""
+    """Units whose name contains `issuer`, diacritics and case ignored: the units are few (a province's
+    tree, some thousands) and do not grow with the registry; their ids and names only, folded here."""
     wanted = fold(issuer)
-    return [u.id for u in ctx.session.scalars(select(Unit)) if wanted in fold(u.name)]
+    return [unit_id for unit_id, name in ctx.session.execute(select(Unit.id, Unit.name)) if wanted in fold(name)]
 
 
 def _decision(decision: Decision, issuer: Unit, nominations: list[PublicNomination]) -> PublicDecision:
@@ -216,9 +218,26 @@ def search_decisions(ctx: Context, *, number: int | None = None, year: int | Non
     if issuer:
         stmt = stmt.where(Decision.issuer_unit_id.in_(_issuer_ids(ctx, issuer[:MAX_QUERY])))
     stmt = stmt.order_by(Decision.signed_on.desc(), Decision.id.desc()).options(selectinload(Decision.issuer))
-    found = paginate(ctx.session, stmt, page, min(per_page, MAX_PER_PAGE))
+    found = _capped_page(ctx, stmt, page, min(per_page, MAX_PER_PAGE))
     found.items = [_decision(d, d.issuer, []) for d in found.items]
     return found
+
+
+def _capped_page(ctx: Context, stmt: Any, page: int, per_page: int) -> Page:
+    """A page of `stmt` (ordered, read off an index: `ix_decision_status_signed_id`, per issuer
+    `ix_decision_issuer_signed_id`, by number `ix_decision_number_year`), its total counted only when a
+    further page exists and only up to LOOKUP_COUNT_CAP: an issuer's decisions grow with the registry."""
+    offset = (page - 1) * per_page
+    rows = list(ctx.session.scalars(stmt.offset(offset).limit(per_page + 1)))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    total, capped = offset + len(rows) + (1 if more else 0), False
+    if more:
+        counted = ctx.session.scalar(select(func.count()).select_from(
+            stmt.order_by(None).options().with_only_columns(Decision.id).limit(LOOKUP_COUNT_CAP + 1).subquery())) or 0
+        capped = counted > LOOKUP_COUNT_CAP
+        total = max(min(counted, LOOKUP_COUNT_CAP), total)
+    return Page(rows, total, page, per_page, capped=capped)
 
 
 def _issued(ctx: Context, decision_id: int) -> Decision:
@@ -250,50 +269,153 @@ def public_decision_file(ctx: Context, decision_id: int, *, pdf: bool) -> NamedF
 
 
 # ---- award lookup -----------------------------------------------------------------------------------
+#
+# The order is the newest decision first: (signed_on, decision id, nomination id), all descending. Two
+# plans, chosen by how many awards match (counted up to the cap, which the page shows anyway):
+# - up to the cap: the sort keys of every match are read through the name index (FTS5 trigram on
+#   SQLite, trigram GIN on PostgreSQL), sorted here, and the page's rows loaded by id: the cost follows
+#   the matches (at most the cap), not the registry;
+# - beyond the cap (a given name shared by thousands): the newest issued decisions are walked in order
+#   (index `ix_decision_status_signed_id`, their nominations by `ix_nomination_decision_id`) and each
+#   row's folded name is checked, until the page is full: the cost follows the page and how rare the
+#   name is (about per_page / share of the matches rows), not the registry.
+# A page reached by its `next` cursor starts right after the last row shown (keyset), so awards
+# published meanwhile neither repeat nor skip a row; the cursor carries the total counted on page 1.
+
+_CURSOR = re.compile(r"(\d{8})\.(\d{1,12})\.(\d{1,12})\.(\d{1,6})\.(\d{1,6})(c?)")
+
+
+@dataclass(frozen=True)
+class LookupCursor:
+    """Where the next page of a lookup starts: after (signed_on, decision_id, nomination_id); with the
+    number of that page and the total counted on the first one."""
+
+    signed_on: date
+    decision_id: int
+    nomination_id: int
+    page: int
+    total: int
+    capped: bool
+
+    def encode(self) -> str:
+        return (f"{self.signed_on:%Y%m%d}.{self.decision_id}.{self.nomination_id}.{self.page}.{self.total}"
+                f"{'c' if self.capped else ''}")
+
+    def key(self) -> tuple[date, int, int]:
+        return self.signed_on, self.decision_id, self.nomination_id
+
+
+def read_cursor(raw: str) -> LookupCursor:
+    """A `next` cursor given back by the caller; InvalidInput (field `after`) when it is not one."""
+    found = _CURSOR.fullmatch(raw.strip())
+    try:
+        if found is None:
+            raise ValueError(raw)
+        day, decision_id, nomination_id, page, total, capped = found.groups()
+        return LookupCursor(datetime.strptime(day, "%Y%m%d").date(), int(decision_id), int(nomination_id),
+                            int(page), int(total), capped == "c")
+    except ValueError:
+        raise InvalidInput("Tham số trang không hợp lệ.",
+                           {"after": "Con trỏ trang không hợp lệ: hãy dùng giá trị `next` của trang trước."}) from None
+
 
 def lookup_awards(ctx: Context, *, name: str | None = None, unit: int | None = None, year: int | None = None,
-                  page: int = 1, per_page: int = 20) -> Page:
+                  page: int = 1, per_page: int = 20, after: str | None = None) -> Page:
     """Awards granted by issued decisions, by the awardee's name (diacritics and case ignored: the
-    folded, trigram-indexed column), the proposing unit and the decision's year; newest first. A name or
-    a unit is needed (an empty lookup lists nothing)."""
+    folded, trigram-indexed column), the proposing unit and the decision's year; newest decision first.
+    A name or a unit is needed (an empty lookup lists nothing). `after`: the `next` cursor of the page
+    before (keyset paging, the way the pages link); else `page` numbers the page (offset)."""
     folded = fold(name or "")[:MAX_QUERY]
+    per_page = min(per_page, MAX_PER_PAGE)
     if not folded and unit is None:
         return Page([], 0, page, per_page)
-    stmt = (select(Nomination, Decision, Dossier.proposing_unit_id)
-            .join(Decision, Decision.id == Nomination.decision_id)
-            .join(Dossier, Dossier.id == Nomination.dossier_id)
+    cursor = read_cursor(after) if after else None
+    base = (select(Nomination.id).select_from(Decision)
+            .join(Nomination, Nomination.decision_id == Decision.id)
             .where(Nomination.status == NominationStatus.APPROVED, Decision.status == DecisionStatus.ISSUED))
-    if folded:
-        stmt = stmt.where(_name_matches(ctx, folded))
     if unit is not None:
-        stmt = stmt.where(Dossier.proposing_unit_id == unit)
+        base = base.join(Dossier, Dossier.id == Nomination.dossier_id).where(Dossier.proposing_unit_id == unit)
     if year is not None:
-        stmt = stmt.where(Decision.year == year)
-    stmt = stmt.order_by(Decision.signed_on.desc(), Nomination.id.desc())
-    per_page = min(per_page, MAX_PER_PAGE)
+        base = base.where(Decision.year == year)
+    if cursor is not None:  # the total counted on page 1; the matches read again unless beyond the cap
+        page, total, capped = cursor.page, cursor.total, cursor.capped
+    keys = _match_keys(ctx, base, folded) if cursor is None or not capped else None
+    if keys is not None:
+        capped = len(keys) > LOOKUP_COUNT_CAP
+        total = min(len(keys), LOOKUP_COUNT_CAP)
     offset = (page - 1) * per_page
-    rows = ctx.session.execute(stmt.offset(offset).limit(per_page + 1)).all()
-    more = len(rows) > per_page
-    rows = rows[:per_page]
+    if keys is not None and not capped:
+        keys.sort(reverse=True)
+        start = offset if cursor is None else next((i for i, k in enumerate(keys) if k < cursor.key()), len(keys))
+        chosen = keys[start:start + per_page + 1]
+    else:
+        chosen = _walk(ctx, base, folded, cursor, offset, per_page + 1)
+    more = len(chosen) > per_page
+    chosen = chosen[:per_page]
+    if capped and chosen and not more:  # walked to the last page: it tells the total by itself
+        total, capped = offset + len(chosen), False
+    elif capped:  # beyond the cap the total is a floor: never below what the pages have shown
+        total = max(total, offset + len(chosen) + (1 if more else 0))
+    following = LookupCursor(*chosen[-1], page + 1, total, capped).encode() if more else None
+    return Page(_found(ctx, [k[2] for k in chosen]), total, page, per_page, capped=capped, next=following)
+
+
+def _match_keys(ctx: Context, base: Any, folded: str) -> list[tuple[date, int, int]]:
+    """The sort keys of the matching awards, at most one more than the cap, read through the name index
+    (on SQLite the FTS5 table drives the join: `rowid + 0` keeps the planner from probing it per row)."""
+    stmt = base.with_only_columns(Decision.signed_on, Decision.id, Nomination.id)
+    if folded and _uses_name_index(ctx, folded):
+        stmt = stmt.join(NAME_INDEX, Nomination.id == NAME_INDEX.c.rowid + 0).where(
+            NAME_INDEX.c.nominee_name_folded.like(f"%{folded}%"))
+    elif folded:
+        stmt = stmt.where(_name_contains(folded))
+    return [(signed_on, decision_id, nomination_id) for signed_on, decision_id, nomination_id
+            in ctx.session.execute(stmt.limit(LOOKUP_COUNT_CAP + 1))]
+
+
+def _walk(ctx: Context, base: Any, folded: str, cursor: LookupCursor | None, offset: int,
+          limit: int) -> list[tuple[date, int, int]]:
+    """Up to `limit` matches in order, walking the issued decisions newest first. After a cursor in two
+    ranges (the rest of its day, then the days before), each a plain range of the index: SQLite walks a
+    row-value bound downwards from its first column only."""
+    stmt = base.with_only_columns(Decision.signed_on, Decision.id, Nomination.id).order_by(
+        Decision.signed_on.desc(), Decision.id.desc(), Nomination.id.desc())
+    if folded:
+        stmt = stmt.where(_name_contains(folded))
+    if cursor is None:
+        return [tuple(r) for r in ctx.session.execute(stmt.offset(offset).limit(limit))]
+    found: list[tuple[date, int, int]] = []
+    for part in (stmt.where(Decision.signed_on == cursor.signed_on, Decision.id <= cursor.decision_id,
+                            or_(Decision.id < cursor.decision_id, Nomination.id < cursor.nomination_id)),
+                 stmt.where(Decision.signed_on < cursor.signed_on)):
+        found += [tuple(r) for r in ctx.session.execute(part.limit(limit - len(found)))]
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _found(ctx: Context, ids: list[int]) -> list[FoundAward]:
+    """The page's awards, in the order of `ids`."""
+    if not ids:
+        return []
+    rows = {n.id: (n, d, proposing) for n, d, proposing in ctx.session.execute(
+        select(Nomination, Decision, Dossier.proposing_unit_id)
+        .join(Decision, Decision.id == Nomination.decision_id)
+        .join(Dossier, Dossier.id == Nomination.dossier_id).where(Nomination.id.in_(ids)))}
     names = award_names(ctx)
-    units = _units(ctx, [d.issuer_unit_id for _, d, _ in rows] + [p for _, _, p in rows])
-    items = [FoundAward(_public(n, names), units[proposing].name, _decision(d, units[d.issuer_unit_id], []))
-             for n, d, proposing in rows]
-    total, capped = offset + len(items) + (1 if more else 0), False
-    if more:  # a count only when there is a further page, and only up to the cap
-        counted = ctx.session.scalar(select(func.count()).select_from(
-            stmt.order_by(None).limit(LOOKUP_COUNT_CAP + 1).subquery())) or 0
-        capped = counted > LOOKUP_COUNT_CAP
-        total = max(min(counted, LOOKUP_COUNT_CAP), total)
-    return Page(items, total, page, per_page, capped=capped)
+    units = _units(ctx, [d.issuer_unit_id for _, d, _ in rows.values()] + [p for _, _, p in rows.values()])
+    return [FoundAward(_public(n, names), units[p].name, _decision(d, units[d.issuer_unit_id], []))
+            for n, d, p in (rows[i] for i in ids)]
 
 
-def _name_matches(ctx: Context, folded: str) -> Any:
-    """SQL: the nominee's folded name contains `folded`. On SQLite a name of three letters or more (and no
-    LIKE wildcard) is looked up in the FTS5 trigram index instead of read off every row."""
-    if (ctx.session.get_bind().dialect.name == "sqlite" and len(folded) >= 3
-            and not any(sign in folded for sign in "%_\\")):
-        return Nomination.id.in_(select(NAME_INDEX.c.rowid).where(NAME_INDEX.c.nominee_name_folded.like(f"%{folded}%")))
+def _uses_name_index(ctx: Context, folded: str) -> bool:
+    """SQLite: a name of three letters or more without a LIKE wildcard is looked up in the FTS5 trigram
+    index (PostgreSQL's planner uses the trigram GIN index on the column by itself)."""
+    return (ctx.session.get_bind().dialect.name == "sqlite" and len(folded) >= 3
+            and not any(sign in folded for sign in "%_\\"))
+
+
+def _name_contains(folded: str) -> Any:
     escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return Nomination.nominee_name_folded.like(f"%{escaped}%", escape="\\")
 
