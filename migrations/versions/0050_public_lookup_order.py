@@ -2,13 +2,13 @@
 (overall, and per issuer), decisions by number and year, a decision's nominations by id
 
 Revision ID: 0050
-Revises: 0044
+Revises: 0046
 Create Date: 2026-11-30
 """
 from alembic import op
 
 revision = '0050'
-down_revision = '0044'
+down_revision = '0046'
 branch_labels = None
 depends_on = None
 
