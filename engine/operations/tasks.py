@@ -126,6 +126,11 @@ def _actionable_task(ctx: Context, task_id: int) -> tuple[User, HumanTask]:
 def _still_ready(ctx: Context, user: User, task: HumanTask) -> None:
     """Re-read under the instance's lock: READY, and not claimed by someone else."""
     ctx.session.refresh(task, ["state", "claimed_by_id", "claimed_at"])
+    _ready_for(user, task)
+
+
+def _ready_for(user: User, task: HumanTask) -> None:
+    """The task as read under the instance's lock is READY and not claimed by someone else."""
     if task.state != HumanTaskState.READY:
         raise Conflict("Nhiệm vụ đã được xử lý hoặc không còn hiệu lực.")
     if task.claimed_by_id not in (None, user.id):
@@ -171,10 +176,19 @@ def unclaim_task(ctx: Context, task_id: int) -> HumanTask:
 def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
     """Validate, run, save and audit in the caller's transaction; 409 if someone got there first."""
     assert ctx.runtime is not None
-    user, task = _actionable_task(ctx, task_id)
-    with checkout(ctx, task.instance_id) as live:
-        instance = live.instance  # the row read under the lock (no second read of it)
-        _still_ready(ctx, user, task)
+    user = require_actor(ctx.actor)
+    # One statement: the task, its instance locked (with its state), the task re-read under that lock,
+    # and whether the caller may act on it. A caller who may not waits for the lock to be told 403/404.
+    found = ctx.runtime.lock_task(ctx.session, task_id, actionable_by(user))
+    if found is None:
+        raise NotFound(f"Không tìm thấy nhiệm vụ số {task_id}.")
+    locked, task, (may_act,) = found
+    if not may_act:
+        get_task(ctx, task_id)
+        raise Forbidden("Bạn không có vai trò để xử lý nhiệm vụ này tại đơn vị này.")
+    with checkout(ctx, task.instance_id, locked=locked) as live:
+        instance = live.instance
+        _ready_for(user, task)
         data = validate_form_data(ctx.runtime.form(ctx.session, instance, task.form_name), data)
         task.completed_by_id = user.id  # known before the engine runs: steps it triggers may need it
         outcome = run_before_complete(ctx, task, data)
