@@ -14,7 +14,7 @@ from engine.clock import LOCAL_TZ, local_today
 from engine.context import Context
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.models import Dossier, HumanTask, HumanTaskState, Role, Unit, User
-from engine.operations.access import actionable_by, can_act_on, can_see, require_actor
+from engine.operations.access import ACTOR_ID, MAY_ACT, actionable_by, can_act_on, can_see, require_actor
 from engine.operations.forms import validate_form_data
 from engine.operations.hooks import prefilled, run_before_complete
 from engine.operations.paging import Page, paginate
@@ -179,7 +179,7 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
     user = require_actor(ctx.actor)
     # One statement: the task, its instance locked (with its state), the task re-read under that lock,
     # and whether the caller may act on it. A caller who may not waits for the lock to be told 403/404.
-    found = ctx.runtime.lock_task(ctx.session, task_id, actionable_by(user))
+    found = ctx.runtime.lock_task(ctx.session, task_id, MAY_ACT, params={ACTOR_ID: user.id})
     if found is None:
         raise NotFound(f"Không tìm thấy nhiệm vụ số {task_id}.")
     locked, task, (may_act,) = found

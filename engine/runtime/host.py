@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import event, insert, select
+from sqlalchemy import Select, bindparam, event, insert, select
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.sql import ColumnElement
 
@@ -86,6 +86,7 @@ class Runtime:
         self._by_hash = {d.content_hash: d for d in self.definitions.values()}
         self._lock = threading.Lock()
         self._cache = WorkflowCache(settings.workflow_cache_size)
+        self._task_locks: dict[tuple[bool, tuple[ColumnElement[Any], ...]], Select[Any]] = {}
         for check in CHECKS:
             check(self.definitions)
 
@@ -219,22 +220,28 @@ class Runtime:
             session.expire(instance, ["state"])
         return instance
 
-    def lock_task(self, session: Session, task_id: int, *columns: ColumnElement[Any]
-                  ) -> tuple[ProcessInstance, HumanTask, tuple[Any, ...]] | None:
+    def lock_task(self, session: Session, task_id: int, *columns: ColumnElement[Any],
+                  params: dict[str, Any] | None = None) -> tuple[ProcessInstance, HumanTask, tuple[Any, ...]] | None:
         """A human task and its instance in one statement (None if there is no such task): the instance's
         row locked with its state and definition's hash as `lock(with_state=True)` reads them, the task's
         row locked after it and re-read under the lock, and `columns` (expressions on the task, e.g. the
-        caller's right to act) evaluated with them. On PostgreSQL a statement that waited for the lock
-        returns both rows as the transaction that held it left them (its snapshot is taken again for the
-        locked rows), so a task completed or claimed meanwhile is seen here; the instance's row is locked
-        first, as every other path does, then the task's. SQLite serializes writers already."""
-        stmt = (select(ProcessInstance, ProcessDefinition.content_hash, HumanTask, *columns)
-                .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-                .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-                .where(HumanTask.id == task_id).options(undefer(ProcessInstance.state)))
-        if is_postgres(session):
-            stmt = stmt.with_for_update(of=[ProcessInstance, HumanTask])
-        row = session.execute(stmt.execution_options(populate_existing=True)).one_or_none()
+        caller's right to act, their bound `params` given) evaluated with them. On PostgreSQL a statement
+        that waited for the lock returns both rows as the transaction that held it left them (the locked
+        rows are read again once it ends), so a task completed or claimed meanwhile is seen here; the
+        instance's row is locked first, as every other path does, then the task's. SQLite serializes
+        writers already. The statement is built once per kind of database and set of columns."""
+        postgres = is_postgres(session)
+        stmt = self._task_locks.get((postgres, columns))
+        if stmt is None:
+            stmt = (select(ProcessInstance, ProcessDefinition.content_hash, HumanTask, *columns)
+                    .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                    .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+                    .where(HumanTask.id == bindparam("locked_task_id"))
+                    .options(undefer(ProcessInstance.state)).execution_options(populate_existing=True))
+            if postgres:
+                stmt = stmt.with_for_update(of=[ProcessInstance, HumanTask])
+            self._task_locks[(postgres, columns)] = stmt
+        row = session.execute(stmt, {**(params or {}), "locked_task_id": task_id}).one_or_none()
         if row is None:
             return None
         instance, definition_hash, task = row[0], row[1], row[2]
