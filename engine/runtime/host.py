@@ -86,7 +86,7 @@ class Runtime:
         self._by_hash = {d.content_hash: d for d in self.definitions.values()}
         self._lock = threading.Lock()
         self._cache = WorkflowCache(settings.workflow_cache_size)
-        self._task_locks: dict[tuple[bool, tuple[ColumnElement[Any], ...]], Select[Any]] = {}
+        self._task_locks: dict[tuple[bool, tuple[int, ...]], Select[Any]] = {}
         for check in CHECKS:
             check(self.definitions)
 
@@ -229,9 +229,12 @@ class Runtime:
         that waited for the lock returns both rows as the transaction that held it left them (the locked
         rows are read again once it ends), so a task completed or claimed meanwhile is seen here; the
         instance's row is locked first, as every other path does, then the task's. SQLite serializes
-        writers already. The statement is built once per kind of database and set of columns."""
+        writers already. The statement is built once per kind of database and set of columns, so `columns`
+        must be expressions built once too (module-level), not per call."""
         postgres = is_postgres(session)
-        stmt = self._task_locks.get((postgres, columns))
+        # By identity: the cached statement holds the columns, so their ids cannot be reused meanwhile.
+        key = (postgres, tuple(id(c) for c in columns))
+        stmt = self._task_locks.get(key)
         if stmt is None:
             stmt = (select(ProcessInstance, ProcessDefinition.content_hash, HumanTask, *columns)
                     .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
@@ -240,7 +243,7 @@ class Runtime:
                     .options(undefer(ProcessInstance.state)).execution_options(populate_existing=True))
             if postgres:
                 stmt = stmt.with_for_update(of=[ProcessInstance, HumanTask])
-            self._task_locks[(postgres, columns)] = stmt
+            self._task_locks[key] = stmt
         row = session.execute(stmt, {**(params or {}), "locked_task_id": task_id}).one_or_none()
         if row is None:
             return None
