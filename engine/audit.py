@@ -31,6 +31,7 @@ from engine.vocabulary import AuditAction
 GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 0x4B54_4155  # "KTAU": one lock for the one chain
 _INSERT_EVENT = insert(cast(Table, AuditEvent.__table__))
+_HEAD = select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
 
 HASHED_FIELDS = (
     "seq", "at", "actor_id", "actor", "role", "unit_id", "action", "entity_type", "entity_id",
@@ -135,9 +136,7 @@ def _append(session: Session, key: SigningKey | None, events: list[dict[str, Any
     if restamp is not None:
         for event in events:
             event["at"] = restamp.now().astimezone(UTC)
-    head = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    head = session.execute(_HEAD).first()
     seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     for event in events:
         seq += 1

@@ -109,7 +109,10 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+
+
 def lock_advisory(session: Session, key: int) -> None:
     """A transaction-scoped lock on PostgreSQL; SQLite already serializes writers."""
     if is_postgres(session):
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+        session.execute(_ADVISORY_LOCK, {"k": key})

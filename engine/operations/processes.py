@@ -21,11 +21,11 @@ from engine.vocabulary import AuditAction
 
 
 @contextmanager
-def checkout(ctx: Context, instance_id: int) -> Iterator[LiveWorkflow]:
+def checkout(ctx: Context, instance_id: int, *, locked: ProcessInstance | None = None) -> Iterator[LiveWorkflow]:
     """Lock → load → (the block runs the engine) → save, in the caller's transaction; the save's
-    result is `live.result` after the block."""
+    result is `live.result` after the block. `locked`: the row already locked (Runtime.lock_task)."""
     assert ctx.runtime is not None
-    with bound(ctx), ctx.runtime.checkout(ctx.session, instance_id, ctx.clock) as live:
+    with bound(ctx), ctx.runtime.checkout(ctx.session, instance_id, ctx.clock, locked=locked) as live:
         yield live
 
 

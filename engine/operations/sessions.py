@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 
 from engine import audit
 from engine.context import Context
@@ -30,6 +30,9 @@ EXPIRED = {SessionKind.TOKEN: "Mã truy cập đã hết hạn. Vui lòng đăng
 REVOKED = {SessionKind.TOKEN: "Mã truy cập đã bị thu hồi (đã đăng xuất). Vui lòng đăng nhập lại.",
            SessionKind.COOKIE: "Phiên đăng nhập đã kết thúc (đã đăng xuất). Vui lòng đăng nhập lại."}
 INACTIVE = "Tài khoản không còn hiệu lực. Vui lòng đăng nhập lại."
+# Every request's first statement, built once: the session a secret's digest names, with its user.
+_BY_SECRET = (select(AuthSession, User).join(User, User.id == AuthSession.user_id)
+              .where(AuthSession.secret_hash == bindparam("secret_hash")))
 
 
 @dataclass(frozen=True)
@@ -63,10 +66,7 @@ def session_user(ctx: Context, secret: str, kind: SessionKind) -> tuple[User, in
     """The active user a presented secret opens, and the session's id; Unauthenticated otherwise."""
     if not secret or len(secret) > MAX_SECRET_LENGTH:
         raise Unauthenticated(INVALID[kind])
-    found = ctx.session.execute(
-        select(AuthSession, User).join(User, User.id == AuthSession.user_id)
-        .where(AuthSession.secret_hash == _digest(secret))
-    ).first()
+    found = ctx.session.execute(_BY_SECRET, {"secret_hash": _digest(secret)}).first()
     if found is None or found[0].kind != kind:
         raise Unauthenticated(INVALID[kind])
     session, user = found

@@ -14,7 +14,7 @@ from engine.clock import LOCAL_TZ, local_today
 from engine.context import Context
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.models import Dossier, HumanTask, HumanTaskState, Role, Unit, User
-from engine.operations.access import actionable_by, can_act_on, can_see, holds_role, require_actor
+from engine.operations.access import ACTOR_ID, MAY_ACT, actionable_by, can_act_on, can_see, holds_role, require_actor
 from engine.operations.forms import validate_form_data
 from engine.operations.hooks import Outcome, prefilled, run_before_complete
 from engine.operations.paging import Page, paginate
@@ -145,6 +145,11 @@ def _actionable_tasks(ctx: Context, task_ids: list[int]) -> list[tuple[User, Hum
 def _still_ready(ctx: Context, user: User, task: HumanTask) -> None:
     """Re-read under the instance's lock: READY, and not claimed by someone else."""
     ctx.session.refresh(task, ["state", "claimed_by_id", "claimed_at"])
+    _ready_for(user, task)
+
+
+def _ready_for(user: User, task: HumanTask) -> None:
+    """The task as read under the instance's lock is READY and not claimed by someone else."""
     if task.state != HumanTaskState.READY:
         raise Conflict("Nhiệm vụ đã được xử lý hoặc không còn hiệu lực.")
     if task.claimed_by_id not in (None, user.id):
@@ -190,9 +195,19 @@ def unclaim_task(ctx: Context, task_id: int) -> HumanTask:
 def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
     """Validate, run, save and audit in the caller's transaction; 409 if someone got there first."""
     assert ctx.runtime is not None
-    user, task = _actionable_task(ctx, task_id)
-    with checkout(ctx, task.instance_id) as live:
-        instance = live.instance  # the row read under the lock (no second read of it)
+    user = require_actor(ctx.actor)
+    # One statement: the task, its instance locked (with its state), the task re-read under that lock,
+    # and whether the caller may act on it. A caller who may not waits for the lock to be told 403/404.
+    found = ctx.runtime.lock_task(ctx.session, task_id, MAY_ACT, params={ACTOR_ID: user.id})
+    if found is None:
+        raise NotFound(f"Không tìm thấy nhiệm vụ số {task_id}.")
+    locked, task, (may_act,) = found
+    if not may_act:
+        get_task(ctx, task_id)
+        raise Forbidden("Bạn không có vai trò để xử lý nhiệm vụ này tại đơn vị này.")
+    with checkout(ctx, task.instance_id, locked=locked) as live:
+        instance = live.instance
+        _ready_for(user, task)  # as read by lock_task's statement, under the lock
         outcome = _complete_in(ctx, user, task, live, data)
     result = saved(live)
     _audit_task(ctx, AuditAction.TASK_COMPLETED, task, {"state": HumanTaskState.READY.value},
@@ -203,9 +218,9 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
 
 
 def _complete_in(ctx: Context, user: User, task: HumanTask, live: LiveWorkflow, data: Any) -> Outcome:
-    """The completion inside the instance's lock: still READY, the form checked, the hooks, the engine."""
+    """The completion inside the instance's lock, the task known READY: the form checked, the hooks, the
+    engine."""
     assert ctx.runtime is not None
-    _still_ready(ctx, user, task)
     data = validate_form_data(ctx.runtime.form(ctx.session, live.instance, task.form_name), data)
     task.completed_by_id = user.id  # known before the engine runs: steps it triggers may need it
     outcome = run_before_complete(ctx, task, data)
@@ -225,6 +240,7 @@ def complete_tasks(ctx: Context, completions: list[tuple[int, Any]]) -> list[Com
     with audit.batched(ctx), checkout_many(ctx, [task.instance_id for _, task in found]) as lives:
         for (user, task), (_, data) in zip(found, completions, strict=True):
             live = lives[task.instance_id]
+            _still_ready(ctx, user, task)
             outcome = _complete_in(ctx, user, task, live, data)
             # As the one-by-one path records it after its save: the row it leaves is COMPLETED.
             _audit_task(ctx, AuditAction.TASK_COMPLETED, task, {"state": HumanTaskState.READY.value},

@@ -23,8 +23,9 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import event, insert, select
+from sqlalchemy import Select, bindparam, event, insert, select
 from sqlalchemy.orm import Session, undefer
+from sqlalchemy.sql import ColumnElement
 
 from engine.clock import Clock
 from engine.config import Settings
@@ -86,6 +87,7 @@ class Runtime:
         self._by_hash = {d.content_hash: d for d in self.definitions.values()}
         self._lock = threading.Lock()
         self._cache = WorkflowCache(settings.workflow_cache_size)
+        self._task_locks: dict[tuple[bool, tuple[int, ...]], Select[Any]] = {}
         for check in CHECKS:
             check(self.definitions)
 
@@ -219,6 +221,37 @@ class Runtime:
             session.expire(instance, ["state"])
         return instance
 
+    def lock_task(self, session: Session, task_id: int, *columns: ColumnElement[Any],
+                  params: dict[str, Any] | None = None) -> tuple[ProcessInstance, HumanTask, tuple[Any, ...]] | None:
+        """A human task and its instance in one statement (None if there is no such task): the instance's
+        row locked with its state and definition's hash as `lock(with_state=True)` reads them, the task's
+        row locked after it and re-read under the lock, and `columns` (expressions on the task, e.g. the
+        caller's right to act, their bound `params` given) evaluated with them. On PostgreSQL a statement
+        that waited for the lock returns both rows as the transaction that held it left them (the locked
+        rows are read again once it ends), so a task completed or claimed meanwhile is seen here; the
+        instance's row is locked first, as every other path does, then the task's. SQLite serializes
+        writers already. The statement is built once per kind of database and set of columns, so `columns`
+        must be expressions built once too (module-level), not per call."""
+        postgres = is_postgres(session)
+        # By identity: the cached statement holds the columns, so their ids cannot be reused meanwhile.
+        key = (postgres, tuple(id(c) for c in columns))
+        stmt = self._task_locks.get(key)
+        if stmt is None:
+            stmt = (select(ProcessInstance, ProcessDefinition.content_hash, HumanTask, *columns)
+                    .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                    .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+                    .where(HumanTask.id == bindparam("locked_task_id"))
+                    .options(undefer(ProcessInstance.state)).execution_options(populate_existing=True))
+            if postgres:
+                stmt = stmt.with_for_update(of=[ProcessInstance, HumanTask])
+            self._task_locks[key] = stmt
+        row = session.execute(stmt, {**(params or {}), "locked_task_id": task_id}).one_or_none()
+        if row is None:
+            return None
+        instance, definition_hash, task = row[0], row[1], row[2]
+        session.info.setdefault(_HASHES_KEY, {})[instance.definition_id] = definition_hash
+        return instance, task, tuple(row[3:])
+
     def open(self, session: Session, instance: ProcessInstance, clock: Clock) -> LiveWorkflow:
         """The workflow of a locked instance, for this transaction only (taken out of the cache)."""
         definition = self.definition_of(session, instance)
@@ -230,14 +263,18 @@ class Runtime:
         return LiveWorkflow(instance, definition, workflow, clock, instance.revision, loaded=side_rows(workflow))
 
     @contextmanager
-    def checkout(self, session: Session, instance_id: int, clock: Clock) -> Iterator[LiveWorkflow]:
+    def checkout(self, session: Session, instance_id: int, clock: Clock, *,
+                 locked: ProcessInstance | None = None) -> Iterator[LiveWorkflow]:
         """Lock → open → (the block acts) → save, in the caller's transaction; `live.result` holds
         what the save changed. Nothing is saved when the block raises or the engine did not run (a
         timer not yet due, nothing to repair), and a workflow the engine has not touched goes back
-        to the cache as it was."""
+        to the cache as it was. `locked`: the instance's row, already locked in this transaction by
+        `lock_task` (no second statement)."""
         # The state is read with the lock unless the workflow is cached here (a guess: it only decides
         # whether the state comes in the lock's statement or, on a miss after all, in its own).
-        live = self.open(session, self.lock(session, instance_id, with_state=instance_id not in self._cache), clock)
+        if locked is None:
+            locked = self.lock(session, instance_id, with_state=instance_id not in self._cache)
+        live = self.open(session, locked, clock)
         try:
             yield live
         except BaseException:

@@ -3,13 +3,14 @@ on one timer. Each thread has its own session and commits like a request would."
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from engine.audit import verify_chain
 from engine.errors import Conflict
@@ -183,6 +184,49 @@ def test_conflict_when_claimed_by_another_officer(ctx, settings, clock, session)
     session.commit()
     assert [a for a in session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq))][-3:] == [
         "task_claimed", "task_unclaimed", "task_completed"]
+
+
+def _waits_for_a_lock(session: Any, seconds: float = 10.0) -> None:
+    """Until some other connection waits for a row lock (PostgreSQL), or a moment (SQLite: the waiter is
+    in BEGIN IMMEDIATE, which no view shows)."""
+    if session.get_bind().dialect.name != "postgresql":
+        time.sleep(0.5)
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with session.get_bind().connect() as conn:
+            if conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")):
+                return
+        time.sleep(0.02)
+    raise AssertionError("the completion never waited for the instance's lock")
+
+
+def test_a_completion_waiting_for_a_claim_sees_the_claim(make_ctx, ctx, settings, clock, session):
+    """The completion reads its task in the statement that takes the instance's lock: when it had to wait
+    for a claim's transaction, it sees the task as that transaction left it (claimed by someone else: 409),
+    not as it was when the statement began."""
+    world = build_world(session, settings)
+    colleague = make_user(session, settings, "xa.vp2", (Role.OFFICE, world.commune))
+    session.commit()
+    start_sample(ctx, world, clock)
+    prepare = tasks.list_tasks(ctx.as_actor(world.proposer)).items[0]
+    tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Hồ sơ", "amount": 1})
+    session.commit()
+    review_id = tasks.list_tasks(ctx.as_actor(world.office)).items[0].id
+    session.commit()
+
+    claimer = make_ctx(world.office)
+    tasks.claim_task(claimer, review_id)  # holds the instance's lock until its commit
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        completing = pool.submit(_committing, make_ctx, colleague,
+                                 lambda c: tasks.complete_task(c, review_id, {"outcome": "approve"}))
+        _waits_for_a_lock(session)
+        claimer.session.commit()
+        with pytest.raises(Conflict, match="cán bộ khác"):
+            completing.result(timeout=30)
+    session.expire_all()
+    review = session.get(HumanTask, review_id)
+    assert (review.state, review.claimed_by_id) == (HumanTaskState.READY, world.office.id)
 
 
 def test_two_requests_escalate_one_public_complaint_once(make_ctx, ctx, settings, session):

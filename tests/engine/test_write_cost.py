@@ -9,10 +9,10 @@ from engine.operations import tasks
 from tests.engine.helpers import build_world, start_sample
 from tests.engine.test_read_models import statements
 
-# Measured 2026-11-30: 9 on SQLite, 10 on PostgreSQL (its advisory lock of the audit chain), since the
-# side tables are written as the difference from the workflow that was loaded; lower it when the write
-# path gets leaner.
-COMPLETION_CEILING = 10
+# Measured 2026-11-30: 8 on PostgreSQL, 7 on SQLite (no advisory lock of the audit chain there) — the
+# task and its instance in one locking statement, the task's UPDATE, the next task's and timer's INSERTs,
+# the instance's UPDATE, the chain's lock, head and event; lower it when the write path gets leaner.
+COMPLETION_CEILING = {"postgresql": 8, "sqlite": 7}
 
 
 @pytest.fixture
@@ -29,4 +29,4 @@ def test_a_task_completion_stays_within_its_statement_ceiling(ctx, world, clock)
         done = tasks.complete_task(proposer, prepare.id, {"title": "Hồ sơ khen thưởng năm 2026", "amount": 3})
         ctx.session.commit()
     assert [t.key for t in done.next_tasks] == ["review"]
-    assert len(seen) <= COMPLETION_CEILING, "\n".join(seen)
+    assert len(seen) <= COMPLETION_CEILING[ctx.session.get_bind().dialect.name], "\n".join(seen)
