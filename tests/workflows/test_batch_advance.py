@@ -176,9 +176,8 @@ def _together(n: int, work: Any) -> list[Any]:
         return list(pool.map(run, range(n)))
 
 
+@pytest.mark.postgres_only  # SQLite serializes every writer: the race is PostgreSQL's
 def test_a_batch_and_a_single_completion_at_once_one_wins(ctx, make_ctx, tree, session):
-    if session.bind.dialect.name != "postgresql":
-        pytest.skip("SQLite serializes every writer: the race is PostgreSQL's")
     journey = Journey(ctx, tree)
     dossiers = _at_decide(journey, tree, 4)
     plan = [(_decide_task(journey, d).id, _choices(journey, d)) for d in dossiers]
