@@ -185,7 +185,26 @@ class Read:
     run: Callable[[Context], Any]
 
 
-def reads(tree_ids: dict[str, int], probe: str) -> list[Read]:
+SUPPLEMENT = {"outcome": "supplement", "missing": "Tờ trình"}
+ANSWER = {"note": "Đã bổ sung"}
+
+
+def supplement_loop(ctx: Context, tree_ids: dict[str, int], dossier_id: int) -> None:
+    """Two task completions of a live dossier, each a request of its own (a session, a commit): the
+    commune office takes `check_completeness` from its inbox and asks for a supplement, the proposer
+    takes `supplement_dossier` from theirs and answers — the dossier is back where it was."""
+    factory = make_session_factory(ctx.session.get_bind())  # type: ignore[arg-type]
+    for user, key, form in (("commune_office", "check_completeness", SUPPLEMENT),
+                            ("proposer", "supplement_dossier", ANSWER)):
+        with factory() as session:
+            request = Context(session, ctx.settings, ctx.clock, ctx.runtime, session.get(User, tree_ids[user]))
+            (task,) = [t for t in tasks.list_tasks(request, per_page=200).items
+                       if t.dossier_id == dossier_id and t.key == key]
+            tasks.complete_task(request, task.id, form)
+            session.commit()
+
+
+def reads(tree_ids: dict[str, int], probe: str, live: int) -> list[Read]:
     return [
         Read("search a nominee (province office)", lambda ctx: queries.list_dossiers(ctx.as_actor(
             ctx.session.get(User, tree_ids["province_office"])), q=probe).items),
@@ -197,6 +216,8 @@ def reads(tree_ids: dict[str, int], probe: str) -> list[Read]:
             ctx.session.get(User, tree_ids["commune_office"])), status="decided", year=2026).items),
         Read("inbox (commune office)", lambda ctx: tasks.task_rows(ctx, tasks.list_tasks(ctx.as_actor(
             ctx.session.get(User, tree_ids["commune_office"])), per_page=200).items)),
+        Read("2 task completions from the inboxes (live dossier)",
+             lambda ctx: supplement_loop(ctx, tree_ids, live)),
     ]
 
 
@@ -232,7 +253,11 @@ def scaling(url: str, label: str, small: int, large: int, instance_dir: Path, re
             tree = build_tree(session, settings)
             session.commit()
             made = templates(session, settings, runtime, tree)
-            ids = {"province_office": tree.province_office.id, "commune_office": tree.commune_office.id}
+            # Live dossiers waiting at the commune's completeness check: one measured on each registry.
+            journey = Journey(Context(session, settings, FixedClock(NOW), runtime), tree)
+            live = [journey.submit(("GIAY_KHEN", "Lê Thị Mai")) for _ in range(2)]
+            ids = {"province_office": tree.province_office.id, "commune_office": tree.commune_office.id,
+                   "proposer": tree.proposer.id}
             probe = fold(name(random.Random(7)))  # a name the copies hold (about one dossier in 20,000)
         t0 = time.perf_counter()
         seed(db, small - len(made), made, rng, states)
@@ -241,13 +266,13 @@ def scaling(url: str, label: str, small: int, large: int, instance_dir: Path, re
             with db.connect() as conn:
                 conn.execute(text("ANALYZE"))
                 conn.commit()
-        first = measure(db, settings, runtime, reads(ids, probe), repeat)
+        first = measure(db, settings, runtime, reads(ids, probe, live[0]), repeat)
         seed(db, large - small, made, rng, states)
         if is_postgres_url(url):
             with db.connect() as conn:
                 conn.execute(text("ANALYZE"))
                 conn.commit()
-        second = measure(db, settings, runtime, reads(ids, probe), repeat)
+        second = measure(db, settings, runtime, reads(ids, probe, live[1]), repeat)
         return label, first, second, seconds
     finally:
         db.dispose()
