@@ -126,7 +126,7 @@ def seed(db: Engine, count: int, template_ids: list[int], rng: random.Random, st
                 for i, row in enumerate(out):
                     _vary(table, row, done // per_copy + i // max(len(rows[table]), 1), rng, counters, states)
                 if out:
-                    session.execute(Base.metadata.tables[table].insert(), out)
+                    insert(session, table, out)
             session.commit()
         for table in next_id:
             next_id[table] += batch * span[table]
@@ -140,6 +140,25 @@ def seed(db: Engine, count: int, template_ids: list[int], rng: random.Random, st
                 session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                      f"(SELECT max(id) FROM {table}))"))
         session.commit()
+
+
+def insert(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert the copies: PostgreSQL through COPY (each value bound by its column's type first, as an
+    INSERT would bind it), SQLite through one executemany (its triggers keep the FTS5 indexes)."""
+    t = Base.metadata.tables[table]
+    if not is_postgres(session):
+        session.execute(t.insert(), rows)
+        return
+    dialect = session.get_bind().dialect
+    columns = list(t.columns)
+    bind = [c.type._cached_bind_processor(dialect) for c in columns]
+    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[c.name] if p is None or row[c.name] is None else p(row[c.name])
+                            for c, p in zip(columns, bind, strict=True)])
 
 
 def _copy(table: str, keys: list[tuple[str, str]], row: dict[str, Any], k: int, next_id: dict[str, int],
@@ -266,16 +285,33 @@ def scaling(url: str, label: str, small: int, large: int, instance_dir: Path, re
             with db.connect() as conn:
                 conn.execute(text("ANALYZE"))
                 conn.commit()
+        census(db, label)
         first = measure(db, settings, runtime, reads(ids, probe, live[0]), repeat)
         seed(db, large - small, made, rng, states)
         if is_postgres_url(url):
             with db.connect() as conn:
                 conn.execute(text("ANALYZE"))
                 conn.commit()
+        census(db, label)
         second = measure(db, settings, runtime, reads(ids, probe, live[1]), repeat)
         return label, first, second, seconds
     finally:
         db.dispose()
+
+
+def census(db: Engine, label: str) -> None:
+    """What the registry holds, and that the copies hang together (every nomination's and task's
+    dossier and every dossier's instance are there)."""
+    with db.connect() as conn:
+        counts = {table: conn.scalar(text(f"SELECT count(*) FROM {table}"))
+                  for table in ("dossier", "nomination", "decision", "human_task", "process_instance")}
+        orphans = conn.scalar(text(
+            "SELECT (SELECT count(*) FROM nomination WHERE dossier_id NOT IN (SELECT id FROM dossier))"
+            " + (SELECT count(*) FROM human_task WHERE dossier_id NOT IN (SELECT id FROM dossier))"
+            " + (SELECT count(*) FROM dossier WHERE instance_id NOT IN (SELECT id FROM process_instance))"))
+    print(f"{label}: " + ", ".join(f"{n:,} {table}" for table, n in counts.items()) + f"; {orphans} orphans",
+          flush=True)
+    assert orphans == 0
 
 
 def is_postgres_url(url: str) -> bool:
