@@ -1,6 +1,7 @@
 """a registry of 100,000 dossiers: the officers' list filtered by status and year and a unit's list read
-off indexes in their sort order; an FTS5 trigram index of the folded dossier titles on SQLite (the
-officers' search, beside migration 0039's index of the nominee names)
+off indexes in their sort order; an instance's tasks by state (a task completion reads its completed
+forms); an FTS5 trigram index of the folded dossier titles on SQLite (the officers' search, beside
+migration 0039's index of the nominee names)
 
 Revision ID: 0049
 Revises: 0044
@@ -36,6 +37,7 @@ def upgrade() -> None:
     op.create_index('ix_dossier_status_year_created', 'dossier', ['status', 'year', 'created_at', 'id'],
                     unique=False)
     op.create_index('ix_dossier_unit_created', 'dossier', ['proposing_unit_id', 'created_at', 'id'], unique=False)
+    op.create_index('ix_human_task_instance_state', 'human_task', ['instance_id', 'state', 'form_name'], unique=False)
     if op.get_bind().dialect.name == 'sqlite':
         for statement in _FTS:
             op.execute(statement)
@@ -46,5 +48,6 @@ def downgrade() -> None:
         for name in ('insert', 'delete', 'update'):
             op.execute(f"DROP TRIGGER dossier_title_fts_{name}")
         op.execute("DROP TABLE dossier_title_fts")
+    op.drop_index('ix_human_task_instance_state', table_name='human_task')
     op.drop_index('ix_dossier_unit_created', table_name='dossier')
     op.drop_index('ix_dossier_status_year_created', table_name='dossier')
