@@ -74,15 +74,16 @@ def list_dossiers(ctx: Context, *, status: DossierStatus | str | None = None, un
     if needle:
         # Both folded columns carry a trigram index (GIN on PostgreSQL, FTS5 on SQLite): each side of the
         # union is an index lookup, whatever the size of the registry.
-        matching = union(select(Dossier.id).where(_contains(ctx.session, Dossier.title_folded, TITLE_INDEX, needle)),
-                         select(Nomination.dossier_id).where(
-                             _contains(ctx.session, Nomination.nominee_name_folded, NAME_INDEX, needle)))
+        matching = union(
+            select(Dossier.id).where(folded_contains(ctx.session, Dossier.title_folded, TITLE_INDEX, needle)),
+            select(Nomination.dossier_id).where(
+                folded_contains(ctx.session, Nomination.nominee_name_folded, NAME_INDEX, needle)))
         stmt = stmt.where(Dossier.id.in_(matching))
     stmt = stmt.order_by(Dossier.created_at.desc(), Dossier.id.desc()).options(*SUMMARY)
     return paginate(ctx.session, stmt, page, per_page, count_cap=LIST_COUNT_CAP)
 
 
-def _contains(session: Session, folded: Any, index: Any, needle: str) -> ColumnElement[bool]:
+def folded_contains(session: Session, folded: Any, index: Any, needle: str) -> ColumnElement[bool]:
     """SQL: the folded column contains `needle`. On SQLite a needle of three letters or more (and no LIKE
     wildcard) is looked up in the column's FTS5 trigram index (keyed by the row's id) instead of read off
     every row; shorter needles match what the table says, the same rows."""
