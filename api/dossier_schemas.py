@@ -229,6 +229,8 @@ class DossierSummarySchema(BaseSchema):
 
 class DossierPageSchema(PageSchema):
     items = List(Nested(DossierSummarySchema), required=True)
+    capped = Bool(required=True, metadata=_doc(
+        "Đúng khi có hơn `total` hồ sơ (đếm tối đa 1.000 hồ sơ sau đầu trang); `total` khi đó là số tối thiểu."))
 
 
 class DossierSchema(DossierSummarySchema):

@@ -126,7 +126,7 @@ def seed(db: Engine, count: int, template_ids: list[int], rng: random.Random, st
                 for i, row in enumerate(out):
                     _vary(table, row, done // per_copy + i // max(len(rows[table]), 1), rng, counters, states)
                 if out:
-                    session.execute(Base.metadata.tables[table].insert(), out)
+                    insert(session, table, out)
             session.commit()
         for table in next_id:
             next_id[table] += batch * span[table]
@@ -140,6 +140,25 @@ def seed(db: Engine, count: int, template_ids: list[int], rng: random.Random, st
                 session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                      f"(SELECT max(id) FROM {table}))"))
         session.commit()
+
+
+def insert(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert the copies: PostgreSQL through COPY (each value bound by its column's type first, as an
+    INSERT would bind it), SQLite through one executemany (its triggers keep the FTS5 indexes)."""
+    t = Base.metadata.tables[table]
+    if not is_postgres(session):
+        session.execute(t.insert(), rows)
+        return
+    dialect = session.get_bind().dialect
+    columns = list(t.columns)
+    bind = [c.type._cached_bind_processor(dialect) for c in columns]
+    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[c.name] if p is None or row[c.name] is None else p(row[c.name])
+                            for c, p in zip(columns, bind, strict=True)])
 
 
 def _copy(table: str, keys: list[tuple[str, str]], row: dict[str, Any], k: int, next_id: dict[str, int],
@@ -185,10 +204,34 @@ class Read:
     run: Callable[[Context], Any]
 
 
-def reads(tree_ids: dict[str, int], probe: str) -> list[Read]:
+# The live dossiers' nominee: a name no copy holds (neither the family nor the given name is drawn), so
+# its search finds the same two dossiers at every size.
+RARE = "Lương Thị Mến"
+SUPPLEMENT = {"outcome": "supplement", "missing": "Tờ trình"}
+ANSWER = {"note": "Đã bổ sung"}
+
+
+def supplement_loop(ctx: Context, tree_ids: dict[str, int], dossier_id: int) -> None:
+    """Two task completions of a live dossier, each a request of its own (a session, a commit): the
+    commune office takes `check_completeness` from its inbox and asks for a supplement, the proposer
+    takes `supplement_dossier` from theirs and answers — the dossier is back where it was."""
+    factory = make_session_factory(ctx.session.get_bind())  # type: ignore[arg-type]
+    for user, key, form in (("commune_office", "check_completeness", SUPPLEMENT),
+                            ("proposer", "supplement_dossier", ANSWER)):
+        with factory() as session:
+            request = Context(session, ctx.settings, ctx.clock, ctx.runtime, session.get(User, tree_ids[user]))
+            (task,) = [t for t in tasks.list_tasks(request, per_page=200).items
+                       if t.dossier_id == dossier_id and t.key == key]
+            tasks.complete_task(request, task.id, form)
+            session.commit()
+
+
+def reads(tree_ids: dict[str, int], probe: str, live: int) -> list[Read]:
     return [
-        Read("search a nominee (province office)", lambda ctx: queries.list_dossiers(ctx.as_actor(
+        Read("search a common name (province office)", lambda ctx: queries.list_dossiers(ctx.as_actor(
             ctx.session.get(User, tree_ids["province_office"])), q=probe).items),
+        Read("search a rare name (province office)", lambda ctx: queries.list_dossiers(ctx.as_actor(
+            ctx.session.get(User, tree_ids["province_office"])), q=RARE).items),
         Read("dossier list, page 1 (province office)", lambda ctx: queries.list_dossiers(ctx.as_actor(
             ctx.session.get(User, tree_ids["province_office"]))).items),
         Read("dossier list, page 50 (province office)", lambda ctx: queries.list_dossiers(ctx.as_actor(
@@ -197,6 +240,8 @@ def reads(tree_ids: dict[str, int], probe: str) -> list[Read]:
             ctx.session.get(User, tree_ids["commune_office"])), status="decided", year=2026).items),
         Read("inbox (commune office)", lambda ctx: tasks.task_rows(ctx, tasks.list_tasks(ctx.as_actor(
             ctx.session.get(User, tree_ids["commune_office"])), per_page=200).items)),
+        Read("2 task completions from the inboxes (live dossier)",
+             lambda ctx: supplement_loop(ctx, tree_ids, live)),
     ]
 
 
@@ -232,8 +277,13 @@ def scaling(url: str, label: str, small: int, large: int, instance_dir: Path, re
             tree = build_tree(session, settings)
             session.commit()
             made = templates(session, settings, runtime, tree)
-            ids = {"province_office": tree.province_office.id, "commune_office": tree.commune_office.id}
-            probe = fold(name(random.Random(7)))  # a name the copies hold (about one dossier in 20,000)
+            # Live dossiers waiting at the commune's completeness check: one measured on each registry.
+            journey = Journey(Context(session, settings, FixedClock(NOW), runtime), tree)
+            live = [journey.submit(("GIAY_KHEN", RARE)) for _ in range(2)]
+            ids = {"province_office": tree.province_office.id, "commune_office": tree.commune_office.id,
+                   "proposer": tree.proposer.id}
+            # A name the copies hold: one nomination in 9,600 (≈2 dossiers at 10,000, ≈15 at 100,000).
+            probe = fold(name(random.Random(7)))
         t0 = time.perf_counter()
         seed(db, small - len(made), made, rng, states)
         seconds = time.perf_counter() - t0
@@ -241,16 +291,33 @@ def scaling(url: str, label: str, small: int, large: int, instance_dir: Path, re
             with db.connect() as conn:
                 conn.execute(text("ANALYZE"))
                 conn.commit()
-        first = measure(db, settings, runtime, reads(ids, probe), repeat)
+        census(db, label)
+        first = measure(db, settings, runtime, reads(ids, probe, live[0]), repeat)
         seed(db, large - small, made, rng, states)
         if is_postgres_url(url):
             with db.connect() as conn:
                 conn.execute(text("ANALYZE"))
                 conn.commit()
-        second = measure(db, settings, runtime, reads(ids, probe), repeat)
+        census(db, label)
+        second = measure(db, settings, runtime, reads(ids, probe, live[1]), repeat)
         return label, first, second, seconds
     finally:
         db.dispose()
+
+
+def census(db: Engine, label: str) -> None:
+    """What the registry holds, and that the copies hang together (every nomination's and task's
+    dossier and every dossier's instance are there)."""
+    with db.connect() as conn:
+        counts = {table: conn.scalar(text(f"SELECT count(*) FROM {table}"))
+                  for table in ("dossier", "nomination", "decision", "human_task", "process_instance")}
+        orphans = conn.scalar(text(
+            "SELECT (SELECT count(*) FROM nomination WHERE dossier_id NOT IN (SELECT id FROM dossier))"
+            " + (SELECT count(*) FROM human_task WHERE dossier_id NOT IN (SELECT id FROM dossier))"
+            " + (SELECT count(*) FROM dossier WHERE instance_id NOT IN (SELECT id FROM process_instance))"))
+    print(f"{label}: " + ", ".join(f"{n:,} {table}" for table, n in counts.items()) + f"; {orphans} orphans",
+          flush=True)
+    assert orphans == 0
 
 
 def is_postgres_url(url: str) -> bool:

@@ -10,8 +10,9 @@ from sqlalchemy import create_engine, inspect, text
 from engine.db import Base, make_engine
 from engine.migrate import alembic_config, upgrade
 
-# Not modelled: SQLite's FTS5 index of the folded nominee names (migration 0039) and its shadow tables.
-NOT_MODELLED = "nomination_name_fts"
+# Not modelled: SQLite's FTS5 indexes of the folded nominee names (migration 0039) and dossier titles
+# (0049) and their shadow tables.
+NOT_MODELLED = ("nomination_name_fts", "dossier_title_fts")
 
 
 def _modelled(name: str | None, kind: str, _parents: object) -> bool:

@@ -63,10 +63,11 @@ class Pager:
     page: int
     pages: int
     total: int
+    capped: bool = False  # more than `total` rows: the count stopped (Page.capped)
 
     @classmethod
     def of(cls, page: Page) -> Pager:
-        return cls(page.page, max(1, -(-page.total // page.per_page)), page.total)
+        return cls(page.page, max(1, -(-page.total // page.per_page)), page.total, page.capped)
 
     def url(self, number: int) -> str:
         args = request.args.to_dict()

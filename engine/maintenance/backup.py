@@ -37,9 +37,10 @@ from engine.models import AuditEvent
 from engine.storage import AttachmentStore, attachment_store
 
 ALEMBIC_TABLE = "alembic_version"
-# SQLite's FTS5 index of the folded nominee names (migration 0039) and its shadow tables: derived from
-# `nomination`, filled by its triggers as a restore inserts the nominations; never archived.
-DERIVED_PREFIX = "nomination_name_fts"
+# SQLite's FTS5 indexes of the folded nominee names (migration 0039) and dossier titles (0049) and their
+# shadow tables: derived from `nomination` and `dossier`, filled by their triggers as a restore inserts the
+# rows; never archived.
+DERIVED_PREFIX = ("nomination_name_fts", "dossier_title_fts")
 ROWS_PER_FETCH = 1000
 
 

@@ -84,6 +84,10 @@ class Dossier(Base):
         searchable("ix_dossier_title_folded", "title_folded"),
         # The statistics' proposals of a period: read off the index, without the rows.
         Index("ix_dossier_submitted_scope", "submitted_at", "status", "proposing_unit_id", "overdue"),
+        # A list filtered by status and year, and one unit's list: read off the index in its sort order
+        # (newest first), not sorted from every matching row.
+        Index("ix_dossier_status_year_created", "status", "year", "created_at", "id"),
+        Index("ix_dossier_unit_created", "proposing_unit_id", "created_at", "id"),
     )
 
 

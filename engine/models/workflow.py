@@ -103,6 +103,10 @@ class HumanTask(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "task_uuid", name="uq_human_task_instance_task"),
         Index("ix_human_task_inbox", "state", "role", "unit_id"),
+        # An instance's tasks in one state (the forms it already completed, read at each completion): two
+        # equalities, so SQLite's planner prefers it to the inbox index, whose `state` alone matches
+        # every completed task of the registry.
+        Index("ix_human_task_instance_state", "instance_id", "state", "form_name"),
     )
 
 

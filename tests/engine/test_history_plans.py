@@ -1,0 +1,58 @@
+"""What keeps the reads flat as the history grows, asked of SQLite's planner (EXPLAIN QUERY PLAN, never
+time; the times are bench.history's): the officers' search reads the FTS5 trigram indexes, a list
+filtered by status and year walks its index in the sort order, and a task completion's read of the
+forms already completed seeks the instance instead of every completed task. SQLite keeps no statistics
+here, so its plans do not depend on the rows present; PostgreSQL's do (it analyzes), and its trigram
+and B-tree indexes are shown by bench.history."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from engine.models import Dossier, DossierStatus, HumanTask, HumanTaskState, Nomination
+from engine.operations.award.queries.dossiers import NAME_INDEX, TITLE_INDEX, folded_contains
+
+
+def plan(session: Session, stmt: Select[Any]) -> str:
+    compiled = stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    return "\n".join(row[3] for row in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+
+
+@pytest.fixture
+def sqlite(session: Session) -> Session:
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's planner; PostgreSQL analyzes its tables (bench.history)")
+    return session
+
+
+def test_the_search_reads_the_fts5_indexes_of_names_and_titles(sqlite):
+    names = plan(sqlite, select(Nomination.dossier_id).where(
+        folded_contains(sqlite, Nomination.nominee_name_folded, NAME_INDEX, "nguyen thi tuoi")))
+    titles = plan(sqlite, select(Dossier.id).where(
+        folded_contains(sqlite, Dossier.title_folded, TITLE_INDEX, "chong bao")))
+    short = plan(sqlite, select(Nomination.dossier_id).where(
+        folded_contains(sqlite, Nomination.nominee_name_folded, NAME_INDEX, "an")))  # no trigram: the column
+    assert "SCAN nomination_name_fts VIRTUAL TABLE" in names and not scans(names, "nomination")
+    assert "SCAN dossier_title_fts VIRTUAL TABLE" in titles and not scans(titles, "dossier")
+    assert scans(short, "nomination")
+
+
+def scans(found: str, table: str) -> bool:
+    """Whether the plan reads every row (or every index entry) of `table`."""
+    return any(line == f"SCAN {table}" or line.startswith(f"SCAN {table} USING") for line in found.splitlines())
+
+
+def test_a_list_by_status_and_year_walks_its_index_in_order(sqlite):
+    stmt = (select(Dossier.id).where(Dossier.status == DossierStatus.DECIDED, Dossier.year == 2026)
+            .order_by(Dossier.created_at.desc(), Dossier.id.desc()).limit(20))
+    found = plan(sqlite, stmt)
+    assert "ix_dossier_status_year_created" in found and "TEMP B-TREE" not in found
+
+
+def test_the_forms_an_instance_completed_are_read_off_its_own_tasks(sqlite):
+    stmt = select(HumanTask.form_name).distinct().where(HumanTask.instance_id == 1,
+                                                        HumanTask.state == HumanTaskState.COMPLETED)
+    assert "ix_human_task_instance_state (instance_id=? AND state=?)" in plan(sqlite, stmt)
