@@ -4,14 +4,14 @@ forms); an FTS5 trigram index of the folded dossier titles on SQLite (the office
 migration 0039's index of the nominee names)
 
 Revision ID: 0049
-Revises: 0044
+Revises: 0050
 Create Date: 2026-11-30
 """
 from alembic import op
 
 
 revision = '0049'
-down_revision = '0044'
+down_revision = '0050'
 branch_labels = None
 depends_on = None
 
