@@ -219,7 +219,8 @@ def round_task(ctx: Context, rnd: ReviewRound) -> HumanTask | None:
         HumanTask.state == HumanTaskState.READY)).first()
 
 
-def _decide_without_process(ctx: Context, rnd: ReviewRound, rows: list[dict[str, Any]]) -> RoundOutcome:
+def _decide_ready(ctx: Context, rnd: ReviewRound, user: User, rows: list[dict[str, Any]]) -> RoundOutcome:
+    """The dossiers of the round waiting at `decide`, checked whole against `rows`, then decided."""
     unit = ctx.session.get(Unit, rnd.unit_id)
     assert unit is not None
     tasks = _ready_tasks(ctx, rnd)
@@ -227,7 +228,11 @@ def _decide_without_process(ctx: Context, rnd: ReviewRound, rows: list[dict[str,
         raise Conflict("Chưa có hồ sơ nào của đợt xét chờ thủ trưởng quyết định.")
     plan = _checked(ctx, unit, tasks, rows)
     with audit.batched(ctx):
-        return _decide(ctx, rnd, unit, require_actor(ctx.actor), tasks, plan)
+        return _decide(ctx, rnd, unit, user, tasks, plan)
+
+
+def _decide_without_process(ctx: Context, rnd: ReviewRound, rows: list[dict[str, Any]]) -> RoundOutcome:
+    return _decide_ready(ctx, rnd, require_actor(ctx.actor), rows)
 
 
 def round_of_task(ctx: Context, task: HumanTask) -> ReviewRound | None:
@@ -252,14 +257,7 @@ def decide_round_apply(ctx: Context, task: HumanTask, data: dict[str, Any]) -> O
         raise Forbidden("Chỉ thủ trưởng (hoặc cấp phó) của đơn vị quyết định đợt xét khen thưởng.")
     rows = read_round_decision({"nominations": [{k: v for k, v in row.items() if k in _ROW_FIELDS}
                                                 for row in data.get("nominations", [])]})
-    unit = ctx.session.get(Unit, rnd.unit_id)
-    assert unit is not None
-    tasks = _ready_tasks(ctx, rnd)
-    if not tasks:
-        raise Conflict("Chưa có hồ sơ nào của đợt xét chờ thủ trưởng quyết định.")
-    plan = _checked(ctx, unit, tasks, rows)
-    with audit.batched(ctx):
-        outcome = _decide(ctx, rnd, unit, user, tasks, plan)
+    outcome = _decide_ready(ctx, rnd, user, rows)
     summary = {"dossiers": outcome.dossiers, "decisions": [d.id for d in outcome.decisions],
                "submissions": [s.id for s in outcome.submissions]}
     return Outcome(data={"decided": summary}, reply=summary)
