@@ -164,7 +164,8 @@ def test_exception_before_commit_leaves_everything_as_it_was(ctx, settings, cloc
     assert verify_chain(ctx).ok
 
 
-def test_conflict_when_claimed_by_another_officer(ctx, settings, clock, session):
+def _at_review(ctx, settings, clock, session):
+    """The sample process at its office's `review`, with a second officer of the same office."""
     world = build_world(session, settings)
     colleague = make_user(session, settings, "xa.vp2", (Role.OFFICE, world.commune))
     session.commit()
@@ -172,6 +173,11 @@ def test_conflict_when_claimed_by_another_officer(ctx, settings, clock, session)
     prepare = tasks.list_tasks(ctx.as_actor(world.proposer)).items[0]
     tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Hồ sơ", "amount": 1})
     session.commit()
+    return world, colleague
+
+
+def test_conflict_when_claimed_by_another_officer(ctx, settings, clock, session):
+    world, colleague = _at_review(ctx, settings, clock, session)
     review = tasks.list_tasks(ctx.as_actor(world.office)).items[0]
     tasks.claim_task(ctx.as_actor(world.office), review.id)
     session.commit()
@@ -205,13 +211,7 @@ def test_a_completion_waiting_for_a_claim_sees_the_claim(make_ctx, ctx, settings
     """The completion reads its task in the statement that takes the instance's lock: when it had to wait
     for a claim's transaction, it sees the task as that transaction left it (claimed by someone else: 409),
     not as it was when the statement began."""
-    world = build_world(session, settings)
-    colleague = make_user(session, settings, "xa.vp2", (Role.OFFICE, world.commune))
-    session.commit()
-    start_sample(ctx, world, clock)
-    prepare = tasks.list_tasks(ctx.as_actor(world.proposer)).items[0]
-    tasks.complete_task(ctx.as_actor(world.proposer), prepare.id, {"title": "Hồ sơ", "amount": 1})
-    session.commit()
+    world, colleague = _at_review(ctx, settings, clock, session)
     review_id = tasks.list_tasks(ctx.as_actor(world.office)).items[0].id
     session.commit()
 

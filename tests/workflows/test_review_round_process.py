@@ -16,13 +16,14 @@ from engine.clock import LOCAL_TZ
 from engine.errors import Conflict
 from engine.models import AuditEvent, HumanTask, HumanTaskState, InstanceStatus, ProcessInstance, ReviewRound, Timer
 from engine.operations import tasks
-from engine.operations.admission import admit
 from engine.operations.award import round_decision as rounds_decide
 from engine.operations.council import sitting as sittings
 from engine.operations.council.inputs import read_sitting_ballot, read_sitting_close
 from engine.operations.rounds import commands as rounds
 from engine.operations.rounds.inputs import read_round
 from tests.workflows.journey import check_prefill
+from tests.workflows.test_round_sitting import _submit as submitted
+from tests.workflows.test_round_sitting import _to_council
 
 
 def _open_round(journey, tree, cutoff=date(2026, 11, 25)):
@@ -35,13 +36,9 @@ def _open_round(journey, tree, cutoff=date(2026, 11, 25)):
 
 
 def _submit(journey, tree, *nominations):
-    dossier_id = journey.submit(*nominations)
-    admit(journey.ctx.as_actor(tree.proposer), journey.dossier, tree.commune, submitting=True)
-    journey.session.commit()
-    journey.reload()
-    journey.dossier_id = dossier_id
-    journey.complete(tree.commune_office, "check_completeness", {"outcome": "complete"})
-    journey.all_eligible(tree.commune_office)
+    """Submitted, admitted at the commune and appraised: at the council stage (or at `decide`)."""
+    dossier_id = submitted(journey, tree, *nominations)
+    _to_council(journey, tree, dossier_id)
     return dossier_id
 
 

@@ -17,13 +17,13 @@ from engine.clock import LOCAL_TZ
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.models import Decision, Nomination, RoundSubmission
 from engine.operations import award_tally
-from engine.operations.admission import admit
 from engine.operations.award import round_decision as rounds_decide
 from engine.operations.council import sitting as sittings
 from engine.operations.council.inputs import read_sitting_ballot, read_sitting_close
 from engine.operations.rounds import commands as rounds
 from engine.operations.rounds.inputs import read_round
 from engine.storage import AttachmentStore
+from tests.workflows.test_round_sitting import _submit
 
 
 def _open_round(journey, tree, office, unit, cutoff=date(2026, 11, 25)):
@@ -32,14 +32,6 @@ def _open_round(journey, tree, office, unit, cutoff=date(2026, 11, 25)):
          "cutoff_on": str(cutoff)}))
     journey.session.commit()
     return rnd.id
-
-
-def _submit(journey, tree, *nominations):
-    dossier_id = journey.submit(*nominations)
-    admit(journey.ctx.as_actor(tree.proposer), journey.dossier, tree.commune, submitting=True)
-    journey.session.commit()
-    journey.reload()
-    return dossier_id
 
 
 def _appraise(journey, office, dossier_id):

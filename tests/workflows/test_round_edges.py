@@ -36,7 +36,6 @@ from engine.models import (
     RoundSubmission,
 )
 from engine.operations import administration
-from engine.operations.admission import admit
 from engine.operations.award import round_decision as rounds_decide
 from engine.operations.council import sitting as sittings
 from engine.operations.council.inputs import read_sitting_ballot, read_sitting_close
@@ -47,6 +46,7 @@ from engine.rules.eligibility import DEFAULT_RULES_DIR
 from engine.storage import AttachmentStore
 from tests.factories import make_user
 from tests.workflows.journey import Journey
+from tests.workflows.test_round_sitting import _submit, _to_council
 
 NEW_BASIS = "Căn cứ Nghị định số 999/2026/NĐ-CP ngày 01 tháng 11 năm 2026 của Chính phủ (dùng cho kiểm thử);"
 NEW_VERSION = "kt-2026"
@@ -100,20 +100,6 @@ def _open_round(journey, tree):
     return rnd.id
 
 
-def _submit(journey, tree, *nominations, rules_version="nd152-2025"):
-    dossier_id = journey.submit(*nominations, rules_version=rules_version)
-    admit(journey.ctx.as_actor(tree.proposer), journey.dossier, tree.commune, submitting=True)
-    journey.session.commit()
-    journey.reload()
-    return dossier_id
-
-
-def _appraise(journey, tree, dossier_id):
-    journey.dossier_id = dossier_id
-    journey.complete(tree.commune_office, "check_completeness", {"outcome": "complete"})
-    journey.all_eligible(tree.commune_office)
-
-
 def _open_sitting(journey, tree, rnd):
     journey.ctx.clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=LOCAL_TZ))
     sitting_id = sittings.open_sitting(journey.ctx.as_actor(tree.commune_office), rnd).id
@@ -158,7 +144,7 @@ def test_a_round_of_two_rules_versions_judges_each_name_by_its_own(versioned, tr
     new = _submit(journey, tree, ("CSTD_TINH", "Phạm Văn An"), ("GIAY_KHEN", "Vũ Văn Em"),
                   ("GK_MOI", "Hà Thị Giang"), rules_version=NEW_VERSION)
     for dossier_id in (old, new):
-        _appraise(journey, tree, dossier_id)
+        _to_council(journey, tree, dossier_id)
     sitting_id = _open_sitting(journey, tree, rnd)
     for member in tree.commune_council[:4]:
         _vote(journey, member, sitting_id)
@@ -241,10 +227,10 @@ def test_the_sitting_has_one_council_whatever_changed_between_the_sessions(journ
     rnd = _open_round(journey, tree)
     # the first dossier's session is opened with the council before the change; the newcomer is a nominee
     first = _submit(journey, tree, ("CSTD_TINH", "Nguyễn Thị Tươi"), ("CSTD_CS", newcomer.full_name))
-    _appraise(journey, tree, first)
+    _to_council(journey, tree, first)
     _replace(journey, admin, session.get(Council, council_id), leaving, newcomer)
     second = _submit(journey, tree, ("CSTD_TINH", "Phạm Văn An"))
-    _appraise(journey, tree, second)
+    _to_council(journey, tree, second)
     third = _submit(journey, tree, ("CSTD_TINH", "Lê Văn Hùng"))  # in time, appraised once the sitting is open
     sessions = session.scalars(select(CouncilSession).order_by(CouncilSession.id)).all()
     assert [{m.user_id for m in s.members} == {u.id for u in tree.commune_council} for s in sessions] == [True, False]
@@ -253,7 +239,7 @@ def test_the_sitting_has_one_council_whatever_changed_between_the_sessions(journ
     council = {u.id for u in tree.commune_council[:4]} | {newcomer.id}  # the level's council on the day it opens
     # changed again while the sitting is open, and a third dossier joins it: the sitting keeps its council
     _replace(journey, admin, session.get(Council, council_id), tree.commune_council[3], late)
-    _appraise(journey, tree, third)
+    _to_council(journey, tree, third)
     sessions = session.scalars(select(CouncilSession).order_by(CouncilSession.id)).all()
     assert len(sessions) == 3
     assert all({m.user_id for m in s.members} == council and s.members_total == 5 for s in sessions)

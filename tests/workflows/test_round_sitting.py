@@ -48,9 +48,9 @@ def _open_round(journey, tree):
     return rnd.id
 
 
-def _submit(journey, tree, *nominations):
+def _submit(journey, tree, *nominations, rules_version="nd152-2025"):
     """The journey's submission, then the admission at the commune a real submission makes."""
-    dossier_id = journey.submit(*nominations)
+    dossier_id = journey.submit(*nominations, rules_version=rules_version)
     admit(journey.ctx.as_actor(tree.proposer), journey.dossier, tree.commune, submitting=True)
     journey.session.commit()
     journey.reload()
