@@ -31,8 +31,9 @@ REVOKED = {SessionKind.TOKEN: "Mã truy cập đã bị thu hồi (đã đăng x
            SessionKind.COOKIE: "Phiên đăng nhập đã kết thúc (đã đăng xuất). Vui lòng đăng nhập lại."}
 INACTIVE = "Tài khoản không còn hiệu lực. Vui lòng đăng nhập lại."
 # Every request's first statement, built once: the session a secret's digest names, with its user.
-_BY_SECRET = (select(AuthSession, User).join(User, User.id == AuthSession.user_id)
-              .where(AuthSession.secret_hash == bindparam("secret_hash")))
+# The session's own columns as plain values (no object of it is needed), its user as the request's actor.
+_BY_SECRET = (select(AuthSession.kind, AuthSession.revoked_at, AuthSession.expires_at, AuthSession.id, User)
+              .join(User, User.id == AuthSession.user_id).where(AuthSession.secret_hash == bindparam("secret_hash")))
 
 
 @dataclass(frozen=True)
@@ -67,16 +68,16 @@ def session_user(ctx: Context, secret: str, kind: SessionKind) -> tuple[User, in
     if not secret or len(secret) > MAX_SECRET_LENGTH:
         raise Unauthenticated(INVALID[kind])
     found = ctx.session.execute(_BY_SECRET, {"secret_hash": _digest(secret)}).first()
-    if found is None or found[0].kind != kind:
+    if found is None or found[0] != kind:
         raise Unauthenticated(INVALID[kind])
-    session, user = found
-    if session.revoked_at is not None:
+    _, revoked_at, expires_at, session_id, user = found
+    if revoked_at is not None:
         raise Unauthenticated(REVOKED[kind])
-    if session.expires_at <= ctx.clock.now():
+    if expires_at <= ctx.clock.now():
         raise Unauthenticated(EXPIRED[kind])
     if not user.active:
         raise Unauthenticated(INACTIVE)
-    return user, session.id
+    return user, session_id
 
 
 def log_out(ctx: Context, session_id: int) -> None:

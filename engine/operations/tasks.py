@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -222,7 +222,9 @@ def _complete_in(ctx: Context, user: User, task: HumanTask, live: LiveWorkflow, 
     engine."""
     assert ctx.runtime is not None
     data = validate_form_data(ctx.runtime.form(ctx.session, live.instance, task.form_name), data)
-    task.completed_by_id = user.id  # known before the engine runs: steps it triggers may need it
+    # Known before the engine runs: steps it triggers may need it, and read it from the database too (the
+    # session writes it before their first query; else the save's UPDATE of the row's state carries it).
+    task.completed_by_id = user.id
     outcome = run_before_complete(ctx, task, data)
     ctx.runtime.complete_user_task(live, task.task_uuid, outcome.data)
     return outcome
@@ -253,11 +255,14 @@ def complete_tasks(ctx: Context, completions: list[tuple[int, Any]]) -> list[Com
             for task, outcome, live in done]
 
 
+_UNITS = select(Unit).where(Unit.id.in_(bindparam("unit_ids", expanding=True)))  # built once: every completion
+
+
 def with_units(ctx: Context, completion: Completion) -> Completion:
     """The units a completion's answer names (the task's, the next tasks'), loaded in one query rather
     than one lazy load each while the answer is written."""
     every = [completion.task, *completion.next_tasks]
-    units = by_id(ctx.session, Unit, {t.unit_id for t in every})
+    units = {unit.id: unit for unit in ctx.session.scalars(_UNITS, {"unit_ids": list({t.unit_id for t in every})})}
     for task in every:
         set_committed_value(task, "unit", units[task.unit_id])  # held by the task: no lazy load, no write
     return completion

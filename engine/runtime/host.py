@@ -23,8 +23,9 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Select, bindparam, event, insert, select
+from sqlalchemy import Select, Table, bindparam, event, insert, select, update
 from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import ColumnElement
 
 from engine.clock import Clock
@@ -46,10 +47,15 @@ from engine.runtime.inspection import Step, in_order, merge_finished_children, t
 from engine.runtime.pruning import prune
 from engine.runtime.scripting import RestrictedEnvironment, RestrictedScriptEngine
 from engine.runtime.serialization import StateSerializer
-from engine.runtime.tables import SideRows, side_rows, sync_human_tasks_of, sync_timers_of, timer_due
+from engine.runtime.tables import SideRows, open_tasks, side_rows, sync_human_tasks_of, sync_timers_of, timer_due
 from engine.runtime.timeflow import engine_time
 
 T = TypeVar("T")
+_INSTANCES = ProcessInstance.__table__
+assert isinstance(_INSTANCES, Table)
+_SAVED_COLUMNS = ("state", "serializer_version", "version", "revision", "updated_at", "status", "completed_at")
+_UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id")).values(
+    {name: bindparam(f"new_{name}", type_=_INSTANCES.c[name].type) for name in _SAVED_COLUMNS})
 _DEPLOY_LOCK_KEY = 0x4B54_4445  # "KTDE": one deployment at a time
 _HASHES_KEY = "khenthuong_definition_hashes"  # definition row id -> content hash, for one transaction
 
@@ -255,12 +261,14 @@ class Runtime:
     def open(self, session: Session, instance: ProcessInstance, clock: Clock) -> LiveWorkflow:
         """The workflow of a locked instance, for this transaction only (taken out of the cache)."""
         definition = self.definition_of(session, instance)
-        workflow = self._cache.take(instance.id, instance.revision)
+        cached = self._cache.take(instance.id, instance.revision)
+        workflow, rows = cached if cached is not None else (None, None)
         if workflow is None:
             workflow = self.serializer.load_state(instance.state, instance.serializer_version,
                                                   definition.spec, definition.subprocess_specs)
         workflow.script_engine = self.script_engine  # not serialized: attach ours after every load
-        return LiveWorkflow(instance, definition, workflow, clock, instance.revision, loaded=side_rows(workflow))
+        return LiveWorkflow(instance, definition, workflow, clock, instance.revision,
+                            loaded=rows if rows is not None else side_rows(workflow))
 
     @contextmanager
     def checkout(self, session: Session, instance_id: int, clock: Clock, *,
@@ -288,7 +296,7 @@ class Runtime:
 
     def _give_back(self, live: LiveWorkflow) -> None:
         if not live.touched:
-            self._cache.put(live.instance.id, live.revision, live.workflow)
+            self._cache.put(live.instance.id, live.revision, live.workflow, live.loaded)
 
     def read(self, session: Session, instance_id: int, reader: Callable[[BpmnWorkflow], T]) -> T:
         """Run `reader` on the instance's committed workflow without locking it (pages, reports)."""
@@ -417,8 +425,9 @@ class Runtime:
             return []
         now = lives[0].clock.now()
         results = [SaveResult(completed=self.finished(live)) for live in lives]
-        sync_human_tasks_of(session, list(zip(lives, results, strict=True)), now)
-        sync_timers_of(session, lives)
+        now_open = [open_tasks(live.workflow) for live in lives]  # one walk of each tree for both tables
+        sync_human_tasks_of(session, list(zip(lives, results, now_open, strict=True)), now)
+        sync_timers_of(session, list(zip(lives, now_open, strict=True)))
         steps = []
         for live in lives:
             steps += [{"instance_id": live.instance.id, "finished_at": at, "process": step.process, "run": step.run,
@@ -426,20 +435,26 @@ class Runtime:
                       for at, step in prune(live.workflow)]
         if steps:
             session.execute(insert(ProcessStep), steps)
-        # The instances' columns last: one UPDATE (executemany) at the flush below, not one per autoflush above.
+        # The instances' columns last, in one Core UPDATE (executemany); each object is then told its new
+        # values as the database's own, so no unit of work writes them again.
+        columns: list[dict[str, Any]] = []
         for live, result in zip(lives, results, strict=True):
             instance = live.instance
-            instance.state = self.serializer.dump_state(live.workflow)
-            instance.serializer_version = self.serializer.version
-            instance.version += 1
-            instance.revision = uuid4().hex
-            instance.updated_at = now
-            if result.completed and instance.status != InstanceStatus.COMPLETED:
-                instance.status = InstanceStatus.COMPLETED
-                instance.completed_at = now
-        session.flush()
-        for live in lives:
-            self._cache.put_after_commit(session, live.instance.id, live.instance.revision, live.workflow)
+            finishing = result.completed and instance.status != InstanceStatus.COMPLETED
+            columns.append({
+                "state": self.serializer.dump_state(live.workflow), "serializer_version": self.serializer.version,
+                "version": instance.version + 1, "revision": uuid4().hex, "updated_at": now,
+                "status": InstanceStatus.COMPLETED if finishing else instance.status,
+                "completed_at": now if finishing else instance.completed_at})
+        session.execute(_UPDATE_INSTANCE, [{"instance_id": live.instance.id, **{f"new_{k}": v for k, v in row.items()}}
+                                           for live, row in zip(lives, columns, strict=True)])
+        for live, row in zip(lives, columns, strict=True):
+            for key, value in row.items():
+                set_committed_value(live.instance, key, value)
+        session.flush()  # whatever else the block changed through the session
+        for live, rows in zip(lives, now_open, strict=True):
+            self._cache.put_after_commit(session, live.instance.id, live.instance.revision, live.workflow,
+                                         rows.rows())
         return results
 
     @staticmethod

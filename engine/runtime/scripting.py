@@ -72,6 +72,17 @@ def compile_checked(source: str, mode: ScriptMode) -> CodeType:
         raise ScriptError(f"Biểu thức bị từ chối: {reasons}") from None
 
 
+@lru_cache(maxsize=2048)
+def names_in(code: CodeType) -> frozenset[str]:
+    """Every global name the code (and the functions and comprehensions inside it) may look up: a
+    restricted script reaches a helper only by naming it (no `globals()`, no `getattr` on modules)."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            names |= names_in(constant)
+    return frozenset(names)
+
+
 def _thread_user_time() -> float:
     """The CPU time the calling thread spent running its own code (user mode). Time the kernel spends on
     the thread's behalf — reclaiming memory for it on a machine short of memory, say — is left out: it
@@ -162,7 +173,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def _run(self, code: CodeType, scope: dict[str, Any]) -> Any:
         previous = sys.gettrace()
         deadline = _Deadline(self.time_limit)
-        scope.update({name: deadline.untimed(helper) for name, helper in self.helpers.items()})
+        scope.update({name: deadline.untimed(self.helpers[name]) for name in names_in(code) if name in self.helpers})
         gc.callbacks.append(deadline.collection)
         sys.settrace(deadline)
         try:

@@ -13,6 +13,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Table, bindparam, delete, insert, inspect, select, tuple_, update
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from engine.clock import end_of_day
@@ -24,6 +25,23 @@ _HUMAN_TASKS = cast(Table, HumanTask.__table__)
 _TIMERS = cast(Table, Timer.__table__)
 _INSERT_TASKS = insert(_HUMAN_TASKS).returning(_HUMAN_TASKS.c.id, sort_by_parameter_order=True)
 _INSERT_TIMERS = insert(_TIMERS)
+
+
+def _close_of_one(with_completer: bool) -> Any:
+    """Closing READY rows of one instance, built once: the hot path of every completion."""
+    table = _HUMAN_TASKS
+    values = {"state": bindparam("new_state", type_=table.c.state.type),
+              "completed_at": bindparam("closed_at", type_=table.c.completed_at.type)}
+    if with_completer:
+        values["completed_by_id"] = bindparam("completer", type_=table.c.completed_by_id.type)
+    return update(table).where(table.c.instance_id == bindparam("closed_instance"),
+                               table.c.task_uuid.in_(bindparam("closed_uuids", expanding=True)),
+                               table.c.state == HumanTaskState.READY).values(values)
+
+
+_CLOSE_OF_ONE = {flag: _close_of_one(flag) for flag in (False, True)}
+_DELETE_TIMERS_OF_ONE = delete(_TIMERS).where(_TIMERS.c.instance_id == bindparam("timers_instance"),
+                                              _TIMERS.c.task_uuid.in_(bindparam("timer_uuids", expanding=True)))
 _NOT_YET = {"claimed_by_id": None, "claimed_at": None, "completed_at": None, "completed_by_id": None}
 
 if TYPE_CHECKING:
@@ -40,28 +58,47 @@ class SideRows:
     timers: dict[str, tuple[str, datetime]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class OpenTasks:
+    """What the side tables must hold for a workflow now, read off its task tree in one walk: the READY
+    user tasks (uuid -> task, in the tree's order) and the waiting timers (uuid -> key, due)."""
+
+    ready: dict[str, Any]
+    timers: dict[str, tuple[str, datetime]]
+
+    def rows(self) -> SideRows:
+        return SideRows(frozenset(self.ready), self.timers)
+
+
+def open_tasks(workflow: Any) -> OpenTasks:
+    ready: dict[str, Any] = {}
+    timers: dict[str, tuple[str, datetime]] = {}
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        if task.state == TaskState.READY:
+            if task.task_spec.manual:
+                ready[str(task.id)] = task
+        elif (due := timer_due(task)) is not None:
+            timers[str(task.id)] = (task.task_spec.bpmn_id, due)
+    return OpenTasks(ready, timers)
+
+
 def side_rows(workflow: Any) -> SideRows:
-    return SideRows(frozenset(str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)),
-                    _waiting_timers(workflow))
+    return open_tasks(workflow).rows()
 
 
-def sync_human_tasks(session: Session, live: LiveWorkflow, now: datetime, result: SaveResult) -> None:
+def sync_human_tasks_of(session: Session, saving: list[tuple[LiveWorkflow, SaveResult, OpenTasks]],
+                        now: datetime) -> None:
     """Close the rows of the tasks no longer READY and open one per newly READY task: the difference
-    between the workflow now and the rows it was opened with, written as changes only."""
-    sync_human_tasks_of(session, [(live, result)], now)
-
-
-def sync_human_tasks_of(session: Session, saving: list[tuple[LiveWorkflow, SaveResult]], now: datetime) -> None:
-    """`sync_human_tasks` for several workflows saved together: the rows closed with one UPDATE per new
-    state, then the rows opened with one INSERT … RETURNING, whatever the number of workflows."""
-    ready_of = {id(live): {str(t.id): t for t in live.workflow.get_tasks(state=TaskState.READY, manual=True)}
-                for live, _ in saving}
-    closing = [(live, [uuid for uuid in live.loaded.ready if uuid not in ready_of[id(live)]]) for live, _ in saving]
+    between each workflow now (`OpenTasks`) and the rows it was opened with, written as changes only —
+    the rows closed with one UPDATE per new state, then the rows opened with one INSERT … RETURNING,
+    whatever the number of workflows."""
+    closing = [(live, [uuid for uuid in live.loaded.ready if uuid not in now_open.ready])
+               for live, _, now_open in saving]
     closing = [(live, closed) for live, closed in closing if closed]
     if closing:
         _close(session, closing, now)
-    opening = [(live, result, [(uuid, task) for uuid, task in ready_of[id(live)].items()
-                               if uuid not in live.loaded.ready]) for live, result in saving]
+    opening = [(live, result, [(uuid, task) for uuid, task in now_open.ready.items()
+                               if uuid not in live.loaded.ready]) for live, result, now_open in saving]
     opening = [each for each in opening if each[2]]
     if not opening:
         return
@@ -93,35 +130,49 @@ def sync_human_tasks_of(session: Session, saving: list[tuple[LiveWorkflow, SaveR
 
 
 def _close(session: Session, closing: list[tuple[LiveWorkflow, list[str]]], now: datetime) -> None:
-    """COMPLETED for the tasks done here or by the engine, CANCELLED for the others. A row this session
-    holds (the task being completed) is changed on the object, so its UPDATE is the one its other changes
-    (who completed it) already need; the others with one Core UPDATE per new state."""
+    """COMPLETED for the tasks done here or by the engine, CANCELLED for the others, with one Core UPDATE
+    per new state and completer. A row this session holds (the task being completed) is written by the
+    same statement, with who completed it, and the object is told its new values as the database's own:
+    no unit of work writes it again."""
     instance_ids = {live.instance.id for live, _ in closing}
     held = {}
     for obj in session.identity_map.values():
         loaded = inspect(obj).dict  # what the object holds, read without loading an expired one
         if isinstance(obj, HumanTask) and loaded.get("instance_id") in instance_ids and "task_uuid" in loaded:
             held[(loaded["instance_id"], loaded["task_uuid"])] = obj
-    by_state: dict[HumanTaskState, list[tuple[int, str]]] = {}
+    groups: dict[tuple[HumanTaskState, int | None], list[tuple[int, str]]] = {}
+    written: list[tuple[HumanTask, HumanTaskState]] = []
     for live, closed in closing:
         for uuid in closed:
             done = uuid in live.completed or _state(live, uuid) == TaskState.COMPLETED
             state = HumanTaskState.COMPLETED if done else HumanTaskState.CANCELLED
             row = held.get((live.instance.id, uuid))
+            completer = inspect(row).dict.get("completed_by_id") if row is not None else None
+            groups.setdefault((state, completer), []).append((live.instance.id, uuid))
             if row is not None:
-                row.state, row.completed_at = state, now
-            else:
-                by_state.setdefault(state, []).append((live.instance.id, uuid))
-    table = _HUMAN_TASKS
-    for state, keys in by_state.items():
-        if len({instance_id for instance_id, _ in keys}) == 1:
-            session.execute(update(table).where(
-                table.c.instance_id == keys[0][0], table.c.task_uuid.in_([uuid for _, uuid in keys]),
-                table.c.state == HumanTaskState.READY).values(state=state, completed_at=now))
+                written.append((row, state))
+    with session.no_autoflush:  # the held rows' pending changes are written here, not flushed first
+        _close_groups(session, groups, now)
+    for row, state in written:
+        for key, value in (("state", state), ("completed_at", now),
+                           ("completed_by_id", inspect(row).dict.get("completed_by_id"))):
+            set_committed_value(row, key, value)
+
+
+def _close_groups(session: Session, groups: dict[tuple[HumanTaskState, int | None], list[tuple[int, str]]],
+                  now: datetime) -> None:
+    for (state, completer), keys in groups.items():
+        params: dict[str, Any] = {"new_state": state, "closed_at": now}
+        if completer is not None:
+            params["completer"] = completer
+        if len(instances := {instance_id for instance_id, _ in keys}) == 1:
+            params.update(closed_instance=instances.pop(), closed_uuids=[uuid for _, uuid in keys])
+            session.execute(_CLOSE_OF_ONE[completer is not None], params)
         else:  # several instances: one statement still, each row named by its instance and task
+            table = _HUMAN_TASKS
             session.execute(update(table).where(
-                tuple_(table.c.instance_id, table.c.task_uuid).in_(keys),
-                table.c.state == HumanTaskState.READY).values(state=state, completed_at=now))
+                tuple_(table.c.instance_id, table.c.task_uuid).in_(keys), table.c.state == HumanTaskState.READY)
+                .values(state=state, completed_at=now, **({"completed_by_id": completer} if completer else {})))
 
 
 class _TypedFields:
@@ -167,28 +218,14 @@ def _state(live: LiveWorkflow, task_uuid: str) -> int | None:
         return None
 
 
-def _waiting_timers(workflow: Any) -> dict[str, tuple[str, datetime]]:
-    waiting = {}
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        due = timer_due(task)
-        if due is not None:
-            waiting[str(task.id)] = (task.task_spec.bpmn_id, due)
-    return waiting
-
-
-def sync_timers(session: Session, live: LiveWorkflow) -> None:
-    """The timer rows' difference from the workflow's waiting timers, written with Core statements."""
-    sync_timers_of(session, [live])
-
-
-def sync_timers_of(session: Session, lives: list[LiveWorkflow]) -> None:
-    """`sync_timers` for several workflows saved together: at most one DELETE, one INSERT and one UPDATE
-    (executemany) whatever the number of workflows."""
+def sync_timers_of(session: Session, saving: list[tuple[LiveWorkflow, OpenTasks]]) -> None:
+    """The timer rows' difference from each workflow's waiting timers, written with Core statements: at
+    most one DELETE, one INSERT and one UPDATE (executemany) whatever the number of workflows."""
     table = _TIMERS
     gone: dict[int, list[str]] = {}
     new, moved = [], []
-    for live in lives:
-        waiting, loaded, instance_id = _waiting_timers(live.workflow), live.loaded.timers, live.instance.id
+    for live, now_open in saving:
+        waiting, loaded, instance_id = now_open.timers, live.loaded.timers, live.instance.id
         if dropped := [uuid for uuid in loaded if uuid not in waiting]:
             gone[instance_id] = dropped
         new += [{"instance_id": instance_id, "task_uuid": uuid, "key": key, "due_at": due}
@@ -197,7 +234,7 @@ def sync_timers_of(session: Session, lives: list[LiveWorkflow]) -> None:
                   if uuid in loaded and loaded[uuid][1] != due]  # a cycle timer moved on to its next occurrence
     if len(gone) == 1:
         [(instance_id, uuids)] = gone.items()
-        session.execute(delete(table).where(table.c.instance_id == instance_id, table.c.task_uuid.in_(uuids)))
+        session.execute(_DELETE_TIMERS_OF_ONE, {"timers_instance": instance_id, "timer_uuids": uuids})
     elif gone:
         session.execute(delete(table).where(tuple_(table.c.instance_id, table.c.task_uuid).in_(
             [(instance_id, uuid) for instance_id, uuids in gone.items() for uuid in uuids])))
