@@ -221,3 +221,28 @@ def test_a_completion_over_http_stays_within_its_statement_ceiling(app, client, 
     assert done.status_code == 200, done.json
     assert [(t["key"], t["unit"]["id"]) for t in done.json["next_tasks"]] == [("review", world.commune.id)]
     assert len(seen) <= HTTP_COMPLETION_CEILING, "\n".join(seen)
+
+
+def test_the_completion_answer_is_what_its_schema_dumps(app, world, ctx, clock):
+    """The completion route writes its answer by hand (api/routes/tasks.py: completion_answer); it must be
+    what CompletionSchema, which documents it, would write: a claimed task, next tasks with and without a
+    due date, a receipt or none."""
+    from api.routes.tasks import completion_answer
+    from api.schemas import CompletionSchema
+
+    start_sample(ctx, world, clock)
+    [prepare] = tasks.list_tasks(ctx.as_actor(world.proposer), key="prepare").items
+    tasks.claim_task(ctx.as_actor(world.proposer), prepare.id)
+    first = tasks.with_units(ctx, tasks.complete_task(ctx.as_actor(world.proposer), prepare.id,
+                                                      {"title": "Hồ sơ", "amount": 1}))
+    [review] = first.next_tasks
+    second = tasks.with_units(ctx, tasks.complete_task(ctx.as_actor(world.office), review.id,
+                                                       {"outcome": "approve"}))
+    ctx.session.commit()
+    assert first.task.claimed_by_id == world.proposer.id and review.due_at is not None
+    assert second.next_tasks and all(t.due_at is None for t in second.next_tasks)
+    schema = CompletionSchema()
+    with app.app_context():
+        for completion in (first, second, tasks.Completion(second.task, second.next_tasks, True, {"receipt": "PB-1"}),
+                           tasks.Completion(second.task, [], False, {"other": 1})):
+            assert completion_answer(completion) == schema.dump(completion)
