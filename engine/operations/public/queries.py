@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import column, func, or_, select, table
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from engine.context import Context
@@ -34,6 +34,7 @@ from engine.models import (
 from engine.operations.access import require_actor
 from engine.operations.award.queries import award_names, decision_file_name
 from engine.operations.paging import Page, paginate
+from engine.operations.trigrams import NAME_INDEX, needle_query, uses_index
 from engine.storage import DOCX, PDF, NamedFile, attachment_store
 from engine.text import fold
 
@@ -44,9 +45,6 @@ OPEN_STATUSES = (NominationStatus.PENDING, NominationStatus.FROZEN)
 # The award lookup counts its matches up to this many: a common name says "hơn 1.000 kết quả" instead
 # of counting every match (the pager's total is then a floor, `Page.capped`).
 LOOKUP_COUNT_CAP = 1000
-# SQLite: the FTS5 trigram index of the folded names (migration 0039); PostgreSQL: a trigram GIN index
-# on the column itself.
-NAME_INDEX = table("nomination_name_fts", column("rowid"), column("nominee_name_folded"))
 
 
 @dataclass(frozen=True)
@@ -361,13 +359,16 @@ def lookup_awards(ctx: Context, *, name: str | None = None, unit: int | None = N
 
 
 def _match_keys(ctx: Context, base: Any, folded: str) -> list[tuple[date, int, int]]:
-    """The sort keys of the matching awards, at most one more than the cap, read through the name index
-    (on SQLite the FTS5 table drives the join: `rowid + 0` keeps the planner from probing it per row)."""
+    """The sort keys of the matching awards, at most one more than the cap, read through the name index:
+    on SQLite the FTS5 table asked for the name's rarest trigrams drives the join (`rowid + 0` keeps the
+    planner from probing it per row) and each candidate's folded name is rechecked
+    (engine/operations/trigrams.py); PostgreSQL's planner uses the trigram GIN index on the column."""
     stmt = base.with_only_columns(Decision.signed_on, Decision.id, Nomination.id)
-    if folded and _uses_name_index(ctx, folded):
-        stmt = stmt.join(NAME_INDEX, Nomination.id == NAME_INDEX.c.rowid + 0).where(
-            NAME_INDEX.c.nominee_name_folded.like(f"%{folded}%"))
-    elif folded:
+    if folded and uses_index(ctx.session, folded):
+        fts = NAME_INDEX.table
+        stmt = stmt.join(fts, Nomination.id == fts.c.rowid + 0).where(
+            NAME_INDEX.matches(needle_query(ctx.session, NAME_INDEX, folded)))
+    if folded:
         stmt = stmt.where(_name_contains(folded))
     return [(signed_on, decision_id, nomination_id) for signed_on, decision_id, nomination_id
             in ctx.session.execute(stmt.limit(LOOKUP_COUNT_CAP + 1))]
@@ -406,13 +407,6 @@ def _found(ctx: Context, ids: list[int]) -> list[FoundAward]:
     units = _units(ctx, [d.issuer_unit_id for _, d, _ in rows.values()] + [p for _, _, p in rows.values()])
     return [FoundAward(_public(n, names), units[p].name, _decision(d, units[d.issuer_unit_id], []))
             for n, d, p in (rows[i] for i in ids)]
-
-
-def _uses_name_index(ctx: Context, folded: str) -> bool:
-    """SQLite: a name of three letters or more without a LIKE wildcard is looked up in the FTS5 trigram
-    index (PostgreSQL's planner uses the trigram GIN index on the column by itself)."""
-    return (ctx.session.get_bind().dialect.name == "sqlite" and len(folded) >= 3
-            and not any(sign in folded for sign in "%_\\"))
 
 
 def _name_contains(folded: str) -> Any:
