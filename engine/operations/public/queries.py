@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from engine.context import Context
 from engine.errors import InvalidInput, NotFound
@@ -396,17 +396,31 @@ def _walk(ctx: Context, base: Any, folded: str, cursor: LookupCursor | None, off
 
 
 def _found(ctx: Context, ids: list[int]) -> list[FoundAward]:
-    """The page's awards, in the order of `ids`."""
+    """The page's awards, in the order of `ids`: the published columns only, in one statement of plain
+    rows (no ORM objects: a page of a common name holds many)."""
     if not ids:
         return []
-    rows = {n.id: (n, d, proposing) for n, d, proposing in ctx.session.execute(
-        select(Nomination, Decision, Dossier.proposing_unit_id)
+    issuer, proposing = aliased(Unit), aliased(Unit)
+    rows = {row.id: row for row in ctx.session.execute(
+        select(Nomination.id, Nomination.nominee_name, Nomination.nominee_kind, Nomination.nominee_position,
+               Nomination.nominee_unit, Nomination.award_type, proposing.name.label("proposing_name"),
+               Decision.id.label("decision_id"), Decision.number, Decision.symbol, Decision.year, Decision.signed_on,
+               Decision.issuer_unit_id, issuer.name.label("issuer_name"), Decision.signer_name,
+               Decision.signer_title, Decision.pdf_sha256, Decision.document_sha256)
         .join(Decision, Decision.id == Nomination.decision_id)
-        .join(Dossier, Dossier.id == Nomination.dossier_id).where(Nomination.id.in_(ids)))}
+        .join(Dossier, Dossier.id == Nomination.dossier_id)
+        .join(proposing, proposing.id == Dossier.proposing_unit_id)
+        .join(issuer, issuer.id == Decision.issuer_unit_id)
+        .where(Nomination.id.in_(ids)))}
     names = award_names(ctx)
-    units = _units(ctx, [d.issuer_unit_id for _, d, _ in rows.values()] + [p for _, _, p in rows.values()])
-    return [FoundAward(_public(n, names), units[p].name, _decision(d, units[d.issuer_unit_id], []))
-            for n, d, p in (rows[i] for i in ids)]
+    return [FoundAward(
+        PublicNomination(r.id, r.nominee_name, r.nominee_kind.value, r.nominee_position, r.nominee_unit,
+                         r.award_type, names.get(r.award_type, r.award_type)),
+        r.proposing_name,
+        PublicDecision(r.decision_id, Decision.label_of(r.number, r.symbol), r.number, r.symbol, r.year, r.signed_on,
+                       r.issuer_unit_id, r.issuer_name, r.signer_name, r.signer_title, r.pdf_sha256 is not None,
+                       r.document_sha256 is not None, []))
+        for r in (rows[i] for i in ids)]
 
 
 def _name_contains(folded: str) -> Any:
