@@ -149,3 +149,17 @@ def test_the_officers_search_finds_the_same_dossiers(ctx, session, names):
         expected = sorted({n.dossier_id for n in session.scalars(select(Nomination).where(
             Nomination.nominee_name_folded.contains(needle, autoescape=True)))})
         assert sorted(d.id for d in list_dossiers(office, q=needle, per_page=100).items) == expected, needle
+
+
+@pytest.mark.sqlite_only
+def test_the_counts_are_kept_for_a_while_then_read_again(ctx, session, names, monkeypatch):
+    counted = trigrams.trigram_counts(session, NAME_INDEX, {"tuo", "zzq"})
+    assert counted["tuo"] > 0 and counted["zzq"] == 0
+    first = session.scalars(select(Nomination)).first()
+    assert first is not None
+    first.nominee_name = "Zzq Thị Tươi"
+    session.commit()
+    assert trigrams.trigram_counts(session, NAME_INDEX, {"zzq"}) == {"zzq": 0}  # kept: not read again
+    assert through_index(session, "zzq thi") == plain(session, "zzq thi") == [first.id]  # yet found
+    monkeypatch.setattr(trigrams, "COUNTS_TTL", 0.0)
+    assert trigrams.trigram_counts(session, NAME_INDEX, {"zzq"}) == {"zzq": 1}  # expired: read again
