@@ -31,6 +31,9 @@ COUNTS_TTL = 600.0
 # Trigrams asked of the index at most: with positions apart, three pin a name down (family, middle,
 # given) and each more adds its posting list for few candidates less.
 MOST_TRIGRAMS = 3
+# Counts kept per index at most: the public lookup takes any text, so what it adds must stay bounded (a
+# registry's names and titles hold some thousands of distinct trigrams); beyond, the counts start over.
+MOST_KEPT = 50_000
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ def trigram_counts(session: Session, index: TrigramIndex, grams: set[str]) -> di
             select(vocabulary.c.term, vocabulary.c.doc).where(vocabulary.c.term.in_(wanted)))}
         counted = {g: int(rows.get(g, 0)) for g in wanted}
         with _lock:
+            if len(known) + len(counted) > MOST_KEPT:
+                known.clear()
             known.update({g: (n, now) for g, n in counted.items()})
         fresh.update(counted)
     return fresh

@@ -163,3 +163,12 @@ def test_the_counts_are_kept_for_a_while_then_read_again(ctx, session, names, mo
     assert through_index(session, "zzq thi") == plain(session, "zzq thi") == [first.id]  # yet found
     monkeypatch.setattr(trigrams, "COUNTS_TTL", 0.0)
     assert trigrams.trigram_counts(session, NAME_INDEX, {"zzq"}) == {"zzq": 1}  # expired: read again
+
+
+@pytest.mark.sqlite_only
+def test_the_counts_kept_stay_bounded_whatever_is_searched(ctx, session, names, monkeypatch):
+    monkeypatch.setattr(trigrams, "MOST_KEPT", 40)
+    for i in range(30):  # the public lookup takes any text: 30 searches of 13 new trigrams each
+        needle = f"q{i:02d} zx{i:02d} wv{i:02d}"
+        assert through_index(session, needle) == plain(session, needle) == []
+    assert all(len(kept) <= 40 for per_index in trigrams._counts.values() for kept in per_index.values())
