@@ -15,3 +15,16 @@ def print_small_large(first: dict[str, Timing], second: dict[str, Timing], width
               f"{wall_small * 1000:>10.2f}ms{wall_large * 1000:>10.2f}ms{wall_large / wall_small:>7.2f}×")
     print("CPU: this Python process (SQLite's work included; PostgreSQL's server CPU not). Wall: includes "
           "waiting for a busy machine.")
+
+
+def print_answers(first: dict[str, Timing], second: dict[str, Timing], rows_small: dict[str, int],
+                  rows_large: dict[str, int], width: int) -> None:
+    """The reads whose answer is counted: rows found at each size and the CPU per row found, which tells
+    an index's growing cost from an answer that grows with the registry."""
+    head = (f"{'read (rows found)':<{width}}{'rows small':>11}{'rows large':>11}"
+            f"{'CPU/row small':>15}{'CPU/row large':>15}")
+    print(head + "\n" + "-" * len(head))
+    for key, small in rows_small.items():
+        large = rows_large[key]
+        print(f"{key:<{width}}{small:>11}{large:>11}{first[key][0] * 1000 / max(small, 1):>13.3f}ms"
+              f"{second[key][0] * 1000 / max(large, 1):>13.3f}ms")

@@ -32,7 +32,7 @@ from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 import engine.operations  # noqa: F401  (registers the helpers the product's scripts call)
-from bench import print_small_large
+from bench import print_answers, print_small_large
 from bench.long_loop import DEFAULT_PG_URL, pg_database
 from engine.clock import FixedClock
 from engine.config import PROJECT_ROOT, Settings
@@ -202,8 +202,12 @@ def _vary(table: str, row: dict[str, Any], k: int, rng: random.Random,
 class Read:
     name: str
     run: Callable[[Context], Any]
+    counted: bool = False  # its answer (a list) is counted once after the timing: rows found, CPU per row
 
 
+# A given name held by one nomination in 40: its search fills a whole page at every size (its count
+# stops at the list's cap of 1,000 past the page's first at 100,000).
+PAGE_FILLER = "tuoi"
 # The live dossiers' nominee: a name no copy holds (neither the family nor the given name is drawn), so
 # its search finds the same two dossiers at every size.
 RARE = "Lương Thị Mến"
@@ -229,9 +233,11 @@ def supplement_loop(ctx: Context, tree_ids: dict[str, int], dossier_id: int) -> 
 def reads(tree_ids: dict[str, int], probe: str, live: int) -> list[Read]:
     return [
         Read("search a common name (province office)", lambda ctx: queries.list_dossiers(ctx.as_actor(
-            ctx.session.get(User, tree_ids["province_office"])), q=probe).items),
+            ctx.session.get(User, tree_ids["province_office"])), q=probe).items, counted=True),
         Read("search a rare name (province office)", lambda ctx: queries.list_dossiers(ctx.as_actor(
-            ctx.session.get(User, tree_ids["province_office"])), q=RARE).items),
+            ctx.session.get(User, tree_ids["province_office"])), q=RARE).items, counted=True),
+        Read("search a given name filling the page (province)", lambda ctx: queries.list_dossiers(ctx.as_actor(
+            ctx.session.get(User, tree_ids["province_office"])), q=PAGE_FILLER).items, counted=True),
         Read("dossier list, page 1 (province office)", lambda ctx: queries.list_dossiers(ctx.as_actor(
             ctx.session.get(User, tree_ids["province_office"]))).items),
         Read("dossier list, page 50 (province office)", lambda ctx: queries.list_dossiers(ctx.as_actor(
@@ -265,8 +271,23 @@ def measure(db: Engine, settings: Settings, runtime: Runtime, todo: list[Read],
     return out
 
 
+def answers(db: Engine, settings: Settings, runtime: Runtime, todo: list[Read]) -> dict[str, int]:
+    """The rows each counted read finds (run once more, in a new session)."""
+    factory = make_session_factory(db)
+    found = {}
+    for read in todo:
+        if read.counted:
+            with factory() as session:
+                found[read.name] = len(read.run(Context(session, settings, FixedClock(NOW), runtime)))
+    return found
+
+
+Scaled = tuple[str, dict[str, tuple[float, float]], dict[str, tuple[float, float]], float, dict[str, int],
+               dict[str, int]]
+
+
 def scaling(url: str, label: str, small: int, large: int, instance_dir: Path, repeat: int,
-            states: bool) -> tuple[str, dict[str, tuple[float, float]], dict[str, tuple[float, float]], float]:
+            states: bool) -> Scaled:
     settings = settings_for(url, instance_dir)
     upgrade(url)
     runtime = Runtime(parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"), settings)
@@ -293,6 +314,7 @@ def scaling(url: str, label: str, small: int, large: int, instance_dir: Path, re
                 conn.commit()
         census(db, label)
         first = measure(db, settings, runtime, reads(ids, probe, live[0]), repeat)
+        rows_small = answers(db, settings, runtime, reads(ids, probe, live[0]))
         seed(db, large - small, made, rng, states)
         if is_postgres_url(url):
             with db.connect() as conn:
@@ -300,7 +322,8 @@ def scaling(url: str, label: str, small: int, large: int, instance_dir: Path, re
                 conn.commit()
         census(db, label)
         second = measure(db, settings, runtime, reads(ids, probe, live[1]), repeat)
-        return label, first, second, seconds
+        rows_large = answers(db, settings, runtime, reads(ids, probe, live[1]))
+        return label, first, second, seconds, rows_small, rows_large
     finally:
         db.dispose()
 
@@ -349,9 +372,11 @@ def main(argv: list[str] | None = None) -> int:
                     drop()
     print(f"\nHistory scaling: {args.small:,} vs {args.large:,} finished dossiers; median of {args.repeat} "
           f"reads each (new session per read); {os.cpu_count()} CPUs, shared; ratios within one run")
-    for label, first, second, seconds in results:
+    for label, first, second, seconds, rows_small, rows_large in results:
         print(f"\n{label} (seeding {args.small:,} took {seconds:.0f} s)")
         print_small_large(first, second, 48)
+        print()
+        print_answers(first, second, rows_small, rows_large, 48)
     return 0
 
 

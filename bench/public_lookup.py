@@ -28,18 +28,19 @@ from sqlalchemy import func, select, text
 
 import engine.operations  # noqa: F401  (registers the helpers the product's scripts call)
 from api import create_app
-from bench import print_small_large
-from bench.history import NOW, Read, measure, name, seed, settings_for, templates
+from bench import print_answers, print_small_large
+from bench.history import NOW, RARE, Read, answers, measure, name, seed, settings_for, templates
 from bench.long_loop import DEFAULT_PG_URL, pg_database
 from engine.clock import FixedClock
 from engine.config import PROJECT_ROOT
+from engine.context import Context
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
 from engine.models import Nomination
 from engine.operations.public import queries
 from engine.runtime import Runtime
 from engine.runtime.definitions import parse_directory
-from tests.workflows.journey import build_tree
+from tests.workflows.journey import Journey, build_tree
 
 
 def reads(probe: str, app: Any, issuer: str) -> list[Read]:
@@ -63,10 +64,13 @@ def reads(probe: str, app: Any, issuer: str) -> list[Read]:
         return queries.lookup_awards(ctx, name="tuoi", after=cursor["after"]).items
 
     return [
-        Read("award lookup: a full name", lambda ctx: queries.lookup_awards(ctx, name=probe).items),
+        Read("award lookup: a full name", lambda ctx: queries.lookup_awards(ctx, name=probe).items, counted=True),
+        Read("award lookup: a rare full name (1 at each size)", lambda ctx: queries.lookup_awards(ctx, name=RARE).items,
+             counted=True),
         Read("award lookup: a full name, one year", lambda ctx: queries.lookup_awards(ctx, name=probe,
                                                                                        year=2026).items),
-        Read("award lookup: a given name (many), page 1", lambda ctx: queries.lookup_awards(ctx, name="tuoi").items),
+        Read("award lookup: a given name (many), page 1", lambda ctx: queries.lookup_awards(ctx, name="tuoi").items,
+             counted=True),
         Read("award lookup: a given name, page 10 (cursor)", tenth_page),
         Read("award lookup: a given name, page 10 (number)",
              lambda ctx: queries.lookup_awards(ctx, name="tuoi", page=10).items),
@@ -78,7 +82,8 @@ def reads(probe: str, app: Any, issuer: str) -> list[Read]:
 
 
 def scaling(url: str, label: str, small: int, large: int, instance_dir: Path,
-            repeat: int) -> tuple[str, dict[str, tuple[float, float]], dict[str, tuple[float, float]], int, int]:
+            repeat: int) -> tuple[str, dict[str, tuple[float, float]], dict[str, tuple[float, float]], int, int,
+                                  dict[str, int], dict[str, int]]:
     settings = settings_for(url, instance_dir)
     upgrade(url)
     runtime = Runtime(parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"), settings)
@@ -102,16 +107,22 @@ def scaling(url: str, label: str, small: int, large: int, instance_dir: Path,
             tree = build_tree(session, settings)
             session.commit()
             made = templates(session, settings, runtime, tree)
-        per_template = nominations() / len(made)  # nominations per copied dossier
+            per_template = nominations() / len(made)  # nominations per copied dossier
+            # An award no copy holds (neither its family nor its given name is drawn): found once at every size.
+            journey = Journey(Context(session, settings, FixedClock(NOW), runtime), tree)
+            journey.submit(("GIAY_KHEN", RARE))
+            journey.pass_level(tree.commune_office, tree.commune_head, **{RARE.replace(" ", "_"): "approve"})
         probe = name(random.Random(7))
         seed(db, round((small - nominations()) / per_template), made, rng, states=False)
         analyze()
         at_small = nominations()
         first = measure(db, settings, runtime, reads(probe, app, "xa binh minh"), repeat)
+        rows_small = answers(db, settings, runtime, reads(probe, app, "xa binh minh"))
         seed(db, round((large - at_small) / per_template), made, rng, states=False)
         analyze()
         second = measure(db, settings, runtime, reads(probe, app, "xa binh minh"), repeat)
-        return label, first, second, at_small, nominations()
+        rows_large = answers(db, settings, runtime, reads(probe, app, "xa binh minh"))
+        return label, first, second, at_small, nominations(), rows_small, rows_large
     finally:
         db.dispose()
 
@@ -141,9 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nPublic lookup: {args.small:,} vs {args.large:,} nominations; median of {args.repeat} reads each "
           f"(new session per read); {os.cpu_count()} CPUs, shared; ratios within one run "
           f"({time.perf_counter() - started:.0f} s in all)")
-    for label, first, second, at_small, at_large in results:
+    for label, first, second, at_small, at_large, rows_small, rows_large in results:
         print(f"\n{label}: {at_small:,} → {at_large:,} nominations")
-        print_small_large(first, second, 46)
+        print_small_large(first, second, 48)
+        print()
+        print_answers(first, second, rows_small, rows_large, 48)
     return 0
 
 

@@ -225,7 +225,12 @@ class Decision(Base):
 
     @property
     def label(self) -> str:
-        return f"{self.number:02d}/{self.symbol}"
+        return self.label_of(self.number, self.symbol)
+
+    @staticmethod
+    def label_of(number: int, symbol: str) -> str:
+        """A decision's label from its number and symbol (for rows read without the ORM)."""
+        return f"{number:02d}/{symbol}"
 
 
 class DecisionCounter(Base):

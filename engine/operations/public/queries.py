@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import column, func, or_, select, table
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from engine.context import Context
 from engine.errors import InvalidInput, NotFound
@@ -34,6 +34,7 @@ from engine.models import (
 from engine.operations.access import require_actor
 from engine.operations.award.queries import award_names, decision_file_name
 from engine.operations.paging import Page, paginate
+from engine.operations.trigrams import NAME_INDEX, needle_query, uses_index
 from engine.storage import DOCX, PDF, NamedFile, attachment_store
 from engine.text import fold
 
@@ -44,9 +45,6 @@ OPEN_STATUSES = (NominationStatus.PENDING, NominationStatus.FROZEN)
 # The award lookup counts its matches up to this many: a common name says "hơn 1.000 kết quả" instead
 # of counting every match (the pager's total is then a floor, `Page.capped`).
 LOOKUP_COUNT_CAP = 1000
-# SQLite: the FTS5 trigram index of the folded names (migration 0039); PostgreSQL: a trigram GIN index
-# on the column itself.
-NAME_INDEX = table("nomination_name_fts", column("rowid"), column("nominee_name_folded"))
 
 
 @dataclass(frozen=True)
@@ -361,13 +359,16 @@ def lookup_awards(ctx: Context, *, name: str | None = None, unit: int | None = N
 
 
 def _match_keys(ctx: Context, base: Any, folded: str) -> list[tuple[date, int, int]]:
-    """The sort keys of the matching awards, at most one more than the cap, read through the name index
-    (on SQLite the FTS5 table drives the join: `rowid + 0` keeps the planner from probing it per row)."""
+    """The sort keys of the matching awards, at most one more than the cap, read through the name index:
+    on SQLite the FTS5 table asked for the name's rarest trigrams drives the join (`rowid + 0` keeps the
+    planner from probing it per row) and each candidate's folded name is rechecked
+    (engine/operations/trigrams.py); PostgreSQL's planner uses the trigram GIN index on the column."""
     stmt = base.with_only_columns(Decision.signed_on, Decision.id, Nomination.id)
-    if folded and _uses_name_index(ctx, folded):
-        stmt = stmt.join(NAME_INDEX, Nomination.id == NAME_INDEX.c.rowid + 0).where(
-            NAME_INDEX.c.nominee_name_folded.like(f"%{folded}%"))
-    elif folded:
+    if folded and uses_index(ctx.session, folded):
+        fts = NAME_INDEX.table
+        stmt = stmt.join(fts, Nomination.id == fts.c.rowid + 0).where(
+            NAME_INDEX.matches(needle_query(ctx.session, NAME_INDEX, folded)))
+    if folded:
         stmt = stmt.where(_name_contains(folded))
     return [(signed_on, decision_id, nomination_id) for signed_on, decision_id, nomination_id
             in ctx.session.execute(stmt.limit(LOOKUP_COUNT_CAP + 1))]
@@ -394,25 +395,36 @@ def _walk(ctx: Context, base: Any, folded: str, cursor: LookupCursor | None, off
     return found
 
 
+_ISSUER, _PROPOSING = aliased(Unit, name="issuer"), aliased(Unit, name="proposing")
+# The published columns of the awards with these nomination ids, with their decision and both units: built
+# once (building the statement cost more than reading a page of rows).
+_FOUND = (select(Nomination.id, Nomination.nominee_name, Nomination.nominee_kind, Nomination.nominee_position,
+                 Nomination.nominee_unit, Nomination.award_type, _PROPOSING.name.label("proposing_name"),
+                 Decision.id.label("decision_id"), Decision.number, Decision.symbol, Decision.year,
+                 Decision.signed_on, Decision.issuer_unit_id, _ISSUER.name.label("issuer_name"),
+                 Decision.signer_name, Decision.signer_title, Decision.pdf_sha256, Decision.document_sha256)
+          .join(Decision, Decision.id == Nomination.decision_id)
+          .join(Dossier, Dossier.id == Nomination.dossier_id)
+          .join(_PROPOSING, _PROPOSING.id == Dossier.proposing_unit_id)
+          .join(_ISSUER, _ISSUER.id == Decision.issuer_unit_id)
+          .where(Nomination.id.in_(bindparam("ids", expanding=True))))
+
+
 def _found(ctx: Context, ids: list[int]) -> list[FoundAward]:
-    """The page's awards, in the order of `ids`."""
+    """The page's awards, in the order of `ids`: the published columns only, in one statement of plain
+    rows (no ORM objects: a page of a common name holds many)."""
     if not ids:
         return []
-    rows = {n.id: (n, d, proposing) for n, d, proposing in ctx.session.execute(
-        select(Nomination, Decision, Dossier.proposing_unit_id)
-        .join(Decision, Decision.id == Nomination.decision_id)
-        .join(Dossier, Dossier.id == Nomination.dossier_id).where(Nomination.id.in_(ids)))}
+    rows = {row.id: row for row in ctx.session.execute(_FOUND, {"ids": ids})}
     names = award_names(ctx)
-    units = _units(ctx, [d.issuer_unit_id for _, d, _ in rows.values()] + [p for _, _, p in rows.values()])
-    return [FoundAward(_public(n, names), units[p].name, _decision(d, units[d.issuer_unit_id], []))
-            for n, d, p in (rows[i] for i in ids)]
-
-
-def _uses_name_index(ctx: Context, folded: str) -> bool:
-    """SQLite: a name of three letters or more without a LIKE wildcard is looked up in the FTS5 trigram
-    index (PostgreSQL's planner uses the trigram GIN index on the column by itself)."""
-    return (ctx.session.get_bind().dialect.name == "sqlite" and len(folded) >= 3
-            and not any(sign in folded for sign in "%_\\"))
+    return [FoundAward(
+        PublicNomination(r.id, r.nominee_name, r.nominee_kind.value, r.nominee_position, r.nominee_unit,
+                         r.award_type, names.get(r.award_type, r.award_type)),
+        r.proposing_name,
+        PublicDecision(r.decision_id, Decision.label_of(r.number, r.symbol), r.number, r.symbol, r.year,
+                       r.signed_on, r.issuer_unit_id, r.issuer_name, r.signer_name, r.signer_title,
+                       r.pdf_sha256 is not None, r.document_sha256 is not None, []))
+        for r in (rows[i] for i in ids)]
 
 
 def _name_contains(folded: str) -> Any:

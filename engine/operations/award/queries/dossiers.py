@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO
 
-from sqlalchemy import ColumnElement, column, exists, func, or_, select, table, union
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import exists, func, or_, select, union
+from sqlalchemy.orm import selectinload
 
 from engine.clock import local_today
 from engine.context import Context
@@ -31,6 +31,7 @@ from engine.operations.award.queries.access import visible_dossier, visible_doss
 from engine.operations.award.queries.catalogue import rules_on
 from engine.operations.paging import Page, paginate
 from engine.operations.readmodels import Extended
+from engine.operations.trigrams import NAME_INDEX, TITLE_INDEX, folded_contains
 from engine.rules.eligibility import achievement_conflict
 from engine.runtime import Step
 from engine.storage import NamedFile, attachment_store, with_type_extension
@@ -45,10 +46,6 @@ SUMMARY = (selectinload(Dossier.proposing_unit), selectinload(Dossier.reviewing_
 # The list counts its matches up to this many rows past the page's first: a registry of 100,000 dossiers
 # says "hơn …" instead of counting every one on every page (`Page.capped`; the total is then a floor).
 LIST_COUNT_CAP = 1000
-# SQLite's FTS5 trigram indexes of the folded names (migration 0039) and titles (0049); PostgreSQL has
-# trigram GIN indexes on the columns themselves (0024).
-NAME_INDEX = table("nomination_name_fts", column("rowid"), column("nominee_name_folded"))
-TITLE_INDEX = table("dossier_title_fts", column("rowid"), column("title_folded"))
 
 
 def get_dossier(ctx: Context, dossier_id: int) -> Dossier:
@@ -72,8 +69,9 @@ def list_dossiers(ctx: Context, *, status: DossierStatus | str | None = None, un
         stmt = stmt.where(Dossier.nominations.any(Nomination.award_type == award_type.strip().upper()))
     needle = fold(q or "")
     if needle:
-        # Both folded columns carry a trigram index (GIN on PostgreSQL, FTS5 on SQLite): each side of the
-        # union is an index lookup, whatever the size of the registry.
+        # Both folded columns carry a trigram index (GIN on PostgreSQL since 0024; FTS5 on SQLite, 0039 and
+        # 0049, asked for the needle's rarest trigrams: engine/operations/trigrams.py): each side of the
+        # union is an index lookup.
         matching = union(
             select(Dossier.id).where(folded_contains(ctx.session, Dossier.title_folded, TITLE_INDEX, needle)),
             select(Nomination.dossier_id).where(
@@ -81,17 +79,6 @@ def list_dossiers(ctx: Context, *, status: DossierStatus | str | None = None, un
         stmt = stmt.where(Dossier.id.in_(matching))
     stmt = stmt.order_by(Dossier.created_at.desc(), Dossier.id.desc()).options(*SUMMARY)
     return paginate(ctx.session, stmt, page, per_page, count_cap=LIST_COUNT_CAP)
-
-
-def folded_contains(session: Session, folded: Any, index: Any, needle: str) -> ColumnElement[bool]:
-    """SQL: the folded column contains `needle`. On SQLite a needle of three letters or more (and no LIKE
-    wildcard) is looked up in the column's FTS5 trigram index (keyed by the row's id) instead of read off
-    every row; shorter needles match what the table says, the same rows."""
-    if (session.get_bind().dialect.name == "sqlite" and len(needle) >= 3
-            and not any(sign in needle for sign in "%_\\")):
-        key = folded.table.c.id
-        return key.in_(select(index.c.rowid).where(index.c[folded.key].like(f"%{needle}%")))
-    return folded.contains(needle, autoescape=True)
 
 
 def any_dossier(ctx: Context) -> bool:
