@@ -43,7 +43,9 @@ def _pid(engine: Engine) -> int:
 
 def _terminate(engine: Engine, pid: int) -> None:
     """End that backend from another connection and wait until it is gone."""
-    admin = create_engine(engine.url.render_as_string(hide_password=False), poolclass=NullPool)
+    # Autocommit: each look at pg_stat_activity its own transaction (a transaction keeps its first view of it).
+    admin = create_engine(engine.url.render_as_string(hide_password=False), poolclass=NullPool,
+                          isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
             assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
