@@ -120,3 +120,31 @@ def test_serve_with_two_gunicorn_workers_answers_and_stops_on_sigterm(server_env
     assert "Shutting down: Master" in output, output
     assert "GET /api/v1/me" in output  # --access-log: one line per request on stdout
     assert "spiff" not in output  # SpiffWorkflow's INFO chatter stays out of a server's log
+
+
+def test_the_master_freezes_what_it_built_before_the_workers_fork(monkeypatch):
+    """serve_production freezes the built application (out of every later garbage collection) before
+    gunicorn forks its workers."""
+    import gc
+
+    from api import production
+
+    seen: list[int] = []
+    monkeypatch.setattr(production.ProductionServer, "run", lambda self: seen.append(gc.get_freeze_count()))
+
+    class _State:
+        class engine:  # noqa: N801 - stands for the engine the master used to deploy
+            @staticmethod
+            def dispose() -> None:
+                seen.append(-1)
+
+    class _App:
+        extensions = {production.EXTENSION: _State()}
+
+    monkeypatch.setattr(production.ProductionServer, "__init__", lambda self, app, options: None)
+    gc.unfreeze()
+    try:
+        production.serve_production(_App(), production.ServerOptions("127.0.0.1", 0, 2))  # type: ignore[arg-type]
+        assert seen[0] == -1 and seen[1] > 0  # disposed, then frozen, then run
+    finally:
+        gc.unfreeze()
