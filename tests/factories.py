@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine.config import Settings
-from engine.models import Council, CouncilMember, Role, RoleGrant, Unit, UnitLevel, User
+from engine.models import Council, CouncilMember, Nomination, NominationStatus, Role, RoleGrant, Unit, UnitLevel, User
 from engine.security import hash_password
 
 PASSWORD = "MatKhau@2026"
@@ -41,3 +41,11 @@ def make_council(session: Session, unit: Unit, chair: User, secretary: User, mem
     session.add(council)
     session.flush()
     return council
+
+
+def approved_like(model: Nomination, name: str, position: int, decision_id: int | None) -> Nomination:
+    """An approved nomination of another name in `model`'s dossier, award and units, in `decision_id`."""
+    return Nomination(dossier_id=model.dossier_id, position=position, award_type=model.award_type,
+                      nominee_kind=model.nominee_kind, nominee_name=name, achievements="x",
+                      status=NominationStatus.APPROVED, deciding_unit_id=model.deciding_unit_id,
+                      decided_by_unit_id=model.decided_by_unit_id, decision_id=decision_id)

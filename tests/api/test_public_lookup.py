@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from engine.models import Decision, DecisionStatus, Nomination, NominationStatus
 from engine.operations.public import queries
+from tests.factories import approved_like
 from tests.workflows.journey import Journey, build_tree
 
 NAMES = ("Nguyễn Thị Tươi", "Trần Văn Tươi", "Lê Thị Tươi", "Phạm Minh Tuấn", "Hoàng Thị Mai", "Đỗ_Văn 50%")
@@ -93,10 +94,7 @@ def _publish(session, template: Decision, signed_on: date, number: int, names: t
     model = session.scalars(select(Nomination).where(Nomination.decision_id == template.id)
                             .order_by(Nomination.id)).first()
     for position, name in enumerate(names, start=100 + number * 10):
-        session.add(Nomination(dossier_id=model.dossier_id, position=position, award_type=model.award_type,
-                               nominee_kind=model.nominee_kind, nominee_name=name, achievements="x",
-                               status=NominationStatus.APPROVED, deciding_unit_id=model.deciding_unit_id,
-                               decided_by_unit_id=model.decided_by_unit_id, decision_id=decision.id))
+        session.add(approved_like(model, name, position, decision.id))
     session.commit()
     return decision
 

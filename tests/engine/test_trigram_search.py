@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import event, select
 
 from engine.maintenance.backup import is_archived
-from engine.models import Decision, DecisionStatus, Nomination, NominationStatus
+from engine.models import Decision, DecisionStatus, Nomination
 from engine.operations import trigrams
 from engine.operations.award.queries import list_dossiers
 from engine.operations.public import queries
 from engine.operations.trigrams import MOST_TRIGRAMS, NAME_INDEX, folded_contains, rarest_trigrams
 from engine.text import fold
+from tests.factories import approved_like
 from tests.workflows.journey import Journey, build_tree
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Ngô", "Nguyên"]
@@ -43,10 +44,7 @@ def names(ctx, session, settings):
     rng = random.Random(51)
     drawn = [f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}" for _ in range(600)] + ODD
     for position, name in enumerate(drawn, start=2):
-        session.add(Nomination(dossier_id=first.dossier_id, position=position, award_type=first.award_type,
-                               nominee_kind=first.nominee_kind, nominee_name=name, achievements="x",
-                               status=NominationStatus.APPROVED, deciding_unit_id=first.deciding_unit_id,
-                               decided_by_unit_id=first.decided_by_unit_id, decision_id=first.decision_id))
+        session.add(approved_like(first, name, position, first.decision_id))
     session.commit()
     return tree
 
