@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -255,14 +255,11 @@ def complete_tasks(ctx: Context, completions: list[tuple[int, Any]]) -> list[Com
             for task, outcome, live in done]
 
 
-_UNITS = select(Unit).where(Unit.id.in_(bindparam("unit_ids", expanding=True)))  # built once: every completion
-
-
 def with_units(ctx: Context, completion: Completion) -> Completion:
     """The units a completion's answer names (the task's, the next tasks'), loaded in one query rather
     than one lazy load each while the answer is written."""
     every = [completion.task, *completion.next_tasks]
-    units = {unit.id: unit for unit in ctx.session.scalars(_UNITS, {"unit_ids": list({t.unit_id for t in every})})}
+    units = by_id(ctx.session, Unit, {t.unit_id for t in every})
     for task in every:
         set_committed_value(task, "unit", units[task.unit_id])  # held by the task: no lazy load, no write
     return completion

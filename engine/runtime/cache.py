@@ -4,9 +4,9 @@ An entry is keyed by instance id and the instance's `revision`: a random token e
 with the state. A token names one committed state in every database it is ever copied to, so an
 entry is served only when the row still carries its token; another server process saving the
 instance, a restored backup or a table emptied and refilled (ids reused, versions repeated) all
-change it. Entries are added only after their transaction commits. An entry also keeps what the side tables hold
-for its revision (`rows`, engine/runtime/tables.py: SideRows), when known, so that opening it again
-needs no walk of its task tree.
+change it. Entries are added only after their transaction commits. An entry also keeps what the
+side tables hold for its revision (`rows`, engine/runtime/tables.py: SideRows), when known, so that
+opening it again needs no walk of its task tree.
 """
 from __future__ import annotations
 

@@ -141,7 +141,7 @@ def _close(session: Session, closing: list[tuple[LiveWorkflow, list[str]]], now:
         if isinstance(obj, HumanTask) and loaded.get("instance_id") in instance_ids and "task_uuid" in loaded:
             held[(loaded["instance_id"], loaded["task_uuid"])] = obj
     groups: dict[tuple[HumanTaskState, int | None], list[tuple[int, str]]] = {}
-    written: list[tuple[HumanTask, HumanTaskState]] = []
+    written: list[tuple[HumanTask, HumanTaskState, int | None]] = []
     for live, closed in closing:
         for uuid in closed:
             done = uuid in live.completed or _state(live, uuid) == TaskState.COMPLETED
@@ -150,12 +150,11 @@ def _close(session: Session, closing: list[tuple[LiveWorkflow, list[str]]], now:
             completer = inspect(row).dict.get("completed_by_id") if row is not None else None
             groups.setdefault((state, completer), []).append((live.instance.id, uuid))
             if row is not None:
-                written.append((row, state))
+                written.append((row, state, completer))
     with session.no_autoflush:  # the held rows' pending changes are written here, not flushed first
         _close_groups(session, groups, now)
-    for row, state in written:
-        for key, value in (("state", state), ("completed_at", now),
-                           ("completed_by_id", inspect(row).dict.get("completed_by_id"))):
+    for row, state, completer in written:
+        for key, value in (("state", state), ("completed_at", now), ("completed_by_id", completer)):
             set_committed_value(row, key, value)
 
 
