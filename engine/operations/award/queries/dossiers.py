@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO
 
-from sqlalchemy import exists, func, or_, select, union
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from engine.clock import local_today
@@ -29,9 +29,10 @@ from engine.models import (
 from engine.operations.access import council_readers, require_actor
 from engine.operations.award.queries.access import visible_dossier, visible_dossiers
 from engine.operations.award.queries.catalogue import rules_on
+from engine.operations.award.queries.search import matching_ids, search_page
 from engine.operations.paging import Page, paginate
 from engine.operations.readmodels import Extended
-from engine.operations.trigrams import NAME_INDEX, TITLE_INDEX, folded_contains
+from engine.operations.trigrams import uses_index
 from engine.rules.eligibility import achievement_conflict
 from engine.runtime import Step
 from engine.storage import NamedFile, attachment_store, with_type_extension
@@ -58,26 +59,21 @@ def list_dossiers(ctx: Context, *, status: DossierStatus | str | None = None, un
     """Dossiers the caller may see, newest first. `unit`: proposed by or now reviewed at that unit.
     `q` matches the title or a nominee's name, ignoring case and Vietnamese diacritics."""
     user = require_actor(ctx.actor)
-    stmt = select(Dossier).where(visible_dossiers(ctx.session, user))
+    filters = [visible_dossiers(ctx.session, user)]
     if status is not None:
-        stmt = stmt.where(Dossier.status == DossierStatus(status))
+        filters.append(Dossier.status == DossierStatus(status))
     if unit is not None:
-        stmt = stmt.where(or_(Dossier.proposing_unit_id == unit, Dossier.reviewing_unit_id == unit))
+        filters.append(or_(Dossier.proposing_unit_id == unit, Dossier.reviewing_unit_id == unit))
     if year is not None:
-        stmt = stmt.where(Dossier.year == year)
+        filters.append(Dossier.year == year)
     if award_type:
-        stmt = stmt.where(Dossier.nominations.any(Nomination.award_type == award_type.strip().upper()))
+        filters.append(Dossier.nominations.any(Nomination.award_type == award_type.strip().upper()))
     needle = fold(q or "")
-    if needle:
-        # Both folded columns carry a trigram index (GIN on PostgreSQL since 0024; FTS5 on SQLite, 0039 and
-        # 0049, asked for the needle's rarest trigrams: engine/operations/trigrams.py): each side of the
-        # union is an index lookup.
-        matching = union(
-            select(Dossier.id).where(folded_contains(ctx.session, Dossier.title_folded, TITLE_INDEX, needle)),
-            select(Nomination.dossier_id).where(
-                folded_contains(ctx.session, Nomination.nominee_name_folded, NAME_INDEX, needle)))
-        stmt = stmt.where(Dossier.id.in_(matching))
-    stmt = stmt.order_by(Dossier.created_at.desc(), Dossier.id.desc()).options(*SUMMARY)
+    if needle and uses_index(ctx.session, needle):  # SQLite's FTS5 trigram indexes: count first, then the page
+        return search_page(ctx.session, filters, needle, SUMMARY, page, per_page, LIST_COUNT_CAP)
+    if needle:  # PostgreSQL's trigram GIN indexes (since 0024), or a needle too short for an index
+        filters.append(Dossier.id.in_(matching_ids(ctx.session, needle)))
+    stmt = select(Dossier).where(*filters).order_by(Dossier.created_at.desc(), Dossier.id.desc()).options(*SUMMARY)
     return paginate(ctx.session, stmt, page, per_page, count_cap=LIST_COUNT_CAP)
 
 

@@ -1,0 +1,118 @@
+"""The officers' search on SQLite counts its matches first, streamed from the FTS5 trigram indexes up
+to the list's cap, then reads the page by one of three roads (engine/operations/award/queries/search.py):
+the matches' ids when all are known, a newest-first walk of the dossiers when they are many and dense,
+the indexes' candidates otherwise. Every road gives the page, total and `capped` of a plain `LIKE` over
+the same filters, for every caller, filter, needle and page."""
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, update
+
+from engine.models import Dossier, DossierStatus
+from engine.operations import trigrams
+from engine.operations.award import commands
+from engine.operations.award.inputs import check_dossier
+from engine.operations.award.queries import dossiers, search
+from tests.workflows.journey import build_tree
+
+NAMES = ["Nguyễn Thị Tươi", "Trần Văn Tuấn", "Lê Thị Tươi", "Phạm Văn An", "Nguyễn Văn Tươi", "Đỗ Thị Yến",
+         "Hoàng Văn Tư", "Vũ Thị Tươi Anh", "Nguyễn \"Tươi\" 50%"]
+TITLES = ["Đề nghị khen thưởng năm học 2025-2026", "Khen thưởng đột xuất chống bão số 3", "Tươi sáng đợt 2"]
+NEEDLES = ["tuoi", "thi tuoi", "van tu", "khen", "bao so 3", "nguyen", "\"tuoi\" 50%", "yen", "khong co ai", "tu"]
+
+
+@pytest.fixture
+def registry(ctx, session, settings):
+    """Twenty dossiers of the school with drawn names and titles, their dates apart (two share one),
+    a third of them drafts never submitted (the province does not see them), some of them decided."""
+    tree = build_tree(session, settings)
+    proposer = ctx.as_actor(tree.proposer)
+    rng = random.Random(88)
+    made = []
+    for _ in range(20):
+        nominees = rng.sample(NAMES, rng.choice((1, 2, 3)))
+        made.append(commands.create_dossier(proposer, check_dossier(proposer, {
+            "title": rng.choice(TITLES), "year": rng.choice((2025, 2026)), "kind": "regular",
+            "nominations": [{"award_type": rng.choice(("GIAY_KHEN", "BK_TINH")),
+                             "nominee": {"kind": "individual", "full_name": name},
+                             "achievements": "Hoàn thành xuất sắc nhiệm vụ"} for name in nominees]})).id)
+    session.commit()
+    base = ctx.clock.now()
+    for i, dossier_id in enumerate(made):
+        status = DossierStatus.DRAFT if i % 3 == 0 else rng.choice((DossierStatus.SUBMITTED, DossierStatus.DECIDED))
+        session.execute(update(Dossier).where(Dossier.id == dossier_id).values(
+            status=status, submitted_at=None if status == DossierStatus.DRAFT else base,
+            created_at=base - timedelta(hours=min(i, 12))))  # the last eight share one moment: ids break the tie
+    session.commit()
+    return tree
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts() -> Iterator[None]:
+    trigrams._counts.clear()
+    yield
+    trigrams._counts.clear()
+
+
+def listed(office, needle: str, page: int, **filters) -> tuple[list[int], int, bool]:
+    found = dossiers.list_dossiers(office, q=needle, page=page, per_page=2, **filters)
+    return [d.id for d in found.items], found.total, found.capped
+
+
+def plain_like(office, needle: str, page: int, monkeypatch, **filters) -> tuple[list[int], int, bool]:
+    """The same list with the FTS5 indexes out of the way: the columns' own LIKE, paged by `paginate`."""
+    with monkeypatch.context() as patched:
+        patched.setattr(trigrams, "uses_index", lambda _session, _needle: False)
+        patched.setattr(dossiers, "uses_index", lambda _session, _needle: False)
+        return listed(office, needle, page, **filters)
+
+
+ROADS = {"the matches' ids": (1000, search.WALK_MOST), "the walk": (3, 10**9), "the candidates": (3, 0)}
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("road", ROADS)
+def test_every_road_gives_the_page_of_a_plain_like(ctx, session, registry, monkeypatch, road):
+    cap, walk_most = ROADS[road]
+    monkeypatch.setattr(dossiers, "LIST_COUNT_CAP", cap)
+    monkeypatch.setattr(search, "WALK_MOST", walk_most)
+    seen_something = 0
+    for user in (registry.province_office, registry.proposer):
+        office = ctx.as_actor(user)
+        for filters in ({}, {"status": "decided"}, {"year": 2026, "award_type": "bk_tinh"}):
+            for needle in NEEDLES:
+                for page in (1, 2, 3, 9):
+                    expected = plain_like(office, needle, page, monkeypatch, **filters)
+                    assert listed(office, needle, page, **filters) == expected, (user.username, filters, needle, page)
+                    seen_something += bool(expected[0])
+    assert seen_something > 50  # the needles do find dossiers, on several pages
+
+
+@pytest.mark.sqlite_only
+def test_each_road_is_taken_where_it_costs_least(ctx, session, registry, monkeypatch):
+    """A handful of matches: their ids. Past the cap, dense enough: the walk (no MATCH for the page).
+    Past the cap and sparse: the candidates (a MATCH for the page as for the count)."""
+    office = ctx.as_actor(registry.proposer)
+    matches: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        if "ORDER BY dossier.created_at DESC" in statement:  # the page's rows
+            page = statement.split("visible_unit")[-1]
+            matches.append("MATCH" if "MATCH" in page else "walk" if "EXISTS" in page else "ids")
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        dossiers.list_dossiers(office, q="tuoi", per_page=2)
+        monkeypatch.setattr(dossiers, "LIST_COUNT_CAP", 3)
+        dossiers.list_dossiers(office, q="tuoi", per_page=2)
+        monkeypatch.setattr(search, "WALK_MOST", 1)
+        dossiers.list_dossiers(office, q="tuoi", per_page=2)
+        dossiers.list_dossiers(office, q="khong co ai", per_page=2)  # nothing found: no page to read
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert matches == ["ids", "walk", "MATCH"]
