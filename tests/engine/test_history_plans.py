@@ -13,7 +13,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from engine.models import Dossier, DossierStatus, HumanTask, HumanTaskState, Nomination
-from engine.operations.award.queries.dossiers import NAME_INDEX, TITLE_INDEX, folded_contains
+from engine.operations.award.queries.search import holds_needle, matches_statement
+from engine.operations.trigrams import NAME_INDEX, TITLE_INDEX, folded_contains
 
 
 def plan(session: Session, stmt: Select[Any]) -> str:
@@ -40,6 +41,19 @@ def test_the_search_reads_the_fts5_indexes_of_names_and_titles(sqlite):
     assert "SCAN nomination_name_fts VIRTUAL TABLE" in names and not scans(names, "nomination")
     assert "SCAN dossier_title_fts VIRTUAL TABLE" in titles and not scans(titles, "dossier")
     assert scans(short, "nomination")
+
+
+def test_the_search_streams_its_matches_from_the_indexes_and_walks_the_list_by_its_index(sqlite):
+    """The matches: the FTS5 tables drive the joins (each candidate's row sought by its id, its dossier
+    tried by its id), so the read can stop at the cap. The walk: the list's own index in order, each
+    dossier's names sought by the nominations' dossier index; no temporary sort."""
+    matches = plan(sqlite, matches_statement(sqlite, [Dossier.year == 2026], "nguyen thi tuoi", 1001))
+    walk = plan(sqlite, select(Dossier.id).where(holds_needle("tuoi"))
+                .order_by(Dossier.created_at.desc(), Dossier.id.desc()).limit(20))
+    assert "SCAN nomination_name_fts VIRTUAL TABLE" in matches and "SCAN dossier_title_fts VIRTUAL TABLE" in matches
+    assert not scans(matches, "nomination") and not scans(matches, "dossier")
+    assert "ix_dossier_created_at_id" in walk and "TEMP B-TREE" not in walk
+    assert "SEARCH nomination USING INDEX" in walk and "(dossier_id=?)" in walk
 
 
 def scans(found: str, table: str) -> bool:

@@ -29,10 +29,9 @@ from engine.models import (
 from engine.operations.access import council_readers, require_actor
 from engine.operations.award.queries.access import visible_dossier, visible_dossiers
 from engine.operations.award.queries.catalogue import rules_on
-from engine.operations.award.queries.search import matching_ids, search_page
+from engine.operations.award.queries.search import search_page
 from engine.operations.paging import Page, paginate
 from engine.operations.readmodels import Extended
-from engine.operations.trigrams import uses_index
 from engine.rules.eligibility import achievement_conflict
 from engine.runtime import Step
 from engine.storage import NamedFile, attachment_store, with_type_extension
@@ -69,10 +68,8 @@ def list_dossiers(ctx: Context, *, status: DossierStatus | str | None = None, un
     if award_type:
         filters.append(Dossier.nominations.any(Nomination.award_type == award_type.strip().upper()))
     needle = fold(q or "")
-    if needle and uses_index(ctx.session, needle):  # SQLite's FTS5 trigram indexes: count first, then the page
+    if needle:  # the matches first, then the page (search.py)
         return search_page(ctx.session, filters, needle, SUMMARY, page, per_page, LIST_COUNT_CAP)
-    if needle:  # PostgreSQL's trigram GIN indexes (since 0024), or a needle too short for an index
-        filters.append(Dossier.id.in_(matching_ids(ctx.session, needle)))
     stmt = select(Dossier).where(*filters).order_by(Dossier.created_at.desc(), Dossier.id.desc()).options(*SUMMARY)
     return paginate(ctx.session, stmt, page, per_page, count_cap=LIST_COUNT_CAP)
 

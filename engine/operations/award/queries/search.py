@@ -1,29 +1,31 @@
-"""The officers' search of dossiers by a nominee's name or the title, on SQLite's FTS5 trigram indexes:
-the matches counted first, streamed from the indexes, then the page read by the cheaper of two roads.
+"""The officers' search of dossiers by a nominee's name or the title: the matches counted first, then the
+page read by the cheapest of three roads.
 
 A needle many names hold (a common given name: one nomination in 40) matches thousands of dossiers in a
-registry of 100,000. Gathering every match to sort out the newest twenty, or to count them, grows with
-the registry. Instead:
-- the count walks the indexes' candidates in their own order, rechecks each one (the needle, the caller's
-  filters) and stops `cap` matches past the page's first, as the plain list's count does;
-- the count then tells how dense the matches are. When walking the dossiers newest first (their sort
-  index, each dossier rechecked by its title and its nominations) is expected to fill the page within
-  `WALK_MOST` dossiers, the page is read that way; otherwise through the indexes' candidates, which costs
-  what the candidates number.
+registry of 100,000. Gathering every match to sort out the newest twenty, and again to count them, grows
+with the registry. Instead:
+- the matches are read first, their ids only, stopping `cap` matches past the page's first (as the plain
+  list's count does). On SQLite they stream from the FTS5 trigram indexes, which drive the joins (each
+  candidate rechecked, then tried against the caller's filters); on PostgreSQL the planner reads the
+  trigram GIN indexes;
+- when every match is known (below the cap), the page is read by their ids;
+- past the cap the matches are dense. When a walk of the dossiers newest first (their sort index, each
+  dossier tried by its title and its nominations) is expected to fill the page within `WALK_MOST`
+  dossiers, the page is read that way; otherwise through the indexes again.
 
-Both roads give the same rows: the same filters, the same condition, the same order. PostgreSQL's planner
-makes this choice itself with its trigram GIN indexes and its statistics (`matching_ids`, `paginate`).
+The three roads give the same rows: the same filters, the same condition, the same order
+(tests/engine/test_dossier_search.py).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, union, union_all
+from sqlalchemy import ColumnElement, exists, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
 from engine.models import Dossier, Nomination
 from engine.operations.paging import Page
-from engine.operations.trigrams import NAME_INDEX, TITLE_INDEX, folded_contains, needle_query
+from engine.operations.trigrams import NAME_INDEX, TITLE_INDEX, folded_contains, needle_query, uses_index
 
 # Dossiers a page may walk newest first (each rechecked by its title and nominations, ≈2 µs on SQLite)
 # before the page is read through the indexes' candidates instead.
@@ -42,9 +44,8 @@ def matching_ids(session: Session, needle: str) -> Any:
 
 def search_page(session: Session, filters: list[ColumnElement[bool]], needle: str, options: Any,
                 page: int, per_page: int, cap: int) -> Page:
-    """The page of dossiers meeting `filters` whose title or a nominee's name holds `needle`, newest
-    first, with the total counted up to `cap` past the page's first (`Page.capped` beyond). Only where
-    `trigrams.uses_index`."""
+    """The page of dossiers meeting `filters` whose title or a nominee's name holds the folded `needle`,
+    newest first, with the total counted up to `cap` past the page's first (`Page.capped` beyond)."""
     offset = (page - 1) * per_page
     found = _matches(session, filters, needle, offset + cap + 1)
     capped = len(found) > offset + cap
@@ -55,9 +56,7 @@ def search_page(session: Session, filters: list[ColumnElement[bool]], needle: st
     if not capped:  # every match is known: the page is read by their ids
         holds = Dossier.id.in_(found)
     elif (offset + per_page) * (session.scalar(select(func.max(Dossier.id))) or 0) <= WALK_MOST * len(found):
-        holds = or_(Dossier.title_folded.contains(needle, autoescape=True),  # the walk meets the page soon
-                    exists().where(Nomination.dossier_id == Dossier.id,
-                                   Nomination.nominee_name_folded.contains(needle, autoescape=True)))
+        holds = holds_needle(needle)  # the walk meets the page's rows soon
     else:
         holds = Dossier.id.in_(matching_ids(session, needle))
     stmt = (select(Dossier).where(*filters, holds).order_by(Dossier.created_at.desc(), Dossier.id.desc())
@@ -66,9 +65,24 @@ def search_page(session: Session, filters: list[ColumnElement[bool]], needle: st
 
 
 def _matches(session: Session, filters: list[ColumnElement[bool]], needle: str, most: int) -> list[int]:
-    """The ids of the matching dossiers, at most `most`, in no particular order. The candidates stream
-    from the FTS5 tables (which drive the joins), each rechecked and tried against the filters one by
-    one, so that the read stops once it has `most`."""
+    """The ids of the matching dossiers, at most `most`, in no particular order."""
+    stmt = matches_statement(session, filters, needle, most)
+    if not uses_index(session, needle):
+        return list(session.scalars(stmt))
+    # One row for up to a thousand ids: SQLite's group_concat costs less than a row each through the driver.
+    listed = session.scalar(select(func.group_concat(stmt.subquery().c.dossier_id)))
+    return [int(each) for each in listed.split(",")] if listed else []
+
+
+def matches_statement(session: Session, filters: list[ColumnElement[bool]], needle: str, most: int) -> Any:
+    """SELECT of the ids of the matching dossiers (column `dossier_id`), at most `most`. On SQLite the
+    candidates stream from the FTS5 tables (which drive the joins), each rechecked and tried against the
+    filters one by one, so that the read stops once it has `most`."""
+    if len(needle) < 3:  # no trigram index helps: the dossiers read in any order until `most` match
+        return select(Dossier.id.label("dossier_id")).where(*filters, holds_needle(needle)).limit(most)
+    if not uses_index(session, needle):  # PostgreSQL: its planner reads the trigram GIN indexes
+        return (select(Dossier.id.label("dossier_id"))
+                .where(*filters, Dossier.id.in_(matching_ids(session, needle))).limit(most))
     title_hits = (select(Dossier.id.label("dossier_id")).select_from(TITLE_INDEX.table)
                   .join(Dossier, Dossier.id == TITLE_INDEX.table.c.rowid)
                   .where(TITLE_INDEX.matches(needle_query(session, TITLE_INDEX, needle)),
@@ -78,8 +92,15 @@ def _matches(session: Session, filters: list[ColumnElement[bool]], needle: str, 
                  .where(NAME_INDEX.matches(needle_query(session, NAME_INDEX, needle)),
                         Nomination.nominee_name_folded.contains(needle, autoescape=True)))
     hits = union_all(title_hits, name_hits).subquery()
-    kept = (select(hits.c.dossier_id).distinct()
-            .where(exists().where(Dossier.id == hits.c.dossier_id, *filters)).limit(most).subquery())
-    # One row for up to a thousand ids: SQLite's group_concat costs less than a row each through the driver.
-    listed = session.scalar(select(func.group_concat(kept.c.dossier_id)))
-    return [int(each) for each in listed.split(",")] if listed else []
+    return (select(hits.c.dossier_id).distinct()
+            .where(exists().where(Dossier.id == hits.c.dossier_id, *filters)).limit(most))
+
+
+def holds_needle(needle: str) -> ColumnElement[bool]:
+    """SQL on a dossier: its folded title or one of its nominees' folded names contains `needle`. The names
+    are asked per dossier walked (a scalar subquery on the nominations' dossier index): PostgreSQL would
+    turn an EXISTS into one hashed read of every matching nomination before the walk's first row."""
+    named = (select(literal(1)).where(Nomination.dossier_id == Dossier.id,
+                                      Nomination.nominee_name_folded.contains(needle, autoescape=True))
+             .limit(1).scalar_subquery())
+    return or_(Dossier.title_folded.contains(needle, autoescape=True), named.is_not(None))
