@@ -75,14 +75,17 @@ def by_containment(office, needle: str, page: int, cap: int, **filters) -> tuple
     return kept[offset:offset + 2], offset + cap if capped else len(kept), capped
 
 
-ROADS = {"the matches' ids": (1000, search.WALK_MOST), "the walk": (3, 10**9), "the candidates": (3, 0)}
+ROADS = {"the matches' ids": (1000, search.WALK_MOST, search.IDS_MOST), "the walk": (3, 10**9, 2000),
+         "the candidates": (3, 0, 2000), "too many ids to bind: the walk": (1000, 10**9, 1),
+         "too many ids to bind: the candidates": (1000, 0, 1)}
 
 
 @pytest.mark.parametrize("road", ROADS)
 def test_every_road_gives_the_page_of_the_plain_list(ctx, session, registry, monkeypatch, road):
-    cap, walk_most = ROADS[road]
+    cap, walk_most, ids_most = ROADS[road]
     monkeypatch.setattr(dossiers, "LIST_COUNT_CAP", cap)
     monkeypatch.setattr(search, "WALK_MOST", walk_most)
+    monkeypatch.setattr(search, "IDS_MOST", ids_most)
     seen_something = 0
     for user in (registry.province_office, registry.proposer):
         office = ctx.as_actor(user)
@@ -96,8 +99,8 @@ def test_every_road_gives_the_page_of_the_plain_list(ctx, session, registry, mon
 
 
 def test_each_road_is_taken_where_it_costs_least(ctx, session, registry, monkeypatch):
-    """A handful of matches: their ids. Past the cap, dense enough: the walk. Past the cap and sparse:
-    the indexes' candidates again. Nothing found: no page to read."""
+    """A handful of matches: their ids. Too many to bind, or past the cap, and dense enough: the walk.
+    Past the cap and sparse: the indexes' candidates again. Nothing found: no page to read."""
     office = ctx.as_actor(registry.proposer)
     matches: list[str] = []
 
@@ -110,6 +113,9 @@ def test_each_road_is_taken_where_it_costs_least(ctx, session, registry, monkeyp
     event.listen(engine, "before_cursor_execute", record)
     try:
         dossiers.list_dossiers(office, q="tuoi", per_page=2)
+        with monkeypatch.context() as patched:  # all known, but more than a statement may bind
+            patched.setattr(search, "IDS_MOST", 1)
+            dossiers.list_dossiers(office, q="tuoi", per_page=2)
         monkeypatch.setattr(dossiers, "LIST_COUNT_CAP", 3)
         dossiers.list_dossiers(office, q="tuoi", per_page=2)
         monkeypatch.setattr(search, "WALK_MOST", 1)
@@ -117,4 +123,4 @@ def test_each_road_is_taken_where_it_costs_least(ctx, session, registry, monkeyp
         dossiers.list_dossiers(office, q="khong co ai", per_page=2)  # nothing found: no page to read
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    assert matches == ["ids", "walk", "candidates"]
+    assert matches == ["ids", "walk", "walk", "candidates"]

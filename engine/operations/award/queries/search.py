@@ -8,7 +8,7 @@ with the registry. Instead:
   list's count does). On SQLite they stream from the FTS5 trigram indexes, which drive the joins (each
   candidate rechecked, then tried against the caller's filters); on PostgreSQL the planner reads the
   trigram GIN indexes;
-- when every match is known (below the cap), the page is read by their ids;
+- when every match is known (below the cap), the page is read by their ids (up to `IDS_MOST` of them);
 - past the cap the matches are dense. When a walk of the dossiers newest first (their sort index, each
   dossier tried by its title and its nominations) is expected to fill the page within `WALK_MOST`
   dossiers, the page is read that way; otherwise through the indexes again.
@@ -30,6 +30,9 @@ from engine.operations.trigrams import NAME_INDEX, TITLE_INDEX, folded_contains,
 # Dossiers a page may walk newest first (each rechecked by its title and nominations, ≈2 µs on SQLite)
 # before the page is read through the indexes' candidates instead.
 WALK_MOST = 4000
+# Matches a page may be read by (their ids bound one by one): a deep page of a needle nearly every
+# dossier holds knows them all, and SQLite takes at most 32,766 bound values in a statement.
+IDS_MOST = 2000
 
 
 def matching_ids(session: Session, needle: str) -> Any:
@@ -53,7 +56,7 @@ def search_page(session: Session, filters: list[ColumnElement[bool]], needle: st
     if len(found) <= offset:
         return Page([], total, page, per_page, capped=capped)
     holds: ColumnElement[bool]
-    if not capped:  # every match is known: the page is read by their ids
+    if not capped and len(found) <= IDS_MOST:  # every match is known: the page is read by their ids
         holds = Dossier.id.in_(found)
     elif (offset + per_page) * (session.scalar(select(func.max(Dossier.id))) or 0) <= WALK_MOST * len(found):
         holds = holds_needle(needle)  # the walk meets the page's rows soon
