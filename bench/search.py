@@ -1,0 +1,171 @@
+"""The officers' search on registries of 10,000 and 100,000 finished dossiers, read in alternation.
+
+`bench.history` measures its small registry, grows it and measures again: minutes apart, so a machine
+whose speed drifts (a shared one) moves its ratios. Here both registries exist at once (the small one is
+copied before the seeding tool grows it: a file on SQLite, a template database on PostgreSQL) and every
+read alternates between them, so drift weighs on both sides alike. The reads: the officers' search as
+the province office for a full name the copies hold (one nomination in 9,600), a rare full name (two
+dossiers at each size), a given name held by one nomination in 40 (it fills the page), two letters ("an":
+no trigram index helps), a word of every title ("khen"), and the plain list's first page for reference.
+A tool, not a test. Run: `python -m bench.search [--small 10000] [--large 100000] [--repeat 15] [--skip-pg]
+[--skip-sqlite]`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bench.history import NOW, PAGE_FILLER, RARE, name, seed, settings_for, templates
+from bench.long_loop import DEFAULT_PG_URL, pg_database
+from engine.clock import FixedClock
+from engine.config import PROJECT_ROOT, Settings
+from engine.context import Context
+from engine.db import make_engine, make_session_factory
+from engine.migrate import upgrade
+from engine.models import User
+from engine.operations.award import queries
+from engine.runtime import Runtime
+from engine.runtime.definitions import parse_directory
+from engine.text import fold
+from tests.workflows.journey import Journey, build_tree
+
+Side = tuple[Settings, Runtime, sessionmaker[Session]]
+
+
+def reads(probe: str) -> list[tuple[str, dict[str, Any]]]:
+    return [("search a full name the copies hold", {"q": probe}), ("search a rare full name", {"q": RARE}),
+            ("search a given name filling the page", {"q": PAGE_FILLER}), ("search two letters (an)", {"q": "an"}),
+            ("search a word of every title (khen)", {"q": "khen"}), ("dossier list, page 1", {})]
+
+
+def build(url: str, small: int, large: int, keep_small: Callable[[Engine], str]) -> tuple[str, int, str]:
+    """Seed `small` dossiers at `url`, copy them aside (`keep_small` returns the copy's URL), grow `url` to
+    `large`; returns the copy's URL, the province office's id and the full name probed."""
+    upgrade(url)
+    settings = settings_for(url, Path(tempfile.gettempdir()))
+    runtime = Runtime(parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"), settings)
+    db = make_engine(url)
+    with make_session_factory(db)() as session:
+        tree = build_tree(session, settings)
+        session.commit()
+        made = templates(session, settings, runtime, tree)
+        journey = Journey(Context(session, settings, FixedClock(NOW), runtime), tree)
+        journey.submit(("GIAY_KHEN", RARE))
+        journey.submit(("GIAY_KHEN", RARE))
+        office = tree.province_office.id
+        session.commit()
+    rng = random.Random(18)
+    seed(db, small - len(made), made, rng, states=False)
+    small_url = keep_small(db)
+    seed(db, large - small, made, rng, states=False)
+    if db.dialect.name == "postgresql":
+        with db.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
+    db.dispose()
+    return small_url, office, fold(name(random.Random(7)))
+
+
+def measure(urls: list[str], office: int, probe: str, repeat: int) -> list[tuple[str, list[tuple[float, float, int]]]]:
+    sides: list[Side] = []
+    engines = [make_engine(url) for url in urls]
+    for url, db in zip(urls, engines, strict=True):
+        settings = settings_for(url, Path(tempfile.gettempdir()))
+        sides.append((settings, Runtime(parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"),
+                                        settings), make_session_factory(db)))
+    out = []
+    for label, args in reads(probe):
+        cpu: list[list[float]] = [[] for _ in sides]
+        wall: list[list[float]] = [[] for _ in sides]
+        found = [0 for _ in sides]
+        for i in range(repeat + 2):
+            for k, (settings, runtime, factory) in enumerate(sides):
+                with factory() as session:
+                    ctx = Context(session, settings, FixedClock(NOW), runtime)
+                    actor = ctx.as_actor(session.get(User, office))
+                    c0, w0 = time.process_time(), time.perf_counter()
+                    page = queries.list_dossiers(actor, **args)
+                    c1, w1 = time.process_time(), time.perf_counter()
+                if i >= 2:  # two warm-ups
+                    cpu[k].append(c1 - c0)
+                    wall[k].append(w1 - w0)
+                found[k] = page.total
+        out.append((label, [(statistics.median(cpu[k]), statistics.median(wall[k]), found[k])
+                            for k in range(len(sides))]))
+    for db in engines:
+        db.dispose()
+    return out
+
+
+def report(label: str, rows: list[tuple[str, list[tuple[float, float, int]]]]) -> None:
+    print(f"\n{label}")
+    head = (f"{'read':<40}{'CPU small':>11}{'CPU large':>11}{'ratio':>8}{'wall small':>12}{'wall large':>12}"
+            f"{'ratio':>8}{'found':>16}")
+    print(head + "\n" + "-" * len(head))
+    for read, ((c1, w1, n1), (c2, w2, n2)) in rows:
+        print(f"{read:<40}{c1 * 1000:>9.2f}ms{c2 * 1000:>9.2f}ms{c2 / c1:>7.2f}×{w1 * 1000:>10.2f}ms"
+              f"{w2 * 1000:>10.2f}ms{w2 / w1:>7.2f}×{f'{n1:,} → {n2:,}':>16}")
+    print("CPU: this Python process (SQLite's work included; PostgreSQL's server CPU not). Found: the list's "
+          "total (capped at 1,000).")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    args = parser.parse_args(argv)
+    print(f"Search: {args.small:,} vs {args.large:,} finished dossiers, reads alternating between the two; median "
+          f"of {args.repeat}; {os.cpu_count()} CPUs, shared")
+    with tempfile.TemporaryDirectory(prefix="khenthuong_bench_") as tmp:
+        if not args.skip_sqlite:
+            large_path, small_path = Path(tmp) / "large.sqlite", Path(tmp) / "small.sqlite"
+
+            def copy_file(db: Engine) -> str:
+                db.dispose()
+                shutil.copy(large_path, small_path)
+                return f"sqlite:///{small_path}"
+
+            small_url, office, probe = build(f"sqlite:///{large_path}", args.small, args.large, copy_file)
+            report("SQLite", measure([small_url, f"sqlite:///{large_path}"], office, probe, args.repeat))
+        if not args.skip_pg and (database := pg_database(os.environ.get("KHENTHUONG_BENCH_PG_URL", DEFAULT_PG_URL))):
+            url, drop = database
+            admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+            copy_name = f"{make_url(url).database}_small"
+
+            def copy_database(db: Engine) -> str:
+                with db.connect() as conn:
+                    conn.execute(text("ANALYZE"))
+                    conn.commit()
+                db.dispose()
+                with admin.connect() as conn:
+                    conn.execute(text(f'CREATE DATABASE "{copy_name}" TEMPLATE "{make_url(url).database}"'))
+                return make_url(url).set(database=copy_name).render_as_string(hide_password=False)
+
+            try:
+                small_url, office, probe = build(url, args.small, args.large, copy_database)
+                report("PostgreSQL", measure([small_url, url], office, probe, args.repeat))
+            finally:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{copy_name}" WITH (FORCE)'))
+                admin.dispose()
+                drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
