@@ -6,8 +6,8 @@ registry of 100,000. Gathering every match to sort out the newest twenty, and ag
 with the registry. Instead:
 - the matches are read first, their ids only, stopping `cap` matches past the page's first (as the plain
   list's count does). On SQLite they stream from the FTS5 trigram indexes, which drive the joins (each
-  candidate rechecked, then tried against the caller's filters); on PostgreSQL the planner reads the
-  trigram GIN indexes;
+  candidate rechecked, then tried against the caller's filters); on PostgreSQL the titles' and the names'
+  matches are read apart from their trigram GIN indexes, each side stopping at its limit (`_apart`);
 - when every match is known (below the cap), the page is read by their ids (up to `IDS_MOST` of them);
 - past the cap the matches are dense. When a walk of the dossiers newest first (their sort index, each
   dossier tried by its title and its nominations) is expected to fill the page within `WALK_MOST`
@@ -33,6 +33,9 @@ WALK_MOST = 4000
 # Matches a page may be read by (their ids bound one by one): a deep page of a needle nearly every
 # dossier holds knows them all, and SQLite takes at most 32,766 bound values in a statement.
 IDS_MOST = 2000
+# PostgreSQL reads the names' matches up to this many times the dossiers it needs: a dossier may hold
+# several namesakes (a given name shared by two nominees of one dossier).
+NAMES_PER_DOSSIER = 2
 
 
 def matching_ids(session: Session, needle: str) -> Any:
@@ -69,6 +72,10 @@ def search_page(session: Session, filters: list[ColumnElement[bool]], needle: st
 
 def _matches(session: Session, filters: list[ColumnElement[bool]], needle: str, most: int) -> list[int]:
     """The ids of the matching dossiers, at most `most`, in no particular order."""
+    if len(needle) >= 3 and not uses_index(session, needle):
+        apart = _apart(session, filters, needle, most)
+        if apart is not None:
+            return apart
     stmt = matches_statement(session, filters, needle, most)
     if not uses_index(session, needle):
         return list(session.scalars(stmt))
@@ -77,13 +84,34 @@ def _matches(session: Session, filters: list[ColumnElement[bool]], needle: str, 
     return [int(each) for each in listed.split(",")] if listed else []
 
 
+def _apart(session: Session, filters: list[ColumnElement[bool]], needle: str, most: int) -> list[int] | None:
+    """PostgreSQL: the titles' matches and the names' read apart, in one statement, each side a bitmap
+    scan of its trigram GIN index whose rows are fetched only until its limit (each nominee's dossier tried
+    against the filters one by one, by a scalar subquery the planner cannot turn into a join over every
+    dossier). Their union, when it decides: every match (neither side stopped at its limit), or at least
+    `most`. None when the names' side stopped at its limit short of `most` dossiers: the caller reads the
+    matches the other way."""
+    visible = select(literal(1)).where(Dossier.id == Nomination.dossier_id, *filters).limit(1).scalar_subquery()
+    names_most = NAMES_PER_DOSSIER * most
+    titled = (select(Dossier.id.label("dossier_id"), literal(0).label("side"))
+              .where(*filters, Dossier.title_folded.contains(needle, autoescape=True)).limit(most))
+    named = (select(Nomination.dossier_id, literal(1).label("side"))
+             .where(Nomination.nominee_name_folded.contains(needle, autoescape=True), visible.is_not(None))
+             .limit(names_most))
+    rows = session.execute(union_all(titled, named)).all()
+    ids = list(dict.fromkeys(dossier_id for dossier_id, _ in rows))
+    if len(ids) >= most or sum(side for _, side in rows) < names_most:
+        return ids[:most]
+    return None
+
+
 def matches_statement(session: Session, filters: list[ColumnElement[bool]], needle: str, most: int) -> Any:
     """SELECT of the ids of the matching dossiers (column `dossier_id`), at most `most`. On SQLite the
     candidates stream from the FTS5 tables (which drive the joins), each rechecked and tried against the
     filters one by one, so that the read stops once it has `most`."""
     if len(needle) < 3:  # no trigram index helps: the dossiers read in any order until `most` match
         return select(Dossier.id.label("dossier_id")).where(*filters, holds_needle(needle)).limit(most)
-    if not uses_index(session, needle):  # PostgreSQL: its planner reads the trigram GIN indexes
+    if not uses_index(session, needle):  # PostgreSQL: its planner reads the trigram GIN indexes (`_apart` first)
         return (select(Dossier.id.label("dossier_id"))
                 .where(*filters, Dossier.id.in_(matching_ids(session, needle))).limit(most))
     title_hits = (select(Dossier.id.label("dossier_id")).select_from(TITLE_INDEX.table)
