@@ -1,6 +1,8 @@
 """Benchmarks: each module measures one cost against a baseline taken in the same run."""
 from __future__ import annotations
 
+import argparse
+
 Timing = tuple[float, float]  # (CPU seconds, wall seconds)
 
 
@@ -28,3 +30,14 @@ def print_answers(first: dict[str, Timing], second: dict[str, Timing], rows_smal
         large = rows_large[key]
         print(f"{key:<{width}}{small:>11}{large:>11}{first[key][0] * 1000 / max(small, 1):>13.3f}ms"
               f"{second[key][0] * 1000 / max(large, 1):>13.3f}ms")
+
+
+def sizes_parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
+    """The arguments of the benches that compare a small and a large registry on both databases."""
+    parser = argparse.ArgumentParser(prog=prog, description=(doc or "").splitlines()[0])
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    return parser

@@ -14,7 +14,6 @@ ratio large/small (the small registry is the baseline, measured in the same run)
 """
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import secrets
@@ -32,7 +31,7 @@ from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 import engine.operations  # noqa: F401  (registers the helpers the product's scripts call)
-from bench import print_answers, print_small_large
+from bench import print_answers, print_small_large, sizes_parser
 from bench.long_loop import DEFAULT_PG_URL, pg_database
 from engine.clock import FixedClock
 from engine.config import PROJECT_ROOT, Settings
@@ -348,12 +347,7 @@ def is_postgres_url(url: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.history", description=__doc__.splitlines()[0])
-    parser.add_argument("--small", type=int, default=10_000)
-    parser.add_argument("--large", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--skip-pg", action="store_true")
-    parser.add_argument("--skip-sqlite", action="store_true")
+    parser = sizes_parser("python -m bench.history", __doc__)
     parser.add_argument("--no-states", action="store_true", help="copy instances without their saved state")
     args = parser.parse_args(argv)
     results = []

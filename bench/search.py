@@ -12,7 +12,6 @@ A tool, not a test. Run: `python -m bench.search [--small 10000] [--large 100000
 """
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import shutil
@@ -27,6 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bench import sizes_parser
 from bench.history import NOW, PAGE_FILLER, RARE, name, seed, settings_for, templates
 from bench.long_loop import DEFAULT_PG_URL, pg_database
 from engine.clock import FixedClock
@@ -122,12 +122,7 @@ def report(label: str, rows: list[tuple[str, list[tuple[float, float, int]]]]) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__.splitlines()[0])
-    parser.add_argument("--small", type=int, default=10_000)
-    parser.add_argument("--large", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--skip-pg", action="store_true")
-    parser.add_argument("--skip-sqlite", action="store_true")
+    parser = sizes_parser("python -m bench.search", __doc__)
     args = parser.parse_args(argv)
     print(f"Search: {args.small:,} vs {args.large:,} finished dossiers, reads alternating between the two; median "
           f"of {args.repeat}; {os.cpu_count()} CPUs, shared")

@@ -7,17 +7,16 @@ page."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, update
 
 from engine.models import Dossier, DossierStatus
-from engine.operations import trigrams
 from engine.operations.award import commands
 from engine.operations.award.inputs import check_dossier
 from engine.operations.award.queries import dossiers, search
+from tests.engine.test_trigram_search import _fresh_counts  # noqa: F401  (autouse: the counts of this test's database)
 from tests.workflows.journey import build_tree
 
 NAMES = ["Nguyễn Thị Tươi", "Trần Văn Tuấn", "Lê Thị Tươi", "Phạm Văn An", "Nguyễn Văn Tươi", "Đỗ Thị Yến",
@@ -50,13 +49,6 @@ def registry(ctx, session, settings):
             created_at=base - timedelta(hours=min(i, 12))))  # the last eight share one moment: ids break the tie
     session.commit()
     return tree
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counts() -> Iterator[None]:
-    trigrams._counts.clear()
-    yield
-    trigrams._counts.clear()
 
 
 def listed(office, needle: str, page: int, **filters) -> tuple[list[int], int, bool]:
