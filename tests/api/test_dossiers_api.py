@@ -22,6 +22,7 @@ from engine.models import (
     Role,
 )
 from engine.storage import DOCX, PDF, AttachmentStore
+from engine.text import fold
 from tests.engine.test_dossiers import (
     DOCX_BYTES,
     EXE_BYTES,
@@ -148,6 +149,23 @@ def test_the_list_shows_only_what_the_caller_may_see(client, world, bearer, stra
         assert client.get(f"{API}/dossiers", headers=bearer(office)).json["total"] == 0
     assert client.get(f"{API}/dossiers", headers=bearer(stranger)).json["total"] == 0
     assert client.get(f"{API}/dossiers?status=unknown", headers=proposer).status_code == 422
+
+
+def test_a_search_answers_any_needle_and_page_a_user_can_type(client, world, bearer):
+    """One letter, two, LIKE's signs, a quote, a page far past the end, the largest page: an answer, never
+    an error; past the end the page is empty and still tells the total."""
+    proposer = bearer(world.proposer)
+    names = [fold(n["nominee"].get("full_name") or n["nominee"]["name"]) for n in school_nominations()]
+    texts = [[fold(create(client, proposer, title=title).json["title"]), *names]
+             for title in ("Khen thưởng năm học 2025-2026", "Khen thưởng đột xuất 50% chống bão")]
+    for q in ("a", "an", "%", "_", "50%", '"', "'", "khen", "năm học", "zzz"):
+        found = sum(any(fold(q) in text for text in each) for each in texts)
+        for page in (1, 2, 100_000):
+            listed = client.get(f"{API}/dossiers", query_string={"q": q, "page": page, "per_page": 200},
+                                headers=proposer)
+            assert listed.status_code == 200, (q, page, listed.json)
+            assert listed.json["total"] == found and len(listed.json["items"]) == (found if page == 1 else 0), q
+    assert [sum(any(fold(q) in t for t in each) for each in texts) for q in ("a", "50%", "zzz")] == [2, 1, 0]
 
 
 # ---- bad input ----------------------------------------------------------------------------------------
