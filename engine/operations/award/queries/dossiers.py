@@ -29,7 +29,7 @@ from engine.models import (
 from engine.operations.access import council_readers, require_actor
 from engine.operations.award.queries.access import visible_dossier, visible_dossiers
 from engine.operations.award.queries.catalogue import rules_on
-from engine.operations.award.queries.search import search_page
+from engine.operations.award.queries.search import NEWEST_FIRST, search_page
 from engine.operations.paging import Page, paginate
 from engine.operations.readmodels import Extended
 from engine.rules.eligibility import achievement_conflict
@@ -70,7 +70,7 @@ def list_dossiers(ctx: Context, *, status: DossierStatus | str | None = None, un
     needle = fold(q or "")
     if needle:  # the matches first, then the page (search.py)
         return search_page(ctx.session, filters, needle, SUMMARY, page, per_page, LIST_COUNT_CAP)
-    stmt = select(Dossier).where(*filters).order_by(Dossier.created_at.desc(), Dossier.id.desc()).options(*SUMMARY)
+    stmt = select(Dossier).where(*filters).order_by(*NEWEST_FIRST).options(*SUMMARY)
     return paginate(ctx.session, stmt, page, per_page, count_cap=LIST_COUNT_CAP)
 
 
