@@ -42,9 +42,14 @@ DISCLOSURE_TASK = ("level_review", "public_disclosure")
 MAX_PER_PAGE = 100
 MAX_QUERY = 200
 OPEN_STATUSES = (NominationStatus.PENDING, NominationStatus.FROZEN)
-# The award lookup counts its matches up to this many: a common name says "hơn 1.000 kết quả" instead
-# of counting every match (the pager's total is then a floor, `Page.capped`).
-LOOKUP_COUNT_CAP = 1000
+# The award lookup counts its matches up to this many: a given name shared by hundreds says "Hơn 200 kết
+# quả" (ten pages; the page asks for the full name or a year) instead of counting every match, and the
+# pager's total is then a floor (`Page.capped`). Counting costs a few microseconds per match (the index,
+# the recheck, the decision's status): the cap bounds what an anonymous caller can make a page read.
+LOOKUP_COUNT_CAP = 200
+# The decisions' lists count their rows up to this many ("Hơn 1.000 quyết định"), only when a further
+# page exists.
+DECISIONS_COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -224,7 +229,7 @@ def search_decisions(ctx: Context, *, number: int | None = None, year: int | Non
 def _capped_page(ctx: Context, stmt: Any, page: int, per_page: int) -> Page:
     """A page of `stmt` (ordered, read off an index: `ix_decision_status_signed_id`, per issuer
     `ix_decision_issuer_signed_id`, by number `ix_decision_number_year`), its total counted only when a
-    further page exists and only up to LOOKUP_COUNT_CAP: an issuer's decisions grow with the registry."""
+    further page exists and only up to DECISIONS_COUNT_CAP: an issuer's decisions grow with the registry."""
     offset = (page - 1) * per_page
     rows = list(ctx.session.scalars(stmt.offset(offset).limit(per_page + 1)))
     more = len(rows) > per_page
@@ -232,9 +237,9 @@ def _capped_page(ctx: Context, stmt: Any, page: int, per_page: int) -> Page:
     total, capped = offset + len(rows) + (1 if more else 0), False
     if more:
         counted = ctx.session.scalar(select(func.count()).select_from(
-            stmt.order_by(None).options().with_only_columns(Decision.id).limit(LOOKUP_COUNT_CAP + 1).subquery())) or 0
-        capped = counted > LOOKUP_COUNT_CAP
-        total = max(min(counted, LOOKUP_COUNT_CAP), total)
+            stmt.order_by(None).options().with_only_columns(Decision.id).limit(DECISIONS_COUNT_CAP + 1).subquery())) or 0
+        capped = counted > DECISIONS_COUNT_CAP
+        total = max(min(counted, DECISIONS_COUNT_CAP), total)
     return Page(rows, total, page, per_page, capped=capped)
 
 
