@@ -2,8 +2,9 @@
 
 The registry is made by `bench.history`'s seeding tool (dossiers taken through the engine to their
 decisions, then copied with valid keys and Vietnamese names drawn at random; saved workflow states are
-not copied: no public read touches them). Each read is measured on the small registry, the registry is
-grown, and the same read is measured again: the figure is the ratio large/small within the run.
+not copied: no public read touches them). The small registry is copied aside before the registry is
+grown (bench.pairs), and every read alternates between the two, so a shared machine's drift weighs on
+both sides alike: the figure is the ratio large/small within the run.
 
 Reads: the engine's queries (engine/operations/public/queries.py) and the whole HTTP answer of the
 award lookup through the Flask app (the per-address count written and committed, the ETag computed).
@@ -15,12 +16,12 @@ found in the first warm-up) and by its number (offset): "tuoi" has ~250 matches 
 """
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,9 @@ from sqlalchemy import func, select, text
 
 import engine.operations  # noqa: F401  (registers the helpers the product's scripts call)
 from api import create_app
-from bench import print_answers, print_small_large
-from bench.history import NOW, RARE, Read, answers, measure, name, seed, settings_for, templates
-from bench.long_loop import DEFAULT_PG_URL, pg_database
+from bench import Timing, print_answers, print_small_large, sizes_parser
+from bench.history import NOW, RARE, Read, answers, name, seed, settings_for, templates
+from bench.pairs import KeepSmall, alternate, postgres_pair, sqlite_pair, timed
 from engine.clock import FixedClock
 from engine.config import PROJECT_ROOT
 from engine.context import Context
@@ -81,82 +82,93 @@ def reads(probe: str, app: Any, issuer: str) -> list[Read]:
     ]
 
 
-def scaling(url: str, label: str, small: int, large: int, instance_dir: Path,
-            repeat: int) -> tuple[str, dict[str, tuple[float, float]], dict[str, tuple[float, float]], int, int,
-                                  dict[str, int], dict[str, int]]:
-    settings = settings_for(url, instance_dir)
+def build(url: str, small: int, large: int, keep_small: KeepSmall) -> tuple[str, str]:
+    """Seed `small` nominations at `url`, copy them aside (`keep_small` returns the copy's URL), grow `url`
+    to `large`; returns the copy's URL and the full name probed."""
+    settings = settings_for(url, Path(tempfile.gettempdir()))
     upgrade(url)
     runtime = Runtime(parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"), settings)
     db = make_engine(url)
     rng = random.Random(18)
-    app = create_app(settings, runtime=runtime, clock=FixedClock(NOW))
     factory = make_session_factory(db)
 
     def nominations() -> int:
         with factory() as session:
             return session.scalar(select(func.count()).select_from(Nomination)) or 0
 
-    def analyze() -> None:
-        if url.startswith("postgresql"):
-            with db.connect() as conn:
-                conn.execute(text("ANALYZE"))
-                conn.commit()
+    with factory() as session:
+        tree = build_tree(session, settings)
+        session.commit()
+        made = templates(session, settings, runtime, tree)
+        per_template = nominations() / len(made)  # nominations per copied dossier
+        # An award no copy holds (neither its family nor its given name is drawn): found once at every size.
+        journey = Journey(Context(session, settings, FixedClock(NOW), runtime), tree)
+        journey.submit(("GIAY_KHEN", RARE))
+        journey.pass_level(tree.commune_office, tree.commune_head, **{RARE.replace(" ", "_"): "approve"})
+    seed(db, round((small - nominations()) / per_template), made, rng, states=False)
+    small_url = keep_small(db)
+    seed(db, round((large - nominations()) / per_template), made, rng, states=False)
+    if db.dialect.name == "postgresql":
+        with db.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
+    db.dispose()
+    return small_url, name(random.Random(7))
+
+
+def scaling(urls: list[str], label: str, instance_dir: Path, probe: str, repeat: int) -> None:
+    """Every read on both registries in alternation (median of `repeat`, new session per read), then the
+    rows the counted reads find on each; printed as one table."""
+    engines = [make_engine(url) for url in urls]
+    sides = []
+    for url, db in zip(urls, engines, strict=True):
+        settings = settings_for(url, instance_dir)
+        runtime = Runtime(parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"), settings)
+        app = create_app(settings, runtime=runtime, clock=FixedClock(NOW))
+        sides.append((settings, runtime, make_session_factory(db), reads(probe, app, "xa binh minh")))
+
+    def call(side: Any, read: Read) -> Callable[[], Timing]:
+        settings, runtime, factory, _ = side
+
+        def run() -> Timing:
+            with factory() as session:
+                ctx = Context(session, settings, FixedClock(NOW), runtime)
+                return timed(lambda: read.run(ctx))
+        return run
 
     try:
-        with factory() as session:
-            tree = build_tree(session, settings)
-            session.commit()
-            made = templates(session, settings, runtime, tree)
-            per_template = nominations() / len(made)  # nominations per copied dossier
-            # An award no copy holds (neither its family nor its given name is drawn): found once at every size.
-            journey = Journey(Context(session, settings, FixedClock(NOW), runtime), tree)
-            journey.submit(("GIAY_KHEN", RARE))
-            journey.pass_level(tree.commune_office, tree.commune_head, **{RARE.replace(" ", "_"): "approve"})
-        probe = name(random.Random(7))
-        seed(db, round((small - nominations()) / per_template), made, rng, states=False)
-        analyze()
-        at_small = nominations()
-        first = measure(db, settings, runtime, reads(probe, app, "xa binh minh"), repeat)
-        rows_small = answers(db, settings, runtime, reads(probe, app, "xa binh minh"))
-        seed(db, round((large - at_small) / per_template), made, rng, states=False)
-        analyze()
-        second = measure(db, settings, runtime, reads(probe, app, "xa binh minh"), repeat)
-        rows_large = answers(db, settings, runtime, reads(probe, app, "xa binh minh"))
-        return label, first, second, at_small, nominations(), rows_small, rows_large
+        labels = [read.name for read in sides[0][3]]
+        first, second = alternate([(label_, [call(side, side[3][i]) for side in sides])
+                                   for i, label_ in enumerate(labels)], repeat)
+        found = [answers(db, side[0], side[1], side[3]) for db, side in zip(engines, sides, strict=True)]
+        with make_session_factory(engines[0])() as small, make_session_factory(engines[1])() as large:
+            counts = [session.scalar(select(func.count()).select_from(Nomination)) or 0 for session in (small, large)]
     finally:
-        db.dispose()
+        for db in engines:
+            db.dispose()
+    print(f"\n{label}: {counts[0]:,} → {counts[1]:,} nominations")
+    print_small_large(first, second, 48)
+    print()
+    print_answers(first, second, found[0], found[1], 48)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.public_lookup", description=__doc__.splitlines()[0])
-    parser.add_argument("--small", type=int, default=10_000, help="nominations")
-    parser.add_argument("--large", type=int, default=100_000, help="nominations")
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--skip-pg", action="store_true")
-    parser.add_argument("--skip-sqlite", action="store_true")
-    args = parser.parse_args(argv)
-    results = []
+    args = sizes_parser("python -m bench.public_lookup", __doc__).parse_args(argv)
     started = time.perf_counter()
+    print(f"Public lookup: {args.small:,} vs {args.large:,} nominations, reads alternating between the two; "
+          f"median of {args.repeat} reads each (new session per read); {os.cpu_count()} CPUs, shared")
     with tempfile.TemporaryDirectory(prefix="khenthuong_bench_") as tmp:
         if not args.skip_sqlite:
-            results.append(scaling(f"sqlite:///{Path(tmp) / 'public.sqlite'}", "SQLite", args.small, args.large,
-                                   Path(tmp), args.repeat))
+            with sqlite_pair(Path(tmp)) as (url, keep_small):
+                small_url, probe = build(url, args.small, args.large, keep_small)
+                scaling([small_url, url], "SQLite", Path(tmp), probe, args.repeat)
         if not args.skip_pg:
-            database = pg_database(os.environ.get("KHENTHUONG_BENCH_PG_URL", DEFAULT_PG_URL))
-            if database is not None:
-                url, drop = database
-                try:
-                    results.append(scaling(url, "PostgreSQL", args.small, args.large, Path(tmp), args.repeat))
-                finally:
-                    drop()
-    print(f"\nPublic lookup: {args.small:,} vs {args.large:,} nominations; median of {args.repeat} reads each "
-          f"(new session per read); {os.cpu_count()} CPUs, shared; ratios within one run "
-          f"({time.perf_counter() - started:.0f} s in all)")
-    for label, first, second, at_small, at_large, rows_small, rows_large in results:
-        print(f"\n{label}: {at_small:,} → {at_large:,} nominations")
-        print_small_large(first, second, 48)
-        print()
-        print_answers(first, second, rows_small, rows_large, 48)
+            with postgres_pair() as pair:
+                if pair is not None:
+                    url, keep_small = pair
+                    small_url, probe = build(url, args.small, args.large, keep_small)
+                    scaling([small_url, url], "PostgreSQL", Path(tmp), probe, args.repeat)
+    print(f"\n{time.perf_counter() - started:.0f} s in all")
     return 0
 
 

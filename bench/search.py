@@ -14,21 +14,19 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench import sizes_parser
 from bench.history import NOW, PAGE_FILLER, RARE, name, seed, settings_for, templates
-from bench.long_loop import DEFAULT_PG_URL, pg_database
+from bench.pairs import KeepSmall, postgres_pair, sqlite_pair
 from engine.clock import FixedClock
 from engine.config import PROJECT_ROOT, Settings
 from engine.context import Context
@@ -50,7 +48,7 @@ def reads(probe: str) -> list[tuple[str, dict[str, Any]]]:
             ("search a word of every title (khen)", {"q": "khen"}), ("dossier list, page 1", {})]
 
 
-def build(url: str, small: int, large: int, keep_small: Callable[[Engine], str]) -> tuple[str, int, str]:
+def build(url: str, small: int, large: int, keep_small: KeepSmall) -> tuple[str, int, str]:
     """Seed `small` dossiers at `url`, copy them aside (`keep_small` returns the copy's URL), grow `url` to
     `large`; returns the copy's URL, the province office's id and the full name probed."""
     upgrade(url)
@@ -128,37 +126,15 @@ def main(argv: list[str] | None = None) -> int:
           f"of {args.repeat}; {os.cpu_count()} CPUs, shared")
     with tempfile.TemporaryDirectory(prefix="khenthuong_bench_") as tmp:
         if not args.skip_sqlite:
-            large_path, small_path = Path(tmp) / "large.sqlite", Path(tmp) / "small.sqlite"
-
-            def copy_file(db: Engine) -> str:
-                db.dispose()
-                shutil.copy(large_path, small_path)
-                return f"sqlite:///{small_path}"
-
-            small_url, office, probe = build(f"sqlite:///{large_path}", args.small, args.large, copy_file)
-            report("SQLite", measure([small_url, f"sqlite:///{large_path}"], office, probe, args.repeat))
-        if not args.skip_pg and (database := pg_database(os.environ.get("KHENTHUONG_BENCH_PG_URL", DEFAULT_PG_URL))):
-            url, drop = database
-            admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-            copy_name = f"{make_url(url).database}_small"
-
-            def copy_database(db: Engine) -> str:
-                with db.connect() as conn:
-                    conn.execute(text("ANALYZE"))
-                    conn.commit()
-                db.dispose()
-                with admin.connect() as conn:
-                    conn.execute(text(f'CREATE DATABASE "{copy_name}" TEMPLATE "{make_url(url).database}"'))
-                return make_url(url).set(database=copy_name).render_as_string(hide_password=False)
-
-            try:
-                small_url, office, probe = build(url, args.small, args.large, copy_database)
-                report("PostgreSQL", measure([small_url, url], office, probe, args.repeat))
-            finally:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{copy_name}" WITH (FORCE)'))
-                admin.dispose()
-                drop()
+            with sqlite_pair(Path(tmp)) as (url, keep_small):
+                small_url, office, probe = build(url, args.small, args.large, keep_small)
+                report("SQLite", measure([small_url, url], office, probe, args.repeat))
+        if not args.skip_pg:
+            with postgres_pair() as pair:
+                if pair is not None:
+                    url, keep_small = pair
+                    small_url, office, probe = build(url, args.small, args.large, keep_small)
+                    report("PostgreSQL", measure([small_url, url], office, probe, args.repeat))
     return 0
 
 
