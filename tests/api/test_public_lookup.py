@@ -83,6 +83,25 @@ def test_a_common_name_counts_only_up_to_the_cap(client, registry, monkeypatch):
     assert "8 kết quả." in client.get("/cong-khai/tra-cuu", query_string={"ten": "nguyen thi tuoi"}).text
 
 
+def test_the_decisions_list_counts_up_to_its_own_cap(client, registry, session, monkeypatch):
+    """The issued decisions' list counts its rows up to DECISIONS_COUNT_CAP, apart from the award lookup's
+    cap: beyond it the total is a floor, and the last page tells the exact total."""
+    monkeypatch.setattr(queries, "DECISIONS_COUNT_CAP", 2)
+    monkeypatch.setattr(queries, "LOOKUP_COUNT_CAP", 5)
+    template = session.scalars(select(Decision)).one()
+    for number in (2, 3, 4):
+        _publish(session, template, template.signed_on - timedelta(days=number), number, ("Hà Tươi",))
+    first = client.get("/api/v1/public/decisions", query_string={"per_page": 1}).json
+    assert len(first["items"]) == 1 and (first["total"], first["capped"]) == (2, True)
+    third = client.get("/api/v1/public/decisions", query_string={"per_page": 1, "page": 3}).json
+    assert (third["total"], third["capped"]) == (4, True)  # never below what the pages have shown
+    last = client.get("/api/v1/public/decisions", query_string={"per_page": 1, "page": 4}).json
+    assert (len(last["items"]), last["total"], last["capped"]) == (1, 4, False)
+    # The award lookup keeps its own cap (5): "ha tuoi", granted three times, is counted exactly.
+    awards = client.get("/api/v1/public/awards", query_string={"name": "ha tuoi", "per_page": 1}).json
+    assert (awards["total"], awards["capped"]) == (3, False)
+
+
 def _publish(session, template: Decision, signed_on: date, number: int, names: tuple[str, ...]) -> Decision:
     """Another issued decision of the template's issuer, granting `names` (copies of the template's first
     nomination): a registry with several decisions on several days, and two on one day."""
