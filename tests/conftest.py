@@ -160,12 +160,26 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            # The append-only trigger guards audit_event; the harness alone bypasses it to reset.
+            # The append-only trigger guards audit_event, and foreign keys are triggers too: the harness
+            # alone sets them aside to reset. DELETE, then the tables' own sequences back to 1, as TRUNCATE
+            # … RESTART IDENTITY would leave them: on a test's few rows TRUNCATE cost ≈ 0.18 s for the 69
+            # tables (new files for every table and index), DELETE ≈ 0.015 s.
             conn.execute(text("SET LOCAL session_replication_role = replica"))
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+            conn.execute(_RESTART_OWNED_SEQUENCES, {"tables": tables})
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
+
+
+# Every sequence owned by a column of these tables (serial ids), restarted at 1.
+_RESTART_OWNED_SEQUENCES = text(
+    "SELECT setval(s.oid, 1, false) FROM pg_class s"
+    " JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass"
+    " AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'"
+    " JOIN pg_class t ON t.oid = d.refobjid"
+    " WHERE s.relkind = 'S' AND t.relname = ANY(:tables)")
 
 
 @pytest.fixture
