@@ -26,8 +26,11 @@ run: $(STAMP)
 	@echo "[5/5] Sẵn sàng: mở http://127.0.0.1:$(PORT)/ và đăng nhập, ví dụ truong.denghi (người đề nghị) hoặc quantri (quản trị), mật khẩu KhenThuong@2026. Dừng: Ctrl+C."
 	@$(VENV)/bin/khenthuong serve --port $(PORT)
 
-## The whole suite on SQLite, then on PostgreSQL (required when CI=true).
-test: test-sqlite test-postgres
+## The whole suite on SQLite and on PostgreSQL (required when CI=true), side by side: each run's output
+## is printed as a block when it ends (`make test-sqlite` or `make test-postgres` show one as it goes).
+test: $(STAMP)
+	@echo "The suite on SQLite and on PostgreSQL side by side; each run's output follows when it ends."
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
 	KHENTHUONG_TEST_DB=sqlite $(PY) -m pytest
