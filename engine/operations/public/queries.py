@@ -236,8 +236,8 @@ def _capped_page(ctx: Context, stmt: Any, page: int, per_page: int) -> Page:
     rows = rows[:per_page]
     total, capped = offset + len(rows) + (1 if more else 0), False
     if more:
-        counted = ctx.session.scalar(select(func.count()).select_from(
-            stmt.order_by(None).options().with_only_columns(Decision.id).limit(DECISIONS_COUNT_CAP + 1).subquery())) or 0
+        ids = stmt.order_by(None).options().with_only_columns(Decision.id).limit(DECISIONS_COUNT_CAP + 1)
+        counted = ctx.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
         capped = counted > DECISIONS_COUNT_CAP
         total = max(min(counted, DECISIONS_COUNT_CAP), total)
     return Page(rows, total, page, per_page, capped=capped)
