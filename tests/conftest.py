@@ -158,19 +158,16 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     # Emptied tables reuse ids and versions; the session runtime's cache keeps its workflows on purpose
     # (a cached workflow is served only at the revision its row carries).
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    postgres = engine.dialect.name == "postgresql"
     with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            # The append-only trigger guards audit_event, and foreign keys are triggers too: the harness
-            # alone sets them aside to reset. DELETE, then the tables' own sequences back to 1, as TRUNCATE
-            # … RESTART IDENTITY would leave them: on a test's few rows TRUNCATE cost ≈ 0.18 s for the 69
-            # tables (new files for every table and index), DELETE ≈ 0.015 s.
+        if postgres:  # the append-only trigger guards audit_event: the harness alone sets triggers aside
             conn.execute(text("SET LOCAL session_replication_role = replica"))
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
+        for name in tables:
+            conn.execute(text(f"DELETE FROM {name}"))
+        if postgres:
+            # Ids start at 1 again, as TRUNCATE … RESTART IDENTITY left them. TRUNCATE itself cost ≈ 0.18 s
+            # a test for the 69 tables (new files for every table and index), DELETE ≈ 0.015 s.
             conn.execute(_RESTART_OWNED_SEQUENCES, {"tables": tables})
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
 
 
 # Every sequence owned by a column of these tables (serial ids), restarted at 1.
