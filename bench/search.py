@@ -12,12 +12,11 @@ A tool, not a test. Run: `python -m bench.search [--small 10000] [--large 100000
 """
 from __future__ import annotations
 
+import functools
 import os
 import random
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bench import sizes_parser
 from bench.history import NOW, PAGE_FILLER, RARE, name, seed, settings_for, templates
-from bench.pairs import KeepSmall, postgres_pair, sqlite_pair
+from bench.pairs import KeepSmall, alternate, postgres_pair, sqlite_pair, timed
 from engine.clock import FixedClock
 from engine.config import PROJECT_ROOT, Settings
 from engine.context import Context
@@ -77,31 +76,27 @@ def build(url: str, small: int, large: int, keep_small: KeepSmall) -> tuple[str,
 
 
 def measure(urls: list[str], office: int, probe: str, repeat: int) -> list[tuple[str, list[tuple[float, float, int]]]]:
+    """Each read on both registries in alternation (bench.pairs), then once more on each for the list's
+    total: per read, (CPU, wall, total) of each side."""
     sides: list[Side] = []
     engines = [make_engine(url) for url in urls]
     for url, db in zip(urls, engines, strict=True):
         settings = settings_for(url, Path(tempfile.gettempdir()))
         sides.append((settings, Runtime(parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"),
                                         settings), make_session_factory(db)))
-    out = []
-    for label, args in reads(probe):
-        cpu: list[list[float]] = [[] for _ in sides]
-        wall: list[list[float]] = [[] for _ in sides]
-        found = [0 for _ in sides]
-        for i in range(repeat + 2):
-            for k, (settings, runtime, factory) in enumerate(sides):
-                with factory() as session:
-                    ctx = Context(session, settings, FixedClock(NOW), runtime)
-                    actor = ctx.as_actor(session.get(User, office))
-                    c0, w0 = time.process_time(), time.perf_counter()
-                    page = queries.list_dossiers(actor, **args)
-                    c1, w1 = time.process_time(), time.perf_counter()
-                if i >= 2:  # two warm-ups
-                    cpu[k].append(c1 - c0)
-                    wall[k].append(w1 - w0)
-                found[k] = page.total
-        out.append((label, [(statistics.median(cpu[k]), statistics.median(wall[k]), found[k])
-                            for k in range(len(sides))]))
+
+    def listed(side: Side, args: dict[str, Any], clocked: bool) -> Any:
+        settings, runtime, factory = side
+        with factory() as session:
+            actor = Context(session, settings, FixedClock(NOW), runtime).as_actor(session.get(User, office))
+            return (timed(lambda: queries.list_dossiers(actor, **args)) if clocked
+                    else queries.list_dossiers(actor, **args).total)
+
+    todo = reads(probe)
+    timings = alternate([(label, [functools.partial(listed, side, args, True) for side in sides])
+                         for label, args in todo], repeat)
+    out = [(label, [(*timings[k][label], listed(side, args, False)) for k, side in enumerate(sides)])
+           for label, args in todo]
     for db in engines:
         db.dispose()
     return out
