@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(PY) -m bench.lifecycle
 	$(PY) -m bench.long_loop
 	$(PY) -m bench.history
+	$(PY) -m bench.search
 	$(PY) -m bench.public_lookup
 	$(PY) -m bench.http
 	$(PY) -m bench.audit_chain
@@ -66,6 +67,7 @@ bench-quick: $(STAMP)
 	$(PY) -m bench.lifecycle --n 50
 	$(PY) -m bench.long_loop --loops 30
 	$(PY) -m bench.history --small 1000 --large 10000 --no-states
+	$(PY) -m bench.search --small 1000 --large 10000
 	$(PY) -m bench.public_lookup --small 1000 --large 10000
 	$(PY) -m bench.http --jobs 20 --ceiling-seconds 2
 	$(PY) -m bench.audit_chain --events 100000
