@@ -82,9 +82,9 @@ def reads(probe: str, app: Any, issuer: str) -> list[Read]:
     ]
 
 
-def build(url: str, small: int, large: int, keep_small: KeepSmall) -> tuple[str, str]:
+def build(url: str, small: int, large: int, keep_small: KeepSmall | None = None) -> tuple[str, str]:
     """Seed `small` nominations at `url`, copy them aside (`keep_small` returns the copy's URL), grow `url`
-    to `large`; returns the copy's URL and the full name probed."""
+    to `large`; returns the copy's URL ("" without `keep_small`) and the full name probed."""
     settings = settings_for(url, Path(tempfile.gettempdir()))
     upgrade(url)
     runtime = Runtime(parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"), settings)
@@ -106,7 +106,7 @@ def build(url: str, small: int, large: int, keep_small: KeepSmall) -> tuple[str,
         journey.submit(("GIAY_KHEN", RARE))
         journey.pass_level(tree.commune_office, tree.commune_head, **{RARE.replace(" ", "_"): "approve"})
     seed(db, round((small - nominations()) / per_template), made, rng, states=False)
-    small_url = keep_small(db)
+    small_url = keep_small(db) if keep_small is not None else ""
     seed(db, round((large - nominations()) / per_template), made, rng, states=False)
     if db.dialect.name == "postgresql":
         with db.connect() as conn:

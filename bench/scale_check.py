@@ -23,54 +23,38 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select, text
+from sqlalchemy import exists, or_, select
 
 import engine.operations  # noqa: F401  (registers the helpers the product's scripts call)
-from bench.history import NOW, RARE, seed, settings_for, templates
+from bench.history import NOW, RARE, settings_for
 from bench.pairs import postgres_pair
+from bench.public_lookup import build as public_registry
 from engine.clock import FixedClock
-from engine.config import PROJECT_ROOT, Settings
+from engine.config import Settings
 from engine.context import Context
 from engine.db import make_engine, make_session_factory
-from engine.migrate import upgrade
-from engine.models import Decision, DecisionStatus, Dossier, DossierStatus, Nomination, NominationStatus, User
+from engine.models import Decision, DecisionStatus, Dossier, DossierStatus, Nomination, NominationStatus, Unit, User
 from engine.operations.award.queries import dossiers
 from engine.operations.award.queries.access import visible_dossiers
 from engine.operations.award.queries.search import NEWEST_FIRST
 from engine.operations.public import queries as public
-from engine.runtime import Runtime
-from engine.runtime.definitions import parse_directory
 from engine.text import fold
-from tests.workflows.journey import Journey, build_tree
 
 FIXED = ["tuoi", "an", "a", "t", "khen", "nguyen thi", "van tu", "%", "_", "50%", "2025-2026", "khong co ai",
          fold(RARE)]
 PER_PAGE = 20
+COMMUNE = "HBX-X01"  # the commune of the benches' tree (tests.workflows.journey.build_tree)
 
 
 def build(url: str, nominations: int) -> tuple[Settings, Any, int]:
-    """The registry at `url`: the benches' tree and templates, copied to about `nominations`; returns the
+    """The registry at `url` as `bench.public_lookup` builds it, with about `nominations`; returns the
     settings, a session factory and the commune's id."""
-    settings = settings_for(url, Path(tempfile.gettempdir()))
-    upgrade(url)
-    runtime = Runtime(parse_directory(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"), settings)
-    db = make_engine(url)
-    factory = make_session_factory(db)
+    public_registry(url, nominations, nominations)
+    factory = make_session_factory(make_engine(url))
     with factory() as session:
-        tree = build_tree(session, settings)
-        session.commit()
-        made = templates(session, settings, runtime, tree)
-        journey = Journey(Context(session, settings, FixedClock(NOW), runtime), tree)
-        journey.submit(("GIAY_KHEN", RARE))
-        journey.pass_level(tree.commune_office, tree.commune_head, **{RARE.replace(" ", "_"): "approve"})
-        per_template = (session.scalar(select(func.count()).select_from(Nomination)) or 1) / len(made)
-        commune = tree.commune.id
-    seed(db, round(nominations / per_template), made, random.Random(18), states=False)
-    if db.dialect.name == "postgresql":
-        with db.connect() as conn:
-            conn.execute(text("ANALYZE"))
-            conn.commit()
-    return settings, factory, commune
+        commune = session.scalar(select(Unit.id).where(Unit.code == COMMUNE))
+    assert commune is not None
+    return settings_for(url, Path(tempfile.gettempdir())), factory, commune
 
 
 def needles(factory: Any, count: int, rng: random.Random) -> list[str]:
