@@ -85,20 +85,22 @@ def complete_task(args: dict[str, Any], task_id: int) -> Response:
 
 def completion_answer(completion: tasks.Completion) -> dict[str, Any]:
     """What CompletionSchema dumps of a completion."""
-    answer: dict[str, Any] = {"task": _task_answer(completion.task),
-                              "next_tasks": [_task_answer(t) for t in completion.next_tasks],
+    units = completion.units
+    answer: dict[str, Any] = {"task": _task_answer(completion.task, units),
+                              "next_tasks": [_task_answer(t, units) for t in completion.next_tasks],
                               "process_completed": completion.process_completed}
     if "receipt" in completion.reply:
         answer["receipt"] = None if completion.reply["receipt"] is None else str(completion.reply["receipt"])
     return answer
 
 
-def _task_answer(task: HumanTask) -> dict[str, Any]:
-    """What TaskSchema dumps of a task."""
+def _task_answer(task: HumanTask, units: dict[int, tasks.UnitName]) -> dict[str, Any]:
+    """What TaskSchema dumps of a task (its unit from `units` when read there)."""
     claimed = task.claimed_by if task.claimed_by_id is not None else None
+    unit = units.get(task.unit_id) or task.unit
     return {"id": task.id, "key": task.key, "name": task.name, "state": str(task.state),
             "dossier_id": task.dossier_id, "complaint_id": task.complaint_id,
-            "unit": {"id": task.unit.id, "code": task.unit.code, "name": task.unit.name}, "role": task.role,
+            "unit": {"id": unit.id, "code": unit.code, "name": unit.name}, "role": task.role,
             "assignee_id": task.assignee_id, "due_at": _moment(task.due_at),
             "claimed_by": None if claimed is None else {"id": claimed.id, "username": claimed.username,
                                                        "full_name": claimed.full_name},

@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit
 from engine.clock import LOCAL_TZ, local_today
@@ -30,6 +29,20 @@ class Completion:
     next_tasks: list[HumanTask] = field(default_factory=list)
     process_completed: bool = False
     reply: dict[str, Any] = field(default_factory=dict)  # e.g. the receipt of a secret ballot
+    units: dict[int, UnitName] = field(default_factory=dict)  # the tasks' units, when read for the answer
+
+
+@dataclass(frozen=True)
+class UnitName:
+    """What a task's answer says of its unit."""
+
+    id: int
+    code: str
+    name: str
+
+
+# The answer's units, read as plain rows (no Unit objects joined to the session), built once.
+_UNIT_NAMES = select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_(bindparam("unit_ids", expanding=True)))
 
 
 def list_tasks(ctx: Context, *, dossier_id: int | None = None, key: str | None = None, mine: bool = False,
@@ -256,10 +269,9 @@ def complete_tasks(ctx: Context, completions: list[tuple[int, Any]]) -> list[Com
 
 
 def with_units(ctx: Context, completion: Completion) -> Completion:
-    """The units a completion's answer names (the task's, the next tasks'), loaded in one query rather
+    """The units a completion's answer names (the task's, the next tasks'), read in one query rather
     than one lazy load each while the answer is written."""
-    every = [completion.task, *completion.next_tasks]
-    units = by_id(ctx.session, Unit, {t.unit_id for t in every})
-    for task in every:
-        set_committed_value(task, "unit", units[task.unit_id])  # held by the task: no lazy load, no write
+    ids = sorted({t.unit_id for t in (completion.task, *completion.next_tasks)})
+    completion.units = {row.id: UnitName(row.id, row.code, row.name)
+                        for row in ctx.session.execute(_UNIT_NAMES, {"unit_ids": ids})}
     return completion

@@ -24,22 +24,26 @@ from engine.runtime.definitions import UserTaskSpec
 _HUMAN_TASKS = cast(Table, HumanTask.__table__)
 _TIMERS = cast(Table, Timer.__table__)
 _INSERT_TASKS = insert(_HUMAN_TASKS).returning(_HUMAN_TASKS.c.id, sort_by_parameter_order=True)
+_INSERT_TASK = insert(_HUMAN_TASKS).returning(_HUMAN_TASKS.c.id)  # one row: no order to keep
 _INSERT_TIMERS = insert(_TIMERS)
 
 
-def _close_of_one(with_completer: bool) -> Any:
-    """Closing READY rows of one instance, built once: the hot path of every completion."""
+def _close_of_one(with_completer: bool, one_task: bool) -> Any:
+    """Closing READY rows of one instance, built once: the hot path of every completion. Closing one row
+    (the usual case) names its task with `=`; an expanding `IN` is rendered again at each execution."""
     table = _HUMAN_TASKS
     values = {"state": bindparam("new_state", type_=table.c.state.type),
               "completed_at": bindparam("closed_at", type_=table.c.completed_at.type)}
     if with_completer:
         values["completed_by_id"] = bindparam("completer", type_=table.c.completed_by_id.type)
-    return update(table).where(table.c.instance_id == bindparam("closed_instance"),
-                               table.c.task_uuid.in_(bindparam("closed_uuids", expanding=True)),
+    tasks = (table.c.task_uuid == bindparam("closed_uuid") if one_task
+             else table.c.task_uuid.in_(bindparam("closed_uuids", expanding=True)))
+    return update(table).where(table.c.instance_id == bindparam("closed_instance"), tasks,
                                table.c.state == HumanTaskState.READY).values(values)
 
 
-_CLOSE_OF_ONE = {flag: _close_of_one(flag) for flag in (False, True)}
+_CLOSE_OF_ONE = {(completer, one): _close_of_one(completer, one)
+                 for completer in (False, True) for one in (False, True)}
 _DELETE_TIMERS_OF_ONE = delete(_TIMERS).where(_TIMERS.c.instance_id == bindparam("timers_instance"),
                                               _TIMERS.c.task_uuid.in_(bindparam("timer_uuids", expanding=True)))
 _NOT_YET = {"claimed_by_id": None, "claimed_at": None, "completed_at": None, "completed_by_id": None}
@@ -118,7 +122,10 @@ def sync_human_tasks_of(session: Session, saving: list[tuple[LiveWorkflow, SaveR
             results.append(result)
     # One Core INSERT … RETURNING id; each row then joins the session as the persistent object it is
     # (every column set, so reading one never goes back to the database), with no unit of work.
-    ids = session.execute(_INSERT_TASKS, values).scalars().all()
+    if len(values) == 1:
+        ids = [session.execute(_INSERT_TASK, values[0]).scalar_one()]
+    else:
+        ids = list(session.execute(_INSERT_TASKS, values).scalars())
     for row_id, row, result in zip(ids, values, results, strict=True):
         task_row = HumanTask(id=row_id, **row, **_NOT_YET)
         make_transient_to_detached(task_row)
@@ -156,6 +163,18 @@ def _close(session: Session, closing: list[tuple[LiveWorkflow, list[str]]], now:
     for row, state, completer in written:
         for key, value in (("state", state), ("completed_at", now), ("completed_by_id", completer)):
             set_committed_value(row, key, value)
+        _clean_if_unchanged(session, row)
+
+
+def _clean_if_unchanged(session: Session, row: HumanTask) -> None:
+    """The row held no change but those just written: mark it unmodified, as a flush would. Else the
+    session, which still counts it as modified (the completer was set on it), runs a unit of work over it
+    at the next query only to find nothing to write (about 5 % of a completion's CPU). `_commit_all` is
+    what SQLAlchemy itself calls on a row after a flush (2.1, pinned); a row with any other pending change
+    is left for the flush to write."""
+    state = inspect(row)
+    if not state.committed_state:
+        state._commit_all(state.dict, session.identity_map)
 
 
 def _close_groups(session: Session, groups: dict[tuple[HumanTaskState, int | None], list[tuple[int, str]]],
@@ -165,8 +184,11 @@ def _close_groups(session: Session, groups: dict[tuple[HumanTaskState, int | Non
         if completer is not None:
             params["completer"] = completer
         if len(instances := {instance_id for instance_id, _ in keys}) == 1:
-            params.update(closed_instance=instances.pop(), closed_uuids=[uuid for _, uuid in keys])
-            session.execute(_CLOSE_OF_ONE[completer is not None], params)
+            if len(keys) == 1:
+                params.update(closed_instance=instances.pop(), closed_uuid=keys[0][1])
+            else:
+                params.update(closed_instance=instances.pop(), closed_uuids=[uuid for _, uuid in keys])
+            session.execute(_CLOSE_OF_ONE[completer is not None, len(keys) == 1], params)
         else:  # several instances: one statement still, each row named by its instance and task
             table = _HUMAN_TASKS
             session.execute(update(table).where(
