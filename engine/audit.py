@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.context import Context
-from engine.db import lock_advisory
+from engine.db import lock_advisory, run_core
 from engine.models import AuditEvent
 from engine.security import SigningKey, signing_key
 from engine.vocabulary import AuditAction
@@ -136,14 +136,14 @@ def _append(session: Session, key: SigningKey | None, events: list[dict[str, Any
     if restamp is not None:
         for event in events:
             event["at"] = restamp.now().astimezone(UTC)
-    head = session.execute(_HEAD).first()
+    head = run_core(session, _HEAD).first()
     seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     for event in events:
         seq += 1
         event["seq"], event["prev_hash"] = seq, prev_hash
         event["hash"] = prev_hash = event_hash(event)
         event["seal"] = key.seal(event["hash"]) if key else None
-    session.execute(_INSERT_EVENT, events)  # Core: one INSERT (executemany), no unit of work
+    run_core(session, _INSERT_EVENT, events)  # Core: one INSERT (executemany), no unit of work
 
 
 def _plain(value: Any) -> Any:

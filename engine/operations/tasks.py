@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from engine import audit
 from engine.clock import LOCAL_TZ, local_today
 from engine.context import Context
+from engine.db import run_core
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.models import Dossier, HumanTask, HumanTaskState, Role, Unit, User
 from engine.operations.access import ACTOR_ID, MAY_ACT, actionable_by, can_act_on, can_see, holds_role, require_actor
@@ -273,5 +274,5 @@ def with_units(ctx: Context, completion: Completion) -> Completion:
     than one lazy load each while the answer is written."""
     ids = sorted({t.unit_id for t in (completion.task, *completion.next_tasks)})
     completion.units = {row.id: UnitName(row.id, row.code, row.name)
-                        for row in ctx.session.execute(_UNIT_NAMES, {"unit_ids": ids})}
+                        for row in run_core(ctx.session, _UNIT_NAMES, {"unit_ids": ids})}
     return completion

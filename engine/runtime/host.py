@@ -30,7 +30,7 @@ from sqlalchemy.sql import ColumnElement
 
 from engine.clock import Clock
 from engine.config import Settings
-from engine.db import is_postgres, lock_advisory
+from engine.db import is_postgres, lock_advisory, run_core
 from engine.errors import Conflict, DomainError, NotFound, ProcessError, ScriptError
 from engine.models import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance, ProcessStep
 from engine.runtime.cache import WorkflowCache
@@ -446,8 +446,9 @@ class Runtime:
                 "version": instance.version + 1, "revision": uuid4().hex, "updated_at": now,
                 "status": InstanceStatus.COMPLETED if finishing else instance.status,
                 "completed_at": now if finishing else instance.completed_at})
-        session.execute(_UPDATE_INSTANCE, [{"instance_id": live.instance.id, **{f"new_{k}": v for k, v in row.items()}}
-                                           for live, row in zip(lives, columns, strict=True)])
+        run_core(session, _UPDATE_INSTANCE, [
+            {"instance_id": live.instance.id, **{f"new_{k}": v for k, v in row.items()}}
+            for live, row in zip(lives, columns, strict=True)])
         for live, row in zip(lives, columns, strict=True):
             for key, value in row.items():
                 set_committed_value(live.instance, key, value)

@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from engine.clock import end_of_day
+from engine.db import run_core
 from engine.errors import ProcessError
 from engine.models import HumanTask, HumanTaskState, Timer
 from engine.runtime.definitions import UserTaskSpec
@@ -123,9 +124,9 @@ def sync_human_tasks_of(session: Session, saving: list[tuple[LiveWorkflow, SaveR
     # One Core INSERT … RETURNING id; each row then joins the session as the persistent object it is
     # (every column set, so reading one never goes back to the database), with no unit of work.
     if len(values) == 1:
-        ids = [session.execute(_INSERT_TASK, values[0]).scalar_one()]
+        ids = [run_core(session, _INSERT_TASK, values[0]).scalar_one()]
     else:
-        ids = list(session.execute(_INSERT_TASKS, values).scalars())
+        ids = list(run_core(session, _INSERT_TASKS, values).scalars())
     for row_id, row, result in zip(ids, values, results, strict=True):
         task_row = HumanTask(id=row_id, **row, **_NOT_YET)
         make_transient_to_detached(task_row)
@@ -188,7 +189,7 @@ def _close_groups(session: Session, groups: dict[tuple[HumanTaskState, int | Non
                 params.update(closed_instance=instances.pop(), closed_uuid=keys[0][1])
             else:
                 params.update(closed_instance=instances.pop(), closed_uuids=[uuid for _, uuid in keys])
-            session.execute(_CLOSE_OF_ONE[completer is not None, len(keys) == 1], params)
+            run_core(session, _CLOSE_OF_ONE[completer is not None, len(keys) == 1], params)
         else:  # several instances: one statement still, each row named by its instance and task
             table = _HUMAN_TASKS
             session.execute(update(table).where(
@@ -255,12 +256,12 @@ def sync_timers_of(session: Session, saving: list[tuple[LiveWorkflow, OpenTasks]
                   if uuid in loaded and loaded[uuid][1] != due]  # a cycle timer moved on to its next occurrence
     if len(gone) == 1:
         [(instance_id, uuids)] = gone.items()
-        session.execute(_DELETE_TIMERS_OF_ONE, {"timers_instance": instance_id, "timer_uuids": uuids})
+        run_core(session, _DELETE_TIMERS_OF_ONE, {"timers_instance": instance_id, "timer_uuids": uuids})
     elif gone:
         session.execute(delete(table).where(tuple_(table.c.instance_id, table.c.task_uuid).in_(
             [(instance_id, uuid) for instance_id, uuids in gone.items() for uuid in uuids])))
     if new:
-        session.execute(_INSERT_TIMERS, new)
+        run_core(session, _INSERT_TIMERS, new)
     if moved:
         session.execute(update(table).where(table.c.instance_id == bindparam("instance"),
                                             table.c.task_uuid == bindparam("uuid"))
