@@ -30,3 +30,54 @@ def test_a_task_completion_stays_within_its_statement_ceiling(ctx, world, clock)
         ctx.session.commit()
     assert [t.key for t in done.next_tasks] == ["review"]
     assert len(seen) <= COMPLETION_CEILING[ctx.session.get_bind().dialect.name], "\n".join(seen)
+
+
+def test_a_task_completion_leaves_the_unit_of_work_nothing_to_do(ctx, world, clock):
+    """The rows a completion writes with Core statements (the task's row closed, with who completed it) are
+    told their new values as the database's own: no flush during the completion finds an object to look
+    over. Held because such a flush, which writes nothing, still cost about 5 % of a completion's CPU."""
+    from sqlalchemy import event
+
+    start_sample(ctx, world, clock)
+    proposer = ctx.as_actor(world.proposer)
+    (prepare,) = tasks.list_tasks(proposer).items
+    ctx.session.commit()
+    looked_over: list[str] = []
+
+    def _before_flush(session, _flush_context, _instances):
+        looked_over.extend(f"{type(o).__name__} {getattr(o, 'id', '')}"
+                           for o in (*session.new, *session.dirty, *session.deleted))
+
+    event.listen(ctx.session, "before_flush", _before_flush)
+    try:
+        tasks.complete_task(proposer, prepare.id, {"title": "Hồ sơ khen thưởng năm 2026", "amount": 3})
+        ctx.session.commit()
+    finally:
+        event.remove(ctx.session, "before_flush", _before_flush)
+    assert looked_over == []
+
+
+def test_a_row_with_another_pending_change_is_left_for_the_flush(ctx, world, clock):
+    """Only a row whose every change was just written is marked clean: one that also holds another change
+    (a hook's, say) keeps it, and the flush writes it."""
+    from sqlalchemy import select
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from engine.models import HumanTask
+    from engine.runtime.tables import _clean_if_unchanged
+
+    start_sample(ctx, world, clock)
+    (prepare,) = tasks.list_tasks(ctx.as_actor(world.proposer)).items
+    ctx.session.commit()
+    task = ctx.session.get(HumanTask, prepare.id)
+    task.completed_by_id = world.proposer.id
+    set_committed_value(task, "completed_by_id", world.proposer.id)  # as if written by a Core statement
+    _clean_if_unchanged(ctx.session, task)
+    assert task not in ctx.session.dirty
+    task.completed_by_id = world.office.id
+    task.name = "Chuẩn bị hồ sơ (đã sửa)"
+    set_committed_value(task, "completed_by_id", world.office.id)
+    _clean_if_unchanged(ctx.session, task)
+    assert task in ctx.session.dirty
+    ctx.session.commit()
+    assert ctx.session.scalar(select(HumanTask.name).where(HumanTask.id == prepare.id)) == "Chuẩn bị hồ sơ (đã sửa)"
