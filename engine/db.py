@@ -160,11 +160,11 @@ def run_core(session: Session, statement: Executable, params: Any = None) -> Cur
     """A Core statement, built once, run on the session's connection without the session's own execution
     layer (its autoflush, its ORM plugin's lookup): the write path's hot statements, whose callers flush
     first when pending objects must reach the database before them. About 3 % of a task completion's CPU
-    for its eight such statements (bench/README.md)."""
+    for its seven such statements (bench/README.md)."""
     return session.connection().execute(statement, params)
 
 
 def lock_advisory(session: Session, key: int) -> None:
     """A transaction-scoped lock on PostgreSQL; SQLite already serializes writers."""
     if is_postgres(session):
-        run_core(session, _ADVISORY_LOCK, {"k": key})
+        session.execute(_ADVISORY_LOCK, {"k": key})
