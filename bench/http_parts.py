@@ -5,7 +5,8 @@ The same application and requests as `bench.http`'s in-process count (Flask's te
 `--sqlite`), with the CPU time (`time.process_time`) of a few functions accumulated by wrappers: unlike
 cProfile, which costs every Python call and so inflates the call-heavy parts (the task tree's walks, the
 ORM), this leaves the request as it runs. Parts nest (the save's lines are inside `save`); the statements'
-line is every `Session.execute`, wherever it is called from. A tool, not a test.
+line is every `Session.execute` and every `Connection.execute` not inside one (`engine.db.run_core`),
+wherever they are called from. A tool, not a test.
 Run: `python -m bench.http_parts [--jobs 100] [--sqlite]`.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from bench.http import API, job, seed, server_env, settings_of
@@ -31,16 +33,23 @@ from tests.factories import PASSWORD
 Spent = collections.defaultdict[str, float]
 
 
+_RUNNING: collections.Counter[str] = collections.Counter()  # labels being timed now (one line, several wrappers)
+
+
 def _timed(owner: Any, name: str, label: str, spent: Spent) -> None:
     target = getattr(owner, name)
 
     @functools.wraps(target)
     def timed(*args: Any, **kwargs: Any) -> Any:
+        if _RUNNING[label]:  # already timed by an outer call of the same line (Session.execute's connection)
+            return target(*args, **kwargs)
+        _RUNNING[label] += 1
         started = time.process_time()
         try:
             return target(*args, **kwargs)
         finally:
             spent[label] += time.process_time() - started
+            _RUNNING[label] -= 1
 
     setattr(owner, name, timed)
 
@@ -67,7 +76,8 @@ def _instrument(spent: Spent) -> None:
         (tasks, "_audit_task", "the audit event"),
         (tasks, "with_units", "the answer's units"),
         (Session, "commit", "the commit"),
-        (Session, "execute", "every Session.execute (statements)"),
+        (Session, "execute", "every statement (Session.execute, or Connection.execute alone)"),
+        (Connection, "execute", "every statement (Session.execute, or Connection.execute alone)"),
     ):
         _timed(owner, name, label, spent)
 
