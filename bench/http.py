@@ -10,7 +10,7 @@ client count: completions/s and the ratio to the ceiling with as many clients, t
 completion (user + system time of gunicorn's workers from /proc, before and after), and, counted
 in-process through the same application with Flask's test client (a `before_cursor_execute` listener),
 SQL statements per completion and where in them the audit chain's lock is taken.
-Run: `python -m bench.http [--jobs 100] [--workers 4] [--clients 1,4]`; exits 1 if PostgreSQL is
+Run: `python -m bench.http [--jobs 100] [--workers CORES] [--clients 1,4]`; exits 1 if PostgreSQL is
 unreachable. Figures are only comparable as ratios within one run (bench/README.md).
 """
 from __future__ import annotations
@@ -56,6 +56,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 API = "/api/v1"
 STATE_BYTES = 7 * 1024
 WARMUP_JOBS = 3  # per client, not measured: each worker's first requests (imports, caches, pool)
+_CHAIN_LOCK = "audit_chain_head_locked"  # the statement that takes the audit chain's lock (migration 0052)
 
 
 @dataclass
@@ -302,7 +303,7 @@ def over_http(server: Server, world: World, tokens: tuple[str, str], clients: in
 @dataclass
 class InProcess:
     statements: float
-    lock_at: float  # 1-based position of the audit chain's advisory lock among a completion's statements
+    lock_at: float  # 1-based position of the statement taking the audit chain's lock among a completion's
     cpu_ms: float  # this process's CPU per completion through Flask's test client
     sample: list[str]
 
@@ -341,8 +342,8 @@ def in_process(env: dict[str, str], world: World, jobs: int) -> InProcess:
         job(call, tokens, task_id, [])  # type: ignore[arg-type]
         cpu.append((time.process_time() - c0) / 2)
     counts = [len(r) for r in requests]
-    locks = [next(i for i, s in enumerate(r, 1) if "pg_advisory_xact_lock" in s)
-             for r in requests if any("pg_advisory_xact_lock" in s for s in r)]
+    locks = [next(i for i, s in enumerate(r, 1) if _CHAIN_LOCK in s)
+             for r in requests if any(_CHAIN_LOCK in s for s in r)]
     sample = requests[0]
     state.engine.dispose()
     return InProcess(statistics.mean(counts), statistics.mean(locks) if locks else 0.0,
@@ -374,7 +375,8 @@ def report(runs: list[Figures], inproc: InProcess, workers: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.http", description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=100, help="instances per client count (2 completions each)")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                        help="gunicorn's sync workers (default: one per core; see bench/README.md)")
     parser.add_argument("--clients", default="1,4")
     parser.add_argument("--ceiling-seconds", type=float, default=5.0)
     args = parser.parse_args(argv)
