@@ -70,7 +70,7 @@ bench-quick: $(STAMP)
 	$(PY) -m bench.search --small 1000 --large 10000
 	$(PY) -m bench.public_lookup --small 1000 --large 10000
 	$(PY) -m bench.http --jobs 20 --ceiling-seconds 2
-	$(PY) -m bench.audit_chain --events 100000
+	$(PY) -m bench.audit_chain --events 100000 --small 10000
 	$(PY) -m bench.documents --sizes 50,600 --repeat 1
 
 worker: $(STAMP)
