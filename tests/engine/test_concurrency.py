@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
+from engine import audit
 from engine.audit import verify_chain
 from engine.errors import Conflict
 from engine.models import (
@@ -27,6 +28,7 @@ from engine.models import (
 from engine.operations import tasks
 from engine.operations.complaints import commands as complaints
 from engine.operations.timers import fire_next_due
+from engine.vocabulary import AuditAction
 from tests.engine.helpers import build_world, start_sample
 from tests.engine.test_complaints import build_scene, filing
 from tests.factories import make_user
@@ -244,3 +246,25 @@ def test_two_requests_escalate_one_public_complaint_once(make_ctx, ctx, settings
 
     assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "int"], outcomes
     assert session.scalar(select(func.count()).select_from(Complaint).where(Complaint.parent_id.is_not(None))) == 1
+
+
+@pytest.mark.postgres_only
+def test_an_event_that_waited_for_the_chain_is_chained_after_the_one_it_waited_for(make_ctx, ctx, session):
+    """The chain's lock and head are read in one statement (migration 0052): an event whose transaction
+    waited for the lock must read the head the holder committed, not the head as it was when its statement
+    began (that would repeat a seq, the table's key, and fork the chain)."""
+    audit.record(ctx, AuditAction.DOSSIER_SUBMITTED, "dossier", 1, reason="trước")
+    session.commit()
+    holder = make_ctx()
+    audit.record(holder, AuditAction.DOSSIER_SUBMITTED, "dossier", 2, reason="giữ khóa")  # holds the chain
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        waiting = pool.submit(_committing, make_ctx, None, lambda c: audit.record(
+            c, AuditAction.DOSSIER_SUBMITTED, "dossier", 3, reason="chờ khóa"))
+        _waits_for_a_lock(session)
+        holder.session.commit()
+        waiting.result(timeout=30)
+    rows = session.execute(select(AuditEvent.seq, AuditEvent.entity_id, AuditEvent.prev_hash, AuditEvent.hash)
+                           .order_by(AuditEvent.seq)).all()
+    assert [(r.seq, r.entity_id) for r in rows] == [(1, "1"), (2, "2"), (3, "3")]
+    assert rows[2].prev_hash == rows[1].hash
+    assert verify_chain(ctx).ok
