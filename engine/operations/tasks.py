@@ -42,8 +42,11 @@ class UnitName:
     name: str
 
 
-# The answer's units, read as plain rows (no Unit objects joined to the session), built once.
+# The answer's units, read as plain rows (no Unit objects joined to the session), built once: the completed
+# task's with the statement that locks it, the next tasks' others in one query.
 _UNIT_NAMES = select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_(bindparam("unit_ids", expanding=True)))
+_TASK_UNIT_CODE = select(Unit.code).where(Unit.id == HumanTask.unit_id).scalar_subquery()
+_TASK_UNIT_NAME = select(Unit.name).where(Unit.id == HumanTask.unit_id).scalar_subquery()
 
 
 def list_tasks(ctx: Context, *, dossier_id: int | None = None, key: str | None = None, mine: bool = False,
@@ -212,10 +215,11 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
     user = require_actor(ctx.actor)
     # One statement: the task, its instance locked (with its state), the task re-read under that lock,
     # and whether the caller may act on it. A caller who may not waits for the lock to be told 403/404.
-    found = ctx.runtime.lock_task(ctx.session, task_id, MAY_ACT, params={ACTOR_ID: user.id})
+    found = ctx.runtime.lock_task(ctx.session, task_id, MAY_ACT, _TASK_UNIT_CODE, _TASK_UNIT_NAME,
+                                  params={ACTOR_ID: user.id})
     if found is None:
         raise NotFound(f"Không tìm thấy nhiệm vụ số {task_id}.")
-    locked, task, (may_act,) = found
+    locked, task, (may_act, unit_code, unit_name) = found
     if not may_act:
         get_task(ctx, task_id)
         raise Forbidden("Bạn không có vai trò để xử lý nhiệm vụ này tại đơn vị này.")
@@ -228,7 +232,8 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
                 {"state": task.state.value, "data": outcome.data})
     record_if_completed(ctx, instance, result)
     ctx.session.flush()
-    return Completion(task, list(result.opened), result.completed, outcome.reply)
+    return Completion(task, list(result.opened), result.completed, outcome.reply,
+                      units={task.unit_id: UnitName(task.unit_id, unit_code, unit_name)})
 
 
 def _complete_in(ctx: Context, user: User, task: HumanTask, live: LiveWorkflow, data: Any) -> Outcome:
@@ -270,9 +275,12 @@ def complete_tasks(ctx: Context, completions: list[tuple[int, Any]]) -> list[Com
 
 
 def with_units(ctx: Context, completion: Completion) -> Completion:
-    """The units a completion's answer names (the task's, the next tasks'), read in one query rather
-    than one lazy load each while the answer is written."""
-    ids = sorted({t.unit_id for t in (completion.task, *completion.next_tasks)})
-    completion.units = {row.id: UnitName(row.id, row.code, row.name)
-                        for row in run_core(ctx.session, _UNIT_NAMES, {"unit_ids": ids})}
+    """The units a completion's answer names (the task's, the next tasks'): those not already read with the
+    task (`complete_task` reads its unit with the lock) in one query, none when the next tasks are at the
+    task's own unit, rather than one lazy load each while the answer is written."""
+    ids = sorted({t.unit_id for t in (completion.task, *completion.next_tasks)} - completion.units.keys())
+    if ids:
+        completion.units = {**completion.units, **{
+            row.id: UnitName(row.id, row.code, row.name)
+            for row in run_core(ctx.session, _UNIT_NAMES, {"unit_ids": ids})}}
     return completion

@@ -224,6 +224,27 @@ def test_a_completion_over_http_stays_within_its_statement_ceiling(app, client, 
     assert len(seen) <= HTTP_COMPLETION_CEILING[ctx.session.get_bind().dialect.name], "\n".join(seen)
 
 
+def test_a_completion_whose_next_tasks_share_its_unit_reads_no_unit_apart(app, client, world, ctx, clock, bearer):
+    """The completed task's unit is read with the statement that locks the task; the review opens the
+    council's votes at the review's own unit, so its answer names that unit without a query of units."""
+    from tests.web.test_list_cost import statements
+
+    start_sample(ctx, world, clock)
+    (prepare,) = tasks.list_tasks(ctx.as_actor(world.proposer)).items
+    ctx.session.commit()
+    first = client.post(f"{API}/tasks/{prepare.id}/complete", headers=bearer(world.proposer),
+                        json={"data": {"title": "Hồ sơ năm 2026", "amount": 2}})
+    (review_id,) = [t["id"] for t in first.json["next_tasks"] if t["key"] == "review"]
+    with statements(app) as seen:
+        done = client.post(f"{API}/tasks/{review_id}/complete", headers=bearer(world.office),
+                           json={"data": {"outcome": "approve"}})
+    assert done.status_code == 200, done.json
+    named = [t["unit"] for t in (done.json["task"], *done.json["next_tasks"])]
+    assert len(named) > 1
+    assert named == [{"id": world.commune.id, "code": world.commune.code, "name": world.commune.name}] * len(named)
+    assert not [s for s in seen if s.lstrip().startswith("SELECT unit.id")], "\n".join(seen)
+
+
 def test_the_completion_answer_is_what_its_schema_dumps(app, world, ctx, clock):
     """The completion route writes its answer by hand (api/routes/tasks.py: completion_answer); it must be
     what CompletionSchema, which documents it, would write: a claimed task, next tasks with and without a
