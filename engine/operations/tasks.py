@@ -214,7 +214,8 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
     assert ctx.runtime is not None
     user = require_actor(ctx.actor)
     # One statement: the task, its instance locked (with its state), the task re-read under that lock,
-    # and whether the caller may act on it. A caller who may not waits for the lock to be told 403/404.
+    # whether the caller may act on it, and its unit's code and name (the answer names them). A caller who
+    # may not act waits for the lock to be told 403/404.
     found = ctx.runtime.lock_task(ctx.session, task_id, MAY_ACT, _TASK_UNIT_CODE, _TASK_UNIT_NAME,
                                   params={ACTOR_ID: user.id})
     if found is None:
