@@ -57,7 +57,7 @@ def _timed(owner: Any, name: str, label: str, spent: Spent) -> None:
 def _instrument(spent: Spent) -> None:
     import api.auth as auth
     from engine.operations import tasks
-    from engine.runtime import host
+    from engine.runtime import combined, host
     from engine.runtime.host import Runtime
     from engine.runtime.serialization import StateSerializer
 
@@ -68,8 +68,10 @@ def _instrument(spent: Spent) -> None:
         (tasks, "validate_form_data", "the form's check"),
         (Runtime, "complete_user_task", "the engine's step (SpiffWorkflow)"),
         (Runtime, "save_many", "save"),
-        (host, "sync_human_tasks_of", "  save: human_task rows"),
-        (host, "sync_timers_of", "  save: timer rows"),
+        (host, "side_changes", "  save: the side rows' changes gathered"),
+        (combined, "write_together", "  save: its writes in one statement (PostgreSQL)"),
+        (host, "write_apart", "  save: its writes apart (SQLite, or a save that does not fit)"),
+        (host, "settle", "  save: the session told the rows written"),
         (host, "open_tasks", "  save: the open tasks' walk"),
         (host, "prune", "  save: pruning"),
         (StateSerializer, "dump_state", "  save: the state's serialization"),

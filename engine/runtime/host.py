@@ -33,7 +33,9 @@ from engine.config import Settings
 from engine.db import is_postgres, lock_advisory, run_core
 from engine.errors import Conflict, DomainError, NotFound, ProcessError, ScriptError
 from engine.models import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance, ProcessStep
+from engine.runtime import combined
 from engine.runtime.cache import WorkflowCache
+from engine.runtime.combined import SAVED_COLUMNS
 from engine.runtime.definitions import (
     CHECKS,
     Definition,
@@ -47,15 +49,14 @@ from engine.runtime.inspection import Step, in_order, merge_finished_children, t
 from engine.runtime.pruning import prune
 from engine.runtime.scripting import RestrictedEnvironment, RestrictedScriptEngine
 from engine.runtime.serialization import StateSerializer
-from engine.runtime.tables import SideRows, open_tasks, side_rows, sync_human_tasks_of, sync_timers_of, timer_due
+from engine.runtime.tables import SideRows, open_tasks, settle, side_changes, side_rows, timer_due, write_apart
 from engine.runtime.timeflow import engine_time
 
 T = TypeVar("T")
 _INSTANCES = ProcessInstance.__table__
 assert isinstance(_INSTANCES, Table)
-_SAVED_COLUMNS = ("state", "serializer_version", "version", "revision", "updated_at", "status", "completed_at")
 _UPDATE_INSTANCE = update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id")).values(
-    {name: bindparam(f"new_{name}", type_=_INSTANCES.c[name].type) for name in _SAVED_COLUMNS})
+    {name: bindparam(f"new_{name}", type_=_INSTANCES.c[name].type) for name in SAVED_COLUMNS})
 _DEPLOY_LOCK_KEY = 0x4B54_4445  # "KTDE": one deployment at a time
 _HASHES_KEY = "khenthuong_definition_hashes"  # definition row id -> content hash, for one transaction
 
@@ -419,24 +420,20 @@ class Runtime:
 
     def save_many(self, session: Session, lives: list[LiveWorkflow]) -> list[SaveResult]:
         """`save` for workflows saved together, each row as its own save leaves it, in a few statements
-        whatever their number: the side tables' differences gathered (tables.py), the pruned steps in one
-        INSERT, the instances' new states in one executemany UPDATE at the one flush."""
+        whatever their number: the side tables' differences gathered (tables.py), then written with the
+        pruned steps in one INSERT and the instances' new states in one executemany UPDATE; or, on
+        PostgreSQL, the usual save of one instance in one statement (combined.py)."""
         if not lives:
             return []
         now = lives[0].clock.now()
         results = [SaveResult(completed=self.finished(live)) for live in lives]
         now_open = [open_tasks(live.workflow) for live in lives]  # one walk of each tree for both tables
-        sync_human_tasks_of(session, list(zip(lives, results, now_open, strict=True)), now)
-        sync_timers_of(session, list(zip(lives, now_open, strict=True)))
+        changes = side_changes(session, list(zip(lives, results, now_open, strict=True)), now)
         steps = []
         for live in lives:
             steps += [{"instance_id": live.instance.id, "finished_at": at, "process": step.process, "run": step.run,
                        "caller": step.caller, "element": step.element, "after": step.after}
                       for at, step in prune(live.workflow)]
-        if steps:
-            session.execute(insert(ProcessStep), steps)
-        # The instances' columns last, in one Core UPDATE (executemany); each object is then told its new
-        # values as the database's own, so no unit of work writes them again.
         columns: list[dict[str, Any]] = []
         for live, result in zip(lives, results, strict=True):
             instance = live.instance
@@ -446,9 +443,18 @@ class Runtime:
                 "version": instance.version + 1, "revision": uuid4().hex, "updated_at": now,
                 "status": InstanceStatus.COMPLETED if finishing else instance.status,
                 "completed_at": now if finishing else instance.completed_at})
-        run_core(session, _UPDATE_INSTANCE, [
-            {"instance_id": live.instance.id, **{f"new_{k}": v for k, v in row.items()}}
-            for live, row in zip(lives, columns, strict=True)])
+        if is_postgres(session) and combined.fits(changes, len(lives), len(steps)):
+            ids = combined.write_together(session, changes, lives[0].instance.id, columns[0], now)
+        else:
+            ids = write_apart(session, changes, now)
+            if steps:
+                session.execute(insert(ProcessStep), steps)
+            # The instances' columns last, in one Core UPDATE (executemany).
+            run_core(session, _UPDATE_INSTANCE, [
+                {"instance_id": live.instance.id, **{f"new_{k}": v for k, v in row.items()}}
+                for live, row in zip(lives, columns, strict=True)])
+        settle(session, changes, ids, now)
+        # Each instance is told its new values as the database's own, so no unit of work writes them again.
         for live, row in zip(lives, columns, strict=True):
             for key, value in row.items():
                 set_committed_value(live.instance, key, value)

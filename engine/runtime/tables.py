@@ -2,6 +2,7 @@
 (what the inbox reads), one timer row per waiting timer (what the worker reads)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -43,9 +44,9 @@ def _close_of_one(with_completer: bool, one_task: bool) -> Any:
                                table.c.state == HumanTaskState.READY).values(values)
 
 
-_CLOSE_OF_ONE = {(completer, one): _close_of_one(completer, one)
+CLOSE_OF_ONE = {(completer, one): _close_of_one(completer, one)
                  for completer in (False, True) for one in (False, True)}
-_DELETE_TIMERS_OF_ONE = delete(_TIMERS).where(_TIMERS.c.instance_id == bindparam("timers_instance"),
+DELETE_TIMERS_OF_ONE = delete(_TIMERS).where(_TIMERS.c.instance_id == bindparam("timers_instance"),
                                               _TIMERS.c.task_uuid.in_(bindparam("timer_uuids", expanding=True)))
 _NOT_YET = {"claimed_by_id": None, "claimed_at": None, "completed_at": None, "completed_by_id": None}
 
@@ -91,43 +92,160 @@ def side_rows(workflow: Any) -> SideRows:
     return open_tasks(workflow).rows()
 
 
-def sync_human_tasks_of(session: Session, saving: list[tuple[LiveWorkflow, SaveResult, OpenTasks]],
-                        now: datetime) -> None:
-    """Close the rows of the tasks no longer READY and open one per newly READY task: the difference
-    between each workflow now (`OpenTasks`) and the rows it was opened with, written as changes only —
-    the rows closed with one UPDATE per new state, then the rows opened with one INSERT … RETURNING,
-    whatever the number of workflows."""
+@dataclass
+class SideChanges:
+    """What a save changes in the side tables, gathered before any of it is written: then written apart
+    (`write_apart`, on any database) or, on PostgreSQL, with the instance's own row in one statement
+    (engine/runtime/combined.py), and finally told to the session (`settle`)."""
+
+    closing: dict[tuple[HumanTaskState, int | None], list[tuple[int, str]]] = field(default_factory=dict)
+    held: list[tuple[HumanTask, HumanTaskState, int | None]] = field(default_factory=list)  # rows closed here
+    opening: list[dict[str, Any]] = field(default_factory=list)  # the human_task rows to insert
+    opened_for: list[SaveResult] = field(default_factory=list)  # the save each opened row belongs to
+    timers_gone: dict[int, list[str]] = field(default_factory=dict)  # instance -> timer uuids
+    timers_new: list[dict[str, Any]] = field(default_factory=list)
+    timers_moved: list[dict[str, Any]] = field(default_factory=list)  # a cycle timer's next occurrence
+
+
+def side_changes(session: Session, saving: list[tuple[LiveWorkflow, SaveResult, OpenTasks]],
+                 now: datetime) -> SideChanges:
+    """The difference between each workflow now (`OpenTasks`) and the rows it was opened with: the rows of
+    the tasks no longer READY closed (COMPLETED for the tasks done here or by the engine, CANCELLED for
+    the others), one row opened per newly READY task, the timer rows added, dropped or moved."""
+    changes = SideChanges()
     closing = [(live, [uuid for uuid in live.loaded.ready if uuid not in now_open.ready])
                for live, _, now_open in saving]
     closing = [(live, closed) for live, closed in closing if closed]
     if closing:
-        _close(session, closing, now)
+        _gather_closing(session, changes, closing)
     opening = [(live, result, [(uuid, task) for uuid, task in now_open.ready.items()
                                if uuid not in live.loaded.ready]) for live, result, now_open in saving]
     opening = [each for each in opening if each[2]]
-    if not opening:
-        return
-    typed = _TypedFields(session, [live for live, _, _ in opening])
-    values, results = [], []
+    # A form's fields are read as typed once its task is COMPLETED, the task closed by this very save
+    # included: when they are needed, the closing rows are written first.
+    typed = _TypedFields(session, [live for live, _, _ in opening], lambda: write_closing(session, changes, now))
     for live, result, opened in opening:
         instance = live.instance
         for uuid, task in opened:
             info = live.definition.user_tasks[task.task_spec.bpmn_id]
-            values.append({
+            changes.opening.append({
                 "instance_id": instance.id, "task_uuid": uuid, "key": info.key, "name": info.name,
                 "role": info.role, "unit_id": _unit_of(task, info, live),
                 "assignee_id": _optional_int(task.data, info.assignee_variable, live), "form_name": info.form_name,
                 "prefill": _prefill(live, task, info, typed), "state": HumanTaskState.READY,
                 "due_at": _due_of(task, info), "created_at": now, "dossier_id": instance.dossier_id,
                 "complaint_id": instance.complaint_id})
-            results.append(result)
-    # One Core INSERT … RETURNING id; each row then joins the session as the persistent object it is
-    # (every column set, so reading one never goes back to the database), with no unit of work.
-    if len(values) == 1:
-        ids = [run_core(session, _INSERT_TASK, values[0]).scalar_one()]
-    else:
-        ids = list(run_core(session, _INSERT_TASKS, values).scalars())
-    for row_id, row, result in zip(ids, values, results, strict=True):
+            changes.opened_for.append(result)
+    _gather_timers(changes, [(live, now_open) for live, _, now_open in saving])
+    return changes
+
+
+def _gather_closing(session: Session, changes: SideChanges, closing: list[tuple[LiveWorkflow, list[str]]]) -> None:
+    """The closing rows grouped by new state and completer, one statement each. A row this session holds
+    (the task being completed) is written by the same statement, with who completed it."""
+    instance_ids = {live.instance.id for live, _ in closing}
+    held = {}
+    for obj in session.identity_map.values():
+        loaded = inspect(obj).dict  # what the object holds, read without loading an expired one
+        if isinstance(obj, HumanTask) and loaded.get("instance_id") in instance_ids and "task_uuid" in loaded:
+            held[(loaded["instance_id"], loaded["task_uuid"])] = obj
+    for live, closed in closing:
+        for uuid in closed:
+            done = uuid in live.completed or _state(live, uuid) == TaskState.COMPLETED
+            state = HumanTaskState.COMPLETED if done else HumanTaskState.CANCELLED
+            row = held.get((live.instance.id, uuid))
+            completer = inspect(row).dict.get("completed_by_id") if row is not None else None
+            changes.closing.setdefault((state, completer), []).append((live.instance.id, uuid))
+            if row is not None:
+                changes.held.append((row, state, completer))
+
+
+def _gather_timers(changes: SideChanges, saving: list[tuple[LiveWorkflow, OpenTasks]]) -> None:
+    for live, now_open in saving:
+        waiting, loaded, instance_id = now_open.timers, live.loaded.timers, live.instance.id
+        if dropped := [uuid for uuid in loaded if uuid not in waiting]:
+            changes.timers_gone[instance_id] = dropped
+        changes.timers_new += [{"instance_id": instance_id, "task_uuid": uuid, "key": key, "due_at": due}
+                               for uuid, (key, due) in waiting.items() if uuid not in loaded]
+        changes.timers_moved += [{"instance": instance_id, "uuid": uuid, "due": due}
+                                 for uuid, (_key, due) in waiting.items()
+                                 if uuid in loaded and loaded[uuid][1] != due]
+
+
+def write_apart(session: Session, changes: SideChanges, now: datetime) -> list[int]:
+    """The changes in a few Core statements whatever the number of workflows: one UPDATE per new state and
+    completer, one INSERT … RETURNING for the opened rows, at most one DELETE, one INSERT and one UPDATE
+    (executemany) for the timers. The opened rows' ids, in order."""
+    write_closing(session, changes, now)
+    ids: list[int] = []
+    if len(changes.opening) == 1:
+        ids = [run_core(session, _INSERT_TASK, changes.opening[0]).scalar_one()]
+    elif changes.opening:
+        ids = list(run_core(session, _INSERT_TASKS, changes.opening).scalars())
+    table = _TIMERS
+    if len(changes.timers_gone) == 1:
+        [(instance_id, uuids)] = changes.timers_gone.items()
+        run_core(session, DELETE_TIMERS_OF_ONE, {"timers_instance": instance_id, "timer_uuids": uuids})
+    elif changes.timers_gone:
+        session.execute(delete(table).where(tuple_(table.c.instance_id, table.c.task_uuid).in_(
+            [(instance_id, uuid) for instance_id, uuids in changes.timers_gone.items() for uuid in uuids])))
+    if changes.timers_new:
+        run_core(session, _INSERT_TIMERS, changes.timers_new)
+    if changes.timers_moved:
+        session.execute(update(table).where(table.c.instance_id == bindparam("instance"),
+                                            table.c.task_uuid == bindparam("uuid"))
+                        .values(due_at=bindparam("due")), changes.timers_moved)
+    return ids
+
+
+def write_closing(session: Session, changes: SideChanges, now: datetime) -> None:
+    """The closing rows now (once), and the held ones told their new values."""
+    if changes.closing:
+        with session.no_autoflush:  # the held rows' pending changes are written here, not flushed first
+            for (state, completer), keys in changes.closing.items():
+                statement, params = close_statement(state, completer, keys, now)
+                if params is None:
+                    session.execute(statement)
+                else:
+                    run_core(session, statement, params)
+        changes.closing = {}
+    settle_held(session, changes, now)
+
+
+def close_statement(state: HumanTaskState, completer: int | None, keys: list[tuple[int, str]],
+                    now: datetime) -> tuple[Any, dict[str, Any] | None]:
+    """The UPDATE closing `keys` (instance, task uuid) and its parameters: one built once for the rows of one
+    instance, else one naming each row by its instance and task (parameters inside, None returned)."""
+    params: dict[str, Any] = {"new_state": state, "closed_at": now}
+    if completer is not None:
+        params["completer"] = completer
+    if len(instances := {instance_id for instance_id, _ in keys}) == 1:
+        if len(keys) == 1:
+            params.update(closed_instance=instances.pop(), closed_uuid=keys[0][1])
+        else:
+            params.update(closed_instance=instances.pop(), closed_uuids=[uuid for _, uuid in keys])
+        return CLOSE_OF_ONE[completer is not None, len(keys) == 1], params
+    table = _HUMAN_TASKS
+    return (update(table).where(tuple_(table.c.instance_id, table.c.task_uuid).in_(keys),
+                                table.c.state == HumanTaskState.READY)
+            .values(state=state, completed_at=now, **({"completed_by_id": completer} if completer else {}))), None
+
+
+def settle_held(session: Session, changes: SideChanges, now: datetime) -> None:
+    """The held rows closed by a statement already run are told their new values as the database's own:
+    no unit of work writes them again."""
+    for row, state, completer in changes.held:
+        for key, value in (("state", state), ("completed_at", now), ("completed_by_id", completer)):
+            set_committed_value(row, key, value)
+        _clean_if_unchanged(session, row)
+    changes.held = []
+
+
+def settle(session: Session, changes: SideChanges, ids: list[int], now: datetime) -> None:
+    """After the changes are written: each opened row joins the session as the persistent object it is
+    (every column set, so reading one never goes back to the database), with no unit of work."""
+    settle_held(session, changes, now)
+    for row_id, row, result in zip(ids, changes.opening, changes.opened_for, strict=True):
         task_row = HumanTask(id=row_id, **row, **_NOT_YET)
         make_transient_to_detached(task_row)
         stale = session.identity_map.get(identity_key(HumanTask, row_id))
@@ -135,36 +253,6 @@ def sync_human_tasks_of(session: Session, saving: list[tuple[LiveWorkflow, SaveR
             session.expunge(stale)
         session.add(task_row)
         result.opened.append(task_row)
-
-
-def _close(session: Session, closing: list[tuple[LiveWorkflow, list[str]]], now: datetime) -> None:
-    """COMPLETED for the tasks done here or by the engine, CANCELLED for the others, with one Core UPDATE
-    per new state and completer. A row this session holds (the task being completed) is written by the
-    same statement, with who completed it, and the object is told its new values as the database's own:
-    no unit of work writes it again."""
-    instance_ids = {live.instance.id for live, _ in closing}
-    held = {}
-    for obj in session.identity_map.values():
-        loaded = inspect(obj).dict  # what the object holds, read without loading an expired one
-        if isinstance(obj, HumanTask) and loaded.get("instance_id") in instance_ids and "task_uuid" in loaded:
-            held[(loaded["instance_id"], loaded["task_uuid"])] = obj
-    groups: dict[tuple[HumanTaskState, int | None], list[tuple[int, str]]] = {}
-    written: list[tuple[HumanTask, HumanTaskState, int | None]] = []
-    for live, closed in closing:
-        for uuid in closed:
-            done = uuid in live.completed or _state(live, uuid) == TaskState.COMPLETED
-            state = HumanTaskState.COMPLETED if done else HumanTaskState.CANCELLED
-            row = held.get((live.instance.id, uuid))
-            completer = inspect(row).dict.get("completed_by_id") if row is not None else None
-            groups.setdefault((state, completer), []).append((live.instance.id, uuid))
-            if row is not None:
-                written.append((row, state, completer))
-    with session.no_autoflush:  # the held rows' pending changes are written here, not flushed first
-        _close_groups(session, groups, now)
-    for row, state, completer in written:
-        for key, value in (("state", state), ("completed_at", now), ("completed_by_id", completer)):
-            set_committed_value(row, key, value)
-        _clean_if_unchanged(session, row)
 
 
 def _clean_if_unchanged(session: Session, row: HumanTask) -> None:
@@ -178,34 +266,17 @@ def _clean_if_unchanged(session: Session, row: HumanTask) -> None:
         state._commit_all(state.dict, session.identity_map)
 
 
-def _close_groups(session: Session, groups: dict[tuple[HumanTaskState, int | None], list[tuple[int, str]]],
-                  now: datetime) -> None:
-    for (state, completer), keys in groups.items():
-        params: dict[str, Any] = {"new_state": state, "closed_at": now}
-        if completer is not None:
-            params["completer"] = completer
-        if len(instances := {instance_id for instance_id, _ in keys}) == 1:
-            if len(keys) == 1:
-                params.update(closed_instance=instances.pop(), closed_uuid=keys[0][1])
-            else:
-                params.update(closed_instance=instances.pop(), closed_uuids=[uuid for _, uuid in keys])
-            run_core(session, _CLOSE_OF_ONE[completer is not None, len(keys) == 1], params)
-        else:  # several instances: one statement still, each row named by its instance and task
-            table = _HUMAN_TASKS
-            session.execute(update(table).where(
-                tuple_(table.c.instance_id, table.c.task_uuid).in_(keys), table.c.state == HumanTaskState.READY)
-                .values(state=state, completed_at=now, **({"completed_by_id": completer} if completer else {})))
-
-
 class _TypedFields:
-    """The fields of every form already completed in these instances (read once, when first needed)."""
+    """The fields of every form already completed in these instances (read once, when first needed, after
+    `before`)."""
 
-    def __init__(self, session: Session, lives: list[LiveWorkflow]) -> None:
-        self._session, self._lives = session, lives
+    def __init__(self, session: Session, lives: list[LiveWorkflow], before: Callable[[], None]) -> None:
+        self._session, self._lives, self._before = session, lives, before
         self._fields: dict[int, set[str]] | None = None
 
     def of(self, live: LiveWorkflow) -> set[str]:
         if self._fields is None:
+            self._before()
             self._fields = _typed_fields(self._session, self._lives)
         return self._fields.get(live.instance.id, set())
 
@@ -238,34 +309,6 @@ def _state(live: LiveWorkflow, task_uuid: str) -> int | None:
         return live.workflow.get_task_from_id(UUID(task_uuid)).state
     except SpiffWorkflowException:
         return None
-
-
-def sync_timers_of(session: Session, saving: list[tuple[LiveWorkflow, OpenTasks]]) -> None:
-    """The timer rows' difference from each workflow's waiting timers, written with Core statements: at
-    most one DELETE, one INSERT and one UPDATE (executemany) whatever the number of workflows."""
-    table = _TIMERS
-    gone: dict[int, list[str]] = {}
-    new, moved = [], []
-    for live, now_open in saving:
-        waiting, loaded, instance_id = now_open.timers, live.loaded.timers, live.instance.id
-        if dropped := [uuid for uuid in loaded if uuid not in waiting]:
-            gone[instance_id] = dropped
-        new += [{"instance_id": instance_id, "task_uuid": uuid, "key": key, "due_at": due}
-                for uuid, (key, due) in waiting.items() if uuid not in loaded]
-        moved += [{"instance": instance_id, "uuid": uuid, "due": due} for uuid, (_key, due) in waiting.items()
-                  if uuid in loaded and loaded[uuid][1] != due]  # a cycle timer moved on to its next occurrence
-    if len(gone) == 1:
-        [(instance_id, uuids)] = gone.items()
-        run_core(session, _DELETE_TIMERS_OF_ONE, {"timers_instance": instance_id, "timer_uuids": uuids})
-    elif gone:
-        session.execute(delete(table).where(tuple_(table.c.instance_id, table.c.task_uuid).in_(
-            [(instance_id, uuid) for instance_id, uuids in gone.items() for uuid in uuids])))
-    if new:
-        run_core(session, _INSERT_TIMERS, new)
-    if moved:
-        session.execute(update(table).where(table.c.instance_id == bindparam("instance"),
-                                            table.c.task_uuid == bindparam("uuid"))
-                        .values(due_at=bindparam("due")), moved)
 
 
 def timer_due(task: Any) -> datetime | None:
