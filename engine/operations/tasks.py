@@ -233,8 +233,10 @@ def complete_task(ctx: Context, task_id: int, data: Any) -> Completion:
                 {"state": task.state.value, "data": outcome.data})
     record_if_completed(ctx, instance, result)
     ctx.session.flush()
+    # The next tasks' units come with the save's own statement on PostgreSQL (engine/runtime/combined.py).
+    units = {unit_id: UnitName(unit_id, code, name) for unit_id, (code, name) in result.units.items()}
     return Completion(task, list(result.opened), result.completed, outcome.reply,
-                      units={task.unit_id: UnitName(task.unit_id, unit_code, unit_name)})
+                      units={**units, task.unit_id: UnitName(task.unit_id, unit_code, unit_name)})
 
 
 def _complete_in(ctx: Context, user: User, task: HumanTask, live: LiveWorkflow, data: Any) -> Outcome:
@@ -277,8 +279,8 @@ def complete_tasks(ctx: Context, completions: list[tuple[int, Any]]) -> list[Com
 
 def with_units(ctx: Context, completion: Completion) -> Completion:
     """The units a completion's answer names (the task's, the next tasks'): those not already read with the
-    task (`complete_task` reads its unit with the lock) in one query, none when the next tasks are at the
-    task's own unit, rather than one lazy load each while the answer is written."""
+    task (`complete_task` reads its unit with the lock, and on PostgreSQL the next tasks' with the save) in
+    one query, none when all are known, rather than one lazy load each while the answer is written."""
     ids = sorted({t.unit_id for t in (completion.task, *completion.next_tasks)} - completion.units.keys())
     if ids:
         completion.units = {**completion.units, **{

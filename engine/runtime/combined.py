@@ -5,7 +5,9 @@ statement whose parts are data-modifying CTEs, rather than four or five statemen
 PostgreSQL runs every part of such a statement once, to completion, on one snapshot, whether or not the
 final SELECT reads it: the UPDATE closing READY rows does not see the rows the INSERT adds, exactly as when
 the UPDATE ran first. The final SELECT returns the inserted rows' ids with their task uuids (the order of
-a multi-row INSERT's RETURNING is not promised). Each shape of statement is built once.
+a multi-row INSERT's RETURNING is not promised), and their units' code and name, which the completion's
+answer names (engine/operations/tasks.py: with_units then reads none). Each shape of statement is built
+once.
 
 Any other save (several instances, rows closed under several states, a cycle timer moved on, path steps
 pruned, many rows, SQLite) is written apart (`tables.write_apart`).
@@ -21,13 +23,14 @@ from sqlalchemy import Insert, Select, Table, bindparam, insert, select, union_a
 from sqlalchemy.orm import Session
 
 from engine.db import run_core
-from engine.models import HumanTask, ProcessInstance, Timer
+from engine.models import HumanTask, ProcessInstance, Timer, Unit
 from engine.runtime.tables import CLOSE_OF_ONE, DELETE_TIMERS_OF_ONE, SideChanges, close_statement
 
 MAX_ROWS = 16  # opened tasks, or new timers, in one statement; a larger save is written apart
 _HUMAN_TASKS = cast(Table, HumanTask.__table__)
 _TIMERS = cast(Table, Timer.__table__)
 _INSTANCES = cast(Table, ProcessInstance.__table__)
+_UNITS = cast(Table, Unit.__table__)
 SAVED_COLUMNS = ("state", "serializer_version", "version", "revision", "updated_at", "status", "completed_at")
 
 
@@ -51,7 +54,7 @@ def fits(changes: SideChanges, instances: int, steps: int) -> bool:
 def write_together(session: Session, changes: SideChanges, instance_id: int, columns: dict[str, Any],
                    now: datetime) -> list[int]:
     """The side tables' changes and the instance's new `columns` in one statement (`fits` said so); the
-    opened rows' ids, in the order of `changes.opening`."""
+    opened rows' ids, in the order of `changes.opening`, their units' code and name in `changes.units`."""
     params: dict[str, Any] = {"instance_row": instance_id, **{f"instance_{k}": v for k, v in columns.items()}}
     close = None
     if changes.closing:
@@ -76,6 +79,7 @@ def write_together(session: Session, changes: SideChanges, instance_id: int, col
     if not changes.opening:
         return []
     ids = {row.task_uuid: row.id for row in rows}
+    changes.units.update({row.unit_id: (row.code, row.name) for row in rows if row.code is not None})
     return [ids[row["task_uuid"]] for row in changes.opening]
 
 
@@ -102,6 +106,7 @@ def _statement(shape: _Shape) -> Select[Any]:
     if not shape.tasks:
         return select(saved.c.id).add_cte(*parts)
     opened = (_insert(_HUMAN_TASKS, shape.task_columns, "task", shape.tasks)
-              .returning(_HUMAN_TASKS.c.id, _HUMAN_TASKS.c.task_uuid).cte("opened"))
-    return select(opened.c.id, opened.c.task_uuid).add_cte(saved, *parts)
+              .returning(_HUMAN_TASKS.c.id, _HUMAN_TASKS.c.task_uuid, _HUMAN_TASKS.c.unit_id).cte("opened"))
+    return (select(opened.c.id, opened.c.task_uuid, opened.c.unit_id, _UNITS.c.code, _UNITS.c.name)
+            .select_from(opened.outerjoin(_UNITS, _UNITS.c.id == opened.c.unit_id)).add_cte(saved, *parts))
 

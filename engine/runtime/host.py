@@ -65,6 +65,7 @@ _HASHES_KEY = "khenthuong_definition_hashes"  # definition row id -> content has
 class SaveResult:
     opened: list[HumanTask] = field(default_factory=list)
     completed: bool = False
+    units: dict[int, tuple[str, str]] = field(default_factory=dict)  # opened rows' units (code, name), if read
 
 
 @dataclass

@@ -105,6 +105,7 @@ class SideChanges:
     timers_gone: dict[int, list[str]] = field(default_factory=dict)  # instance -> timer uuids
     timers_new: list[dict[str, Any]] = field(default_factory=list)
     timers_moved: list[dict[str, Any]] = field(default_factory=list)  # a cycle timer's next occurrence
+    units: dict[int, tuple[str, str]] = field(default_factory=dict)  # the opened rows' units, when read
 
 
 def side_changes(session: Session, saving: list[tuple[LiveWorkflow, SaveResult, OpenTasks]],
@@ -253,6 +254,8 @@ def settle(session: Session, changes: SideChanges, ids: list[int], now: datetime
             session.expunge(stale)
         session.add(task_row)
         result.opened.append(task_row)
+        if row["unit_id"] in changes.units:
+            result.units[row["unit_id"]] = changes.units[row["unit_id"]]
 
 
 def _clean_if_unchanged(session: Session, row: HumanTask) -> None:

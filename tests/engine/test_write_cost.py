@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine.operations import tasks
+from engine.runtime import combined
 from tests.engine.helpers import build_world, start_sample
 from tests.engine.test_read_models import statements
 
@@ -34,20 +35,25 @@ def test_a_task_completion_stays_within_its_statement_ceiling(ctx, world, clock)
     assert len(seen) <= COMPLETION_CEILING[ctx.session.get_bind().dialect.name], "\n".join(seen)
 
 
-def test_tasks_opened_together_are_each_given_the_row_of_their_own_task(ctx, world, clock):
+@pytest.mark.parametrize("members", [3, combined.MAX_ROWS + 1])
+def test_tasks_opened_together_are_each_given_the_row_of_their_own_task(ctx, session, settings, clock, members):
     """The review opens one vote per council member in one INSERT (on PostgreSQL inside the save's single
-    statement, whose RETURNING promises no order): each opened task must carry the id of its own row."""
+    statement, whose RETURNING promises no order; beyond MAX_ROWS written apart): each opened task must
+    carry the id of its own row, and the answer its unit."""
     from sqlalchemy import select
 
     from engine.models import HumanTask
 
+    world = build_world(session, settings, n_members=members)
     start_sample(ctx, world, clock)
     proposer, office = ctx.as_actor(world.proposer), ctx.as_actor(world.office)
     (prepare,) = tasks.list_tasks(proposer).items
     (review,) = tasks.complete_task(proposer, prepare.id, {"title": "Hồ sơ năm 2026", "amount": 3}).next_tasks
-    votes = tasks.complete_task(office, review.id, {"outcome": "approve"}).next_tasks
+    done = tasks.with_units(ctx, tasks.complete_task(office, review.id, {"outcome": "approve"}))
+    votes = done.next_tasks
     ctx.session.commit()
-    assert len({v.assignee_id for v in votes}) == len(world.members) > 1
+    assert len({v.assignee_id for v in votes}) == len(world.members) == members
+    assert done.units[world.commune.id].name == world.commune.name
     rows = ctx.session.execute(select(HumanTask.id, HumanTask.task_uuid, HumanTask.assignee_id).where(
         HumanTask.id.in_([v.id for v in votes]))).all()
     assert sorted(rows) == sorted((v.id, v.task_uuid, v.assignee_id) for v in votes)
