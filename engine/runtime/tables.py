@@ -45,9 +45,9 @@ def _close_of_one(with_completer: bool, one_task: bool) -> Any:
 
 
 CLOSE_OF_ONE = {(completer, one): _close_of_one(completer, one)
-                 for completer in (False, True) for one in (False, True)}
+                for completer in (False, True) for one in (False, True)}
 DELETE_TIMERS_OF_ONE = delete(_TIMERS).where(_TIMERS.c.instance_id == bindparam("timers_instance"),
-                                              _TIMERS.c.task_uuid.in_(bindparam("timer_uuids", expanding=True)))
+                                             _TIMERS.c.task_uuid.in_(bindparam("timer_uuids", expanding=True)))
 _NOT_YET = {"claimed_by_id": None, "claimed_at": None, "completed_at": None, "completed_by_id": None}
 
 if TYPE_CHECKING:
