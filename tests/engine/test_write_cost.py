@@ -108,3 +108,37 @@ def test_a_row_with_another_pending_change_is_left_for_the_flush(ctx, world, clo
     assert task in ctx.session.dirty
     ctx.session.commit()
     assert ctx.session.scalar(select(HumanTask.name).where(HumanTask.id == prepare.id)) == "Chuẩn bị hồ sơ (đã sửa)"
+
+
+def test_rows_closed_together_without_a_completer_are_closed_in_the_one_statement(ctx, world, clock):
+    """Rows the engine cancels together (no task completed by anyone: a timer, a message) form one closing
+    group of several rows, which on PostgreSQL is the save's one statement with its list of tasks; the
+    other rows of the instance stay READY. On SQLite the same changes are written apart."""
+    from sqlalchemy import select
+
+    from engine.models import HumanTask, HumanTaskState, ProcessInstance
+    from engine.runtime.tables import SideChanges, write_apart
+
+    start_sample(ctx, world, clock)
+    proposer, office = ctx.as_actor(world.proposer), ctx.as_actor(world.office)
+    (prepare,) = tasks.list_tasks(proposer).items
+    (review,) = tasks.complete_task(proposer, prepare.id, {"title": "Hồ sơ năm 2026", "amount": 3}).next_tasks
+    votes = tasks.complete_task(office, review.id, {"outcome": "approve"}).next_tasks
+    ctx.session.commit()
+    instance = ctx.session.get(ProcessInstance, votes[0].instance_id)
+    cancelled, kept = [v.task_uuid for v in votes[:2]], votes[2].task_uuid
+    changes = SideChanges(closing={(HumanTaskState.CANCELLED, None): [(instance.id, uuid) for uuid in cancelled]})
+    now = clock.now()
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        columns = {name: getattr(instance, name) for name in combined.SAVED_COLUMNS}
+        assert combined.fits(changes, 1, 0)
+        with statements(ctx) as seen:
+            combined.write_together(ctx.session, changes, instance.id, {**columns, "version": instance.version + 1},
+                                    now)
+        assert len(seen) == 1, seen
+    else:
+        write_apart(ctx.session, changes, now)
+    ctx.session.commit()
+    states = dict(ctx.session.execute(select(HumanTask.task_uuid, HumanTask.state).where(
+        HumanTask.task_uuid.in_([*cancelled, kept]))).all())
+    assert states == {**dict.fromkeys(cancelled, HumanTaskState.CANCELLED), kept: HumanTaskState.READY}
