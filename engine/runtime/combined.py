@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from engine.db import run_core
 from engine.models import HumanTask, ProcessInstance, Timer, Unit
-from engine.runtime.tables import CLOSE_OF_ONE, DELETE_TIMERS_OF_ONE, SideChanges, close_statement
+from engine.runtime.tables import DELETE_TIMERS_OF_ONE, SideChanges, close_statement
 
 MAX_ROWS = 16  # opened tasks, or new timers, in one statement; a larger save is written apart
 _HUMAN_TASKS = cast(Table, HumanTask.__table__)
@@ -36,7 +36,7 @@ SAVED_COLUMNS = ("state", "serializer_version", "version", "revision", "updated_
 
 @dataclass(frozen=True)
 class _Shape:
-    close: tuple[bool, bool] | None  # (with a completer, one row) of the closing UPDATE, or none
+    close: Any  # the closing UPDATE close_statement chose (one of tables._CLOSE_OF_ONE, built once), or None
     tasks: int  # rows inserted into human_task
     task_columns: tuple[str, ...]  # as the gathered rows name them
     timers_gone: bool
@@ -59,10 +59,9 @@ def write_together(session: Session, changes: SideChanges, instance_id: int, col
     close = None
     if changes.closing:
         [((state, completer), keys)] = changes.closing.items()
-        _, close_params = close_statement(state, completer, keys, now)
-        assert close_params is not None  # one instance
+        close, close_params = close_statement(state, completer, keys, now)
+        assert close_params is not None  # one instance: a statement built once
         params.update(close_params)
-        close = (completer is not None, len(keys) == 1)
     task_columns = tuple(changes.opening[0]) if changes.opening else ()
     for i, row in enumerate(changes.opening):
         params.update({f"task{i}_{name}": value for name, value in row.items()})
@@ -95,7 +94,7 @@ def _insert(table: Table, columns: tuple[str, ...], prefix: str, n: int) -> Inse
 def _statement(shape: _Shape) -> Select[Any]:
     parts = []
     if shape.close is not None:
-        parts.append(CLOSE_OF_ONE[shape.close].cte("closed"))
+        parts.append(shape.close.cte("closed"))
     if shape.timers_gone:
         parts.append(DELETE_TIMERS_OF_ONE.cte("timers_gone"))
     if shape.timers:

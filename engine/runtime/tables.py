@@ -44,8 +44,8 @@ def _close_of_one(with_completer: bool, one_task: bool) -> Any:
                                table.c.state == HumanTaskState.READY).values(values)
 
 
-CLOSE_OF_ONE = {(completer, one): _close_of_one(completer, one)
-                for completer in (False, True) for one in (False, True)}
+_CLOSE_OF_ONE = {(completer, one): _close_of_one(completer, one)
+                 for completer in (False, True) for one in (False, True)}
 DELETE_TIMERS_OF_ONE = delete(_TIMERS).where(_TIMERS.c.instance_id == bindparam("timers_instance"),
                                              _TIMERS.c.task_uuid.in_(bindparam("timer_uuids", expanding=True)))
 _NOT_YET = {"claimed_by_id": None, "claimed_at": None, "completed_at": None, "completed_by_id": None}
@@ -225,7 +225,7 @@ def close_statement(state: HumanTaskState, completer: int | None, keys: list[tup
             params.update(closed_instance=instances.pop(), closed_uuid=keys[0][1])
         else:
             params.update(closed_instance=instances.pop(), closed_uuids=[uuid for _, uuid in keys])
-        return CLOSE_OF_ONE[completer is not None, len(keys) == 1], params
+        return _CLOSE_OF_ONE[completer is not None, len(keys) == 1], params
     table = _HUMAN_TASKS
     return (update(table).where(tuple_(table.c.instance_id, table.c.task_uuid).in_(keys),
                                 table.c.state == HumanTaskState.READY)
