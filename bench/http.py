@@ -6,10 +6,12 @@ W` (gunicorn, api/production.py) on a free port, and 1 and 4 clients each taking
 tests/fixtures/processes/sample_review.bpmn through two completions over HTTP (`POST
 /api/v1/tasks/{id}/complete`: `prepare` as the proposer, then `review` as the office, whose id the first
 answer's `next_tasks` gives), each with a bearer token obtained before the clock starts. Reported per
-client count: completions/s and the ratio to the ceiling with as many clients, the server's CPU per
-completion (user + system time of gunicorn's workers from /proc, before and after), and, counted
-in-process through the same application with Flask's test client (a `before_cursor_execute` listener),
-SQL statements per completion and where in them the audit chain's lock is taken.
+client count: completions/s and the ratio to the ceiling with as many clients, the CPU per completion of
+the server (user + system time of gunicorn's workers from /proc, before and after), of PostgreSQL (every
+`postgres` process on this machine) and of the client threads; then what 20 % of the ceiling leaves per
+completion on this machine's cores, the server CPU of a bare Flask request under the same gunicorn
+(bench/bare_flask.py), and, counted in-process through the same application with Flask's test client (a
+`before_cursor_execute` listener), SQL statements per completion and where the audit chain's lock is taken.
 Run: `python -m bench.http [--jobs 100] [--workers CORES] [--clients 1,4]`; exits 1 if PostgreSQL is
 unreachable. Figures are only comparable as ratios within one run (bench/README.md).
 """
@@ -27,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -66,6 +68,8 @@ class Figures:
     completions: int = 0
     wall_s: float = 0.0
     server_cpu_s: float = 0.0
+    postgres_cpu_s: float | None = None  # None: no PostgreSQL process on this machine to read
+    client_cpu_s: float = 0.0
     latencies: list[float] = field(default_factory=list)
 
     @property
@@ -139,10 +143,8 @@ def settings_of(env: dict[str, str]) -> Settings:
     return Settings.from_env(env)
 
 
-def children_cpu(pid: int) -> float:
-    """User + system seconds of the direct children of `pid` (gunicorn's workers), from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+def _processes() -> Iterator[tuple[str, list[str]]]:
+    """(command name, the fields after it) of every process /proc lets us read."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -150,10 +152,21 @@ def children_cpu(pid: int) -> float:
             raw = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        fields = raw[raw.rindex(")") + 2:].split()  # after "pid (comm) "
-        if int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        yield raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+
+
+def children_cpu(pid: int) -> float:
+    """User + system seconds of the direct children of `pid` (gunicorn's workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    return sum(int(f[11]) + int(f[12]) for _, f in _processes() if int(f[1]) == pid) / tick
+
+
+def postgres_cpu() -> float | None:
+    """User + system seconds of every PostgreSQL process on this machine (the backends, the WAL writer, the
+    checkpointer…), with what its ended children spent; None when there is none (a server elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    ticks = [sum(int(x) for x in f[11:15]) for name, f in _processes() if name == "postgres"]
+    return sum(ticks) / tick if ticks else None
 
 
 class Server:
@@ -203,6 +216,49 @@ class Server:
             self.proc.kill()
             self.proc.wait()
         self._log.close()
+
+
+def bare_floor(workers: int, clients: int, requests: int) -> float:
+    """Server CPU seconds per request of bench/bare_flask.py under the same gunicorn (sync workers), with
+    `clients` threads each POSTing `requests` times: what any Flask request costs here before our code."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+                             f"127.0.0.1:{port}", "bench.bare_flask:app"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def post() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            conn.request("POST", "/echo", json.dumps({"data": PREPARE}), {"Content-Type": "application/json"})
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"the bare Flask application answered {response.status}")
+        finally:
+            conn.close()
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                post()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("the bare Flask application did not start") from None
+                time.sleep(0.2)
+        for _ in range(20 * workers):  # each worker's first requests
+            post()
+        threads = [threading.Thread(target=lambda: [post() for _ in range(requests)]) for _ in range(clients)]
+        cpu0 = children_cpu(proc.pid)
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return (children_cpu(proc.pid) - cpu0) / (clients * requests)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 # -- the work: instances started beforehand, two completions each over HTTP -------------------------
@@ -287,11 +343,15 @@ def over_http(server: Server, world: World, tokens: tuple[str, str], clients: in
     for t in threads:
         t.start()
     barrier.wait()
-    cpu0, t0 = children_cpu(server.proc.pid), time.perf_counter()
+    cpu0, pg0, own0 = children_cpu(server.proc.pid), postgres_cpu(), time.process_time()
+    t0 = time.perf_counter()
     for t in threads:
         t.join()
     figures.wall_s = time.perf_counter() - t0
     figures.server_cpu_s = children_cpu(server.proc.pid) - cpu0
+    figures.client_cpu_s = time.process_time() - own0  # this process: the client threads
+    pg1 = postgres_cpu()
+    figures.postgres_cpu_s = None if pg0 is None or pg1 is None else pg1 - pg0
     if errors:
         raise errors[0]
     figures.completions = 2 * per_client * clients
@@ -352,18 +412,37 @@ def in_process(env: dict[str, str], world: World, jobs: int) -> InProcess:
 
 # -- report -------------------------------------------------------------------------------------------
 
-def report(runs: list[Figures], inproc: InProcess, workers: int) -> None:
+TARGET_SHARE = 0.20  # issue 18: completions/s at 4 clients ≥ 20 % of the ceiling measured in the same run
+
+
+def _ms_each(seconds: float | None, r: Figures) -> str:
+    return "n/a" if seconds is None else f"{seconds / r.completions * 1000:.2f}ms"
+
+
+def report(runs: list[Figures], inproc: InProcess, workers: int, floor_s: float) -> None:
+    cores = os.cpu_count() or 1
     print(f"\nHTTP task completions through gunicorn ({workers} sync workers) on PostgreSQL; "
-          f"{os.cpu_count()} CPUs, shared; ratios are within this run")
+          f"{cores} CPUs, shared; ratios are within this run")
     head = (f"{'clients':>7}{'ceiling tx/s':>14}{'completions/s':>15}{'of ceiling':>12}{'p50 ms':>9}"
-            f"{'p95 ms':>9}{'server CPU/completion':>23}")
+            f"{'p95 ms':>9}{'server CPU/completion':>23}{'PostgreSQL':>12}{'client':>9}")
     print(head + "\n" + "-" * len(head))
     for r in runs:
         lat = sorted(r.latencies)
         p95 = lat[int(0.95 * (len(lat) - 1))] if lat else 0.0
         print(f"{r.clients:>7}{r.ceiling_tx_per_s:>14.0f}{r.per_s:>15.1f}{r.per_s / r.ceiling_tx_per_s:>11.1%}"
               f"{statistics.median(lat) * 1000:>9.1f}{p95 * 1000:>9.1f}"
-              f"{r.server_cpu_s / r.completions * 1000:>21.1f}ms")
+              f"{_ms_each(r.server_cpu_s, r):>23}{_ms_each(r.postgres_cpu_s, r):>12}"
+              f"{_ms_each(r.client_cpu_s, r):>9}")
+    r = max(runs, key=lambda f: f.clients)
+    wanted = TARGET_SHARE * r.ceiling_tx_per_s
+    budget_ms = cores / wanted * 1000
+    spent = r.server_cpu_s + (r.postgres_cpu_s or 0.0) + r.client_cpu_s
+    print(f"{TARGET_SHARE:.0%} of the ceiling with {r.clients} clients is {wanted:.0f} completions/s: on {cores} "
+          f"cores, at most {budget_ms:.2f} ms of CPU per completion for the server, PostgreSQL and the client "
+          f"together; spent here {spent / r.completions * 1000:.2f} ms"
+          f"{'' if r.postgres_cpu_s is not None else ' (PostgreSQL not on this machine: not counted)'}.")
+    print(f"The same gunicorn serving a bare Flask application (bench/bare_flask.py: a JSON body in, a small JSON "
+          f"out, no database) costs {floor_s * 1000:.2f} ms of server CPU per request with {r.clients} clients.")
     print(f"In-process (Flask test client, same application): {inproc.statements:.1f} SQL statements per "
           f"completion request, the audit chain's lock at statement {inproc.lock_at:.1f}, "
           f"{inproc.cpu_ms:.1f} ms CPU per completion (this process).")
@@ -402,10 +481,11 @@ def main(argv: list[str] | None = None) -> int:
                     runs[i] = measured
             finally:
                 server.stop()
+            floor_s = bare_floor(args.workers, max(counts), max(100, args.jobs))
             inproc = in_process(env, world, min(args.jobs, 30))
     finally:
         drop()
-    report(runs, inproc, args.workers)
+    report(runs, inproc, args.workers, floor_s)
     return 0
 
 
