@@ -1,5 +1,6 @@
 """The HTTP floor for bench.http: a bare Flask application, no database, no authentication, served by the
-same gunicorn. One route answers a POSTed JSON body with a small JSON, as a task completion's answer is."""
+same gunicorn. One route answers a POSTed JSON body with a small JSON, as a task completion's answer is;
+`GET /` says the server is up."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,3 +14,8 @@ app = Flask(__name__)
 def echo() -> dict[str, Any]:
     body = request.get_json()
     return {"id": 1, "key": "prepare", "data": body, "next_tasks": [{"id": 2, "key": "review"}]}
+
+
+@app.get("/")
+def up() -> dict[str, Any]:
+    return {}

@@ -170,23 +170,33 @@ def postgres_cpu() -> float | None:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], workers: int, log: Path) -> None:
+    """gunicorn on a free port with `workers` sync workers, serving ours (`khenthuong serve`, as in
+    production) or, given `wsgi_app` ("module:name"), that application under plain gunicorn."""
+
+    def __init__(self, env: dict[str, str], workers: int, log: Path, *, wsgi_app: str | None = None) -> None:
         self.port = free_port()
         self._log = log.open("wb")
-        khenthuong = Path(sys.executable).with_name("khenthuong")
-        self.proc = subprocess.Popen([str(khenthuong), "serve", "--workers", str(workers), "--port", str(self.port)],
-                                     env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        if wsgi_app is None:
+            argv = [str(Path(sys.executable).with_name("khenthuong")), "serve", "--workers", str(workers),
+                    "--port", str(self.port)]
+            ready = f"{API}/openapi.json"
+        else:
+            argv = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
+                    wsgi_app]
+            ready = "/"
+        self.proc = subprocess.Popen(argv, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}: see {log}")
             try:
-                status, _ = self.call("GET", f"{API}/openapi.json")
+                status, _ = self.call("GET", ready)
                 if status == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.3)
+        self.stop()
         raise RuntimeError(f"gunicorn did not answer within 120 s: see {log}")
 
     def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
@@ -218,47 +228,28 @@ class Server:
         self._log.close()
 
 
-def bare_floor(workers: int, clients: int, requests: int) -> float:
+def bare_floor(workers: int, clients: int, requests: int, log: Path) -> float:
     """Server CPU seconds per request of bench/bare_flask.py under the same gunicorn (sync workers), with
     `clients` threads each POSTing `requests` times: what any Flask request costs here before our code."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-                             f"127.0.0.1:{port}", "bench.bare_flask:app"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = Server(dict(os.environ, PYTHONPATH=str(ROOT)), workers, log, wsgi_app="bench.bare_flask:app")
 
     def post() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        try:
-            conn.request("POST", "/echo", json.dumps({"data": PREPARE}), {"Content-Type": "application/json"})
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                raise RuntimeError(f"the bare Flask application answered {response.status}")
-        finally:
-            conn.close()
+        status, _ = server.call("POST", "/echo", {"data": PREPARE})
+        if status != 200:
+            raise RuntimeError(f"the bare Flask application answered {status}: see {log}")
 
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                post()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the bare Flask application did not start") from None
-                time.sleep(0.2)
         for _ in range(20 * workers):  # each worker's first requests
             post()
         threads = [threading.Thread(target=lambda: [post() for _ in range(requests)]) for _ in range(clients)]
-        cpu0 = children_cpu(proc.pid)
+        cpu0 = children_cpu(server.proc.pid)
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        return (children_cpu(proc.pid) - cpu0) / (clients * requests)
+        return (children_cpu(server.proc.pid) - cpu0) / (clients * requests)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        server.stop()
 
 
 # -- the work: instances started beforehand, two completions each over HTTP -------------------------
@@ -481,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
                     runs[i] = measured
             finally:
                 server.stop()
-            floor_s = bare_floor(args.workers, max(counts), max(100, args.jobs))
+            floor_s = bare_floor(args.workers, max(counts), max(100, args.jobs), Path(tmp) / "bare.log")
             inproc = in_process(env, world, min(args.jobs, 30))
     finally:
         drop()
