@@ -108,4 +108,3 @@ def _statement(shape: _Shape) -> Select[Any]:
               .returning(_HUMAN_TASKS.c.id, _HUMAN_TASKS.c.task_uuid, _HUMAN_TASKS.c.unit_id).cte("opened"))
     return (select(opened.c.id, opened.c.task_uuid, opened.c.unit_id, _UNITS.c.code, _UNITS.c.name)
             .select_from(opened.outerjoin(_UNITS, _UNITS.c.id == opened.c.unit_id)).add_cte(saved, *parts))
-
